@@ -1,1 +1,414 @@
-fn main() {}
+//! `qagida` — the command-line shell over the qagida library.
+//!
+//! Exit codes: 0 valid, 1 findings of severity error (or failing tests / lint errors),
+//! 2 unusable input or command.
+
+use std::io::{self, BufRead, BufReader, BufWriter, IsTerminal, Read, Write};
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use chrono::NaiveDate;
+use clap::{Parser, Subcommand, ValueEnum};
+use qagida::testing::run_pack_tests;
+use qagida::{Finding, Lang, Options, Pack, PackError, ValidationResult};
+
+#[derive(Parser)]
+#[command(name = "qagida", version, about = "Validate documents against declarative rule packs")]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Validate documents (JSON files, `-` for stdin, or NDJSON with --ndjson).
+    Validate {
+        /// Rule pack directory (default: the pack embedded at build time).
+        #[arg(long)]
+        rules: Option<PathBuf>,
+        /// Validate as of this date (default: each document's own date).
+        #[arg(long, value_name = "YYYY-MM-DD")]
+        as_of: Option<NaiveDate>,
+        /// Message language.
+        #[arg(long)]
+        lang: Option<Lang>,
+        /// Output format.
+        #[arg(long, value_enum, default_value_t = Format::Json)]
+        format: Format,
+        /// Inputs are NDJSON: one document per line, one result per line.
+        #[arg(long)]
+        ndjson: bool,
+        /// Files to validate; `-` reads standard input.
+        #[arg(required = true)]
+        files: Vec<String>,
+    },
+    /// Run the tests a pack carries (each rule's pass/fail cases, and its fixtures).
+    Test {
+        /// Pack directory (default: the embedded pack).
+        dir: Option<PathBuf>,
+        /// Print every case, not only failures.
+        #[arg(long, short)]
+        verbose: bool,
+    },
+    /// Check a pack's files: syntax, types, references, and test coverage.
+    Lint {
+        /// Pack directory (default: the embedded pack).
+        dir: Option<PathBuf>,
+    },
+    /// Show a rule: clause, params, checks and messages.
+    Explain {
+        rule_id: String,
+        #[arg(long)]
+        rules: Option<PathBuf>,
+        #[arg(long)]
+        lang: Option<Lang>,
+    },
+}
+
+#[derive(Copy, Clone, ValueEnum, PartialEq, Eq)]
+enum Format {
+    Json,
+    Text,
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let code = match cli.command {
+        Command::Validate { rules, as_of, lang, format, ndjson, files } => {
+            match load(rules.as_deref()) {
+                Ok(pack) => {
+                    let opts = Options { as_of, lang, ..Options::default() };
+                    if ndjson {
+                        validate_ndjson(&pack, &opts, format, &files)
+                    } else {
+                        validate_files(&pack, &opts, format, &files)
+                    }
+                }
+                Err(e) => pack_failed(&e),
+            }
+        }
+        Command::Test { dir, verbose } => match load(dir.as_deref()) {
+            Ok(pack) => test(&pack, verbose),
+            Err(e) => pack_failed(&e),
+        },
+        Command::Lint { dir } => match load(dir.as_deref()) {
+            Ok(pack) => lint(&pack),
+            Err(e) => {
+                pack_failed(&e);
+                1
+            }
+        },
+        Command::Explain { rule_id, rules, lang } => match load(rules.as_deref()) {
+            Ok(pack) => explain(&pack, &rule_id, lang),
+            Err(e) => pack_failed(&e),
+        },
+    };
+    ExitCode::from(code)
+}
+
+fn load(dir: Option<&Path>) -> Result<Pack, PackError> {
+    match dir {
+        Some(d) => Pack::load_dir(d),
+        None => Pack::embedded(),
+    }
+}
+
+fn pack_failed(e: &PackError) -> u8 {
+    eprintln!("{e}");
+    eprintln!("error: the rule pack was refused ({} problem(s))", e.diagnostics.len());
+    2
+}
+
+fn read_input(name: &str) -> io::Result<Vec<u8>> {
+    let mut buf = Vec::new();
+    if name == "-" {
+        io::stdin().lock().read_to_end(&mut buf)?;
+    } else {
+        std::fs::File::open(name)?.read_to_end(&mut buf)?;
+    }
+    Ok(buf)
+}
+
+fn validate_files(pack: &Pack, opts: &Options, format: Format, files: &[String]) -> u8 {
+    let stdout = io::stdout();
+    let mut out = BufWriter::new(stdout.lock());
+    let mut code = 0u8;
+    let several = files.len() > 1;
+    for name in files {
+        let res = read_input(name)
+            .map_err(|e| format!("cannot read {name}: {e}"))
+            .and_then(|bytes| pack.validate_bytes(&bytes, opts).map_err(|e| format!("{name}: {e}")));
+        match res {
+            Ok(r) => {
+                if !r.valid {
+                    code = code.max(1);
+                }
+                let written = match format {
+                    Format::Json if several => serde_json::to_writer(&mut out, &r).map_err(io::Error::other).and_then(|_| writeln!(out)),
+                    Format::Json => serde_json::to_writer_pretty(&mut out, &r).map_err(io::Error::other).and_then(|_| writeln!(out)),
+                    Format::Text => write_text(&mut out, name, &r),
+                };
+                if written.is_err() {
+                    return 2;
+                }
+            }
+            Err(e) => {
+                let _ = out.flush();
+                eprintln!("error: {e}");
+                code = 2;
+            }
+        }
+    }
+    let _ = out.flush();
+    code
+}
+
+fn write_text(out: &mut impl Write, name: &str, r: &ValidationResult) -> io::Result<()> {
+    let count = |s: qagida::Severity| r.findings.iter().filter(|f| f.severity == s).count();
+    writeln!(
+        out,
+        "{name}: {} ({} error(s), {} warning(s), {} info) — {} {}, as of {}",
+        if r.valid { "VALID" } else { "INVALID" },
+        count(qagida::Severity::Error),
+        count(qagida::Severity::Warning),
+        count(qagida::Severity::Info),
+        r.rule_pack.id,
+        r.rule_pack.version,
+        r.as_of
+    )?;
+    for f in &r.findings {
+        write_finding(out, f)?;
+    }
+    Ok(())
+}
+
+fn write_finding(out: &mut impl Write, f: &Finding) -> io::Result<()> {
+    let path = if f.path.is_empty() { "/" } else { &f.path };
+    write!(out, "  {:<7} {:<8} {path}: {}", f.severity.as_str(), f.rule_id, f.message)?;
+    if !f.clause.is_empty() {
+        write!(out, " [{}]", f.clause)?;
+    }
+    match (&f.actual, &f.expected) {
+        (Some(a), Some(e)) => write!(out, " (actual: {a}; expected: {e})")?,
+        (Some(a), None) => write!(out, " (actual: {a})")?,
+        (None, Some(e)) => write!(out, " (expected: {e})")?,
+        (None, None) => {}
+    }
+    writeln!(out)
+}
+
+/// One result line per input line, in flat memory; a bad line gets an error line with its
+/// number, and the batch goes on.
+fn validate_ndjson(pack: &Pack, opts: &Options, format: Format, files: &[String]) -> u8 {
+    let stdout = io::stdout();
+    let mut out = BufWriter::with_capacity(1 << 16, stdout.lock());
+    let mut code = 0u8;
+    let bar = if io::stderr().is_terminal() {
+        let b = indicatif::ProgressBar::new_spinner();
+        b.set_style(
+            indicatif::ProgressStyle::with_template("{spinner} {pos} lines, {per_sec} [{elapsed_precise}] {msg}")
+                .unwrap_or_else(|_| indicatif::ProgressStyle::default_spinner()),
+        );
+        Some(b)
+    } else {
+        None
+    };
+    for name in files {
+        let reader: Box<dyn Read> = if name == "-" {
+            Box::new(io::stdin())
+        } else {
+            match std::fs::File::open(name) {
+                Ok(f) => Box::new(f),
+                Err(e) => {
+                    eprintln!("error: cannot read {name}: {e}");
+                    code = 2;
+                    continue;
+                }
+            }
+        };
+        let mut reader = BufReader::with_capacity(1 << 20, reader);
+        let mut line = Vec::new();
+        let mut n = 0u64;
+        loop {
+            line.clear();
+            match reader.read_until(b'\n', &mut line) {
+                Ok(0) => break,
+                Ok(_) => {}
+                Err(e) => {
+                    eprintln!("error: {name}: read failed after line {n}: {e}");
+                    code = 2;
+                    break;
+                }
+            }
+            n += 1;
+            let text = trim_line(&line);
+            if text.is_empty() {
+                // An empty line is still a line: report it so N lines in give N results out.
+                let e = serde_json::json!({"line": n, "error": "empty line"});
+                let _ = writeln!(out, "{e}");
+                code = 2;
+                continue;
+            }
+            let written = match pack.validate_bytes(text, opts) {
+                Ok(r) => {
+                    if !r.valid {
+                        code = code.max(1);
+                    }
+                    match format {
+                        Format::Json => serde_json::to_writer(&mut out, &r).map_err(io::Error::other).and_then(|_| writeln!(out)),
+                        Format::Text => write_text(&mut out, &format!("{name}:{n}"), &r),
+                    }
+                }
+                Err(e) => {
+                    code = 2;
+                    let e = serde_json::json!({"line": n, "error": e.to_string()});
+                    writeln!(out, "{e}")
+                }
+            };
+            if written.is_err() {
+                return 2;
+            }
+            if let Some(b) = &bar {
+                b.inc(1);
+            }
+        }
+    }
+    if let Some(b) = bar {
+        b.finish_and_clear();
+    }
+    let _ = out.flush();
+    code
+}
+
+fn trim_line(line: &[u8]) -> &[u8] {
+    let mut s = line;
+    while let [rest @ .., b'\n' | b'\r' | b' ' | b'\t'] = s {
+        s = rest;
+    }
+    while let [b' ' | b'\t', rest @ ..] = s {
+        s = rest;
+    }
+    s
+}
+
+fn test(pack: &Pack, verbose: bool) -> u8 {
+    let outcomes = run_pack_tests(pack);
+    let mut by_rule: Vec<(String, usize, Vec<&qagida::testing::CaseOutcome>)> = Vec::new();
+    for o in &outcomes {
+        match by_rule.last_mut() {
+            Some((id, n, fails)) if *id == o.rule_id => {
+                *n += 1;
+                if !o.passed {
+                    fails.push(o);
+                }
+            }
+            _ => by_rule.push((o.rule_id.clone(), 1, if o.passed { vec![] } else { vec![o] })),
+        }
+    }
+    for (id, n, fails) in &by_rule {
+        if fails.is_empty() {
+            println!("ok    {id:<28} {n} case(s)");
+        } else {
+            println!("FAIL  {id:<28} {} of {n} case(s) failed", fails.len());
+            for f in fails {
+                println!("        - {}: {}", f.name, f.detail);
+            }
+        }
+        if verbose {
+            for o in outcomes.iter().filter(|o| &o.rule_id == id) {
+                println!("        {} {}", if o.passed { "✓" } else { "✗" }, o.name);
+            }
+        }
+    }
+    let passed = outcomes.iter().filter(|o| o.passed).count();
+    let failed = outcomes.len() - passed;
+    println!("{passed} passed, {failed} failed");
+    u8::from(failed > 0)
+}
+
+fn lint(pack: &Pack) -> u8 {
+    let mut warnings = Vec::new();
+    for r in &pack.rules {
+        let pass = r.tests.iter().filter(|t| !t.expect_fail).count();
+        let fail = r.tests.iter().filter(|t| t.expect_fail).count();
+        if pass == 0 {
+            warnings.push(format!("{}:{}: rule {} has no passing test case", r.file, r.line, r.id));
+        }
+        if fail == 0 {
+            warnings.push(format!("{}:{}: rule {} has no failing test case", r.file, r.line, r.id));
+        }
+    }
+    for name in pack.doc_types.keys() {
+        let has_rules = pack.rules.iter().any(|r| &r.applies_to == name);
+        if has_rules && !pack.fixtures.contains_key(name) {
+            warnings.push(format!("fixtures/{name}.json: no fixture for document type `{name}`"));
+        }
+    }
+    for w in &warnings {
+        println!("warning: {w}");
+    }
+    let checks: usize = pack.rules.iter().map(|r| r.checks.len()).sum();
+    let tests: usize = pack.rules.iter().map(|r| r.tests.len()).sum();
+    println!(
+        "{} {}: {} rules, {} checks, {} tests, {} document types — {} warning(s)",
+        pack.id,
+        pack.version,
+        pack.rules.len(),
+        checks,
+        tests,
+        pack.doc_types.len(),
+        warnings.len()
+    );
+    0
+}
+
+fn explain(pack: &Pack, id: &str, lang: Option<Lang>) -> u8 {
+    let Some(r) = pack.rule(id) else {
+        eprintln!("error: no rule `{id}` in {} {}", pack.id, pack.version);
+        return 2;
+    };
+    let lang = lang.unwrap_or(pack.default_language);
+    println!("{} — {}", r.id, r.title.get(lang));
+    println!("  clause:     {}", r.clause.get(lang));
+    println!("  applies to: {}", r.applies_to);
+    println!("  severity:   {}", r.severity.as_str());
+    match r.effective_to {
+        Some(to) => println!("  in force:   {} … {} (exclusive)", r.effective_from, to),
+        None => println!("  in force:   from {}", r.effective_from),
+    }
+    println!("  defined in: {}:{}", r.file, r.line);
+    if let Some(w) = &r.when_source {
+        println!("  when:       {w}");
+    }
+    if let Some(p) = r.params.as_object().filter(|p| !p.is_empty()) {
+        println!("  params:");
+        for (k, v) in p {
+            println!("    {k} = {v}");
+        }
+    }
+    for (i, c) in r.checks.iter().enumerate() {
+        println!("  check {}:", i + 1);
+        for (k, v) in &c.source {
+            println!("    {k:<9} {v}");
+        }
+        if !c.path.is_empty() {
+            println!("    path      {}{}", c.for_each.as_deref().map(|f| format!("{f}/N")).unwrap_or_default(), c.path);
+        }
+    }
+    println!("  message:");
+    for l in &pack.languages {
+        if let Some(t) = r.message.0.get(l) {
+            let shown = t.render(&|s| match s {
+                qagida::pack::Seg::Lit(x) => x.clone(),
+                qagida::pack::Seg::Actual => "{actual}".into(),
+                qagida::pack::Seg::Expected => "{expected}".into(),
+                qagida::pack::Seg::Path => "{path}".into(),
+                qagida::pack::Seg::Let(n) => format!("{{{n}}}"),
+            });
+            println!("    {}: {shown}", l.code());
+        }
+    }
+    let pass = r.tests.iter().filter(|t| !t.expect_fail).count();
+    println!("  tests:      {pass} pass, {} fail", r.tests.len() - pass);
+    0
+}

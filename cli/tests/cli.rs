@@ -1,0 +1,135 @@
+//! The CLI as a user runs it: exit codes, formats, languages, NDJSON batches.
+use std::path::{Path, PathBuf};
+
+use assert_cmd::Command;
+use serde_json::Value;
+
+fn root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).parent().unwrap().to_path_buf()
+}
+
+fn qagida() -> Command {
+    let mut c = Command::cargo_bin("qagida").unwrap();
+    c.current_dir(root());
+    c
+}
+
+fn examples(kind: &str) -> Vec<String> {
+    let mut v: Vec<String> = std::fs::read_dir(root().join("examples").join(kind))
+        .unwrap()
+        .flatten()
+        .map(|e| e.path())
+        .filter(|p| p.extension().is_some_and(|x| x == "json"))
+        .map(|p| p.strip_prefix(root()).unwrap().display().to_string())
+        .collect();
+    v.sort();
+    v
+}
+
+#[test]
+fn valid_examples_exit_0_with_no_findings() {
+    let files = examples("valid");
+    assert!(files.len() >= 7, "one valid example per document type");
+    let out = qagida().arg("validate").args(&files).output().unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stdout));
+    for line in String::from_utf8(out.stdout).unwrap().lines() {
+        let r: Value = serde_json::from_str(line).unwrap();
+        assert_eq!(r["valid"], true);
+        assert_eq!(r["findings"].as_array().unwrap().len(), 0, "{line}");
+    }
+}
+
+#[test]
+fn invalid_examples_exit_1_and_explain_each_finding_in_all_three_languages() {
+    for file in examples("invalid") {
+        let mut messages = Vec::new();
+        for lang in ["kk", "ru", "en"] {
+            let out = qagida().args(["validate", "--lang", lang, &file]).output().unwrap();
+            assert_eq!(out.status.code(), Some(1), "{file}");
+            let r: Value = serde_json::from_slice(&out.stdout).unwrap();
+            assert_eq!(r["valid"], false);
+            assert_eq!(r["rule_pack"]["id"], "kz-orphan");
+            let findings = r["findings"].as_array().unwrap().clone();
+            assert!(!findings.is_empty());
+            for f in &findings {
+                for key in ["rule_id", "severity", "path", "message", "clause"] {
+                    assert!(f[key].is_string(), "{file}: {key} in {f}");
+                }
+            }
+            messages.push(findings.iter().map(|f| f["message"].as_str().unwrap().to_string()).collect::<Vec<_>>());
+        }
+        // The same findings, worded differently in each language.
+        assert_eq!(messages[0].len(), messages[2].len());
+        assert_ne!(messages[0], messages[2], "{file}: kk and en messages must differ");
+        assert_ne!(messages[1], messages[2], "{file}: ru and en messages must differ");
+    }
+}
+
+#[test]
+fn text_format_names_rule_path_and_clause() {
+    let file = examples("invalid").into_iter().find(|f| f.contains("mdt")).unwrap();
+    let out = qagida().args(["validate", "--format", "text", "--lang", "en", &file]).output().unwrap();
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(text.contains("INVALID"), "{text}");
+    assert!(text.contains("MDT-"), "{text}");
+}
+
+#[test]
+fn unreadable_or_non_json_input_exits_2() {
+    qagida().args(["validate", "no/such/file.json"]).assert().code(2);
+    qagida().args(["validate", "-"]).write_stdin("not json").assert().code(2);
+}
+
+#[test]
+fn ndjson_gives_one_result_per_line_and_names_bad_lines() {
+    let valid = std::fs::read_to_string(root().join(&examples("valid")[0])).unwrap();
+    let one_line: Value = serde_json::from_str(&valid).unwrap();
+    let good = serde_json::to_string(&one_line).unwrap();
+    let input = format!("{good}\n{{broken\n\n{good}\n[1,2]\n{{\"document_type\":\"x\"}}\n{}", &good[..good.len() / 2]);
+    let out = qagida().args(["validate", "--ndjson", "-"]).write_stdin(input).output().unwrap();
+    let stdout = String::from_utf8(out.stdout).unwrap();
+    let lines: Vec<Value> = stdout.lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+    assert_eq!(lines.len(), 7, "{stdout}");
+    assert_eq!(lines[0]["valid"], true);
+    assert_eq!(lines[1]["line"], 2);
+    assert_eq!(lines[2]["line"], 3);
+    assert_eq!(lines[3]["valid"], true);
+    assert_eq!(lines[4]["valid"], false);
+    assert_eq!(lines[5]["findings"][0]["rule_id"], "DOCTYPE");
+    assert_eq!(lines[6]["line"], 7, "a truncated last line is reported by number");
+    assert_eq!(out.status.code(), Some(2));
+}
+
+#[test]
+fn pack_tests_print_each_rule_and_a_closing_count() {
+    let out = qagida().args(["test", "rules/kz-orphan"]).output().unwrap();
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert_eq!(out.status.code(), Some(0), "{text}");
+    assert!(text.contains("STK-01"), "{text}");
+    let last = text.lines().last().unwrap();
+    assert!(last.ends_with(" 0 failed"), "{last}");
+}
+
+#[test]
+fn lint_and_explain_work_on_the_default_pack() {
+    qagida().args(["lint", "rules/kz-orphan"]).assert().success();
+    let out = qagida().args(["explain", "STK-01", "--lang", "en"]).output().unwrap();
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(text.contains("STK-01") && text.contains("params"), "{text}");
+    qagida().args(["explain", "NOPE-99"]).assert().code(2);
+}
+
+#[test]
+fn a_broken_pack_is_refused_with_exit_2() {
+    let tmp = tempdir();
+    std::fs::write(tmp.join("pack.toml"), "id = 1\n").unwrap();
+    let out = qagida().args(["test"]).arg(&tmp).output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("pack.toml:1:"));
+}
+
+fn tempdir() -> PathBuf {
+    let d = std::env::temp_dir().join(format!("qagida-cli-test-{}", std::process::id()));
+    std::fs::create_dir_all(&d).unwrap();
+    d
+}

@@ -1,0 +1,511 @@
+//! Validation: one document against a pack, as of a date.
+
+use std::borrow::Cow;
+
+use chrono::{NaiveDate, Utc};
+use serde::{Deserialize, Serialize};
+use serde_json::Value as Json;
+
+use crate::error::InputError;
+use crate::expr::{Env, EvalError, Val};
+use crate::pack::{
+    Check, CheckKind, DocType, LangTemplates, Lang, Pack, Rule, SLOT_AS_OF, SLOT_DATA, SLOT_DOC, SLOT_PARAMS, Seg,
+    Severity, pointer_tokens,
+};
+use crate::types::Type;
+use crate::value::decode;
+
+/// Rule ID of engine findings about input that does not fit the document model.
+pub const TYPE_RULE: &str = "TYPE";
+/// Rule ID of engine findings about a missing or unknown `document_type`.
+pub const DOCTYPE_RULE: &str = "DOCTYPE";
+
+/// Options of one validation.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[serde(default, rename_all = "camelCase")]
+pub struct Options {
+    /// Validation date; default: the document's own date, else today (in the pack's time zone).
+    pub as_of: Option<NaiveDate>,
+    /// Message language; default: the pack's default language.
+    pub lang: Option<Lang>,
+    /// Largest accepted input, in bytes (for [`Pack::validate_bytes`]).
+    pub max_input_bytes: usize,
+    /// Deepest accepted nesting of JSON arrays and objects.
+    pub max_depth: usize,
+    /// Evaluation budget: expression steps for the whole document.
+    pub max_steps: u64,
+}
+
+impl Default for Options {
+    fn default() -> Self {
+        Options {
+            as_of: None,
+            lang: None,
+            max_input_bytes: 16 * 1024 * 1024,
+            max_depth: 64,
+            max_steps: 50_000_000,
+        }
+    }
+}
+
+/// Identifies the pack edition used.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PackRef {
+    pub id: String,
+    pub version: String,
+}
+
+/// The result of validating one document (DOCUMENTS.md, "The result").
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ValidationResult {
+    /// No finding of severity `error`.
+    pub valid: bool,
+    pub rule_pack: PackRef,
+    pub as_of: NaiveDate,
+    pub findings: Vec<Finding>,
+}
+
+/// One finding: which rule, where, why.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Finding {
+    pub rule_id: String,
+    pub severity: Severity,
+    /// JSON Pointer into the input document.
+    pub path: String,
+    pub message: String,
+    pub clause: String,
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub actual: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub expected: Option<String>,
+}
+
+impl Pack {
+    /// Validates raw bytes: JSON text of one document. Non-JSON, oversized or too deeply
+    /// nested input is an [`InputError`]; everything else is findings.
+    pub fn validate_bytes(&self, bytes: &[u8], opts: &Options) -> Result<ValidationResult, InputError> {
+        if bytes.len() > opts.max_input_bytes {
+            return Err(InputError::TooLarge { size: bytes.len(), limit: opts.max_input_bytes });
+        }
+        check_depth(bytes, opts.max_depth)?;
+        let doc: Json = serde_json::from_slice(bytes).map_err(|e| InputError::NotJson(e.to_string()))?;
+        self.validate(&doc, opts)
+    }
+
+    /// Validates a parsed document.
+    pub fn validate(&self, doc: &Json, opts: &Options) -> Result<ValidationResult, InputError> {
+        let lang = opts.lang.filter(|l| self.languages.contains(l)).unwrap_or(self.default_language);
+        let mut out = Vec::new();
+        let doc_type = match self.document_type(doc, lang, &mut out) {
+            Some(dt) => dt,
+            None => {
+                let as_of = opts.as_of.unwrap_or_else(|| self.today());
+                return Ok(self.result(as_of, out));
+            }
+        };
+        let as_of = opts.as_of.or_else(|| self.own_date(doc, doc_type)).unwrap_or_else(|| self.today());
+        check_types(doc, &Type::Record(doc_type.record.clone()), &mut String::new(), &mut |path, expected| {
+            out.push(self.type_finding(path, expected, doc, lang));
+        });
+        let mut env = Env { slots: Vec::with_capacity(16), steps_left: opts.max_steps };
+        for rule in self.rules_for(&doc_type.name) {
+            if !rule.in_force(as_of) {
+                continue;
+            }
+            eval_rule(self, rule, doc, as_of, lang, &mut env, &mut out)
+                .map_err(|EvalError::BudgetExhausted| InputError::BudgetExhausted(opts.max_steps))?;
+        }
+        Ok(self.result(as_of, out))
+    }
+
+    fn result(&self, as_of: NaiveDate, findings: Vec<Finding>) -> ValidationResult {
+        ValidationResult {
+            valid: !findings.iter().any(|f| f.severity == Severity::Error),
+            rule_pack: PackRef { id: self.id.clone(), version: self.version.clone() },
+            as_of,
+            findings,
+        }
+    }
+
+    /// Today in the pack's time zone.
+    pub fn today(&self) -> NaiveDate {
+        Utc::now().with_timezone(&self.timezone).date_naive()
+    }
+
+    /// The document's own date (its type's `as_of` field), in the pack's time zone.
+    fn own_date(&self, doc: &Json, dt: &DocType) -> Option<NaiveDate> {
+        let (field, is_dt) = dt.as_of.as_ref()?;
+        let v = doc.get(field)?;
+        match decode(v, if *is_dt { &Type::DateTime } else { &Type::Date })? {
+            Val::Date(d) => Some(d),
+            Val::DateTime(t) => Some(t.with_timezone(&self.timezone).date_naive()),
+            _ => None,
+        }
+    }
+
+    fn document_type(&self, doc: &Json, lang: Lang, out: &mut Vec<Finding>) -> Option<&DocType> {
+        let known = || self.doc_types.keys().cloned().collect::<Vec<_>>().join(" | ");
+        let Some(obj) = doc.as_object() else {
+            out.push(self.type_finding("", "object", doc, lang));
+            return None;
+        };
+        let sys = |t: &LangTemplates, actual: Option<String>| {
+            let expected = known();
+            let msg = render(t, lang, &|s| match s {
+                Seg::Actual => actual.clone().unwrap_or_default(),
+                Seg::Expected => expected.clone(),
+                Seg::Path => "/document_type".into(),
+                _ => String::new(),
+            });
+            Finding {
+                rule_id: DOCTYPE_RULE.into(),
+                severity: Severity::Error,
+                path: "/document_type".into(),
+                message: msg,
+                clause: String::new(),
+                actual,
+                expected: Some(expected),
+            }
+        };
+        match obj.get("document_type") {
+            None | Some(Json::Null) => {
+                out.push(sys(&self.messages.missing_document_type, None));
+                None
+            }
+            Some(Json::String(s)) => match self.doc_types.get(s) {
+                Some(dt) => Some(dt),
+                None => {
+                    out.push(sys(&self.messages.unknown_document_type, Some(truncate(s, 64))));
+                    None
+                }
+            },
+            Some(other) => {
+                out.push(sys(&self.messages.unknown_document_type, Some(truncate(&other.to_string(), 64))));
+                None
+            }
+        }
+    }
+
+    fn type_finding(&self, path: &str, expected: &str, doc: &Json, lang: Lang) -> Finding {
+        let actual = doc.pointer(path).map(json_kind).unwrap_or("missing").to_string();
+        let message = render(&self.messages.type_mismatch, lang, &|s| match s {
+            Seg::Actual => actual.clone(),
+            Seg::Expected => expected.to_string(),
+            Seg::Path => path.to_string(),
+            _ => String::new(),
+        });
+        Finding {
+            rule_id: TYPE_RULE.into(),
+            severity: Severity::Error,
+            path: path.to_string(),
+            message,
+            clause: String::new(),
+            actual: Some(actual),
+            expected: Some(expected.to_string()),
+        }
+    }
+}
+
+fn truncate(s: &str, n: usize) -> String {
+    if s.chars().count() <= n {
+        s.to_string()
+    } else {
+        let mut t: String = s.chars().take(n).collect();
+        t.push('…');
+        t
+    }
+}
+
+fn json_kind(v: &Json) -> &'static str {
+    match v {
+        Json::Null => "null",
+        Json::Bool(_) => "bool",
+        Json::Number(_) => "number",
+        Json::String(_) => "string",
+        Json::Array(_) => "list",
+        Json::Object(_) => "object",
+    }
+}
+
+fn render(t: &LangTemplates, lang: Lang, value: &dyn Fn(&Seg) -> String) -> String {
+    t.get(lang).map(|t| t.render(value)).unwrap_or_default()
+}
+
+/// Refuses nesting deeper than `limit` before parsing (so the parser's own recursion is never
+/// the limit that fires, and the error is clear).
+fn check_depth(bytes: &[u8], limit: usize) -> Result<(), InputError> {
+    let mut depth = 0usize;
+    let mut in_str = false;
+    let mut escaped = false;
+    for &b in bytes {
+        if in_str {
+            match (escaped, b) {
+                (true, _) => escaped = false,
+                (false, b'\\') => escaped = true,
+                (false, b'"') => in_str = false,
+                _ => {}
+            }
+            continue;
+        }
+        match b {
+            b'"' => in_str = true,
+            b'[' | b'{' => {
+                depth += 1;
+                if depth > limit {
+                    return Err(InputError::TooDeep { limit });
+                }
+            }
+            b']' | b'}' => depth = depth.saturating_sub(1),
+            _ => {}
+        }
+    }
+    Ok(())
+}
+
+/// Reports every declared field whose input value does not fit its type.
+fn check_types(v: &Json, ty: &Type, path: &mut String, report: &mut dyn FnMut(&str, &str)) {
+    if v.is_null() {
+        return;
+    }
+    match ty {
+        Type::Record(r) => {
+            let Some(obj) = v.as_object() else {
+                report(path, "object");
+                return;
+            };
+            for (name, fty) in &r.fields {
+                if let Some(fv) = obj.get(name) {
+                    let len = path.len();
+                    path.push('/');
+                    push_escaped(path, name);
+                    check_types(fv, fty, path, report);
+                    path.truncate(len);
+                }
+            }
+        }
+        Type::List(elem) => {
+            let Some(items) = v.as_array() else {
+                report(path, &ty.to_string());
+                return;
+            };
+            for (i, item) in items.iter().enumerate() {
+                let len = path.len();
+                path.push('/');
+                path.push_str(&i.to_string());
+                check_types(item, elem, path, report);
+                path.truncate(len);
+            }
+        }
+        Type::Any => {}
+        leaf => {
+            if decode(v, leaf).is_none() {
+                report(path, &leaf.to_string());
+            }
+        }
+    }
+}
+
+fn push_escaped(path: &mut String, token: &str) {
+    for c in token.chars() {
+        match c {
+            '~' => path.push_str("~0"),
+            '/' => path.push_str("~1"),
+            c => path.push(c),
+        }
+    }
+}
+
+fn eval_rule<'a>(
+    pack: &'a Pack,
+    rule: &'a Rule,
+    doc: &'a Json,
+    as_of: NaiveDate,
+    lang: Lang,
+    env: &mut Env<'a>,
+    out: &mut Vec<Finding>,
+) -> Result<(), EvalError> {
+    reset(env, doc, rule, pack, as_of);
+    if !holds(rule.when.as_ref(), env)? {
+        return Ok(());
+    }
+    for check in &rule.checks {
+        match &check.for_each {
+            None => eval_check(pack, rule, check, doc, None, "", as_of, lang, env, out)?,
+            Some(ptr) => {
+                let Some(Json::Array(items)) = doc.pointer(ptr) else { continue };
+                for (i, item) in items.iter().enumerate() {
+                    let base = format!("{ptr}/{i}");
+                    eval_check(pack, rule, check, doc, Some(item), &base, as_of, lang, env, out)?;
+                }
+            }
+        }
+    }
+    Ok(())
+}
+
+/// A precondition holds when absent or `true` (missing counts as not holding).
+fn holds<'a>(when: Option<&'a crate::expr::Expr>, env: &mut Env<'a>) -> Result<bool, EvalError> {
+    match when {
+        None => Ok(true),
+        Some(w) => Ok(matches!(w.eval(env)?, Val::Bool(true))),
+    }
+}
+
+fn reset<'a>(env: &mut Env<'a>, doc: &'a Json, rule: &'a Rule, pack: &'a Pack, as_of: NaiveDate) {
+    env.slots.clear();
+    env.slots.extend([Val::Missing, Val::Missing, Val::Missing, Val::Missing]);
+    if let Some(s) = env.slots.get_mut(SLOT_DOC) {
+        *s = Val::Json(doc);
+    }
+    if let Some(s) = env.slots.get_mut(SLOT_PARAMS) {
+        *s = Val::Json(&rule.params);
+    }
+    if let Some(s) = env.slots.get_mut(SLOT_DATA) {
+        *s = Val::Json(&pack.data);
+    }
+    if let Some(s) = env.slots.get_mut(SLOT_AS_OF) {
+        *s = Val::Date(as_of);
+    }
+}
+
+fn set_slot<'a>(env: &mut Env<'a>, slot: usize, v: Val<'a>) {
+    if env.slots.len() <= slot {
+        env.slots.resize(slot + 1, Val::Missing);
+    }
+    if let Some(s) = env.slots.get_mut(slot) {
+        *s = v;
+    }
+}
+
+#[allow(clippy::too_many_arguments)]
+fn eval_check<'a>(
+    pack: &'a Pack,
+    rule: &'a Rule,
+    check: &'a Check,
+    doc: &'a Json,
+    item: Option<&'a Json>,
+    base: &str,
+    as_of: NaiveDate,
+    lang: Lang,
+    env: &mut Env<'a>,
+    out: &mut Vec<Finding>,
+) -> Result<(), EvalError> {
+    reset(env, doc, rule, pack, as_of);
+    if let (Some(slot), Some(item)) = (check.item_slot, item) {
+        // The item is decoded with its static element type: an object stays lazily borrowed.
+        let v = match item {
+            Json::Object(_) | Json::Array(_) => Val::Json(item),
+            other => crate::value::decode(other, &Type::Any).unwrap_or(Val::Missing),
+        };
+        set_slot(env, slot, v);
+    }
+    if !holds(check.when.as_ref(), env)? {
+        return Ok(());
+    }
+    for (_, slot, e) in &check.lets {
+        let v = e.eval(env)?;
+        set_slot(env, *slot, v);
+    }
+    let scope_doc = item.unwrap_or(doc);
+    match &check.kind {
+        CheckKind::Assert(e) => {
+            if matches!(e.eval(env)?, Val::Bool(false)) {
+                let actual = match &check.actual {
+                    Some(a) => shown(a.eval(env)?),
+                    None => None,
+                };
+                let expected = match &check.expected {
+                    Some(x) => shown(x.eval(env)?),
+                    None => None,
+                };
+                let path = format!("{base}{}", check.path);
+                out.push(finding(rule, check, lang, env, path, actual, expected));
+            }
+        }
+        CheckKind::Require(ptrs) => {
+            for p in ptrs {
+                if !present(scope_doc, p) {
+                    let path = format!("{base}{p}");
+                    out.push(finding(rule, check, lang, env, path, None, None));
+                }
+            }
+        }
+    }
+    Ok(())
+}
+
+fn shown(v: Val<'_>) -> Option<String> {
+    match v {
+        Val::Missing => None,
+        v => Some(v.to_string()),
+    }
+}
+
+/// Present, non-null, and not a blank string.
+fn present(scope: &Json, ptr: &str) -> bool {
+    let Ok(tokens) = pointer_tokens(ptr) else { return false };
+    let mut cur = scope;
+    for t in &tokens {
+        cur = match cur {
+            Json::Object(o) => match o.get(t) {
+                Some(v) => v,
+                None => return false,
+            },
+            Json::Array(a) => match t.parse::<usize>().ok().and_then(|i| a.get(i)) {
+                Some(v) => v,
+                None => return false,
+            },
+            _ => return false,
+        };
+    }
+    match cur {
+        Json::Null => false,
+        Json::String(s) => !s.trim().is_empty(),
+        _ => true,
+    }
+}
+
+fn finding(
+    rule: &Rule,
+    check: &Check,
+    lang: Lang,
+    env: &Env<'_>,
+    path: String,
+    actual: Option<String>,
+    expected: Option<String>,
+) -> Finding {
+    let template = check.message.as_ref().unwrap_or(&rule.message);
+    let message = render(template, lang, &|s| match s {
+        Seg::Actual => actual.clone().unwrap_or_else(|| "—".into()),
+        Seg::Expected => expected.clone().unwrap_or_else(|| "—".into()),
+        Seg::Path => path.clone(),
+        Seg::Let(name) => check
+            .lets
+            .iter()
+            .find(|(n, _, _)| n == name)
+            .and_then(|(_, slot, _)| env.slots.get(*slot))
+            .and_then(|v| shown(v.clone()))
+            .unwrap_or_default(),
+        Seg::Lit(t) => t.clone(),
+    });
+    Finding {
+        rule_id: rule.id.clone(),
+        severity: rule.severity,
+        path,
+        message,
+        clause: Cow::Borrowed(rule.clause.get(lang)).into_owned(),
+        actual,
+        expected,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn depth_check_ignores_brackets_inside_strings() {
+        assert!(check_depth(br#"{"a":"[[[[[[[[[["}"#, 2).is_ok());
+        assert_eq!(check_depth(b"[[[[", 3), Err(InputError::TooDeep { limit: 3 }));
+    }
+}

@@ -1,0 +1,116 @@
+//! TOML values of params and reference data: conversion to JSON and type inference.
+
+use std::str::FromStr;
+use std::sync::Arc;
+
+use chrono::NaiveDate;
+use indexmap::IndexMap;
+use serde_json::Value as Json;
+use toml::value::Datetime;
+
+use crate::types::{RecordType, Type};
+
+/// Converts a TOML value to JSON. Dates become ISO text, datetimes RFC 3339 text, floats keep
+/// their shortest decimal text (so `0.5` stays `0.5`).
+pub fn toml_to_json(v: &toml::Value) -> Json {
+    match v {
+        toml::Value::String(s) => Json::String(s.clone()),
+        toml::Value::Integer(i) => Json::from(*i),
+        toml::Value::Float(f) => {
+            if f.is_finite() {
+                serde_json::Number::from_str(&format!("{f}"))
+                    .map(Json::Number)
+                    .unwrap_or(Json::Null)
+            } else {
+                Json::Null
+            }
+        }
+        toml::Value::Boolean(b) => Json::Bool(*b),
+        toml::Value::Datetime(d) => Json::String(d.to_string()),
+        toml::Value::Array(items) => Json::Array(items.iter().map(toml_to_json).collect()),
+        toml::Value::Table(t) => Json::Object(
+            t.iter()
+                .map(|(k, v)| (k.clone(), toml_to_json(v)))
+                .collect(),
+        ),
+    }
+}
+
+pub fn table_to_json(t: &toml::Table) -> Json {
+    Json::Object(t.iter().map(|(k, v)| (k.clone(), toml_to_json(v))).collect())
+}
+
+/// Infers the static type of a TOML value. Empty arrays are `list<any>`.
+pub fn infer_type(v: &toml::Value, name: &str) -> Type {
+    match v {
+        toml::Value::String(_) => Type::String,
+        toml::Value::Integer(_) | toml::Value::Float(_) => Type::Number,
+        toml::Value::Boolean(_) => Type::Bool,
+        toml::Value::Datetime(d) => match (d.date, d.time, d.offset) {
+            (Some(_), None, None) => Type::Date,
+            (Some(_), Some(_), Some(_)) => Type::DateTime,
+            _ => Type::String,
+        },
+        toml::Value::Array(items) => Type::List(Box::new(
+            items
+                .first()
+                .map(|f| infer_type(f, name))
+                .unwrap_or(Type::Any),
+        )),
+        toml::Value::Table(t) => Type::Record(Arc::new(infer_record(t, name))),
+    }
+}
+
+pub fn infer_record(t: &toml::Table, name: &str) -> RecordType {
+    let fields: IndexMap<String, Type> = t
+        .iter()
+        .map(|(k, v)| (k.clone(), infer_type(v, &format!("{name}.{k}"))))
+        .collect();
+    RecordType {
+        name: name.to_string(),
+        fields,
+    }
+}
+
+/// A structural description of a type, for comparing inferred shapes.
+pub fn shape(t: &Type) -> String {
+    match t {
+        Type::Record(r) => {
+            let inner: Vec<String> = r
+                .fields
+                .iter()
+                .map(|(k, v)| format!("{k}:{}", shape(v)))
+                .collect();
+            format!("{{{}}}", inner.join(","))
+        }
+        Type::List(e) => format!("list<{}>", shape(e)),
+        other => other.to_string(),
+    }
+}
+
+/// A TOML date with no time part.
+pub fn toml_date(d: &Datetime) -> Option<NaiveDate> {
+    match (d.date, d.time, d.offset) {
+        (Some(date), None, None) => NaiveDate::from_ymd_opt(
+            i32::from(date.year),
+            u32::from(date.month),
+            u32::from(date.day),
+        ),
+        _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn toml_floats_keep_their_decimal_text() {
+        let t: toml::Table = toml::from_str("a = 0.1\nb = 2026-03-15\nc = [1, 2]").unwrap();
+        let j = table_to_json(&t);
+        assert_eq!(j["a"].to_string(), "0.1");
+        assert_eq!(j["b"], "2026-03-15");
+        assert!(matches!(infer_type(&t["b"], "b"), Type::Date));
+        assert_eq!(shape(&infer_type(&t["c"], "c")), "list<number>");
+    }
+}

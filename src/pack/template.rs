@@ -1,0 +1,95 @@
+//! Message templates: text with `{placeholder}`s resolved when the pack loads.
+
+/// One piece of a template.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Seg {
+    Lit(String),
+    Actual,
+    Expected,
+    Path,
+    /// A let binding of the check, by name.
+    Let(String),
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Template(pub Vec<Seg>);
+
+impl Template {
+    /// Parses `text`, resolving each `{name}` with `names`. `{{` and `}}` are literal braces.
+    pub fn parse(text: &str, names: &dyn Fn(&str) -> Option<Seg>) -> Result<Template, String> {
+        let mut segs = Vec::new();
+        let mut lit = String::new();
+        let mut chars = text.char_indices().peekable();
+        while let Some((i, c)) = chars.next() {
+            match c {
+                '{' if chars.peek().map(|(_, c)| *c) == Some('{') => {
+                    chars.next();
+                    lit.push('{');
+                }
+                '}' if chars.peek().map(|(_, c)| *c) == Some('}') => {
+                    chars.next();
+                    lit.push('}');
+                }
+                '{' => {
+                    let rest = text.get(i + 1..).unwrap_or("");
+                    let Some(end) = rest.find('}') else {
+                        return Err(format!("unclosed `{{` at character {}", text[..i].chars().count() + 1));
+                    };
+                    let name = rest.get(..end).unwrap_or("").trim();
+                    let seg = names(name).ok_or_else(|| format!("unknown placeholder `{{{name}}}`"))?;
+                    if !lit.is_empty() {
+                        segs.push(Seg::Lit(std::mem::take(&mut lit)));
+                    }
+                    segs.push(seg);
+                    for _ in 0..=end {
+                        chars.next();
+                    }
+                }
+                '}' => return Err("unmatched `}` (write `}}` for a literal brace)".into()),
+                c => lit.push(c),
+            }
+        }
+        if !lit.is_empty() {
+            segs.push(Seg::Lit(lit));
+        }
+        Ok(Template(segs))
+    }
+
+    /// Renders the template; `value` supplies actual, expected, path and let values.
+    pub fn render(&self, value: &dyn Fn(&Seg) -> String) -> String {
+        let mut out = String::new();
+        for s in &self.0 {
+            match s {
+                Seg::Lit(t) => out.push_str(t),
+                other => out.push_str(&value(other)),
+            }
+        }
+        out
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn names(n: &str) -> Option<Seg> {
+        match n {
+            "actual" => Some(Seg::Actual),
+            "max" => Some(Seg::Lit("24".into())),
+            _ => None,
+        }
+    }
+
+    #[test]
+    fn placeholders_resolve_and_braces_escape() {
+        let t = Template::parse("got {actual}, max {max} {{x}}", &names).unwrap();
+        let s = t.render(&|s| if *s == Seg::Actual { "30".into() } else { String::new() });
+        assert_eq!(s, "got 30, max 24 {x}");
+    }
+
+    #[test]
+    fn unknown_placeholder_is_an_error() {
+        assert!(Template::parse("{nope}", &names).unwrap_err().contains("unknown placeholder"));
+        assert!(Template::parse("{actual", &names).is_err());
+    }
+}
