@@ -1,2 +1,172 @@
 //! The check language: lexer, parser, type checker and evaluator. See docs/RULES.md §5.
-//! (Being written.)
+//!
+//! ```text
+//! source --lexer--> tokens --parser--> syntax tree --check--> typed Node tree (Expr)
+//!                                                        eval(Expr, Env) --> Val
+//! ```
+//!
+//! * [`compile`] parses and type-checks one expression against a [`Scope`] (the names the pack
+//!   loader makes visible). Names are resolved to slot indices and functions to entries of the
+//!   built-in table ([`builtins`]) at compile time, so evaluation is a plain tree walk.
+//! * [`Expr::eval`] evaluates under a step budget ([`Env::steps_left`]).
+//! * Every failure to compile is an [`ExprError`] with a byte span into the source.
+//!
+//! Missing values: absent fields, `null`, wrong-typed input and undefined results (division by
+//! zero, overflow, invalid dates) are [`Val::Missing`] (or `Val::Null`, which operators treat the
+//! same). Operators and functions given a missing value return missing, except `has`, `??`,
+//! `&&`, `||`, `== null` / `!= null` and the quantifiers (see [`check`] for the exact rules).
+#![deny(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing,
+    clippy::todo,
+    clippy::unimplemented
+)]
+
+mod builtins;
+mod check;
+mod eval;
+mod lexer;
+mod parser;
+#[cfg(test)]
+mod tests;
+
+pub use crate::value::Val;
+use crate::types::Type;
+
+/// Longest accepted expression source, in bytes.
+pub const MAX_SOURCE_LEN: usize = 8 * 1024;
+/// Deepest accepted syntactic nesting (parentheses, brackets, call arguments, unary operators,
+/// conditional branches).
+pub const MAX_NESTING: usize = 64;
+/// Deepest accepted expression tree (also bounds long operator chains such as `a+b+c+…`), so
+/// that checking and evaluation recursion stays small.
+pub const MAX_TREE_DEPTH: u32 = 256;
+
+/// Names visible to an expression, each with a slot index (its position).
+#[derive(Clone, Default, Debug)]
+pub struct Scope {
+    names: Vec<(String, Type)>,
+}
+
+impl Scope {
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Adds a name; returns its slot index. A later bind of the same name shadows the earlier.
+    pub fn bind(&mut self, name: &str, ty: Type) -> usize {
+        self.names.push((name.to_owned(), ty));
+        self.names.len() - 1
+    }
+
+    pub fn len(&self) -> usize {
+        self.names.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.names.is_empty()
+    }
+
+    /// The innermost binding of `name`: its slot index and type.
+    pub fn lookup(&self, name: &str) -> Option<(usize, &Type)> {
+        self.names
+            .iter()
+            .enumerate()
+            .rev()
+            .find(|(_, (n, _))| n == name)
+            .map(|(i, (_, t))| (i, t))
+    }
+
+    /// All bound names, outermost first (shadowed ones included).
+    pub fn names(&self) -> impl Iterator<Item = &str> {
+        self.names.iter().map(|(n, _)| n.as_str())
+    }
+
+    pub(crate) fn truncate(&mut self, len: usize) {
+        self.names.truncate(len);
+    }
+}
+
+/// A compile error: byte offset and length inside the expression source, plus a message.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+#[error("{message}")]
+pub struct ExprError {
+    pub offset: usize,
+    pub len: usize,
+    pub message: String,
+}
+
+impl ExprError {
+    pub(crate) fn new(offset: usize, len: usize, message: impl Into<String>) -> Self {
+        Self { offset, len, message: message.into() }
+    }
+}
+
+/// A compiled, type-checked expression. Immutable, `Send + Sync`.
+#[derive(Debug)]
+pub struct Expr {
+    root: check::Node,
+}
+
+/// Compiles (parses and type-checks) `src` with the names of `scope` visible.
+pub fn compile(src: &str, scope: &Scope) -> Result<Expr, ExprError> {
+    if src.len() > MAX_SOURCE_LEN {
+        return Err(ExprError::new(
+            0,
+            0,
+            format!("expression is too long ({} bytes; at most {MAX_SOURCE_LEN})", src.len()),
+        ));
+    }
+    let tokens = lexer::lex(src)?;
+    let syn = parser::parse(&tokens, src.len())?;
+    let root = check::check(&syn, scope)?;
+    Ok(Expr { root })
+}
+
+impl Expr {
+    /// The static result type.
+    pub fn ty(&self) -> &Type {
+        &self.root.ty
+    }
+
+    /// Whether the expression is a constant (a literal, possibly folded: `-1`, `date('…')`,
+    /// `days(90)`).
+    pub fn is_constant(&self) -> bool {
+        matches!(self.root.kind, check::Kind::Const(_))
+    }
+
+    /// Evaluates the expression. `env.slots[i]` holds the value of the name bound at slot `i` of
+    /// the [`Scope`] it was compiled with. Quantifier variables use slots beyond `scope.len()`;
+    /// `env.slots` is restored to its previous length and contents afterwards.
+    pub fn eval<'a>(&'a self, env: &mut Env<'a>) -> Result<Val<'a>, EvalError> {
+        eval::eval(&self.root, env)
+    }
+}
+
+/// Evaluation state: slot values (index = Scope slot) and a step budget.
+pub struct Env<'a> {
+    pub slots: Vec<Val<'a>>,
+    /// Decremented by every node evaluation and every list element visited; at 0 evaluation
+    /// stops with [`EvalError::BudgetExhausted`].
+    pub steps_left: u64,
+}
+
+impl<'a> Env<'a> {
+    pub fn new(slots: Vec<Val<'a>>, steps_left: u64) -> Self {
+        Self { slots, steps_left }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum EvalError {
+    #[error("evaluation budget exhausted")]
+    BudgetExhausted,
+}
+
+const _: () = {
+    const fn assert_send_sync<T: Send + Sync>() {}
+    assert_send_sync::<Expr>();
+    assert_send_sync::<Scope>();
+};

@@ -1,0 +1,635 @@
+//! The built-in function table: one entry per function (name, parameter kinds, result type,
+//! implementation, optional compile-time check of literal arguments).
+//!
+//! Adding a function is adding a [`Builtin`] to [`BUILTINS`]. The evaluator evaluates the
+//! arguments, returns missing if any of them is missing or null, and otherwise calls `imp`
+//! (`None` from `imp` means missing). A function over reference data (e.g. a working-day
+//! calendar, `add_working_days(d, n, data.calendar)`) takes a [`P::List`] parameter and receives
+//! the list as `Val::Json(array)` or `Val::List`; see [`list_items`].
+//!
+//! The special forms `has`, `all`, `any`, `count` and `sum` need unevaluated or binding arguments
+//! and are handled by the type checker and evaluator directly ([`SPECIAL_FORMS`]).
+
+use std::borrow::Cow;
+use std::fmt;
+
+use chrono::{DateTime, Datelike, FixedOffset, Months, NaiveDate, TimeDelta};
+use rust_decimal::prelude::ToPrimitive;
+use rust_decimal::{Decimal, RoundingStrategy};
+use serde_json::Value as Json;
+
+use super::check::{Const, Kind, Node};
+use crate::formats;
+use crate::types::Type;
+use crate::value::{parse_date, parse_datetime, parse_decimal, Val};
+
+/// The kind of value a parameter accepts (an `any`-typed argument is always accepted and checked
+/// at run time).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum P {
+    Num,
+    Str,
+    Date,
+    DateTime,
+    Dur,
+    /// Any type at all.
+    Any,
+    /// A list or a string.
+    ListOrStr,
+    /// A list of anything (for functions over reference data).
+    #[allow(dead_code)]
+    List,
+    /// A number, string, date, datetime or duration.
+    Ord,
+    /// Comparable with the first argument (same type as it).
+    SameAsFirst,
+}
+
+impl P {
+    pub(crate) fn accepts(self, t: &Type) -> bool {
+        if matches!(t, Type::Any) {
+            return true;
+        }
+        match self {
+            P::Num => t.is_number(),
+            P::Str => matches!(t, Type::String),
+            P::Date => matches!(t, Type::Date),
+            P::DateTime => matches!(t, Type::DateTime),
+            P::Dur => matches!(t, Type::Duration),
+            P::Any => true,
+            P::ListOrStr => matches!(t, Type::List(_) | Type::String),
+            P::List => matches!(t, Type::List(_)),
+            P::Ord => {
+                t.is_number()
+                    || matches!(t, Type::String | Type::Date | Type::DateTime | Type::Duration)
+            }
+            // Checked against the first argument by the type checker.
+            P::SameAsFirst => true,
+        }
+    }
+
+    fn name(self) -> &'static str {
+        match self {
+            P::Num => "number",
+            P::Str => "string",
+            P::Date => "date",
+            P::DateTime => "datetime",
+            P::Dur => "duration",
+            P::Any => "any",
+            P::ListOrStr => "list or string",
+            P::List => "list",
+            P::Ord => "number, string, date, datetime or duration",
+            P::SameAsFirst => "the first argument's type",
+        }
+    }
+}
+
+/// The result type of a built-in.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Ret {
+    Bool,
+    Num,
+    Str,
+    Date,
+    DateTime,
+    Dur,
+    /// The (unified) type of the arguments (`min`, `max`).
+    SameAsArgs,
+}
+
+impl Ret {
+    fn name(self) -> &'static str {
+        match self {
+            Ret::Bool => "bool",
+            Ret::Num => "number",
+            Ret::Str => "string",
+            Ret::Date => "date",
+            Ret::DateTime => "datetime",
+            Ret::Dur => "duration",
+            Ret::SameAsArgs => "same type",
+        }
+    }
+
+    pub(crate) fn fixed(self) -> Option<Type> {
+        Some(match self {
+            Ret::Bool => Type::Bool,
+            Ret::Num => Type::Number,
+            Ret::Str => Type::String,
+            Ret::Date => Type::Date,
+            Ret::DateTime => Type::DateTime,
+            Ret::Dur => Type::Duration,
+            Ret::SameAsArgs => return None,
+        })
+    }
+}
+
+/// Implementation: receives the evaluated arguments (never missing or null; possibly of another
+/// run-time type than declared when the static type was `any`). `None` means missing.
+pub(crate) type Imp = for<'a> fn(&mut [Val<'a>]) -> Option<Val<'a>>;
+
+/// Compile-time check of literal arguments: `Err((argument index, message))`.
+pub(crate) type LitCheck = fn(&[Node]) -> Result<(), (usize, String)>;
+
+pub(crate) struct Builtin {
+    pub name: &'static str,
+    pub params: &'static [(&'static str, P)],
+    pub ret: Ret,
+    pub imp: Imp,
+    pub check_lits: Option<LitCheck>,
+    /// Pure and cheap: evaluated at compile time when every argument is a constant.
+    pub fold: bool,
+}
+
+impl fmt::Debug for Builtin {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name)
+    }
+}
+
+impl Builtin {
+    /// `round(x: number, places: number) -> number`
+    pub(crate) fn signature(&self) -> String {
+        let params: Vec<String> =
+            self.params.iter().map(|(n, p)| format!("{n}: {}", p.name())).collect();
+        format!("{}({}) -> {}", self.name, params.join(", "), self.ret.name())
+    }
+}
+
+/// Special forms (handled by the checker), with their signatures for messages.
+pub(crate) const SPECIAL_FORMS: &[(&str, &str)] = &[
+    ("has", "has(x: field, name or index) -> bool"),
+    ("all", "all(list, variable, predicate: bool) -> bool"),
+    ("any", "any(list, variable, predicate: bool) -> bool"),
+    ("count", "count(list, variable, predicate: bool) -> number"),
+    ("sum", "sum(list, variable, value: number) -> number"),
+];
+
+pub(crate) fn lookup(name: &str) -> Option<&'static Builtin> {
+    BUILTINS.iter().find(|b| b.name == name)
+}
+
+/// All function names (built-ins and special forms), for suggestions.
+pub(crate) fn all_names() -> impl Iterator<Item = &'static str> {
+    SPECIAL_FORMS.iter().map(|(n, _)| *n).chain(BUILTINS.iter().map(|b| b.name))
+}
+
+const fn b(
+    name: &'static str,
+    params: &'static [(&'static str, P)],
+    ret: Ret,
+    imp: Imp,
+) -> Builtin {
+    Builtin { name, params, ret, imp, check_lits: None, fold: true }
+}
+
+/// A built-in that calls into `crate::formats` (not folded at compile time).
+const fn fmt_fn(
+    name: &'static str,
+    params: &'static [(&'static str, P)],
+    ret: Ret,
+    imp: Imp,
+) -> Builtin {
+    Builtin { name, params, ret, imp, check_lits: None, fold: false }
+}
+
+const S: &[(&str, P)] = &[("s", P::Str)];
+const D: &[(&str, P)] = &[("d", P::Date)];
+const N: &[(&str, P)] = &[("n", P::Num)];
+const X: &[(&str, P)] = &[("x", P::Num)];
+const DUR: &[(&str, P)] = &[("dur", P::Dur)];
+const SP: &[(&str, P)] = &[("s", P::Str), ("p", P::Str)];
+
+pub(crate) static BUILTINS: &[Builtin] = &[
+    b("size", &[("x", P::ListOrStr)], Ret::Num, size),
+    Builtin { check_lits: Some(check_date_lit), ..b("date", S, Ret::Date, date) },
+    Builtin { check_lits: Some(check_datetime_lit), ..b("datetime", S, Ret::DateTime, datetime) },
+    b("make_date", &[("y", P::Num), ("m", P::Num), ("d", P::Num)], Ret::Date, make_date),
+    b("year", D, Ret::Num, year),
+    b("month", D, Ret::Num, month),
+    b("day", D, Ret::Num, day),
+    b("weekday", D, Ret::Num, weekday),
+    b("days", N, Ret::Dur, days),
+    b("hours", N, Ret::Dur, hours),
+    b("minutes", N, Ret::Dur, minutes),
+    b("in_days", DUR, Ret::Num, in_days),
+    b("in_hours", DUR, Ret::Num, in_hours),
+    b("in_minutes", DUR, Ret::Num, in_minutes),
+    b("add_months", &[("d", P::Date), ("n", P::Num)], Ret::Date, add_months),
+    Builtin {
+        check_lits: Some(check_offset_lit),
+        ..b("local_date", &[("dt", P::DateTime), ("offset", P::Str)], Ret::Date, local_date)
+    },
+    b("string", &[("x", P::Any)], Ret::Str, string),
+    b("number", &[("s", P::Any)], Ret::Num, number),
+    b("lower", S, Ret::Str, lower),
+    b("upper", S, Ret::Str, upper),
+    b("trim", S, Ret::Str, trim),
+    b("starts_with", SP, Ret::Bool, starts_with),
+    b("ends_with", SP, Ret::Bool, ends_with),
+    b("contains", SP, Ret::Bool, contains),
+    fmt_fn("norm_name", S, Ret::Str, norm_name),
+    b("min", &[("a", P::Ord), ("b", P::SameAsFirst)], Ret::SameAsArgs, min),
+    b("max", &[("a", P::Ord), ("b", P::SameAsFirst)], Ret::SameAsArgs, max),
+    b("abs", X, Ret::Num, abs),
+    b("round", &[("x", P::Num), ("places", P::Num)], Ret::Num, round),
+    b("ceil", X, Ret::Num, ceil),
+    b("floor", X, Ret::Num, floor),
+    fmt_fn("iin_valid", S, Ret::Bool, iin_valid),
+    fmt_fn("bin_valid", S, Ret::Bool, bin_valid),
+    fmt_fn("iin_birth_date", S, Ret::Date, iin_birth_date),
+    fmt_fn("icd10_valid", S, Ret::Bool, icd10_valid),
+    fmt_fn("icd10_in", &[("code", P::Str), ("range", P::Str)], Ret::Bool, icd10_in),
+];
+
+// ---------------------------------------------------------------------------------------------
+// Literal checks
+
+fn const_str(n: &Node) -> Option<&str> {
+    match &n.kind {
+        Kind::Const(Const::Str(s)) => Some(s),
+        _ => None,
+    }
+}
+
+fn check_date_lit(args: &[Node]) -> Result<(), (usize, String)> {
+    match args.first().and_then(const_str) {
+        Some(s) if parse_date(s).is_none() => {
+            Err((0, format!("invalid date `{s}` (expected YYYY-MM-DD)")))
+        }
+        _ => Ok(()),
+    }
+}
+
+fn check_datetime_lit(args: &[Node]) -> Result<(), (usize, String)> {
+    match args.first().and_then(const_str) {
+        Some(s) if parse_datetime(s).is_none() => Err((
+            0,
+            format!("invalid datetime `{s}` (expected RFC 3339, e.g. 2026-04-02T10:30:00+05:00)"),
+        )),
+        _ => Ok(()),
+    }
+}
+
+fn check_offset_lit(args: &[Node]) -> Result<(), (usize, String)> {
+    match args.get(1).and_then(const_str) {
+        Some(s) if parse_offset(s).is_none() => {
+            Err((1, format!("invalid UTC offset `{s}` (expected ±HH:MM, e.g. '+05:00')")))
+        }
+        _ => Ok(()),
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Helpers
+
+/// Parses a UTC offset `±HH:MM` (hours 00–23, minutes 00–59).
+pub(crate) fn parse_offset(s: &str) -> Option<FixedOffset> {
+    let b = s.as_bytes();
+    let [sign, h1, h2, b':', m1, m2] = *b else { return None };
+    let digit = |c: u8| c.is_ascii_digit().then(|| i32::from(c - b'0'));
+    let h = digit(h1)? * 10 + digit(h2)?;
+    let m = digit(m1)? * 10 + digit(m2)?;
+    if h > 23 || m > 59 {
+        return None;
+    }
+    let secs = (h * 60 + m) * 60;
+    match sign {
+        b'+' => FixedOffset::east_opt(secs),
+        b'-' => FixedOffset::west_opt(secs),
+        _ => None,
+    }
+}
+
+fn take<'a>(v: &mut Val<'a>) -> Val<'a> {
+    std::mem::replace(v, Val::Missing)
+}
+
+fn num(v: &Val<'_>) -> Option<Decimal> {
+    match v {
+        Val::Num(n) => Some(*n),
+        _ => None,
+    }
+}
+
+fn date_of(v: &Val<'_>) -> Option<NaiveDate> {
+    match v {
+        Val::Date(d) => Some(*d),
+        _ => None,
+    }
+}
+
+fn dur(v: &Val<'_>) -> Option<TimeDelta> {
+    match v {
+        Val::Dur(d) => Some(*d),
+        _ => None,
+    }
+}
+
+fn text<'v>(v: &'v Val<'_>) -> Option<&'v str> {
+    match v {
+        Val::Str(s) => Some(s),
+        _ => None,
+    }
+}
+
+/// An integral decimal as `i64` (`None` for fractions and out-of-range values).
+pub(crate) fn integral(d: Decimal) -> Option<i64> {
+    if d.fract().is_zero() { d.to_i64() } else { None }
+}
+
+const NANOS_PER_SEC: i64 = 1_000_000_000;
+
+/// Seconds (exact decimal) → duration; sub-nanosecond fractions are rounded.
+pub(crate) fn secs_to_delta(total: Decimal) -> Option<TimeDelta> {
+    let secs = total.floor();
+    let frac = total.checked_sub(secs)?;
+    let nanos = frac.checked_mul(Decimal::from(NANOS_PER_SEC))?.round();
+    let mut secs = secs.to_i64()?;
+    let mut nanos = nanos.to_u32()?;
+    if i64::from(nanos) >= NANOS_PER_SEC {
+        secs = secs.checked_add(1)?;
+        nanos = 0;
+    }
+    TimeDelta::new(secs, nanos)
+}
+
+/// Duration → seconds as an exact decimal.
+pub(crate) fn delta_to_secs(d: TimeDelta) -> Option<Decimal> {
+    let ns = i128::from(d.num_seconds()) * i128::from(NANOS_PER_SEC) + i128::from(d.subsec_nanos());
+    Decimal::try_from_i128_with_scale(ns, 9).ok()
+}
+
+/// The elements of a run-time list (a JSON array or a built list).
+pub(crate) enum ListItems<'a> {
+    Json(&'a [Json]),
+    Vals(std::rc::Rc<Vec<Val<'a>>>),
+}
+
+impl<'a> ListItems<'a> {
+    pub(crate) fn len(&self) -> usize {
+        match self {
+            ListItems::Json(a) => a.len(),
+            ListItems::Vals(v) => v.len(),
+        }
+    }
+
+    /// Element `i`, decoded as `elem` when it comes from JSON.
+    pub(crate) fn get(&self, i: usize, elem: &Type) -> Val<'a> {
+        match self {
+            ListItems::Json(a) => crate::value::decode_or_missing(a.get(i), elem),
+            ListItems::Vals(v) => v.get(i).cloned().unwrap_or(Val::Missing),
+        }
+    }
+}
+
+/// A list value's elements; `None` when `v` is not a list.
+pub(crate) fn list_items<'a>(v: &Val<'a>) -> Option<ListItems<'a>> {
+    match *v {
+        Val::Json(j) => j.as_array().map(|a| ListItems::Json(a.as_slice())),
+        Val::List(ref l) => Some(ListItems::Vals(l.clone())),
+        _ => None,
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Implementations
+
+fn size<'a>(a: &mut [Val<'a>]) -> Option<Val<'a>> {
+    let [x] = a else { return None };
+    let n = match x {
+        Val::Str(s) => s.chars().count(),
+        other => list_items(other)?.len(),
+    };
+    Some(Val::Num(Decimal::from(n)))
+}
+
+fn date<'a>(a: &mut [Val<'a>]) -> Option<Val<'a>> {
+    let [s] = a else { return None };
+    match s {
+        Val::Date(d) => Some(Val::Date(*d)),
+        other => Some(Val::Date(parse_date(text(other)?.trim())?)),
+    }
+}
+
+fn datetime<'a>(a: &mut [Val<'a>]) -> Option<Val<'a>> {
+    let [s] = a else { return None };
+    match s {
+        Val::DateTime(d) => Some(Val::DateTime(*d)),
+        other => Some(Val::DateTime(safe_dt(parse_datetime(text(other)?.trim())?)?)),
+    }
+}
+
+/// A datetime whose local time is representable (so formatting and `local_date` never fail).
+pub(crate) fn safe_dt(dt: DateTime<FixedOffset>) -> Option<DateTime<FixedOffset>> {
+    dt.naive_utc().checked_add_offset(*dt.offset())?;
+    Some(dt)
+}
+
+fn make_date<'a>(a: &mut [Val<'a>]) -> Option<Val<'a>> {
+    let [y, m, d] = a else { return None };
+    let y = i32::try_from(integral(num(y)?)?).ok()?;
+    let m = u32::try_from(integral(num(m)?)?).ok()?;
+    let d = u32::try_from(integral(num(d)?)?).ok()?;
+    Some(Val::Date(NaiveDate::from_ymd_opt(y, m, d)?))
+}
+
+fn date_part<'a>(a: &mut [Val<'a>], f: fn(NaiveDate) -> i64) -> Option<Val<'a>> {
+    let [d] = a else { return None };
+    Some(Val::Num(Decimal::from(f(date_of(d)?))))
+}
+
+fn year<'a>(a: &mut [Val<'a>]) -> Option<Val<'a>> {
+    date_part(a, |d| i64::from(d.year()))
+}
+
+fn month<'a>(a: &mut [Val<'a>]) -> Option<Val<'a>> {
+    date_part(a, |d| i64::from(d.month()))
+}
+
+fn day<'a>(a: &mut [Val<'a>]) -> Option<Val<'a>> {
+    date_part(a, |d| i64::from(d.day()))
+}
+
+fn weekday<'a>(a: &mut [Val<'a>]) -> Option<Val<'a>> {
+    date_part(a, |d| i64::from(d.weekday().number_from_monday()))
+}
+
+fn make_dur<'a>(a: &mut [Val<'a>], unit_secs: i64) -> Option<Val<'a>> {
+    let [n] = a else { return None };
+    let secs = num(n)?.checked_mul(Decimal::from(unit_secs))?;
+    Some(Val::Dur(secs_to_delta(secs)?))
+}
+
+fn days<'a>(a: &mut [Val<'a>]) -> Option<Val<'a>> {
+    make_dur(a, 86_400)
+}
+
+fn hours<'a>(a: &mut [Val<'a>]) -> Option<Val<'a>> {
+    make_dur(a, 3_600)
+}
+
+fn minutes<'a>(a: &mut [Val<'a>]) -> Option<Val<'a>> {
+    make_dur(a, 60)
+}
+
+fn dur_in<'a>(a: &mut [Val<'a>], unit_secs: i64) -> Option<Val<'a>> {
+    let [d] = a else { return None };
+    let secs = delta_to_secs(dur(d)?)?;
+    Some(Val::Num(secs.checked_div(Decimal::from(unit_secs))?.normalize()))
+}
+
+fn in_days<'a>(a: &mut [Val<'a>]) -> Option<Val<'a>> {
+    dur_in(a, 86_400)
+}
+
+fn in_hours<'a>(a: &mut [Val<'a>]) -> Option<Val<'a>> {
+    dur_in(a, 3_600)
+}
+
+fn in_minutes<'a>(a: &mut [Val<'a>]) -> Option<Val<'a>> {
+    dur_in(a, 60)
+}
+
+fn add_months<'a>(a: &mut [Val<'a>]) -> Option<Val<'a>> {
+    let [d, n] = a else { return None };
+    let d = date_of(d)?;
+    let n = integral(num(n)?)?;
+    let months = Months::new(u32::try_from(n.unsigned_abs()).ok()?);
+    let r = if n >= 0 { d.checked_add_months(months) } else { d.checked_sub_months(months) };
+    Some(Val::Date(r?))
+}
+
+fn local_date<'a>(a: &mut [Val<'a>]) -> Option<Val<'a>> {
+    let [dt, off] = a else { return None };
+    let Val::DateTime(dt) = dt else { return None };
+    let off = parse_offset(text(off)?)?;
+    Some(Val::Date(dt.naive_utc().checked_add_offset(off)?.date()))
+}
+
+fn string<'a>(a: &mut [Val<'a>]) -> Option<Val<'a>> {
+    let [x] = a else { return None };
+    match take(x) {
+        s @ Val::Str(_) => Some(s),
+        other => Some(Val::Str(Cow::Owned(other.to_string()))),
+    }
+}
+
+fn number<'a>(a: &mut [Val<'a>]) -> Option<Val<'a>> {
+    let [x] = a else { return None };
+    match x {
+        Val::Num(n) => Some(Val::Num(*n)),
+        Val::Str(s) => Some(Val::Num(parse_decimal(s.trim())?)),
+        _ => None,
+    }
+}
+
+/// Applies a string → string mapping, borrowing when the input is returned unchanged.
+fn map_str<'a>(a: &mut [Val<'a>], unchanged: fn(&str) -> bool, f: fn(&str) -> String) -> Option<Val<'a>> {
+    let [x] = a else { return None };
+    let Val::Str(s) = take(x) else { return None };
+    if unchanged(&s) { Some(Val::Str(s)) } else { Some(Val::Str(Cow::Owned(f(&s)))) }
+}
+
+fn lower<'a>(a: &mut [Val<'a>]) -> Option<Val<'a>> {
+    map_str(a, |s| !s.chars().any(char::is_uppercase), str::to_lowercase)
+}
+
+fn upper<'a>(a: &mut [Val<'a>]) -> Option<Val<'a>> {
+    map_str(a, |s| !s.chars().any(char::is_lowercase), str::to_uppercase)
+}
+
+fn trim<'a>(a: &mut [Val<'a>]) -> Option<Val<'a>> {
+    let [x] = a else { return None };
+    match take(x) {
+        Val::Str(Cow::Borrowed(s)) => Some(Val::Str(Cow::Borrowed(s.trim()))),
+        Val::Str(Cow::Owned(s)) => Some(Val::Str(Cow::Owned(s.trim().to_owned()))),
+        _ => None,
+    }
+}
+
+fn str_pred<'a>(a: &mut [Val<'a>], f: fn(&str, &str) -> bool) -> Option<Val<'a>> {
+    let [s, p] = a else { return None };
+    Some(Val::Bool(f(text(s)?, text(p)?)))
+}
+
+fn starts_with<'a>(a: &mut [Val<'a>]) -> Option<Val<'a>> {
+    str_pred(a, |s, p| s.starts_with(p))
+}
+
+fn ends_with<'a>(a: &mut [Val<'a>]) -> Option<Val<'a>> {
+    str_pred(a, |s, p| s.ends_with(p))
+}
+
+fn contains<'a>(a: &mut [Val<'a>]) -> Option<Val<'a>> {
+    str_pred(a, |s, p| s.contains(p))
+}
+
+fn norm_name<'a>(a: &mut [Val<'a>]) -> Option<Val<'a>> {
+    let [s] = a else { return None };
+    Some(Val::Str(Cow::Owned(formats::norm_name(text(s)?))))
+}
+
+fn pick<'a>(a: &mut [Val<'a>], want: std::cmp::Ordering) -> Option<Val<'a>> {
+    let [x, y] = a else { return None };
+    let o = super::eval::compare(x, y)?;
+    Some(if o == want { take(y) } else { take(x) })
+}
+
+fn min<'a>(a: &mut [Val<'a>]) -> Option<Val<'a>> {
+    // Returns `b` only when it is strictly smaller.
+    pick(a, std::cmp::Ordering::Greater)
+}
+
+fn max<'a>(a: &mut [Val<'a>]) -> Option<Val<'a>> {
+    pick(a, std::cmp::Ordering::Less)
+}
+
+fn num_fn<'a>(a: &mut [Val<'a>], f: fn(Decimal) -> Decimal) -> Option<Val<'a>> {
+    let [x] = a else { return None };
+    Some(Val::Num(f(num(x)?)))
+}
+
+fn abs<'a>(a: &mut [Val<'a>]) -> Option<Val<'a>> {
+    num_fn(a, |d| d.abs())
+}
+
+fn ceil<'a>(a: &mut [Val<'a>]) -> Option<Val<'a>> {
+    num_fn(a, |d| d.ceil())
+}
+
+fn floor<'a>(a: &mut [Val<'a>]) -> Option<Val<'a>> {
+    num_fn(a, |d| d.floor())
+}
+
+/// `round(x, places)`: midpoint away from zero; `places` must be an integer in 0..=28.
+fn round<'a>(a: &mut [Val<'a>]) -> Option<Val<'a>> {
+    let [x, p] = a else { return None };
+    let p = u32::try_from(integral(num(p)?)?).ok().filter(|p| *p <= 28)?;
+    Some(Val::Num(num(x)?.round_dp_with_strategy(p, RoundingStrategy::MidpointAwayFromZero)))
+}
+
+fn str_test<'a>(a: &mut [Val<'a>], f: fn(&str) -> bool) -> Option<Val<'a>> {
+    let [s] = a else { return None };
+    Some(Val::Bool(f(text(s)?)))
+}
+
+fn iin_valid<'a>(a: &mut [Val<'a>]) -> Option<Val<'a>> {
+    str_test(a, formats::iin_valid)
+}
+
+fn bin_valid<'a>(a: &mut [Val<'a>]) -> Option<Val<'a>> {
+    str_test(a, formats::bin_valid)
+}
+
+fn icd10_valid<'a>(a: &mut [Val<'a>]) -> Option<Val<'a>> {
+    str_test(a, formats::icd10_valid)
+}
+
+fn iin_birth_date<'a>(a: &mut [Val<'a>]) -> Option<Val<'a>> {
+    let [s] = a else { return None };
+    Some(Val::Date(formats::iin_birth_date(text(s)?)?))
+}
+
+fn icd10_in<'a>(a: &mut [Val<'a>]) -> Option<Val<'a>> {
+    str_pred(a, formats::icd10_in)
+}

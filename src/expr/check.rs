@@ -1,0 +1,627 @@
+//! Type checker: turns the syntax tree into the typed, resolved [`Node`] tree that the
+//! evaluator walks.
+//!
+//! Static rules (`any` is accepted everywhere and checked at run time):
+//! * arithmetic: `number ⊕ number`; `string + string`; `date ± duration`, `duration + date`,
+//!   `date - date`; the same for `datetime`; `duration ± duration`; `duration * number`,
+//!   `number * duration`; unary `-` on numbers and durations.
+//! * comparisons: both sides of one type (number, string, date, datetime, duration; bool only
+//!   with `==`/`!=`). `x == null` / `x != null` is allowed for any `x` and never missing: it is
+//!   true iff `x` is null or missing.
+//! * `x in xs`: `xs` is a list whose element type is comparable with `x`.
+//! * `!`, `&&`, `||`, and the condition of `?:` take bools; the branches of `?:` and both sides
+//!   of `??` must have compatible types.
+
+use chrono::{DateTime, FixedOffset, NaiveDate, TimeDelta};
+use rust_decimal::Decimal;
+use std::borrow::Cow;
+
+use super::builtins::{self, Builtin, P};
+use super::parser::{BinOp, Syn, SynKind, UnOp};
+use super::{ExprError, Scope};
+use crate::types::Type;
+use crate::value::Val;
+
+/// A compile-time constant.
+#[derive(Debug, Clone)]
+pub(crate) enum Const {
+    /// A folded call whose result is missing (e.g. `make_date(2026, 2, 30)`).
+    Missing,
+    Null,
+    Bool(bool),
+    Num(Decimal),
+    Str(Box<str>),
+    Date(NaiveDate),
+    DateTime(DateTime<FixedOffset>),
+    Dur(TimeDelta),
+}
+
+impl Const {
+    pub(crate) fn val(&self) -> Val<'_> {
+        match self {
+            Const::Missing => Val::Missing,
+            Const::Null => Val::Null,
+            Const::Bool(b) => Val::Bool(*b),
+            Const::Num(n) => Val::Num(*n),
+            Const::Str(s) => Val::Str(Cow::Borrowed(s)),
+            Const::Date(d) => Val::Date(*d),
+            Const::DateTime(d) => Val::DateTime(*d),
+            Const::Dur(d) => Val::Dur(*d),
+        }
+    }
+
+    fn from_val(v: &Val<'_>) -> Option<Const> {
+        Some(match v {
+            Val::Missing => Const::Missing,
+            Val::Null => Const::Null,
+            Val::Bool(b) => Const::Bool(*b),
+            Val::Num(n) => Const::Num(*n),
+            Val::Str(s) => Const::Str(s.as_ref().into()),
+            Val::Date(d) => Const::Date(*d),
+            Val::DateTime(d) => Const::DateTime(*d),
+            Val::Dur(d) => Const::Dur(*d),
+            Val::List(_) | Val::Json(_) => return None,
+        })
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum ArithOp {
+    Add,
+    Sub,
+    Mul,
+    Div,
+    Rem,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum CmpOp {
+    Eq,
+    Ne,
+    Lt,
+    Le,
+    Gt,
+    Ge,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Quant {
+    All,
+    Any,
+    Count,
+    Sum,
+}
+
+/// A typed, resolved expression node.
+#[derive(Debug)]
+pub(crate) struct Node {
+    pub kind: Kind,
+    /// Static type; for field and index nodes also the type their value is decoded as.
+    pub ty: Type,
+}
+
+#[derive(Debug)]
+pub(crate) enum Kind {
+    Const(Const),
+    Slot(usize),
+    Field { base: Box<Node>, name: Box<str> },
+    Index { base: Box<Node>, index: Box<Node> },
+    List(Vec<Node>),
+    Not(Box<Node>),
+    Neg(Box<Node>),
+    Arith(ArithOp, Box<Node>, Box<Node>),
+    Cmp(CmpOp, Box<Node>, Box<Node>),
+    /// `x == null` (`negate`: `x != null`).
+    IsNull { expr: Box<Node>, negate: bool },
+    In { needle: Box<Node>, list: Box<Node>, elem: Type },
+    /// `x in [literal, …]`, all items constant.
+    InConsts { needle: Box<Node>, items: Vec<Const> },
+    And(Box<Node>, Box<Node>),
+    Or(Box<Node>, Box<Node>),
+    Coalesce(Box<Node>, Box<Node>),
+    Cond(Box<Node>, Box<Node>, Box<Node>),
+    Has(Box<Node>),
+    Quant { q: Quant, list: Box<Node>, slot: usize, elem: Type, body: Box<Node> },
+    Call { f: &'static Builtin, args: Vec<Node> },
+}
+
+fn node(kind: Kind, ty: Type) -> Node {
+    Node { kind, ty }
+}
+
+fn err(s: &Syn<'_>, msg: impl Into<String>) -> ExprError {
+    ExprError::new(s.off, s.len, msg)
+}
+
+/// Levenshtein distance (small inputs only).
+fn distance(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut prev: Vec<usize> = (0..=b.len()).collect();
+    let mut cur = vec![0; b.len() + 1];
+    for (i, ca) in a.chars().enumerate() {
+        if let Some(c0) = cur.first_mut() {
+            *c0 = i + 1;
+        }
+        for (j, cb) in b.iter().enumerate() {
+            let sub = prev.get(j).copied().unwrap_or(0) + usize::from(ca != *cb);
+            let del = prev.get(j + 1).copied().unwrap_or(0) + 1;
+            let ins = cur.get(j).copied().unwrap_or(0) + 1;
+            if let Some(c) = cur.get_mut(j + 1) {
+                *c = sub.min(del).min(ins);
+            }
+        }
+        std::mem::swap(&mut prev, &mut cur);
+    }
+    prev.last().copied().unwrap_or(0)
+}
+
+/// The closest candidate, if close enough to be a plausible typo.
+pub(crate) fn suggest<'c>(name: &str, candidates: impl IntoIterator<Item = &'c str>) -> Option<&'c str> {
+    if name.len() > 64 {
+        return None;
+    }
+    let limit = (name.chars().count() / 3).max(1);
+    candidates
+        .into_iter()
+        .filter(|c| *c != name && c.len() <= 64)
+        .map(|c| (distance(name, c), c))
+        .filter(|(d, _)| *d <= limit)
+        .min_by_key(|(d, _)| *d)
+        .map(|(_, c)| c)
+}
+
+fn did_you_mean(s: Option<&str>) -> String {
+    s.map(|c| format!("; did you mean `{c}`?")).unwrap_or_default()
+}
+
+/// The common type of two branches (`?:`, `??`, list items), if any.
+pub(crate) fn unify(a: &Type, b: &Type) -> Option<Type> {
+    Some(match (a, b) {
+        (Type::Null, x) | (x, Type::Null) => x.clone(),
+        (Type::Any, _) | (_, Type::Any) => Type::Any,
+        (Type::Integer, Type::Integer) => Type::Integer,
+        (x, y) if x.is_number() && y.is_number() => Type::Number,
+        (Type::List(x), Type::List(y)) => Type::List(Box::new(unify(x, y)?)),
+        (Type::Record(x), Type::Record(y)) if x.name == y.name => a.clone(),
+        (Type::Bool, Type::Bool)
+        | (Type::String, Type::String)
+        | (Type::Date, Type::Date)
+        | (Type::DateTime, Type::DateTime)
+        | (Type::Duration, Type::Duration) => a.clone(),
+        _ => return None,
+    })
+}
+
+/// Whether values of `l` and `r` may be compared (`ordering`: with `<` etc.).
+fn comparable(l: &Type, r: &Type, ordering: bool) -> bool {
+    match (l, r) {
+        (Type::Any, _) | (_, Type::Any) => true,
+        (a, b) if a.is_number() && b.is_number() => true,
+        (Type::String, Type::String)
+        | (Type::Date, Type::Date)
+        | (Type::DateTime, Type::DateTime)
+        | (Type::Duration, Type::Duration) => true,
+        (Type::Bool, Type::Bool) => !ordering,
+        _ => false,
+    }
+}
+
+/// Result type of an arithmetic operator, `None` if not defined.
+fn arith_type(op: ArithOp, l: &Type, r: &Type) -> Option<Type> {
+    use ArithOp::*;
+    let arithmetic = |t: &Type| {
+        t.is_number()
+            || matches!(t, Type::Any | Type::String | Type::Date | Type::DateTime | Type::Duration)
+    };
+    if matches!(l, Type::Any) || matches!(r, Type::Any) {
+        return (arithmetic(l) && arithmetic(r)).then_some(Type::Any);
+    }
+    Some(match (op, l, r) {
+        (_, a, b) if a.is_number() && b.is_number() => Type::Number,
+        (Add, Type::String, Type::String) => Type::String,
+        (Add, Type::Date, Type::Duration) | (Add, Type::Duration, Type::Date) => Type::Date,
+        (Sub, Type::Date, Type::Duration) => Type::Date,
+        (Sub, Type::Date, Type::Date) => Type::Duration,
+        (Add, Type::DateTime, Type::Duration) | (Add, Type::Duration, Type::DateTime) => {
+            Type::DateTime
+        }
+        (Sub, Type::DateTime, Type::Duration) => Type::DateTime,
+        (Sub, Type::DateTime, Type::DateTime) => Type::Duration,
+        (Add | Sub, Type::Duration, Type::Duration) => Type::Duration,
+        (Mul, Type::Duration, n) | (Mul, n, Type::Duration) if n.is_number() => Type::Duration,
+        _ => return None,
+    })
+}
+
+fn is_bool(t: &Type) -> bool {
+    matches!(t, Type::Bool | Type::Any)
+}
+
+pub(crate) fn check(syn: &Syn<'_>, scope: &Scope) -> Result<Node, ExprError> {
+    let mut c = Checker { scope: scope.clone() };
+    c.node(syn)
+}
+
+struct Checker {
+    scope: Scope,
+}
+
+impl Checker {
+    fn node(&mut self, s: &Syn<'_>) -> Result<Node, ExprError> {
+        Ok(match &s.kind {
+            SynKind::Num(n) => node(Kind::Const(Const::Num(*n)), Type::Number),
+            SynKind::Str(v) => node(Kind::Const(Const::Str(v.as_str().into())), Type::String),
+            SynKind::Bool(b) => node(Kind::Const(Const::Bool(*b)), Type::Bool),
+            SynKind::Null => node(Kind::Const(Const::Null), Type::Null),
+            SynKind::Name(name) => self.name(s, name)?,
+            SynKind::List(items) => self.list(items)?,
+            SynKind::Field { base, name, name_off } => self.field(base, name, *name_off)?,
+            SynKind::Index { base, index } => {
+                let b = self.node(base)?;
+                let Some(elem) = b.ty.element().cloned() else {
+                    return Err(err(base, format!("cannot index a value of type `{}`", b.ty)));
+                };
+                let i = self.node(index)?;
+                if !matches!(i.ty, Type::Number | Type::Integer | Type::Any) {
+                    return Err(err(index, format!("an index must be a number, found `{}`", i.ty)));
+                }
+                node(Kind::Index { base: Box::new(b), index: Box::new(i) }, elem)
+            }
+            SynKind::Call { name, args } => self.call(s, name, args)?,
+            SynKind::Unary { op, expr } => self.unary(s, *op, expr)?,
+            SynKind::Binary { op, lhs, rhs } => self.binary(s, *op, lhs, rhs)?,
+            SynKind::Cond { cond, then, els } => {
+                let c = self.node(cond)?;
+                if !is_bool(&c.ty) {
+                    return Err(err(
+                        cond,
+                        format!("the condition of `?:` must be a bool, found `{}`", c.ty),
+                    ));
+                }
+                let a = self.node(then)?;
+                let b = self.node(els)?;
+                let Some(ty) = unify(&a.ty, &b.ty) else {
+                    return Err(err(
+                        s,
+                        format!(
+                            "the branches of `?:` have incompatible types `{}` and `{}`",
+                            a.ty, b.ty
+                        ),
+                    ));
+                };
+                node(Kind::Cond(Box::new(c), Box::new(a), Box::new(b)), ty)
+            }
+        })
+    }
+
+    fn name(&self, s: &Syn<'_>, name: &str) -> Result<Node, ExprError> {
+        if let Some((slot, ty)) = self.scope.lookup(name) {
+            return Ok(node(Kind::Slot(slot), ty.clone()));
+        }
+        if builtins::all_names().any(|f| f == name) {
+            return Err(err(s, format!("`{name}` is a function; call it as `{name}(…)`")));
+        }
+        let hint = did_you_mean(suggest(name, self.scope.names()));
+        Err(err(s, format!("unknown name `{name}`{hint}")))
+    }
+
+    fn list(&mut self, items: &[Syn<'_>]) -> Result<Node, ExprError> {
+        let mut elem: Option<Type> = None;
+        let mut nodes = Vec::with_capacity(items.len());
+        for it in items {
+            let n = self.node(it)?;
+            elem = Some(match elem {
+                None => n.ty.clone(),
+                Some(e) => unify(&e, &n.ty).ok_or_else(|| {
+                    err(it, format!("list items must have one type: `{}` after `{e}`", n.ty))
+                })?,
+            });
+            nodes.push(n);
+        }
+        let elem = match elem {
+            None | Some(Type::Null) => Type::Any,
+            Some(t) => t,
+        };
+        Ok(node(Kind::List(nodes), Type::List(Box::new(elem))))
+    }
+
+    fn field(&mut self, base: &Syn<'_>, name: &str, name_off: usize) -> Result<Node, ExprError> {
+        let b = self.node(base)?;
+        let here = |msg: String| ExprError::new(name_off, name.len(), msg);
+        let ty = match &b.ty {
+            Type::Record(r) => match r.field(name) {
+                Some(t) => t.clone(),
+                None => {
+                    let hint = did_you_mean(suggest(name, r.fields.keys().map(String::as_str)));
+                    return Err(here(format!("unknown field `{name}` on `{}`{hint}", r.name)));
+                }
+            },
+            Type::Any => Type::Any,
+            other => {
+                return Err(here(format!(
+                    "cannot access field `{name}` on a value of type `{other}`"
+                )));
+            }
+        };
+        Ok(node(Kind::Field { base: Box::new(b), name: name.into() }, ty))
+    }
+
+    fn unary(&mut self, s: &Syn<'_>, op: UnOp, e: &Syn<'_>) -> Result<Node, ExprError> {
+        let n = self.node(e)?;
+        match op {
+            UnOp::Not => {
+                if !is_bool(&n.ty) {
+                    return Err(err(s, format!("`!` needs a bool, found `{}`", n.ty)));
+                }
+                if let Kind::Const(Const::Bool(b)) = n.kind {
+                    return Ok(node(Kind::Const(Const::Bool(!b)), Type::Bool));
+                }
+                Ok(node(Kind::Not(Box::new(n)), Type::Bool))
+            }
+            UnOp::Neg => {
+                let ty = match &n.ty {
+                    t if t.is_number() => Type::Number,
+                    Type::Duration => Type::Duration,
+                    Type::Any => Type::Any,
+                    other => {
+                        return Err(err(s, format!("`-` needs a number or duration, found `{other}`")));
+                    }
+                };
+                if let Kind::Const(Const::Num(v)) = n.kind {
+                    return Ok(node(Kind::Const(Const::Num(-v)), Type::Number));
+                }
+                Ok(node(Kind::Neg(Box::new(n)), ty))
+            }
+        }
+    }
+
+    fn binary(&mut self, s: &Syn<'_>, op: BinOp, ls: &Syn<'_>, rs: &Syn<'_>) -> Result<Node, ExprError> {
+        let l = self.node(ls)?;
+        let r = self.node(rs)?;
+        let (lt, rt) = (&l.ty, &r.ty);
+        let bx = Box::new;
+        Ok(match op {
+            BinOp::And | BinOp::Or => {
+                for (n, sy) in [(&l, ls), (&r, rs)] {
+                    if !is_bool(&n.ty) {
+                        return Err(err(
+                            sy,
+                            format!("`{}` needs bools, found `{}`", op.text(), n.ty),
+                        ));
+                    }
+                }
+                if op == BinOp::And {
+                    node(Kind::And(bx(l), bx(r)), Type::Bool)
+                } else {
+                    node(Kind::Or(bx(l), bx(r)), Type::Bool)
+                }
+            }
+            BinOp::Coalesce => {
+                let Some(ty) = unify(lt, rt) else {
+                    return Err(err(
+                        s,
+                        format!("the sides of `??` have incompatible types `{lt}` and `{rt}`"),
+                    ));
+                };
+                node(Kind::Coalesce(bx(l), bx(r)), ty)
+            }
+            BinOp::Eq | BinOp::Ne if matches!(lt, Type::Null) || matches!(rt, Type::Null) => {
+                let negate = op == BinOp::Ne;
+                let other = if matches!(lt, Type::Null) { r } else { l };
+                if matches!(other.ty, Type::Null) {
+                    // `null == null`
+                    return Ok(node(Kind::Const(Const::Bool(!negate)), Type::Bool));
+                }
+                node(Kind::IsNull { expr: bx(other), negate }, Type::Bool)
+            }
+            BinOp::Eq | BinOp::Ne | BinOp::Lt | BinOp::Le | BinOp::Gt | BinOp::Ge => {
+                let ordering = !matches!(op, BinOp::Eq | BinOp::Ne);
+                if !comparable(lt, rt, ordering) {
+                    let msg = if ordering && comparable(lt, rt, false) {
+                        format!("`{}` does not apply to `{lt}`; only `==` and `!=` do", op.text())
+                    } else {
+                        format!("cannot compare `{lt}` with `{rt}`")
+                    };
+                    return Err(err(s, msg));
+                }
+                let c = match op {
+                    BinOp::Eq => CmpOp::Eq,
+                    BinOp::Ne => CmpOp::Ne,
+                    BinOp::Lt => CmpOp::Lt,
+                    BinOp::Le => CmpOp::Le,
+                    BinOp::Gt => CmpOp::Gt,
+                    _ => CmpOp::Ge,
+                };
+                node(Kind::Cmp(c, bx(l), bx(r)), Type::Bool)
+            }
+            BinOp::In => {
+                let Some(elem) = rt.element().cloned() else {
+                    return Err(err(rs, format!("`in` needs a list on its right, found `{rt}`")));
+                };
+                if matches!(lt, Type::Null) || !comparable(lt, &elem, false) {
+                    return Err(err(s, format!("cannot look for `{lt}` in `{rt}`")));
+                }
+                if let Kind::List(items) = &r.kind {
+                    let consts: Option<Vec<Const>> = items
+                        .iter()
+                        .map(|n| match &n.kind {
+                            Kind::Const(c) => Some(c.clone()),
+                            _ => None,
+                        })
+                        .collect();
+                    if let Some(items) = consts {
+                        return Ok(node(Kind::InConsts { needle: bx(l), items }, Type::Bool));
+                    }
+                }
+                node(Kind::In { needle: bx(l), list: bx(r), elem }, Type::Bool)
+            }
+            BinOp::Add | BinOp::Sub | BinOp::Mul | BinOp::Div | BinOp::Rem => {
+                let a = match op {
+                    BinOp::Add => ArithOp::Add,
+                    BinOp::Sub => ArithOp::Sub,
+                    BinOp::Mul => ArithOp::Mul,
+                    BinOp::Div => ArithOp::Div,
+                    _ => ArithOp::Rem,
+                };
+                let Some(ty) = arith_type(a, lt, rt) else {
+                    return Err(err(
+                        s,
+                        format!("cannot apply `{}` to `{lt}` and `{rt}`", op.text()),
+                    ));
+                };
+                node(Kind::Arith(a, bx(l), bx(r)), ty)
+            }
+        })
+    }
+
+    fn call(&mut self, s: &Syn<'_>, name: &str, args: &[Syn<'_>]) -> Result<Node, ExprError> {
+        match name {
+            "has" => return self.has(s, args),
+            "all" => return self.quantifier(s, Quant::All, name, args),
+            "any" => return self.quantifier(s, Quant::Any, name, args),
+            "count" => return self.quantifier(s, Quant::Count, name, args),
+            "sum" => return self.quantifier(s, Quant::Sum, name, args),
+            _ => {}
+        }
+        let Some(f) = builtins::lookup(name) else {
+            let hint = did_you_mean(suggest(name, builtins::all_names()));
+            return Err(ExprError::new(s.off, name.len(), format!("unknown function `{name}`{hint}")));
+        };
+        if args.len() != f.params.len() {
+            let n = f.params.len();
+            return Err(err(
+                s,
+                format!(
+                    "`{name}` takes {n} argument{}, got {}: {}",
+                    if n == 1 { "" } else { "s" },
+                    args.len(),
+                    f.signature()
+                ),
+            ));
+        }
+        let mut nodes = Vec::with_capacity(args.len());
+        for (i, (a, (pname, p))) in args.iter().zip(f.params).enumerate() {
+            let n = self.node(a)?;
+            let ok = match (p, nodes.first()) {
+                (P::SameAsFirst, Some(first)) => {
+                    let first: &Node = first;
+                    comparable(&first.ty, &n.ty, false)
+                }
+                _ => p.accepts(&n.ty),
+            };
+            if !ok {
+                return Err(err(
+                    a,
+                    format!(
+                        "argument {} (`{pname}`) of `{name}` has type `{}`; expected {}",
+                        i + 1,
+                        n.ty,
+                        f.signature()
+                    ),
+                ));
+            }
+            nodes.push(n);
+        }
+        if let Some(check) = f.check_lits {
+            check(&nodes).map_err(|(i, msg)| match args.get(i) {
+                Some(a) => err(a, msg),
+                None => err(s, "invalid argument"),
+            })?;
+        }
+        let ty = match f.ret.fixed() {
+            Some(t) => t,
+            None => nodes
+                .iter()
+                .try_fold(Type::Null, |acc, n| unify(&acc, &n.ty))
+                .unwrap_or(Type::Any),
+        };
+        if f.fold && nodes.iter().all(|n| matches!(n.kind, Kind::Const(_))) {
+            if let Some(c) = fold(f, &nodes) {
+                return Ok(node(Kind::Const(c), ty));
+            }
+        }
+        Ok(node(Kind::Call { f, args: nodes }, ty))
+    }
+
+    fn has(&mut self, s: &Syn<'_>, args: &[Syn<'_>]) -> Result<Node, ExprError> {
+        let [a] = args else {
+            return Err(err(s, format!("`has` takes 1 argument, got {}: has(x)", args.len())));
+        };
+        if !matches!(a.kind, SynKind::Name(_) | SynKind::Field { .. } | SynKind::Index { .. }) {
+            return Err(err(
+                a,
+                "`has` takes a field, name or index, e.g. `has(doc.id)` or `has(item.lines[0])`",
+            ));
+        }
+        let n = self.node(a)?;
+        Ok(node(Kind::Has(Box::new(n)), Type::Bool))
+    }
+
+    fn quantifier(
+        &mut self,
+        s: &Syn<'_>,
+        q: Quant,
+        name: &str,
+        args: &[Syn<'_>],
+    ) -> Result<Node, ExprError> {
+        let what = if q == Quant::Sum { "value" } else { "predicate" };
+        let [list, var, body] = args else {
+            return Err(err(
+                s,
+                format!("`{name}` takes 3 arguments, got {}: {name}(list, variable, {what})", args.len()),
+            ));
+        };
+        let l = self.node(list)?;
+        let Some(elem) = l.ty.element().cloned() else {
+            return Err(err(
+                list,
+                format!("the first argument of `{name}` must be a list, found `{}`", l.ty),
+            ));
+        };
+        let SynKind::Name(v) = var.kind else {
+            return Err(err(
+                var,
+                format!("the second argument of `{name}` must be a variable name, e.g. `{name}(doc.lines, l, …)`"),
+            ));
+        };
+        let mark = self.scope.len();
+        let slot = self.scope.bind(v, elem.clone());
+        let b = self.node(body);
+        self.scope.truncate(mark);
+        let b = b?;
+        let (ok, ty) = match q {
+            Quant::All | Quant::Any => (is_bool(&b.ty), Type::Bool),
+            Quant::Count => (is_bool(&b.ty), Type::Number),
+            Quant::Sum => (b.ty.is_number() || matches!(b.ty, Type::Any), Type::Number),
+        };
+        if !ok {
+            let want = if q == Quant::Sum { "number" } else { "bool" };
+            return Err(err(
+                body,
+                format!("the {what} of `{name}` must be a {want}, found `{}`", b.ty),
+            ));
+        }
+        Ok(node(
+            Kind::Quant { q, list: Box::new(l), slot, elem, body: Box::new(b) },
+            ty,
+        ))
+    }
+}
+
+/// Evaluates a pure built-in over constant arguments at compile time.
+fn fold(f: &Builtin, args: &[Node]) -> Option<Const> {
+    let mut vals: Vec<Val<'_>> = Vec::with_capacity(args.len());
+    for a in args {
+        match &a.kind {
+            Kind::Const(c) => vals.push(c.val()),
+            _ => return None,
+        }
+    }
+    if vals.iter().any(Val::is_missing_or_null) {
+        return Some(Const::Missing);
+    }
+    match (f.imp)(&mut vals) {
+        Some(v) => Const::from_val(&v),
+        None => Some(Const::Missing),
+    }
+}

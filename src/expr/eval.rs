@@ -1,0 +1,366 @@
+//! Tree-walking evaluator.
+//!
+//! Run-time rules beyond the type checker's:
+//! * Any operator given a missing or null operand (or one of an unexpected run-time type, from
+//!   an `any`-typed field) yields missing; so do overflow, division by zero and invalid dates.
+//! * `&&`, `||`, `!`, `all`, `any` use Kleene logic: `false && missing` is false,
+//!   `true || missing` is true; `all` is false if any element is false, else missing if any is
+//!   missing, else true (`any` mirrors it).
+//! * `count` counts the elements whose predicate is true (missing counts as not true); `sum` is
+//!   missing if the value for any element is missing; empty lists give `0`.
+//! * `x in xs`: missing if `x` or `xs` is missing; true if an element equals `x`, else false
+//!   (missing elements never match).
+//! * `has(x)`: false for missing, null, a blank string (only whitespace) and an empty list;
+//!   true otherwise.
+//! * `date ± duration` requires the duration to be whole days (else missing).
+//! * Every node evaluated and every list element visited costs one step of the budget.
+
+use std::borrow::Cow;
+use std::cmp::Ordering;
+use std::rc::Rc;
+
+use chrono::TimeDelta;
+use rust_decimal::Decimal;
+
+use super::builtins::{delta_to_secs, list_items, safe_dt, secs_to_delta, Builtin, ListItems};
+use super::check::{ArithOp, CmpOp, Kind, Node, Quant};
+use super::{Env, EvalError};
+use crate::types::Type;
+use crate::value::{decode_or_missing, Val};
+
+#[inline]
+fn tick(env: &mut Env<'_>) -> Result<(), EvalError> {
+    if env.steps_left == 0 {
+        return Err(EvalError::BudgetExhausted);
+    }
+    env.steps_left -= 1;
+    Ok(())
+}
+
+pub(crate) fn eval<'a>(n: &'a Node, env: &mut Env<'a>) -> Result<Val<'a>, EvalError> {
+    tick(env)?;
+    Ok(match &n.kind {
+        Kind::Const(c) => c.val(),
+        Kind::Slot(i) => env.slots.get(*i).cloned().unwrap_or(Val::Missing),
+        Kind::Field { base, name } => {
+            let b = eval(base, env)?;
+            field(&b, name, &n.ty)
+        }
+        Kind::Index { base, index } => {
+            let b = eval(base, env)?;
+            let i = eval(index, env)?;
+            index_of(&b, &i, &n.ty)
+        }
+        Kind::List(items) => {
+            let mut v = Vec::with_capacity(items.len());
+            for it in items {
+                v.push(eval(it, env)?);
+            }
+            Val::List(Rc::new(v))
+        }
+        Kind::Not(e) => match eval(e, env)? {
+            Val::Bool(b) => Val::Bool(!b),
+            _ => Val::Missing,
+        },
+        Kind::Neg(e) => match eval(e, env)? {
+            Val::Num(d) => Val::Num(-d),
+            Val::Dur(d) => TimeDelta::zero().checked_sub(&d).map_or(Val::Missing, Val::Dur),
+            _ => Val::Missing,
+        },
+        Kind::Arith(op, l, r) => {
+            let a = eval(l, env)?;
+            if a.is_missing_or_null() {
+                return Ok(Val::Missing);
+            }
+            let b = eval(r, env)?;
+            arith(*op, a, b).unwrap_or(Val::Missing)
+        }
+        Kind::Cmp(op, l, r) => {
+            let a = eval(l, env)?;
+            if a.is_missing_or_null() {
+                return Ok(Val::Missing);
+            }
+            let b = eval(r, env)?;
+            match compare(&a, &b) {
+                Some(o) => Val::Bool(test(*op, o)),
+                None => Val::Missing,
+            }
+        }
+        Kind::IsNull { expr, negate } => Val::Bool(eval(expr, env)?.is_missing_or_null() != *negate),
+        Kind::In { needle, list, elem } => {
+            let x = eval(needle, env)?;
+            if x.is_missing_or_null() {
+                return Ok(Val::Missing);
+            }
+            let l = eval(list, env)?;
+            match list_items(&l) {
+                Some(items) => Val::Bool(contains(&items, &x, elem, env)?),
+                None => Val::Missing,
+            }
+        }
+        Kind::InConsts { needle, items } => {
+            let x = eval(needle, env)?;
+            if x.is_missing_or_null() {
+                return Ok(Val::Missing);
+            }
+            Val::Bool(items.iter().any(|c| compare(&x, &c.val()) == Some(Ordering::Equal)))
+        }
+        Kind::And(l, r) => {
+            let a = truth(&eval(l, env)?);
+            if a == Some(false) {
+                return Ok(Val::Bool(false));
+            }
+            match (a, truth(&eval(r, env)?)) {
+                (_, Some(false)) => Val::Bool(false),
+                (Some(true), Some(true)) => Val::Bool(true),
+                _ => Val::Missing,
+            }
+        }
+        Kind::Or(l, r) => {
+            let a = truth(&eval(l, env)?);
+            if a == Some(true) {
+                return Ok(Val::Bool(true));
+            }
+            match (a, truth(&eval(r, env)?)) {
+                (_, Some(true)) => Val::Bool(true),
+                (Some(false), Some(false)) => Val::Bool(false),
+                _ => Val::Missing,
+            }
+        }
+        Kind::Coalesce(l, r) => {
+            let a = eval(l, env)?;
+            if a.is_missing_or_null() { eval(r, env)? } else { a }
+        }
+        Kind::Cond(c, a, b) => match eval(c, env)? {
+            Val::Bool(true) => eval(a, env)?,
+            Val::Bool(false) => eval(b, env)?,
+            _ => Val::Missing,
+        },
+        Kind::Has(e) => Val::Bool(present(&eval(e, env)?)),
+        Kind::Quant { q, list, slot, elem, body } => {
+            let l = eval(list, env)?;
+            match list_items(&l) {
+                Some(items) => quantify(*q, &items, *slot, elem, body, env)?,
+                None => Val::Missing,
+            }
+        }
+        Kind::Call { f, args } => call(f, args, env)?,
+    })
+}
+
+fn truth(v: &Val<'_>) -> Option<bool> {
+    match v {
+        Val::Bool(b) => Some(*b),
+        _ => None,
+    }
+}
+
+fn test(op: CmpOp, o: Ordering) -> bool {
+    match op {
+        CmpOp::Eq => o == Ordering::Equal,
+        CmpOp::Ne => o != Ordering::Equal,
+        CmpOp::Lt => o == Ordering::Less,
+        CmpOp::Le => o != Ordering::Greater,
+        CmpOp::Gt => o == Ordering::Greater,
+        CmpOp::Ge => o != Ordering::Less,
+    }
+}
+
+/// Orders two values of one comparable kind; `None` for missing, null or mismatched kinds.
+pub(crate) fn compare(a: &Val<'_>, b: &Val<'_>) -> Option<Ordering> {
+    Some(match (a, b) {
+        (Val::Num(x), Val::Num(y)) => x.cmp(y),
+        (Val::Str(x), Val::Str(y)) => x.as_ref().cmp(y.as_ref()),
+        (Val::Date(x), Val::Date(y)) => x.cmp(y),
+        (Val::DateTime(x), Val::DateTime(y)) => x.cmp(y),
+        (Val::Dur(x), Val::Dur(y)) => x.cmp(y),
+        (Val::Bool(x), Val::Bool(y)) => x.cmp(y),
+        _ => return None,
+    })
+}
+
+/// `has(x)`: present, non-null, not a blank string, not an empty list.
+fn present(v: &Val<'_>) -> bool {
+    match v {
+        Val::Missing | Val::Null => false,
+        Val::Str(s) => !s.trim().is_empty(),
+        Val::Json(j) => j.as_array().is_none_or(|a| !a.is_empty()),
+        Val::List(l) => !l.is_empty(),
+        _ => true,
+    }
+}
+
+fn field<'a>(b: &Val<'a>, name: &str, ty: &Type) -> Val<'a> {
+    match *b {
+        Val::Json(j) => match j.as_object() {
+            Some(m) => decode_or_missing(m.get(name), ty),
+            None => Val::Missing,
+        },
+        _ => Val::Missing,
+    }
+}
+
+fn index_of<'a>(b: &Val<'a>, i: &Val<'a>, elem: &Type) -> Val<'a> {
+    let Val::Num(i) = i else { return Val::Missing };
+    let Some(i) = super::builtins::integral(*i).and_then(|i| usize::try_from(i).ok()) else {
+        return Val::Missing;
+    };
+    match list_items(b) {
+        Some(items) if i < items.len() => items.get(i, elem),
+        _ => Val::Missing,
+    }
+}
+
+fn contains<'a>(
+    items: &ListItems<'a>,
+    x: &Val<'a>,
+    elem: &Type,
+    env: &mut Env<'a>,
+) -> Result<bool, EvalError> {
+    for i in 0..items.len() {
+        tick(env)?;
+        if compare(x, &items.get(i, elem)) == Some(Ordering::Equal) {
+            return Ok(true);
+        }
+    }
+    Ok(false)
+}
+
+/// Runs a quantifier with the variable in `env.slots[slot]`, restoring the slots afterwards.
+fn quantify<'a>(
+    q: Quant,
+    items: &ListItems<'a>,
+    slot: usize,
+    elem: &Type,
+    body: &'a Node,
+    env: &mut Env<'a>,
+) -> Result<Val<'a>, EvalError> {
+    let old_len = env.slots.len();
+    let saved = if slot < old_len {
+        env.slots.get_mut(slot).map(|s| std::mem::replace(s, Val::Missing))
+    } else {
+        env.slots.resize(slot + 1, Val::Missing);
+        None
+    };
+    let r = quantify_loop(q, items, slot, elem, body, env);
+    if let (Some(v), Some(s)) = (saved, env.slots.get_mut(slot)) {
+        *s = v;
+    }
+    env.slots.truncate(old_len);
+    r
+}
+
+fn quantify_loop<'a>(
+    q: Quant,
+    items: &ListItems<'a>,
+    slot: usize,
+    elem: &Type,
+    body: &'a Node,
+    env: &mut Env<'a>,
+) -> Result<Val<'a>, EvalError> {
+    let mut saw_missing = false;
+    let mut count: u64 = 0;
+    let mut sum = Decimal::ZERO;
+    for i in 0..items.len() {
+        tick(env)?;
+        let v = items.get(i, elem);
+        if let Some(s) = env.slots.get_mut(slot) {
+            *s = v;
+        }
+        let r = eval(body, env)?;
+        match q {
+            Quant::All => match r {
+                Val::Bool(false) => return Ok(Val::Bool(false)),
+                Val::Bool(true) => {}
+                _ => saw_missing = true,
+            },
+            Quant::Any => match r {
+                Val::Bool(true) => return Ok(Val::Bool(true)),
+                Val::Bool(false) => {}
+                _ => saw_missing = true,
+            },
+            Quant::Count => {
+                if let Val::Bool(true) = r {
+                    count += 1;
+                }
+            }
+            Quant::Sum => match r {
+                Val::Num(n) => match sum.checked_add(n) {
+                    Some(s) => sum = s,
+                    None => return Ok(Val::Missing),
+                },
+                _ => return Ok(Val::Missing),
+            },
+        }
+    }
+    Ok(match q {
+        Quant::All | Quant::Any if saw_missing => Val::Missing,
+        Quant::All => Val::Bool(true),
+        Quant::Any => Val::Bool(false),
+        Quant::Count => Val::Num(Decimal::from(count)),
+        Quant::Sum => Val::Num(sum),
+    })
+}
+
+fn call<'a>(f: &Builtin, args: &'a [Node], env: &mut Env<'a>) -> Result<Val<'a>, EvalError> {
+    const INLINE: usize = 4;
+    let mut buf: [Val<'a>; INLINE] = [Val::Missing, Val::Missing, Val::Missing, Val::Missing];
+    let mut heap: Vec<Val<'a>>;
+    let vals: &mut [Val<'a>] = if args.len() <= INLINE {
+        buf.get_mut(..args.len()).unwrap_or_default()
+    } else {
+        heap = vec![Val::Missing; args.len()];
+        &mut heap
+    };
+    for (slot, a) in vals.iter_mut().zip(args) {
+        let v = eval(a, env)?;
+        if v.is_missing_or_null() {
+            return Ok(Val::Missing);
+        }
+        *slot = v;
+    }
+    Ok((f.imp)(vals).unwrap_or(Val::Missing))
+}
+
+/// Whole days only: `date ± duration` with a partial day is missing.
+fn whole_days(d: TimeDelta) -> Option<TimeDelta> {
+    (d.subsec_nanos() == 0 && d.num_seconds() % 86_400 == 0).then_some(d)
+}
+
+fn neg(d: TimeDelta) -> Option<TimeDelta> {
+    TimeDelta::zero().checked_sub(&d)
+}
+
+/// Arithmetic on run-time values; `None` means missing.
+pub(crate) fn arith<'a>(op: ArithOp, a: Val<'a>, b: Val<'a>) -> Option<Val<'a>> {
+    use ArithOp::*;
+    Some(match (op, a, b) {
+        (Add, Val::Num(x), Val::Num(y)) => Val::Num(x.checked_add(y)?),
+        (Sub, Val::Num(x), Val::Num(y)) => Val::Num(x.checked_sub(y)?),
+        (Mul, Val::Num(x), Val::Num(y)) => Val::Num(x.checked_mul(y)?),
+        (Div, Val::Num(x), Val::Num(y)) => Val::Num(x.checked_div(y)?),
+        (Rem, Val::Num(x), Val::Num(y)) => Val::Num(x.checked_rem(y)?),
+        (Add, Val::Str(x), Val::Str(y)) => {
+            let mut s = String::with_capacity(x.len() + y.len());
+            s.push_str(&x);
+            s.push_str(&y);
+            Val::Str(Cow::Owned(s))
+        }
+        (Add, Val::Date(d), Val::Dur(t)) | (Add, Val::Dur(t), Val::Date(d)) => {
+            Val::Date(d.checked_add_signed(whole_days(t)?)?)
+        }
+        (Sub, Val::Date(d), Val::Dur(t)) => Val::Date(d.checked_add_signed(neg(whole_days(t)?)?)?),
+        (Sub, Val::Date(x), Val::Date(y)) => Val::Dur(x.signed_duration_since(y)),
+        (Add, Val::DateTime(d), Val::Dur(t)) | (Add, Val::Dur(t), Val::DateTime(d)) => {
+            Val::DateTime(safe_dt(d.checked_add_signed(t)?)?)
+        }
+        (Sub, Val::DateTime(d), Val::Dur(t)) => Val::DateTime(safe_dt(d.checked_sub_signed(t)?)?),
+        (Sub, Val::DateTime(x), Val::DateTime(y)) => Val::Dur(x.signed_duration_since(y)),
+        (Add, Val::Dur(x), Val::Dur(y)) => Val::Dur(x.checked_add(&y)?),
+        (Sub, Val::Dur(x), Val::Dur(y)) => Val::Dur(x.checked_sub(&y)?),
+        (Mul, Val::Dur(t), Val::Num(n)) | (Mul, Val::Num(n), Val::Dur(t)) => {
+            Val::Dur(secs_to_delta(delta_to_secs(t)?.checked_mul(n)?)?)
+        }
+        _ => return None,
+    })
+}
