@@ -21,7 +21,7 @@ use serde_json::Value as Json;
 use super::check::{Const, Kind, Node};
 use crate::formats;
 use crate::types::Type;
-use crate::value::{parse_date, parse_datetime, parse_decimal, Val};
+use crate::value::{Val, parse_date, parse_datetime, parse_decimal};
 
 /// The kind of value a parameter accepts (an `any`-typed argument is always accepted and checked
 /// at run time).
@@ -61,7 +61,10 @@ impl P {
             P::List => matches!(t, Type::List(_)),
             P::Ord => {
                 t.is_number()
-                    || matches!(t, Type::String | Type::Date | Type::DateTime | Type::Duration)
+                    || matches!(
+                        t,
+                        Type::String | Type::Date | Type::DateTime | Type::Duration
+                    )
             }
             // Checked against the first argument by the type checker.
             P::SameAsFirst => true,
@@ -149,9 +152,17 @@ impl fmt::Debug for Builtin {
 impl Builtin {
     /// `round(x: number, places: number) -> number`
     pub(crate) fn signature(&self) -> String {
-        let params: Vec<String> =
-            self.params.iter().map(|(n, p)| format!("{n}: {}", p.name())).collect();
-        format!("{}({}) -> {}", self.name, params.join(", "), self.ret.name())
+        let params: Vec<String> = self
+            .params
+            .iter()
+            .map(|(n, p)| format!("{n}: {}", p.name()))
+            .collect();
+        format!(
+            "{}({}) -> {}",
+            self.name,
+            params.join(", "),
+            self.ret.name()
+        )
     }
 }
 
@@ -170,7 +181,10 @@ pub(crate) fn lookup(name: &str) -> Option<&'static Builtin> {
 
 /// All function names (built-ins and special forms), for suggestions.
 pub(crate) fn all_names() -> impl Iterator<Item = &'static str> {
-    SPECIAL_FORMS.iter().map(|(n, _)| *n).chain(BUILTINS.iter().map(|b| b.name))
+    SPECIAL_FORMS
+        .iter()
+        .map(|(n, _)| *n)
+        .chain(BUILTINS.iter().map(|b| b.name))
 }
 
 const fn b(
@@ -179,7 +193,14 @@ const fn b(
     ret: Ret,
     imp: Imp,
 ) -> Builtin {
-    Builtin { name, params, ret, imp, check_lits: None, fold: true }
+    Builtin {
+        name,
+        params,
+        ret,
+        imp,
+        check_lits: None,
+        fold: true,
+    }
 }
 
 /// A built-in that calls into `crate::formats` (not folded at compile time).
@@ -189,7 +210,14 @@ const fn fmt_fn(
     ret: Ret,
     imp: Imp,
 ) -> Builtin {
-    Builtin { name, params, ret, imp, check_lits: None, fold: false }
+    Builtin {
+        name,
+        params,
+        ret,
+        imp,
+        check_lits: None,
+        fold: false,
+    }
 }
 
 const S: &[(&str, P)] = &[("s", P::Str)];
@@ -201,9 +229,20 @@ const SP: &[(&str, P)] = &[("s", P::Str), ("p", P::Str)];
 
 pub(crate) static BUILTINS: &[Builtin] = &[
     b("size", &[("x", P::ListOrStr)], Ret::Num, size),
-    Builtin { check_lits: Some(check_date_lit), ..b("date", S, Ret::Date, date) },
-    Builtin { check_lits: Some(check_datetime_lit), ..b("datetime", S, Ret::DateTime, datetime) },
-    b("make_date", &[("y", P::Num), ("m", P::Num), ("d", P::Num)], Ret::Date, make_date),
+    Builtin {
+        check_lits: Some(check_date_lit),
+        ..b("date", S, Ret::Date, date)
+    },
+    Builtin {
+        check_lits: Some(check_datetime_lit),
+        ..b("datetime", S, Ret::DateTime, datetime)
+    },
+    b(
+        "make_date",
+        &[("y", P::Num), ("m", P::Num), ("d", P::Num)],
+        Ret::Date,
+        make_date,
+    ),
     b("year", D, Ret::Num, year),
     b("month", D, Ret::Num, month),
     b("day", D, Ret::Num, day),
@@ -214,10 +253,20 @@ pub(crate) static BUILTINS: &[Builtin] = &[
     b("in_days", DUR, Ret::Num, in_days),
     b("in_hours", DUR, Ret::Num, in_hours),
     b("in_minutes", DUR, Ret::Num, in_minutes),
-    b("add_months", &[("d", P::Date), ("n", P::Num)], Ret::Date, add_months),
+    b(
+        "add_months",
+        &[("d", P::Date), ("n", P::Num)],
+        Ret::Date,
+        add_months,
+    ),
     Builtin {
         check_lits: Some(check_offset_lit),
-        ..b("local_date", &[("dt", P::DateTime), ("offset", P::Str)], Ret::Date, local_date)
+        ..b(
+            "local_date",
+            &[("dt", P::DateTime), ("offset", P::Str)],
+            Ret::Date,
+            local_date,
+        )
     },
     b("string", &[("x", P::Any)], Ret::Str, string),
     b("number", &[("s", P::Any)], Ret::Num, number),
@@ -228,17 +277,37 @@ pub(crate) static BUILTINS: &[Builtin] = &[
     b("ends_with", SP, Ret::Bool, ends_with),
     b("contains", SP, Ret::Bool, contains),
     fmt_fn("norm_name", S, Ret::Str, norm_name),
-    b("min", &[("a", P::Ord), ("b", P::SameAsFirst)], Ret::SameAsArgs, min),
-    b("max", &[("a", P::Ord), ("b", P::SameAsFirst)], Ret::SameAsArgs, max),
+    b(
+        "min",
+        &[("a", P::Ord), ("b", P::SameAsFirst)],
+        Ret::SameAsArgs,
+        min,
+    ),
+    b(
+        "max",
+        &[("a", P::Ord), ("b", P::SameAsFirst)],
+        Ret::SameAsArgs,
+        max,
+    ),
     b("abs", X, Ret::Num, abs),
-    b("round", &[("x", P::Num), ("places", P::Num)], Ret::Num, round),
+    b(
+        "round",
+        &[("x", P::Num), ("places", P::Num)],
+        Ret::Num,
+        round,
+    ),
     b("ceil", X, Ret::Num, ceil),
     b("floor", X, Ret::Num, floor),
     fmt_fn("iin_valid", S, Ret::Bool, iin_valid),
     fmt_fn("bin_valid", S, Ret::Bool, bin_valid),
     fmt_fn("iin_birth_date", S, Ret::Date, iin_birth_date),
     fmt_fn("icd10_valid", S, Ret::Bool, icd10_valid),
-    fmt_fn("icd10_in", &[("code", P::Str), ("range", P::Str)], Ret::Bool, icd10_in),
+    fmt_fn(
+        "icd10_in",
+        &[("code", P::Str), ("range", P::Str)],
+        Ret::Bool,
+        icd10_in,
+    ),
 ];
 
 // ---------------------------------------------------------------------------------------------
@@ -272,9 +341,10 @@ fn check_datetime_lit(args: &[Node]) -> Result<(), (usize, String)> {
 
 fn check_offset_lit(args: &[Node]) -> Result<(), (usize, String)> {
     match args.get(1).and_then(const_str) {
-        Some(s) if parse_offset(s).is_none() => {
-            Err((1, format!("invalid UTC offset `{s}` (expected ±HH:MM, e.g. '+05:00')")))
-        }
+        Some(s) if parse_offset(s).is_none() => Err((
+            1,
+            format!("invalid UTC offset `{s}` (expected ±HH:MM, e.g. '+05:00')"),
+        )),
         _ => Ok(()),
     }
 }
@@ -285,7 +355,9 @@ fn check_offset_lit(args: &[Node]) -> Result<(), (usize, String)> {
 /// Parses a UTC offset `±HH:MM` (hours 00–23, minutes 00–59).
 pub(crate) fn parse_offset(s: &str) -> Option<FixedOffset> {
     let b = s.as_bytes();
-    let [sign, h1, h2, b':', m1, m2] = *b else { return None };
+    let [sign, h1, h2, b':', m1, m2] = *b else {
+        return None;
+    };
     let digit = |c: u8| c.is_ascii_digit().then(|| i32::from(c - b'0'));
     let h = digit(h1)? * 10 + digit(h2)?;
     let m = digit(m1)? * 10 + digit(m2)?;
@@ -334,7 +406,11 @@ fn text<'v>(v: &'v Val<'_>) -> Option<&'v str> {
 
 /// An integral decimal as `i64` (`None` for fractions and out-of-range values).
 pub(crate) fn integral(d: Decimal) -> Option<i64> {
-    if d.fract().is_zero() { d.to_i64() } else { None }
+    if d.fract().is_zero() {
+        d.to_i64()
+    } else {
+        None
+    }
 }
 
 const NANOS_PER_SEC: i64 = 1_000_000_000;
@@ -415,7 +491,9 @@ fn datetime<'a>(a: &mut [Val<'a>]) -> Option<Val<'a>> {
     let [s] = a else { return None };
     match s {
         Val::DateTime(d) => Some(Val::DateTime(*d)),
-        other => Some(Val::DateTime(safe_dt(parse_datetime(text(other)?.trim())?)?)),
+        other => Some(Val::DateTime(safe_dt(parse_datetime(
+            text(other)?.trim(),
+        )?)?)),
     }
 }
 
@@ -475,7 +553,9 @@ fn minutes<'a>(a: &mut [Val<'a>]) -> Option<Val<'a>> {
 fn dur_in<'a>(a: &mut [Val<'a>], unit_secs: i64) -> Option<Val<'a>> {
     let [d] = a else { return None };
     let secs = delta_to_secs(dur(d)?)?;
-    Some(Val::Num(secs.checked_div(Decimal::from(unit_secs))?.normalize()))
+    Some(Val::Num(
+        secs.checked_div(Decimal::from(unit_secs))?.normalize(),
+    ))
 }
 
 fn in_days<'a>(a: &mut [Val<'a>]) -> Option<Val<'a>> {
@@ -495,7 +575,11 @@ fn add_months<'a>(a: &mut [Val<'a>]) -> Option<Val<'a>> {
     let d = date_of(d)?;
     let n = integral(num(n)?)?;
     let months = Months::new(u32::try_from(n.unsigned_abs()).ok()?);
-    let r = if n >= 0 { d.checked_add_months(months) } else { d.checked_sub_months(months) };
+    let r = if n >= 0 {
+        d.checked_add_months(months)
+    } else {
+        d.checked_sub_months(months)
+    };
     Some(Val::Date(r?))
 }
 
@@ -524,10 +608,18 @@ fn number<'a>(a: &mut [Val<'a>]) -> Option<Val<'a>> {
 }
 
 /// Applies a string → string mapping, borrowing when the input is returned unchanged.
-fn map_str<'a>(a: &mut [Val<'a>], unchanged: fn(&str) -> bool, f: fn(&str) -> String) -> Option<Val<'a>> {
+fn map_str<'a>(
+    a: &mut [Val<'a>],
+    unchanged: fn(&str) -> bool,
+    f: fn(&str) -> String,
+) -> Option<Val<'a>> {
     let [x] = a else { return None };
     let Val::Str(s) = take(x) else { return None };
-    if unchanged(&s) { Some(Val::Str(s)) } else { Some(Val::Str(Cow::Owned(f(&s)))) }
+    if unchanged(&s) {
+        Some(Val::Str(s))
+    } else {
+        Some(Val::Str(Cow::Owned(f(&s))))
+    }
 }
 
 fn lower<'a>(a: &mut [Val<'a>]) -> Option<Val<'a>> {
@@ -604,8 +696,13 @@ fn floor<'a>(a: &mut [Val<'a>]) -> Option<Val<'a>> {
 /// `round(x, places)`: midpoint away from zero; `places` must be an integer in 0..=28.
 fn round<'a>(a: &mut [Val<'a>]) -> Option<Val<'a>> {
     let [x, p] = a else { return None };
-    let p = u32::try_from(integral(num(p)?)?).ok().filter(|p| *p <= 28)?;
-    Some(Val::Num(num(x)?.round_dp_with_strategy(p, RoundingStrategy::MidpointAwayFromZero)))
+    let p = u32::try_from(integral(num(p)?)?)
+        .ok()
+        .filter(|p| *p <= 28)?;
+    Some(Val::Num(num(x)?.round_dp_with_strategy(
+        p,
+        RoundingStrategy::MidpointAwayFromZero,
+    )))
 }
 
 fn str_test<'a>(a: &mut [Val<'a>], f: fn(&str) -> bool) -> Option<Val<'a>> {

@@ -104,25 +104,50 @@ pub(crate) struct Node {
 pub(crate) enum Kind {
     Const(Const),
     Slot(usize),
-    Field { base: Box<Node>, name: Box<str> },
-    Index { base: Box<Node>, index: Box<Node> },
+    Field {
+        base: Box<Node>,
+        name: Box<str>,
+    },
+    Index {
+        base: Box<Node>,
+        index: Box<Node>,
+    },
     List(Vec<Node>),
     Not(Box<Node>),
     Neg(Box<Node>),
     Arith(ArithOp, Box<Node>, Box<Node>),
     Cmp(CmpOp, Box<Node>, Box<Node>),
     /// `x == null` (`negate`: `x != null`).
-    IsNull { expr: Box<Node>, negate: bool },
-    In { needle: Box<Node>, list: Box<Node>, elem: Type },
+    IsNull {
+        expr: Box<Node>,
+        negate: bool,
+    },
+    In {
+        needle: Box<Node>,
+        list: Box<Node>,
+        elem: Type,
+    },
     /// `x in [literal, …]`, all items constant.
-    InConsts { needle: Box<Node>, items: Vec<Const> },
+    InConsts {
+        needle: Box<Node>,
+        items: Vec<Const>,
+    },
     And(Box<Node>, Box<Node>),
     Or(Box<Node>, Box<Node>),
     Coalesce(Box<Node>, Box<Node>),
     Cond(Box<Node>, Box<Node>, Box<Node>),
     Has(Box<Node>),
-    Quant { q: Quant, list: Box<Node>, slot: usize, elem: Type, body: Box<Node> },
-    Call { f: &'static Builtin, args: Vec<Node> },
+    Quant {
+        q: Quant,
+        list: Box<Node>,
+        slot: usize,
+        elem: Type,
+        body: Box<Node>,
+    },
+    Call {
+        f: &'static Builtin,
+        args: Vec<Node>,
+    },
 }
 
 fn node(kind: Kind, ty: Type) -> Node {
@@ -133,30 +158,42 @@ fn err(s: &Syn<'_>, msg: impl Into<String>) -> ExprError {
     ExprError::new(s.off, s.len, msg)
 }
 
-/// Levenshtein distance (small inputs only).
+/// Edit distance with adjacent transpositions (optimal string alignment); small inputs only.
 fn distance(a: &str, b: &str) -> usize {
+    let a: Vec<char> = a.chars().collect();
     let b: Vec<char> = b.chars().collect();
-    let mut prev: Vec<usize> = (0..=b.len()).collect();
-    let mut cur = vec![0; b.len() + 1];
-    for (i, ca) in a.chars().enumerate() {
+    let w = b.len() + 1;
+    // Rows i-2, i-1 and i of the DP table.
+    let mut prev2 = vec![0; w];
+    let mut prev: Vec<usize> = (0..w).collect();
+    let mut cur = vec![0; w];
+    for (i, ca) in a.iter().enumerate() {
         if let Some(c0) = cur.first_mut() {
             *c0 = i + 1;
         }
         for (j, cb) in b.iter().enumerate() {
-            let sub = prev.get(j).copied().unwrap_or(0) + usize::from(ca != *cb);
-            let del = prev.get(j + 1).copied().unwrap_or(0) + 1;
-            let ins = cur.get(j).copied().unwrap_or(0) + 1;
+            let at = |row: &[usize], k: usize| row.get(k).copied().unwrap_or(usize::MAX / 2);
+            let mut d = (at(&prev, j) + usize::from(ca != cb))
+                .min(at(&prev, j + 1) + 1)
+                .min(at(&cur, j) + 1);
+            if i > 0 && j > 0 && a.get(i - 1) == Some(cb) && b.get(j - 1) == Some(ca) {
+                d = d.min(at(&prev2, j - 1) + 1);
+            }
             if let Some(c) = cur.get_mut(j + 1) {
-                *c = sub.min(del).min(ins);
+                *c = d;
             }
         }
+        std::mem::swap(&mut prev2, &mut prev);
         std::mem::swap(&mut prev, &mut cur);
     }
     prev.last().copied().unwrap_or(0)
 }
 
 /// The closest candidate, if close enough to be a plausible typo.
-pub(crate) fn suggest<'c>(name: &str, candidates: impl IntoIterator<Item = &'c str>) -> Option<&'c str> {
+pub(crate) fn suggest<'c>(
+    name: &str,
+    candidates: impl IntoIterator<Item = &'c str>,
+) -> Option<&'c str> {
     if name.len() > 64 {
         return None;
     }
@@ -171,7 +208,8 @@ pub(crate) fn suggest<'c>(name: &str, candidates: impl IntoIterator<Item = &'c s
 }
 
 fn did_you_mean(s: Option<&str>) -> String {
-    s.map(|c| format!("; did you mean `{c}`?")).unwrap_or_default()
+    s.map(|c| format!("; did you mean `{c}`?"))
+        .unwrap_or_default()
 }
 
 /// The common type of two branches (`?:`, `??`, list items), if any.
@@ -211,7 +249,10 @@ fn arith_type(op: ArithOp, l: &Type, r: &Type) -> Option<Type> {
     use ArithOp::*;
     let arithmetic = |t: &Type| {
         t.is_number()
-            || matches!(t, Type::Any | Type::String | Type::Date | Type::DateTime | Type::Duration)
+            || matches!(
+                t,
+                Type::Any | Type::String | Type::Date | Type::DateTime | Type::Duration
+            )
     };
     if matches!(l, Type::Any) || matches!(r, Type::Any) {
         return (arithmetic(l) && arithmetic(r)).then_some(Type::Any);
@@ -238,7 +279,9 @@ fn is_bool(t: &Type) -> bool {
 }
 
 pub(crate) fn check(syn: &Syn<'_>, scope: &Scope) -> Result<Node, ExprError> {
-    let mut c = Checker { scope: scope.clone() };
+    let mut c = Checker {
+        scope: scope.clone(),
+    };
     c.node(syn)
 }
 
@@ -255,17 +298,33 @@ impl Checker {
             SynKind::Null => node(Kind::Const(Const::Null), Type::Null),
             SynKind::Name(name) => self.name(s, name)?,
             SynKind::List(items) => self.list(items)?,
-            SynKind::Field { base, name, name_off } => self.field(base, name, *name_off)?,
+            SynKind::Field {
+                base,
+                name,
+                name_off,
+            } => self.field(base, name, *name_off)?,
             SynKind::Index { base, index } => {
                 let b = self.node(base)?;
                 let Some(elem) = b.ty.element().cloned() else {
-                    return Err(err(base, format!("cannot index a value of type `{}`", b.ty)));
+                    return Err(err(
+                        base,
+                        format!("cannot index a value of type `{}`", b.ty),
+                    ));
                 };
                 let i = self.node(index)?;
                 if !matches!(i.ty, Type::Number | Type::Integer | Type::Any) {
-                    return Err(err(index, format!("an index must be a number, found `{}`", i.ty)));
+                    return Err(err(
+                        index,
+                        format!("an index must be a number, found `{}`", i.ty),
+                    ));
                 }
-                node(Kind::Index { base: Box::new(b), index: Box::new(i) }, elem)
+                node(
+                    Kind::Index {
+                        base: Box::new(b),
+                        index: Box::new(i),
+                    },
+                    elem,
+                )
             }
             SynKind::Call { name, args } => self.call(s, name, args)?,
             SynKind::Unary { op, expr } => self.unary(s, *op, expr)?,
@@ -299,7 +358,10 @@ impl Checker {
             return Ok(node(Kind::Slot(slot), ty.clone()));
         }
         if builtins::all_names().any(|f| f == name) {
-            return Err(err(s, format!("`{name}` is a function; call it as `{name}(…)`")));
+            return Err(err(
+                s,
+                format!("`{name}` is a function; call it as `{name}(…)`"),
+            ));
         }
         let hint = did_you_mean(suggest(name, self.scope.names()));
         Err(err(s, format!("unknown name `{name}`{hint}")))
@@ -313,7 +375,10 @@ impl Checker {
             elem = Some(match elem {
                 None => n.ty.clone(),
                 Some(e) => unify(&e, &n.ty).ok_or_else(|| {
-                    err(it, format!("list items must have one type: `{}` after `{e}`", n.ty))
+                    err(
+                        it,
+                        format!("list items must have one type: `{}` after `{e}`", n.ty),
+                    )
                 })?,
             });
             nodes.push(n);
@@ -333,7 +398,10 @@ impl Checker {
                 Some(t) => t.clone(),
                 None => {
                     let hint = did_you_mean(suggest(name, r.fields.keys().map(String::as_str)));
-                    return Err(here(format!("unknown field `{name}` on `{}`{hint}", r.name)));
+                    return Err(here(format!(
+                        "unknown field `{name}` on `{}`{hint}",
+                        r.name
+                    )));
                 }
             },
             Type::Any => Type::Any,
@@ -343,7 +411,13 @@ impl Checker {
                 )));
             }
         };
-        Ok(node(Kind::Field { base: Box::new(b), name: name.into() }, ty))
+        Ok(node(
+            Kind::Field {
+                base: Box::new(b),
+                name: name.into(),
+            },
+            ty,
+        ))
     }
 
     fn unary(&mut self, s: &Syn<'_>, op: UnOp, e: &Syn<'_>) -> Result<Node, ExprError> {
@@ -364,7 +438,10 @@ impl Checker {
                     Type::Duration => Type::Duration,
                     Type::Any => Type::Any,
                     other => {
-                        return Err(err(s, format!("`-` needs a number or duration, found `{other}`")));
+                        return Err(err(
+                            s,
+                            format!("`-` needs a number or duration, found `{other}`"),
+                        ));
                     }
                 };
                 if let Kind::Const(Const::Num(v)) = n.kind {
@@ -375,7 +452,13 @@ impl Checker {
         }
     }
 
-    fn binary(&mut self, s: &Syn<'_>, op: BinOp, ls: &Syn<'_>, rs: &Syn<'_>) -> Result<Node, ExprError> {
+    fn binary(
+        &mut self,
+        s: &Syn<'_>,
+        op: BinOp,
+        ls: &Syn<'_>,
+        rs: &Syn<'_>,
+    ) -> Result<Node, ExprError> {
         let l = self.node(ls)?;
         let r = self.node(rs)?;
         let (lt, rt) = (&l.ty, &r.ty);
@@ -412,13 +495,22 @@ impl Checker {
                     // `null == null`
                     return Ok(node(Kind::Const(Const::Bool(!negate)), Type::Bool));
                 }
-                node(Kind::IsNull { expr: bx(other), negate }, Type::Bool)
+                node(
+                    Kind::IsNull {
+                        expr: bx(other),
+                        negate,
+                    },
+                    Type::Bool,
+                )
             }
             BinOp::Eq | BinOp::Ne | BinOp::Lt | BinOp::Le | BinOp::Gt | BinOp::Ge => {
                 let ordering = !matches!(op, BinOp::Eq | BinOp::Ne);
                 if !comparable(lt, rt, ordering) {
                     let msg = if ordering && comparable(lt, rt, false) {
-                        format!("`{}` does not apply to `{lt}`; only `==` and `!=` do", op.text())
+                        format!(
+                            "`{}` does not apply to `{lt}`; only `==` and `!=` do",
+                            op.text()
+                        )
                     } else {
                         format!("cannot compare `{lt}` with `{rt}`")
                     };
@@ -436,7 +528,10 @@ impl Checker {
             }
             BinOp::In => {
                 let Some(elem) = rt.element().cloned() else {
-                    return Err(err(rs, format!("`in` needs a list on its right, found `{rt}`")));
+                    return Err(err(
+                        rs,
+                        format!("`in` needs a list on its right, found `{rt}`"),
+                    ));
                 };
                 if matches!(lt, Type::Null) || !comparable(lt, &elem, false) {
                     return Err(err(s, format!("cannot look for `{lt}` in `{rt}`")));
@@ -450,10 +545,23 @@ impl Checker {
                         })
                         .collect();
                     if let Some(items) = consts {
-                        return Ok(node(Kind::InConsts { needle: bx(l), items }, Type::Bool));
+                        return Ok(node(
+                            Kind::InConsts {
+                                needle: bx(l),
+                                items,
+                            },
+                            Type::Bool,
+                        ));
                     }
                 }
-                node(Kind::In { needle: bx(l), list: bx(r), elem }, Type::Bool)
+                node(
+                    Kind::In {
+                        needle: bx(l),
+                        list: bx(r),
+                        elem,
+                    },
+                    Type::Bool,
+                )
             }
             BinOp::Add | BinOp::Sub | BinOp::Mul | BinOp::Div | BinOp::Rem => {
                 let a = match op {
@@ -485,7 +593,11 @@ impl Checker {
         }
         let Some(f) = builtins::lookup(name) else {
             let hint = did_you_mean(suggest(name, builtins::all_names()));
-            return Err(ExprError::new(s.off, name.len(), format!("unknown function `{name}`{hint}")));
+            return Err(ExprError::new(
+                s.off,
+                name.len(),
+                format!("unknown function `{name}`{hint}"),
+            ));
         };
         if args.len() != f.params.len() {
             let n = f.params.len();
@@ -535,19 +647,26 @@ impl Checker {
                 .try_fold(Type::Null, |acc, n| unify(&acc, &n.ty))
                 .unwrap_or(Type::Any),
         };
-        if f.fold && nodes.iter().all(|n| matches!(n.kind, Kind::Const(_))) {
-            if let Some(c) = fold(f, &nodes) {
-                return Ok(node(Kind::Const(c), ty));
-            }
+        if f.fold
+            && nodes.iter().all(|n| matches!(n.kind, Kind::Const(_)))
+            && let Some(c) = fold(f, &nodes)
+        {
+            return Ok(node(Kind::Const(c), ty));
         }
         Ok(node(Kind::Call { f, args: nodes }, ty))
     }
 
     fn has(&mut self, s: &Syn<'_>, args: &[Syn<'_>]) -> Result<Node, ExprError> {
         let [a] = args else {
-            return Err(err(s, format!("`has` takes 1 argument, got {}: has(x)", args.len())));
+            return Err(err(
+                s,
+                format!("`has` takes 1 argument, got {}: has(x)", args.len()),
+            ));
         };
-        if !matches!(a.kind, SynKind::Name(_) | SynKind::Field { .. } | SynKind::Index { .. }) {
+        if !matches!(
+            a.kind,
+            SynKind::Name(_) | SynKind::Field { .. } | SynKind::Index { .. }
+        ) {
             return Err(err(
                 a,
                 "`has` takes a field, name or index, e.g. `has(doc.id)` or `has(item.lines[0])`",
@@ -564,24 +683,36 @@ impl Checker {
         name: &str,
         args: &[Syn<'_>],
     ) -> Result<Node, ExprError> {
-        let what = if q == Quant::Sum { "value" } else { "predicate" };
+        let what = if q == Quant::Sum {
+            "value"
+        } else {
+            "predicate"
+        };
         let [list, var, body] = args else {
             return Err(err(
                 s,
-                format!("`{name}` takes 3 arguments, got {}: {name}(list, variable, {what})", args.len()),
+                format!(
+                    "`{name}` takes 3 arguments, got {}: {name}(list, variable, {what})",
+                    args.len()
+                ),
             ));
         };
         let l = self.node(list)?;
         let Some(elem) = l.ty.element().cloned() else {
             return Err(err(
                 list,
-                format!("the first argument of `{name}` must be a list, found `{}`", l.ty),
+                format!(
+                    "the first argument of `{name}` must be a list, found `{}`",
+                    l.ty
+                ),
             ));
         };
         let SynKind::Name(v) = var.kind else {
             return Err(err(
                 var,
-                format!("the second argument of `{name}` must be a variable name, e.g. `{name}(doc.lines, l, …)`"),
+                format!(
+                    "the second argument of `{name}` must be a variable name, e.g. `{name}(doc.lines, l, …)`"
+                ),
             ));
         };
         let mark = self.scope.len();
@@ -602,7 +733,13 @@ impl Checker {
             ));
         }
         Ok(node(
-            Kind::Quant { q, list: Box::new(l), slot, elem, body: Box::new(b) },
+            Kind::Quant {
+                q,
+                list: Box::new(l),
+                slot,
+                elem,
+                body: Box::new(b),
+            },
             ty,
         ))
     }

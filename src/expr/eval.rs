@@ -22,11 +22,11 @@ use std::rc::Rc;
 use chrono::TimeDelta;
 use rust_decimal::Decimal;
 
-use super::builtins::{delta_to_secs, list_items, safe_dt, secs_to_delta, Builtin, ListItems};
+use super::builtins::{Builtin, ListItems, delta_to_secs, list_items, safe_dt, secs_to_delta};
 use super::check::{ArithOp, CmpOp, Kind, Node, Quant};
 use super::{Env, EvalError};
 use crate::types::Type;
-use crate::value::{decode_or_missing, Val};
+use crate::value::{Val, decode_or_missing};
 
 #[inline]
 fn tick(env: &mut Env<'_>) -> Result<(), EvalError> {
@@ -64,7 +64,9 @@ pub(crate) fn eval<'a>(n: &'a Node, env: &mut Env<'a>) -> Result<Val<'a>, EvalEr
         },
         Kind::Neg(e) => match eval(e, env)? {
             Val::Num(d) => Val::Num(-d),
-            Val::Dur(d) => TimeDelta::zero().checked_sub(&d).map_or(Val::Missing, Val::Dur),
+            Val::Dur(d) => TimeDelta::zero()
+                .checked_sub(&d)
+                .map_or(Val::Missing, Val::Dur),
             _ => Val::Missing,
         },
         Kind::Arith(op, l, r) => {
@@ -86,7 +88,9 @@ pub(crate) fn eval<'a>(n: &'a Node, env: &mut Env<'a>) -> Result<Val<'a>, EvalEr
                 None => Val::Missing,
             }
         }
-        Kind::IsNull { expr, negate } => Val::Bool(eval(expr, env)?.is_missing_or_null() != *negate),
+        Kind::IsNull { expr, negate } => {
+            Val::Bool(eval(expr, env)?.is_missing_or_null() != *negate)
+        }
         Kind::In { needle, list, elem } => {
             let x = eval(needle, env)?;
             if x.is_missing_or_null() {
@@ -103,7 +107,11 @@ pub(crate) fn eval<'a>(n: &'a Node, env: &mut Env<'a>) -> Result<Val<'a>, EvalEr
             if x.is_missing_or_null() {
                 return Ok(Val::Missing);
             }
-            Val::Bool(items.iter().any(|c| compare(&x, &c.val()) == Some(Ordering::Equal)))
+            Val::Bool(
+                items
+                    .iter()
+                    .any(|c| compare(&x, &c.val()) == Some(Ordering::Equal)),
+            )
         }
         Kind::And(l, r) => {
             let a = truth(&eval(l, env)?);
@@ -129,7 +137,11 @@ pub(crate) fn eval<'a>(n: &'a Node, env: &mut Env<'a>) -> Result<Val<'a>, EvalEr
         }
         Kind::Coalesce(l, r) => {
             let a = eval(l, env)?;
-            if a.is_missing_or_null() { eval(r, env)? } else { a }
+            if a.is_missing_or_null() {
+                eval(r, env)?
+            } else {
+                a
+            }
         }
         Kind::Cond(c, a, b) => match eval(c, env)? {
             Val::Bool(true) => eval(a, env)?,
@@ -137,7 +149,13 @@ pub(crate) fn eval<'a>(n: &'a Node, env: &mut Env<'a>) -> Result<Val<'a>, EvalEr
             _ => Val::Missing,
         },
         Kind::Has(e) => Val::Bool(present(&eval(e, env)?)),
-        Kind::Quant { q, list, slot, elem, body } => {
+        Kind::Quant {
+            q,
+            list,
+            slot,
+            elem,
+            body,
+        } => {
             let l = eval(list, env)?;
             match list_items(&l) {
                 Some(items) => quantify(*q, &items, *slot, elem, body, env)?,
@@ -237,7 +255,9 @@ fn quantify<'a>(
 ) -> Result<Val<'a>, EvalError> {
     let old_len = env.slots.len();
     let saved = if slot < old_len {
-        env.slots.get_mut(slot).map(|s| std::mem::replace(s, Val::Missing))
+        env.slots
+            .get_mut(slot)
+            .map(|s| std::mem::replace(s, Val::Missing))
     } else {
         env.slots.resize(slot + 1, Val::Missing);
         None

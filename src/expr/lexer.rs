@@ -1,6 +1,5 @@
 //! Tokens of the check language, with byte spans.
 
-
 use rust_decimal::Decimal;
 
 use super::ExprError;
@@ -143,7 +142,11 @@ pub(crate) fn lex(src: &str) -> Result<Vec<Token<'_>>, ExprError> {
                     "number literal is out of range (at most 28 digits)",
                 )
             })?;
-            out.push(Token { tok: Tok::Num(n), off: start, len: i - start });
+            out.push(Token {
+                tok: Tok::Num(n),
+                off: start,
+                len: i - start,
+            });
             continue;
         }
         if is_ident_start(b) {
@@ -158,12 +161,20 @@ pub(crate) fn lex(src: &str) -> Result<Vec<Token<'_>>, ExprError> {
                 "in" => Tok::In,
                 _ => Tok::Ident(text),
             };
-            out.push(Token { tok, off: start, len: i - start });
+            out.push(Token {
+                tok,
+                off: start,
+                len: i - start,
+            });
             continue;
         }
         if b == b'\'' || b == b'"' {
             let (s, end) = lex_string(src, start, b)?;
-            out.push(Token { tok: Tok::Str(s), off: start, len: end - start });
+            out.push(Token {
+                tok: Tok::Str(s),
+                off: start,
+                len: end - start,
+            });
             i = end;
             continue;
         }
@@ -178,7 +189,11 @@ pub(crate) fn lex(src: &str) -> Result<Vec<Token<'_>>, ExprError> {
             _ => None,
         };
         if let Some(p) = two {
-            out.push(Token { tok: Tok::P(p), off: start, len: 2 });
+            out.push(Token {
+                tok: Tok::P(p),
+                off: start,
+                len: 2,
+            });
             i += 2;
             continue;
         }
@@ -199,11 +214,32 @@ pub(crate) fn lex(src: &str) -> Result<Vec<Token<'_>>, ExprError> {
             b'>' => Punct::Gt,
             b'?' => Punct::Question,
             b':' => Punct::Colon,
-            b'&' => return Err(ExprError::new(start, 1, "unexpected `&`; did you mean `&&`?")),
-            b'|' => return Err(ExprError::new(start, 1, "unexpected `|`; did you mean `||`?")),
-            b'=' => return Err(ExprError::new(start, 1, "unexpected `=`; did you mean `==`?")),
+            b'&' => {
+                return Err(ExprError::new(
+                    start,
+                    1,
+                    "unexpected `&`; did you mean `&&`?",
+                ));
+            }
+            b'|' => {
+                return Err(ExprError::new(
+                    start,
+                    1,
+                    "unexpected `|`; did you mean `||`?",
+                ));
+            }
+            b'=' => {
+                return Err(ExprError::new(
+                    start,
+                    1,
+                    "unexpected `=`; did you mean `==`?",
+                ));
+            }
             _ => {
-                let c = src.get(start..).and_then(|r| r.chars().next()).unwrap_or('?');
+                let c = src
+                    .get(start..)
+                    .and_then(|r| r.chars().next())
+                    .unwrap_or('?');
                 return Err(ExprError::new(
                     start,
                     c.len_utf8(),
@@ -211,10 +247,18 @@ pub(crate) fn lex(src: &str) -> Result<Vec<Token<'_>>, ExprError> {
                 ));
             }
         };
-        out.push(Token { tok: Tok::P(one), off: start, len: 1 });
+        out.push(Token {
+            tok: Tok::P(one),
+            off: start,
+            len: 1,
+        });
         i += 1;
     }
-    out.push(Token { tok: Tok::Eof, off: src.len(), len: 0 });
+    out.push(Token {
+        tok: Tok::Eof,
+        off: src.len(),
+        len: 0,
+    });
     Ok(out)
 }
 

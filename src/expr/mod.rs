@@ -32,8 +32,8 @@ mod parser;
 #[cfg(test)]
 mod tests;
 
-pub use crate::value::Val;
 use crate::types::Type;
+pub use crate::value::Val;
 
 /// Longest accepted expression source, in bytes.
 pub const MAX_SOURCE_LEN: usize = 8 * 1024;
@@ -100,7 +100,11 @@ pub struct ExprError {
 
 impl ExprError {
     pub(crate) fn new(offset: usize, len: usize, message: impl Into<String>) -> Self {
-        Self { offset, len, message: message.into() }
+        Self {
+            offset,
+            len,
+            message: message.into(),
+        }
     }
 }
 
@@ -116,7 +120,10 @@ pub fn compile(src: &str, scope: &Scope) -> Result<Expr, ExprError> {
         return Err(ExprError::new(
             0,
             0,
-            format!("expression is too long ({} bytes; at most {MAX_SOURCE_LEN})", src.len()),
+            format!(
+                "expression is too long ({} bytes; at most {MAX_SOURCE_LEN})",
+                src.len()
+            ),
         ));
     }
     let tokens = lexer::lex(src)?;

@@ -77,13 +77,34 @@ pub(crate) enum SynKind<'s> {
     Null,
     Name(&'s str),
     List(Vec<Syn<'s>>),
-    Field { base: Box<Syn<'s>>, name: &'s str, name_off: usize },
-    Index { base: Box<Syn<'s>>, index: Box<Syn<'s>> },
+    Field {
+        base: Box<Syn<'s>>,
+        name: &'s str,
+        name_off: usize,
+    },
+    Index {
+        base: Box<Syn<'s>>,
+        index: Box<Syn<'s>>,
+    },
     /// A call of a named function; the name starts at the node's `off`.
-    Call { name: &'s str, args: Vec<Syn<'s>> },
-    Unary { op: UnOp, expr: Box<Syn<'s>> },
-    Binary { op: BinOp, lhs: Box<Syn<'s>>, rhs: Box<Syn<'s>> },
-    Cond { cond: Box<Syn<'s>>, then: Box<Syn<'s>>, els: Box<Syn<'s>> },
+    Call {
+        name: &'s str,
+        args: Vec<Syn<'s>>,
+    },
+    Unary {
+        op: UnOp,
+        expr: Box<Syn<'s>>,
+    },
+    Binary {
+        op: BinOp,
+        lhs: Box<Syn<'s>>,
+        rhs: Box<Syn<'s>>,
+    },
+    Cond {
+        cond: Box<Syn<'s>>,
+        then: Box<Syn<'s>>,
+        els: Box<Syn<'s>>,
+    },
 }
 
 struct Parser<'t, 's> {
@@ -94,7 +115,12 @@ struct Parser<'t, 's> {
 }
 
 pub(crate) fn parse<'s>(toks: &[Token<'s>], src_len: usize) -> Result<Syn<'s>, ExprError> {
-    let mut p = Parser { toks, pos: 0, nesting: 0, src_len };
+    let mut p = Parser {
+        toks,
+        pos: 0,
+        nesting: 0,
+        src_len,
+    };
     if matches!(p.peek().tok, Tok::Eof) {
         return Err(ExprError::new(0, src_len, "empty expression"));
     }
@@ -104,16 +130,28 @@ pub(crate) fn parse<'s>(toks: &[Token<'s>], src_len: usize) -> Result<Syn<'s>, E
         return Err(ExprError::new(
             t.off,
             t.len,
-            format!("unexpected {} after the end of the expression", t.tok.describe()),
+            format!(
+                "unexpected {} after the end of the expression",
+                t.tok.describe()
+            ),
         ));
     }
     Ok(e)
 }
 
-const EOF: Token<'static> = Token { tok: Tok::Eof, off: 0, len: 0 };
+const EOF: Token<'static> = Token {
+    tok: Tok::Eof,
+    off: 0,
+    len: 0,
+};
 
 /// Builds a node spanning `off..end`, refusing trees deeper than [`MAX_TREE_DEPTH`].
-fn node<'s>(kind: SynKind<'s>, off: usize, end: usize, child_depth: u32) -> Result<Syn<'s>, ExprError> {
+fn node<'s>(
+    kind: SynKind<'s>,
+    off: usize,
+    end: usize,
+    child_depth: u32,
+) -> Result<Syn<'s>, ExprError> {
     let depth = child_depth + 1;
     if depth > MAX_TREE_DEPTH {
         return Err(ExprError::new(
@@ -122,12 +160,20 @@ fn node<'s>(kind: SynKind<'s>, off: usize, end: usize, child_depth: u32) -> Resu
             format!("expression is nested too deeply (more than {MAX_TREE_DEPTH} levels)"),
         ));
     }
-    Ok(Syn { kind, off, len: end.saturating_sub(off), depth })
+    Ok(Syn {
+        kind,
+        off,
+        len: end.saturating_sub(off),
+        depth,
+    })
 }
 
 impl<'s> Parser<'_, 's> {
     fn peek(&self) -> &Token<'s> {
-        self.toks.get(self.pos).or_else(|| self.toks.last()).unwrap_or(&EOF)
+        self.toks
+            .get(self.pos)
+            .or_else(|| self.toks.last())
+            .unwrap_or(&EOF)
     }
 
     fn bump(&mut self) -> Token<'s> {
@@ -196,7 +242,11 @@ impl<'s> Parser<'_, 's> {
         let (off, end) = (c.off, els.end());
         let d = c.depth.max(then.depth).max(els.depth);
         node(
-            SynKind::Cond { cond: Box::new(c), then: Box::new(then), els: Box::new(els) },
+            SynKind::Cond {
+                cond: Box::new(c),
+                then: Box::new(then),
+                els: Box::new(els),
+            },
             off,
             end,
             d,
@@ -247,7 +297,9 @@ impl<'s> Parser<'_, 's> {
 
     fn comparison(&mut self) -> Result<Syn<'s>, ExprError> {
         let lhs = self.additive()?;
-        let Some(op) = self.comparison_op() else { return Ok(lhs) };
+        let Some(op) = self.comparison_op() else {
+            return Ok(lhs);
+        };
         self.bump();
         let rhs = self.additive()?;
         if self.comparison_op().is_some() {
@@ -302,7 +354,15 @@ impl<'s> Parser<'_, 's> {
         self.leave();
         let e = e?;
         let (end, d) = (e.end(), e.depth);
-        node(SynKind::Unary { op, expr: Box::new(e) }, t.off, end, d)
+        node(
+            SynKind::Unary {
+                op,
+                expr: Box::new(e),
+            },
+            t.off,
+            end,
+            d,
+        )
     }
 
     fn postfix(&mut self) -> Result<Syn<'s>, ExprError> {
@@ -314,12 +374,19 @@ impl<'s> Parser<'_, 's> {
                     return Err(ExprError::new(
                         t.off,
                         t.len,
-                        format!("expected a field name after `.`, found {}", t.tok.describe()),
+                        format!(
+                            "expected a field name after `.`, found {}",
+                            t.tok.describe()
+                        ),
                     ));
                 };
                 let (off, d) = (e.off, e.depth);
                 e = node(
-                    SynKind::Field { base: Box::new(e), name, name_off: t.off },
+                    SynKind::Field {
+                        base: Box::new(e),
+                        name,
+                        name_off: t.off,
+                    },
                     off,
                     t.off + t.len,
                     d,
@@ -329,7 +396,10 @@ impl<'s> Parser<'_, 's> {
                 let close = self.expect(Punct::RBracket, "to close the index")?;
                 let (off, d) = (e.off, e.depth.max(index.depth));
                 e = node(
-                    SynKind::Index { base: Box::new(e), index: Box::new(index) },
+                    SynKind::Index {
+                        base: Box::new(e),
+                        index: Box::new(index),
+                    },
                     off,
                     close.off + close.len,
                     d,
@@ -391,11 +461,7 @@ impl<'s> Parser<'_, 's> {
 
     /// Comma-separated expressions up to `close` (a trailing comma is allowed). Returns them, the
     /// end offset of the closing token and their maximum depth.
-    fn items(
-        &mut self,
-        close: Punct,
-        what: &str,
-    ) -> Result<(Vec<Syn<'s>>, usize, u32), ExprError> {
+    fn items(&mut self, close: Punct, what: &str) -> Result<(Vec<Syn<'s>>, usize, u32), ExprError> {
         let mut items = Vec::new();
         let mut depth = 0;
         loop {
@@ -416,5 +482,14 @@ impl<'s> Parser<'_, 's> {
 
 fn binary<'s>(op: BinOp, lhs: Syn<'s>, rhs: Syn<'s>) -> Result<Syn<'s>, ExprError> {
     let (off, end, d) = (lhs.off, rhs.end(), lhs.depth.max(rhs.depth));
-    node(SynKind::Binary { op, lhs: Box::new(lhs), rhs: Box::new(rhs) }, off, end, d)
+    node(
+        SynKind::Binary {
+            op,
+            lhs: Box::new(lhs),
+            rhs: Box::new(rhs),
+        },
+        off,
+        end,
+        d,
+    )
 }
