@@ -8,6 +8,8 @@ fn collect(dir: &Path, root: &Path, out: &mut Vec<(String, PathBuf)>) {
     for entry in entries.flatten() {
         let p = entry.path();
         if p.is_dir() {
+            // A directory is watched too, so files added to it re-run this script.
+            println!("cargo:rerun-if-changed={}", p.display());
             collect(&p, root, out);
         } else if matches!(p.extension().and_then(|e| e.to_str()), Some("toml" | "json")) {
             let rel = p.strip_prefix(root).unwrap_or(&p);
