@@ -85,7 +85,7 @@ fn ndjson_gives_one_result_per_line_and_names_bad_lines() {
     let valid = std::fs::read_to_string(root().join(&examples("valid")[0])).unwrap();
     let one_line: Value = serde_json::from_str(&valid).unwrap();
     let good = serde_json::to_string(&one_line).unwrap();
-    let input = format!("{good}\n{{broken\n\n{good}\n[1,2]\n{{\"document_type\":\"x\"}}\n{}", &good[..good.len() / 2]);
+    let input = format!("{good}\n{{broken\n\n{good}\n[1,2]\n{{\"document_type\":\"x\"}}\n{}", &good[..good.floor_char_boundary(good.len() / 2)]);
     let out = qagida().args(["validate", "--ndjson", "-"]).write_stdin(input).output().unwrap();
     let stdout = String::from_utf8(out.stdout).unwrap();
     let lines: Vec<Value> = stdout.lines().map(|l| serde_json::from_str(l).unwrap()).collect();
