@@ -112,7 +112,8 @@ impl Pack {
             if !rule.in_force(as_of) {
                 continue;
             }
-            eval_rule(self, rule, doc, as_of, lang, &mut env, &mut out)
+            let run = RuleRun { pack: self, rule, doc, as_of, lang };
+            eval_rule(&run, &mut env, &mut out)
                 .map_err(|EvalError::BudgetExhausted| InputError::BudgetExhausted(opts.max_steps))?;
         }
         Ok(self.result(as_of, out))
@@ -315,27 +316,44 @@ fn push_escaped(path: &mut String, token: &str) {
     }
 }
 
-fn eval_rule<'a>(
+/// What every check of one rule evaluates against.
+struct RuleRun<'a> {
     pack: &'a Pack,
     rule: &'a Rule,
     doc: &'a Json,
     as_of: NaiveDate,
     lang: Lang,
-    env: &mut Env<'a>,
-    out: &mut Vec<Finding>,
-) -> Result<(), EvalError> {
-    reset(env, doc, rule, pack, as_of);
-    if !holds(rule.when.as_ref(), env)? {
+}
+
+impl<'a> RuleRun<'a> {
+    /// Fills the fixed slots (doc, params, data, as_of) and drops every other binding.
+    fn reset(&self, env: &mut Env<'a>) {
+        env.slots.clear();
+        env.slots.extend([Val::Missing, Val::Missing, Val::Missing, Val::Missing]);
+        for (slot, v) in [
+            (SLOT_DOC, Val::Json(self.doc)),
+            (SLOT_PARAMS, Val::Json(&self.rule.params)),
+            (SLOT_DATA, Val::Json(&self.pack.data)),
+            (SLOT_AS_OF, Val::Date(self.as_of)),
+        ] {
+            set_slot(env, slot, v);
+        }
+    }
+}
+
+fn eval_rule<'a>(run: &RuleRun<'a>, env: &mut Env<'a>, out: &mut Vec<Finding>) -> Result<(), EvalError> {
+    run.reset(env);
+    if !holds(run.rule.when.as_ref(), env)? {
         return Ok(());
     }
-    for check in &rule.checks {
+    for check in &run.rule.checks {
         match &check.for_each {
-            None => eval_check(pack, rule, check, doc, None, "", as_of, lang, env, out)?,
+            None => eval_check(run, check, None, "", env, out)?,
             Some(ptr) => {
-                let Some(Json::Array(items)) = doc.pointer(ptr) else { continue };
+                let Some(Json::Array(items)) = run.doc.pointer(ptr) else { continue };
                 for (i, item) in items.iter().enumerate() {
                     let base = format!("{ptr}/{i}");
-                    eval_check(pack, rule, check, doc, Some(item), &base, as_of, lang, env, out)?;
+                    eval_check(run, check, Some(item), &base, env, out)?;
                 }
             }
         }
@@ -351,23 +369,6 @@ fn holds<'a>(when: Option<&'a crate::expr::Expr>, env: &mut Env<'a>) -> Result<b
     }
 }
 
-fn reset<'a>(env: &mut Env<'a>, doc: &'a Json, rule: &'a Rule, pack: &'a Pack, as_of: NaiveDate) {
-    env.slots.clear();
-    env.slots.extend([Val::Missing, Val::Missing, Val::Missing, Val::Missing]);
-    if let Some(s) = env.slots.get_mut(SLOT_DOC) {
-        *s = Val::Json(doc);
-    }
-    if let Some(s) = env.slots.get_mut(SLOT_PARAMS) {
-        *s = Val::Json(&rule.params);
-    }
-    if let Some(s) = env.slots.get_mut(SLOT_DATA) {
-        *s = Val::Json(&pack.data);
-    }
-    if let Some(s) = env.slots.get_mut(SLOT_AS_OF) {
-        *s = Val::Date(as_of);
-    }
-}
-
 fn set_slot<'a>(env: &mut Env<'a>, slot: usize, v: Val<'a>) {
     if env.slots.len() <= slot {
         env.slots.resize(slot + 1, Val::Missing);
@@ -377,22 +378,17 @@ fn set_slot<'a>(env: &mut Env<'a>, slot: usize, v: Val<'a>) {
     }
 }
 
-#[allow(clippy::too_many_arguments)]
 fn eval_check<'a>(
-    pack: &'a Pack,
-    rule: &'a Rule,
+    run: &RuleRun<'a>,
     check: &'a Check,
-    doc: &'a Json,
     item: Option<&'a Json>,
     base: &str,
-    as_of: NaiveDate,
-    lang: Lang,
     env: &mut Env<'a>,
     out: &mut Vec<Finding>,
 ) -> Result<(), EvalError> {
-    reset(env, doc, rule, pack, as_of);
+    run.reset(env);
     if let (Some(slot), Some(item)) = (check.item_slot, item) {
-        // The item is decoded with its static element type: an object stays lazily borrowed.
+        // Objects and arrays stay lazily borrowed; leaves decode dynamically.
         let v = match item {
             Json::Object(_) | Json::Array(_) => Val::Json(item),
             other => crate::value::decode(other, &Type::Any).unwrap_or(Val::Missing),
@@ -406,7 +402,7 @@ fn eval_check<'a>(
         let v = e.eval(env)?;
         set_slot(env, *slot, v);
     }
-    let scope_doc = item.unwrap_or(doc);
+    let scope_doc = item.unwrap_or(run.doc);
     match &check.kind {
         CheckKind::Assert(e) => {
             if matches!(e.eval(env)?, Val::Bool(false)) {
@@ -419,14 +415,14 @@ fn eval_check<'a>(
                     None => None,
                 };
                 let path = format!("{base}{}", check.path);
-                out.push(finding(rule, check, lang, env, path, actual, expected));
+                out.push(finding(run.rule, check, run.lang, env, path, actual, expected));
             }
         }
         CheckKind::Require(ptrs) => {
             for p in ptrs {
                 if !present(scope_doc, p) {
                     let path = format!("{base}{p}");
-                    out.push(finding(rule, check, lang, env, path, None, None));
+                    out.push(finding(run.rule, check, run.lang, env, path, None, None));
                 }
             }
         }
