@@ -36,6 +36,7 @@
 #![forbid(unsafe_code)]
 #![cfg_attr(not(test), deny(clippy::unwrap_used, clippy::expect_used, clippy::panic))]
 
+pub mod calendar;
 pub mod engine;
 pub mod error;
 pub mod expr;

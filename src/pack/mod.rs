@@ -18,7 +18,7 @@ use toml::Spanned;
 use crate::error::{Diagnostic, LineIndex, PackError};
 use crate::expr::{self, Expr, Scope};
 use crate::types::{RecordType, Type, parse_type};
-pub use convert::toml_to_json;
+pub use convert::{toml_date, toml_to_json};
 use raw::{RawCheck, RawRule, RawText};
 pub use template::{Seg, Template};
 

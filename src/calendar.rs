@@ -1,0 +1,345 @@
+//! Working-day calendars compiled from rule-pack data.
+//!
+//! A calendar file says which weekdays are days off, which dates are public holidays (fixed
+//! month-day holidays, with the years they apply to and whether a holiday that falls on a day
+//! off moves to the next working day), and, year by year, the floating holidays (e.g. a
+//! lunar-calendar feast) and the government's day-off transfers. Nothing here knows any
+//! particular country: the data does.
+//!
+//! ```toml
+//! weekend = [6, 7]                       # ISO weekdays: 6 = Saturday, 7 = Sunday
+//! [[holiday]]
+//! date = "03-21"                         # MM-DD
+//! name = { kk = "Наурыз", ru = "Наурыз", en = "Nauryz" }
+//! transfer = true                        # on a day off → the next working day is off
+//! from_year = 2010                       # optional
+//! until_year = 2026                      # optional, inclusive
+//! [[year]]
+//! year = 2026
+//! holidays = [{ date = 2026-05-27, name = "…", transfer = false }]   # floating holidays
+//! days_off = [2026-01-05]                # extra days off (transfers)
+//! working_days = [2026-01-03]            # days off made working days
+//! ```
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::sync::Mutex;
+
+use chrono::{Datelike, NaiveDate, TimeDelta};
+use serde::Deserialize;
+
+/// Longest span a working-day computation may walk, in calendar days (bounds evaluation).
+pub const MAX_SPAN_DAYS: i64 = 366 * 20;
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawCalendar {
+    #[serde(default = "default_weekend")]
+    pub weekend: Vec<u32>,
+    #[serde(default)]
+    pub holiday: Vec<RawHoliday>,
+    #[serde(default)]
+    pub year: Vec<RawYear>,
+    /// Free text: where the data comes from.
+    #[serde(default)]
+    pub provenance: Option<String>,
+}
+
+fn default_weekend() -> Vec<u32> {
+    vec![6, 7]
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawHoliday {
+    pub date: String,
+    /// Free-form name (a string or a `{kk, ru, en}` table); informational.
+    pub name: Option<toml::Value>,
+    #[serde(default)]
+    pub transfer: bool,
+    pub from_year: Option<i32>,
+    pub until_year: Option<i32>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawYear {
+    pub year: i32,
+    #[serde(default)]
+    pub holidays: Vec<RawFloating>,
+    #[serde(default)]
+    pub days_off: Vec<toml::value::Datetime>,
+    #[serde(default)]
+    pub working_days: Vec<toml::value::Datetime>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawFloating {
+    pub date: toml::value::Datetime,
+    /// Free-form name (a string or a `{kk, ru, en}` table); informational.
+    pub name: Option<toml::Value>,
+    #[serde(default)]
+    pub transfer: bool,
+}
+
+#[derive(Debug, Clone)]
+struct Fixed {
+    month: u32,
+    day: u32,
+    transfer: bool,
+    from_year: Option<i32>,
+    until_year: Option<i32>,
+}
+
+#[derive(Debug, Clone, Default)]
+struct YearData {
+    floating: Vec<(NaiveDate, bool)>,
+    days_off: Vec<NaiveDate>,
+    working_days: Vec<NaiveDate>,
+}
+
+/// A compiled calendar. Days off per year are computed once and cached.
+#[derive(Debug)]
+pub struct Calendar {
+    pub name: String,
+    weekend: [bool; 8],
+    fixed: Vec<Fixed>,
+    years: BTreeMap<i32, YearData>,
+    cache: Mutex<BTreeMap<i32, std::sync::Arc<BTreeSet<NaiveDate>>>>,
+}
+
+impl Calendar {
+    /// Compiles a calendar; errors name the offending entry.
+    pub fn compile(name: &str, raw: &RawCalendar) -> Result<Calendar, String> {
+        let mut weekend = [false; 8];
+        for &d in &raw.weekend {
+            match weekend.get_mut(d as usize) {
+                Some(w) if d >= 1 => *w = true,
+                _ => return Err(format!("weekend day {d} is not an ISO weekday (1 = Monday … 7 = Sunday)")),
+            }
+        }
+        let mut fixed = Vec::new();
+        for h in &raw.holiday {
+            let (m, d) = h
+                .date
+                .split_once('-')
+                .and_then(|(m, d)| Some((m.parse::<u32>().ok()?, d.parse::<u32>().ok()?)))
+                .filter(|(m, d)| NaiveDate::from_ymd_opt(2000, *m, *d).is_some())
+                .ok_or_else(|| format!("holiday date `{}` must be MM-DD", h.date))?;
+            fixed.push(Fixed { month: m, day: d, transfer: h.transfer, from_year: h.from_year, until_year: h.until_year });
+        }
+        let mut years = BTreeMap::new();
+        for y in &raw.year {
+            let mut yd = YearData::default();
+            let date = |d: &toml::value::Datetime| {
+                crate::pack::toml_date(d).ok_or_else(|| format!("year {}: `{d}` is not a date", y.year))
+            };
+            for f in &y.holidays {
+                yd.floating.push((date(&f.date)?, f.transfer));
+            }
+            for d in &y.days_off {
+                yd.days_off.push(date(d)?);
+            }
+            for d in &y.working_days {
+                yd.working_days.push(date(d)?);
+            }
+            if years.insert(y.year, yd).is_some() {
+                return Err(format!("year {} is listed twice", y.year));
+            }
+        }
+        Ok(Calendar { name: name.to_string(), weekend, fixed, years, cache: Mutex::new(BTreeMap::new()) })
+    }
+
+    fn is_weekend(&self, d: NaiveDate) -> bool {
+        self.weekend.get(d.weekday().number_from_monday() as usize).copied().unwrap_or(false)
+    }
+
+    /// The non-working dates of `year` other than plain weekends.
+    fn off_days(&self, year: i32) -> std::sync::Arc<BTreeSet<NaiveDate>> {
+        if let Ok(cache) = self.cache.lock() {
+            if let Some(s) = cache.get(&year) {
+                return s.clone();
+            }
+        }
+        let set = std::sync::Arc::new(self.compute_off_days(year));
+        if let Ok(mut cache) = self.cache.lock() {
+            cache.insert(year, set.clone());
+        }
+        set
+    }
+
+    fn compute_off_days(&self, year: i32) -> BTreeSet<NaiveDate> {
+        let yd = self.years.get(&year).cloned().unwrap_or_default();
+        // (date, transfers) of every holiday of the year.
+        let mut holidays: Vec<(NaiveDate, bool)> = self
+            .fixed
+            .iter()
+            .filter(|f| f.from_year.is_none_or(|y| year >= y) && f.until_year.is_none_or(|y| year <= y))
+            .filter_map(|f| NaiveDate::from_ymd_opt(year, f.month, f.day).map(|d| (d, f.transfer)))
+            .chain(yd.floating.iter().copied())
+            .collect();
+        holidays.sort();
+        let mut off: BTreeSet<NaiveDate> = holidays.iter().map(|(d, _)| *d).collect();
+        // A transferable holiday on a weekend makes the next working day a day off.
+        for (d, transfer) in &holidays {
+            if !transfer || !self.is_weekend(*d) {
+                continue;
+            }
+            let mut next = *d;
+            for _ in 0..60 {
+                let Some(n) = next.succ_opt() else { break };
+                next = n;
+                if !self.is_weekend(next) && !off.contains(&next) {
+                    off.insert(next);
+                    break;
+                }
+            }
+        }
+        off.extend(yd.days_off.iter().copied());
+        for w in &yd.working_days {
+            off.remove(w);
+        }
+        off
+    }
+
+    /// Whether `d` is a working day.
+    pub fn is_working_day(&self, d: NaiveDate) -> bool {
+        let yd = self.years.get(&d.year());
+        if yd.is_some_and(|y| y.working_days.contains(&d)) {
+            return true;
+        }
+        !self.is_weekend(d) && !self.off_days(d.year()).contains(&d)
+    }
+
+    /// The `n`-th working day after `d` (`n` = 0: `d` itself if working, else the next
+    /// working day); negative `n` counts back. `None` beyond [`MAX_SPAN_DAYS`].
+    pub fn add_working_days(&self, d: NaiveDate, n: i64) -> Option<NaiveDate> {
+        let step = if n < 0 { -1 } else { 1 };
+        let mut cur = d;
+        if n == 0 {
+            for _ in 0..MAX_SPAN_DAYS {
+                if self.is_working_day(cur) {
+                    return Some(cur);
+                }
+                cur = cur.checked_add_signed(TimeDelta::days(1))?;
+            }
+            return None;
+        }
+        let mut left = n.abs();
+        for _ in 0..MAX_SPAN_DAYS {
+            cur = cur.checked_add_signed(TimeDelta::days(step))?;
+            if self.is_working_day(cur) {
+                left -= 1;
+                if left == 0 {
+                    return Some(cur);
+                }
+            }
+        }
+        None
+    }
+
+    /// Working days in `(a, b]` (negative when `b` is before `a`). `None` beyond the span limit.
+    pub fn working_days_between(&self, a: NaiveDate, b: NaiveDate) -> Option<i64> {
+        let (lo, hi, sign) = if a <= b { (a, b, 1) } else { (b, a, -1) };
+        if (hi - lo).num_days() > MAX_SPAN_DAYS {
+            return None;
+        }
+        let mut count = 0i64;
+        let mut cur = lo;
+        while cur < hi {
+            cur = cur.succ_opt()?;
+            if self.is_working_day(cur) {
+                count += 1;
+            }
+        }
+        Some(sign * count)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn d(y: i32, m: u32, day: u32) -> NaiveDate {
+        NaiveDate::from_ymd_opt(y, m, day).unwrap()
+    }
+
+    fn cal() -> Calendar {
+        let raw: RawCalendar = toml::from_str(
+            r#"
+            weekend = [6, 7]
+            [[holiday]]
+            date = "03-08"
+            transfer = true
+            [[holiday]]
+            date = "03-21"
+            transfer = true
+            [[holiday]]
+            date = "03-22"
+            transfer = true
+            [[holiday]]
+            date = "03-23"
+            transfer = true
+            [[holiday]]
+            date = "01-07"
+            transfer = false
+            [[holiday]]
+            date = "08-30"
+            transfer = true
+            until_year = 2025
+            [[year]]
+            year = 2025
+            days_off = [2025-01-03]
+            working_days = [2025-01-05]
+            [[year]]
+            year = 2026
+            holidays = [{ date = 2026-05-27, transfer = false }]
+            "#,
+        )
+        .unwrap();
+        Calendar::compile("test", &raw).unwrap()
+    }
+
+    #[test]
+    fn nauryz_2026_on_a_weekend_moves_to_the_next_working_days() {
+        let c = cal();
+        for day in 21..=25 {
+            assert!(!c.is_working_day(d(2026, 3, day)), "2026-03-{day}");
+        }
+        assert!(c.is_working_day(d(2026, 3, 26)));
+        // International Women's Day on Sunday 8 March 2026 → Monday 9 March off.
+        assert!(!c.is_working_day(d(2026, 3, 9)));
+    }
+
+    #[test]
+    fn five_working_days_across_nauryz_2026() {
+        let c = cal();
+        // Thursday 19 March: 20 (Fri), then 21–25 off, 26, 27, 30, 31.
+        assert_eq!(c.add_working_days(d(2026, 3, 19), 5), Some(d(2026, 3, 31)));
+        assert_eq!(c.working_days_between(d(2026, 3, 19), d(2026, 3, 31)), Some(5));
+        assert_eq!(c.add_working_days(d(2026, 3, 31), -5), Some(d(2026, 3, 19)));
+    }
+
+    #[test]
+    fn religious_holidays_do_not_transfer_and_transfers_apply() {
+        let c = cal();
+        // 7 January 2024 was a Sunday: no transfer to Monday 8 January.
+        assert!(c.is_working_day(d(2024, 1, 8)));
+        // 2025: Friday 3 January off, Sunday 5 January a working day.
+        assert!(!c.is_working_day(d(2025, 1, 3)));
+        assert!(c.is_working_day(d(2025, 1, 5)));
+        // A floating holiday of 2026.
+        assert!(!c.is_working_day(d(2026, 5, 27)));
+        // A holiday that applies until 2025 only: 30 August 2026 is a Sunday, 31 August works.
+        assert!(c.is_working_day(d(2026, 8, 31)));
+        assert!(!c.is_working_day(d(2025, 9, 1)), "30 Aug 2025 (Sat) moved to Mon 1 Sep");
+    }
+
+    #[test]
+    fn bad_calendar_data_is_refused() {
+        let raw: RawCalendar = toml::from_str("weekend = [0]").unwrap();
+        assert!(Calendar::compile("x", &raw).is_err());
+        let raw: RawCalendar = toml::from_str("[[holiday]]\ndate = \"02-30\"").unwrap();
+        assert!(Calendar::compile("x", &raw).is_err());
+    }
+}
