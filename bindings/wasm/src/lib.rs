@@ -1,0 +1,294 @@
+//! # qagida-wasm — the qagida validator for JavaScript
+//!
+//! A thin JS API over the `qagida` library, compiled to `wasm32-unknown-unknown`: the same engine
+//! and the same rule packs as the native crate and CLI. Build it with `scripts/build-wasm.mjs`
+//! (npm package `@qagida/validator`, targets `web`, `bundler` and `nodejs`).
+//!
+//! ```js
+//! import init, { Validator } from "@qagida/validator/web";
+//! await init();
+//! const v = Validator.withDefaultPack();
+//! const r = v.validate(doc, { lang: "kk" });  // the result object of DOCUMENTS.md
+//! ```
+//!
+//! The TypeScript types of options and results are generated from the mirror types in
+//! [`types`] (tsify); the mirror structs are what actually gets serialised, so the `.d.ts`
+//! describes the real objects. Errors are thrown as JS `Error`s carrying the Rust error's
+//! message (a refused pack: every `file:line:col: message`), never as a trap.
+#![forbid(unsafe_code)]
+#![deny(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+pub mod types;
+
+use chrono::NaiveDate;
+use qagida::{InputError, Options, Pack, PackError};
+use serde::Serialize;
+use tsify::Ts;
+use wasm_bindgen::prelude::*;
+
+pub use types::{Finding, Lang, PackDiagnostic, PackRef, PackTestCase, RuleInfo, Severity, ValidateOptions, ValidationResult};
+
+/// Every way a binding call can fail. Turned into a JS `Error` whose `name` is the variant's
+/// (`PackError`, `InputError`, `OptionsError`, `DocumentError`) and whose `message` is the
+/// Rust error's text.
+#[derive(Debug, thiserror::Error)]
+pub enum BindingError {
+    /// The pack was refused: one `file:line:col: message` line per problem.
+    #[error("{0}")]
+    Pack(#[from] PackError),
+    /// Non-JSON, oversized or too deeply nested input, or an exhausted evaluation budget.
+    #[error("{0}")]
+    Input(#[from] InputError),
+    /// Bad options (`asOf`, `lang`, limits).
+    #[error("invalid options: {0}")]
+    Options(String),
+    /// A JS value that cannot be turned into JSON (a cycle, a BigInt, `undefined`, a function).
+    #[error("the document cannot be converted to JSON: {0}")]
+    Document(String),
+    /// The pack files argument is not an object of strings.
+    #[error("pack files must be an object mapping paths in the pack to file contents: {0}")]
+    Files(String),
+    /// Internal: a result that could not be converted to a JS value.
+    #[error("cannot convert the result to JavaScript: {0}")]
+    Convert(String),
+}
+
+impl BindingError {
+    fn name(&self) -> &'static str {
+        match self {
+            BindingError::Pack(_) => "PackError",
+            BindingError::Input(_) => "InputError",
+            BindingError::Options(_) => "OptionsError",
+            BindingError::Document(_) => "DocumentError",
+            BindingError::Files(_) => "FilesError",
+            BindingError::Convert(_) => "ConvertError",
+        }
+    }
+}
+
+impl From<BindingError> for JsValue {
+    fn from(e: BindingError) -> JsValue {
+        let err = js_sys::Error::new(&e.to_string());
+        err.set_name(e.name());
+        if let BindingError::Pack(p) = &e {
+            // `err.diagnostics`: [{file, line, col, message}], for an editor to point at.
+            let diags: Vec<PackDiagnostic> = p.diagnostics.iter().map(PackDiagnostic::from).collect();
+            if let Ok(v) = to_js(&diags) {
+                let _ = js_sys::Reflect::set(&err, &JsValue::from_str("diagnostics"), &v);
+            }
+        }
+        err.into()
+    }
+}
+
+/// Serialises into plain JS objects and arrays (no `Map`s, `undefined` as `null`).
+fn to_js<T: Serialize + ?Sized>(v: &T) -> Result<JsValue, BindingError> {
+    v.serialize(&serde_wasm_bindgen::Serializer::json_compatible())
+        .map_err(|e| BindingError::Convert(e.to_string()))
+}
+
+/// Converts a serde_json value through JSON text: with `arbitrary_precision`, serialising it
+/// straight to JS would expose serde_json's internal number representation.
+fn json_to_js(v: &serde_json::Value) -> Result<JsValue, BindingError> {
+    let text = serde_json::to_string(v).map_err(|e| BindingError::Convert(e.to_string()))?;
+    js_sys::JSON::parse(&text).map_err(|e| BindingError::Convert(js_message(&e)))
+}
+
+fn js_message(v: &JsValue) -> String {
+    v.dyn_ref::<js_sys::Error>()
+        .map(|e| String::from(e.message()))
+        .or_else(|| v.as_string())
+        .unwrap_or_else(|| format!("{v:?}"))
+}
+
+/// The properties of [`ValidateOptions`] as JS sees them.
+const OPTION_KEYS: [&str; 5] = ["asOf", "lang", "maxInputBytes", "maxDepth", "maxSteps"];
+
+fn to_options(opts: Option<Ts<ValidateOptions>>) -> Result<Options, BindingError> {
+    let mut out = Options::default();
+    let Some(opts) = opts else { return Ok(out) };
+    let js = opts.js_value();
+    if js.is_undefined() || js.is_null() {
+        return Ok(out);
+    }
+    if !js.is_object() {
+        return Err(BindingError::Options("options must be an object like {asOf, lang}".into()));
+    }
+    // serde-wasm-bindgen reads only the known properties; refuse the others, so that a typo
+    // (`as_of` for `asOf`) is an error instead of a silently ignored option.
+    for key in js_sys::Object::keys(js.unchecked_ref::<js_sys::Object>()).iter() {
+        let key = key.as_string().unwrap_or_default();
+        if !OPTION_KEYS.contains(&key.as_str()) {
+            return Err(BindingError::Options(format!(
+                "unknown option `{key}` (expected one of: {})",
+                OPTION_KEYS.join(", ")
+            )));
+        }
+    }
+    let o: ValidateOptions = opts.to_rust().map_err(|e| BindingError::Options(e.to_string()))?;
+    if let Some(d) = o.as_of.as_deref() {
+        out.as_of = Some(
+            d.parse::<NaiveDate>()
+                .map_err(|e| BindingError::Options(format!("asOf `{d}` is not a YYYY-MM-DD date ({e})")))?,
+        );
+    }
+    out.lang = o.lang.map(qagida::Lang::from);
+    if let Some(n) = o.max_input_bytes {
+        out.max_input_bytes = n;
+    }
+    if let Some(n) = o.max_depth {
+        out.max_depth = n;
+    }
+    if let Some(n) = o.max_steps {
+        out.max_steps = n;
+    }
+    Ok(out)
+}
+
+/// A compiled rule pack, ready to validate any number of documents.
+#[wasm_bindgen]
+pub struct Validator {
+    pack: Pack,
+}
+
+#[wasm_bindgen]
+impl Validator {
+    /// The pack embedded at build time (`rules/kz-orphan`).
+    ///
+    /// @throws {Error} `PackError` if the embedded pack does not load (a build defect).
+    #[wasm_bindgen(js_name = withDefaultPack)]
+    pub fn with_default_pack() -> Result<Validator, JsValue> {
+        Ok(Validator { pack: Pack::embedded().map_err(BindingError::from)? })
+    }
+
+    /// A pack from in-memory files, e.g. a regulator's edited pack fetched by the page: path in
+    /// the pack (`pack.toml`, `types.toml`, `rules/mdt.toml`, `fixtures/x.json`, …) → contents.
+    ///
+    /// @throws {Error} `PackError` listing every problem as `file:line:col: message`, also as
+    /// `err.diagnostics` (`PackDiagnostic[]`).
+    #[wasm_bindgen(js_name = fromFiles)]
+    pub fn from_files(
+        #[wasm_bindgen(unchecked_param_type = "Record<string, string>")] files: JsValue,
+    ) -> Result<Validator, JsValue> {
+        let files: qagida::Files =
+            serde_wasm_bindgen::from_value(files).map_err(|e| BindingError::Files(e.to_string()))?;
+        Ok(Validator { pack: Pack::from_files(&files).map_err(BindingError::from)? })
+    }
+
+    /// The pack's ID, e.g. `kz-orphan`.
+    #[wasm_bindgen(getter, js_name = packId)]
+    pub fn pack_id(&self) -> String {
+        self.pack.id.clone()
+    }
+
+    /// The pack's version, e.g. `2026.3.0`.
+    #[wasm_bindgen(getter, js_name = packVersion)]
+    pub fn pack_version(&self) -> String {
+        self.pack.version.clone()
+    }
+
+    /// The pack's title in the given language (default: the pack's default language).
+    #[wasm_bindgen(js_name = packTitle)]
+    pub fn pack_title(&self, lang: Option<Ts<Lang>>) -> Result<String, JsValue> {
+        let lang = self.lang(lang)?;
+        Ok(self.pack.title.get(lang).to_string())
+    }
+
+    /// The languages of the pack's messages.
+    #[wasm_bindgen(getter, unchecked_return_type = "Lang[]")]
+    pub fn languages(&self) -> Result<JsValue, JsValue> {
+        let langs: Vec<Lang> = self.pack.languages.iter().copied().map(Lang::from).collect();
+        Ok(to_js(&langs)?)
+    }
+
+    /// The language used when none is requested.
+    #[wasm_bindgen(getter, js_name = defaultLanguage, unchecked_return_type = "Lang")]
+    pub fn default_language(&self) -> Result<JsValue, JsValue> {
+        Ok(to_js(&Lang::from(self.pack.default_language))?)
+    }
+
+    /// Validates one document (any JS value; it goes through `JSON.stringify`, so numbers are
+    /// read from their JSON text exactly as the native engine reads them). Returns the result
+    /// object of DOCUMENTS.md: `{valid, rule_pack, as_of, findings}`.
+    ///
+    /// @throws {Error} `InputError` (too large, too deep, evaluation budget exhausted),
+    /// `DocumentError` (a cycle, a BigInt, `undefined`), `OptionsError` (bad `asOf`/`lang`).
+    pub fn validate(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "unknown")] document: JsValue,
+        options: Option<Ts<ValidateOptions>>,
+    ) -> Result<Ts<ValidationResult>, JsValue> {
+        let opts = to_options(options)?;
+        let text = js_sys::JSON::stringify(&document)
+            .map_err(|e| BindingError::Document(js_message(&e)))?
+            .as_string()
+            .ok_or_else(|| BindingError::Document("JSON.stringify returned undefined".into()))?;
+        let result = self.pack.validate_bytes(text.as_bytes(), &opts).map_err(BindingError::from)?;
+        let mirror = ValidationResult::from(&result);
+        Ok(Ts::new_unchecked(to_js(&mirror)?))
+    }
+
+    /// Validates one document given as JSON text; returns the result as JSON text (byte for
+    /// byte what `qagida validate` prints, without its pretty-printing).
+    ///
+    /// @throws {Error} `InputError` for text that is not JSON, too large or too deep.
+    #[wasm_bindgen(js_name = validateJson)]
+    pub fn validate_json(&self, text: &str, options: Option<Ts<ValidateOptions>>) -> Result<String, JsValue> {
+        let opts = to_options(options)?;
+        let result = self.pack.validate_bytes(text.as_bytes(), &opts).map_err(BindingError::from)?;
+        Ok(serde_json::to_string(&result).map_err(|e| BindingError::Convert(e.to_string()))?)
+    }
+
+    /// The pack's rules, in pack order, with title and clause in the given language.
+    #[wasm_bindgen(unchecked_return_type = "RuleInfo[]")]
+    pub fn rules(&self, lang: Option<Ts<Lang>>) -> Result<JsValue, JsValue> {
+        let lang = self.lang(lang)?;
+        let rules: Vec<RuleInfo> = self.pack.rules.iter().map(|r| RuleInfo::new(r, lang)).collect();
+        Ok(to_js(&rules)?)
+    }
+
+    /// The pack's fixtures (valid sample documents, by document type name): handy to prefill a
+    /// form with a document that starts valid.
+    #[wasm_bindgen(unchecked_return_type = "Record<string, Record<string, unknown>>")]
+    pub fn fixtures(&self) -> Result<JsValue, JsValue> {
+        let obj = js_sys::Object::new();
+        for (name, doc) in &self.pack.fixtures {
+            js_sys::Reflect::set(&obj, &JsValue::from_str(name), &json_to_js(doc)?)?;
+        }
+        Ok(obj.into())
+    }
+
+    /// Runs the pack's own tests (every rule's `[[rule.test]]` case and the fixture checks),
+    /// exactly as `qagida test` does.
+    #[wasm_bindgen(js_name = runPackTests, unchecked_return_type = "PackTestCase[]")]
+    pub fn run_pack_tests(&self) -> Result<JsValue, JsValue> {
+        let cases: Vec<PackTestCase> = qagida::testing::run_pack_tests(&self.pack)
+            .iter()
+            .map(PackTestCase::from)
+            .collect();
+        Ok(to_js(&cases)?)
+    }
+}
+
+impl Validator {
+    fn lang(&self, lang: Option<Ts<Lang>>) -> Result<qagida::Lang, BindingError> {
+        match lang {
+            Some(l) if !(l.js_value().is_undefined() || l.js_value().is_null()) => {
+                let l: Lang = l.to_rust().map_err(|e| BindingError::Options(format!("lang: {e}")))?;
+                Ok(l.into())
+            }
+            _ => Ok(self.pack.default_language),
+        }
+    }
+
+    /// The compiled pack, for Rust callers of this crate.
+    pub fn pack(&self) -> &Pack {
+        &self.pack
+    }
+}
+
+/// The version of this package (the `qagida-wasm` crate).
+#[wasm_bindgen(js_name = engineVersion)]
+pub fn engine_version() -> String {
+    env!("CARGO_PKG_VERSION").to_string()
+}

@@ -1,0 +1,222 @@
+//! The JS-facing types. Each derives `Tsify`, which writes its TypeScript declaration into the
+//! package's `.d.ts`; results are converted from the core's types into these mirrors and the
+//! mirrors are what gets serialised, so the declarations describe the objects actually returned.
+//! (The core's types live in a crate that knows nothing of wasm, so they don't derive `Tsify`.)
+//! A native test (`tests/mirror.rs`) checks that each mirror serialises exactly like its core
+//! type.
+
+use serde::{Deserialize, Serialize};
+use tsify::Tsify;
+
+/// A message language.
+#[derive(Tsify, Serialize, Deserialize, Clone, Copy, Debug, PartialEq, Eq)]
+#[serde(rename_all = "lowercase")]
+pub enum Lang {
+    Kk,
+    Ru,
+    En,
+}
+
+impl From<qagida::Lang> for Lang {
+    fn from(l: qagida::Lang) -> Self {
+        match l {
+            qagida::Lang::Kk => Lang::Kk,
+            qagida::Lang::Ru => Lang::Ru,
+            qagida::Lang::En => Lang::En,
+        }
+    }
+}
+
+impl From<Lang> for qagida::Lang {
+    fn from(l: Lang) -> Self {
+        match l {
+            Lang::Kk => qagida::Lang::Kk,
+            Lang::Ru => qagida::Lang::Ru,
+            Lang::En => qagida::Lang::En,
+        }
+    }
+}
+
+/// Options of one validation. Every field is optional.
+#[derive(Tsify, Serialize, Deserialize, Clone, Debug, Default, PartialEq, Eq)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct ValidateOptions {
+    /// Validation date, `YYYY-MM-DD`. Default: the document's own date (`date`, `issued_at`,
+    /// `dispensed_at`, … as the pack declares), else today in the pack's time zone.
+    #[tsify(optional)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub as_of: Option<String>,
+    /// Message language. Default: the pack's default language.
+    #[tsify(optional)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub lang: Option<Lang>,
+    /// Largest accepted input in bytes (of the document's JSON text). Default 16 MiB.
+    #[tsify(optional)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max_input_bytes: Option<usize>,
+    /// Deepest accepted nesting of arrays and objects. Default 64.
+    #[tsify(optional)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max_depth: Option<usize>,
+    /// Evaluation budget in expression steps for the whole document. Default 50 000 000.
+    #[tsify(optional)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max_steps: Option<u64>,
+}
+
+/// Severity of a finding; `valid` is false when any finding is an `error`.
+#[derive(Tsify, Serialize, Deserialize, Clone, Copy, Debug, PartialEq, Eq)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    Error,
+    Warning,
+    Info,
+}
+
+impl From<qagida::Severity> for Severity {
+    fn from(s: qagida::Severity) -> Self {
+        match s {
+            qagida::Severity::Error => Severity::Error,
+            qagida::Severity::Warning => Severity::Warning,
+            qagida::Severity::Info => Severity::Info,
+        }
+    }
+}
+
+/// The pack edition used.
+#[derive(Tsify, Serialize, Deserialize, Clone, Debug, PartialEq, Eq)]
+pub struct PackRef {
+    pub id: String,
+    pub version: String,
+}
+
+/// The result of validating one document (DOCUMENTS.md, "The result").
+#[derive(Tsify, Serialize, Deserialize, Clone, Debug, PartialEq, Eq)]
+pub struct ValidationResult {
+    /// No finding of severity `error`.
+    pub valid: bool,
+    pub rule_pack: PackRef,
+    /// The validation date used, `YYYY-MM-DD`.
+    pub as_of: String,
+    /// Engine findings about the input's shape first (`DOCTYPE`, `TYPE`), then rules in pack
+    /// order, each rule's findings in document order.
+    pub findings: Vec<Finding>,
+}
+
+/// One finding: which rule, where, why.
+#[derive(Tsify, Serialize, Deserialize, Clone, Debug, PartialEq, Eq)]
+pub struct Finding {
+    /// The rule's ID (`MDT-03`), or `DOCTYPE` / `TYPE` for the engine's own findings.
+    pub rule_id: String,
+    pub severity: Severity,
+    /// JSON Pointer into the input document (`/single_dose/amount`; `""` is the whole document).
+    pub path: String,
+    /// In the requested language.
+    pub message: String,
+    /// The clause of the act, in the requested language (empty for engine findings).
+    pub clause: String,
+    /// The value found, as text.
+    #[tsify(optional)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub actual: Option<String>,
+    /// What the rule expects, as text (`> 0`, `≤ 30`).
+    #[tsify(optional)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub expected: Option<String>,
+}
+
+impl From<&qagida::ValidationResult> for ValidationResult {
+    fn from(r: &qagida::ValidationResult) -> Self {
+        ValidationResult {
+            valid: r.valid,
+            rule_pack: PackRef { id: r.rule_pack.id.clone(), version: r.rule_pack.version.clone() },
+            as_of: r.as_of.to_string(),
+            findings: r.findings.iter().map(Finding::from).collect(),
+        }
+    }
+}
+
+impl From<&qagida::Finding> for Finding {
+    fn from(f: &qagida::Finding) -> Self {
+        Finding {
+            rule_id: f.rule_id.clone(),
+            severity: f.severity.into(),
+            path: f.path.clone(),
+            message: f.message.clone(),
+            clause: f.clause.clone(),
+            actual: f.actual.clone(),
+            expected: f.expected.clone(),
+        }
+    }
+}
+
+/// A rule of the pack, with its texts in one language.
+#[derive(Tsify, Serialize, Deserialize, Clone, Debug, PartialEq, Eq)]
+pub struct RuleInfo {
+    pub id: String,
+    /// The document type the rule checks (`prescription`, `bundle`, …).
+    pub applies_to: String,
+    pub severity: Severity,
+    pub title: String,
+    pub clause: String,
+    /// First day in force, `YYYY-MM-DD`.
+    pub effective_from: String,
+    /// First day no longer in force, `YYYY-MM-DD`, if any.
+    #[tsify(optional)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub effective_to: Option<String>,
+    /// Where the rule is defined: file in the pack and line.
+    pub file: String,
+    pub line: usize,
+}
+
+impl RuleInfo {
+    pub fn new(r: &qagida::Rule, lang: qagida::Lang) -> Self {
+        RuleInfo {
+            id: r.id.clone(),
+            applies_to: r.applies_to.clone(),
+            severity: r.severity.into(),
+            title: r.title.get(lang).to_string(),
+            clause: r.clause.get(lang).to_string(),
+            effective_from: r.effective_from.to_string(),
+            effective_to: r.effective_to.map(|d| d.to_string()),
+            file: r.file.clone(),
+            line: r.line,
+        }
+    }
+}
+
+/// One problem of a refused pack (also in the thrown error's message as `file:line:col: message`).
+#[derive(Tsify, Serialize, Deserialize, Clone, Debug, PartialEq, Eq)]
+pub struct PackDiagnostic {
+    /// Path of the file inside the pack (`rules/mdt.toml`).
+    pub file: String,
+    /// 1-based line; 0 when the problem concerns the whole file.
+    pub line: usize,
+    /// 1-based column, in characters.
+    pub col: usize,
+    pub message: String,
+}
+
+impl From<&qagida::Diagnostic> for PackDiagnostic {
+    fn from(d: &qagida::Diagnostic) -> Self {
+        PackDiagnostic { file: d.file.clone(), line: d.line, col: d.col, message: d.message.clone() }
+    }
+}
+
+/// The outcome of one of the pack's own test cases (`qagida test`).
+#[derive(Tsify, Serialize, Deserialize, Clone, Debug, PartialEq, Eq)]
+pub struct PackTestCase {
+    /// The rule's ID, or `fixture:NAME` for a fixture check.
+    pub rule_id: String,
+    pub name: String,
+    pub passed: bool,
+    /// Why it failed (empty when it passed).
+    pub detail: String,
+}
+
+impl From<&qagida::testing::CaseOutcome> for PackTestCase {
+    fn from(c: &qagida::testing::CaseOutcome) -> Self {
+        PackTestCase { rule_id: c.rule_id.clone(), name: c.name.clone(), passed: c.passed, detail: c.detail.clone() }
+    }
+}

@@ -1,0 +1,146 @@
+#!/usr/bin/env node
+// Builds the npm package of qagida's WebAssembly module from pkg-config.json:
+//
+//   cargo build --release --target wasm32-unknown-unknown   (in bindings/wasm)
+//   wasm-bindgen --target T --out-dir pkg/T                  (T = web, bundler, nodejs)
+//   wasm-opt -Oz                                             (npm binaryen@132, not Debian's 108)
+//   pkg/package.json, pkg/README.md                          (from pkg-config.json, docs/WASM.md)
+//
+// and prints the .wasm size raw and gzipped (zlib level 9), failing when over the budget.
+// Needs: cargo with the wasm32-unknown-unknown target, wasm-bindgen-cli of the exact version of
+// the wasm-bindgen crate in bindings/wasm/Cargo.lock, `npm ci` (for node_modules/.bin/wasm-opt).
+//
+// Usage: node scripts/build-wasm.mjs [--targets=web,nodejs] [--no-opt]
+import { spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { copyFileSync, existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { dirname, join, relative } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { gzipSync } from 'node:zlib';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const config = JSON.parse(readFileSync(join(root, 'pkg-config.json'), 'utf8'));
+const args = process.argv.slice(2);
+const arg = (name) => args.find((a) => a.startsWith(`--${name}=`))?.split('=')[1];
+const targets = arg('targets')?.split(',') ?? config.targets;
+const optimise = !args.includes('--no-opt');
+const crateDir = join(root, config.crate);
+const outName = config.out_name;
+const pkgDir = join(root, 'pkg');
+
+for (const t of targets) {
+  if (!config.targets.includes(t)) fail(`unknown target ${t} (pkg-config.json has ${config.targets.join(', ')})`);
+}
+
+function fail(msg) {
+  console.error(`build-wasm: error: ${msg}`);
+  process.exit(1);
+}
+
+function run(cmd, argv, opts = {}) {
+  console.log(`$ ${[cmd, ...argv].join(' ')}`);
+  const r = spawnSync(cmd, argv, { stdio: ['ignore', opts.capture ? 'pipe' : 'inherit', 'inherit'], encoding: 'utf8', maxBuffer: 1 << 28, ...opts });
+  if (r.error) fail(`${cmd}: ${r.error.message}`);
+  if (r.status !== 0) fail(`${cmd} exited with status ${r.status}`);
+  return r.stdout;
+}
+
+const kb = (n) => `${(n / 1024).toFixed(1)} KiB`;
+
+// --- tools ------------------------------------------------------------------------------------
+const lock = readFileSync(join(crateDir, 'Cargo.lock'), 'utf8');
+const wbVersion = lock.match(/name = "wasm-bindgen"\nversion = "([^"]+)"/)?.[1];
+if (!wbVersion) fail(`no wasm-bindgen in ${relative(root, crateDir)}/Cargo.lock`);
+const wbCli = spawnSync('wasm-bindgen', ['--version'], { encoding: 'utf8' });
+if (wbCli.error) fail(`wasm-bindgen not found: cargo install wasm-bindgen-cli --version ${wbVersion}`);
+if (wbCli.stdout.trim() !== `wasm-bindgen ${wbVersion}`) {
+  fail(`${wbCli.stdout.trim()} on PATH, but the crate uses ${wbVersion}: cargo install wasm-bindgen-cli --version ${wbVersion}`);
+}
+const wasmOpt = join(root, 'node_modules', '.bin', 'wasm-opt');
+if (optimise) {
+  if (!existsSync(wasmOpt)) fail('node_modules/.bin/wasm-opt is missing: run `npm ci` (binaryen@132.0.0)');
+  const v = spawnSync(wasmOpt, ['--version'], { encoding: 'utf8' }).stdout ?? '';
+  if (!/version 132\b/.test(v)) fail(`node_modules/.bin/wasm-opt is "${v.trim()}", expected version 132 (npm binaryen@132.0.0)`);
+}
+
+// --- cargo ------------------------------------------------------------------------------------
+const cargoOut = run('cargo', ['build', '--release', '--target', 'wasm32-unknown-unknown', '--message-format=json-render-diagnostics'], {
+  cwd: crateDir,
+  capture: true,
+});
+let artifact;
+for (const line of cargoOut.split('\n')) {
+  if (!line.startsWith('{')) continue;
+  const m = JSON.parse(line);
+  if (m.reason === 'compiler-artifact' && [config.crate_name, config.crate_name.replace(/_/g, '-')].includes(m.target?.name)) {
+    artifact = m.filenames.find((f) => f.endsWith('.wasm')) ?? artifact;
+  }
+}
+if (!artifact) fail('cargo produced no .wasm artifact');
+console.log(`cargo artifact: ${artifact} (${kb(readFileSync(artifact).length)})`);
+
+// --- wasm-bindgen + wasm-opt per target ---------------------------------------------------------
+mkdirSync(pkgDir, { recursive: true });
+const optCache = new Map(); // sha256 of the wasm-bindgen output -> optimised bytes
+const sizes = {};
+for (const target of targets) {
+  const out = join(pkgDir, target);
+  rmSync(out, { recursive: true, force: true });
+  run('wasm-bindgen', ['--target', target, '--out-dir', out, '--out-name', outName, artifact]);
+  const wasmPath = join(out, `${outName}_bg.wasm`);
+  if (optimise) {
+    const before = readFileSync(wasmPath);
+    const key = createHash('sha256').update(before).digest('hex');
+    if (optCache.has(key)) {
+      console.log(`(${target}: same module as an earlier target, reusing its wasm-opt output)`);
+      writeFileSync(wasmPath, optCache.get(key));
+    } else {
+      const tmp = `${wasmPath}.opt`;
+      run(wasmOpt, [...config.wasm_opt, wasmPath, '-o', tmp]);
+      renameSync(tmp, wasmPath);
+      optCache.set(key, readFileSync(wasmPath));
+    }
+  }
+  // Module format of each directory, for Node and bundlers that look at the nearest package.json.
+  writeFileSync(join(out, 'package.json'), JSON.stringify({ type: target === 'nodejs' ? 'commonjs' : 'module' }, null, 2) + '\n');
+  rmSync(join(out, '.gitignore'), { force: true });
+  const bytes = readFileSync(wasmPath);
+  sizes[target] = { raw: bytes.length, gzip: gzipSync(bytes, { level: 9 }).length };
+}
+
+// --- package.json -------------------------------------------------------------------------------
+const entry = (t) => ({ types: `./${t}/${outName}.d.ts`, default: `./${t}/${outName}.js` });
+const pkg = {
+  name: config.name,
+  version: config.version,
+  description: config.description,
+  license: config.license,
+  repository: config.repository,
+  keywords: config.keywords,
+  files: [...config.targets.map((t) => `${t}/`), 'README.md'],
+  main: `./nodejs/${outName}.js`,
+  module: `./bundler/${outName}.js`,
+  types: `./bundler/${outName}.d.ts`,
+  sideEffects: [`./bundler/${outName}.js`, './bundler/snippets/*'],
+  exports: {
+    '.': { node: entry('nodejs'), default: entry('bundler') },
+    ...Object.fromEntries(config.targets.map((t) => [`./${t}`, entry(t)])),
+    ...Object.fromEntries(config.targets.map((t) => [`./${t}/${outName}_bg.wasm`, `./${t}/${outName}_bg.wasm`])),
+    './package.json': './package.json',
+  },
+  qagida: { packs_embedded: config.packs_embedded, targets: config.targets },
+};
+writeFileSync(join(pkgDir, 'package.json'), JSON.stringify(pkg, null, 2) + '\n');
+if (existsSync(join(root, 'docs', 'WASM.md'))) copyFileSync(join(root, 'docs', 'WASM.md'), join(pkgDir, 'README.md'));
+
+// --- sizes and budget ---------------------------------------------------------------------------
+const budget = config.budget.wasm_gzip_bytes;
+let over = false;
+console.log(`\n${config.name}@${config.version} in ${relative(root, pkgDir)}/ (packs: ${config.packs_embedded.join(', ')})`);
+for (const [t, s] of Object.entries(sizes)) {
+  const ok = s.gzip <= budget;
+  over ||= !ok;
+  console.log(`  ${t.padEnd(8)} ${outName}_bg.wasm: ${s.raw} bytes (${kb(s.raw)}) raw, ${s.gzip} bytes (${kb(s.gzip)}) gzipped -9 ${ok ? 'ok' : 'OVER'} (budget ${kb(budget)} gzipped)`);
+}
+if (!optimise) console.log('  (wasm-opt skipped: --no-opt)');
+if (over) fail(`the .wasm is over the size budget of ${budget} bytes gzipped`);
