@@ -9,7 +9,7 @@ use serde_json::Value as Json;
 use crate::error::InputError;
 use crate::expr::{Env, EvalError, Val};
 use crate::pack::{
-    Check, CheckKind, DocType, LangTemplates, Lang, Pack, Rule, SLOT_AS_OF, SLOT_DATA, SLOT_DOC, SLOT_PARAMS, Seg,
+    Check, CheckKind, DocType, LangTemplates, Lang, Pack, Rule, SLOT_AS_OF, SLOT_CALENDARS, SLOT_DATA, SLOT_DOC, SLOT_PARAMS, Seg,
     Severity, pointer_tokens,
 };
 use crate::types::Type;
@@ -55,12 +55,22 @@ pub struct PackRef {
     pub version: String,
 }
 
+/// The `rule_pack` of a result: the pack used, and the layers it is made of.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PackUsed {
+    pub id: String,
+    pub version: String,
+    /// Base first; present when the pack is layered (e.g. national + regional).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub layers: Vec<PackRef>,
+}
+
 /// The result of validating one document (DOCUMENTS.md, "The result").
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ValidationResult {
     /// No finding of severity `error`.
     pub valid: bool,
-    pub rule_pack: PackRef,
+    pub rule_pack: PackUsed,
     pub as_of: NaiveDate,
     pub findings: Vec<Finding>,
 }
@@ -107,22 +117,30 @@ impl Pack {
         check_types(doc, &Type::Record(doc_type.record.clone()), &mut String::new(), &mut |path, expected| {
             out.push(self.type_finding(path, expected, doc, lang));
         });
+        let data = self.data_as_of(as_of);
         let mut env = Env { slots: Vec::with_capacity(16), steps_left: opts.max_steps };
         for rule in self.rules_for(&doc_type.name) {
             if !rule.in_force(as_of) {
                 continue;
             }
-            let run = RuleRun { pack: self, rule, doc, as_of, lang };
+            let run = RuleRun { pack: self, rule, doc, data, as_of, lang };
             eval_rule(&run, &mut env, &mut out)
                 .map_err(|EvalError::BudgetExhausted| InputError::BudgetExhausted(opts.max_steps))?;
         }
         Ok(self.result(as_of, out))
     }
 
+    /// The reference data in force on `date`.
+    pub fn data_as_of(&self, date: NaiveDate) -> &Json {
+        let i = self.data_epochs.partition_point(|(from, _)| *from <= date);
+        static EMPTY: Json = Json::Null;
+        self.data_epochs.get(i.saturating_sub(1)).map_or(&EMPTY, |(_, d)| d)
+    }
+
     fn result(&self, as_of: NaiveDate, findings: Vec<Finding>) -> ValidationResult {
         ValidationResult {
             valid: !findings.iter().any(|f| f.severity == Severity::Error),
-            rule_pack: PackRef { id: self.id.clone(), version: self.version.clone() },
+            rule_pack: PackUsed { id: self.id.clone(), version: self.version.clone(), layers: self.layers.clone() },
             as_of,
             findings,
         }
@@ -321,6 +339,8 @@ struct RuleRun<'a> {
     pack: &'a Pack,
     rule: &'a Rule,
     doc: &'a Json,
+    /// The reference data in force on `as_of`.
+    data: &'a Json,
     as_of: NaiveDate,
     lang: Lang,
 }
@@ -329,12 +349,12 @@ impl<'a> RuleRun<'a> {
     /// Fills the fixed slots (doc, params, data, as_of) and drops every other binding.
     fn reset(&self, env: &mut Env<'a>) {
         env.slots.clear();
-        env.slots.extend([Val::Missing, Val::Missing, Val::Missing, Val::Missing]);
         for (slot, v) in [
             (SLOT_DOC, Val::Json(self.doc)),
             (SLOT_PARAMS, Val::Json(&self.rule.params)),
-            (SLOT_DATA, Val::Json(&self.pack.data)),
+            (SLOT_DATA, Val::Json(self.data)),
             (SLOT_AS_OF, Val::Date(self.as_of)),
+            (SLOT_CALENDARS, Val::Calendars(&self.pack.calendars)),
         ] {
             set_slot(env, slot, v);
         }

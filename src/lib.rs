@@ -46,6 +46,6 @@ pub mod testing;
 pub mod types;
 pub mod value;
 
-pub use engine::{Finding, Options, PackRef, ValidationResult};
+pub use engine::{Finding, Options, PackRef, PackUsed, ValidationResult};
 pub use error::{Diagnostic, InputError, PackError};
 pub use pack::{Files, Lang, Pack, Rule, Severity};

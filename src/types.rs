@@ -23,6 +23,8 @@ pub enum Type {
     Null,
     List(Box<Type>),
     Record(Arc<RecordType>),
+    /// A working-day calendar of the pack (`calendars.NAME`), opaque to expressions.
+    Calendar,
     /// Unchecked: field access and operators are resolved at run time.
     Any,
 }
@@ -55,7 +57,8 @@ impl Type {
             | (Type::String, Type::String)
             | (Type::Date, Type::Date)
             | (Type::DateTime, Type::DateTime)
-            | (Type::Duration, Type::Duration) => true,
+            | (Type::Duration, Type::Duration)
+            | (Type::Calendar, Type::Calendar) => true,
             (Type::List(a), Type::List(b)) => a.accepts(b),
             (Type::Record(a), Type::Record(b)) => Arc::ptr_eq(a, b) || a.name == b.name,
             _ => false,
@@ -85,6 +88,7 @@ impl fmt::Display for Type {
             Type::Null => f.write_str("null"),
             Type::List(t) => write!(f, "list<{t}>"),
             Type::Record(r) => f.write_str(&r.name),
+            Type::Calendar => f.write_str("calendar"),
             Type::Any => f.write_str("any"),
         }
     }

@@ -30,6 +30,9 @@ pub enum Val<'a> {
     List(Rc<Vec<Val<'a>>>),
     /// A JSON object or array, decoded lazily.
     Json(&'a Json),
+    /// The pack's calendars (`calendars`), and one of them (`calendars.NAME`).
+    Calendars(&'a std::collections::BTreeMap<String, std::sync::Arc<crate::calendar::Calendar>>),
+    Calendar(&'a crate::calendar::Calendar),
 }
 
 impl Val<'_> {
@@ -98,7 +101,7 @@ pub fn decode<'a>(v: &'a Json, ty: &Type) -> Option<Val<'a>> {
         Type::String => Val::Str(Cow::Borrowed(v.as_str()?)),
         Type::Date => Val::Date(parse_date(v.as_str()?)?),
         Type::DateTime => Val::DateTime(parse_datetime(v.as_str()?)?),
-        Type::Duration | Type::Null => return None,
+        Type::Duration | Type::Null | Type::Calendar => return None,
         Type::List(_) => {
             if !v.is_array() {
                 return None;
@@ -173,6 +176,8 @@ impl fmt::Display for Val<'_> {
                 f.write_str("]")
             }
             Val::Json(v) => write!(f, "{v}"),
+            Val::Calendars(_) => f.write_str("calendars"),
+            Val::Calendar(c) => write!(f, "calendar {}", c.name),
         }
     }
 }

@@ -60,7 +60,7 @@ impl Const {
             Val::Date(d) => Const::Date(*d),
             Val::DateTime(d) => Const::DateTime(*d),
             Val::Dur(d) => Const::Dur(*d),
-            Val::List(_) | Val::Json(_) => return None,
+            Val::List(_) | Val::Json(_) | Val::Calendars(_) | Val::Calendar(_) => return None,
         })
     }
 }

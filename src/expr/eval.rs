@@ -214,6 +214,7 @@ fn field<'a>(b: &Val<'a>, name: &str, ty: &Type) -> Val<'a> {
             Some(m) => decode_or_missing(m.get(name), ty),
             None => Val::Missing,
         },
+        Val::Calendars(cals) => cals.get(name).map_or(Val::Missing, |c| Val::Calendar(c)),
         _ => Val::Missing,
     }
 }

@@ -15,6 +15,7 @@ use indexmap::IndexMap;
 use serde_json::Value as Json;
 use toml::Spanned;
 
+use crate::engine::PackRef;
 use crate::error::{Diagnostic, LineIndex, PackError};
 use crate::expr::{self, Expr, Scope};
 use crate::types::{RecordType, Type, parse_type};
@@ -111,6 +112,7 @@ pub(crate) const SLOT_DOC: usize = 0;
 pub(crate) const SLOT_PARAMS: usize = 1;
 pub(crate) const SLOT_DATA: usize = 2;
 pub(crate) const SLOT_AS_OF: usize = 3;
+pub(crate) const SLOT_CALENDARS: usize = 4;
 
 #[derive(Debug)]
 pub enum CheckKind {
@@ -205,7 +207,12 @@ pub struct Pack {
     pub doc_types: IndexMap<String, DocType>,
     pub rules: Vec<Rule>,
     pub(crate) rules_by_doc: HashMap<String, Vec<usize>>,
-    pub data: Json,
+    /// The layers this pack is made of, base first (empty for a single pack).
+    pub layers: Vec<PackRef>,
+    /// Reference data per period: `(from, data)`, sorted; the last one not after the
+    /// validation date is in force.
+    pub data_epochs: Vec<(NaiveDate, Json)>,
+    pub calendars: BTreeMap<String, Arc<crate::calendar::Calendar>>,
     pub messages: SystemMessages,
     pub fixtures: BTreeMap<String, Json>,
 }
@@ -234,15 +241,88 @@ impl Pack {
         Pack::from_files(&files)
     }
 
-    /// Loads a pack from a directory (reads every `.toml` and `.json` file under it).
+    /// Loads a pack from a directory (reads every `.toml` and `.json` file under it). A pack
+    /// whose manifest says `extends = "NAME"` is a layer: the directory `NAME` beside it is
+    /// loaded first (recursively), and this one on top of it.
     pub fn load_dir(dir: impl AsRef<Path>) -> Result<Pack, PackError> {
-        let files = read_dir_files(dir.as_ref())?;
-        Pack::from_files(&files)
+        let mut chain: Vec<(String, Files)> = Vec::new();
+        let mut cur = dir.as_ref().to_path_buf();
+        loop {
+            let files = read_dir_files(&cur)?;
+            let extends = files.get("pack.toml").and_then(|m| manifest_extends(m));
+            let name = cur.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| "layer".into());
+            chain.push((name, files));
+            match extends {
+                Some(base) if chain.len() < 8 => {
+                    cur = cur.parent().map(|p| p.join(&base)).unwrap_or_else(|| base.clone().into());
+                }
+                Some(_) => {
+                    return Err(PackError { diagnostics: vec![Diagnostic { file: "pack.toml".into(), line: 0, col: 0, message: "more than 8 layers of `extends`".into() }] });
+                }
+                None => break,
+            }
+        }
+        chain.reverse();
+        let layers: Vec<(&str, &Files)> = chain.iter().map(|(n, f)| (n.as_str(), f)).collect();
+        Pack::from_layers(&layers)
     }
 
     /// Loads a pack from in-memory files (e.g. fetched by a web page).
     pub fn from_files(files: &Files) -> Result<Pack, PackError> {
-        Loader::new(files).load()
+        Loader::new(files, vec![String::new()]).load()
+    }
+
+    /// Loads layered packs, base first: e.g. the national pack, then a regional pack whose
+    /// manifest says `extends = "<base id>"`. Each layer adds types, data, calendars, params
+    /// and rules; a layer's rule with the ID of a rule below replaces it. Diagnostics name a
+    /// layer's files as `NAME/path`.
+    pub fn from_layers(layers: &[(&str, &Files)]) -> Result<Pack, PackError> {
+        let mut all = Files::new();
+        let mut prefixes = Vec::new();
+        for (i, (name, files)) in layers.iter().enumerate() {
+            let prefix = if i == 0 { String::new() } else { format!("{name}/") };
+            for (p, c) in files.iter() {
+                all.insert(format!("{prefix}{p}"), c.clone());
+            }
+            prefixes.push(prefix);
+        }
+        Loader::new(&all, prefixes).load()
+    }
+
+    /// Applies a deployment's overrides (TOML): `[rules.RX-05] severity = "warning"` changes a
+    /// rule's severity, `[rules.MON-02] enabled = false` silences it. Unknown rule IDs and bad
+    /// values are refused with `file:line:col`.
+    pub fn with_overrides(mut self, file_name: &str, text: &str) -> Result<Pack, PackError> {
+        let files: Files = [(file_name.to_string(), text.to_string())].into_iter().collect();
+        let mut loader = Loader::new(&files, Vec::new());
+        let Some(ov) = loader.parse::<raw::OverridesFile>(file_name) else {
+            return Err(PackError { diagnostics: loader.diags });
+        };
+        let mut silenced = HashSet::new();
+        for (id, o) in &ov.rules {
+            if !self.rules.iter().any(|r| r.id == *id.get_ref()) {
+                loader.err_at(file_name, id, format!("no rule `{}` in {} {}", id.get_ref(), self.id, self.version));
+                continue;
+            }
+            if let Some(sev) = &o.severity {
+                match Severity::parse(sev.get_ref()) {
+                    Some(s) => self.rules.iter_mut().filter(|r| r.id == *id.get_ref()).for_each(|r| r.severity = s),
+                    None => loader.err_at(file_name, sev, "severity must be error, warning or info"),
+                }
+            }
+            if o.enabled == Some(false) {
+                silenced.insert(id.get_ref().clone());
+            }
+        }
+        if !loader.diags.is_empty() {
+            return Err(PackError { diagnostics: loader.diags });
+        }
+        self.rules.retain(|r| !silenced.contains(&r.id));
+        self.rules_by_doc.clear();
+        for (i, r) in self.rules.iter().enumerate() {
+            self.rules_by_doc.entry(r.applies_to.clone()).or_default().push(i);
+        }
+        Ok(self)
     }
 
     /// Rules that apply to a document type, in pack order.
@@ -257,6 +337,12 @@ impl Pack {
     pub fn rule(&self, id: &str) -> Option<&Rule> {
         self.rules.iter().find(|r| r.id.eq_ignore_ascii_case(id))
     }
+}
+
+/// The `extends` of a manifest, if any (read loosely; the loader checks it properly).
+fn manifest_extends(text: &str) -> Option<String> {
+    let t: toml::Table = toml::from_str(text).ok()?;
+    t.get("extends")?.as_str().map(str::to_string)
 }
 
 /// Reads the pack files of a directory.
@@ -299,6 +385,8 @@ pub fn read_dir_files(dir: &Path) -> Result<Files, PackError> {
 
 struct Loader<'f> {
     files: &'f Files,
+    /// Path prefix of each layer's files: `""` for the base, `"NAME/"` for the layers on it.
+    prefixes: Vec<String>,
     diags: Vec<Diagnostic>,
     languages: Vec<Lang>,
 }
@@ -311,9 +399,10 @@ struct At<'a> {
 }
 
 impl<'f> Loader<'f> {
-    fn new(files: &'f Files) -> Self {
+    fn new(files: &'f Files, prefixes: Vec<String>) -> Self {
         Loader {
             files,
+            prefixes,
             diags: Vec::new(),
             languages: Lang::ALL.to_vec(),
         }
@@ -444,56 +533,186 @@ impl<'f> Loader<'f> {
     }
 
     fn load(mut self) -> Result<Pack, PackError> {
-        let manifest_file = "pack.toml";
-        let Some(m) = self.parse::<raw::Manifest>(manifest_file) else {
-            return Err(PackError { diagnostics: self.diags });
-        };
-        let mf = manifest_file;
-        let mut languages = Vec::new();
-        for l in m.languages.get_ref() {
-            match Lang::parse(l.get_ref()) {
-                Some(x) => languages.push(x),
-                None => self.err_at(mf, l, format!("unknown language `{}` (kk, ru, en)", l.get_ref())),
+        // Manifests of every layer, base first.
+        let mut layers: Vec<(String, raw::Manifest)> = Vec::new();
+        for prefix in self.prefixes.clone() {
+            let file = format!("{prefix}pack.toml");
+            match self.parse::<raw::Manifest>(&file) {
+                Some(m) => layers.push((prefix, m)),
+                None => return Err(PackError { diagnostics: self.diags }),
             }
         }
+        let Some((_, base)) = layers.first() else {
+            return Err(PackError { diagnostics: self.diags });
+        };
+        let mf = "pack.toml";
+        if let Some(e) = &base.extends {
+            let msg = format!("this pack extends `{}`: load it on top of that pack (e.g. keep both directories side by side)", e.get_ref());
+            self.err_at(mf, e, msg);
+        }
+        let mut languages = Vec::new();
+        match &base.languages {
+            Some(ls) => {
+                for l in ls.get_ref() {
+                    match Lang::parse(l.get_ref()) {
+                        Some(x) => languages.push(x),
+                        None => self.err_at(mf, l, format!("unknown language `{}` (kk, ru, en)", l.get_ref())),
+                    }
+                }
+                if languages.is_empty() {
+                    self.err_at(mf, ls, "at least one language is required");
+                }
+            }
+            None => self.err(mf, Some(0), "the base pack must list its `languages`"),
+        }
         if languages.is_empty() {
-            self.err_at(mf, &m.languages, "at least one language is required");
             languages.push(Lang::En);
         }
         self.languages = languages.clone();
-        let default_language = match Lang::parse(m.default_language.get_ref()) {
-            Some(l) if languages.contains(&l) => l,
-            _ => {
-                self.err_at(mf, &m.default_language, "default_language must be one of `languages`");
-                languages.first().copied().unwrap_or(Lang::En)
+        let default_language = match &base.default_language {
+            Some(d) => match Lang::parse(d.get_ref()) {
+                Some(l) if languages.contains(&l) => l,
+                _ => {
+                    self.err_at(mf, d, "default_language must be one of `languages`");
+                    languages.first().copied().unwrap_or(Lang::En)
+                }
+            },
+            None => languages.first().copied().unwrap_or(Lang::En),
+        };
+        let timezone = match &base.timezone {
+            Some(tz) => parse_offset(tz.get_ref()).unwrap_or_else(|| {
+                self.err_at(mf, tz, "timezone must be a UTC offset such as +05:00");
+                chrono::Utc.fix()
+            }),
+            None => {
+                self.err(mf, Some(0), "the base pack must give its `timezone` (e.g. \"+05:00\")");
+                chrono::Utc.fix()
             }
         };
-        let timezone = parse_offset(m.timezone.get_ref()).unwrap_or_else(|| {
-            self.err_at(mf, &m.timezone, "timezone must be a UTC offset such as +05:00");
-            chrono::Utc.fix()
-        });
-        let effective_from = self.date(mf, &m.effective_from).unwrap_or_default();
-        let effective_to = m.effective_to.as_ref().and_then(|d| self.date(mf, d));
-        let title = m.title.as_ref().map(|t| self.text(mf, t, "title")).unwrap_or_default();
+        let effective_from = self.date(mf, &base.effective_from).unwrap_or_default();
+        let effective_to = base.effective_to.as_ref().and_then(|d| self.date(mf, d));
 
-        // Document model.
-        let types_file = m.types.get_ref().clone();
-        let doc_types = self.load_types(&types_file);
+        // Layer chain: each layer names the id of the one below it.
+        let mut layer_refs = Vec::new();
+        let mut layer_from = Vec::new();
+        for (i, (prefix, m)) in layers.iter().enumerate() {
+            let file = format!("{prefix}pack.toml");
+            if i > 0 {
+                let below = layers.get(i - 1).map(|(_, b)| b.id.get_ref().as_str()).unwrap_or("");
+                match &m.extends {
+                    Some(e) if e.get_ref() == below => {}
+                    Some(e) => {
+                        let msg = format!("this layer extends `{}`, but it is loaded on `{below}`", e.get_ref());
+                        self.err_at(&file, e, msg);
+                    }
+                    None => self.err_at(&file, &m.id, format!("a layer must say which pack it extends (`extends = \"{below}\"`)")),
+                }
+                for (what, set) in [("languages", m.languages.is_some()), ("timezone", m.timezone.is_some()), ("default_language", m.default_language.is_some())] {
+                    if set {
+                        self.err_at(&file, &m.id, format!("`{what}` comes from the base pack; a layer cannot change it"));
+                    }
+                }
+            }
+            layer_refs.push(PackRef { id: m.id.get_ref().clone(), version: m.version.get_ref().clone() });
+            layer_from.push(self.date(&file, &m.effective_from).unwrap_or(effective_from));
+        }
+        let top = layers.last().map(|(_, m)| m).unwrap_or(base);
+        let title = match &top.title {
+            Some(t) => {
+                let file = format!("{}pack.toml", layers.last().map(|(p, _)| p.as_str()).unwrap_or(""));
+                self.text(&file, t, "title")
+            }
+            None => Text::default(),
+        };
 
-        // Reference data.
-        let mut data = serde_json::Map::new();
-        let mut data_fields = IndexMap::new();
-        for (name, path) in &m.data {
-            if let Some((json, ty)) = self.load_data(name, path.get_ref()) {
-                data.insert(name.clone(), json);
-                data_fields.insert(name.clone(), ty);
-            } else if !self.files.contains_key(path.get_ref()) {
-                self.err_at(mf, path, format!("data file `{}` not found in the pack", path.get_ref()));
+        // Document model: the base's types file, extended by the layers'.
+        let mut type_files = Vec::new();
+        for (prefix, m) in &layers {
+            match &m.types {
+                Some(t) => type_files.push(format!("{prefix}{}", t.get_ref())),
+                None if prefix.is_empty() => self.err(mf, Some(0), "the base pack must name its `types` file"),
+                None => {}
             }
         }
-        let data_type = Type::Record(Arc::new(RecordType { name: "data".into(), fields: data_fields }));
+        let doc_types = self.load_types(&type_files);
 
-        // System messages.
+        // Calendars.
+        let mut calendars = BTreeMap::new();
+        let mut cal_fields = IndexMap::new();
+        for (prefix, m) in &layers {
+            let file = format!("{prefix}pack.toml");
+            for (name, path) in &m.calendars {
+                let cal_file = format!("{prefix}{}", path.get_ref());
+                if !self.files.contains_key(&cal_file) {
+                    self.err_at(&file, path, format!("calendar file `{}` not found in the pack", path.get_ref()));
+                    continue;
+                }
+                let Some(rc) = self.parse::<crate::calendar::RawCalendar>(&cal_file) else { continue };
+                match crate::calendar::Calendar::compile(name, &rc) {
+                    Ok(c) => {
+                        calendars.insert(name.clone(), Arc::new(c));
+                        cal_fields.insert(name.clone(), Type::Calendar);
+                    }
+                    Err(e) => self.err(&cal_file, Some(0), e),
+                }
+            }
+        }
+        let calendars_type = Type::Record(Arc::new(RecordType { name: "calendars".into(), fields: cal_fields }));
+
+        // Reference data, and editions of reference data over time.
+        let mut plain: IndexMap<String, Json> = IndexMap::new();
+        let mut data_fields: IndexMap<String, (String, Type)> = IndexMap::new();
+        let mut editions: Vec<(String, NaiveDate, Option<NaiveDate>, Json)> = Vec::new();
+        for (prefix, m) in &layers {
+            let file = format!("{prefix}pack.toml");
+            for (name, path) in &m.data {
+                let data_file = format!("{prefix}{}", path.get_ref());
+                if !self.files.contains_key(&data_file) {
+                    self.err_at(&file, path, format!("data file `{}` not found in the pack", path.get_ref()));
+                } else if let Some((json, ty)) = self.load_data(name, &data_file) {
+                    plain.insert(name.clone(), json);
+                    data_fields.insert(name.clone(), (data_file, ty));
+                }
+            }
+            for ed in &m.data_edition {
+                let name = ed.name.get_ref().clone();
+                if m.data.contains_key(&name) {
+                    self.err_at(&file, &ed.name, format!("`{name}` is both in [data] and in [[data_edition]]"));
+                    continue;
+                }
+                let data_file = format!("{prefix}{}", ed.file.get_ref());
+                if !self.files.contains_key(&data_file) {
+                    self.err_at(&file, &ed.file, format!("data file `{}` not found in the pack", ed.file.get_ref()));
+                    continue;
+                }
+                let (Some(from), to) = (self.date(&file, &ed.effective_from), ed.effective_to.as_ref().and_then(|d| self.date(&file, d))) else { continue };
+                let Some((json, ty)) = self.load_data(&name, &data_file) else { continue };
+                match data_fields.get(&name) {
+                    Some((first, t)) if convert::shape(t) != convert::shape(&ty) => {
+                        let msg = format!("every edition of `{name}` must have the rows of {first}: {}", convert::shape(t));
+                        self.err_at(&file, &ed.file, msg);
+                        continue;
+                    }
+                    Some(_) => {}
+                    None => {
+                        data_fields.insert(name.clone(), (data_file, ty));
+                    }
+                }
+                if let Some((_, f, t, _)) = editions.iter().find(|(n, f, t, _)| *n == name && overlaps((*f, *t), (from, to))) {
+                    let msg = format!("this edition of `{name}` overlaps the one in force from {f}{}", t.map(|t| format!(" to {t}")).unwrap_or_default());
+                    self.err_at(&file, &ed.effective_from, msg);
+                    continue;
+                }
+                editions.push((name, from, to, json));
+            }
+        }
+        let data_type = Type::Record(Arc::new(RecordType {
+            name: "data".into(),
+            fields: data_fields.iter().map(|(k, (_, t))| (k.clone(), t.clone())).collect(),
+        }));
+        let data_epochs = build_epochs(&plain, &editions);
+
+        // System messages (a layer may reword them).
         let sys_names = |n: &str| match n {
             "actual" => Some(Seg::Actual),
             "expected" => Some(Seg::Expected),
@@ -501,13 +720,16 @@ impl<'f> Loader<'f> {
             _ => None,
         };
         let mut messages = SystemMessages::default();
-        for (key, raw) in &m.messages {
-            let t = self.templates(mf, raw, &format!("messages.{key}"), &sys_names);
-            match key.as_str() {
-                "type_mismatch" => messages.type_mismatch = t,
-                "unknown_document_type" => messages.unknown_document_type = t,
-                "missing_document_type" => messages.missing_document_type = t,
-                _ => self.err_at(mf, raw, format!("unknown message `{key}` (type_mismatch, unknown_document_type, missing_document_type)")),
+        for (prefix, m) in &layers {
+            let file = format!("{prefix}pack.toml");
+            for (key, raw) in &m.messages {
+                let t = self.templates(&file, raw, &format!("messages.{key}"), &sys_names);
+                match key.as_str() {
+                    "type_mismatch" => messages.type_mismatch = t,
+                    "unknown_document_type" => messages.unknown_document_type = t,
+                    "missing_document_type" => messages.missing_document_type = t,
+                    _ => self.err_at(&file, raw, format!("unknown message `{key}` (type_mismatch, unknown_document_type, missing_document_type)")),
+                }
             }
         }
         for (name, t) in [
@@ -520,10 +742,15 @@ impl<'f> Loader<'f> {
             }
         }
 
-        // Fixtures.
+        // Fixtures of every layer (a layer's fixture replaces the base's of the same name).
         let mut fixtures = BTreeMap::new();
-        for (path, src) in self.files {
-            if let Some(name) = path.strip_prefix("fixtures/").and_then(|p| p.strip_suffix(".json")) {
+        for prefix in &self.prefixes {
+            for (path, src) in self.files {
+                let Some(rest) = path.strip_prefix(prefix.as_str()) else { continue };
+                let Some(name) = rest.strip_prefix("fixtures/").and_then(|p| p.strip_suffix(".json")) else { continue };
+                if prefix.is_empty() && self.prefixes.iter().any(|p| !p.is_empty() && path.starts_with(p.as_str())) {
+                    continue;
+                }
                 match serde_json::from_str::<Json>(src) {
                     Ok(v) => {
                         fixtures.insert(name.to_string(), v);
@@ -538,37 +765,45 @@ impl<'f> Loader<'f> {
             }
         }
 
-        // Rules.
-        let pack_params = m.params.clone();
-        let ctx = RuleCtx {
-            doc_types: &doc_types,
-            data_type: &data_type,
-            pack_params: &pack_params,
-            pack_from: effective_from,
-            fixtures: &fixtures,
-        };
-        let mut rules = Vec::new();
-        let mut seen: HashMap<String, (String, usize)> = HashMap::new();
-        for rf in &m.rule_files {
-            let file = rf.get_ref().clone();
-            if !self.files.contains_key(&file) {
-                self.err_at(mf, rf, format!("rule file `{file}` not found in the pack"));
-                continue;
+        // Rules of every layer, in order. Within a layer one ID may have several editions with
+        // periods that do not overlap; a later layer's rule replaces every edition below it.
+        let mut rules: Vec<(usize, Rule)> = Vec::new();
+        for (li, (prefix, m)) in layers.iter().enumerate() {
+            let mut params = base.params.clone();
+            for (_, lm) in layers.iter().take(li + 1).skip(1) {
+                for (k, v) in &lm.params {
+                    params.insert(k.clone(), v.clone());
+                }
             }
-            let Some(parsed) = self.parse::<raw::RuleFile>(&file) else { continue };
-            for r in &parsed.rule {
-                let id = r.id.get_ref().clone();
-                if let Some((f, line)) = seen.get(&id) {
-                    let msg = format!("duplicate rule id `{id}` (first defined at {f}:{line})");
-                    self.err_at(&file, &r.id, msg);
+            let ctx = RuleCtx {
+                doc_types: &doc_types,
+                data_type: &data_type,
+                calendars_type: &calendars_type,
+                pack_params: &params,
+                pack_from: layer_from.get(li).copied().unwrap_or(effective_from),
+                fixtures: &fixtures,
+            };
+            let file = format!("{prefix}pack.toml");
+            for rf in &m.rule_files {
+                let rule_file = format!("{prefix}{}", rf.get_ref());
+                if !self.files.contains_key(&rule_file) {
+                    self.err_at(&file, rf, format!("rule file `{}` not found in the pack", rf.get_ref()));
                     continue;
                 }
-                if let Some(rule) = self.compile_rule(&file, r, &ctx) {
-                    seen.insert(id, (file.clone(), rule.line));
-                    rules.push(rule);
+                let Some(parsed) = self.parse::<raw::RuleFile>(&rule_file) else { continue };
+                for r in &parsed.rule {
+                    let Some(rule) = self.compile_rule(&rule_file, r, &ctx) else { continue };
+                    rules.retain(|(l, x)| !(x.id == rule.id && *l < li));
+                    if let Some((_, prev)) = rules.iter().find(|(l, x)| x.id == rule.id && *l == li && overlaps((x.effective_from, x.effective_to), (rule.effective_from, rule.effective_to))) {
+                        let msg = format!("rule `{}` is already defined at {}:{} for an overlapping period; editions of one rule need periods that do not overlap", rule.id, prev.file, prev.line);
+                        self.err_at(&rule_file, &r.id, msg);
+                        continue;
+                    }
+                    rules.push((li, rule));
                 }
             }
         }
+        let rules: Vec<Rule> = rules.into_iter().map(|(_, r)| r).collect();
 
         if !self.diags.is_empty() {
             return Err(PackError { diagnostics: self.diags });
@@ -577,9 +812,11 @@ impl<'f> Loader<'f> {
         for (i, r) in rules.iter().enumerate() {
             rules_by_doc.entry(r.applies_to.clone()).or_default().push(i);
         }
+        let top_ref = layer_refs.last().cloned().unwrap_or(PackRef { id: String::new(), version: String::new() });
         Ok(Pack {
-            id: m.id.into_inner(),
-            version: m.version.into_inner(),
+            id: top_ref.id,
+            version: top_ref.version,
+            layers: if layer_refs.len() > 1 { layer_refs } else { Vec::new() },
             title,
             effective_from,
             effective_to,
@@ -589,83 +826,105 @@ impl<'f> Loader<'f> {
             doc_types,
             rules,
             rules_by_doc,
-            data: Json::Object(data),
+            data_epochs,
+            calendars,
             messages,
             fixtures,
         })
     }
 
-    fn load_types(&mut self, file: &str) -> IndexMap<String, DocType> {
+    fn load_types(&mut self, files: &[String]) -> IndexMap<String, DocType> {
         let mut out = IndexMap::new();
-        let Some(tf) = self.parse::<raw::TypesFile>(file) else { return out };
-        let declared: HashSet<&str> = tf.types.keys().map(|k| k.get_ref().as_str()).collect();
+        // type name -> fields (name -> (file, type text)), merged over the files in order.
+        type Fields = IndexMap<String, (String, Spanned<String>)>;
+        let mut types: IndexMap<String, (String, Spanned<String>, Fields)> = IndexMap::new();
+        let mut docs: IndexMap<String, (String, Option<Spanned<String>>, Fields)> = IndexMap::new();
+        for file in files {
+            let Some(tf) = self.parse::<raw::TypesFile>(file) else { continue };
+            for (name, fields) in tf.types {
+                let entry = types.entry(name.get_ref().clone()).or_insert_with(|| (file.clone(), name.clone(), IndexMap::new()));
+                for (k, v) in fields {
+                    entry.2.insert(k, (file.clone(), v));
+                }
+            }
+            for (name, dt) in tf.documents {
+                let entry = docs.entry(name.get_ref().clone()).or_insert_with(|| (file.clone(), None, IndexMap::new()));
+                if let Some(a) = dt.as_of {
+                    entry.0 = file.clone();
+                    entry.1 = Some(a);
+                }
+                for (k, v) in dt.fields {
+                    entry.2.insert(k, (file.clone(), v));
+                }
+            }
+        }
+        let declared: HashSet<String> = types.keys().cloned().collect();
         let mut built: HashMap<String, Type> = HashMap::new();
         // Build record types in dependency order; a pass that makes no progress ends the loop.
-        let mut pending: Vec<&Spanned<String>> = tf.types.keys().collect();
+        let mut pending: Vec<String> = types.keys().cloned().collect();
         loop {
             let mut next = Vec::new();
             for name in &pending {
-                let fields = tf.types.get(*name).map(|f| f.iter().collect::<Vec<_>>()).unwrap_or_default();
-                let waits = fields.iter().any(|(_, t)| {
-                    let base = base_type_name(t.get_ref());
-                    declared.contains(base) && !built.contains_key(base)
+                let Some((_, _, fields)) = types.get(name) else { continue };
+                let waits = fields.values().any(|(_, t)| {
+                    let b = base_type_name(t.get_ref());
+                    declared.contains(b) && !built.contains_key(b)
                 });
                 if waits {
-                    next.push(*name);
+                    next.push(name.clone());
                     continue;
                 }
-                let rec = self.build_record(file, name.get_ref(), &fields, &built);
-                built.insert(name.get_ref().clone(), Type::Record(Arc::new(rec)));
+                let fields = fields.clone();
+                let rec = self.build_record(name, &fields, &built);
+                built.insert(name.clone(), Type::Record(Arc::new(rec)));
             }
             if next.is_empty() {
                 break;
             }
             if next.len() == pending.len() {
                 for name in &next {
-                    self.err_at(file, name, format!("type `{}` is part of a cycle of record types", name.get_ref()));
+                    if let Some((file, span, _)) = types.get(name) {
+                        let (file, span) = (file.clone(), span.clone());
+                        self.err_at(&file, &span, format!("type `{name}` is part of a cycle of record types"));
+                    }
                 }
                 break;
             }
             pending = next;
         }
-        for (name, dt) in &tf.documents {
-            let fields: Vec<(&String, &Spanned<String>)> = dt.fields.iter().collect();
-            let rec = Arc::new(self.build_record(file, name.get_ref(), &fields, &built));
-            let as_of = match &dt.as_of {
+        for (name, (file, as_of, fields)) in docs {
+            let rec = Arc::new(self.build_record(&name, &fields, &built));
+            let as_of = match &as_of {
                 None => None,
                 Some(f) => match rec.field(f.get_ref()) {
                     Some(Type::Date) => Some((f.get_ref().clone(), false)),
                     Some(Type::DateTime) => Some((f.get_ref().clone(), true)),
                     _ => {
-                        self.err_at(file, f, format!("as_of must name a date or datetime field of `{}`", name.get_ref()));
+                        self.err_at(&file, f, format!("as_of must name a date or datetime field of `{name}`"));
                         None
                     }
                 },
             };
-            out.insert(
-                name.get_ref().clone(),
-                DocType { name: name.get_ref().clone(), record: rec, as_of },
-            );
+            out.insert(name.clone(), DocType { name, record: rec, as_of });
         }
         out
     }
 
     fn build_record(
         &mut self,
-        file: &str,
         name: &str,
-        fields: &[(&String, &Spanned<String>)],
+        fields: &IndexMap<String, (String, Spanned<String>)>,
         built: &HashMap<String, Type>,
     ) -> RecordType {
         let mut out = IndexMap::new();
-        for (fname, ty) in fields {
+        for (fname, (file, ty)) in fields {
             match parse_type(ty.get_ref(), &|n| built.get(n).cloned()) {
                 Ok(t) => {
-                    out.insert((*fname).clone(), t);
+                    out.insert(fname.clone(), t);
                 }
                 Err(e) => {
                     self.err_at(file, ty, e);
-                    out.insert((*fname).clone(), Type::Any);
+                    out.insert(fname.clone(), Type::Any);
                 }
             }
         }
@@ -733,6 +992,7 @@ impl<'f> Loader<'f> {
         scope.bind("params", params_type);
         scope.bind("data", ctx.data_type.clone());
         scope.bind("as_of", Type::Date);
+        scope.bind("calendars", ctx.calendars_type.clone());
         let when = r.when.as_ref().and_then(|w| self.expr(file, w, &scope, Some(&Type::Bool)));
 
         let param_names: Vec<(String, String)> = params
@@ -945,6 +1205,7 @@ impl<'f> Loader<'f> {
 struct RuleCtx<'a> {
     doc_types: &'a IndexMap<String, DocType>,
     data_type: &'a Type,
+    calendars_type: &'a Type,
     pack_params: &'a toml::Table,
     pack_from: NaiveDate,
     fixtures: &'a BTreeMap<String, Json>,
@@ -962,6 +1223,42 @@ struct RuleHead<'n> {
     params: Json,
     rule_names: &'n dyn Fn(&str) -> Option<Seg>,
     before: usize,
+}
+
+/// Whether two periods `[from, to)` (open-ended when `to` is `None`) share a day.
+fn overlaps(a: (NaiveDate, Option<NaiveDate>), b: (NaiveDate, Option<NaiveDate>)) -> bool {
+    let before = |end: Option<NaiveDate>, start: NaiveDate| end.is_some_and(|e| e <= start);
+    !(before(a.1, b.0) || before(b.1, a.0))
+}
+
+/// Builds the data in force over each period: the plain lists always, each edition over its
+/// period (an empty list where no edition is in force).
+fn build_epochs(
+    plain: &IndexMap<String, Json>,
+    editions: &[(String, NaiveDate, Option<NaiveDate>, Json)],
+) -> Vec<(NaiveDate, Json)> {
+    let mut starts: Vec<NaiveDate> = vec![NaiveDate::MIN];
+    for (_, from, to, _) in editions {
+        starts.push(*from);
+        starts.extend(to.iter().copied());
+    }
+    starts.sort_unstable();
+    starts.dedup();
+    starts
+        .into_iter()
+        .map(|start| {
+            let mut obj: serde_json::Map<String, Json> = plain.iter().map(|(k, v)| (k.clone(), v.clone())).collect();
+            for (name, from, to, json) in editions {
+                let in_force = *from <= start && to.is_none_or(|t| start < t);
+                if in_force {
+                    obj.insert(name.clone(), json.clone());
+                } else if !obj.contains_key(name) {
+                    obj.insert(name.clone(), Json::Array(Vec::new()));
+                }
+            }
+            (start, Json::Object(obj))
+        })
+        .collect()
 }
 
 /// Parses `+05:00` / `-03:30` / `Z`.

@@ -13,20 +13,55 @@ pub type RawText = Spanned<IndexMap<String, Spanned<String>>>;
 pub struct Manifest {
     pub id: Spanned<String>,
     pub version: Spanned<String>,
+    /// A layer names the id of the pack it is layered on (its base directory's name).
+    pub extends: Option<Spanned<String>>,
     pub effective_from: Spanned<Datetime>,
     pub effective_to: Option<Spanned<Datetime>>,
-    pub languages: Spanned<Vec<Spanned<String>>>,
-    pub default_language: Spanned<String>,
-    pub timezone: Spanned<String>,
+    pub languages: Option<Spanned<Vec<Spanned<String>>>>,
+    pub default_language: Option<Spanned<String>>,
+    pub timezone: Option<Spanned<String>>,
     pub title: Option<RawText>,
-    pub types: Spanned<String>,
+    pub types: Option<Spanned<String>>,
+    #[serde(default)]
     pub rule_files: Vec<Spanned<String>>,
     #[serde(default)]
     pub data: IndexMap<String, Spanned<String>>,
     #[serde(default)]
+    pub data_edition: Vec<RawEdition>,
+    #[serde(default)]
+    pub calendars: IndexMap<String, Spanned<String>>,
+    #[serde(default)]
     pub params: toml::Table,
     #[serde(default)]
     pub messages: IndexMap<String, RawText>,
+}
+
+/// One edition of a reference list, in force over a period.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawEdition {
+    pub name: Spanned<String>,
+    pub file: Spanned<String>,
+    pub effective_from: Spanned<Datetime>,
+    pub effective_to: Option<Spanned<Datetime>>,
+    /// Free text naming the act of this edition (informational).
+    #[allow(dead_code)]
+    pub source: Option<String>,
+}
+
+/// A deployment's overrides: severities changed or rules silenced by ID.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct OverridesFile {
+    #[serde(default)]
+    pub rules: IndexMap<Spanned<String>, RawOverride>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawOverride {
+    pub severity: Option<Spanned<String>>,
+    pub enabled: Option<bool>,
 }
 
 #[derive(Deserialize)]
