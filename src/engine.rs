@@ -114,20 +114,46 @@ impl Pack {
             }
         };
         let as_of = opts.as_of.or_else(|| self.own_date(doc, doc_type)).unwrap_or_else(|| self.today());
-        check_types(doc, &Type::Record(doc_type.record.clone()), &mut String::new(), &mut |path, expected| {
+        check_types(self, doc, &Type::Record(doc_type.record.clone()), &mut String::new(), &mut |path, expected| {
             out.push(self.type_finding(path, expected, doc, lang));
         });
-        let data = self.data_as_of(as_of);
         let mut env = Env { slots: Vec::with_capacity(16), steps_left: opts.max_steps };
+        let budget = |EvalError::BudgetExhausted| InputError::BudgetExhausted(opts.max_steps);
+        // Members of a bundle: each validated with its own rules, paths into the bundle.
+        for (field, member) in members(doc, doc_type) {
+            for (i, m) in member.iter().enumerate() {
+                let Some(mt) = m.get("document_type").and_then(Json::as_str).and_then(|t| self.doc_types.get(t)) else {
+                    continue;
+                };
+                let m_as_of = opts.as_of.or_else(|| self.own_date(m, mt)).unwrap_or(as_of);
+                let prefix = format!("/{field}/{i}");
+                self.run_rules(mt, m, m_as_of, &prefix, lang, &mut env, &mut out).map_err(budget)?;
+            }
+        }
+        self.run_rules(doc_type, doc, as_of, "", lang, &mut env, &mut out).map_err(budget)?;
+        Ok(self.result(as_of, out))
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn run_rules<'a>(
+        &'a self,
+        doc_type: &DocType,
+        doc: &'a Json,
+        as_of: NaiveDate,
+        prefix: &str,
+        lang: Lang,
+        env: &mut Env<'a>,
+        out: &mut Vec<Finding>,
+    ) -> Result<(), EvalError> {
+        let data = self.data_as_of(as_of);
         for rule in self.rules_for(&doc_type.name) {
             if !rule.in_force(as_of) {
                 continue;
             }
-            let run = RuleRun { pack: self, rule, doc, data, as_of, lang };
-            eval_rule(&run, &mut env, &mut out)
-                .map_err(|EvalError::BudgetExhausted| InputError::BudgetExhausted(opts.max_steps))?;
+            let run = RuleRun { pack: self, rule, doc, data, as_of, lang, prefix };
+            eval_rule(&run, env, out)?;
         }
-        Ok(self.result(as_of, out))
+        Ok(())
     }
 
     /// The reference data in force on `date`.
@@ -153,7 +179,17 @@ impl Pack {
 
     /// The document's own date (its type's `as_of` field), in the pack's time zone.
     fn own_date(&self, doc: &Json, dt: &DocType) -> Option<NaiveDate> {
-        let (field, is_dt) = dt.as_of.as_ref()?;
+        let Some((field, is_dt)) = dt.as_of.as_ref() else {
+            // A bundle without a date of its own: the latest date of its members.
+            return members(doc, dt)
+                .flat_map(|(_, m)| m.iter())
+                .filter_map(|m| {
+                    let t = self.doc_types.get(m.get("document_type")?.as_str()?)?;
+                    t.as_of.as_ref()?;
+                    self.own_date(m, t)
+                })
+                .max();
+        };
         let v = doc.get(field)?;
         match decode(v, if *is_dt { &Type::DateTime } else { &Type::Date })? {
             Val::Date(d) => Some(d),
@@ -225,6 +261,14 @@ impl Pack {
     }
 }
 
+/// The lists of documents a document holds (a bundle's `documents`), by field name.
+fn members<'a>(doc: &'a Json, dt: &'a DocType) -> impl Iterator<Item = (&'a str, &'a Vec<Json>)> {
+    dt.record.fields.iter().filter_map(move |(name, ty)| match ty {
+        Type::List(e) if matches!(**e, Type::Document) => Some((name.as_str(), doc.get(name)?.as_array()?)),
+        _ => None,
+    })
+}
+
 fn truncate(s: &str, n: usize) -> String {
     if s.chars().count() <= n {
         s.to_string()
@@ -282,11 +326,26 @@ fn check_depth(bytes: &[u8], limit: usize) -> Result<(), InputError> {
 }
 
 /// Reports every declared field whose input value does not fit its type.
-fn check_types(v: &Json, ty: &Type, path: &mut String, report: &mut dyn FnMut(&str, &str)) {
+fn check_types(pack: &Pack, v: &Json, ty: &Type, path: &mut String, report: &mut dyn FnMut(&str, &str)) {
     if v.is_null() {
         return;
     }
     match ty {
+        Type::Document => {
+            let Some(obj) = v.as_object() else {
+                report(path, "document");
+                return;
+            };
+            match obj.get("document_type").and_then(Json::as_str).and_then(|t| pack.doc_types.get(t)) {
+                Some(dt) => check_types(pack, v, &Type::Record(dt.record.clone()), path, report),
+                None => {
+                    let len = path.len();
+                    path.push_str("/document_type");
+                    report(path, "document type");
+                    path.truncate(len);
+                }
+            }
+        }
         Type::Record(r) => {
             let Some(obj) = v.as_object() else {
                 report(path, "object");
@@ -297,7 +356,7 @@ fn check_types(v: &Json, ty: &Type, path: &mut String, report: &mut dyn FnMut(&s
                     let len = path.len();
                     path.push('/');
                     push_escaped(path, name);
-                    check_types(fv, fty, path, report);
+                    check_types(pack, fv, fty, path, report);
                     path.truncate(len);
                 }
             }
@@ -311,7 +370,7 @@ fn check_types(v: &Json, ty: &Type, path: &mut String, report: &mut dyn FnMut(&s
                 let len = path.len();
                 path.push('/');
                 path.push_str(&i.to_string());
-                check_types(item, elem, path, report);
+                check_types(pack, item, elem, path, report);
                 path.truncate(len);
             }
         }
@@ -335,8 +394,10 @@ fn push_escaped(path: &mut String, token: &str) {
 }
 
 /// What every check of one rule evaluates against.
-struct RuleRun<'a> {
+struct RuleRun<'a, 'p> {
     pack: &'a Pack,
+    /// Pointer of `doc` inside the input (`/documents/3` for a bundle member, else empty).
+    prefix: &'p str,
     rule: &'a Rule,
     doc: &'a Json,
     /// The reference data in force on `as_of`.
@@ -345,7 +406,7 @@ struct RuleRun<'a> {
     lang: Lang,
 }
 
-impl<'a> RuleRun<'a> {
+impl<'a> RuleRun<'a, '_> {
     /// Fills the fixed slots (doc, params, data, as_of) and drops every other binding.
     fn reset(&self, env: &mut Env<'a>) {
         env.slots.clear();
@@ -361,18 +422,23 @@ impl<'a> RuleRun<'a> {
     }
 }
 
-fn eval_rule<'a>(run: &RuleRun<'a>, env: &mut Env<'a>, out: &mut Vec<Finding>) -> Result<(), EvalError> {
+fn eval_rule<'a>(run: &RuleRun<'a, '_>, env: &mut Env<'a>, out: &mut Vec<Finding>) -> Result<(), EvalError> {
     run.reset(env);
     if !holds(run.rule.when.as_ref(), env)? {
         return Ok(());
     }
     for check in &run.rule.checks {
         match &check.for_each {
-            None => eval_check(run, check, None, "", env, out)?,
+            None => eval_check(run, check, None, run.prefix, env, out)?,
             Some(ptr) => {
                 let Some(Json::Array(items)) = run.doc.pointer(ptr) else { continue };
                 for (i, item) in items.iter().enumerate() {
-                    let base = format!("{ptr}/{i}");
+                    if let Some(t) = &check.of_type {
+                        if item.get("document_type").and_then(Json::as_str) != Some(t.as_str()) {
+                            continue;
+                        }
+                    }
+                    let base = format!("{}{ptr}/{i}", run.prefix);
                     eval_check(run, check, Some(item), &base, env, out)?;
                 }
             }
@@ -399,7 +465,7 @@ fn set_slot<'a>(env: &mut Env<'a>, slot: usize, v: Val<'a>) {
 }
 
 fn eval_check<'a>(
-    run: &RuleRun<'a>,
+    run: &RuleRun<'a, '_>,
     check: &'a Check,
     item: Option<&'a Json>,
     base: &str,

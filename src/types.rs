@@ -23,6 +23,9 @@ pub enum Type {
     Null,
     List(Box<Type>),
     Record(Arc<RecordType>),
+    /// Any document of the pack, told apart by its `document_type` (the members of a bundle).
+    /// Fields are read dynamically; a check narrows it with `of_type`.
+    Document,
     /// A working-day calendar of the pack (`calendars.NAME`), opaque to expressions.
     Calendar,
     /// Unchecked: field access and operators are resolved at run time.
@@ -58,7 +61,9 @@ impl Type {
             | (Type::Date, Type::Date)
             | (Type::DateTime, Type::DateTime)
             | (Type::Duration, Type::Duration)
-            | (Type::Calendar, Type::Calendar) => true,
+            | (Type::Calendar, Type::Calendar)
+            | (Type::Document, Type::Document) => true,
+            (Type::Document, Type::Record(_)) => true,
             (Type::List(a), Type::List(b)) => a.accepts(b),
             (Type::Record(a), Type::Record(b)) => Arc::ptr_eq(a, b) || a.name == b.name,
             _ => false,
@@ -89,6 +94,7 @@ impl fmt::Display for Type {
             Type::List(t) => write!(f, "list<{t}>"),
             Type::Record(r) => f.write_str(&r.name),
             Type::Calendar => f.write_str("calendar"),
+            Type::Document => f.write_str("document"),
             Type::Any => f.write_str("any"),
         }
     }
@@ -113,6 +119,7 @@ pub fn parse_type(
         "datetime" => Type::DateTime,
         "duration" => Type::Duration,
         "any" => Type::Any,
+        "document" => Type::Document,
         other => lookup(other).ok_or_else(|| format!("unknown type `{other}`"))?,
     })
 }

@@ -108,7 +108,7 @@ pub fn decode<'a>(v: &'a Json, ty: &Type) -> Option<Val<'a>> {
             }
             Val::Json(v)
         }
-        Type::Record(_) => {
+        Type::Record(_) | Type::Document => {
             if !v.is_object() {
                 return None;
             }

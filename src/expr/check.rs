@@ -404,7 +404,7 @@ impl Checker {
                     )));
                 }
             },
-            Type::Any => Type::Any,
+            Type::Any | Type::Document => Type::Any,
             other => {
                 return Err(here(format!(
                     "cannot access field `{name}` on a value of type `{other}`"

@@ -125,6 +125,8 @@ pub enum CheckKind {
 pub struct Check {
     pub kind: CheckKind,
     pub for_each: Option<String>,
+    /// Only list members whose `document_type` is this.
+    pub of_type: Option<String>,
     pub item_slot: Option<usize>,
     pub when: Option<Expr>,
     pub lets: Vec<(String, usize, Expr)>,
@@ -1030,7 +1032,7 @@ impl<'f> Loader<'f> {
         let doc_ty = Type::Record(doc_type.record.clone());
         let mut checks = Vec::new();
         for c in &r.check {
-            if let Some(ch) = self.compile_check(file, c, &doc_ty, &scope, head.rule_names) {
+            if let Some(ch) = self.compile_check(file, c, &doc_ty, &scope, head.rule_names, ctx.doc_types) {
                 checks.push(ch);
             }
         }
@@ -1074,14 +1076,34 @@ impl<'f> Loader<'f> {
         doc_ty: &Type,
         base: &Scope,
         rule_names: &dyn Fn(&str) -> Option<Seg>,
+        doc_types: &IndexMap<String, DocType>,
     ) -> Option<Check> {
         let mut scope = base.clone();
         let mut source = IndexMap::new();
         let mut item_ty = doc_ty.clone();
         let mut item_slot = None;
+        if let (Some(ot), None) = (&c.of_type, &c.for_each) {
+            self.err_at(file, ot, "`of_type` needs a `for_each` over a list of documents");
+            return None;
+        }
         if let Some(fe) = &c.for_each {
             source.insert("for_each".into(), fe.get_ref().clone());
             match resolve_pointer(doc_ty, fe.get_ref()) {
+                Ok(Type::List(elem)) if c.of_type.is_some() => {
+                    let Some(ot) = &c.of_type else { return None };
+                    source.insert("of_type".into(), ot.get_ref().clone());
+                    if !matches!(*elem, Type::Document | Type::Any) {
+                        self.err_at(file, ot, format!("`of_type` needs a list of documents; `{}` is a list of `{elem}`", fe.get_ref()));
+                        return None;
+                    }
+                    let Some(dt) = doc_types.get(ot.get_ref()) else {
+                        let known: Vec<&str> = doc_types.keys().map(String::as_str).collect();
+                        self.err_at(file, ot, format!("unknown document type `{}` (known: {})", ot.get_ref(), known.join(", ")));
+                        return None;
+                    };
+                    item_ty = Type::Record(dt.record.clone());
+                    item_slot = Some(scope.bind("item", item_ty.clone()));
+                }
                 Ok(Type::List(elem)) => {
                     item_ty = (*elem).clone();
                     item_slot = Some(scope.bind("item", item_ty.clone()));
@@ -1165,6 +1187,7 @@ impl<'f> Loader<'f> {
         Some(Check {
             kind,
             for_each: c.for_each.as_ref().map(|f| f.get_ref().clone()),
+            of_type: c.of_type.as_ref().map(|f| f.get_ref().clone()),
             item_slot,
             when,
             lets,

@@ -121,6 +121,8 @@ pub struct RawCheck {
     pub assert: Option<Spanned<String>>,
     pub require: Option<Vec<Spanned<String>>>,
     pub for_each: Option<Spanned<String>>,
+    /// With `for_each` over a list of documents: only members of this document type.
+    pub of_type: Option<Spanned<String>>,
     pub when: Option<Spanned<String>>,
     #[serde(default, rename = "let")]
     pub lets: IndexMap<String, Spanned<String>>,
