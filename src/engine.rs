@@ -137,7 +137,7 @@ impl Pack {
     #[allow(clippy::too_many_arguments)]
     fn run_rules<'a>(
         &'a self,
-        doc_type: &DocType,
+        doc_type: &'a DocType,
         doc: &'a Json,
         as_of: NaiveDate,
         prefix: &str,
@@ -150,7 +150,7 @@ impl Pack {
             if !rule.in_force(as_of) {
                 continue;
             }
-            let run = RuleRun { pack: self, rule, doc, data, as_of, lang, prefix };
+            let run = RuleRun { pack: self, doc_type: &doc_type.name, rule, doc, data, as_of, lang, prefix };
             eval_rule(&run, env, out)?;
         }
         Ok(())
@@ -396,6 +396,8 @@ fn push_escaped(path: &mut String, token: &str) {
 /// What every check of one rule evaluates against.
 struct RuleRun<'a, 'p> {
     pack: &'a Pack,
+    /// The document type of `doc`.
+    doc_type: &'a str,
     /// Pointer of `doc` inside the input (`/documents/3` for a bundle member, else empty).
     prefix: &'p str,
     rule: &'a Rule,
@@ -427,7 +429,7 @@ fn eval_rule<'a>(run: &RuleRun<'a, '_>, env: &mut Env<'a>, out: &mut Vec<Finding
     if !holds(run.rule.when.as_ref(), env)? {
         return Ok(());
     }
-    for check in &run.rule.checks {
+    for check in run.rule.checks.iter().filter(|c| c.doc_type == run.doc_type) {
         match &check.for_each {
             None => eval_check(run, check, None, run.prefix, env, out)?,
             Some(ptr) => {

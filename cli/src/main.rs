@@ -339,7 +339,7 @@ fn lint(pack: &Pack) -> u8 {
         }
     }
     for name in pack.doc_types.keys() {
-        let has_rules = pack.rules.iter().any(|r| &r.applies_to == name);
+        let has_rules = pack.rules.iter().any(|r| r.applies_to.contains(name));
         if has_rules && !pack.fixtures.contains_key(name) {
             warnings.push(format!("fixtures/{name}.json: no fixture for document type `{name}`"));
         }
@@ -370,7 +370,7 @@ fn explain(pack: &Pack, id: &str, lang: Option<Lang>) -> u8 {
     let lang = lang.unwrap_or(pack.default_language);
     println!("{} — {}", r.id, r.title.get(lang));
     println!("  clause:     {}", r.clause.get(lang));
-    println!("  applies to: {}", r.applies_to);
+    println!("  applies to: {}", r.applies_to.join(", "));
     println!("  severity:   {}", r.severity.as_str());
     match r.effective_to {
         Some(to) => println!("  in force:   {} … {} (exclusive)", r.effective_from, to),

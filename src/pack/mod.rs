@@ -123,6 +123,8 @@ pub enum CheckKind {
 
 #[derive(Debug)]
 pub struct Check {
+    /// The document type this check reads.
+    pub doc_type: String,
     pub kind: CheckKind,
     pub for_each: Option<String>,
     /// Only list members whose `document_type` is this.
@@ -163,7 +165,8 @@ pub struct RuleTest {
 #[derive(Debug)]
 pub struct Rule {
     pub id: String,
-    pub applies_to: String,
+    /// The document types the rule checks (each check reads one of them).
+    pub applies_to: Vec<String>,
     pub severity: Severity,
     pub title: Text,
     pub clause: Text,
@@ -322,7 +325,9 @@ impl Pack {
         self.rules.retain(|r| !silenced.contains(&r.id));
         self.rules_by_doc.clear();
         for (i, r) in self.rules.iter().enumerate() {
-            self.rules_by_doc.entry(r.applies_to.clone()).or_default().push(i);
+            for t in &r.applies_to {
+                self.rules_by_doc.entry(t.clone()).or_default().push(i);
+            }
         }
         Ok(self)
     }
@@ -812,7 +817,9 @@ impl<'f> Loader<'f> {
         }
         let mut rules_by_doc: HashMap<String, Vec<usize>> = HashMap::new();
         for (i, r) in rules.iter().enumerate() {
-            rules_by_doc.entry(r.applies_to.clone()).or_default().push(i);
+            for t in &r.applies_to {
+                rules_by_doc.entry(t.clone()).or_default().push(i);
+            }
         }
         let top_ref = layer_refs.last().cloned().unwrap_or(PackRef { id: String::new(), version: String::new() });
         Ok(Pack {
@@ -964,11 +971,23 @@ impl<'f> Loader<'f> {
         if !valid_rule_id(&id) {
             self.err_at(file, &r.id, format!("rule id `{id}` must look like ABC-01 (capital letters, a hyphen, digits)"));
         }
-        let Some(doc_type) = ctx.doc_types.get(r.applies_to.get_ref()) else {
-            let known: Vec<&str> = ctx.doc_types.keys().map(String::as_str).collect();
-            self.err_at(file, &r.applies_to, format!("unknown document type `{}` (known: {})", r.applies_to.get_ref(), known.join(", ")));
-            return None;
+        let mut doc_types: Vec<&DocType> = Vec::new();
+        let names: Vec<Option<&str>> = match r.applies_to.get_ref() {
+            toml::Value::String(s) => vec![Some(s.as_str())],
+            toml::Value::Array(a) if !a.is_empty() => a.iter().map(toml::Value::as_str).collect(),
+            _ => vec![None],
         };
+        for n in names {
+            match n.map(|n| (n, ctx.doc_types.get(n))) {
+                Some((_, Some(dt))) => doc_types.push(dt),
+                Some((n, None)) => {
+                    let known: Vec<&str> = ctx.doc_types.keys().map(String::as_str).collect();
+                    self.err_at(file, &r.applies_to, format!("unknown document type `{n}` (known: {})", known.join(", ")));
+                }
+                None => self.err_at(file, &r.applies_to, "applies_to must be a document type or a non-empty list of them"),
+            }
+        }
+        let Some(first) = doc_types.first().copied() else { return None };
         let severity = Severity::parse(r.severity.get_ref()).unwrap_or_else(|| {
             self.err_at(file, &r.severity, "severity must be error, warning or info");
             Severity::Error
@@ -989,13 +1008,15 @@ impl<'f> Loader<'f> {
         let params_type = Type::Record(Arc::new(convert::infer_record(&merged, "params")));
         let params = convert::table_to_json(&merged);
 
-        let mut scope = Scope::new();
-        scope.bind("doc", Type::Record(doc_type.record.clone()));
-        scope.bind("params", params_type);
-        scope.bind("data", ctx.data_type.clone());
-        scope.bind("as_of", Type::Date);
-        scope.bind("calendars", ctx.calendars_type.clone());
-        let when = r.when.as_ref().and_then(|w| self.expr(file, w, &scope, Some(&Type::Bool)));
+        let scope = rule_scope(first, &params_type, ctx);
+        let when = match &r.when {
+            Some(w) if doc_types.len() > 1 => {
+                self.err_at(file, w, "a rule-level `when` needs a single `applies_to`; put `when` on each check");
+                None
+            }
+            Some(w) => self.expr(file, w, &scope, Some(&Type::Bool)),
+            None => None,
+        };
 
         let param_names: Vec<(String, String)> = params
             .as_object()
@@ -1014,7 +1035,8 @@ impl<'f> Loader<'f> {
         let all_lets: Vec<String> = r.check.iter().flat_map(|c| c.lets.keys().cloned()).collect();
         let names = |n: &str| rule_names(n).or_else(|| all_lets.iter().any(|l| l == n).then(|| Seg::Let(n.to_string())));
         let message = self.templates(file, &r.message, "message", &names);
-        self.finish_rule(file, r, ctx, doc_type, scope, RuleHead { id, severity, title, clause, effective_from, effective_to, when, message, params, rule_names: &rule_names, before })
+        let head = RuleHead { id, severity, title, clause, effective_from, effective_to, when, message, params, rule_names: &rule_names, before };
+        self.finish_rule(file, r, ctx, &doc_types, &params_type, head)
     }
 
     fn finish_rule(
@@ -1022,17 +1044,35 @@ impl<'f> Loader<'f> {
         file: &str,
         r: &RawRule,
         ctx: &RuleCtx<'_>,
-        doc_type: &DocType,
-        scope: Scope,
+        doc_types: &[&DocType],
+        params_type: &Type,
         head: RuleHead<'_>,
     ) -> Option<Rule> {
         if r.check.is_empty() {
             self.err_at(file, &r.id, format!("rule `{}` has no [[rule.check]]", head.id));
         }
-        let doc_ty = Type::Record(doc_type.record.clone());
         let mut checks = Vec::new();
         for c in &r.check {
-            if let Some(ch) = self.compile_check(file, c, &doc_ty, &scope, head.rule_names, ctx.doc_types) {
+            let dt = match (&c.applies_to, doc_types) {
+                (None, [only]) => *only,
+                (None, _) => {
+                    let at = c.assert.as_ref().or(c.for_each.as_ref()).or(c.when.as_ref()).unwrap_or(&r.id);
+                    self.err_at(file, at, "this rule applies to several document types: say which one this check reads with `applies_to`");
+                    continue;
+                }
+                (Some(a), _) => match doc_types.iter().find(|d| d.name == *a.get_ref()) {
+                    Some(d) => *d,
+                    None => {
+                        let names: Vec<&str> = doc_types.iter().map(|d| d.name.as_str()).collect();
+                        self.err_at(file, a, format!("`{}` is not one of the rule's document types ({})", a.get_ref(), names.join(", ")));
+                        continue;
+                    }
+                },
+            };
+            let scope = rule_scope(dt, params_type, ctx);
+            let doc_ty = Type::Record(dt.record.clone());
+            if let Some(mut ch) = self.compile_check(file, c, &doc_ty, &scope, head.rule_names, ctx.doc_types) {
+                ch.doc_type = dt.name.clone();
                 checks.push(ch);
             }
         }
@@ -1052,7 +1092,7 @@ impl<'f> Loader<'f> {
             .unwrap_or(0);
         Some(Rule {
             id: head.id,
-            applies_to: r.applies_to.get_ref().clone(),
+            applies_to: doc_types.iter().map(|d| d.name.clone()).collect(),
             severity: head.severity,
             title: head.title,
             clause: head.clause,
@@ -1185,6 +1225,7 @@ impl<'f> Loader<'f> {
         let names = |n: &str| rule_names(n).or_else(|| let_names.iter().any(|l| l == n).then(|| Seg::Let(n.to_string())));
         let message = c.message.as_ref().map(|m| self.templates(file, m, "message", &names));
         Some(Check {
+            doc_type: String::new(),
             kind,
             for_each: c.for_each.as_ref().map(|f| f.get_ref().clone()),
             of_type: c.of_type.as_ref().map(|f| f.get_ref().clone()),
@@ -1223,6 +1264,17 @@ impl<'f> Loader<'f> {
             paths: t.paths.clone(),
         })
     }
+}
+
+/// The names every expression of a rule's check sees, for a check reading `dt`.
+fn rule_scope(dt: &DocType, params_type: &Type, ctx: &RuleCtx<'_>) -> Scope {
+    let mut scope = Scope::new();
+    scope.bind("doc", Type::Record(dt.record.clone()));
+    scope.bind("params", params_type.clone());
+    scope.bind("data", ctx.data_type.clone());
+    scope.bind("as_of", Type::Date);
+    scope.bind("calendars", ctx.calendars_type.clone());
+    scope
 }
 
 struct RuleCtx<'a> {

@@ -99,7 +99,8 @@ pub struct RuleFile {
 #[serde(deny_unknown_fields)]
 pub struct RawRule {
     pub id: Spanned<String>,
-    pub applies_to: Spanned<String>,
+    /// A document type, or a list of them (each check then names its own).
+    pub applies_to: Spanned<toml::Value>,
     pub severity: Spanned<String>,
     pub title: Option<RawText>,
     pub clause: RawText,
@@ -118,6 +119,8 @@ pub struct RawRule {
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct RawCheck {
+    /// Which of the rule's document types this check reads (required when there are several).
+    pub applies_to: Option<Spanned<String>>,
     pub assert: Option<Spanned<String>>,
     pub require: Option<Vec<Spanned<String>>>,
     pub for_each: Option<Spanned<String>>,

@@ -154,8 +154,8 @@ impl From<&qagida::Finding> for Finding {
 #[derive(Tsify, Serialize, Deserialize, Clone, Debug, PartialEq, Eq)]
 pub struct RuleInfo {
     pub id: String,
-    /// The document type the rule checks (`prescription`, `bundle`, …).
-    pub applies_to: String,
+    /// The document types the rule checks (`prescription`, `bundle`, …).
+    pub applies_to: Vec<String>,
     pub severity: Severity,
     pub title: String,
     pub clause: String,
