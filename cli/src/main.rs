@@ -23,9 +23,13 @@ struct Cli {
 enum Command {
     /// Validate documents (JSON files, `-` for stdin, or NDJSON with --ndjson).
     Validate {
-        /// Rule pack directory (default: the pack embedded at build time).
+        /// Rule pack directory (default: the pack embedded at build time). A layer
+        /// (`extends = "…"`) loads the pack it extends from beside it.
         #[arg(long)]
         rules: Option<PathBuf>,
+        /// A deployment's overrides file: severities changed, rules silenced by ID.
+        #[arg(long, value_name = "FILE")]
+        overrides: Option<PathBuf>,
         /// Validate as of this date (default: each document's own date).
         #[arg(long, value_name = "YYYY-MM-DD")]
         as_of: Option<NaiveDate>,
@@ -74,8 +78,8 @@ enum Format {
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let code = match cli.command {
-        Command::Validate { rules, as_of, lang, format, ndjson, files } => {
-            match load(rules.as_deref()) {
+        Command::Validate { rules, overrides, as_of, lang, format, ndjson, files } => {
+            match load(rules.as_deref()).and_then(|p| with_overrides(p, overrides.as_deref())) {
                 Ok(pack) => {
                     let opts = Options { as_of, lang, ..Options::default() };
                     if ndjson {
@@ -110,6 +114,17 @@ fn load(dir: Option<&Path>) -> Result<Pack, PackError> {
     match dir {
         Some(d) => Pack::load_dir(d),
         None => Pack::embedded(),
+    }
+}
+
+fn with_overrides(pack: Pack, file: Option<&Path>) -> Result<Pack, PackError> {
+    let Some(file) = file else { return Ok(pack) };
+    let name = file.display().to_string();
+    match std::fs::read_to_string(file) {
+        Ok(text) => pack.with_overrides(&name, &text),
+        Err(e) => Err(PackError {
+            diagnostics: vec![qagida::Diagnostic { file: name, line: 0, col: 0, message: format!("cannot read: {e}") }],
+        }),
     }
 }
 
