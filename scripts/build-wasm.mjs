@@ -134,13 +134,18 @@ writeFileSync(join(pkgDir, 'package.json'), JSON.stringify(pkg, null, 2) + '\n')
 if (existsSync(join(root, 'docs', 'WASM.md'))) copyFileSync(join(root, 'docs', 'WASM.md'), join(pkgDir, 'README.md'));
 
 // --- sizes and budget ---------------------------------------------------------------------------
-const budget = config.budget.wasm_gzip_bytes;
+// budget.wasm_gzip_bytes fails the build; budget.target_gzip_bytes (the goal) is reported.
+const { wasm_gzip_bytes: limit, target_gzip_bytes: target } = config.budget;
 let over = false;
 console.log(`\n${config.name}@${config.version} in ${relative(root, pkgDir)}/ (packs: ${config.packs_embedded.join(', ')})`);
 for (const [t, s] of Object.entries(sizes)) {
-  const ok = s.gzip <= budget;
+  const ok = s.gzip <= limit;
   over ||= !ok;
-  console.log(`  ${t.padEnd(8)} ${outName}_bg.wasm: ${s.raw} bytes (${kb(s.raw)}) raw, ${s.gzip} bytes (${kb(s.gzip)}) gzipped -9 ${ok ? 'ok' : 'OVER'} (budget ${kb(budget)} gzipped)`);
+  const goal = target == null ? '' : s.gzip <= target ? `, within the ${kb(target)} target` : `, ${kb(s.gzip - target)} over the ${kb(target)} target`;
+  console.log(`  ${t.padEnd(8)} ${outName}_bg.wasm: ${s.raw} bytes (${kb(s.raw)}) raw, ${s.gzip} bytes (${kb(s.gzip)}) gzipped -9 — ${ok ? 'ok' : 'OVER'} (limit ${kb(limit)}${goal})`);
 }
 if (!optimise) console.log('  (wasm-opt skipped: --no-opt)');
-if (over) fail(`the .wasm is over the size budget of ${budget} bytes gzipped`);
+if (target != null && Object.values(sizes).some((s) => s.gzip > target)) {
+  console.log(`  warning: the size target of ${kb(target)} gzipped is not met (pkg-config.json budget.note)`);
+}
+if (over) fail(`the .wasm is over the size limit of ${limit} bytes gzipped (pkg-config.json budget.wasm_gzip_bytes)`);

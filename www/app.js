@@ -237,7 +237,7 @@ function renderRules() {
     all = [];
   }
   for (const f of state.forms) {
-    const mine = all.filter((r) => r.applies_to === f.spec.type);
+    const mine = all.filter((r) => r.applies_to.includes(f.spec.type));
     f.root.querySelector('.rules-title').textContent = `${t('rules')} (${mine.length})`;
     f.rules.replaceChildren(
       ...mine.map((r) =>

@@ -2,8 +2,8 @@
 //! package's `.d.ts`; results are converted from the core's types into these mirrors and the
 //! mirrors are what gets serialised, so the declarations describe the objects actually returned.
 //! (The core's types live in a crate that knows nothing of wasm, so they don't derive `Tsify`.)
-//! A native test (`tests/mirror.rs`) checks that each mirror serialises exactly like its core
-//! type.
+//! `tests-wasm/parity.mjs` checks that `validate()` (these mirrors) gives exactly the JSON of
+//! `validateJson()` (the core's own serialisation) and of the native CLI.
 
 use serde::{Deserialize, Serialize};
 use tsify::Tsify;

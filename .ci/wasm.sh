@@ -1,0 +1,52 @@
+#!/usr/bin/env bash
+# WebAssembly package: installs what it needs on a clean machine (Rust, Node and Python are
+# there), builds the npm package (scripts/build-wasm.mjs: size budget), then runs
+#   1. the wasm-bindgen tests under Node (cargo's "test result:" lines),
+#   2. the parity test: WASM module vs native CLI on every example and the pack's own tests,
+#   3. the end-to-end test of the demo form in headless Chromium.
+# Idempotent: a second run installs nothing and rebuilds only what changed.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+ROOT=$PWD
+export PATH="$HOME/.cargo/bin:$ROOT/node_modules/.bin:$PATH"
+
+echo "== wasm: tools"
+rustup target add wasm32-unknown-unknown
+
+# The CLI must be exactly the version of the wasm-bindgen crate (pinned with `=` in
+# bindings/wasm/Cargo.toml). No --locked: its lockfile wants a webpki-roots the registry lacks.
+WASM_BINDGEN_VERSION=$(sed -n '/^name = "wasm-bindgen"$/{n;s/^version = "\(.*\)"$/\1/p;}' bindings/wasm/Cargo.lock)
+: "${WASM_BINDGEN_VERSION:?no wasm-bindgen in bindings/wasm/Cargo.lock}"
+if ! wasm-bindgen --version 2>/dev/null | grep -qx "wasm-bindgen $WASM_BINDGEN_VERSION"; then
+  echo "installing wasm-bindgen-cli $WASM_BINDGEN_VERSION (about 3 minutes)"
+  cargo install wasm-bindgen-cli --version "$WASM_BINDGEN_VERSION"
+fi
+wasm-bindgen --version
+
+# binaryen@132 (wasm-opt; Debian's 108 breaks the module) and playwright-core (no browser download).
+if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modules/.package-lock.json ] \
+  || [ ! -x node_modules/.bin/wasm-opt ] || [ ! -d node_modules/playwright-core ]; then
+  npm ci --no-audit --no-fund
+fi
+wasm-opt --version
+
+# Debian's Chromium for the e2e test (Playwright's own browser download can't work here).
+if [ ! -x /usr/bin/chromium ]; then
+  SUDO=""
+  [ "$(id -u)" -eq 0 ] || SUDO="sudo -n"
+  $SUDO apt-get update
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y --no-install-recommends chromium
+fi
+
+echo "== wasm: build the npm package (pkg/)"
+node scripts/build-wasm.mjs
+
+echo "== wasm: wasm-bindgen tests under Node"
+(cd bindings/wasm && CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER=wasm-bindgen-test-runner \
+  cargo test --target wasm32-unknown-unknown)
+
+echo "== wasm: parity with the native CLI"
+node tests-wasm/parity.mjs
+
+echo "== wasm: demo form end to end (headless Chromium)"
+node tests-wasm/e2e.mjs --screenshot="${QAGIDA_SCREENSHOT:-/tmp/qagida-demo.png}"

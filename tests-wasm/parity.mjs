@@ -1,0 +1,174 @@
+#!/usr/bin/env node
+// Parity: the WebAssembly module (pkg/nodejs) must give exactly what the native CLI gives.
+//
+//   node tests-wasm/parity.mjs
+//
+// 1. Every document in examples/ and rules/kz-orphan/fixtures/, plus a few bad inputs, for each
+//    language (kk, ru, en) and each as-of (the document's own date, and a fixed date):
+//    `qagida validate --lang L [--as-of D] FILE` vs `validator.validateJson(text, {lang, asOf})`,
+//    compared as JSON text (same keys, same order, same values), and unusable input must fail
+//    with the same message on both sides. validate(object) must agree with validateJson.
+// 2. The pack's own tests: `qagida test -v [DIR]` vs `validator.runPackTests()`, case by case,
+//    for the embedded pack and for rules/kz-orphan loaded from its files.
+//
+// Needs `node scripts/build-wasm.mjs` (pkg/nodejs) and cargo. Prints `N passed, N failed`.
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import { dirname, join, relative, sep } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const repo = join(dirname(fileURLToPath(import.meta.url)), '..');
+const require = createRequire(import.meta.url);
+const { Validator } = require(join(repo, 'pkg', 'nodejs', 'qagida_wasm.js'));
+const LANGS = ['kk', 'ru', 'en'];
+const AS_OF = [null, '2026-06-15'];
+const PACK_DIR = join(repo, 'rules', 'kz-orphan');
+
+let passed = 0;
+let failed = 0;
+const failures = [];
+function check(name, ok, detail = '') {
+  if (ok) passed++;
+  else {
+    failed++;
+    failures.push(`${name}${detail ? `\n    ${detail}` : ''}`);
+  }
+}
+
+// ---------------------------------------------------------------- the native CLI, built once
+console.log('building the native CLI (cargo build -p qagida-cli) …');
+const build = spawnSync('cargo', ['build', '-q', '-p', 'qagida-cli', '--message-format=json'], { cwd: repo, encoding: 'utf8', maxBuffer: 1 << 28 });
+if (build.status !== 0) {
+  console.error(build.stderr);
+  console.error('parity: the native CLI does not build');
+  process.exit(1);
+}
+const exe = build.stdout
+  .split('\n')
+  .filter((l) => l.startsWith('{'))
+  .map((l) => JSON.parse(l))
+  .find((m) => m.reason === 'compiler-artifact' && m.executable && m.target?.name === 'qagida')?.executable;
+if (!exe) {
+  console.error('parity: cannot find the qagida executable in cargo output');
+  process.exit(1);
+}
+const cli = (args) => spawnSync(exe, args, { cwd: repo, encoding: 'utf8', maxBuffer: 1 << 28 });
+
+// ---------------------------------------------------------------- inputs
+function walk(dir) {
+  const out = [];
+  for (const name of readdirSync(dir).sort()) {
+    const p = join(dir, name);
+    if (statSync(p).isDirectory()) out.push(...walk(p));
+    else if (name.endsWith('.json')) out.push(p);
+  }
+  return out;
+}
+const tmp = mkdtempSync(join(tmpdir(), 'qagida-parity-'));
+const synthetic = {
+  'not-json.json': '{"document_type": "mdt_conclusion",',
+  'deep.json': '['.repeat(200) + ']'.repeat(200),
+  'unknown-type.json': '{"document_type": "invoice", "id": 7}',
+  'no-type.json': '{"id": "MDT-1"}',
+  'array.json': '[1, 2, 3]',
+  'wrong-types.json': JSON.stringify({ document_type: 'prescription', issued_at: 'yesterday', single_dose: { amount: 'ten', unit: 5 }, doses_per_day: 1.5, electronic: 'yes' }),
+  'decimals.json': '{"document_type": "mdt_conclusion", "date": "2026-04-02", "single_dose": {"amount": 0.000, "unit": "mg"}, "doses_per_day": 1e0}',
+};
+for (const [name, text] of Object.entries(synthetic)) writeFileSync(join(tmp, name), text);
+const inputs = [...walk(join(repo, 'examples')), ...walk(join(PACK_DIR, 'fixtures')), ...Object.keys(synthetic).map((n) => join(tmp, n))];
+if (walk(join(repo, 'examples')).length === 0) check('examples/ has documents', false, 'no *.json under examples/');
+
+// ---------------------------------------------------------------- 1. validation results
+const embedded = Validator.withDefaultPack();
+let compared = 0;
+for (const file of inputs) {
+  const text = readFileSync(file, 'utf8');
+  const name = file.startsWith(tmp) ? `(synthetic) ${relative(tmp, file)}` : relative(repo, file);
+  for (const lang of LANGS) {
+    for (const asOf of AS_OF) {
+      const label = `${name} --lang ${lang}${asOf ? ` --as-of ${asOf}` : ''}`;
+      const args = ['validate', '--lang', lang, ...(asOf ? ['--as-of', asOf] : []), file];
+      const native = cli(args);
+      const opts = { lang, ...(asOf ? { asOf } : {}) };
+      let wasm;
+      let wasmError;
+      try {
+        wasm = embedded.validateJson(text, opts);
+      } catch (e) {
+        wasmError = e;
+      }
+      compared++;
+      if (native.status === 2) {
+        // Unusable input: "error: FILE: message" natively, an InputError with the message in wasm.
+        const msg = native.stderr.trim().replace(/^error: /, '').replace(`${file}: `, '');
+        check(label, wasmError && wasmError.name === 'InputError' && wasmError.message === msg,
+          `native: exit 2, ${JSON.stringify(msg)}; wasm: ${wasmError ? `${wasmError.name}: ${wasmError.message}` : wasm}`);
+        continue;
+      }
+      if (wasmError) {
+        check(label, false, `native exit ${native.status}; wasm threw ${wasmError.name}: ${wasmError.message}`);
+        continue;
+      }
+      const n = JSON.stringify(JSON.parse(native.stdout));
+      const w = JSON.stringify(JSON.parse(wasm));
+      const nativeCode = JSON.parse(native.stdout).valid ? 0 : 1;
+      check(label, n === w && native.status === nativeCode, n === w ? `exit ${native.status} for valid=${JSON.parse(native.stdout).valid}` : `native: ${n}\n    wasm:   ${w}`);
+      // validate(object) goes through JSON.stringify: it must agree with validateJson on that text.
+      let doc;
+      try {
+        doc = JSON.parse(text);
+      } catch {
+        continue;
+      }
+      const viaObject = JSON.stringify(embedded.validate(doc, opts));
+      const viaText = JSON.stringify(JSON.parse(embedded.validateJson(JSON.stringify(doc), opts)));
+      check(`${label} (validate(object))`, viaObject === viaText, `object: ${viaObject}\n    text:   ${viaText}`);
+    }
+  }
+}
+
+// ---------------------------------------------------------------- 2. the pack's own tests
+function nativeTests(args) {
+  const r = cli(['test', '-v', ...args]);
+  const cases = [];
+  let rule = null;
+  for (const line of r.stdout.split('\n')) {
+    let m;
+    if ((m = line.match(/^(?:ok|FAIL)\s+(\S+)\s/))) rule = m[1];
+    else if ((m = line.match(/^ {8}([✓✗]) (.*)$/))) cases.push({ rule_id: rule, name: m[2], passed: m[1] === '✓' });
+  }
+  return { cases, status: r.status, summary: r.stdout.trim().split('\n').at(-1) };
+}
+function packFiles(dir) {
+  const files = {};
+  for (const rel of readdirSync(dir, { recursive: true })) {
+    if (/\.(toml|json)$/.test(rel)) files[rel.split(sep).join('/')] = readFileSync(join(dir, rel), 'utf8');
+  }
+  return files;
+}
+for (const [label, args, validator] of [
+  ['embedded pack', [], embedded],
+  ['rules/kz-orphan from files', [PACK_DIR], Validator.fromFiles(packFiles(PACK_DIR))],
+]) {
+  const native = nativeTests(args);
+  const wasm = validator.runPackTests().map(({ rule_id, name, passed }) => ({ rule_id, name, passed }));
+  check(`qagida test (${label}): ${native.summary}`, native.cases.length > 0, 'no cases parsed from `qagida test -v`');
+  const n = native.cases.length;
+  for (let i = 0; i < Math.max(n, wasm.length); i++) {
+    const a = native.cases[i];
+    const b = wasm[i];
+    const same = a && b && a.rule_id === b.rule_id && a.name === b.name && a.passed === b.passed;
+    check(`pack test (${label}) ${b?.rule_id ?? a?.rule_id}: ${b?.name ?? a?.name}`, same, `native: ${JSON.stringify(a)}\n    wasm:   ${JSON.stringify(b)}`);
+  }
+  const wasmFailed = wasm.filter((c) => !c.passed).length;
+  console.log(`pack tests, ${label}: native "${native.summary}"; wasm ${wasm.length - wasmFailed} passed, ${wasmFailed} failed`);
+}
+
+rmSync(tmp, { recursive: true, force: true });
+for (const f of failures.slice(0, 30)) console.log(`FAIL  ${f}`);
+if (failures.length > 30) console.log(`… and ${failures.length - 30} more`);
+console.log(`validation results compared: ${compared} (${inputs.length} documents × ${LANGS.length} languages × ${AS_OF.length} dates)`);
+console.log(`${passed} passed, ${failed} failed`);
+process.exit(failed ? 1 : 0);
