@@ -26,18 +26,32 @@ if (!existsSync(join(repo, 'pkg', 'web', 'qagida_wasm_bg.wasm'))) {
 
 // ---------------------------------------------------------------- packs for the pack panel
 const tmp = mkdtempSync(join(tmpdir(), 'qagida-e2e-'));
-const edit = (name, file, from, to) => {
+const edit = (name, file, from, to, append = '') => {
   const dir = join(tmp, name);
   cpSync(join(repo, 'rules', 'kz-orphan'), dir, { recursive: true });
   const p = join(dir, file);
   const text = readFileSync(p, 'utf8');
   if (!from.test(text)) throw new Error(`${file}: ${from} not found — has the pack changed?`);
-  writeFileSync(p, text.replace(from, to));
+  writeFileSync(p, text.replace(from, to) + append);
   return dir;
 };
+// The regulator's edit: a two-month cap, and a new warning on a field the demo form lacks
+// (so its finding must go to the form's summary list).
+const NEW_RULE = `
+[[rule]]
+id = "DSP-90"
+applies_to = "dispensing"
+severity = "warning"
+title = { kk = "Бақылаған қызметкердің туған күні көрсетіледі", ru = "Указывается дата рождения контролирующего работника", en = "The supervising worker's date of birth is stated" }
+clause = { kk = "Сынақ өзгерісі", ru = "Тестовое изменение", en = "Test edit" }
+message = { kk = "Көрсетілмеген: {path}", ru = "Не указано: {path}", en = "Not stated: {path}" }
+
+[[rule.check]]
+require = ["/supervised_by/birth_date"]
+`;
 const packs = {
   'kz-orphan': join(repo, 'rules', 'kz-orphan'),
-  edited: edit('edited', 'rules/dispensing.toml', /max_supply_months = 1\b/, 'max_supply_months = 2'),
+  edited: edit('edited', 'rules/dispensing.toml', /max_supply_months = 1\b/, 'max_supply_months = 2', NEW_RULE),
   broken: edit('broken', 'rules/mdt.toml', /doc\.single_dose\.amount > params\.single_dose_min_exclusive/, 'doc.single_dose.amount > params.single_dose_minimum'),
 };
 
@@ -174,6 +188,15 @@ try {
     await waitFor(() => document.getElementById('pack-status').dataset.source === '/packs/edited/index.json');
     await valid('dispensing', true);
     await cleared('dispensing', '/supply_days');
+  });
+
+  await test("the edited pack's new rule on a field the form lacks goes to the summary list", async () => {
+    const item = page.locator(`${form('dispensing')} .other-list [data-rule="DSP-90"]`);
+    await item.waitFor({ timeout: 5000 });
+    assert((await item.getAttribute('class')).includes('sev-warning'), 'not a warning');
+    assert((await item.locator('.ptr').textContent()) === '/supervised_by/birth_date', 'wrong path');
+    assert((await page.locator(`${form('dispensing')} .field [data-rule="DSP-90"]`).count()) === 0, 'attached to a field');
+    await page.screenshot({ path: screenshot.replace(/(\.png)?$/, '-edited-pack.png') });
   });
 
   await test('going back to the embedded pack restores the one-month cap', async () => {
