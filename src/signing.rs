@@ -1,0 +1,432 @@
+//! Signed rule packs: a regulator signs a pack directory with Ed25519, vendors verify it before
+//! loading. See docs/SIGNING.md.
+//!
+//! A signed pack carries `pack.sig` (TOML) at its root:
+//!
+//! ```toml
+//! format = "qagida-pack-v1"
+//! algorithm = "ed25519"
+//! key_id = "3f1c0d9a6b2e4c17"        # first 16 hex digits of SHA-256 of the public key
+//! signature = "…base64…"             # Ed25519 over the canonical listing below
+//!
+//! [files]                            # every file of the pack but pack.sig: path → SHA-256 hex
+//! "pack.toml" = "9b…"
+//! "rules/mdt.toml" = "41…"
+//! ```
+//!
+//! The signed bytes are `qagida-pack-v1\n` followed by one line `path \0 sha256hex \n` per file,
+//! sorted by path. **Every regular file** under the directory counts, not only the `.toml` and
+//! `.json` files the loader reads: adding, removing or changing any file breaks the signature.
+//!
+//! Verification checks, in order: the format and algorithm; that the pack was signed by a
+//! trusted key (`key_id`); the signature over the listing; and then each file against the
+//! listing. Each failure is a [`SignatureError`] that says exactly what is wrong.
+//!
+//! Nothing here needs randomness (Ed25519 signing is deterministic): key generation belongs to
+//! the caller (the CLI uses the OS generator), so this module compiles for
+//! `wasm32-unknown-unknown` as it is. In a browser, call [`verify_files`] with the pack's files
+//! (every path listed in `pack.sig`'s `[files]`) and the text of `pack.sig`.
+
+use std::collections::BTreeMap;
+use std::fmt;
+use std::path::Path;
+
+use base64::Engine as _;
+use base64::engine::general_purpose::STANDARD as B64;
+use ed25519_dalek::{Signature, Signer};
+pub use ed25519_dalek::{SigningKey, VerifyingKey};
+use sha2::{Digest, Sha256};
+
+use crate::error::PackError;
+use crate::pack::{Files, Pack};
+
+/// Name of the signature file at the root of a signed pack.
+pub const SIG_FILE: &str = "pack.sig";
+/// The `format` of `pack.sig`; also the domain-separation tag of the signed bytes.
+pub const FORMAT: &str = "qagida-pack-v1";
+/// The only supported algorithm.
+pub const ALGORITHM: &str = "ed25519";
+
+/// Why a pack's signature is refused.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum SignatureError {
+    #[error("the pack has no {SIG_FILE}: it is not signed")]
+    Unsigned,
+    #[error("{SIG_FILE} is malformed: {0}")]
+    Malformed(String),
+    #[error("{SIG_FILE} uses algorithm `{0}`; only `ed25519` is supported")]
+    UnsupportedAlgorithm(String),
+    #[error("the pack is signed by another key (key_id {found}), not by the trusted key {}", expected.join(" or "))]
+    OtherKey { found: String, expected: Vec<String> },
+    #[error("signature does not match key {key_id}: {SIG_FILE} was altered or forged")]
+    BadSignature { key_id: String },
+    /// The listing is authentic but the files differ from it.
+    #[error("{}", FileProblems(.0))]
+    Files(Vec<FileProblem>),
+    #[error("cannot read {path}: {message}")]
+    Io { path: String, message: String },
+    #[error("cannot sign {path:?}: a path must not be empty or contain NUL or a line break")]
+    BadPath { path: String },
+    #[error("bad key: {0}")]
+    BadKey(String),
+}
+
+/// One file that differs from the signed listing.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub enum FileProblem {
+    Changed(String),
+    Added(String),
+    Removed(String),
+}
+
+impl fmt::Display for FileProblem {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            FileProblem::Changed(p) => write!(f, "file {p} was changed"),
+            FileProblem::Added(p) => write!(f, "file {p} was added"),
+            FileProblem::Removed(p) => write!(f, "file {p} was removed"),
+        }
+    }
+}
+
+struct FileProblems<'a>(&'a [FileProblem]);
+
+impl fmt::Display for FileProblems<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("the pack differs from what was signed: ")?;
+        for (i, p) in self.0.iter().enumerate() {
+            if i > 0 {
+                f.write_str("; ")?;
+            }
+            write!(f, "{p}")?;
+        }
+        Ok(())
+    }
+}
+
+/// A successful verification: who signed, and how many files the signature covers.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Verified {
+    pub key_id: String,
+    pub files: usize,
+}
+
+#[derive(serde::Serialize, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+struct SigFile {
+    format: String,
+    algorithm: String,
+    key_id: String,
+    signature: String,
+    files: BTreeMap<String, String>,
+}
+
+/// The key ID of a public key: the first 16 hex digits of SHA-256 of its 32 bytes.
+pub fn key_id(key: &VerifyingKey) -> String {
+    let mut h = hex(&Sha256::digest(key.as_bytes()));
+    h.truncate(16);
+    h
+}
+
+fn hex(bytes: &[u8]) -> String {
+    use fmt::Write as _;
+    let mut s = String::with_capacity(bytes.len() * 2);
+    for b in bytes {
+        let _ = write!(s, "{b:02x}");
+    }
+    s
+}
+
+fn sha256_hex(bytes: &[u8]) -> String {
+    hex(&Sha256::digest(bytes))
+}
+
+fn path_ok(p: &str) -> bool {
+    !p.is_empty() && !p.contains(['\0', '\n'])
+}
+
+/// The signed bytes: the domain tag, then `path\0sha256hex\n` per file, sorted by path.
+fn canonical(listing: &BTreeMap<String, String>) -> Vec<u8> {
+    let mut m = Vec::with_capacity(16 + listing.len() * 96);
+    m.extend_from_slice(FORMAT.as_bytes());
+    m.push(b'\n');
+    for (p, h) in listing {
+        m.extend_from_slice(p.as_bytes());
+        m.push(0);
+        m.extend_from_slice(h.as_bytes());
+        m.push(b'\n');
+    }
+    m
+}
+
+/// Signs a pack's files (path inside the pack → contents; `pack.sig` itself, if present, is
+/// skipped) and returns the text of `pack.sig`. Works with [`Files`] and with raw bytes.
+pub fn sign_files<C: AsRef<[u8]>>(files: &BTreeMap<String, C>, key: &SigningKey) -> Result<String, SignatureError> {
+    let mut listing = BTreeMap::new();
+    for (p, c) in files {
+        if p == SIG_FILE {
+            continue;
+        }
+        if !path_ok(p) {
+            return Err(SignatureError::BadPath { path: p.clone() });
+        }
+        listing.insert(p.clone(), sha256_hex(c.as_ref()));
+    }
+    let sig = key.sign(&canonical(&listing));
+    let file = SigFile {
+        format: FORMAT.into(),
+        algorithm: ALGORITHM.into(),
+        key_id: key_id(&key.verifying_key()),
+        signature: B64.encode(sig.to_bytes()),
+        files: listing,
+    };
+    let body = toml::to_string(&file).map_err(|e| SignatureError::Malformed(e.to_string()))?;
+    Ok(format!(
+        "# Signature of this rule pack (qagida pack sign). Do not edit: any change to any file of\n\
+         # the pack, or to this file, makes `qagida pack verify` refuse the pack.\n{body}"
+    ))
+}
+
+/// Verifies a pack's files against the text of its `pack.sig` and the trusted public key.
+/// `files` must hold every file of the pack (`pack.sig` itself, if present, is skipped).
+pub fn verify_files<C: AsRef<[u8]>>(
+    files: &BTreeMap<String, C>,
+    sig_text: &str,
+    key: &VerifyingKey,
+) -> Result<Verified, SignatureError> {
+    verify_files_any(files, sig_text, std::slice::from_ref(key))
+}
+
+/// Like [`verify_files`], trusting any of several keys (e.g. a national and a regional
+/// regulator's).
+pub fn verify_files_any<C: AsRef<[u8]>>(
+    files: &BTreeMap<String, C>,
+    sig_text: &str,
+    trusted: &[VerifyingKey],
+) -> Result<Verified, SignatureError> {
+    let sig: SigFile = toml::from_str(sig_text).map_err(|e| SignatureError::Malformed(e.message().trim().to_string()))?;
+    if sig.format != FORMAT {
+        return Err(SignatureError::Malformed(format!("unknown format `{}` (expected `{FORMAT}`)", sig.format)));
+    }
+    if sig.algorithm != ALGORITHM {
+        return Err(SignatureError::UnsupportedAlgorithm(sig.algorithm));
+    }
+    let Some(key) = trusted.iter().find(|k| key_id(k) == sig.key_id) else {
+        return Err(SignatureError::OtherKey { found: sig.key_id, expected: trusted.iter().map(key_id).collect() });
+    };
+    for (p, h) in &sig.files {
+        if !path_ok(p) || h.len() != 64 || !h.bytes().all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b)) {
+            return Err(SignatureError::Malformed(format!("bad entry {p:?} in [files]")));
+        }
+    }
+    let bad = || SignatureError::BadSignature { key_id: sig.key_id.clone() };
+    let mut raw = [0u8; 64];
+    match B64.decode_slice(sig.signature.trim(), &mut raw) {
+        Ok(64) => {}
+        _ => return Err(bad()),
+    }
+    key.verify_strict(&canonical(&sig.files), &Signature::from_bytes(&raw)).map_err(|_| bad())?;
+
+    let mut problems = Vec::new();
+    for (p, c) in files.iter().filter(|(p, _)| *p != SIG_FILE) {
+        match sig.files.get(p) {
+            None => problems.push(FileProblem::Added(p.clone())),
+            Some(h) if *h != sha256_hex(c.as_ref()) => problems.push(FileProblem::Changed(p.clone())),
+            Some(_) => {}
+        }
+    }
+    for p in sig.files.keys().filter(|p| !files.contains_key(*p)) {
+        problems.push(FileProblem::Removed(p.clone()));
+    }
+    if !problems.is_empty() {
+        problems.sort_by(|a, b| path_of(a).cmp(path_of(b)));
+        return Err(SignatureError::Files(problems));
+    }
+    Ok(Verified { key_id: sig.key_id, files: sig.files.len() })
+}
+
+fn path_of(p: &FileProblem) -> &str {
+    match p {
+        FileProblem::Changed(p) | FileProblem::Added(p) | FileProblem::Removed(p) => p,
+    }
+}
+
+/// Every regular file under `dir` (path with `/` separators → bytes), `pack.sig` included.
+/// Symbolic links and file names that are not UTF-8 are refused: a signed pack is plain files.
+pub fn read_pack_tree(dir: &Path) -> Result<BTreeMap<String, Vec<u8>>, SignatureError> {
+    let io = |p: &Path, e: &dyn fmt::Display| SignatureError::Io { path: p.display().to_string(), message: e.to_string() };
+    let mut out = BTreeMap::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(d) = stack.pop() {
+        for entry in std::fs::read_dir(&d).map_err(|e| io(&d, &e))? {
+            let entry = entry.map_err(|e| io(&d, &e))?;
+            let p = entry.path();
+            let ft = entry.file_type().map_err(|e| io(&p, &e))?;
+            if ft.is_dir() {
+                stack.push(p);
+                continue;
+            }
+            if !ft.is_file() {
+                return Err(io(&p, &"not a regular file (a signed pack holds plain files and directories only)"));
+            }
+            let rel = p.strip_prefix(dir).unwrap_or(&p);
+            let mut parts = Vec::new();
+            for c in rel.components() {
+                match c.as_os_str().to_str() {
+                    Some(s) => parts.push(s),
+                    None => return Err(io(&p, &"the file name is not UTF-8")),
+                }
+            }
+            let bytes = std::fs::read(&p).map_err(|e| io(&p, &e))?;
+            out.insert(parts.join("/"), bytes);
+        }
+    }
+    Ok(out)
+}
+
+/// Signs the pack directory `dir` with `key` and writes `dir/pack.sig`. Returns the number of
+/// files signed.
+pub fn sign_dir(dir: &Path, key: &SigningKey) -> Result<usize, SignatureError> {
+    let tree = read_pack_tree(dir)?;
+    let text = sign_files(&tree, key)?;
+    let path = dir.join(SIG_FILE);
+    std::fs::write(&path, text).map_err(|e| SignatureError::Io { path: path.display().to_string(), message: e.to_string() })?;
+    Ok(tree.keys().filter(|p| *p != SIG_FILE).count())
+}
+
+/// Verifies the pack directory `dir` (its own files only, not the packs it extends).
+pub fn verify_dir(dir: &Path, trusted: &[VerifyingKey]) -> Result<Verified, SignatureError> {
+    let tree = read_pack_tree(dir)?;
+    verify_tree(&tree, trusted)
+}
+
+fn verify_tree(tree: &BTreeMap<String, Vec<u8>>, trusted: &[VerifyingKey]) -> Result<Verified, SignatureError> {
+    let sig = tree.get(SIG_FILE).ok_or(SignatureError::Unsigned)?;
+    let sig = std::str::from_utf8(sig).map_err(|_| SignatureError::Malformed("not UTF-8".into()))?;
+    verify_files_any(tree, sig, trusted)
+}
+
+/// Why a verified load failed.
+#[derive(Debug, Clone, thiserror::Error)]
+pub enum VerifiedLoadError {
+    /// A directory of the pack (the pack itself or one it extends) failed verification.
+    #[error("{dir}: {error}")]
+    Signature { dir: String, error: SignatureError },
+    /// The pack verified but does not load.
+    #[error("{0}")]
+    Pack(#[from] PackError),
+}
+
+impl Pack {
+    /// Loads a pack directory like [`Pack::load_dir`], but only after verifying its signature
+    /// (and that of every pack it `extends`) against `key`. The files loaded are exactly the
+    /// bytes verified.
+    pub fn load_dir_verified(dir: impl AsRef<Path>, key: &VerifyingKey) -> Result<Pack, VerifiedLoadError> {
+        load_dir_verified(dir.as_ref(), std::slice::from_ref(key))
+    }
+}
+
+/// [`Pack::load_dir_verified`] trusting any of several keys: each layer must be signed by one.
+pub fn load_dir_verified(dir: &Path, trusted: &[VerifyingKey]) -> Result<Pack, VerifiedLoadError> {
+    let mut chain: Vec<(String, Files)> = Vec::new();
+    let mut cur = dir.to_path_buf();
+    loop {
+        let refuse = |error| VerifiedLoadError::Signature { dir: cur.display().to_string(), error };
+        let tree = read_pack_tree(&cur).map_err(refuse)?;
+        verify_tree(&tree, trusted).map_err(refuse)?;
+        let mut files = Files::new();
+        for (p, bytes) in tree {
+            if !(p.ends_with(".toml") || p.ends_with(".json")) {
+                continue;
+            }
+            match String::from_utf8(bytes) {
+                Ok(text) => {
+                    files.insert(p, text);
+                }
+                Err(_) => return Err(refuse(SignatureError::Io { path: p, message: "not UTF-8 text".into() })),
+            }
+        }
+        let extends = files
+            .get("pack.toml")
+            .and_then(|m| toml::from_str::<toml::Table>(m).ok())
+            .and_then(|t| t.get("extends")?.as_str().map(str::to_string));
+        let name = cur.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| "layer".into());
+        chain.push((name, files));
+        match extends {
+            Some(base) if chain.len() < 8 => {
+                cur = cur.parent().map(|p| p.join(&base)).unwrap_or_else(|| base.into());
+            }
+            Some(_) => {
+                return Err(VerifiedLoadError::Pack(PackError {
+                    diagnostics: vec![crate::error::Diagnostic {
+                        file: "pack.toml".into(),
+                        line: 0,
+                        col: 0,
+                        message: "more than 8 layers of `extends`".into(),
+                    }],
+                }));
+            }
+            None => break,
+        }
+    }
+    chain.reverse();
+    let layers: Vec<(&str, &Files)> = chain.iter().map(|(n, f)| (n.as_str(), f)).collect();
+    Ok(Pack::from_layers(&layers)?)
+}
+
+/// The text of a secret key file (keep it private: mode 0600).
+pub fn format_signing_key(key: &SigningKey) -> String {
+    format!(
+        "# qagida pack signing key (Ed25519 secret) — KEEP PRIVATE. key_id {}\ned25519-secret:{}\n",
+        key_id(&key.verifying_key()),
+        B64.encode(key.to_bytes())
+    )
+}
+
+/// The text of a public key file: what vendors configure to verify packs.
+pub fn format_verifying_key(key: &VerifyingKey) -> String {
+    format!("# qagida pack public key (Ed25519). key_id {}\ned25519-public:{}\n", key_id(key), B64.encode(key.as_bytes()))
+}
+
+/// The key line of a key file: the first line that is neither blank nor a `#` comment.
+fn key_line(text: &str) -> Option<&str> {
+    text.lines().map(str::trim).find(|l| !l.is_empty() && !l.starts_with('#'))
+}
+
+/// 32 bytes from base64 or hex.
+fn key_bytes(s: &str) -> Option<[u8; 32]> {
+    let mut out = [0u8; 32];
+    if s.len() == 64 && s.bytes().all(|b| b.is_ascii_hexdigit()) {
+        for (i, o) in out.iter_mut().enumerate() {
+            *o = u8::from_str_radix(s.get(2 * i..2 * i + 2)?, 16).ok()?;
+        }
+        return Some(out);
+    }
+    match B64.decode_slice(s, &mut out) {
+        Ok(32) => Some(out),
+        _ => None,
+    }
+}
+
+/// Reads a public key: the text of a `.pub` file, or the bare key in base64 or hex (as a
+/// vendor would put it in a configuration).
+pub fn parse_verifying_key(text: &str) -> Result<VerifyingKey, SignatureError> {
+    let line = key_line(text).ok_or_else(|| SignatureError::BadKey("no key in the text".into()))?;
+    if line.starts_with("ed25519-secret:") {
+        return Err(SignatureError::BadKey("this is a secret key; give the public key (.pub)".into()));
+    }
+    let b = key_bytes(line.strip_prefix("ed25519-public:").unwrap_or(line))
+        .ok_or_else(|| SignatureError::BadKey("expected 32 bytes in base64 or hex".into()))?;
+    VerifyingKey::from_bytes(&b).map_err(|_| SignatureError::BadKey("not a valid Ed25519 public key".into()))
+}
+
+/// Reads a secret key file.
+pub fn parse_signing_key(text: &str) -> Result<SigningKey, SignatureError> {
+    let line = key_line(text).ok_or_else(|| SignatureError::BadKey("no key in the text".into()))?;
+    if line.starts_with("ed25519-public:") {
+        return Err(SignatureError::BadKey("this is a public key; signing needs the secret key (.key)".into()));
+    }
+    let b = key_bytes(line.strip_prefix("ed25519-secret:").unwrap_or(line))
+        .ok_or_else(|| SignatureError::BadKey("expected 32 bytes in base64 or hex".into()))?;
+    Ok(SigningKey::from_bytes(&b))
+}
