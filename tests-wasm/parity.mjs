@@ -29,11 +29,12 @@ const PACK_DIR = join(repo, 'rules', 'kz-orphan');
 let passed = 0;
 let failed = 0;
 const failures = [];
+const clip = (s, n = 700) => (s.length > n ? `${s.slice(0, n)}… (${s.length} chars)` : s);
 function check(name, ok, detail = '') {
   if (ok) passed++;
   else {
     failed++;
-    failures.push(`${name}${detail ? `\n    ${detail}` : ''}`);
+    failures.push(`${name}${detail ? `\n    ${clip(detail)}` : ''}`);
   }
 }
 
@@ -55,6 +56,21 @@ if (!exe) {
   process.exit(1);
 }
 const cli = (args) => spawnSync(exe, args, { cwd: repo, encoding: 'utf8', maxBuffer: 1 << 28 });
+// Both sides must load their embedded pack; otherwise every comparison below would fail alike.
+{
+  const lint = cli(['lint']);
+  let wasmError = null;
+  try {
+    Validator.withDefaultPack().free();
+  } catch (e) {
+    wasmError = e;
+  }
+  if (lint.status !== 0 || wasmError) {
+    console.log(`FAIL  the embedded pack does not load\n    native (qagida lint): exit ${lint.status} ${clip(lint.stderr.trim())}\n    wasm: ${wasmError ? clip(wasmError.message) : 'loads'}`);
+    console.log('0 passed, 1 failed');
+    process.exit(1);
+  }
+}
 
 // ---------------------------------------------------------------- inputs
 function walk(dir) {
@@ -148,10 +164,21 @@ function packFiles(dir) {
   }
   return files;
 }
+function fromDir(dir) {
+  try {
+    return Validator.fromFiles(packFiles(dir));
+  } catch (e) {
+    const native = cli(['lint', dir]);
+    // Both sides must refuse a broken pack, with the same diagnostics.
+    check(`${relative(repo, dir)} loads`, false, `wasm: ${e.name}: ${e.message}\n    native (qagida lint): exit ${native.status}: ${native.stderr.trim()}`);
+    return null;
+  }
+}
 for (const [label, args, validator] of [
   ['embedded pack', [], embedded],
-  ['rules/kz-orphan from files', [PACK_DIR], Validator.fromFiles(packFiles(PACK_DIR))],
+  ['rules/kz-orphan from files', [PACK_DIR], fromDir(PACK_DIR)],
 ]) {
+  if (!validator) continue;
   const native = nativeTests(args);
   const wasm = validator.runPackTests().map(({ rule_id, name, passed }) => ({ rule_id, name, passed }));
   check(`qagida test (${label}): ${native.summary}`, native.cases.length > 0, 'no cases parsed from `qagida test -v`');

@@ -228,8 +228,8 @@ impl Validator {
         Ok(Ts::new_unchecked(to_js(&mirror)?))
     }
 
-    /// Validates one document given as JSON text; returns the result as JSON text (byte for
-    /// byte what `qagida validate` prints, without its pretty-printing).
+    /// Validates one document given as JSON text (numbers keep their exact decimal text);
+    /// returns the result as compact JSON text, the same JSON as `qagida validate` prints.
     ///
     /// @throws {Error} `InputError` for text that is not JSON, too large or too deep.
     #[wasm_bindgen(js_name = validateJson)]
