@@ -10,7 +10,8 @@ use std::process::ExitCode;
 use chrono::NaiveDate;
 use clap::{Parser, Subcommand, ValueEnum};
 use qagida::testing::run_pack_tests;
-use qagida::{Finding, Lang, Options, Pack, PackError, ValidationResult};
+use qagida::signing;
+use qagida::{Finding, Lang, Options, Pack, PackError, ValidationResult, VerifiedLoadError};
 
 #[derive(Parser)]
 #[command(name = "qagida", version, about = "Validate documents against declarative rule packs")]
@@ -42,6 +43,11 @@ enum Command {
         /// Inputs are NDJSON: one document per line, one result per line.
         #[arg(long)]
         ndjson: bool,
+        /// Trusted public key (a `.pub` file from `qagida pack keygen`): the pack given with
+        /// --rules, and every pack it extends, must be signed by it (or by another --pubkey),
+        /// else nothing is validated (exit 2).
+        #[arg(long, value_name = "FILE", requires = "rules")]
+        pubkey: Vec<PathBuf>,
         /// Files to validate; `-` reads standard input.
         #[arg(required = true)]
         files: Vec<String>,
@@ -67,6 +73,37 @@ enum Command {
         #[arg(long)]
         lang: Option<Lang>,
     },
+    /// Sign and verify rule packs (Ed25519; see docs/SIGNING.md).
+    #[command(subcommand)]
+    Pack(PackCommand),
+}
+
+#[derive(Subcommand)]
+enum PackCommand {
+    /// Make a key pair: NAME.key (secret, mode 0600) and NAME.pub (public, for vendors).
+    Keygen {
+        /// Path and name of the key files, without extension.
+        #[arg(long, value_name = "NAME")]
+        out: PathBuf,
+        /// Overwrite existing key files.
+        #[arg(long)]
+        force: bool,
+    },
+    /// Sign a pack directory: writes DIR/pack.sig covering every file under DIR.
+    Sign {
+        dir: PathBuf,
+        /// The secret key file (NAME.key).
+        #[arg(long, value_name = "FILE")]
+        key: PathBuf,
+    },
+    /// Verify a pack directory's signature (and those of the packs it extends): exit 0 when
+    /// the pack is exactly what a trusted key signed, 1 when it is not.
+    Verify {
+        dir: PathBuf,
+        /// Trusted public key file (NAME.pub); repeat to trust several.
+        #[arg(long, value_name = "FILE", required = true)]
+        pubkey: Vec<PathBuf>,
+    },
 }
 
 #[derive(Copy, Clone, ValueEnum, PartialEq, Eq)]
@@ -78,8 +115,15 @@ enum Format {
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let code = match cli.command {
-        Command::Validate { rules, overrides, as_of, lang, format, ndjson, files } => {
-            match load(rules.as_deref()).and_then(|p| with_overrides(p, overrides.as_deref())) {
+        Command::Validate { rules, overrides, as_of, lang, format, ndjson, pubkey, files } => {
+            let loaded = match (rules.as_deref(), pubkey.is_empty()) {
+                (Some(dir), false) => match load_verified(dir, &pubkey) {
+                    Ok(p) => Ok(p),
+                    Err(code) => return ExitCode::from(code),
+                },
+                (dir, _) => load(dir),
+            };
+            match loaded.and_then(|p| with_overrides(p, overrides.as_deref())) {
                 Ok(pack) => {
                     let opts = Options { as_of, lang, ..Options::default() };
                     if ndjson {
@@ -106,6 +150,7 @@ fn main() -> ExitCode {
             Ok(pack) => explain(&pack, &rule_id, lang),
             Err(e) => pack_failed(&e),
         },
+        Command::Pack(cmd) => pack_command(cmd),
     };
     ExitCode::from(code)
 }
@@ -115,6 +160,153 @@ fn load(dir: Option<&Path>) -> Result<Pack, PackError> {
         Some(d) => Pack::load_dir(d),
         None => Pack::embedded(),
     }
+}
+
+/// Loads a pack only if it (and every pack it extends) is signed by a trusted key; on refusal
+/// prints why and gives the exit code (2).
+fn load_verified(dir: &Path, pubkeys: &[PathBuf]) -> Result<Pack, u8> {
+    let keys = read_pubkeys(pubkeys)?;
+    match signing::load_dir_verified(dir, &keys) {
+        Ok(p) => Ok(p),
+        Err(VerifiedLoadError::Pack(e)) => Err(pack_failed(&e)),
+        Err(e) => {
+            eprintln!("error: {e}");
+            eprintln!("error: the rule pack was refused: it is not exactly what a trusted key signed");
+            Err(2)
+        }
+    }
+}
+
+fn read_pubkeys(files: &[PathBuf]) -> Result<Vec<signing::VerifyingKey>, u8> {
+    files
+        .iter()
+        .map(|f| {
+            std::fs::read_to_string(f)
+                .map_err(|e| e.to_string())
+                .and_then(|t| signing::parse_verifying_key(&t).map_err(|e| e.to_string()))
+                .map_err(|e| {
+                    eprintln!("error: public key {}: {e}", f.display());
+                    2
+                })
+        })
+        .collect()
+}
+
+fn pack_command(cmd: PackCommand) -> u8 {
+    match cmd {
+        PackCommand::Keygen { out, force } => keygen(&out, force),
+        PackCommand::Sign { dir, key } => {
+            let key = match std::fs::read_to_string(&key)
+                .map_err(|e| e.to_string())
+                .and_then(|t| signing::parse_signing_key(&t).map_err(|e| e.to_string()))
+            {
+                Ok(k) => k,
+                Err(e) => {
+                    eprintln!("error: secret key {}: {e}", key.display());
+                    return 2;
+                }
+            };
+            match signing::sign_dir(&dir, &key) {
+                Ok(n) => {
+                    let id = signing::key_id(&key.verifying_key());
+                    println!("signed {n} file(s) of {} with key {id} → {}", dir.display(), dir.join(signing::SIG_FILE).display());
+                    0
+                }
+                Err(e) => {
+                    eprintln!("error: {}: {e}", dir.display());
+                    2
+                }
+            }
+        }
+        PackCommand::Verify { dir, pubkey } => {
+            let keys = match read_pubkeys(&pubkey) {
+                Ok(k) => k,
+                Err(code) => return code,
+            };
+            let own = match signing::verify_dir(&dir, &keys) {
+                Ok(v) => v,
+                Err(e) => {
+                    eprintln!("error: {}: {e}", dir.display());
+                    eprintln!("REFUSED: {} is not exactly what a trusted key signed", dir.display());
+                    return 1;
+                }
+            };
+            // The packs it extends must be signed too, and the whole must load.
+            match signing::load_dir_verified(&dir, &keys) {
+                Ok(p) => {
+                    println!(
+                        "OK: {} ({} {}): {} file(s) signed by key {}",
+                        dir.display(),
+                        p.id,
+                        p.version,
+                        own.files,
+                        own.key_id
+                    );
+                    0
+                }
+                Err(e) => {
+                    eprintln!("error: {e}");
+                    eprintln!("REFUSED: {}", dir.display());
+                    1
+                }
+            }
+        }
+    }
+}
+
+fn keygen(out: &Path, force: bool) -> u8 {
+    let mut seed = [0u8; 32];
+    if let Err(e) = getrandom::fill(&mut seed) {
+        eprintln!("error: no random numbers from the operating system: {e}");
+        return 2;
+    }
+    let key = signing::SigningKey::from_bytes(&seed);
+    seed.fill(0);
+    let with_ext = |ext: &str| {
+        let mut p = out.as_os_str().to_owned();
+        p.push(ext);
+        PathBuf::from(p)
+    };
+    let (secret, public) = (with_ext(".key"), with_ext(".pub"));
+    if let Err(e) = write_file(&secret, signing::format_signing_key(&key).as_bytes(), 0o600, force)
+        .and_then(|_| write_file(&public, signing::format_verifying_key(&key.verifying_key()).as_bytes(), 0o644, force))
+    {
+        eprintln!("error: {e}");
+        return 2;
+    }
+    println!(
+        "key {}: secret {} (keep it private), public {} (give it to vendors)",
+        signing::key_id(&key.verifying_key()),
+        secret.display(),
+        public.display()
+    );
+    0
+}
+
+fn write_file(path: &Path, bytes: &[u8], mode: u32, force: bool) -> io::Result<()> {
+    let mut o = std::fs::OpenOptions::new();
+    o.write(true);
+    if force {
+        o.create(true).truncate(true);
+    } else {
+        o.create_new(true);
+    }
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        o.mode(mode);
+    }
+    #[cfg(not(unix))]
+    let _ = mode;
+    let mut f = o.open(path).map_err(|e| io::Error::new(e.kind(), format!("{}: {e}", path.display())))?;
+    #[cfg(unix)]
+    {
+        // An existing file overwritten with --force keeps its old mode unless set again.
+        use std::os::unix::fs::PermissionsExt;
+        f.set_permissions(std::fs::Permissions::from_mode(mode))?;
+    }
+    f.write_all(bytes)?;
+    f.sync_all()
 }
 
 fn with_overrides(pack: Pack, file: Option<&Path>) -> Result<Pack, PackError> {
