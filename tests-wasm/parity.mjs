@@ -10,6 +10,7 @@
 //    with the same message on both sides. validate(object) must agree with validateJson.
 // 2. The pack's own tests: `qagida test -v [DIR]` vs `validator.runPackTests()`, case by case,
 //    for the embedded pack and for rules/kz-orphan loaded from its files.
+// 3. The web and bundler targets give the nodejs target's result.
 //
 // Needs `node scripts/build-wasm.mjs` (pkg/nodejs) and cargo. Prints `N passed, N failed`.
 import { spawnSync } from 'node:child_process';
@@ -191,6 +192,21 @@ for (const [label, args, validator] of [
   }
   const wasmFailed = wasm.filter((c) => !c.passed).length;
   console.log(`pack tests, ${label}: native "${native.summary}"; wasm ${wasm.length - wasmFailed} passed, ${wasmFailed} failed`);
+}
+
+// ---------------------------------------------------------------- 3. the other two targets
+// The web target (initSync, in this process) and the bundler target (ESM import of the .wasm,
+// Node's --experimental-wasm-modules standing in for a bundler) give the same result too.
+{
+  const doc = readFileSync(join(PACK_DIR, 'fixtures', 'mdt_conclusion.json'), 'utf8').replace(/"amount":\s*[^,}]+/, '"amount": 0');
+  const want = embedded.validateJson(doc, { lang: 'kk' });
+  const web = await import(join(repo, 'pkg', 'web', 'qagida_wasm.js'));
+  web.initSync({ module: readFileSync(join(repo, 'pkg', 'web', 'qagida_wasm_bg.wasm')) });
+  check('web target gives the same result', web.Validator.withDefaultPack().validateJson(doc, { lang: 'kk' }) === want);
+  const script = `import { Validator } from ${JSON.stringify(join(repo, 'pkg', 'bundler', 'qagida_wasm.js'))};
+    process.stdout.write(Validator.withDefaultPack().validateJson(${JSON.stringify(doc)}, { lang: 'kk' }));`;
+  const r = spawnSync(process.execPath, ['--experimental-wasm-modules', '--no-warnings', '--input-type=module', '-e', script], { encoding: 'utf8' });
+  check('bundler target gives the same result', r.status === 0 && r.stdout === want, `exit ${r.status}: ${r.stderr}`);
 }
 
 rmSync(tmp, { recursive: true, force: true });

@@ -45,6 +45,9 @@ pub enum BindingError {
     /// A JS value that cannot be turned into JSON (a cycle, a BigInt, `undefined`, a function).
     #[error("the document cannot be converted to JSON: {0}")]
     Document(String),
+    /// A signed pack whose signature does not verify, or a bad public key.
+    #[error("{0}")]
+    Signature(#[from] qagida::signing::SignatureError),
     /// The pack files argument is not an object of strings.
     #[error("pack files must be an object mapping paths in the pack to file contents: {0}")]
     Files(String),
@@ -58,6 +61,7 @@ impl BindingError {
         match self {
             BindingError::Pack(_) => "PackError",
             BindingError::Input(_) => "InputError",
+            BindingError::Signature(_) => "SignatureError",
             BindingError::Options(_) => "OptionsError",
             BindingError::Document(_) => "DocumentError",
             BindingError::Files(_) => "FilesError",
@@ -172,6 +176,32 @@ impl Validator {
     ) -> Result<Validator, JsValue> {
         let files: qagida::Files =
             serde_wasm_bindgen::from_value(files).map_err(|e| BindingError::Files(e.to_string()))?;
+        Ok(Validator { pack: Pack::from_files(&files).map_err(BindingError::from)? })
+    }
+
+    /// A signed pack from in-memory files, compiled only after its Ed25519 signature verifies:
+    /// `files` holds every file of the pack (all those listed in its `pack.sig`, and `pack.sig`
+    /// itself), `publicKey` is the regulator's public key (the text of its `.pub` file, or the
+    /// bare key in base64 or hex). Only the `.toml` and `.json` files are then loaded — exactly
+    /// the bytes verified.
+    ///
+    /// @throws {Error} `SignatureError` (unsigned, another key, bad signature, a file added,
+    /// removed or changed — each named), or `PackError` as for `fromFiles`.
+    #[wasm_bindgen(js_name = fromSignedFiles)]
+    pub fn from_signed_files(
+        #[wasm_bindgen(unchecked_param_type = "Record<string, string>")] files: JsValue,
+        #[wasm_bindgen(js_name = publicKey)] public_key: &str,
+    ) -> Result<Validator, JsValue> {
+        use qagida::signing::{SIG_FILE, SignatureError, parse_verifying_key, verify_files};
+        let all: qagida::Files =
+            serde_wasm_bindgen::from_value(files).map_err(|e| BindingError::Files(e.to_string()))?;
+        let key = parse_verifying_key(public_key).map_err(BindingError::from)?;
+        let sig = all.get(SIG_FILE).ok_or(BindingError::Signature(SignatureError::Unsigned))?;
+        verify_files(&all, sig, &key).map_err(BindingError::from)?;
+        let files: qagida::Files = all
+            .into_iter()
+            .filter(|(p, _)| p.ends_with(".toml") || p.ends_with(".json"))
+            .collect();
         Ok(Validator { pack: Pack::from_files(&files).map_err(BindingError::from)? })
     }
 

@@ -243,3 +243,36 @@ fn the_packs_own_tests_pass_in_wasm() {
     let failed: Vec<_> = cases.iter().filter(|c| !c.passed).collect();
     assert!(failed.is_empty(), "{failed:?}");
 }
+
+#[wasm_bindgen_test]
+fn a_signed_pack_loads_only_with_the_right_key_and_untouched_files() {
+    use qagida::signing::{SigningKey, format_verifying_key, sign_files};
+    let key = SigningKey::from_bytes(&[7u8; 32]);
+    let public = format_verifying_key(&key.verifying_key());
+    let mut files = pack_files();
+    let sig = sign_files(&files, &key).unwrap();
+    files.insert("pack.sig".into(), sig);
+    let load = |files: &BTreeMap<String, String>, public: &str| {
+        Validator::from_signed_files(serde_wasm_bindgen::to_value(files).unwrap(), public)
+    };
+    let v = load(&files, &public).map_err(|e| error_text(&e)).unwrap();
+    assert_eq!(v.pack_id(), "kz-orphan");
+
+    // Another regulator's key.
+    let other = format_verifying_key(&SigningKey::from_bytes(&[9u8; 32]).verifying_key());
+    let e = load(&files, &other).err().unwrap();
+    assert!(error_text(&e).starts_with("SignatureError:"), "{}", error_text(&e));
+
+    // One changed byte in a rule file.
+    let mut tampered = files.clone();
+    let dsp = tampered.get_mut("rules/dispensing.toml").unwrap();
+    *dsp = dsp.replacen("max_supply_months = 1", "max_supply_months = 2", 1);
+    let e = load(&tampered, &public).err().unwrap();
+    assert!(error_text(&e).contains("rules/dispensing.toml"), "{}", error_text(&e));
+
+    // No pack.sig at all, and a key that is not a key.
+    let mut unsigned = files.clone();
+    unsigned.remove("pack.sig");
+    assert!(error_text(&load(&unsigned, &public).err().unwrap()).contains("not signed"));
+    assert!(error_text(&load(&files, "hello").err().unwrap()).starts_with("SignatureError:"));
+}
