@@ -303,54 +303,84 @@ impl Checker {
                 name,
                 name_off,
             } => self.field(base, name, *name_off)?,
-            SynKind::Index { base, index } => {
-                let b = self.node(base)?;
-                let Some(elem) = b.ty.element().cloned() else {
-                    return Err(err(
-                        base,
-                        format!("cannot index a value of type `{}`", b.ty),
-                    ));
-                };
-                let i = self.node(index)?;
-                if !matches!(i.ty, Type::Number | Type::Integer | Type::Any) {
-                    return Err(err(
-                        index,
-                        format!("an index must be a number, found `{}`", i.ty),
-                    ));
-                }
-                node(
-                    Kind::Index {
-                        base: Box::new(b),
-                        index: Box::new(i),
-                    },
-                    elem,
-                )
-            }
+            SynKind::Index { base, index } => self.index(base, index)?,
             SynKind::Call { name, args } => self.call(s, name, args)?,
             SynKind::Unary { op, expr } => self.unary(s, *op, expr)?,
             SynKind::Binary { op, lhs, rhs } => self.binary(s, *op, lhs, rhs)?,
-            SynKind::Cond { cond, then, els } => {
-                let c = self.node(cond)?;
-                if !is_bool(&c.ty) {
-                    return Err(err(
-                        cond,
-                        format!("the condition of `?:` must be a bool, found `{}`", c.ty),
-                    ));
-                }
-                let a = self.node(then)?;
-                let b = self.node(els)?;
-                let Some(ty) = unify(&a.ty, &b.ty) else {
-                    return Err(err(
-                        s,
-                        format!(
-                            "the branches of `?:` have incompatible types `{}` and `{}`",
-                            a.ty, b.ty
-                        ),
-                    ));
-                };
-                node(Kind::Cond(Box::new(c), Box::new(a), Box::new(b)), ty)
-            }
+            SynKind::Cond { cond, then, els } => self.cond(s, cond, then, els)?,
         })
+    }
+
+    // The methods on the recursion path (node → index/cond/field/unary/binary → node) only
+    // check their children and hand them to `#[inline(never)]` typing functions, so that each
+    // level of a deep expression costs a small stack frame (also in debug builds).
+
+    fn index(&mut self, base: &Syn<'_>, index: &Syn<'_>) -> Result<Node, ExprError> {
+        let b = self.node(base)?;
+        let i = self.node(index)?;
+        Self::typed_index(b, i, base, index)
+    }
+
+    #[inline(never)]
+    fn typed_index(b: Node, i: Node, base: &Syn<'_>, index: &Syn<'_>) -> Result<Node, ExprError> {
+        let Some(elem) = b.ty.element().cloned() else {
+            return Err(err(
+                base,
+                format!("cannot index a value of type `{}`", b.ty),
+            ));
+        };
+        if !matches!(i.ty, Type::Number | Type::Integer | Type::Any) {
+            return Err(err(
+                index,
+                format!("an index must be a number, found `{}`", i.ty),
+            ));
+        }
+        Ok(node(
+            Kind::Index {
+                base: Box::new(b),
+                index: Box::new(i),
+            },
+            elem,
+        ))
+    }
+
+    fn cond(
+        &mut self,
+        s: &Syn<'_>,
+        cond: &Syn<'_>,
+        then: &Syn<'_>,
+        els: &Syn<'_>,
+    ) -> Result<Node, ExprError> {
+        let c = self.node(cond)?;
+        let a = self.node(then)?;
+        let b = self.node(els)?;
+        Self::typed_cond(s, cond, c, a, b)
+    }
+
+    #[inline(never)]
+    fn typed_cond(
+        s: &Syn<'_>,
+        cond: &Syn<'_>,
+        c: Node,
+        a: Node,
+        b: Node,
+    ) -> Result<Node, ExprError> {
+        if !is_bool(&c.ty) {
+            return Err(err(
+                cond,
+                format!("the condition of `?:` must be a bool, found `{}`", c.ty),
+            ));
+        }
+        let Some(ty) = unify(&a.ty, &b.ty) else {
+            return Err(err(
+                s,
+                format!(
+                    "the branches of `?:` have incompatible types `{}` and `{}`",
+                    a.ty, b.ty
+                ),
+            ));
+        };
+        Ok(node(Kind::Cond(Box::new(c), Box::new(a), Box::new(b)), ty))
     }
 
     fn name(&self, s: &Syn<'_>, name: &str) -> Result<Node, ExprError> {
@@ -392,6 +422,11 @@ impl Checker {
 
     fn field(&mut self, base: &Syn<'_>, name: &str, name_off: usize) -> Result<Node, ExprError> {
         let b = self.node(base)?;
+        Self::typed_field(b, name, name_off)
+    }
+
+    #[inline(never)]
+    fn typed_field(b: Node, name: &str, name_off: usize) -> Result<Node, ExprError> {
         let here = |msg: String| ExprError::new(name_off, name.len(), msg);
         let ty = match &b.ty {
             Type::Record(r) => match r.field(name) {
@@ -422,6 +457,11 @@ impl Checker {
 
     fn unary(&mut self, s: &Syn<'_>, op: UnOp, e: &Syn<'_>) -> Result<Node, ExprError> {
         let n = self.node(e)?;
+        Self::typed_unary(s, op, n)
+    }
+
+    #[inline(never)]
+    fn typed_unary(s: &Syn<'_>, op: UnOp, n: Node) -> Result<Node, ExprError> {
         match op {
             UnOp::Not => {
                 if !is_bool(&n.ty) {
@@ -461,6 +501,18 @@ impl Checker {
     ) -> Result<Node, ExprError> {
         let l = self.node(ls)?;
         let r = self.node(rs)?;
+        Self::typed_binary(s, op, l, r, ls, rs)
+    }
+
+    #[inline(never)]
+    fn typed_binary(
+        s: &Syn<'_>,
+        op: BinOp,
+        l: Node,
+        r: Node,
+        ls: &Syn<'_>,
+        rs: &Syn<'_>,
+    ) -> Result<Node, ExprError> {
         let (lt, rt) = (&l.ty, &r.ty);
         let bx = Box::new;
         Ok(match op {

@@ -42,7 +42,7 @@ pub const MAX_SOURCE_LEN: usize = 8 * 1024;
 pub const MAX_NESTING: usize = 64;
 /// Deepest accepted expression tree (also bounds long operator chains such as `a+b+c+…`), so
 /// that checking and evaluation recursion stays small.
-pub const MAX_TREE_DEPTH: u32 = 256;
+pub const MAX_TREE_DEPTH: u32 = 128;
 
 /// Names visible to an expression, each with a slot index (its position).
 #[derive(Clone, Default, Debug)]

@@ -139,6 +139,14 @@ pub(crate) fn parse<'s>(toks: &[Token<'s>], src_len: usize) -> Result<Syn<'s>, E
     Ok(e)
 }
 
+const PREC_COND: u8 = 1;
+const PREC_COALESCE: u8 = 2;
+const PREC_OR: u8 = 3;
+const PREC_AND: u8 = 4;
+const PREC_CMP: u8 = 5;
+const PREC_ADD: u8 = 6;
+const PREC_MUL: u8 = 7;
+
 const EOF: Token<'static> = Token {
     tok: Tok::Eof,
     off: 0,
@@ -226,120 +234,83 @@ impl<'s> Parser<'_, 's> {
     /// A full expression (the loosest level).
     fn expr(&mut self) -> Result<Syn<'s>, ExprError> {
         self.enter()?;
-        let r = self.cond();
+        let r = self.binary(PREC_COND);
         self.leave();
         r
     }
 
-    fn cond(&mut self) -> Result<Syn<'s>, ExprError> {
-        let c = self.coalesce()?;
-        if !self.eat(Punct::Question) {
-            return Ok(c);
-        }
-        let then = self.expr()?;
-        self.expect(Punct::Colon, "in the conditional `c ? a : b`")?;
-        let els = self.expr()?;
-        let (off, end) = (c.off, els.end());
-        let d = c.depth.max(then.depth).max(els.depth);
-        node(
-            SynKind::Cond {
-                cond: Box::new(c),
-                then: Box::new(then),
-                els: Box::new(els),
-            },
-            off,
-            end,
-            d,
-        )
-    }
-
-    fn coalesce(&mut self) -> Result<Syn<'s>, ExprError> {
-        let lhs = self.or()?;
-        if !self.eat(Punct::QQ) {
-            return Ok(lhs);
-        }
-        self.enter()?;
-        let rhs = self.coalesce();
-        self.leave();
-        binary(BinOp::Coalesce, lhs, rhs?)
-    }
-
-    fn or(&mut self) -> Result<Syn<'s>, ExprError> {
-        let mut lhs = self.and()?;
-        while self.eat(Punct::OrOr) {
-            let rhs = self.and()?;
-            lhs = binary(BinOp::Or, lhs, rhs)?;
-        }
-        Ok(lhs)
-    }
-
-    fn and(&mut self) -> Result<Syn<'s>, ExprError> {
-        let mut lhs = self.comparison()?;
-        while self.eat(Punct::AndAnd) {
-            let rhs = self.comparison()?;
-            lhs = binary(BinOp::And, lhs, rhs)?;
-        }
-        Ok(lhs)
-    }
-
-    fn comparison_op(&self) -> Option<BinOp> {
+    /// The infix operator at the current token and its precedence (`None`: the conditional).
+    fn infix(&self) -> Option<(Option<BinOp>, u8)> {
         Some(match self.peek().tok {
-            Tok::P(Punct::EqEq) => BinOp::Eq,
-            Tok::P(Punct::Ne) => BinOp::Ne,
-            Tok::P(Punct::Lt) => BinOp::Lt,
-            Tok::P(Punct::Le) => BinOp::Le,
-            Tok::P(Punct::Gt) => BinOp::Gt,
-            Tok::P(Punct::Ge) => BinOp::Ge,
-            Tok::In => BinOp::In,
+            Tok::P(Punct::Question) => (None, PREC_COND),
+            Tok::P(Punct::QQ) => (Some(BinOp::Coalesce), PREC_COALESCE),
+            Tok::P(Punct::OrOr) => (Some(BinOp::Or), PREC_OR),
+            Tok::P(Punct::AndAnd) => (Some(BinOp::And), PREC_AND),
+            Tok::P(Punct::EqEq) => (Some(BinOp::Eq), PREC_CMP),
+            Tok::P(Punct::Ne) => (Some(BinOp::Ne), PREC_CMP),
+            Tok::P(Punct::Lt) => (Some(BinOp::Lt), PREC_CMP),
+            Tok::P(Punct::Le) => (Some(BinOp::Le), PREC_CMP),
+            Tok::P(Punct::Gt) => (Some(BinOp::Gt), PREC_CMP),
+            Tok::P(Punct::Ge) => (Some(BinOp::Ge), PREC_CMP),
+            Tok::In => (Some(BinOp::In), PREC_CMP),
+            Tok::P(Punct::Plus) => (Some(BinOp::Add), PREC_ADD),
+            Tok::P(Punct::Minus) => (Some(BinOp::Sub), PREC_ADD),
+            Tok::P(Punct::Star) => (Some(BinOp::Mul), PREC_MUL),
+            Tok::P(Punct::Slash) => (Some(BinOp::Div), PREC_MUL),
+            Tok::P(Punct::Percent) => (Some(BinOp::Rem), PREC_MUL),
             _ => return None,
         })
     }
 
-    fn comparison(&mut self) -> Result<Syn<'s>, ExprError> {
-        let lhs = self.additive()?;
-        let Some(op) = self.comparison_op() else {
-            return Ok(lhs);
-        };
-        self.bump();
-        let rhs = self.additive()?;
-        if self.comparison_op().is_some() {
-            let t = self.peek();
-            return Err(ExprError::new(
-                t.off,
-                t.len,
-                "comparisons cannot be chained; combine them with `&&`",
-            ));
-        }
-        binary(op, lhs, rhs)
-    }
-
-    fn additive(&mut self) -> Result<Syn<'s>, ExprError> {
-        let mut lhs = self.multiplicative()?;
-        loop {
-            let op = match self.peek().tok {
-                Tok::P(Punct::Plus) => BinOp::Add,
-                Tok::P(Punct::Minus) => BinOp::Sub,
-                _ => return Ok(lhs),
-            };
-            self.bump();
-            let rhs = self.multiplicative()?;
-            lhs = binary(op, lhs, rhs)?;
-        }
-    }
-
-    fn multiplicative(&mut self) -> Result<Syn<'s>, ExprError> {
+    /// Precedence climbing: operators binding at least as tightly as `min`. Left-associative
+    /// levels recurse with a strictly higher `min` (bounded depth); the right-associative `??`
+    /// and `?:` recurse through [`Self::enter`], so every recursion is bounded.
+    fn binary(&mut self, min: u8) -> Result<Syn<'s>, ExprError> {
         let mut lhs = self.unary()?;
-        loop {
-            let op = match self.peek().tok {
-                Tok::P(Punct::Star) => BinOp::Mul,
-                Tok::P(Punct::Slash) => BinOp::Div,
-                Tok::P(Punct::Percent) => BinOp::Rem,
-                _ => return Ok(lhs),
-            };
+        while let Some((op, prec)) = self.infix() {
+            if prec < min {
+                break;
+            }
             self.bump();
-            let rhs = self.unary()?;
-            lhs = binary(op, lhs, rhs)?;
+            lhs = match op {
+                None => {
+                    let then = self.expr()?;
+                    self.expect(Punct::Colon, "in the conditional `c ? a : b`")?;
+                    let els = self.expr()?;
+                    let (off, end) = (lhs.off, els.end());
+                    let d = lhs.depth.max(then.depth).max(els.depth);
+                    node(
+                        SynKind::Cond {
+                            cond: Box::new(lhs),
+                            then: Box::new(then),
+                            els: Box::new(els),
+                        },
+                        off,
+                        end,
+                        d,
+                    )?
+                }
+                Some(BinOp::Coalesce) => {
+                    self.enter()?;
+                    let rhs = self.binary(prec);
+                    self.leave();
+                    binary(BinOp::Coalesce, lhs, rhs?)?
+                }
+                Some(op) => {
+                    let rhs = self.binary(prec + 1)?;
+                    if prec == PREC_CMP && matches!(self.infix(), Some((_, PREC_CMP))) {
+                        let t = self.peek();
+                        return Err(ExprError::new(
+                            t.off,
+                            t.len,
+                            "comparisons cannot be chained; combine them with `&&`",
+                        ));
+                    }
+                    binary(op, lhs, rhs)?
+                }
+            };
         }
+        Ok(lhs)
     }
 
     fn unary(&mut self) -> Result<Syn<'s>, ExprError> {

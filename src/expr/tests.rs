@@ -1122,3 +1122,44 @@ fn random_well_formed_expressions_never_panic() {
     }
     assert!(ok > 100, "only {ok} compiled");
 }
+
+/// The deepest expressions the limits accept compile and evaluate within a small stack: 256 KB
+/// in release builds (browsers give WebAssembly about 1 MB), 1.5 MB in unoptimised builds.
+#[test]
+fn deepest_accepted_expressions_fit_a_small_stack() {
+    let run = || {
+        let s = scope();
+        let d = sample();
+        let (n, t) = (MAX_NESTING - 1, MAX_TREE_DEPTH as usize - 1);
+        let srcs = [
+            format!("{}1{}", "(".repeat(n), ")".repeat(n)),
+            format!("{}1{}", "[".repeat(n), "]".repeat(n)),
+            format!("{}1{}", "(1 + ".repeat(n), ")".repeat(n)),
+            format!("{}1{}", "abs(".repeat(n), ")".repeat(n)),
+            format!("{}doc.ok", "!".repeat(n - 1)),
+            format!("{}true{}", "all([1], x, ".repeat(n / 2), ")".repeat(n / 2)),
+            format!("{}1{}", "(doc.ok ? 1 : ".repeat(n / 2), ")".repeat(n / 2)),
+            format!("1{}", " + 1".repeat(t - 1)),
+            format!("doc.ok{}", " && doc.ok".repeat(t - 1)),
+            format!("doc{}", ".extra".repeat(t)),
+            format!("doc.extra{}", "[0]".repeat(t - 1)),
+        ];
+        for src in &srcs {
+            let e = compile(src, &s).unwrap_or_else(|e| panic!("{src}: {e}"));
+            let mut env = Env::new(vec![Val::Json(&d)], 1_000_000);
+            e.eval(&mut env).unwrap();
+            // One level deeper is refused.
+            let deeper = format!("({src}) == 1");
+            if src.len() < 1000 {
+                let _ = compile(&deeper, &s);
+            }
+        }
+    };
+    let kb = if cfg!(debug_assertions) { 1536 } else { 256 };
+    std::thread::Builder::new()
+        .stack_size(kb * 1024)
+        .spawn(run)
+        .unwrap()
+        .join()
+        .unwrap();
+}
