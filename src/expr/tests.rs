@@ -1076,6 +1076,12 @@ fn random_well_formed_expressions_never_panic() {
         "max",
         "trim",
         "days",
+        "iin_valid",
+        "iin_birth_date",
+        "norm_name",
+        "icd10_valid",
+        "icd10_in",
+        "bin_valid",
     ];
     let mut state: u64 = 42;
     let mut next = move || {
@@ -1162,4 +1168,35 @@ fn deepest_accepted_expressions_fit_a_small_stack() {
         .unwrap()
         .join()
         .unwrap();
+}
+
+#[test]
+fn format_builtins_are_wired() {
+    assert_eq!(es("iin_valid('850115300205')"), "true");
+    assert_eq!(es("iin_valid('850115300200')"), "false");
+    assert_eq!(es("iin_valid(doc.id)"), "false");
+    assert_eq!(
+        es("iin_birth_date('850515300120') == date('1985-05-15')"),
+        "true"
+    );
+    assert_eq!(es("iin_birth_date('not an iin')"), "missing");
+    assert_eq!(es("bin_valid('050140001238')"), "true");
+    assert_eq!(es("icd10_valid('E75.2') && !icd10_valid('75.2')"), "true");
+    assert_eq!(
+        es("icd10_in('E84.0', 'E84') && !icd10_in('E85', 'E84')"),
+        "true"
+    );
+    assert_eq!(es("icd10_in('E76.1', 'E76.0-E76.2')"), "true");
+    assert_eq!(
+        es("norm_name('  IMIGLUCERASE ') == norm_name('imiglucerase')"),
+        "true"
+    );
+    assert_eq!(ev("iin_valid(doc.iin)", &json!({})), "missing");
+    assert_eq!(ev("norm_name(doc.id)", &json!({"id": null})), "missing");
+    // Format built-ins are not folded at compile time.
+    assert!(
+        !compile("iin_valid('850115300205')", &scope())
+            .unwrap()
+            .is_constant()
+    );
 }
