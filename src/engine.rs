@@ -117,7 +117,7 @@ impl Pack {
         check_types(self, doc, &Type::Record(doc_type.record.clone()), &mut String::new(), &mut |path, expected| {
             out.push(self.type_finding(path, expected, doc, lang));
         });
-        let mut env = Env { slots: Vec::with_capacity(16), steps_left: opts.max_steps };
+        let mut env = Env::new(Vec::with_capacity(16), opts.max_steps);
         let budget = |EvalError::BudgetExhausted| InputError::BudgetExhausted(opts.max_steps);
         // Members of a bundle: each validated with its own rules, paths into the bundle.
         for (field, member) in members(doc, doc_type) {

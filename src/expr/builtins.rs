@@ -8,12 +8,17 @@
 //! the list as `Val::Json(array)` or `Val::List`; see [`list_items`].
 //!
 //! The special forms `has`, `all`, `any`, `count` and `sum` need unevaluated or binding arguments
-//! and are handled by the type checker and evaluator directly ([`SPECIAL_FORMS`]).
+//! and are handled by the type checker and evaluator directly ([`SPECIAL_FORMS`]); so are
+//! `find`, `find_all` (a literal key and a lookup index kept in the `Env`) and `as_type` (a
+//! literal document type name resolved against the scope).
+//!
+//! Working-day functions take a [`P::Calendar`] (`calendars.NAME`, a `Val::Calendar` at run
+//! time) and charge the evaluation budget for the days they walk ([`Builtin::cost`]).
 
 use std::borrow::Cow;
 use std::fmt;
 
-use chrono::{DateTime, Datelike, FixedOffset, Months, NaiveDate, TimeDelta};
+use chrono::{DateTime, Datelike, FixedOffset, Months, NaiveDate, NaiveTime, TimeDelta, TimeZone};
 use rust_decimal::prelude::ToPrimitive;
 use rust_decimal::{Decimal, RoundingStrategy};
 use serde_json::Value as Json;
@@ -41,6 +46,8 @@ pub(crate) enum P {
     List,
     /// A number, string, date, datetime or duration.
     Ord,
+    /// A working-day calendar (`calendars.NAME`).
+    Calendar,
     /// Comparable with the first argument (same type as it).
     SameAsFirst,
 }
@@ -66,6 +73,7 @@ impl P {
                         Type::String | Type::Date | Type::DateTime | Type::Duration
                     )
             }
+            P::Calendar => matches!(t, Type::Calendar),
             // Checked against the first argument by the type checker.
             P::SameAsFirst => true,
         }
@@ -83,6 +91,7 @@ impl P {
             P::List => "list",
             P::Ord => "number, string, date, datetime or duration",
             P::SameAsFirst => "the first argument's type",
+            P::Calendar => "calendar",
         }
     }
 }
@@ -133,6 +142,10 @@ pub(crate) type Imp = for<'a> fn(&mut [Val<'a>]) -> Option<Val<'a>>;
 /// Compile-time check of literal arguments: `Err((argument index, message))`.
 pub(crate) type LitCheck = fn(&[Node]) -> Result<(), (usize, String)>;
 
+/// Extra budget steps a call used beyond the one for its node, from its arguments and result
+/// (e.g. the calendar days a working-day function walked).
+pub(crate) type Cost = for<'a> fn(&[Val<'a>], Option<&Val<'a>>) -> u64;
+
 pub(crate) struct Builtin {
     pub name: &'static str,
     pub params: &'static [(&'static str, P)],
@@ -141,6 +154,8 @@ pub(crate) struct Builtin {
     pub check_lits: Option<LitCheck>,
     /// Pure and cheap: evaluated at compile time when every argument is a constant.
     pub fold: bool,
+    /// Extra steps charged after the call (`None`: the call costs one step).
+    pub cost: Option<Cost>,
 }
 
 impl fmt::Debug for Builtin {
@@ -173,6 +188,18 @@ pub(crate) const SPECIAL_FORMS: &[(&str, &str)] = &[
     ("any", "any(list, variable, predicate: bool) -> bool"),
     ("count", "count(list, variable, predicate: bool) -> number"),
     ("sum", "sum(list, variable, value: number) -> number"),
+    (
+        "find",
+        "find(list, key: string literal, value) -> element (the first whose field `key` == value)",
+    ),
+    (
+        "find_all",
+        "find_all(list, key: string literal, value) -> list (every element whose field `key` == value)",
+    ),
+    (
+        "as_type",
+        "as_type(x: document, type: string literal) -> that document type (missing if x is another)",
+    ),
 ];
 
 pub(crate) fn lookup(name: &str) -> Option<&'static Builtin> {
@@ -200,6 +227,7 @@ const fn b(
         imp,
         check_lits: None,
         fold: true,
+        cost: None,
     }
 }
 
@@ -217,6 +245,7 @@ const fn fmt_fn(
         imp,
         check_lits: None,
         fold: false,
+        cost: None,
     }
 }
 
@@ -298,6 +327,58 @@ pub(crate) static BUILTINS: &[Builtin] = &[
     ),
     b("ceil", X, Ret::Num, ceil),
     b("floor", X, Ret::Num, floor),
+    Builtin {
+        check_lits: Some(check_offset_lit),
+        ..b(
+            "local_time",
+            &[("dt", P::DateTime), ("offset", P::Str)],
+            Ret::Str,
+            local_time,
+        )
+    },
+    Builtin {
+        cost: Some(cost_one_day),
+        ..fmt_fn(
+            "is_working_day",
+            &[("d", P::Date), ("calendar", P::Calendar)],
+            Ret::Bool,
+            is_working_day,
+        )
+    },
+    Builtin {
+        cost: Some(cost_add_working_days),
+        ..fmt_fn(
+            "add_working_days",
+            &[("d", P::Date), ("n", P::Num), ("calendar", P::Calendar)],
+            Ret::Date,
+            add_working_days,
+        )
+    },
+    Builtin {
+        cost: Some(cost_working_days_between),
+        ..fmt_fn(
+            "working_days_between",
+            &[("a", P::Date), ("b", P::Date), ("calendar", P::Calendar)],
+            Ret::Num,
+            working_days_between,
+        )
+    },
+    Builtin {
+        check_lits: Some(check_working_hours_lits),
+        cost: Some(cost_working_time_start),
+        ..fmt_fn(
+            "working_time_start",
+            &[
+                ("dt", P::DateTime),
+                ("offset", P::Str),
+                ("open", P::Str),
+                ("close", P::Str),
+                ("calendar", P::Calendar),
+            ],
+            Ret::DateTime,
+            working_time_start,
+        )
+    },
     fmt_fn("iin_valid", S, Ret::Bool, iin_valid),
     fmt_fn("bin_valid", S, Ret::Bool, bin_valid),
     fmt_fn("iin_birth_date", S, Ret::Date, iin_birth_date),
@@ -349,8 +430,47 @@ fn check_offset_lit(args: &[Node]) -> Result<(), (usize, String)> {
     }
 }
 
+/// `working_time_start(dt, offset, open, close, calendar)`: the offset and both times, and
+/// `open < close` when both are literals.
+fn check_working_hours_lits(args: &[Node]) -> Result<(), (usize, String)> {
+    check_offset_lit(args)?;
+    let time = |i: usize| match args.get(i).and_then(const_str) {
+        Some(s) => match parse_hhmm(s) {
+            Some(v) => Ok(Some(v)),
+            None => Err((
+                i,
+                format!("invalid time of day `{s}` (expected HH:MM, e.g. '09:00')"),
+            )),
+        },
+        None => Ok(None),
+    };
+    if let (Some(open), Some(close)) = (time(2)?, time(3)?)
+        && open >= close
+    {
+        return Err((
+            3,
+            format!(
+                "closing time {} is not after opening time {}",
+                close.format("%H:%M"),
+                open.format("%H:%M")
+            ),
+        ));
+    }
+    Ok(())
+}
+
 // ---------------------------------------------------------------------------------------------
 // Helpers
+
+/// Parses a time of day `HH:MM` (00:00–23:59).
+pub(crate) fn parse_hhmm(s: &str) -> Option<NaiveTime> {
+    let b = s.as_bytes();
+    let [h1, h2, b':', m1, m2] = *b else {
+        return None;
+    };
+    let digit = |c: u8| c.is_ascii_digit().then(|| u32::from(c - b'0'));
+    NaiveTime::from_hms_opt(digit(h1)? * 10 + digit(h2)?, digit(m1)? * 10 + digit(m2)?, 0)
+}
 
 /// Parses a UTC offset `±HH:MM` (hours 00–23, minutes 00–59).
 pub(crate) fn parse_offset(s: &str) -> Option<FixedOffset> {
@@ -729,4 +849,118 @@ fn iin_birth_date<'a>(a: &mut [Val<'a>]) -> Option<Val<'a>> {
 
 fn icd10_in<'a>(a: &mut [Val<'a>]) -> Option<Val<'a>> {
     str_pred(a, formats::icd10_in)
+}
+
+fn local_time<'a>(a: &mut [Val<'a>]) -> Option<Val<'a>> {
+    let [dt, off] = a else { return None };
+    let Val::DateTime(dt) = dt else { return None };
+    let off = parse_offset(text(off)?)?;
+    let local = dt.naive_utc().checked_add_offset(off)?;
+    Some(Val::Str(Cow::Owned(local.format("%H:%M").to_string())))
+}
+
+// ---------------------------------------------------------------------------------------------
+// Working days
+
+fn calendar<'a>(v: &Val<'a>) -> Option<&'a crate::calendar::Calendar> {
+    match *v {
+        Val::Calendar(c) => Some(c),
+        _ => None,
+    }
+}
+
+fn is_working_day<'a>(a: &mut [Val<'a>]) -> Option<Val<'a>> {
+    let [d, c] = a else { return None };
+    Some(Val::Bool(calendar(c)?.is_working_day(date_of(d)?)))
+}
+
+/// `add_working_days(d, n, calendar)`: `n` must be an integer (negative counts back; `0` is `d`
+/// itself when it is a working day, else the next one).
+fn add_working_days<'a>(a: &mut [Val<'a>]) -> Option<Val<'a>> {
+    let [d, n, c] = a else { return None };
+    let n = integral(num(n)?)?;
+    Some(Val::Date(calendar(c)?.add_working_days(date_of(d)?, n)?))
+}
+
+/// Working days in `(a, b]`; negative when `b` is before `a`.
+fn working_days_between<'a>(a: &mut [Val<'a>]) -> Option<Val<'a>> {
+    let [x, y, c] = a else { return None };
+    let n = calendar(c)?.working_days_between(date_of(x)?, date_of(y)?)?;
+    Some(Val::Num(Decimal::from(n)))
+}
+
+/// When the clock starts for a request received at `dt`: inside working hours `[open, close)` of
+/// a working day (local time at `offset`) → `dt`; before `open` on a working day → that day at
+/// `open`; otherwise → the next working day at `open`. The result carries `offset`.
+fn working_time_start<'a>(a: &mut [Val<'a>]) -> Option<Val<'a>> {
+    let [dt, off, open, close, c] = a else {
+        return None;
+    };
+    let Val::DateTime(dt) = dt else { return None };
+    let off = parse_offset(text(off)?)?;
+    let open = parse_hhmm(text(open)?)?;
+    let close = parse_hhmm(text(close)?)?;
+    if open >= close {
+        return None;
+    }
+    let cal = calendar(c)?;
+    let local = dt.naive_utc().checked_add_offset(off)?;
+    let (day, time) = (local.date(), local.time());
+    let start = if cal.is_working_day(day) && time < close {
+        if time >= open {
+            return Some(Val::DateTime(safe_dt(dt.with_timezone(&off))?));
+        }
+        day.and_time(open)
+    } else {
+        cal.add_working_days(day, 1)?.and_time(open)
+    };
+    Some(Val::DateTime(safe_dt(off.from_local_datetime(&start).single()?)?))
+}
+
+/// Days between two dates, capped at the longest span a calendar walks.
+fn span_days(a: NaiveDate, b: NaiveDate) -> u64 {
+    let span = crate::calendar::MAX_SPAN_DAYS.unsigned_abs();
+    (b - a).num_days().unsigned_abs().min(span)
+}
+
+/// A failed walk may have gone the whole span.
+fn max_span() -> u64 {
+    crate::calendar::MAX_SPAN_DAYS.unsigned_abs()
+}
+
+fn cost_one_day(_: &[Val<'_>], _: Option<&Val<'_>>) -> u64 {
+    1
+}
+
+fn cost_add_working_days(args: &[Val<'_>], r: Option<&Val<'_>>) -> u64 {
+    match (args.first(), r) {
+        (Some(Val::Date(a)), Some(Val::Date(b))) => span_days(*a, *b),
+        // A fractional `n` fails before walking.
+        _ if args.get(1).and_then(num).and_then(integral).is_none() => 0,
+        _ => max_span(),
+    }
+}
+
+fn cost_working_days_between(args: &[Val<'_>], _: Option<&Val<'_>>) -> u64 {
+    match args {
+        [Val::Date(a), Val::Date(b), ..] => span_days(*a, *b),
+        _ => 0,
+    }
+}
+
+fn cost_working_time_start(args: &[Val<'_>], r: Option<&Val<'_>>) -> u64 {
+    match (args.first(), r) {
+        (Some(Val::DateTime(a)), Some(Val::DateTime(b))) => {
+            span_days(a.date_naive(), b.date_naive()).saturating_add(1)
+        }
+        (Some(Val::DateTime(_)), None) => {
+            // Only a failed walk is expensive, not a malformed offset or time.
+            let parsed = |i: usize, f: fn(&str) -> bool| args.get(i).and_then(text).is_some_and(f);
+            let ok = parsed(1, |s| parse_offset(s).is_some())
+                && parsed(2, |s| parse_hhmm(s).is_some())
+                && parsed(3, |s| parse_hhmm(s).is_some());
+            if ok { max_span() } else { 0 }
+        }
+        _ => 0,
+    }
 }

@@ -11,6 +11,15 @@
 //! * `x in xs`: `xs` is a list whose element type is comparable with `x`.
 //! * `!`, `&&`, `||`, and the condition of `?:` take bools; the branches of `?:` and both sides
 //!   of `??` must have compatible types.
+//! * `document` (any document of the pack) is an object whose fields are `any`: it passes
+//!   where any value does (`??`, `?:`, lets, `has`, `x == null`, quantifiers over a list of
+//!   documents, `any` parameters), unifies with itself and with record types, and is narrowed
+//!   with `as_type`. Like a record, it is not ordered or compared with `==` (compare a field).
+//! * `find(list, 'key.path', value)` / `find_all(…)`: `list` a list of records or documents,
+//!   the key a string literal naming a scalar field (resolved statically through record types,
+//!   dynamic from a `document`/`any` on), `value` comparable with that field.
+//! * `as_type(x, 'name')`: `x` a `document` or `any`; `name` a document type of the scope
+//!   ([`Scope::set_documents`]).
 
 use chrono::{DateTime, FixedOffset, NaiveDate, TimeDelta};
 use rust_decimal::Decimal;
@@ -148,6 +157,28 @@ pub(crate) enum Kind {
         f: &'static Builtin,
         args: Vec<Node>,
     },
+    /// `find(list, 'a.b', value)` (`all`: `find_all`); boxed to keep `Node` small.
+    Find(Box<Find>),
+    /// `as_type(x, 'name')`: `x` when its `document_type` is `name`, else missing.
+    AsType {
+        expr: Box<Node>,
+        name: Box<str>,
+    },
+}
+
+/// The operands of `find` / `find_all`.
+#[derive(Debug)]
+pub(crate) struct Find {
+    pub list: Node,
+    /// The field names of the dotted key.
+    pub path: Box<[Box<str>]>,
+    /// Identifies the lookup index of a list: the key and the type its field decodes as.
+    pub index_key: Box<str>,
+    /// The type the key field is decoded as (`any` when dynamic).
+    pub key_ty: Type,
+    pub value: Node,
+    pub elem: Type,
+    pub all: bool,
 }
 
 fn node(kind: Kind, ty: Type) -> Node {
@@ -221,6 +252,9 @@ pub(crate) fn unify(a: &Type, b: &Type) -> Option<Type> {
         (x, y) if x.is_number() && y.is_number() => Type::Number,
         (Type::List(x), Type::List(y)) => Type::List(Box::new(unify(x, y)?)),
         (Type::Record(x), Type::Record(y)) if x.name == y.name => a.clone(),
+        (Type::Document, Type::Document | Type::Record(_))
+        | (Type::Record(_), Type::Document) => Type::Document,
+        (Type::Calendar, Type::Calendar) => Type::Calendar,
         (Type::Bool, Type::Bool)
         | (Type::String, Type::String)
         | (Type::Date, Type::Date)
@@ -641,6 +675,9 @@ impl Checker {
             "any" => return self.quantifier(s, Quant::Any, name, args),
             "count" => return self.quantifier(s, Quant::Count, name, args),
             "sum" => return self.quantifier(s, Quant::Sum, name, args),
+            "find" => return self.find(s, name, args, false),
+            "find_all" => return self.find(s, name, args, true),
+            "as_type" => return self.as_type(s, args),
             _ => {}
         }
         let Some(f) = builtins::lookup(name) else {
@@ -794,6 +831,186 @@ impl Checker {
             },
             ty,
         ))
+    }
+}
+
+impl Checker {
+    fn find(
+        &mut self,
+        s: &Syn<'_>,
+        name: &str,
+        args: &[Syn<'_>],
+        all: bool,
+    ) -> Result<Node, ExprError> {
+        let [list, key, value] = args else {
+            return Err(err(
+                s,
+                format!(
+                    "`{name}` takes 3 arguments, got {}: {name}(list, 'key', value)",
+                    args.len()
+                ),
+            ));
+        };
+        let l = self.node(list)?;
+        let elem = match l.ty.element() {
+            Some(e @ (Type::Record(_) | Type::Document | Type::Any)) => e.clone(),
+            Some(other) => {
+                return Err(err(
+                    list,
+                    format!(
+                        "`{name}` looks up records or documents by a field; this is a list of `{other}` (use `in`)"
+                    ),
+                ));
+            }
+            None => {
+                return Err(err(
+                    list,
+                    format!(
+                        "the first argument of `{name}` must be a list, found `{}`",
+                        l.ty
+                    ),
+                ));
+            }
+        };
+        let SynKind::Str(k) = &key.kind else {
+            return Err(err(
+                key,
+                format!(
+                    "the key of `{name}` must be a field name in quotes, e.g. `{name}(data.drugs, 'id', item.drug_id)`"
+                ),
+            ));
+        };
+        let path: Vec<&str> = k.split('.').collect();
+        if path
+            .iter()
+            .any(|p| p.is_empty() || p.len() > 128 || p.chars().any(char::is_whitespace))
+            || path.len() > 16
+        {
+            return Err(err(
+                key,
+                format!("`{k}` is not a field name or dotted path such as 'patient.iin'"),
+            ));
+        }
+        let key_ty = key_type(&elem, &path).map_err(|m| err(key, m))?;
+        let v = self.node(value)?;
+        if matches!(v.ty, Type::Null) || !comparable(&key_ty, &v.ty, false) {
+            return Err(err(
+                value,
+                format!(
+                    "`{name}` compares the field `{k}` (`{key_ty}`) with the value; cannot compare it with `{}`",
+                    v.ty
+                ),
+            ));
+        }
+        let ty = if all {
+            Type::List(Box::new(elem.clone()))
+        } else {
+            elem.clone()
+        };
+        Ok(node(
+            Kind::Find(Box::new(Find {
+                list: l,
+                path: path.iter().map(|p| Box::<str>::from(*p)).collect(),
+                index_key: format!("{k}\u{0}{key_ty}").into(),
+                key_ty,
+                value: v,
+                elem,
+                all,
+            })),
+            ty,
+        ))
+    }
+
+    fn as_type(&mut self, s: &Syn<'_>, args: &[Syn<'_>]) -> Result<Node, ExprError> {
+        let [x, t] = args else {
+            return Err(err(
+                s,
+                format!(
+                    "`as_type` takes 2 arguments, got {}: as_type(x, 'document type')",
+                    args.len()
+                ),
+            ));
+        };
+        let SynKind::Str(name) = &t.kind else {
+            return Err(err(
+                t,
+                "the second argument of `as_type` must be a document type name in quotes, e.g. `as_type(item, 'prescription')`",
+            ));
+        };
+        let e = self.node(x)?;
+        let known: Vec<&str> = self
+            .scope
+            .documents()
+            .map(|d| d.keys().map(String::as_str).collect())
+            .unwrap_or_default();
+        let Some(rec) = self.scope.documents().and_then(|d| d.get(name.as_str())).cloned() else {
+            let hint = did_you_mean(suggest(name, known.iter().copied()));
+            let list = if known.is_empty() {
+                String::from("no document types are known here")
+            } else {
+                format!("known: {}", known.join(", "))
+            };
+            return Err(err(
+                t,
+                format!("unknown document type `{name}`{hint} ({list})"),
+            ));
+        };
+        match &e.ty {
+            Type::Document | Type::Any => {}
+            Type::Record(r) if r.name == rec.name => {}
+            other => {
+                return Err(err(
+                    x,
+                    format!(
+                        "`as_type` narrows a `document` (e.g. a bundle member); this is `{other}`"
+                    ),
+                ));
+            }
+        }
+        Ok(node(
+            Kind::AsType {
+                expr: Box::new(e),
+                name: name.as_str().into(),
+            },
+            Type::Record(rec),
+        ))
+    }
+}
+
+/// The type of the field at `path` inside an element of type `elem`, for `find`: a scalar
+/// (or `any` once the path reaches a `document` or `any`).
+fn key_type(elem: &Type, path: &[&str]) -> Result<Type, String> {
+    let mut cur = elem.clone();
+    for p in path {
+        cur = match &cur {
+            Type::Record(r) => match r.field(p) {
+                Some(t) => t.clone(),
+                None => {
+                    let hint = did_you_mean(suggest(p, r.fields.keys().map(String::as_str)));
+                    return Err(format!("unknown field `{p}` on `{}`{hint}", r.name));
+                }
+            },
+            Type::Any | Type::Document => return Ok(Type::Any),
+            other => {
+                return Err(format!(
+                    "cannot access field `{p}` on a value of type `{other}`"
+                ));
+            }
+        };
+    }
+    match cur {
+        t @ (Type::Bool
+        | Type::Number
+        | Type::Integer
+        | Type::String
+        | Type::Date
+        | Type::DateTime
+        | Type::Duration
+        | Type::Any) => Ok(t),
+        other => Err(format!(
+            "the key must name a number, string, date, datetime, duration or bool field; `{}` is `{other}`",
+            path.join(".")
+        )),
     }
 }
 

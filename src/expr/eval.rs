@@ -14,19 +14,30 @@
 //!   true otherwise.
 //! * `date ± duration` requires the duration to be whole days (else missing).
 //! * Every node evaluated and every list element visited costs one step of the budget.
+//! * `find(list, 'k', v)` / `find_all(…)`: missing if `list` or `v` is missing; elements match
+//!   when their field `k` equals `v` as with `==` (numbers by value, strings exactly, a number
+//!   never equals a string). Over an input (JSON) list longer than [`SCAN_MAX`] the first lookup
+//!   builds a hash index (one step per element), kept in [`Env::index`] for the list and key, so
+//!   later lookups cost O(1) (plus one step per element `find_all` returns); shorter lists and
+//!   lists built by the expression are scanned.
+//! * `as_type(x, 'name')`: `x` when it is an object whose `document_type` is `name`, else missing.
+//! * Working-day functions charge one step per calendar day they walk.
 
 use std::borrow::Cow;
 use std::cmp::Ordering;
+use std::collections::HashMap;
+use std::collections::hash_map::Entry;
 use std::rc::Rc;
 
-use chrono::TimeDelta;
+use chrono::{NaiveDate, NaiveDateTime, TimeDelta};
 use rust_decimal::Decimal;
+use serde_json::Value as Json;
 
 use super::builtins::{Builtin, ListItems, delta_to_secs, list_items, safe_dt, secs_to_delta};
-use super::check::{ArithOp, CmpOp, Kind, Node, Quant};
+use super::check::{ArithOp, CmpOp, Find, Kind, Node, Quant};
 use super::{Env, EvalError};
 use crate::types::Type;
-use crate::value::{Val, decode_or_missing};
+use crate::value::{Val, decode, decode_or_missing};
 
 #[inline]
 fn tick(env: &mut Env<'_>) -> Result<(), EvalError> {
@@ -35,6 +46,20 @@ fn tick(env: &mut Env<'_>) -> Result<(), EvalError> {
     }
     env.steps_left -= 1;
     Ok(())
+}
+
+/// Charges `n` steps at once.
+fn charge(steps_left: &mut u64, n: u64) -> Result<(), EvalError> {
+    match steps_left.checked_sub(n) {
+        Some(s) => {
+            *steps_left = s;
+            Ok(())
+        }
+        None => {
+            *steps_left = 0;
+            Err(EvalError::BudgetExhausted)
+        }
+    }
 }
 
 pub(crate) fn eval<'a>(n: &'a Node, env: &mut Env<'a>) -> Result<Val<'a>, EvalError> {
@@ -163,7 +188,268 @@ pub(crate) fn eval<'a>(n: &'a Node, env: &mut Env<'a>) -> Result<Val<'a>, EvalEr
             }
         }
         Kind::Call { f, args } => call(f, args, env)?,
+        Kind::Find(f) => eval_find(f, env)?,
+        Kind::AsType { expr, name } => match eval(expr, env)? {
+            Val::Json(j) if j.get("document_type").and_then(Json::as_str) == Some(&**name) => {
+                Val::Json(j)
+            }
+            _ => Val::Missing,
+        },
     })
+}
+
+// ---------------------------------------------------------------------------------------------
+// Lookups: find / find_all
+
+/// `find` / `find_all` (out of line, to keep [`eval`]'s stack frame small).
+#[inline(never)]
+fn eval_find<'a>(f: &'a Find, env: &mut Env<'a>) -> Result<Val<'a>, EvalError> {
+    let l = eval(&f.list, env)?;
+    if l.is_missing_or_null() {
+        return Ok(Val::Missing);
+    }
+    let x = eval(&f.value, env)?;
+    let Some(needle) = Key::of(&x) else {
+        return Ok(Val::Missing);
+    };
+    let q = Lookup {
+        path: &f.path,
+        index_key: &f.index_key,
+        key_ty: &f.key_ty,
+        needle: &needle,
+        all: f.all,
+    };
+    find(&l, &q, &f.elem, env)
+}
+
+/// Input lists up to this length are scanned rather than indexed.
+pub const SCAN_MAX: usize = 8;
+
+/// A lookup key: a scalar value, equal exactly when `==` says so.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+enum Key<'a> {
+    Bool(bool),
+    /// Normalized (`1.0` and `1` are one key).
+    Num(Decimal),
+    Str(Cow<'a, str>),
+    Date(NaiveDate),
+    /// The UTC instant (datetimes compare by instant).
+    DateTime(NaiveDateTime),
+    Dur(TimeDelta),
+}
+
+impl<'a> Key<'a> {
+    fn of(v: &Val<'a>) -> Option<Key<'a>> {
+        Some(match v {
+            Val::Bool(b) => Key::Bool(*b),
+            Val::Num(n) => Key::Num(n.normalize()),
+            Val::Str(s) => Key::Str(s.clone()),
+            Val::Date(d) => Key::Date(*d),
+            Val::DateTime(d) => Key::DateTime(d.naive_utc()),
+            Val::Dur(d) => Key::Dur(*d),
+            _ => return None,
+        })
+    }
+}
+
+/// The key of a list element: its field at `path`, decoded as `key_ty`.
+fn element_key<'a>(mut v: &'a Json, path: &[Box<str>], key_ty: &Type) -> Option<Key<'a>> {
+    for p in path {
+        v = v.as_object()?.get(&**p)?;
+    }
+    Key::of(&decode(v, key_ty)?)
+}
+
+/// One lookup: the key path, the index identity and the value looked for.
+struct Lookup<'q, 'a> {
+    path: &'q [Box<str>],
+    index_key: &'q str,
+    key_ty: &'q Type,
+    needle: &'q Key<'a>,
+    all: bool,
+}
+
+const NONE: u32 = u32::MAX;
+
+/// A hash index of one input list by one key.
+struct Index<'a> {
+    /// The indexed list (held so its address identifies it while the cache lives).
+    list: &'a Json,
+    key: Box<str>,
+    /// Key → first and last element with that key.
+    heads: HashMap<Key<'a>, (u32, u32)>,
+    /// `next[i]`: the next element after `i` with the same key (`NONE`: no more).
+    next: Vec<u32>,
+}
+
+impl<'a> Index<'a> {
+    fn build(
+        list: &'a Json,
+        items: &'a [Json],
+        q: &Lookup<'_, 'a>,
+        steps_left: &mut u64,
+    ) -> Result<Option<Index<'a>>, EvalError> {
+        charge(steps_left, items.len() as u64)?;
+        if u32::try_from(items.len()).map_or(true, |n| n == NONE) {
+            return Ok(None);
+        }
+        let mut heads: HashMap<Key<'a>, (u32, u32)> = HashMap::with_capacity(items.len());
+        let mut next = vec![NONE; items.len()];
+        for (i, it) in (0u32..).zip(items) {
+            let Some(k) = element_key(it, q.path, q.key_ty) else {
+                continue;
+            };
+            match heads.entry(k) {
+                Entry::Occupied(mut e) => {
+                    let (_, last) = e.get_mut();
+                    if let Some(n) = next.get_mut(*last as usize) {
+                        *n = i;
+                    }
+                    *last = i;
+                }
+                Entry::Vacant(e) => {
+                    e.insert((i, i));
+                }
+            }
+        }
+        Ok(Some(Index {
+            list,
+            key: q.index_key.into(),
+            heads,
+            next,
+        }))
+    }
+
+    /// Positions of the elements whose key is `needle`, in list order (the first only unless
+    /// `all`).
+    fn hits(&self, needle: &Key<'a>, all: bool) -> Vec<usize> {
+        let mut out = Vec::new();
+        let Some(&(first, _)) = self.heads.get(needle) else {
+            return out;
+        };
+        let mut i = first;
+        while i != NONE {
+            out.push(i as usize);
+            if !all {
+                break;
+            }
+            i = self.next.get(i as usize).copied().unwrap_or(NONE);
+        }
+        out
+    }
+}
+
+/// The lookup indexes of one evaluation environment, by list address.
+#[derive(Default)]
+pub struct IndexCache<'a> {
+    by_list: HashMap<usize, Vec<Index<'a>>>,
+}
+
+impl<'a> IndexCache<'a> {
+    /// Number of indexes built so far.
+    pub fn len(&self) -> usize {
+        self.by_list.values().map(Vec::len).sum()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.by_list.is_empty()
+    }
+
+    /// Drops every index.
+    pub fn clear(&mut self) {
+        self.by_list.clear();
+    }
+
+    /// The index of `list` by `q`'s key, built on first use (`None`: too long to index).
+    fn get_or_build(
+        &mut self,
+        list: &'a Json,
+        items: &'a [Json],
+        q: &Lookup<'_, 'a>,
+        steps_left: &mut u64,
+    ) -> Result<Option<&Index<'a>>, EvalError> {
+        let slot = self
+            .by_list
+            .entry(std::ptr::from_ref(list) as usize)
+            .or_default();
+        let pos = slot
+            .iter()
+            .position(|ix| std::ptr::eq(ix.list, list) && *ix.key == *q.index_key);
+        let pos = match pos {
+            Some(p) => p,
+            None => match Index::build(list, items, q, steps_left)? {
+                Some(ix) => {
+                    slot.push(ix);
+                    slot.len() - 1
+                }
+                None => return Ok(None),
+            },
+        };
+        Ok(slot.get(pos))
+    }
+}
+
+/// Runs a lookup over the list `l`.
+fn find<'a>(
+    l: &Val<'a>,
+    q: &Lookup<'_, 'a>,
+    elem: &Type,
+    env: &mut Env<'a>,
+) -> Result<Val<'a>, EvalError> {
+    let Some(items) = list_items(l) else {
+        return Ok(Val::Missing);
+    };
+    let mut hits = None;
+    if let (Val::Json(j), ListItems::Json(arr)) = (l, &items)
+        && arr.len() > SCAN_MAX
+    {
+        let Env {
+            index, steps_left, ..
+        } = env;
+        hits = index
+            .get_or_build(j, arr, q, steps_left)?
+            .map(|ix| ix.hits(q.needle, q.all));
+    }
+    let hits = match hits {
+        Some(h) => h,
+        None => scan(&items, q, env)?,
+    };
+    if !q.all {
+        return Ok(match hits.first() {
+            Some(&i) => items.get(i, elem),
+            None => Val::Missing,
+        });
+    }
+    charge(&mut env.steps_left, hits.len() as u64)?;
+    Ok(Val::List(Rc::new(
+        hits.into_iter().map(|i| items.get(i, elem)).collect(),
+    )))
+}
+
+/// A lookup by visiting every element (one step each).
+fn scan<'a>(
+    items: &ListItems<'a>,
+    q: &Lookup<'_, 'a>,
+    env: &mut Env<'a>,
+) -> Result<Vec<usize>, EvalError> {
+    let mut out = Vec::new();
+    for i in 0..items.len() {
+        tick(env)?;
+        let k = match items {
+            ListItems::Json(a) => a.get(i).and_then(|v| element_key(v, q.path, q.key_ty)),
+            ListItems::Vals(v) => match v.get(i) {
+                Some(Val::Json(j)) => element_key(j, q.path, q.key_ty),
+                _ => None,
+            },
+        };
+        if k.as_ref() == Some(q.needle) {
+            out.push(i);
+            if !q.all {
+                break;
+            }
+        }
+    }
+    Ok(out)
 }
 
 fn truth(v: &Val<'_>) -> Option<bool> {
@@ -340,7 +626,11 @@ fn call<'a>(f: &Builtin, args: &'a [Node], env: &mut Env<'a>) -> Result<Val<'a>,
         }
         *slot = v;
     }
-    Ok((f.imp)(vals).unwrap_or(Val::Missing))
+    let r = (f.imp)(vals);
+    if let Some(cost) = f.cost {
+        charge(&mut env.steps_left, cost(vals, r.as_ref()))?;
+    }
+    Ok(r.unwrap_or(Val::Missing))
 }
 
 /// Whole days only: `date ± duration` with a partial day is missing.

@@ -31,9 +31,19 @@ mod lexer;
 mod parser;
 #[cfg(test)]
 mod tests;
+#[cfg(test)]
+mod tests_more;
 
-use crate::types::Type;
+use std::sync::Arc;
+
+use indexmap::IndexMap;
+
+pub use eval::IndexCache;
+use crate::types::{RecordType, Type};
 pub use crate::value::Val;
+
+/// The pack's document types by name (for `as_type`).
+pub type Documents = Arc<IndexMap<String, Arc<RecordType>>>;
 
 /// Longest accepted expression source, in bytes.
 pub const MAX_SOURCE_LEN: usize = 8 * 1024;
@@ -48,6 +58,8 @@ pub const MAX_TREE_DEPTH: u32 = 128;
 #[derive(Clone, Default, Debug)]
 pub struct Scope {
     names: Vec<(String, Type)>,
+    /// Document types that `as_type(x, 'NAME')` may narrow to.
+    documents: Option<Documents>,
 }
 
 impl Scope {
@@ -86,6 +98,16 @@ impl Scope {
 
     pub(crate) fn truncate(&mut self, len: usize) {
         self.names.truncate(len);
+    }
+
+    /// Makes the pack's document types known to `as_type(x, 'NAME')`.
+    pub fn set_documents(&mut self, documents: Documents) {
+        self.documents = Some(documents);
+    }
+
+    /// The document types set with [`Scope::set_documents`].
+    pub fn documents(&self) -> Option<&Documents> {
+        self.documents.as_ref()
     }
 }
 
@@ -152,17 +174,25 @@ impl Expr {
     }
 }
 
-/// Evaluation state: slot values (index = Scope slot) and a step budget.
+/// Evaluation state: slot values (index = Scope slot), a step budget and the lookup indexes
+/// built by `find` / `find_all`.
 pub struct Env<'a> {
     pub slots: Vec<Val<'a>>,
     /// Decremented by every node evaluation and every list element visited; at 0 evaluation
     /// stops with [`EvalError::BudgetExhausted`].
     pub steps_left: u64,
+    /// Hash indexes over input lists, built on the first `find`/`find_all` over a list and key
+    /// and reused by later lookups while this `Env` lives (one validation).
+    pub index: IndexCache<'a>,
 }
 
 impl<'a> Env<'a> {
     pub fn new(slots: Vec<Val<'a>>, steps_left: u64) -> Self {
-        Self { slots, steps_left }
+        Self {
+            slots,
+            steps_left,
+            index: IndexCache::default(),
+        }
     }
 }
 

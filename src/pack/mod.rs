@@ -642,6 +642,9 @@ impl<'f> Loader<'f> {
             }
         }
         let doc_types = self.load_types(&type_files);
+        // What `as_type(x, 'NAME')` may narrow to.
+        let documents: expr::Documents =
+            Arc::new(doc_types.iter().map(|(n, d)| (n.clone(), d.record.clone())).collect());
 
         // Calendars.
         let mut calendars = BTreeMap::new();
@@ -786,6 +789,7 @@ impl<'f> Loader<'f> {
                 doc_types: &doc_types,
                 data_type: &data_type,
                 calendars_type: &calendars_type,
+                documents: &documents,
                 pack_params: &params,
                 pack_from: layer_from.get(li).copied().unwrap_or(effective_from),
                 fixtures: &fixtures,
@@ -1274,6 +1278,7 @@ fn rule_scope(dt: &DocType, params_type: &Type, ctx: &RuleCtx<'_>) -> Scope {
     scope.bind("data", ctx.data_type.clone());
     scope.bind("as_of", Type::Date);
     scope.bind("calendars", ctx.calendars_type.clone());
+    scope.set_documents(ctx.documents.clone());
     scope
 }
 
@@ -1281,6 +1286,7 @@ struct RuleCtx<'a> {
     doc_types: &'a IndexMap<String, DocType>,
     data_type: &'a Type,
     calendars_type: &'a Type,
+    documents: &'a expr::Documents,
     pack_params: &'a toml::Table,
     pack_from: NaiveDate,
     fixtures: &'a BTreeMap<String, Json>,
