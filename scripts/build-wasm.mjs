@@ -10,7 +10,8 @@
 // Needs: cargo with the wasm32-unknown-unknown target, wasm-bindgen-cli of the exact version of
 // the wasm-bindgen crate in bindings/wasm/Cargo.lock, `npm ci` (for node_modules/.bin/wasm-opt).
 //
-// Usage: node scripts/build-wasm.mjs [--targets=web,nodejs] [--no-opt]
+// Usage: node scripts/build-wasm.mjs [--targets=web,nodejs] [--no-opt] [-- CARGO_ARGS…]
+//        (e.g. `-- --no-default-features` leaves out Validator.fromSignedFiles, about 38 KiB gzipped)
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { copyFileSync, existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
@@ -20,7 +21,9 @@ import { gzipSync } from 'node:zlib';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const config = JSON.parse(readFileSync(join(root, 'pkg-config.json'), 'utf8'));
-const args = process.argv.slice(2);
+const dashdash = process.argv.indexOf('--');
+const args = process.argv.slice(2, dashdash < 0 ? undefined : dashdash);
+const cargoArgs = dashdash < 0 ? [] : process.argv.slice(dashdash + 1); // e.g. -- --no-default-features
 const arg = (name) => args.find((a) => a.startsWith(`--${name}=`))?.split('=')[1];
 const targets = arg('targets')?.split(',') ?? config.targets;
 const optimise = !args.includes('--no-opt');
@@ -64,7 +67,7 @@ if (optimise) {
 }
 
 // --- cargo ------------------------------------------------------------------------------------
-const cargoOut = run('cargo', ['build', '--release', '--target', 'wasm32-unknown-unknown', '--message-format=json-render-diagnostics'], {
+const cargoOut = run('cargo', ['build', '--release', '--target', 'wasm32-unknown-unknown', '--message-format=json-render-diagnostics', ...cargoArgs], {
   cwd: crateDir,
   capture: true,
 });

@@ -46,6 +46,7 @@ pub enum BindingError {
     #[error("the document cannot be converted to JSON: {0}")]
     Document(String),
     /// A signed pack whose signature does not verify, or a bad public key.
+    #[cfg(feature = "signed-packs")]
     #[error("{0}")]
     Signature(#[from] qagida::signing::SignatureError),
     /// The pack files argument is not an object of strings.
@@ -61,6 +62,7 @@ impl BindingError {
         match self {
             BindingError::Pack(_) => "PackError",
             BindingError::Input(_) => "InputError",
+            #[cfg(feature = "signed-packs")]
             BindingError::Signature(_) => "SignatureError",
             BindingError::Options(_) => "OptionsError",
             BindingError::Document(_) => "DocumentError",
@@ -187,6 +189,7 @@ impl Validator {
     ///
     /// @throws {Error} `SignatureError` (unsigned, another key, bad signature, a file added,
     /// removed or changed — each named), or `PackError` as for `fromFiles`.
+    #[cfg(feature = "signed-packs")]
     #[wasm_bindgen(js_name = fromSignedFiles)]
     pub fn from_signed_files(
         #[wasm_bindgen(unchecked_param_type = "Record<string, string>")] files: JsValue,

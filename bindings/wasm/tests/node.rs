@@ -244,6 +244,7 @@ fn the_packs_own_tests_pass_in_wasm() {
     assert!(failed.is_empty(), "{failed:?}");
 }
 
+#[cfg(feature = "signed-packs")]
 #[wasm_bindgen_test]
 fn a_signed_pack_loads_only_with_the_right_key_and_untouched_files() {
     use qagida::signing::{SigningKey, format_verifying_key, sign_files};
