@@ -19,6 +19,8 @@ use crate::value::decode;
 pub const TYPE_RULE: &str = "TYPE";
 /// Rule ID of engine findings about a missing or unknown `document_type`.
 pub const DOCTYPE_RULE: &str = "DOCTYPE";
+/// Rule ID of the finding that ends a result cut at [`Options::max_findings`].
+pub const LIMIT_RULE: &str = "LIMIT";
 
 /// Options of one validation.
 #[derive(Clone, Debug, Serialize, Deserialize)]
@@ -34,6 +36,13 @@ pub struct Options {
     pub max_depth: usize,
     /// Evaluation budget: expression steps for the whole document.
     pub max_steps: u64,
+    /// Most elements accepted in any one array of the input.
+    pub max_array_len: usize,
+    /// Most documents accepted in one bundle (a `list<document>` field).
+    pub max_bundle_documents: usize,
+    /// Most findings reported. Past it validation stops: the result keeps the first
+    /// `max_findings`, ends with one `LIMIT` finding, is `truncated` and not `valid`.
+    pub max_findings: usize,
 }
 
 impl Default for Options {
@@ -43,7 +52,10 @@ impl Default for Options {
             lang: None,
             max_input_bytes: 16 * 1024 * 1024,
             max_depth: 64,
-            max_steps: 50_000_000,
+            max_steps: 10_000_000,
+            max_array_len: 100_000,
+            max_bundle_documents: 10_000,
+            max_findings: 10_000,
         }
     }
 }
@@ -73,6 +85,9 @@ pub struct ValidationResult {
     pub rule_pack: PackUsed,
     pub as_of: NaiveDate,
     pub findings: Vec<Finding>,
+    /// Validation stopped at [`Options::max_findings`]; the last finding is a `LIMIT` one.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub truncated: bool,
 }
 
 /// One finding: which rule, where, why.
@@ -97,41 +112,58 @@ impl Pack {
         if bytes.len() > opts.max_input_bytes {
             return Err(InputError::TooLarge { size: bytes.len(), limit: opts.max_input_bytes });
         }
-        check_depth(bytes, opts.max_depth)?;
+        check_depth(bytes, opts.max_depth, opts.max_array_len)?;
         let doc: Json = serde_json::from_slice(bytes).map_err(|e| InputError::NotJson(e.to_string()))?;
-        self.validate(&doc, opts)
+        self.validate_checked(&doc, opts)
     }
 
     /// Validates a parsed document.
     pub fn validate(&self, doc: &Json, opts: &Options) -> Result<ValidationResult, InputError> {
+        check_shape(doc, opts.max_depth, opts.max_array_len)?;
+        self.validate_checked(doc, opts)
+    }
+
+    /// Validates a document already within the depth and array limits.
+    fn validate_checked(&self, doc: &Json, opts: &Options) -> Result<ValidationResult, InputError> {
+        let cap = opts.max_findings;
         let lang = opts.lang.filter(|l| self.languages.contains(l)).unwrap_or(self.default_language);
         let mut out = Vec::new();
         let doc_type = match self.document_type(doc, lang, &mut out) {
             Some(dt) => dt,
             None => {
                 let as_of = opts.as_of.unwrap_or_else(|| self.today());
-                return Ok(self.result(as_of, out));
+                return Ok(self.result(as_of, out, cap, lang));
             }
         };
+        for (field, m) in members(doc, doc_type) {
+            if m.len() > opts.max_bundle_documents {
+                return Err(InputError::TooManyDocuments { field: field.into(), count: m.len(), limit: opts.max_bundle_documents });
+            }
+        }
         let as_of = opts.as_of.or_else(|| self.own_date(doc, doc_type)).unwrap_or_else(|| self.today());
         check_types(self, doc, &Type::Record(doc_type.record.clone()), &mut String::new(), &mut |path, expected| {
-            out.push(self.type_finding(path, expected, doc, lang));
+            if out.len() <= cap {
+                out.push(self.type_finding(path, expected, doc, lang));
+            }
         });
         let mut env = Env::new(Vec::with_capacity(16), opts.max_steps);
         let budget = |EvalError::BudgetExhausted| InputError::BudgetExhausted(opts.max_steps);
         // Members of a bundle: each validated with its own rules, paths into the bundle.
         for (field, member) in members(doc, doc_type) {
             for (i, m) in member.iter().enumerate() {
+                if out.len() > cap {
+                    break;
+                }
                 let Some(mt) = m.get("document_type").and_then(Json::as_str).and_then(|t| self.doc_types.get(t)) else {
                     continue;
                 };
                 let m_as_of = opts.as_of.or_else(|| self.own_date(m, mt)).unwrap_or(as_of);
                 let prefix = format!("/{field}/{i}");
-                self.run_rules(mt, m, m_as_of, &prefix, lang, &mut env, &mut out).map_err(budget)?;
+                self.run_rules(mt, m, m_as_of, &prefix, lang, cap, &mut env, &mut out).map_err(budget)?;
             }
         }
-        self.run_rules(doc_type, doc, as_of, "", lang, &mut env, &mut out).map_err(budget)?;
-        Ok(self.result(as_of, out))
+        self.run_rules(doc_type, doc, as_of, "", lang, cap, &mut env, &mut out).map_err(budget)?;
+        Ok(self.result(as_of, out, cap, lang))
     }
 
     #[allow(clippy::too_many_arguments)]
@@ -142,15 +174,19 @@ impl Pack {
         as_of: NaiveDate,
         prefix: &str,
         lang: Lang,
+        cap: usize,
         env: &mut Env<'a>,
         out: &mut Vec<Finding>,
     ) -> Result<(), EvalError> {
         let data = self.data_as_of(as_of);
         for rule in self.rules_for(&doc_type.name) {
+            if out.len() > cap {
+                break;
+            }
             if !rule.in_force(as_of) {
                 continue;
             }
-            let run = RuleRun { pack: self, doc_type: &doc_type.name, rule, doc, data, as_of, lang, prefix };
+            let run = RuleRun { pack: self, doc_type: &doc_type.name, rule, doc, data, as_of, lang, prefix, cap };
             eval_rule(&run, env, out)?;
         }
         Ok(())
@@ -163,12 +199,19 @@ impl Pack {
         self.data_epochs.get(i.saturating_sub(1)).map_or(&EMPTY, |(_, d)| d)
     }
 
-    fn result(&self, as_of: NaiveDate, findings: Vec<Finding>) -> ValidationResult {
+    /// The result; past `cap` findings, the first `cap` and one `LIMIT` finding.
+    fn result(&self, as_of: NaiveDate, mut findings: Vec<Finding>, cap: usize, lang: Lang) -> ValidationResult {
+        let truncated = findings.len() > cap;
+        if truncated {
+            findings.truncate(cap);
+            findings.push(limit_finding(cap, lang));
+        }
         ValidationResult {
             valid: !findings.iter().any(|f| f.severity == Severity::Error),
             rule_pack: PackUsed { id: self.id.clone(), version: self.version.clone(), layers: self.layers.clone() },
             as_of,
             findings,
+            truncated,
         }
     }
 
@@ -269,6 +312,24 @@ fn members<'a>(doc: &'a Json, dt: &'a DocType) -> impl Iterator<Item = (&'a str,
     })
 }
 
+/// The last finding of a result cut at `cap` findings.
+fn limit_finding(cap: usize, lang: Lang) -> Finding {
+    let message = match lang {
+        Lang::Kk => format!("Ескертулер {cap} шегінен асты: тексеру тоқтатылды, қалғандары көрсетілмеді"),
+        Lang::Ru => format!("Замечаний больше предела {cap}: проверка остановлена, остальные не показаны"),
+        Lang::En => format!("more than {cap} findings: validation stopped and the rest are not reported"),
+    };
+    Finding {
+        rule_id: LIMIT_RULE.into(),
+        severity: Severity::Error,
+        path: String::new(),
+        message,
+        clause: String::new(),
+        actual: Some(format!("more than {cap} findings")),
+        expected: Some(format!("at most {cap} findings")),
+    }
+}
+
 fn truncate(s: &str, n: usize) -> String {
     if s.chars().count() <= n {
         s.to_string()
@@ -294,10 +355,13 @@ fn render(t: &LangTemplates, lang: Lang, value: &dyn Fn(&Seg) -> String) -> Stri
     t.get(lang).map(|t| t.render(value)).unwrap_or_default()
 }
 
-/// Refuses nesting deeper than `limit` before parsing (so the parser's own recursion is never
-/// the limit that fires, and the error is clear).
-fn check_depth(bytes: &[u8], limit: usize) -> Result<(), InputError> {
+/// Refuses nesting deeper than `limit` and arrays longer than `max_len` before parsing (so the
+/// parser's own recursion is never the limit that fires, no huge array is ever built, and the
+/// error is clear). Elements are counted by the commas at each array's own level.
+fn check_depth(bytes: &[u8], limit: usize, max_len: usize) -> Result<(), InputError> {
     let mut depth = 0usize;
+    // Per open bracket: the commas seen at its level, or None for an object.
+    let mut commas: Vec<Option<usize>> = Vec::new();
     let mut in_str = false;
     let mut escaped = false;
     for &b in bytes {
@@ -317,8 +381,46 @@ fn check_depth(bytes: &[u8], limit: usize) -> Result<(), InputError> {
                 if depth > limit {
                     return Err(InputError::TooDeep { limit });
                 }
+                commas.push((b == b'[').then_some(0));
             }
-            b']' | b'}' => depth = depth.saturating_sub(1),
+            b']' | b'}' => {
+                depth = depth.saturating_sub(1);
+                commas.pop();
+            }
+            b',' => {
+                if let Some(Some(n)) = commas.last_mut() {
+                    *n += 1;
+                    if *n >= max_len {
+                        return Err(InputError::ArrayTooLong { limit: max_len });
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+    Ok(())
+}
+
+/// The limits of [`check_depth`] on an already parsed value (iteratively: no recursion).
+fn check_shape(doc: &Json, limit: usize, max_len: usize) -> Result<(), InputError> {
+    let mut stack = vec![(doc, 0usize)];
+    while let Some((v, d)) = stack.pop() {
+        match v {
+            Json::Array(a) => {
+                if d + 1 > limit {
+                    return Err(InputError::TooDeep { limit });
+                }
+                if a.len() > max_len {
+                    return Err(InputError::ArrayTooLong { limit: max_len });
+                }
+                stack.extend(a.iter().map(|x| (x, d + 1)));
+            }
+            Json::Object(o) => {
+                if d + 1 > limit {
+                    return Err(InputError::TooDeep { limit });
+                }
+                stack.extend(o.values().map(|x| (x, d + 1)));
+            }
             _ => {}
         }
     }
@@ -406,6 +508,8 @@ struct RuleRun<'a, 'p> {
     data: &'a Json,
     as_of: NaiveDate,
     lang: Lang,
+    /// Stop once there are more findings than this ([`Options::max_findings`]).
+    cap: usize,
 }
 
 impl<'a> RuleRun<'a, '_> {
@@ -435,6 +539,9 @@ fn eval_rule<'a>(run: &RuleRun<'a, '_>, env: &mut Env<'a>, out: &mut Vec<Finding
             Some(ptr) => {
                 let Some(Json::Array(items)) = run.doc.pointer(ptr) else { continue };
                 for (i, item) in items.iter().enumerate() {
+                    if out.len() > run.cap {
+                        return Ok(());
+                    }
                     if let Some(t) = &check.of_type {
                         if item.get("document_type").and_then(Json::as_str) != Some(t.as_str()) {
                             continue;
@@ -589,7 +696,18 @@ mod tests {
 
     #[test]
     fn depth_check_ignores_brackets_inside_strings() {
-        assert!(check_depth(br#"{"a":"[[[[[[[[[["}"#, 2).is_ok());
-        assert_eq!(check_depth(b"[[[[", 3), Err(InputError::TooDeep { limit: 3 }));
+        assert!(check_depth(br#"{"a":"[[[[[[[[[["}"#, 2, 10).is_ok());
+        assert_eq!(check_depth(b"[[[[", 3, 10), Err(InputError::TooDeep { limit: 3 }));
+    }
+
+    #[test]
+    fn array_length_counts_commas_at_each_arrays_own_level() {
+        assert!(check_depth(br#"[1,2,3]"#, 8, 3).is_ok());
+        assert_eq!(check_depth(br#"[1,2,3,4]"#, 8, 3), Err(InputError::ArrayTooLong { limit: 3 }));
+        // Commas of nested objects, arrays and strings are not the outer array's.
+        assert!(check_depth(br#"[{"a":1,"b":2,"c":3,"d":4},[1,2,3],"x,y,z,w"]"#, 8, 3).is_ok());
+        assert!(check_shape(&serde_json::json!([1, 2, 3]), 8, 3).is_ok());
+        assert_eq!(check_shape(&serde_json::json!({"a": [1, 2, 3, 4]}), 8, 3), Err(InputError::ArrayTooLong { limit: 3 }));
+        assert_eq!(check_shape(&serde_json::json!([[[]]]), 2, 3), Err(InputError::TooDeep { limit: 2 }));
     }
 }

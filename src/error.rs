@@ -53,6 +53,10 @@ pub enum InputError {
     TooDeep { limit: usize },
     #[error("validation exceeded its evaluation budget of {0} steps")]
     BudgetExhausted(u64),
+    #[error("input has an array of more than {limit} elements")]
+    ArrayTooLong { limit: usize },
+    #[error("bundle field `{field}` holds {count} documents, over the limit of {limit}")]
+    TooManyDocuments { field: String, count: usize, limit: usize },
 }
 
 /// Maps byte offsets of a source text to 1-based line and character column.
