@@ -680,6 +680,17 @@ impl Checker {
             "as_type" => return self.as_type(s, args),
             _ => {}
         }
+        self.builtin_call(s, name, args)
+    }
+
+    /// A call of a function of the built-in table (out of `call`, so that the special forms'
+    /// recursion does not carry this frame).
+    fn builtin_call(
+        &mut self,
+        s: &Syn<'_>,
+        name: &str,
+        args: &[Syn<'_>],
+    ) -> Result<Node, ExprError> {
         let Some(f) = builtins::lookup(name) else {
             let hint = did_you_mean(suggest(name, builtins::all_names()));
             return Err(ExprError::new(
@@ -835,6 +846,9 @@ impl Checker {
 }
 
 impl Checker {
+    // `find` and `as_type` keep lean frames on the recursion path too: the children are
+    // checked here, the typing is done by `#[inline(never)]` functions.
+
     fn find(
         &mut self,
         s: &Syn<'_>,
@@ -843,138 +857,168 @@ impl Checker {
         all: bool,
     ) -> Result<Node, ExprError> {
         let [list, key, value] = args else {
-            return Err(err(
-                s,
-                format!(
-                    "`{name}` takes 3 arguments, got {}: {name}(list, 'key', value)",
-                    args.len()
-                ),
-            ));
+            return Err(arity(s, name, args.len(), "list, 'key', value"));
         };
         let l = self.node(list)?;
-        let elem = match l.ty.element() {
-            Some(e @ (Type::Record(_) | Type::Document | Type::Any)) => e.clone(),
-            Some(other) => {
-                return Err(err(
-                    list,
-                    format!(
-                        "`{name}` looks up records or documents by a field; this is a list of `{other}` (use `in`)"
-                    ),
-                ));
-            }
-            None => {
-                return Err(err(
-                    list,
-                    format!(
-                        "the first argument of `{name}` must be a list, found `{}`",
-                        l.ty
-                    ),
-                ));
-            }
-        };
-        let SynKind::Str(k) = &key.kind else {
-            return Err(err(
-                key,
-                format!(
-                    "the key of `{name}` must be a field name in quotes, e.g. `{name}(data.drugs, 'id', item.drug_id)`"
-                ),
-            ));
-        };
-        let path: Vec<&str> = k.split('.').collect();
-        if path
-            .iter()
-            .any(|p| p.is_empty() || p.len() > 128 || p.chars().any(char::is_whitespace))
-            || path.len() > 16
-        {
-            return Err(err(
-                key,
-                format!("`{k}` is not a field name or dotted path such as 'patient.iin'"),
-            ));
-        }
-        let key_ty = key_type(&elem, &path).map_err(|m| err(key, m))?;
+        let (path, key_ty) = find_key(name, &l, list, key)?;
         let v = self.node(value)?;
-        if matches!(v.ty, Type::Null) || !comparable(&key_ty, &v.ty, false) {
-            return Err(err(
-                value,
-                format!(
-                    "`{name}` compares the field `{k}` (`{key_ty}`) with the value; cannot compare it with `{}`",
-                    v.ty
-                ),
-            ));
-        }
-        let ty = if all {
-            Type::List(Box::new(elem.clone()))
-        } else {
-            elem.clone()
-        };
-        Ok(node(
-            Kind::Find(Box::new(Find {
-                list: l,
-                path: path.iter().map(|p| Box::<str>::from(*p)).collect(),
-                index_key: format!("{k}\u{0}{key_ty}").into(),
-                key_ty,
-                value: v,
-                elem,
-                all,
-            })),
-            ty,
-        ))
+        typed_find(name, l, path, key_ty, v, key, value, all)
     }
 
     fn as_type(&mut self, s: &Syn<'_>, args: &[Syn<'_>]) -> Result<Node, ExprError> {
         let [x, t] = args else {
-            return Err(err(
-                s,
-                format!(
-                    "`as_type` takes 2 arguments, got {}: as_type(x, 'document type')",
-                    args.len()
-                ),
-            ));
-        };
-        let SynKind::Str(name) = &t.kind else {
-            return Err(err(
-                t,
-                "the second argument of `as_type` must be a document type name in quotes, e.g. `as_type(item, 'prescription')`",
-            ));
+            return Err(arity(s, "as_type", args.len(), "x, 'document type'"));
         };
         let e = self.node(x)?;
-        let known: Vec<&str> = self
-            .scope
+        typed_as_type(&self.scope, e, x, t)
+    }
+}
+
+#[inline(never)]
+fn arity(s: &Syn<'_>, name: &str, got: usize, params: &str) -> ExprError {
+    let n = params.split(',').count();
+    err(
+        s,
+        format!("`{name}` takes {n} arguments, got {got}: {name}({params})"),
+    )
+}
+
+/// The key of `find(list, 'a.b', …)`: its field names and the type the field decodes as.
+#[inline(never)]
+fn find_key(
+    name: &str,
+    l: &Node,
+    list: &Syn<'_>,
+    key: &Syn<'_>,
+) -> Result<(Vec<Box<str>>, Type), ExprError> {
+    let elem = match l.ty.element() {
+        Some(e @ (Type::Record(_) | Type::Document | Type::Any)) => e,
+        Some(other) => {
+            return Err(err(
+                list,
+                format!(
+                    "`{name}` looks up records or documents by a field; this is a list of `{other}` (use `in`)"
+                ),
+            ));
+        }
+        None => {
+            return Err(err(
+                list,
+                format!(
+                    "the first argument of `{name}` must be a list, found `{}`",
+                    l.ty
+                ),
+            ));
+        }
+    };
+    let SynKind::Str(k) = &key.kind else {
+        return Err(err(
+            key,
+            format!(
+                "the key of `{name}` must be a field name in quotes, e.g. `{name}(data.drugs, 'id', item.drug_id)`"
+            ),
+        ));
+    };
+    let path: Vec<&str> = k.split('.').collect();
+    if path
+        .iter()
+        .any(|p| p.is_empty() || p.len() > 128 || p.chars().any(char::is_whitespace))
+        || path.len() > 16
+    {
+        return Err(err(
+            key,
+            format!("`{k}` is not a field name or dotted path such as 'patient.iin'"),
+        ));
+    }
+    let key_ty = key_type(elem, &path).map_err(|m| err(key, m))?;
+    Ok((path.into_iter().map(Box::from).collect(), key_ty))
+}
+
+#[inline(never)]
+#[allow(clippy::too_many_arguments)]
+fn typed_find(
+    name: &str,
+    l: Node,
+    path: Vec<Box<str>>,
+    key_ty: Type,
+    v: Node,
+    key: &Syn<'_>,
+    value: &Syn<'_>,
+    all: bool,
+) -> Result<Node, ExprError> {
+    let k = path.join(".");
+    if matches!(v.ty, Type::Null) || !comparable(&key_ty, &v.ty, false) {
+        return Err(err(
+            value,
+            format!(
+                "`{name}` compares the field `{k}` (`{key_ty}`) with the value; cannot compare it with `{}`",
+                v.ty
+            ),
+        ));
+    }
+    let Some(elem) = l.ty.element().cloned() else {
+        return Err(err(key, "invalid list"));
+    };
+    let ty = if all {
+        Type::List(Box::new(elem.clone()))
+    } else {
+        elem.clone()
+    };
+    Ok(node(
+        Kind::Find(Box::new(Find {
+            list: l,
+            path: path.into_boxed_slice(),
+            index_key: format!("{k}\u{0}{key_ty}").into(),
+            key_ty,
+            value: v,
+            elem,
+            all,
+        })),
+        ty,
+    ))
+}
+
+#[inline(never)]
+fn typed_as_type(scope: &Scope, e: Node, x: &Syn<'_>, t: &Syn<'_>) -> Result<Node, ExprError> {
+    let SynKind::Str(name) = &t.kind else {
+        return Err(err(
+            t,
+            "the second argument of `as_type` must be a document type name in quotes, e.g. `as_type(item, 'prescription')`",
+        ));
+    };
+    let Some(rec) = scope.documents().and_then(|d| d.get(name.as_str())).cloned() else {
+        let known: Vec<&str> = scope
             .documents()
             .map(|d| d.keys().map(String::as_str).collect())
             .unwrap_or_default();
-        let Some(rec) = self.scope.documents().and_then(|d| d.get(name.as_str())).cloned() else {
-            let hint = did_you_mean(suggest(name, known.iter().copied()));
-            let list = if known.is_empty() {
-                String::from("no document types are known here")
-            } else {
-                format!("known: {}", known.join(", "))
-            };
-            return Err(err(
-                t,
-                format!("unknown document type `{name}`{hint} ({list})"),
-            ));
+        let hint = did_you_mean(suggest(name, known.iter().copied()));
+        let list = if known.is_empty() {
+            String::from("no document types are known here")
+        } else {
+            format!("known: {}", known.join(", "))
         };
-        match &e.ty {
-            Type::Document | Type::Any => {}
-            Type::Record(r) if r.name == rec.name => {}
-            other => {
-                return Err(err(
-                    x,
-                    format!(
-                        "`as_type` narrows a `document` (e.g. a bundle member); this is `{other}`"
-                    ),
-                ));
-            }
+        return Err(err(
+            t,
+            format!("unknown document type `{name}`{hint} ({list})"),
+        ));
+    };
+    match &e.ty {
+        Type::Document | Type::Any => {}
+        Type::Record(r) if r.name == rec.name => {}
+        other => {
+            return Err(err(
+                x,
+                format!("`as_type` narrows a `document` (e.g. a bundle member); this is `{other}`"),
+            ));
         }
-        Ok(node(
-            Kind::AsType {
-                expr: Box::new(e),
-                name: name.as_str().into(),
-            },
-            Type::Record(rec),
-        ))
     }
+    Ok(node(
+        Kind::AsType {
+            expr: Box::new(e),
+            name: name.as_str().into(),
+        },
+        Type::Record(rec),
+    ))
 }
 
 /// The type of the field at `path` inside an element of type `elem`, for `find`: a scalar

@@ -552,3 +552,35 @@ fn documents_unify_and_pass_where_any_value_does() {
     let e = compile_err("doc.first == doc.documents[0]");
     assert!(e.message.contains("cannot compare"), "{}", e.message);
 }
+
+/// As `tests::deepest_accepted_expressions_fit_a_small_stack`: 256 KB in release builds,
+/// 1.5 MB in unoptimised ones.
+#[test]
+fn deeply_nested_lookups_fit_a_small_stack() {
+    let run = || {
+        let n = MAX_NESTING - 1;
+        let srcs = [
+            format!("{}doc.documents{}", "find_all(".repeat(n), ", 'id', 'P1')".repeat(n)),
+            format!("{}doc.first{}", "as_type(".repeat(n), ", 'prescription')".repeat(n)),
+            format!(
+                "{}date('2026-03-19'){}",
+                "add_working_days(".repeat(n - 1),
+                ", 1, calendars.kz)".repeat(n - 1)
+            ),
+        ];
+        let d = bundle();
+        for src in &srcs {
+            let e = compile_ok(src);
+            let cals = calendars();
+            let mut env = Env::new(vec![Val::Json(&d), Val::Calendars(&cals)], 1_000_000);
+            assert!(e.eval(&mut env).is_ok());
+        }
+    };
+    let kb = if cfg!(debug_assertions) { 1536 } else { 256 };
+    std::thread::Builder::new()
+        .stack_size(kb * 1024)
+        .spawn(run)
+        .unwrap()
+        .join()
+        .unwrap();
+}
