@@ -436,27 +436,49 @@ fn validate_ndjson(pack: &Pack, opts: &Options, format: Format, files: &[String]
         let mut reader = BufReader::with_capacity(1 << 20, reader);
         let mut line = Vec::new();
         let mut n = 0u64;
+        // Error lines name the file too when there are several.
+        let file = (files.len() > 1).then_some(name.as_str());
+        let bad_line = |n: u64, error: String| match file {
+            Some(f) => serde_json::json!({"file": f, "line": n, "error": error}),
+            None => serde_json::json!({"line": n, "error": error}),
+        };
         loop {
-            line.clear();
-            match reader.read_until(b'\n', &mut line) {
-                Ok(0) => break,
-                Ok(_) => {}
+            // A line longer than the input limit is skipped as it is read, never held whole.
+            let read = match read_line_bounded(&mut reader, &mut line, opts.max_input_bytes.saturating_add(2)) {
+                Ok(None) => break,
+                Ok(Some(read)) => read,
                 Err(e) => {
+                    // The rest of the file is lost: say so on stdout too, at the line it hit.
                     eprintln!("error: {name}: read failed after line {n}: {e}");
+                    let _ = writeln!(out, "{}", bad_line(n + 1, format!("read failed: {e}; the rest of the input was not read")));
                     code = 2;
                     break;
                 }
-            }
+            };
             n += 1;
-            let text = trim_line(&line);
+            if read.len > line.len() {
+                let size = read.len - usize::from(read.terminated);
+                let e = qagida::InputError::TooLarge { size, limit: opts.max_input_bytes };
+                code = 2;
+                if writeln!(out, "{}", bad_line(n, e.to_string())).is_err() {
+                    return 2;
+                }
+                continue;
+            }
+            let mut text = trim_line(&line);
+            if n == 1 {
+                text = text.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(text); // a UTF-8 byte order mark
+            }
             if text.is_empty() {
                 // An empty line is still a line: report it so N lines in give N results out.
-                let e = serde_json::json!({"line": n, "error": "empty line"});
-                let _ = writeln!(out, "{e}");
+                let _ = writeln!(out, "{}", bad_line(n, "empty line".into()));
                 code = 2;
                 continue;
             }
-            let written = match pack.validate_bytes(text, opts) {
+            // Defence in depth: a bug that panics costs one line, not the rest of the batch.
+            let res = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| pack.validate_bytes(text, opts)))
+                .unwrap_or_else(|_| Err(qagida::InputError::NotJson("internal error while validating this line (please report it)".into())));
+            let written = match res {
                 Ok(r) => {
                     if !r.valid {
                         code = code.max(1);
@@ -468,8 +490,7 @@ fn validate_ndjson(pack: &Pack, opts: &Options, format: Format, files: &[String]
                 }
                 Err(e) => {
                     code = 2;
-                    let e = serde_json::json!({"line": n, "error": e.to_string()});
-                    writeln!(out, "{e}")
+                    writeln!(out, "{}", bad_line(n, e.to_string()))
                 }
             };
             if written.is_err() {
@@ -485,6 +506,43 @@ fn validate_ndjson(pack: &Pack, opts: &Options, format: Format, files: &[String]
     }
     let _ = out.flush();
     code
+}
+
+/// A line read by [`read_line_bounded`].
+struct LineRead {
+    /// Full length, `\n` included; over the buffer's length when the line was cut.
+    len: usize,
+    /// Ended with `\n` (the last line of a file may not).
+    terminated: bool,
+}
+
+/// Reads one line (up to and including `\n`, or to the end of input) into `buf`, keeping at
+/// most `keep` bytes of it; `None` at the end of input.
+fn read_line_bounded(r: &mut impl BufRead, buf: &mut Vec<u8>, keep: usize) -> io::Result<Option<LineRead>> {
+    buf.clear();
+    let mut total = 0usize;
+    loop {
+        let avail = match r.fill_buf() {
+            Ok(b) => b,
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+            Err(e) => return Err(e),
+        };
+        if avail.is_empty() {
+            return Ok((total > 0).then_some(LineRead { len: total, terminated: false }));
+        }
+        let (chunk, done) = match avail.iter().position(|&b| b == b'\n') {
+            Some(i) => (avail.get(..=i).unwrap_or(avail), true),
+            None => (avail, false),
+        };
+        let n = chunk.len();
+        let room = keep.saturating_sub(buf.len());
+        buf.extend_from_slice(chunk.get(..n.min(room)).unwrap_or_default());
+        total = total.saturating_add(n);
+        r.consume(n);
+        if done {
+            return Ok(Some(LineRead { len: total, terminated: true }));
+        }
+    }
 }
 
 fn trim_line(line: &[u8]) -> &[u8] {
