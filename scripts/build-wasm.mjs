@@ -11,7 +11,8 @@
 // the wasm-bindgen crate in bindings/wasm/Cargo.lock, `npm ci` (for node_modules/.bin/wasm-opt).
 //
 // Usage: node scripts/build-wasm.mjs [--targets=web,nodejs] [--no-opt] [-- CARGO_ARGS…]
-//        (e.g. `-- --no-default-features` leaves out Validator.fromSignedFiles, about 38 KiB gzipped)
+//        e.g. `-- --no-default-features --features embedded-pack` leaves out fromSignedFiles
+//        (≈ 38 KiB gzipped); `-- --no-default-features` also the embedded pack (a "lean" module).
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { copyFileSync, existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';

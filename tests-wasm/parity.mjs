@@ -190,6 +190,9 @@ for (const [label, args, validator] of [
     const same = a && b && a.rule_id === b.rule_id && a.name === b.name && a.passed === b.passed;
     check(`pack test (${label}) ${b?.rule_id ?? a?.rule_id}: ${b?.name ?? a?.name}`, same, `native: ${JSON.stringify(a)}\n    wasm:   ${JSON.stringify(b)}`);
   }
+  if (n !== wasm.length && label === 'embedded pack') {
+    console.log(`note: the embedded packs differ (${n} cases natively, ${wasm.length} in wasm): was the pack edited between the two builds? Rebuild pkg/ (scripts/build-wasm.mjs).`);
+  }
   const wasmFailed = wasm.filter((c) => !c.passed).length;
   console.log(`pack tests, ${label}: native "${native.summary}"; wasm ${wasm.length - wasmFailed} passed, ${wasmFailed} failed`);
 }

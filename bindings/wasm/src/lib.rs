@@ -162,6 +162,7 @@ impl Validator {
     /// The pack embedded at build time (`rules/kz-orphan`).
     ///
     /// @throws {Error} `PackError` if the embedded pack does not load (a build defect).
+    #[cfg(feature = "embedded-pack")]
     #[wasm_bindgen(js_name = withDefaultPack)]
     pub fn with_default_pack() -> Result<Validator, JsValue> {
         Ok(Validator { pack: Pack::embedded().map_err(BindingError::from)? })
