@@ -86,6 +86,7 @@ console.log(`cargo artifact: ${artifact} (${kb(readFileSync(artifact).length)})`
 // --- wasm-bindgen + wasm-opt per target ---------------------------------------------------------
 mkdirSync(pkgDir, { recursive: true });
 const optCache = new Map(); // sha256 of the wasm-bindgen output -> optimised bytes
+const cacheDir = join(root, 'node_modules', '.cache', 'qagida-wasm-opt');
 const sizes = {};
 for (const target of targets) {
   const out = join(pkgDir, target);
@@ -94,15 +95,24 @@ for (const target of targets) {
   const wasmPath = join(out, `${outName}_bg.wasm`);
   if (optimise) {
     const before = readFileSync(wasmPath);
-    const key = createHash('sha256').update(before).digest('hex');
+    const key = createHash('sha256').update(before).update(JSON.stringify(config.wasm_opt)).digest('hex');
+    // wasm-opt takes most of a rebuild: its output is cached on disk by the hash of its input.
+    const cached = join(cacheDir, `${key}.wasm`);
     if (optCache.has(key)) {
       console.log(`(${target}: same module as an earlier target, reusing its wasm-opt output)`);
       writeFileSync(wasmPath, optCache.get(key));
+    } else if (existsSync(cached)) {
+      console.log(`(${target}: unchanged module, wasm-opt output from ${relative(root, cached)})`);
+      copyFileSync(cached, wasmPath);
+      optCache.set(key, readFileSync(wasmPath));
     } else {
       const tmp = `${wasmPath}.opt`;
       run(wasmOpt, [...config.wasm_opt, wasmPath, '-o', tmp]);
       renameSync(tmp, wasmPath);
       optCache.set(key, readFileSync(wasmPath));
+      rmSync(cacheDir, { recursive: true, force: true }); // keep only the latest
+      mkdirSync(cacheDir, { recursive: true });
+      copyFileSync(wasmPath, cached);
     }
   }
   // Module format of each directory, for Node and bundlers that look at the nearest package.json.
