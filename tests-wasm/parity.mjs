@@ -177,6 +177,35 @@ for (const file of inputs) {
   }
 }
 
+// ---------------------------------------------------------------- 1b. a layered pack
+// rules/kz-karaganda extends kz-orphan: `qagida validate --rules rules/kz-karaganda` vs
+// Validator.fromLayers([kz-orphan, kz-karaganda]), every usable document, every language.
+const REGIONAL = join(repo, 'rules', 'kz-karaganda');
+let regional = null;
+try {
+  regional = Validator.fromLayers([
+    { name: 'kz-orphan', files: packFiles(PACK_DIR) },
+    { name: 'kz-karaganda', files: packFiles(REGIONAL) },
+  ]);
+} catch (e) {
+  check('rules/kz-karaganda loads as a layer over rules/kz-orphan', false, `${e.name}: ${e.message}`);
+}
+if (regional) {
+  const batch = inputs.filter((f) => !unusable.has(f));
+  for (const lang of LANGS) {
+    const r = cli(['validate', '--rules', REGIONAL, '--lang', lang, ...batch]);
+    const lines = r.stdout.split('\n').filter(Boolean);
+    check(`regional pack --lang ${lang}: one result per document`, lines.length === batch.length, `${lines.length} lines for ${batch.length} files; ${clip(r.stderr)}`);
+    batch.forEach((f, i) => {
+      if (!lines[i]) return;
+      const n = JSON.stringify(JSON.parse(lines[i]));
+      const w = JSON.stringify(JSON.parse(regional.validateJson(readFileSync(f, 'utf8'), { lang })));
+      compared++;
+      check(`regional pack: ${relative(repo, f)} --lang ${lang}`, n === w, `native: ${n}\n    wasm:   ${w}`);
+    });
+  }
+}
+
 // ---------------------------------------------------------------- 2. the pack's own tests
 function nativeTests(args) {
   const r = cli(['test', '-v', ...args]);
@@ -209,6 +238,7 @@ function fromDir(dir) {
 for (const [label, args, validator] of [
   ['embedded pack', [], embedded],
   ['rules/kz-orphan from files', [PACK_DIR], fromDir(PACK_DIR)],
+  ['rules/kz-karaganda over kz-orphan', [REGIONAL], regional],
 ]) {
   if (!validator) continue;
   const native = nativeTests(args);
@@ -246,6 +276,6 @@ for (const [label, args, validator] of [
 rmSync(tmp, { recursive: true, force: true });
 for (const f of failures.slice(0, 30)) console.log(`FAIL  ${f}`);
 if (failures.length > 30) console.log(`… and ${failures.length - 30} more`);
-console.log(`validation results compared: ${compared} (${inputs.length} documents × ${LANGS.length} languages × ${AS_OF.length} dates)`);
+console.log(`validation results compared: ${compared} (${inputs.length} documents × ${LANGS.length} languages × ${AS_OF.length} dates, and the usable ones with the regional pack × ${LANGS.length} languages)`);
 console.log(`${passed} passed, ${failed} failed`);
 process.exit(failed ? 1 : 0);

@@ -26,7 +26,10 @@ use serde::Serialize;
 use tsify::Ts;
 use wasm_bindgen::prelude::*;
 
-pub use types::{Finding, Lang, PackDiagnostic, PackRef, PackTestCase, RuleInfo, Severity, ValidateOptions, ValidationResult};
+pub use types::{
+    Finding, Lang, PackDiagnostic, PackLayer, PackRef, PackTestCase, PackUsed, RuleInfo, Severity, ValidateOptions,
+    ValidationResult,
+};
 
 /// Every way a binding call can fail. Turned into a JS `Error` whose `name` is the variant's
 /// (`PackError`, `InputError`, `OptionsError`, `DocumentError`) and whose `message` is the
@@ -49,7 +52,7 @@ pub enum BindingError {
     #[cfg(feature = "signed-packs")]
     #[error("{0}")]
     Signature(#[from] qagida::signing::SignatureError),
-    /// The pack files argument is not an object of strings.
+    /// The pack files argument is not an object of strings (or a list of layers).
     #[error("pack files must be an object mapping paths in the pack to file contents: {0}")]
     Files(String),
     /// Internal: a result that could not be converted to a JS value.
@@ -108,7 +111,16 @@ fn js_message(v: &JsValue) -> String {
 }
 
 /// The properties of [`ValidateOptions`] as JS sees them.
-const OPTION_KEYS: [&str; 5] = ["asOf", "lang", "maxInputBytes", "maxDepth", "maxSteps"];
+const OPTION_KEYS: [&str; 8] = [
+    "asOf",
+    "lang",
+    "maxInputBytes",
+    "maxDepth",
+    "maxSteps",
+    "maxArrayLen",
+    "maxBundleDocuments",
+    "maxFindings",
+];
 
 fn to_options(opts: Option<Ts<ValidateOptions>>) -> Result<Options, BindingError> {
     let mut out = Options::default();
@@ -148,6 +160,15 @@ fn to_options(opts: Option<Ts<ValidateOptions>>) -> Result<Options, BindingError
     if let Some(n) = o.max_steps {
         out.max_steps = n;
     }
+    if let Some(n) = o.max_array_len {
+        out.max_array_len = n;
+    }
+    if let Some(n) = o.max_bundle_documents {
+        out.max_bundle_documents = n;
+    }
+    if let Some(n) = o.max_findings {
+        out.max_findings = n;
+    }
     Ok(out)
 }
 
@@ -180,6 +201,28 @@ impl Validator {
         let files: qagida::Files =
             serde_wasm_bindgen::from_value(files).map_err(|e| BindingError::Files(e.to_string()))?;
         Ok(Validator { pack: Pack::from_files(&files).map_err(BindingError::from)? })
+    }
+
+    /// A layered pack, base first: e.g. the national pack, then a regional one whose
+    /// `pack.toml` says `extends = "<base id>"` (what `qagida validate --rules` does for a
+    /// directory that extends another). Diagnostics name a layer's files `NAME/path`.
+    ///
+    /// @throws {Error} `PackError` as for `fromFiles`.
+    #[wasm_bindgen(js_name = fromLayers)]
+    pub fn from_layers(
+        #[wasm_bindgen(unchecked_param_type = "PackLayer[]")] layers: JsValue,
+    ) -> Result<Validator, JsValue> {
+        let layers: Vec<PackLayer> =
+            serde_wasm_bindgen::from_value(layers).map_err(|e| BindingError::Files(e.to_string()))?;
+        let refs: Vec<(&str, &qagida::Files)> = layers.iter().map(|l| (l.name.as_str(), &l.files)).collect();
+        Ok(Validator { pack: Pack::from_layers(&refs).map_err(BindingError::from)? })
+    }
+
+    /// The layers of a layered pack, base first (empty for a single pack).
+    #[wasm_bindgen(getter, js_name = packLayers, unchecked_return_type = "PackRef[]")]
+    pub fn pack_layers(&self) -> Result<JsValue, JsValue> {
+        let layers: Vec<PackRef> = self.pack.layers.iter().map(PackRef::from).collect();
+        Ok(to_js(&layers)?)
     }
 
     /// A signed pack from in-memory files, compiled only after its Ed25519 signature verifies:

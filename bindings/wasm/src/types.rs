@@ -50,18 +50,30 @@ pub struct ValidateOptions {
     #[tsify(optional)]
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lang: Option<Lang>,
-    /// Largest accepted input in bytes (of the document's JSON text). Default 16 MiB.
+    /// Largest accepted input in bytes (of the document's JSON text).
     #[tsify(optional)]
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub max_input_bytes: Option<usize>,
-    /// Deepest accepted nesting of arrays and objects. Default 64.
+    /// Deepest accepted nesting of arrays and objects.
     #[tsify(optional)]
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub max_depth: Option<usize>,
-    /// Evaluation budget in expression steps for the whole document. Default 50 000 000.
+    /// Evaluation budget in expression steps for the whole document (default: the engine's).
     #[tsify(optional)]
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub max_steps: Option<u64>,
+    /// Most elements accepted in any one array of the input.
+    #[tsify(optional)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max_array_len: Option<usize>,
+    /// Most documents accepted in one bundle.
+    #[tsify(optional)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max_bundle_documents: Option<usize>,
+    /// Most findings reported; past it the result ends with a `LIMIT` finding and is `truncated`.
+    #[tsify(optional)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max_findings: Option<usize>,
 }
 
 /// Severity of a finding; `valid` is false when any finding is an `error`.
@@ -83,11 +95,31 @@ impl From<qagida::Severity> for Severity {
     }
 }
 
-/// The pack edition used.
+/// A pack edition: ID and version.
 #[derive(Tsify, Serialize, Deserialize, Clone, Debug, PartialEq, Eq)]
 pub struct PackRef {
     pub id: String,
     pub version: String,
+}
+
+/// The pack edition used for a result.
+#[derive(Tsify, Serialize, Deserialize, Clone, Debug, PartialEq, Eq)]
+pub struct PackUsed {
+    pub id: String,
+    pub version: String,
+    /// Base first; present when the pack is layered (e.g. national + regional).
+    #[tsify(optional)]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub layers: Vec<PackRef>,
+}
+
+/// One layer of a layered pack (`Validator.fromLayers`): a name for its diagnostics
+/// (`NAME/path`) and its files, path in the layer → contents.
+#[derive(Tsify, Serialize, Deserialize, Clone, Debug, PartialEq, Eq)]
+pub struct PackLayer {
+    pub name: String,
+    #[tsify(type = "Record<string, string>")]
+    pub files: std::collections::BTreeMap<String, String>,
 }
 
 /// The result of validating one document (DOCUMENTS.md, "The result").
@@ -95,12 +127,17 @@ pub struct PackRef {
 pub struct ValidationResult {
     /// No finding of severity `error`.
     pub valid: bool,
-    pub rule_pack: PackRef,
+    pub rule_pack: PackUsed,
     /// The validation date used, `YYYY-MM-DD`.
     pub as_of: String,
     /// Engine findings about the input's shape first (`DOCTYPE`, `TYPE`), then rules in pack
     /// order, each rule's findings in document order.
     pub findings: Vec<Finding>,
+    /// Validation stopped at `maxFindings`; the last finding is a `LIMIT` one (and `valid` is
+    /// false). Absent otherwise.
+    #[tsify(optional)]
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub truncated: bool,
 }
 
 /// One finding: which rule, where, why.
@@ -129,10 +166,21 @@ impl From<&qagida::ValidationResult> for ValidationResult {
     fn from(r: &qagida::ValidationResult) -> Self {
         ValidationResult {
             valid: r.valid,
-            rule_pack: PackRef { id: r.rule_pack.id.clone(), version: r.rule_pack.version.clone() },
+            rule_pack: PackUsed {
+                id: r.rule_pack.id.clone(),
+                version: r.rule_pack.version.clone(),
+                layers: r.rule_pack.layers.iter().map(PackRef::from).collect(),
+            },
             as_of: r.as_of.to_string(),
             findings: r.findings.iter().map(Finding::from).collect(),
+            truncated: r.truncated,
         }
+    }
+}
+
+impl From<&qagida::PackRef> for PackRef {
+    fn from(p: &qagida::PackRef) -> Self {
+        PackRef { id: p.id.clone(), version: p.version.clone() }
     }
 }
 

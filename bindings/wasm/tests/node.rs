@@ -21,21 +21,27 @@ extern "C" {
     fn readdir_sync(path: &str, options: &JsValue) -> Result<js_sys::Array, JsValue>;
 }
 
-const PACK_DIR: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../../rules/kz-orphan");
+const RULES_DIR: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../../rules");
 
-/// The default pack's files, read from the repository (path in the pack → contents).
-fn pack_files() -> BTreeMap<String, String> {
+/// A pack's files, read from the repository's rules/NAME (path in the pack → contents).
+fn files_of(name: &str) -> BTreeMap<String, String> {
+    let dir = format!("{RULES_DIR}/{name}");
     let opts = js_sys::Object::new();
     js_sys::Reflect::set(&opts, &"recursive".into(), &true.into()).unwrap();
     let mut files = BTreeMap::new();
-    for entry in readdir_sync(PACK_DIR, &opts).unwrap().iter() {
+    for entry in readdir_sync(&dir, &opts).unwrap().iter() {
         let rel = entry.as_string().unwrap().replace('\\', "/");
         if rel.ends_with(".toml") || rel.ends_with(".json") {
-            files.insert(rel.clone(), read_file_sync(&format!("{PACK_DIR}/{rel}"), "utf8").unwrap());
+            files.insert(rel.clone(), read_file_sync(&format!("{dir}/{rel}"), "utf8").unwrap());
         }
     }
-    assert!(files.contains_key("pack.toml"), "no pack.toml under {PACK_DIR}");
+    assert!(files.contains_key("pack.toml"), "no pack.toml under {dir}");
     files
+}
+
+/// The default pack's files.
+fn pack_files() -> BTreeMap<String, String> {
+    files_of("kz-orphan")
 }
 
 fn validator_from(files: &BTreeMap<String, String>) -> Result<Validator, JsValue> {
@@ -276,4 +282,43 @@ fn a_signed_pack_loads_only_with_the_right_key_and_untouched_files() {
     unsigned.remove("pack.sig");
     assert!(error_text(&load(&unsigned, &public).err().unwrap()).contains("not signed"));
     assert!(error_text(&load(&files, "hello").err().unwrap()).starts_with("SignatureError:"));
+}
+
+#[wasm_bindgen_test]
+fn a_regional_layer_over_the_national_pack() {
+    let layers = vec![
+        qagida_wasm::PackLayer { name: "kz-orphan".into(), files: pack_files() },
+        qagida_wasm::PackLayer { name: "kz-karaganda".into(), files: files_of("kz-karaganda") },
+    ];
+    let v = Validator::from_layers(serde_wasm_bindgen::to_value(&layers).unwrap()).map_err(|e| error_text(&e)).unwrap();
+    assert_eq!(v.pack_id(), "kz-karaganda");
+    let stack: Vec<qagida_wasm::PackRef> = serde_wasm_bindgen::from_value(v.pack_layers().unwrap()).unwrap();
+    assert_eq!(stack.iter().map(|l| l.id.as_str()).collect::<Vec<_>>(), ["kz-orphan", "kz-karaganda"]);
+    let r = validate(&v, &fixture(&v, "prescription"), None);
+    assert_eq!(r.rule_pack.layers.len(), 2, "{:?}", r.rule_pack);
+    // The mirror serialises the layers as the core does.
+    let text = v.validate_json(&fixture(&v, "prescription").to_string(), None).unwrap();
+    assert_eq!(serde_json::from_str::<ValidationResult>(&text).unwrap(), r);
+    assert!(text.contains(r#""layers":[{"id":"kz-orphan""#), "{text}");
+
+    // A broken regional layer names its files with the layer's name.
+    let mut broken = layers.clone();
+    broken[1].files.insert("pack.toml".into(), "id = [".into());
+    let e = Validator::from_layers(serde_wasm_bindgen::to_value(&broken).unwrap()).err().unwrap();
+    assert!(error_text(&e).starts_with("PackError: kz-karaganda/pack.toml:1:"), "{}", error_text(&e));
+}
+
+#[wasm_bindgen_test]
+fn max_findings_truncates_the_result() {
+    let v = Validator::with_default_pack().unwrap();
+    let doc = serde_json::json!({"document_type": "mdt_conclusion", "date": "2026-04-02"});
+    let all = validate(&v, &doc, None);
+    assert!(all.findings.len() > 2 && !all.truncated, "{:?}", all.findings);
+    let o = ValidateOptions { max_findings: Some(2), ..Default::default() };
+    let cut = validate(&v, &doc, Some(o.clone()));
+    assert!(cut.truncated && !cut.valid);
+    assert_eq!(cut.findings.last().unwrap().rule_id, "LIMIT", "{:?}", cut.findings);
+    let text = v.validate_json(&doc.to_string(), opts(o)).unwrap();
+    assert!(text.ends_with(r#","truncated":true}"#), "{text}");
+    assert_eq!(serde_json::from_str::<ValidationResult>(&text).unwrap(), cut);
 }
