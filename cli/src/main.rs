@@ -43,6 +43,9 @@ enum Command {
         /// Inputs are NDJSON: one document per line, one result per line.
         #[arg(long)]
         ndjson: bool,
+        /// Worker threads for --ndjson (default: one per CPU core).
+        #[arg(long, value_name = "N", default_value_t = 0, hide_default_value = true)]
+        jobs: usize,
         /// Trusted public key (a `.pub` file from `qagida pack keygen`): the pack given with
         /// --rules, and every pack it extends, must be signed by it (or by another --pubkey),
         /// else nothing is validated (exit 2).
@@ -115,7 +118,7 @@ enum Format {
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let code = match cli.command {
-        Command::Validate { rules, overrides, as_of, lang, format, ndjson, pubkey, files } => {
+        Command::Validate { rules, overrides, as_of, lang, format, ndjson, jobs, pubkey, files } => {
             let loaded = match (rules.as_deref(), pubkey.is_empty()) {
                 (Some(dir), false) => match load_verified(dir, &pubkey) {
                     Ok(p) => Ok(p),
@@ -127,7 +130,7 @@ fn main() -> ExitCode {
                 Ok(pack) => {
                     let opts = Options { as_of, lang, ..Options::default() };
                     if ndjson {
-                        validate_ndjson(&pack, &opts, format, &files)
+                        validate_ndjson(&pack, &opts, format, &files, jobs)
                     } else {
                         validate_files(&pack, &opts, format, &files)
                     }
@@ -404,11 +407,44 @@ fn write_finding(out: &mut impl Write, f: &Finding) -> io::Result<()> {
     writeln!(out)
 }
 
+/// Lines per chunk handed to a worker (a chunk also ends after [`CHUNK_BYTES`]).
+const CHUNK_LINES: usize = 512;
+/// Bytes per chunk (a longer line still makes a chunk of its own).
+const CHUNK_BYTES: usize = 1 << 20;
+/// Chunks read but not yet written, per worker: bounds memory whatever the input size.
+const CHUNKS_IN_FLIGHT_PER_WORKER: usize = 4;
+
+/// One input line of a chunk.
+enum Entry {
+    /// The line is `bytes[start..end]` of its chunk.
+    Line { start: usize, end: usize },
+    /// Longer than the input limit: skipped as it was read (its full size).
+    TooLarge(usize),
+    /// Reading failed here: the rest of the input is lost.
+    ReadFailed(String),
+}
+
+/// Consecutive lines of one input, numbered from `first` (1-based within the file).
+struct Chunk {
+    seq: u64,
+    first: u64,
+    bytes: Vec<u8>,
+    entries: Vec<Entry>,
+}
+
+/// The output of one chunk: its result lines in input order, and its exit code.
+struct Done {
+    seq: u64,
+    lines: u64,
+    out: Vec<u8>,
+    code: u8,
+}
+
 /// One result line per input line, in flat memory; a bad line gets an error line with its
-/// number, and the batch goes on.
-fn validate_ndjson(pack: &Pack, opts: &Options, format: Format, files: &[String]) -> u8 {
-    let stdout = io::stdout();
-    let mut out = BufWriter::with_capacity(1 << 16, stdout.lock());
+/// number, and the batch goes on. Lines are validated in chunks on `jobs` worker threads
+/// (default: one per core) and the results written in input order; at most a fixed number of
+/// chunks are in flight, so memory stays flat whatever the input size.
+fn validate_ndjson(pack: &Pack, opts: &Options, format: Format, files: &[String], jobs: usize) -> u8 {
     let mut code = 0u8;
     let bar = if io::stderr().is_terminal() {
         let b = indicatif::ProgressBar::new_spinner();
@@ -420,8 +456,9 @@ fn validate_ndjson(pack: &Pack, opts: &Options, format: Format, files: &[String]
     } else {
         None
     };
+    let jobs = if jobs == 0 { std::thread::available_parallelism().map_or(1, |n| n.get()) } else { jobs };
     for name in files {
-        let reader: Box<dyn Read> = if name == "-" {
+        let reader: Box<dyn Read + Send> = if name == "-" {
             Box::new(io::stdin())
         } else {
             match std::fs::File::open(name) {
@@ -433,79 +470,200 @@ fn validate_ndjson(pack: &Pack, opts: &Options, format: Format, files: &[String]
                 }
             }
         };
-        let mut reader = BufReader::with_capacity(1 << 20, reader);
-        let mut line = Vec::new();
-        let mut n = 0u64;
         // Error lines name the file too when there are several.
         let file = (files.len() > 1).then_some(name.as_str());
-        let bad_line = |n: u64, error: String| match file {
-            Some(f) => serde_json::json!({"file": f, "line": n, "error": error}),
-            None => serde_json::json!({"line": n, "error": error}),
-        };
-        loop {
-            // A line longer than the input limit is skipped as it is read, never held whole.
-            let read = match read_line_bounded(&mut reader, &mut line, opts.max_input_bytes.saturating_add(2)) {
-                Ok(None) => break,
-                Ok(Some(read)) => read,
-                Err(e) => {
-                    // The rest of the file is lost: say so on stdout too, at the line it hit.
-                    eprintln!("error: {name}: read failed after line {n}: {e}");
-                    let _ = writeln!(out, "{}", bad_line(n + 1, format!("read failed: {e}; the rest of the input was not read")));
-                    code = 2;
-                    break;
-                }
-            };
-            n += 1;
-            if read.len > line.len() {
-                let size = read.len - usize::from(read.terminated);
-                let e = qagida::InputError::TooLarge { size, limit: opts.max_input_bytes };
-                code = 2;
-                if writeln!(out, "{}", bad_line(n, e.to_string())).is_err() {
-                    return 2;
-                }
-                continue;
-            }
-            let mut text = trim_line(&line);
-            if n == 1 {
-                text = text.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(text); // a UTF-8 byte order mark
-            }
-            if text.is_empty() {
-                // An empty line is still a line: report it so N lines in give N results out.
-                let _ = writeln!(out, "{}", bad_line(n, "empty line".into()));
-                code = 2;
-                continue;
-            }
-            // Defence in depth: a bug that panics costs one line, not the rest of the batch.
-            let res = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| pack.validate_bytes(text, opts)))
-                .unwrap_or_else(|_| Err(qagida::InputError::NotJson("internal error while validating this line (please report it)".into())));
-            let written = match res {
-                Ok(r) => {
-                    if !r.valid {
-                        code = code.max(1);
-                    }
-                    match format {
-                        Format::Json => serde_json::to_writer(&mut out, &r).map_err(io::Error::other).and_then(|_| writeln!(out)),
-                        Format::Text => write_text(&mut out, &format!("{name}:{n}"), &r),
-                    }
-                }
-                Err(e) => {
-                    code = 2;
-                    writeln!(out, "{}", bad_line(n, e.to_string()))
-                }
-            };
-            if written.is_err() {
-                return 2;
-            }
-            if let Some(b) = &bar {
-                b.inc(1);
-            }
+        let batch = Batch { pack, opts, format, name, file };
+        match batch.run(reader, jobs, bar.as_ref()) {
+            Some(c) => code = code.max(c),
+            None => return 2,
         }
     }
     if let Some(b) = bar {
         b.finish_and_clear();
     }
-    let _ = out.flush();
     code
+}
+
+/// One NDJSON input being validated.
+struct Batch<'a> {
+    pack: &'a Pack,
+    opts: &'a Options,
+    format: Format,
+    name: &'a str,
+    /// The file name for error lines (when there are several files).
+    file: Option<&'a str>,
+}
+
+impl Batch<'_> {
+    fn bad_line(&self, n: u64, error: String) -> serde_json::Value {
+        match self.file {
+            Some(f) => serde_json::json!({"file": f, "line": n, "error": error}),
+            None => serde_json::json!({"line": n, "error": error}),
+        }
+    }
+
+    /// Reads chunks (on this thread), validates them on `jobs` workers, writes the results in
+    /// order (on a writer thread). The exit code; `None` when the output cannot be written.
+    fn run(&self, reader: Box<dyn Read + Send>, jobs: usize, bar: Option<&indicatif::ProgressBar>) -> Option<u8> {
+        use std::sync::mpsc::{Receiver, channel, sync_channel};
+        use std::sync::{Arc, Mutex};
+
+        let in_flight = jobs * CHUNKS_IN_FLIGHT_PER_WORKER;
+        let (work_tx, work_rx) = sync_channel::<Chunk>(in_flight);
+        let work_rx: Arc<Mutex<Receiver<Chunk>>> = Arc::new(Mutex::new(work_rx));
+        let (done_tx, done_rx) = channel::<Done>();
+        // One token per chunk in flight: the reader takes one per chunk, the writer gives it
+        // back once the chunk is written.
+        let (token_tx, token_rx) = sync_channel::<()>(in_flight);
+        for _ in 0..in_flight {
+            let _ = token_tx.send(());
+        }
+        std::thread::scope(|s| {
+            for _ in 0..jobs {
+                let work_rx = Arc::clone(&work_rx);
+                let done_tx = done_tx.clone();
+                s.spawn(move || {
+                    loop {
+                        let next = match work_rx.lock() {
+                            Ok(rx) => rx.recv(),
+                            Err(_) => break,
+                        };
+                        let Ok(chunk) = next else { break };
+                        if done_tx.send(self.validate_chunk(&chunk)).is_err() {
+                            break;
+                        }
+                    }
+                });
+            }
+            drop(done_tx);
+            let writer = s.spawn(move || -> Option<u8> {
+                let stdout = io::stdout();
+                let mut out = BufWriter::with_capacity(1 << 16, stdout.lock());
+                let mut pending = std::collections::BTreeMap::new();
+                let (mut next, mut code) = (0u64, 0u8);
+                for done in done_rx {
+                    pending.insert(done.seq, done);
+                    while let Some(d) = pending.remove(&next) {
+                        out.write_all(&d.out).ok()?;
+                        code = code.max(d.code);
+                        if let Some(b) = bar {
+                            b.inc(d.lines);
+                        }
+                        next += 1;
+                        let _ = token_tx.send(());
+                    }
+                }
+                out.flush().ok()?;
+                Some(code)
+            });
+            self.read_chunks(reader, &token_rx, &work_tx);
+            drop(work_tx);
+            writer.join().ok().flatten()
+        })
+    }
+
+    /// Reads the input into chunks and hands them to the workers, one token per chunk.
+    fn read_chunks(&self, reader: Box<dyn Read + Send>, tokens: &std::sync::mpsc::Receiver<()>, work: &std::sync::mpsc::SyncSender<Chunk>) {
+        let mut reader = BufReader::with_capacity(1 << 20, reader);
+        let mut line = Vec::new();
+        let (mut seq, mut n) = (0u64, 0u64);
+        let mut eof = false;
+        while !eof {
+            // Wait for room; fails when the writer has stopped.
+            if tokens.recv().is_err() {
+                return;
+            }
+            let mut chunk = Chunk { seq, first: n + 1, bytes: Vec::new(), entries: Vec::new() };
+            while chunk.entries.len() < CHUNK_LINES && chunk.bytes.len() < CHUNK_BYTES {
+                // A line longer than the input limit is skipped as it is read, never held whole.
+                let read = match read_line_bounded(&mut reader, &mut line, self.opts.max_input_bytes.saturating_add(2)) {
+                    Ok(None) => {
+                        eof = true;
+                        break;
+                    }
+                    Ok(Some(read)) => read,
+                    Err(e) => {
+                        eprintln!("error: {}: read failed after line {n}: {e}", self.name);
+                        chunk.entries.push(Entry::ReadFailed(e.to_string()));
+                        eof = true;
+                        break;
+                    }
+                };
+                n += 1;
+                if read.len > line.len() {
+                    chunk.entries.push(Entry::TooLarge(read.len - usize::from(read.terminated)));
+                } else {
+                    let start = chunk.bytes.len();
+                    chunk.bytes.extend_from_slice(&line);
+                    chunk.entries.push(Entry::Line { start, end: chunk.bytes.len() });
+                }
+            }
+            if chunk.entries.is_empty() {
+                return;
+            }
+            seq += 1;
+            if work.send(chunk).is_err() {
+                return;
+            }
+        }
+    }
+
+    /// Validates the lines of one chunk: their result lines, in order. (Writing into a `Vec`
+    /// cannot fail.)
+    fn validate_chunk(&self, chunk: &Chunk) -> Done {
+        let mut out = Vec::with_capacity(chunk.bytes.len() / 4 + 64);
+        let mut code = 0u8;
+        let mut lines = 0u64;
+        for (i, entry) in chunk.entries.iter().enumerate() {
+            let n = chunk.first + i as u64;
+            let (start, end) = match entry {
+                Entry::Line { start, end } => (*start, *end),
+                Entry::TooLarge(size) => {
+                    let e = qagida::InputError::TooLarge { size: *size, limit: self.opts.max_input_bytes };
+                    let _ = writeln!(out, "{}", self.bad_line(n, e.to_string()));
+                    code = 2;
+                    lines += 1;
+                    continue;
+                }
+                Entry::ReadFailed(e) => {
+                    // The rest of the file is lost: say so on stdout too, at the line it hit.
+                    let _ = writeln!(out, "{}", self.bad_line(n, format!("read failed: {e}; the rest of the input was not read")));
+                    code = 2;
+                    continue;
+                }
+            };
+            lines += 1;
+            let mut text = trim_line(chunk.bytes.get(start..end).unwrap_or_default());
+            if n == 1 {
+                text = text.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(text); // a UTF-8 byte order mark
+            }
+            if text.is_empty() {
+                // An empty line is still a line: report it so N lines in give N results out.
+                let _ = writeln!(out, "{}", self.bad_line(n, "empty line".into()));
+                code = 2;
+                continue;
+            }
+            // Defence in depth: a bug that panics costs one line, not the rest of the batch.
+            let res = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| self.pack.validate_bytes(text, self.opts)))
+                .unwrap_or_else(|_| Err(qagida::InputError::NotJson("internal error while validating this line (please report it)".into())));
+            let _ = match res {
+                Ok(r) => {
+                    if !r.valid {
+                        code = code.max(1);
+                    }
+                    match self.format {
+                        Format::Json => serde_json::to_writer(&mut out, &r).map_err(io::Error::other).and_then(|_| writeln!(out)),
+                        Format::Text => write_text(&mut out, &format!("{}:{n}", self.name), &r),
+                    }
+                }
+                Err(e) => {
+                    code = 2;
+                    writeln!(out, "{}", self.bad_line(n, e.to_string()))
+                }
+            };
+        }
+        Done { seq: chunk.seq, lines, out, code }
+    }
 }
 
 /// A line read by [`read_line_bounded`].

@@ -101,6 +101,36 @@ fn ndjson_gives_one_result_per_line_and_names_bad_lines() {
 }
 
 #[test]
+fn ndjson_in_parallel_keeps_input_order_across_chunks() {
+    // 3,000 lines (several chunks of 1,024) on 3 workers: every 7th line is broken, every
+    // 5th an invalid document; each result must sit at its own line's place.
+    let compact = |kind: &str| {
+        let file = examples(kind).into_iter().find(|f| f.contains("prescription")).unwrap();
+        let v: Value = serde_json::from_str(&std::fs::read_to_string(root().join(file)).unwrap()).unwrap();
+        serde_json::to_string(&v).unwrap()
+    };
+    let (good, bad) = (compact("valid"), compact("invalid"));
+    let n = 3000;
+    let mut input = String::new();
+    for i in 1..=n {
+        input.push_str(if i % 7 == 0 { "{broken" } else if i % 5 == 0 { &bad } else { &good });
+        input.push('\n');
+    }
+    let out = qagida().args(["validate", "--ndjson", "--jobs", "3", "-"]).write_stdin(input).output().unwrap();
+    let stdout = String::from_utf8(out.stdout).unwrap();
+    let lines: Vec<Value> = stdout.lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+    assert_eq!(lines.len(), n);
+    for (i, r) in (1..=n).zip(&lines) {
+        if i % 7 == 0 {
+            assert_eq!(r["line"], i, "line {i}");
+        } else {
+            assert_eq!(r["valid"], i % 5 != 0, "line {i}");
+        }
+    }
+    assert_eq!(out.status.code(), Some(2));
+}
+
+#[test]
 fn pack_tests_print_each_rule_and_a_closing_count() {
     let out = qagida().args(["test", "rules/kz-orphan"]).output().unwrap();
     let text = String::from_utf8(out.stdout).unwrap();
