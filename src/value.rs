@@ -162,7 +162,9 @@ impl fmt::Display for Val<'_> {
             Val::Bool(b) => write!(f, "{b}"),
             Val::Num(d) => write!(f, "{}", d.normalize()),
             Val::Str(s) => f.write_str(s),
-            Val::Date(d) => write!(f, "{}", d.format("%Y-%m-%d")),
+            // NaiveDate's Display is `%Y-%m-%d` (sign and 5+ digits outside 0..=9999, as `%Y`),
+            // without pulling chrono's strftime machinery into the WebAssembly module.
+            Val::Date(d) => write!(f, "{d}"),
             Val::DateTime(d) => f.write_str(&d.to_rfc3339()),
             Val::Dur(d) => f.write_str(&format_duration(d)),
             Val::List(items) => {
@@ -185,6 +187,14 @@ impl fmt::Display for Val<'_> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn dates_display_as_strftime_ymd() {
+        for (y, m, d) in [(2026, 3, 5), (1, 1, 1), (0, 12, 31), (9999, 12, 31), (10000, 1, 1), (-1, 6, 7), (-262143, 1, 1), (262142, 12, 31)] {
+            let date = NaiveDate::from_ymd_opt(y, m, d).unwrap();
+            assert_eq!(Val::Date(date).to_string(), date.format("%Y-%m-%d").to_string());
+        }
+    }
 
     #[test]
     fn decimal_numbers_are_read_from_their_text_exactly() {

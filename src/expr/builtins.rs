@@ -18,7 +18,7 @@
 use std::borrow::Cow;
 use std::fmt;
 
-use chrono::{DateTime, Datelike, FixedOffset, Months, NaiveDate, NaiveTime, TimeDelta, TimeZone};
+use chrono::{DateTime, Datelike, FixedOffset, Months, NaiveDate, NaiveTime, TimeDelta, TimeZone, Timelike};
 use rust_decimal::prelude::ToPrimitive;
 use rust_decimal::{Decimal, RoundingStrategy};
 use serde_json::Value as Json;
@@ -451,8 +451,8 @@ fn check_working_hours_lits(args: &[Node]) -> Result<(), (usize, String)> {
             3,
             format!(
                 "closing time {} is not after opening time {}",
-                close.format("%H:%M"),
-                open.format("%H:%M")
+                hh_mm(&close),
+                hh_mm(&open)
             ),
         ));
     }
@@ -856,7 +856,12 @@ fn local_time<'a>(a: &mut [Val<'a>]) -> Option<Val<'a>> {
     let Val::DateTime(dt) = dt else { return None };
     let off = parse_offset(text(off)?)?;
     let local = dt.naive_utc().checked_add_offset(off)?;
-    Some(Val::Str(Cow::Owned(local.format("%H:%M").to_string())))
+    Some(Val::Str(Cow::Owned(hh_mm(&local))))
+}
+
+/// `%H:%M` (what `format("%H:%M")` gives), without chrono's strftime machinery.
+fn hh_mm(t: &impl Timelike) -> String {
+    format!("{:02}:{:02}", t.hour(), t.minute())
 }
 
 // ---------------------------------------------------------------------------------------------
