@@ -10,7 +10,7 @@ use crate::error::InputError;
 use crate::expr::{Env, EvalError, Val};
 use crate::pack::{
     Check, CheckKind, DocType, LangTemplates, Lang, Pack, Rule, SLOT_AS_OF, SLOT_CALENDARS, SLOT_DATA, SLOT_DOC, SLOT_PARAMS, Seg,
-    Severity, pointer_tokens,
+    Severity,
 };
 use crate::types::Type;
 use crate::value::decode;
@@ -359,23 +359,39 @@ fn render(t: &LangTemplates, lang: Lang, value: &dyn Fn(&Seg) -> String) -> Stri
 /// parser's own recursion is never the limit that fires, no huge array is ever built, and the
 /// error is clear). Elements are counted by the commas at each array's own level.
 fn check_depth(bytes: &[u8], limit: usize, max_len: usize) -> Result<(), InputError> {
+    /// The bytes that matter outside strings.
+    static STRUCTURAL: [bool; 256] = {
+        let mut t = [false; 256];
+        t[b'"' as usize] = true;
+        t[b'[' as usize] = true;
+        t[b'{' as usize] = true;
+        t[b']' as usize] = true;
+        t[b'}' as usize] = true;
+        t[b',' as usize] = true;
+        t
+    };
     let mut depth = 0usize;
     // Per open bracket: the commas seen at its level, or None for an object.
     let mut commas: Vec<Option<usize>> = Vec::new();
-    let mut in_str = false;
-    let mut escaped = false;
-    for &b in bytes {
-        if in_str {
-            match (escaped, b) {
-                (true, _) => escaped = false,
-                (false, b'\\') => escaped = true,
-                (false, b'"') => in_str = false,
-                _ => {}
-            }
-            continue;
-        }
+    // Whole runs of bytes that cannot matter are skipped by a tight search loop rather than a
+    // state-machine step per byte (same result as scanning byte by byte).
+    let mut rest = bytes;
+    while let Some(p) = rest.iter().position(|&b| STRUCTURAL[usize::from(b)]) {
+        let b = rest.get(p).copied().unwrap_or(b' ');
+        rest = rest.get(p + 1..).unwrap_or_default();
         match b {
-            b'"' => in_str = true,
+            b'"' => loop {
+                // Inside a string only `"` (its end) and `\` (escapes the next byte) matter.
+                let Some(q) = memchr::memchr2(b'"', b'\\', rest) else {
+                    return Ok(());
+                };
+                let escape = rest.get(q) == Some(&b'\\');
+                rest = rest.get(q + 1..).unwrap_or_default();
+                if !escape {
+                    break;
+                }
+                rest = rest.get(1..).unwrap_or_default();
+            },
             b'[' | b'{' => {
                 depth += 1;
                 if depth > limit {
@@ -387,7 +403,7 @@ fn check_depth(bytes: &[u8], limit: usize, max_len: usize) -> Result<(), InputEr
                 depth = depth.saturating_sub(1);
                 commas.pop();
             }
-            b',' => {
+            _ => {
                 if let Some(Some(n)) = commas.last_mut() {
                     *n += 1;
                     if *n >= max_len {
@@ -395,10 +411,20 @@ fn check_depth(bytes: &[u8], limit: usize, max_len: usize) -> Result<(), InputEr
                     }
                 }
             }
-            _ => {}
         }
     }
     Ok(())
+}
+
+/// `obj[name]`, by a linear scan for small objects: comparing a few short keys is cheaper
+/// than hashing the name (the map's hasher is SipHash).
+#[inline]
+pub(crate) fn get_field<'a>(obj: &'a serde_json::Map<String, Json>, name: &str) -> Option<&'a Json> {
+    if obj.len() <= 16 {
+        obj.iter().find(|(k, _)| k.as_str() == name).map(|(_, v)| v)
+    } else {
+        obj.get(name)
+    }
 }
 
 /// The limits of [`check_depth`] on an already parsed value (iteratively: no recursion).
@@ -454,7 +480,7 @@ fn check_types(pack: &Pack, v: &Json, ty: &Type, path: &mut String, report: &mut
                 return;
             };
             for (name, fty) in &r.fields {
-                if let Some(fv) = obj.get(name) {
+                if let Some(fv) = get_field(obj, name) {
                     let len = path.len();
                     path.push('/');
                     push_escaped(path, name);
@@ -515,17 +541,17 @@ struct RuleRun<'a, 'p> {
 impl<'a> RuleRun<'a, '_> {
     /// Fills the fixed slots (doc, params, data, as_of) and drops every other binding.
     fn reset(&self, env: &mut Env<'a>) {
+        const _: () = assert!(SLOT_DOC == 0 && SLOT_PARAMS == 1 && SLOT_DATA == 2 && SLOT_AS_OF == 3 && SLOT_CALENDARS == 4);
         env.slots.clear();
-        for (slot, v) in [
-            (SLOT_DOC, Val::Json(self.doc)),
-            (SLOT_PARAMS, Val::Json(&self.rule.params)),
-            (SLOT_DATA, Val::Json(self.data)),
-            (SLOT_AS_OF, Val::Date(self.as_of)),
-            (SLOT_CALENDARS, Val::Calendars(&self.pack.calendars)),
-        ] {
-            set_slot(env, slot, v);
-        }
+        env.slots.extend([
+            Val::Json(self.doc),
+            Val::Json(&self.rule.params),
+            Val::Json(self.data),
+            Val::Date(self.as_of),
+            Val::Calendars(&self.pack.calendars),
+        ]);
     }
+
 }
 
 fn eval_rule<'a>(run: &RuleRun<'a, '_>, env: &mut Env<'a>, out: &mut Vec<Finding>) -> Result<(), EvalError> {
@@ -634,11 +660,15 @@ fn shown(v: Val<'_>) -> Option<String> {
 
 /// Present, non-null, and not a blank string.
 fn present(scope: &Json, ptr: &str) -> bool {
-    let Ok(tokens) = pointer_tokens(ptr) else { return false };
+    if !ptr.is_empty() && !ptr.starts_with('/') {
+        return false;
+    }
     let mut cur = scope;
-    for t in &tokens {
+    // The pointer's tokens, unescaped only when they hold `~` (no allocation otherwise).
+    for raw in ptr.split('/').skip(1) {
+        let t: Cow<'_, str> = if raw.contains('~') { Cow::Owned(raw.replace("~1", "/").replace("~0", "~")) } else { Cow::Borrowed(raw) };
         cur = match cur {
-            Json::Object(o) => match o.get(t) {
+            Json::Object(o) => match get_field(o, &t) {
                 Some(v) => v,
                 None => return false,
             },

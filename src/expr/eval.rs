@@ -255,7 +255,7 @@ impl<'a> Key<'a> {
 /// The key of a list element: its field at `path`, decoded as `key_ty`.
 fn element_key<'a>(mut v: &'a Json, path: &[Box<str>], key_ty: &Type) -> Option<Key<'a>> {
     for p in path {
-        v = v.as_object()?.get(&**p)?;
+        v = crate::engine::get_field(v.as_object()?, p)?;
     }
     Key::of(&decode(v, key_ty)?)
 }
@@ -497,7 +497,7 @@ fn present(v: &Val<'_>) -> bool {
 fn field<'a>(b: &Val<'a>, name: &str, ty: &Type) -> Val<'a> {
     match *b {
         Val::Json(j) => match j.as_object() {
-            Some(m) => decode_or_missing(m.get(name), ty),
+            Some(m) => decode_or_missing(crate::engine::get_field(m, name), ty),
             None => Val::Missing,
         },
         Val::Calendars(cals) => cals.get(name).map_or(Val::Missing, |c| Val::Calendar(c)),

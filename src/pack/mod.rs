@@ -369,7 +369,13 @@ pub fn read_dir_files(dir: &Path) -> Result<Files, PackError> {
         for entry in entries {
             let entry = entry.map_err(|e| fail(&d, e))?;
             let p = entry.path();
-            if p.is_dir() {
+            // Symbolic links are not followed: a link to a parent would walk forever, and a
+            // pack is the files in its own directory.
+            let kind = entry.file_type().map_err(|e| fail(&p, e))?;
+            if kind.is_symlink() {
+                continue;
+            }
+            if kind.is_dir() {
                 stack.push(p);
             } else if matches!(
                 p.extension().and_then(|e| e.to_str()),
@@ -1092,7 +1098,9 @@ impl<'f> Loader<'f> {
         let line = self
             .files
             .get(file)
-            .map(|s| LineIndex::new(s).position(r.id.span().start).0)
+            // The line of the rule's id: 1 + the newlines before it (as LineIndex counts, without
+            // indexing the whole file again for every rule).
+            .map(|s| 1 + memchr::memchr_iter(b'\n', s.as_bytes().get(..r.id.span().start).unwrap_or(s.as_bytes())).count())
             .unwrap_or(0);
         Some(Rule {
             id: head.id,
