@@ -1,0 +1,48 @@
+//! Native timing loop, the counterpart of `benches/wasm-vs-native.mjs`: validates each example
+//! document (valid and invalid, every type) `ITER` times with the embedded pack and prints the
+//! mean time per call as JSON lines. Also the binary to profile:
+//!
+//! ```sh
+//! cargo run --release --bin native_loop -- [ITER] [FILTER]       # e.g. 2000 prescription
+//! cargo run --release --bin native_loop -- load [ITER]           # Pack::embedded() only
+//! ```
+
+use std::time::Instant;
+
+use qagida::{Options, Pack};
+use qagida_benches::{EXAMPLE_TYPES, example};
+
+fn main() {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    if args.first().map(String::as_str) == Some("load") {
+        let iter: usize = args.get(1).and_then(|a| a.parse().ok()).unwrap_or(50);
+        let t = Instant::now();
+        for _ in 0..iter {
+            std::hint::black_box(Pack::embedded().expect("embedded pack"));
+        }
+        println!("{{\"what\":\"pack_load\",\"us\":{:.1}}}", t.elapsed().as_secs_f64() * 1e6 / iter as f64);
+        return;
+    }
+    let iter: usize = args.first().and_then(|a| a.parse().ok()).unwrap_or(2000);
+    let filter = args.get(1).cloned().unwrap_or_default();
+    let pack = Pack::embedded().expect("embedded pack");
+    let opts = Options::default();
+    for kind in ["valid", "invalid"] {
+        for name in EXAMPLE_TYPES {
+            if !name.contains(&filter) {
+                continue;
+            }
+            let bytes = example(kind, name);
+            // Warm up, then time.
+            for _ in 0..iter / 10 + 1 {
+                std::hint::black_box(pack.validate_bytes(&bytes, &opts).expect("validates"));
+            }
+            let t = Instant::now();
+            for _ in 0..iter {
+                std::hint::black_box(pack.validate_bytes(std::hint::black_box(&bytes), &opts).expect("validates"));
+            }
+            let us = t.elapsed().as_secs_f64() * 1e6 / iter as f64;
+            println!("{{\"what\":\"{kind}/{name}\",\"bytes\":{},\"us\":{us:.2}}}", bytes.len());
+        }
+    }
+}
