@@ -316,6 +316,9 @@ fn is_invisible(c: char) -> bool {
 /// a Latin `a`, `e`, `p` or `c`. Punctuation other than dashes is kept.
 #[must_use]
 pub fn norm_name(s: &str) -> String {
+    if s.is_ascii() {
+        return norm_name_ascii(s);
+    }
     let mut out = String::with_capacity(s.len());
     let mut pending_space = false;
     let mut prev: Option<char> = None; // last letter written, before look-alike mapping
@@ -349,9 +352,37 @@ pub fn norm_name(s: &str) -> String {
     out
 }
 
+/// [`norm_name`] of an ASCII string (no look-alikes, invisible characters or combining marks
+/// can occur): lowercase, whitespace and `-` runs as one space, trimmed. Byte by byte.
+fn norm_name_ascii(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    let mut pending_space = false;
+    for c in s.chars() {
+        let c = c.to_ascii_lowercase();
+        if c.is_whitespace() || c == '-' {
+            pending_space = !out.is_empty();
+            continue;
+        }
+        if pending_space {
+            out.push(' ');
+            pending_space = false;
+        }
+        out.push(c);
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn ascii_names_normalise_like_any_other() {
+        assert_eq!(norm_name("  VELAGLUCERASE--Alfa\t"), "velaglucerase alfa");
+        assert_eq!(norm_name("a\u{0B}b - c"), "a b c");
+        assert_eq!(norm_name("078/E"), norm_name("078/\u{0435}"));
+        assert_eq!(norm_name(""), "");
+    }
 
     /// Appends the check digit to 11 digits, or `None` if no check digit exists.
     fn with_check_digit(first11: &str) -> Option<String> {
