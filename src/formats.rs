@@ -319,6 +319,62 @@ pub fn norm_name(s: &str) -> String {
     if s.is_ascii() {
         return norm_name_ascii(s);
     }
+    // Rules normalise the same names over and over (every spelling of the orphan list, for
+    // every document): remember the normalised form of short non-ASCII names, per thread.
+    if s.len() <= NAME_CACHE_MAX_LEN {
+        return NAME_CACHE.with(|cache| {
+            let mut cache = cache.borrow_mut();
+            if let Some(hit) = cache.get(s) {
+                return hit.to_string();
+            }
+            let out = norm_name_unicode(s);
+            if cache.len() >= NAME_CACHE_ENTRIES {
+                cache.clear();
+            }
+            cache.insert(s.into(), out.as_str().into());
+            out
+        });
+    }
+    norm_name_unicode(s)
+}
+
+/// Longest name (bytes) whose normalised form is cached.
+const NAME_CACHE_MAX_LEN: usize = 128;
+/// Entries per thread before the cache starts over (bounds its memory to about 1 MiB).
+const NAME_CACHE_ENTRIES: usize = 4096;
+
+thread_local! {
+    static NAME_CACHE: std::cell::RefCell<std::collections::HashMap<Box<str>, Box<str>, FnvBuild>> =
+        std::cell::RefCell::new(std::collections::HashMap::with_hasher(FnvBuild));
+}
+
+/// FNV-1a: a short name hashes in a few instructions per byte (the cache must be much cheaper
+/// than the normalisation it saves; SipHash is not).
+#[derive(Clone, Copy, Default)]
+struct FnvBuild;
+
+struct Fnv(u64);
+
+impl std::hash::BuildHasher for FnvBuild {
+    type Hasher = Fnv;
+    fn build_hasher(&self) -> Fnv {
+        Fnv(0xcbf2_9ce4_8422_2325)
+    }
+}
+
+impl std::hash::Hasher for Fnv {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        for b in bytes {
+            self.0 = (self.0 ^ u64::from(*b)).wrapping_mul(0x0100_0000_01b3);
+        }
+    }
+}
+
+/// [`norm_name`] by the general (Unicode) steps.
+fn norm_name_unicode(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     let mut pending_space = false;
     let mut prev: Option<char> = None; // last letter written, before look-alike mapping
@@ -375,6 +431,15 @@ fn norm_name_ascii(s: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn cached_names_normalise_like_uncached() {
+        for name in ["Велаглюцераза  альфа", "ИМИГЛЮЦЕРАЗА", "Vеlaglucеrasе—alfa", "и\u{0306}од"] {
+            let first = norm_name(name);
+            assert_eq!(norm_name(name), first, "{name}");
+            assert_eq!(norm_name_unicode(name), first, "{name}");
+        }
+    }
 
     #[test]
     fn ascii_names_normalise_like_any_other() {
