@@ -416,11 +416,12 @@ fn check_depth(bytes: &[u8], limit: usize, max_len: usize) -> Result<(), InputEr
     Ok(())
 }
 
-/// `obj[name]`, by a linear scan for small objects: comparing a few short keys is cheaper
-/// than hashing the name (the map's hasher is SipHash).
+/// `obj[name]`, by a linear scan for objects of up to 32 keys (documents have about 20):
+/// comparing short keys, most rejected by their length, is cheaper than hashing the name with
+/// the map's SipHash.
 #[inline]
 pub(crate) fn get_field<'a>(obj: &'a serde_json::Map<String, Json>, name: &str) -> Option<&'a Json> {
-    if obj.len() <= 16 {
+    if obj.len() <= 32 {
         obj.iter().find(|(k, _)| k.as_str() == name).map(|(_, v)| v)
     } else {
         obj.get(name)
@@ -561,9 +562,9 @@ fn eval_rule<'a>(run: &RuleRun<'a, '_>, env: &mut Env<'a>, out: &mut Vec<Finding
     }
     for check in run.rule.checks.iter().filter(|c| c.doc_type == run.doc_type) {
         match &check.for_each {
-            None => eval_check(run, check, None, run.prefix, env, out)?,
+            None => eval_check(run, check, None, Base { prefix: run.prefix, item: None }, env, out)?,
             Some(ptr) => {
-                let Some(Json::Array(items)) = run.doc.pointer(ptr) else { continue };
+                let Some(Json::Array(items)) = pointer(run.doc, ptr) else { continue };
                 for (i, item) in items.iter().enumerate() {
                     if out.len() > run.cap {
                         return Ok(());
@@ -573,13 +574,53 @@ fn eval_rule<'a>(run: &RuleRun<'a, '_>, env: &mut Env<'a>, out: &mut Vec<Finding
                             continue;
                         }
                     }
-                    let base = format!("{}{ptr}/{i}", run.prefix);
-                    eval_check(run, check, Some(item), &base, env, out)?;
+                    let base = Base { prefix: run.prefix, item: Some((ptr, i)) };
+                    eval_check(run, check, Some(item), base, env, out)?;
                 }
             }
         }
     }
     Ok(())
+}
+
+/// The pointer of what a check runs on: the document (`prefix`, empty unless it is a bundle
+/// member) or its `for_each` item `i`. Joined into a string only for a finding.
+#[derive(Clone, Copy)]
+struct Base<'s> {
+    prefix: &'s str,
+    item: Option<(&'s str, usize)>,
+}
+
+impl Base<'_> {
+    fn join(self, tail: &str) -> String {
+        match self.item {
+            None => format!("{}{tail}", self.prefix),
+            Some((ptr, i)) => format!("{}{ptr}/{i}{tail}", self.prefix),
+        }
+    }
+}
+
+/// `doc.pointer(ptr)` (RFC 6901, as serde_json reads it) without allocating.
+fn pointer<'j>(doc: &'j Json, ptr: &str) -> Option<&'j Json> {
+    if ptr.is_empty() {
+        return Some(doc);
+    }
+    let rest = ptr.strip_prefix('/')?;
+    let mut cur = doc;
+    for raw in rest.split('/') {
+        let t: Cow<'_, str> = if raw.contains('~') { Cow::Owned(raw.replace("~1", "/").replace("~0", "~")) } else { Cow::Borrowed(raw) };
+        cur = match cur {
+            Json::Object(o) => get_field(o, &t)?,
+            Json::Array(a) => {
+                if t.starts_with('+') || (t.starts_with('0') && t.len() != 1) {
+                    return None;
+                }
+                a.get(t.parse::<usize>().ok()?)?
+            }
+            _ => return None,
+        };
+    }
+    Some(cur)
 }
 
 /// A precondition holds when absent or `true` (missing counts as not holding).
@@ -603,7 +644,7 @@ fn eval_check<'a>(
     run: &RuleRun<'a, '_>,
     check: &'a Check,
     item: Option<&'a Json>,
-    base: &str,
+    base: Base<'_>,
     env: &mut Env<'a>,
     out: &mut Vec<Finding>,
 ) -> Result<(), EvalError> {
@@ -635,14 +676,14 @@ fn eval_check<'a>(
                     Some(x) => shown(x.eval(env)?),
                     None => None,
                 };
-                let path = format!("{base}{}", check.path);
+                let path = base.join(&check.path);
                 out.push(finding(run.rule, check, run.lang, env, path, actual, expected));
             }
         }
         CheckKind::Require(ptrs) => {
             for p in ptrs {
                 if !present(scope_doc, p) {
-                    let path = format!("{base}{p}");
+                    let path = base.join(p);
                     out.push(finding(run.rule, check, run.lang, env, path, None, None));
                 }
             }
