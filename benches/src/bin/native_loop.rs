@@ -6,6 +6,7 @@
 //! ```sh
 //! cargo run --release --bin native_loop -- [ITER] [FILTER]       # e.g. 2000 prescription
 //! cargo run --release --bin native_loop -- load [ITER]           # Pack::embedded() only
+//! cargo run --release --bin native_loop -- need N | bundle N     # one generated document
 //! ```
 
 use std::time::Instant;
@@ -22,6 +23,16 @@ fn main() {
             std::hint::black_box(Pack::embedded().expect("embedded pack"));
         }
         println!("{{\"what\":\"pack_load\",\"us\":{:.1}}}", t.elapsed().as_secs_f64() * 1e6 / iter as f64);
+        return;
+    }
+    if let (Some(what @ ("need" | "bundle")), Some(n)) = (args.first().map(String::as_str), args.get(1).and_then(|a| a.parse::<usize>().ok())) {
+        let pack = Pack::embedded().expect("embedded pack");
+        let bytes = if what == "need" { qagida_benches::need_with_lines(n) } else { qagida_benches::bundle_of(n) };
+        let opts = Options { max_input_bytes: 256 << 20, ..Options::default() };
+        let t = Instant::now();
+        let r = pack.validate_bytes(&bytes, &opts).expect("validates");
+        let us = t.elapsed().as_secs_f64() * 1e6;
+        println!("{{\"what\":\"{what}/{n}\",\"bytes\":{},\"findings\":{},\"us\":{us:.0}}}", bytes.len(), r.findings.len());
         return;
     }
     let iter: usize = args.first().and_then(|a| a.parse().ok()).unwrap_or(2000);
