@@ -648,7 +648,10 @@ fn eval_check<'a>(
     env: &mut Env<'a>,
     out: &mut Vec<Finding>,
 ) -> Result<(), EvalError> {
-    run.reset(env);
+    // The fixed slots (doc, params, data, as_of, calendars) were filled by `eval_rule` and no
+    // expression writes them (lets, items and quantifier variables get slots after them): drop
+    // only what the previous check bound.
+    env.slots.truncate(SLOT_CALENDARS + 1);
     if let (Some(slot), Some(item)) = (check.item_slot, item) {
         // Objects and arrays stay lazily borrowed; leaves decode dynamically.
         let v = match item {
