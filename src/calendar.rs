@@ -25,61 +25,135 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Mutex;
 
 use chrono::{Datelike, NaiveDate, TimeDelta};
-use serde::Deserialize;
+use toml_datetime::Datetime;
+
+use crate::pack::walk::{self, Node, Shape, Value as TomlValue};
 
 /// Longest span a working-day computation may walk, in calendar days (bounds evaluation).
 pub const MAX_SPAN_DAYS: i64 = 366 * 20;
 
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
+/// A calendar file as written.
 pub struct RawCalendar {
-    #[serde(default = "default_weekend")]
     pub weekend: Vec<u32>,
-    #[serde(default)]
     pub holiday: Vec<RawHoliday>,
-    #[serde(default)]
     pub year: Vec<RawYear>,
     /// Free text: where the data comes from.
-    #[serde(default)]
+    #[allow(dead_code)]
     pub provenance: Option<String>,
 }
 
-fn default_weekend() -> Vec<u32> {
-    vec![6, 7]
-}
-
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
 pub struct RawHoliday {
     pub date: String,
     /// Free-form name (a string or a `{kk, ru, en}` table); informational.
-    pub name: Option<toml::Value>,
-    #[serde(default)]
+    #[allow(dead_code)]
+    pub name: Option<TomlValue>,
     pub transfer: bool,
     pub from_year: Option<i32>,
     pub until_year: Option<i32>,
 }
 
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
 pub struct RawYear {
     pub year: i32,
-    #[serde(default)]
     pub holidays: Vec<RawFloating>,
-    #[serde(default)]
-    pub days_off: Vec<toml::value::Datetime>,
-    #[serde(default)]
-    pub working_days: Vec<toml::value::Datetime>,
+    pub days_off: Vec<Datetime>,
+    pub working_days: Vec<Datetime>,
 }
 
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
 pub struct RawFloating {
-    pub date: toml::value::Datetime,
+    pub date: Datetime,
     /// Free-form name (a string or a `{kk, ru, en}` table); informational.
-    pub name: Option<toml::Value>,
-    #[serde(default)]
+    #[allow(dead_code)]
+    pub name: Option<TomlValue>,
     pub transfer: bool,
+}
+
+impl RawCalendar {
+    const SHAPE: Shape = Shape {
+        name: "struct RawCalendar",
+        fields: &["weekend", "holiday", "year", "provenance"],
+        defaults: &["weekend", "holiday", "year", "provenance"],
+    };
+
+    /// Reads a calendar file; an error carries the message and the byte offset.
+    pub fn from_toml(text: &str) -> Result<RawCalendar, walk::Error> {
+        walk::read_doc(text, RawCalendar::read)
+    }
+
+    pub(crate) fn read(n: &Node<'_, '_>) -> walk::R<Self> {
+        let (mut weekend, mut holiday, mut year, mut provenance) = (vec![6, 7], Vec::new(), Vec::new(), None);
+        n.each_field(&Self::SHAPE, |i, v| {
+            match i {
+                0 => weekend = v.vec(|v| v.u32())?,
+                1 => holiday = v.vec(RawHoliday::read)?,
+                2 => year = v.vec(RawYear::read)?,
+                _ => provenance = Some(v.string()?),
+            }
+            Ok(())
+        })?;
+        Ok(RawCalendar { weekend, holiday, year, provenance })
+    }
+}
+
+impl RawHoliday {
+    const SHAPE: Shape = Shape {
+        name: "struct RawHoliday",
+        fields: &["date", "name", "transfer", "from_year", "until_year"],
+        defaults: &["transfer"],
+    };
+
+    fn read(n: &Node<'_, '_>) -> walk::R<Self> {
+        let (mut date, mut name, mut transfer, mut from_year, mut until_year) = (None, None, false, None, None);
+        n.each_field(&Self::SHAPE, |i, v| {
+            match i {
+                0 => date = Some(v.string()?),
+                1 => name = Some(v.value()?),
+                2 => transfer = v.boolean()?,
+                3 => from_year = Some(v.i32()?),
+                _ => until_year = Some(v.i32()?),
+            }
+            Ok(())
+        })?;
+        Ok(RawHoliday { date: n.missing(date, "date")?, name, transfer, from_year, until_year })
+    }
+}
+
+impl RawYear {
+    const SHAPE: Shape = Shape {
+        name: "struct RawYear",
+        fields: &["year", "holidays", "days_off", "working_days"],
+        defaults: &["holidays", "days_off", "working_days"],
+    };
+
+    fn read(n: &Node<'_, '_>) -> walk::R<Self> {
+        let (mut year, mut holidays, mut days_off, mut working_days) = (None, Vec::new(), Vec::new(), Vec::new());
+        n.each_field(&Self::SHAPE, |i, v| {
+            match i {
+                0 => year = Some(v.i32()?),
+                1 => holidays = v.vec(RawFloating::read)?,
+                2 => days_off = v.vec(|v| v.datetime())?,
+                _ => working_days = v.vec(|v| v.datetime())?,
+            }
+            Ok(())
+        })?;
+        Ok(RawYear { year: n.missing(year, "year")?, holidays, days_off, working_days })
+    }
+}
+
+impl RawFloating {
+    const SHAPE: Shape = Shape { name: "struct RawFloating", fields: &["date", "name", "transfer"], defaults: &["transfer"] };
+
+    fn read(n: &Node<'_, '_>) -> walk::R<Self> {
+        let (mut date, mut name, mut transfer) = (None, None, false);
+        n.each_field(&Self::SHAPE, |i, v| {
+            match i {
+                0 => date = Some(v.datetime()?),
+                1 => name = Some(v.value()?),
+                _ => transfer = v.boolean()?,
+            }
+            Ok(())
+        })?;
+        Ok(RawFloating { date: n.missing(date, "date")?, name, transfer })
+    }
 }
 
 #[derive(Debug, Clone)]
@@ -131,7 +205,7 @@ impl Calendar {
         let mut years = BTreeMap::new();
         for y in &raw.year {
             let mut yd = YearData::default();
-            let date = |d: &toml::value::Datetime| {
+            let date = |d: &Datetime| {
                 crate::pack::toml_date(d).ok_or_else(|| format!("year {}: `{d}` is not a date", y.year))
             };
             for f in &y.holidays {
@@ -265,7 +339,7 @@ mod tests {
     }
 
     fn cal() -> Calendar {
-        let raw: RawCalendar = toml::from_str(
+        let raw = RawCalendar::from_toml(
             r#"
             weekend = [6, 7]
             [[holiday]]
@@ -337,9 +411,9 @@ mod tests {
 
     #[test]
     fn bad_calendar_data_is_refused() {
-        let raw: RawCalendar = toml::from_str("weekend = [0]").unwrap();
+        let raw = RawCalendar::from_toml("weekend = [0]").unwrap();
         assert!(Calendar::compile("x", &raw).is_err());
-        let raw: RawCalendar = toml::from_str("[[holiday]]\ndate = \"02-30\"").unwrap();
+        let raw = RawCalendar::from_toml("[[holiday]]\ndate = \"02-30\"").unwrap();
         assert!(Calendar::compile("x", &raw).is_err());
     }
 }

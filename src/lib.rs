@@ -44,6 +44,7 @@ pub mod formats;
 pub mod pack;
 pub mod signing;
 pub mod testing;
+mod toml_text;
 pub mod types;
 pub mod value;
 

@@ -38,6 +38,8 @@ pub use ed25519_dalek::{SigningKey, VerifyingKey};
 use sha2::{Digest, Sha256};
 
 use crate::error::PackError;
+use crate::pack::walk::{self, Node, Shape};
+use crate::toml_text;
 use crate::pack::{Files, Pack};
 
 /// Name of the signature file at the root of a signed pack.
@@ -111,14 +113,69 @@ pub struct Verified {
     pub files: usize,
 }
 
-#[derive(serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+/// The contents of `pack.sig`.
 struct SigFile {
     format: String,
     algorithm: String,
     key_id: String,
     signature: String,
     files: BTreeMap<String, String>,
+}
+
+impl SigFile {
+    const SHAPE: Shape = Shape {
+        name: "struct SigFile",
+        fields: &["format", "algorithm", "key_id", "signature", "files"],
+        defaults: &[],
+    };
+
+    /// Reads `pack.sig` (the messages of a malformed file are serde's, as before).
+    fn read(n: &Node<'_, '_>) -> walk::R<SigFile> {
+        let (mut format, mut algorithm, mut key_id, mut signature, mut files) = (None, None, None, None, None);
+        n.each_field(&Self::SHAPE, |i, v| {
+            match i {
+                0 => format = Some(v.string()?),
+                1 => algorithm = Some(v.string()?),
+                2 => key_id = Some(v.string()?),
+                3 => signature = Some(v.string()?),
+                _ => files = Some(v.map(|v| v.string())?.into_iter().collect()),
+            }
+            Ok(())
+        })?;
+        Ok(SigFile {
+            format: n.missing(format, "format")?,
+            algorithm: n.missing(algorithm, "algorithm")?,
+            key_id: n.missing(key_id, "key_id")?,
+            signature: n.missing(signature, "signature")?,
+            files: n.missing(files, "files")?,
+        })
+    }
+
+    /// The TOML text, as the `toml` crate's serializer wrote it: the four strings, then the
+    /// `[files]` table.
+    fn to_toml(&self) -> String {
+        let mut out = String::with_capacity(256 + self.files.len() * 100);
+        for (k, v) in [("format", &self.format), ("algorithm", &self.algorithm), ("key_id", &self.key_id), ("signature", &self.signature)] {
+            toml_text::key(&mut out, k);
+            out.push_str(" = ");
+            toml_text::string(&mut out, v);
+            out.push('\n');
+        }
+        out.push_str("\n[files]\n");
+        for (k, v) in &self.files {
+            toml_text::key(&mut out, k);
+            out.push_str(" = ");
+            toml_text::string(&mut out, v);
+            out.push('\n');
+        }
+        out
+    }
+}
+
+/// Reads `pack.sig` as the loader does, for the walk's comparison with serde (src/pack/walk_tests.rs).
+#[cfg(test)]
+pub(crate) fn read_sig_for_tests(n: &Node<'_, '_>) -> walk::R<()> {
+    SigFile::read(n).map(|_| ())
 }
 
 /// The key ID of a public key: the first 16 hex digits of SHA-256 of its 32 bytes.
@@ -180,7 +237,7 @@ pub fn sign_files<C: AsRef<[u8]>>(files: &BTreeMap<String, C>, key: &SigningKey)
         signature: B64.encode(sig.to_bytes()),
         files: listing,
     };
-    let body = toml::to_string(&file).map_err(|e| SignatureError::Malformed(e.to_string()))?;
+    let body = file.to_toml();
     Ok(format!(
         "# Signature of this rule pack (qagida pack sign). Do not edit: any change to any file of\n\
          # the pack, or to this file, makes `qagida pack verify` refuse the pack.\n{body}"
@@ -204,7 +261,7 @@ pub fn verify_files_any<C: AsRef<[u8]>>(
     sig_text: &str,
     trusted: &[VerifyingKey],
 ) -> Result<Verified, SignatureError> {
-    let sig: SigFile = toml::from_str(sig_text).map_err(|e| SignatureError::Malformed(e.message().trim().to_string()))?;
+    let sig = walk::read_doc(sig_text, SigFile::read).map_err(|e| SignatureError::Malformed(e.message))?;
     if sig.format != FORMAT {
         return Err(SignatureError::Malformed(format!("unknown format `{}` (expected `{FORMAT}`)", sig.format)));
     }
@@ -346,10 +403,7 @@ pub fn load_dir_verified(dir: &Path, trusted: &[VerifyingKey]) -> Result<Pack, V
                 Err(_) => return Err(refuse(SignatureError::Io { path: p, message: "not UTF-8 text".into() })),
             }
         }
-        let extends = files
-            .get("pack.toml")
-            .and_then(|m| toml::from_str::<toml::Table>(m).ok())
-            .and_then(|t| t.get("extends")?.as_str().map(str::to_string));
+        let extends = files.get("pack.toml").and_then(|m| crate::pack::manifest_extends(m));
         let name = cur.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| "layer".into());
         chain.push((name, files));
         match extends {
@@ -429,4 +483,55 @@ pub fn parse_signing_key(text: &str) -> Result<SigningKey, SignatureError> {
     let b = key_bytes(line.strip_prefix("ed25519-secret:").unwrap_or(line))
         .ok_or_else(|| SignatureError::BadKey("expected 32 bytes in base64 or hex".into()))?;
     Ok(SigningKey::from_bytes(&b))
+}
+
+#[cfg(test)]
+mod sig_text_tests {
+    use super::*;
+
+    /// `pack.sig` as the `toml` crate's serializer wrote it before.
+    #[derive(serde::Serialize)]
+    struct SerdeSigFile<'a> {
+        format: &'a str,
+        algorithm: &'a str,
+        key_id: &'a str,
+        signature: &'a str,
+        files: &'a BTreeMap<String, String>,
+    }
+
+    #[test]
+    fn sig_file_text_is_what_the_toml_serializer_wrote_and_reads_back() {
+        let names = [
+            "pack.toml", "rules/mdt.toml", "fixtures/a b.json", "plain_name-1", "", "a'b", "a\"b", "a\"b'c", "a\\b", "a\\b'c",
+            "tab\there", "ctl\u{1}x", "del\u{7f}", "ж/қағида.toml", "a\"\"\"b'''c", "q\"\"\"\"x", "cr\rx", "x:y", "'", "\"",
+        ];
+        for (i, name) in names.iter().enumerate() {
+            let mut files = BTreeMap::new();
+            files.insert((*name).to_string(), format!("{i:064x}"));
+            files.insert("z.json".to_string(), (*name).to_string());
+            let sig = SigFile {
+                format: FORMAT.into(),
+                algorithm: ALGORITHM.into(),
+                key_id: (*name).to_string(),
+                signature: format!("sig+/={name}"),
+                files: files.clone(),
+            };
+            let serde = toml::to_string(&SerdeSigFile {
+                format: &sig.format,
+                algorithm: &sig.algorithm,
+                key_id: &sig.key_id,
+                signature: &sig.signature,
+                files: &files,
+            })
+            .unwrap();
+            let text = sig.to_toml();
+            assert_eq!(text, serde, "{name:?}");
+            let back = walk::read_doc(&text, SigFile::read).unwrap();
+            assert_eq!(back.files, files);
+            assert_eq!(back.key_id, *name);
+        }
+        let empty = SigFile { format: "f".into(), algorithm: "a".into(), key_id: "k".into(), signature: "s".into(), files: BTreeMap::new() };
+        let serde = toml::to_string(&SerdeSigFile { format: "f", algorithm: "a", key_id: "k", signature: "s", files: &BTreeMap::new() }).unwrap();
+        assert_eq!(empty.to_toml(), serde);
+    }
 }

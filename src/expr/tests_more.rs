@@ -34,7 +34,7 @@ fn list(t: Type) -> Type {
 /// A Kazakhstan-like 2026 calendar: Saturday and Sunday off; 8 March and Nauryz (21–23 March)
 /// move to the next working days when they fall on a day off.
 fn calendars() -> BTreeMap<String, Arc<Calendar>> {
-    let raw: RawCalendar = toml::from_str(
+    let raw = RawCalendar::from_toml(
         r#"
         weekend = [6, 7]
         [[holiday]]

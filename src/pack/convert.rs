@@ -6,17 +6,18 @@ use std::sync::Arc;
 use chrono::NaiveDate;
 use indexmap::IndexMap;
 use serde_json::Value as Json;
-use toml::value::Datetime;
+use toml_datetime::Datetime;
 
+use super::walk::{Table, Value};
 use crate::types::{RecordType, Type};
 
 /// Converts a TOML value to JSON. Dates become ISO text, datetimes RFC 3339 text, floats keep
 /// their shortest decimal text (so `0.5` stays `0.5`).
-pub fn toml_to_json(v: &toml::Value) -> Json {
+pub fn toml_to_json(v: &Value) -> Json {
     match v {
-        toml::Value::String(s) => Json::String(s.clone()),
-        toml::Value::Integer(i) => Json::from(*i),
-        toml::Value::Float(f) => {
+        Value::String(s) => Json::String(s.clone()),
+        Value::Integer(i) => Json::from(*i),
+        Value::Float(f) => {
             if f.is_finite() {
                 serde_json::Number::from_str(&format!("{f}"))
                     .map(Json::Number)
@@ -25,10 +26,10 @@ pub fn toml_to_json(v: &toml::Value) -> Json {
                 Json::Null
             }
         }
-        toml::Value::Boolean(b) => Json::Bool(*b),
-        toml::Value::Datetime(d) => Json::String(d.to_string()),
-        toml::Value::Array(items) => Json::Array(items.iter().map(toml_to_json).collect()),
-        toml::Value::Table(t) => Json::Object(
+        Value::Boolean(b) => Json::Bool(*b),
+        Value::Datetime(d) => Json::String(d.to_string()),
+        Value::Array(items) => Json::Array(items.iter().map(toml_to_json).collect()),
+        Value::Table(t) => Json::Object(
             t.iter()
                 .map(|(k, v)| (k.clone(), toml_to_json(v)))
                 .collect(),
@@ -36,32 +37,32 @@ pub fn toml_to_json(v: &toml::Value) -> Json {
     }
 }
 
-pub fn table_to_json(t: &toml::Table) -> Json {
+pub fn table_to_json(t: &Table) -> Json {
     Json::Object(t.iter().map(|(k, v)| (k.clone(), toml_to_json(v))).collect())
 }
 
 /// Infers the static type of a TOML value. Empty arrays are `list<any>`.
-pub fn infer_type(v: &toml::Value, name: &str) -> Type {
+pub fn infer_type(v: &Value, name: &str) -> Type {
     match v {
-        toml::Value::String(_) => Type::String,
-        toml::Value::Integer(_) | toml::Value::Float(_) => Type::Number,
-        toml::Value::Boolean(_) => Type::Bool,
-        toml::Value::Datetime(d) => match (d.date, d.time, d.offset) {
+        Value::String(_) => Type::String,
+        Value::Integer(_) | Value::Float(_) => Type::Number,
+        Value::Boolean(_) => Type::Bool,
+        Value::Datetime(d) => match (d.date, d.time, d.offset) {
             (Some(_), None, None) => Type::Date,
             (Some(_), Some(_), Some(_)) => Type::DateTime,
             _ => Type::String,
         },
-        toml::Value::Array(items) => Type::List(Box::new(
+        Value::Array(items) => Type::List(Box::new(
             items
                 .first()
                 .map(|f| infer_type(f, name))
                 .unwrap_or(Type::Any),
         )),
-        toml::Value::Table(t) => Type::Record(Arc::new(infer_record(t, name))),
+        Value::Table(t) => Type::Record(Arc::new(infer_record(t, name))),
     }
 }
 
-pub fn infer_record(t: &toml::Table, name: &str) -> RecordType {
+pub fn infer_record(t: &Table, name: &str) -> RecordType {
     let fields: IndexMap<String, Type> = t
         .iter()
         .map(|(k, v)| (k.clone(), infer_type(v, &format!("{name}.{k}"))))
@@ -106,7 +107,7 @@ mod tests {
 
     #[test]
     fn toml_floats_keep_their_decimal_text() {
-        let t: toml::Table = toml::from_str("a = 0.1\nb = 2026-03-15\nc = [1, 2]").unwrap();
+        let t = super::super::walk::read_doc("a = 0.1\nb = 2026-03-15\nc = [1, 2]", |v| v.table()).unwrap();
         let j = table_to_json(&t);
         assert_eq!(j["a"].to_string(), "0.1");
         assert_eq!(j["b"], "2026-03-15");

@@ -5,6 +5,9 @@
 mod convert;
 mod raw;
 mod template;
+pub(crate) mod walk;
+#[cfg(test)]
+mod walk_tests;
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::Path;
@@ -20,7 +23,9 @@ use crate::error::{Diagnostic, LineIndex, PackError};
 use crate::expr::{self, Expr, Scope};
 use crate::types::{RecordType, Type, parse_type};
 pub use convert::{toml_date, toml_to_json};
+pub use walk::{Error as TomlError, Table as TomlTable, Value as TomlValue};
 use raw::{RawCheck, RawRule, RawText};
+use walk::Node;
 pub use template::{Seg, Template};
 
 /// Message and text languages.
@@ -300,7 +305,7 @@ impl Pack {
     pub fn with_overrides(mut self, file_name: &str, text: &str) -> Result<Pack, PackError> {
         let files: Files = [(file_name.to_string(), text.to_string())].into_iter().collect();
         let mut loader = Loader::new(&files, Vec::new());
-        let Some(ov) = loader.parse::<raw::OverridesFile>(file_name) else {
+        let Some(ov) = loader.parse(file_name, raw::OverridesFile::read) else {
             return Err(PackError { diagnostics: loader.diags });
         };
         let mut silenced = HashSet::new();
@@ -347,8 +352,8 @@ impl Pack {
 }
 
 /// The `extends` of a manifest, if any (read loosely; the loader checks it properly).
-fn manifest_extends(text: &str) -> Option<String> {
-    let t: toml::Table = toml::from_str(text).ok()?;
+pub(crate) fn manifest_extends(text: &str) -> Option<String> {
+    let t = walk::read_doc(text, |v| v.table()).ok()?;
     t.get("extends")?.as_str().map(str::to_string)
 }
 
@@ -438,22 +443,22 @@ impl<'f> Loader<'f> {
         self.err(file, Some(s.span().start), message);
     }
 
-    fn parse<T: serde::de::DeserializeOwned>(&mut self, file: &str) -> Option<T> {
+    /// Reads a TOML file of the pack with `read` (one of the raw shapes' readers).
+    fn parse<T>(&mut self, file: &str, read: fn(&Node<'_, '_>) -> walk::R<T>) -> Option<T> {
         let Some(src) = self.files.get(file) else {
             self.err(file, None, "file not found in the pack");
             return None;
         };
-        match toml::from_str::<T>(src) {
+        match walk::read_doc(src, read) {
             Ok(v) => Some(v),
             Err(e) => {
-                let msg = e.message().trim().to_string();
-                self.err(file, e.span().map(|s| s.start), msg);
+                self.err(file, e.at, e.message);
                 None
             }
         }
     }
 
-    fn date(&mut self, file: &str, d: &Spanned<toml::value::Datetime>) -> Option<NaiveDate> {
+    fn date(&mut self, file: &str, d: &Spanned<toml_datetime::Datetime>) -> Option<NaiveDate> {
         let r = convert::toml_date(d.get_ref());
         if r.is_none() {
             self.err_at(file, d, "expected a date such as 2026-03-23 (no time)");
@@ -550,7 +555,7 @@ impl<'f> Loader<'f> {
         let mut layers: Vec<(String, raw::Manifest)> = Vec::new();
         for prefix in self.prefixes.clone() {
             let file = format!("{prefix}pack.toml");
-            match self.parse::<raw::Manifest>(&file) {
+            match self.parse(&file, raw::Manifest::read) {
                 Some(m) => layers.push((prefix, m)),
                 None => return Err(PackError { diagnostics: self.diags }),
             }
@@ -663,7 +668,7 @@ impl<'f> Loader<'f> {
                     self.err_at(&file, path, format!("calendar file `{}` not found in the pack", path.get_ref()));
                     continue;
                 }
-                let Some(rc) = self.parse::<crate::calendar::RawCalendar>(&cal_file) else { continue };
+                let Some(rc) = self.parse(&cal_file, crate::calendar::RawCalendar::read) else { continue };
                 match crate::calendar::Calendar::compile(name, &rc) {
                     Ok(c) => {
                         calendars.insert(name.clone(), Arc::new(c));
@@ -807,7 +812,7 @@ impl<'f> Loader<'f> {
                     self.err_at(&file, rf, format!("rule file `{}` not found in the pack", rf.get_ref()));
                     continue;
                 }
-                let Some(parsed) = self.parse::<raw::RuleFile>(&rule_file) else { continue };
+                let Some(parsed) = self.parse(&rule_file, raw::RuleFile::read) else { continue };
                 for r in &parsed.rule {
                     let Some(rule) = self.compile_rule(&rule_file, r, &ctx) else { continue };
                     rules.retain(|(l, x)| !(x.id == rule.id && *l < li));
@@ -859,7 +864,7 @@ impl<'f> Loader<'f> {
         let mut types: IndexMap<String, (String, Spanned<String>, Fields)> = IndexMap::new();
         let mut docs: IndexMap<String, (String, Option<Spanned<String>>, Fields)> = IndexMap::new();
         for file in files {
-            let Some(tf) = self.parse::<raw::TypesFile>(file) else { continue };
+            let Some(tf) = self.parse(file, raw::TypesFile::read) else { continue };
             for (name, fields) in tf.types {
                 let entry = types.entry(name.get_ref().clone()).or_insert_with(|| (file.clone(), name.clone(), IndexMap::new()));
                 for (k, v) in fields {
@@ -954,7 +959,7 @@ impl<'f> Loader<'f> {
         if !self.files.contains_key(file) {
             return None;
         }
-        let df = self.parse::<raw::DataFile>(file)?;
+        let df = self.parse(file, raw::DataFile::read)?;
         let mut rows = Vec::with_capacity(df.row.len());
         let mut row_type: Option<(String, Type)> = None;
         for row in &df.row {
@@ -983,8 +988,8 @@ impl<'f> Loader<'f> {
         }
         let mut doc_types: Vec<&DocType> = Vec::new();
         let names: Vec<Option<&str>> = match r.applies_to.get_ref() {
-            toml::Value::String(s) => vec![Some(s.as_str())],
-            toml::Value::Array(a) if !a.is_empty() => a.iter().map(toml::Value::as_str).collect(),
+            walk::Value::String(s) => vec![Some(s.as_str())],
+            walk::Value::Array(a) if !a.is_empty() => a.iter().map(walk::Value::as_str).collect(),
             _ => vec![None],
         };
         for n in names {
@@ -1295,7 +1300,7 @@ struct RuleCtx<'a> {
     data_type: &'a Type,
     calendars_type: &'a Type,
     documents: &'a expr::Documents,
-    pack_params: &'a toml::Table,
+    pack_params: &'a walk::Table,
     pack_from: NaiveDate,
     fixtures: &'a BTreeMap<String, Json>,
 }

@@ -1,15 +1,30 @@
-//! The rule-pack files as written (serde shapes with spans). See docs/RULES.md.
+//! The rule-pack files as written (shapes with spans), read from TOML by [`super::walk`]. See
+//! docs/RULES.md.
+//!
+//! Each shape lists its fields in declaration order, as serde's derive did: unknown-field
+//! messages name them in this order and missing fields are reported in it.
 
 use indexmap::IndexMap;
-use serde::Deserialize;
 use toml::Spanned;
-use toml::value::Datetime;
+use toml_datetime::Datetime;
+
+use super::walk::{Node, R, Shape, Table, Value};
 
 /// A string in several languages: `{ kk = "…", ru = "…", en = "…" }`.
 pub type RawText = Spanned<IndexMap<String, Spanned<String>>>;
 
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
+fn text(n: &Node<'_, '_>) -> R<RawText> {
+    n.spanned(|n| n.map(|v| v.spanned_string()))
+}
+
+fn spanned_datetime(n: &Node<'_, '_>) -> R<Spanned<Datetime>> {
+    n.spanned(|v| v.datetime())
+}
+
+fn string_map(n: &Node<'_, '_>) -> R<IndexMap<String, Spanned<String>>> {
+    n.map(|v| v.spanned_string())
+}
+
 pub struct Manifest {
     pub id: Spanned<String>,
     pub version: Spanned<String>,
@@ -22,23 +37,72 @@ pub struct Manifest {
     pub timezone: Option<Spanned<String>>,
     pub title: Option<RawText>,
     pub types: Option<Spanned<String>>,
-    #[serde(default)]
     pub rule_files: Vec<Spanned<String>>,
-    #[serde(default)]
     pub data: IndexMap<String, Spanned<String>>,
-    #[serde(default)]
     pub data_edition: Vec<RawEdition>,
-    #[serde(default)]
     pub calendars: IndexMap<String, Spanned<String>>,
-    #[serde(default)]
-    pub params: toml::Table,
-    #[serde(default)]
+    pub params: Table,
     pub messages: IndexMap<String, RawText>,
 }
 
+impl Manifest {
+    const SHAPE: Shape = Shape {
+        name: "struct Manifest",
+        fields: &[
+            "id", "version", "extends", "effective_from", "effective_to", "languages", "default_language", "timezone",
+            "title", "types", "rule_files", "data", "data_edition", "calendars", "params", "messages",
+        ],
+        defaults: &["rule_files", "data", "data_edition", "calendars", "params", "messages"],
+    };
+
+    pub fn read(n: &Node<'_, '_>) -> R<Self> {
+        let (mut id, mut version, mut extends, mut effective_from, mut effective_to) = (None, None, None, None, None);
+        let (mut languages, mut default_language, mut timezone, mut title, mut types) = (None, None, None, None, None);
+        let (mut rule_files, mut data, mut data_edition) = (Vec::new(), IndexMap::new(), Vec::new());
+        let (mut calendars, mut params, mut messages) = (IndexMap::new(), Table::new(), IndexMap::new());
+        n.each_field(&Self::SHAPE, |i, v| {
+            match i {
+                0 => id = Some(v.spanned_string()?),
+                1 => version = Some(v.spanned_string()?),
+                2 => extends = Some(v.spanned_string()?),
+                3 => effective_from = Some(spanned_datetime(&v)?),
+                4 => effective_to = Some(spanned_datetime(&v)?),
+                5 => languages = Some(v.spanned(|n| n.vec(|v| v.spanned_string()))?),
+                6 => default_language = Some(v.spanned_string()?),
+                7 => timezone = Some(v.spanned_string()?),
+                8 => title = Some(text(&v)?),
+                9 => types = Some(v.spanned_string()?),
+                10 => rule_files = v.vec(|v| v.spanned_string())?,
+                11 => data = string_map(&v)?,
+                12 => data_edition = v.vec(RawEdition::read)?,
+                13 => calendars = string_map(&v)?,
+                14 => params = v.table()?,
+                _ => messages = v.map(text)?,
+            }
+            Ok(())
+        })?;
+        Ok(Manifest {
+            id: n.missing(id, "id")?,
+            version: n.missing(version, "version")?,
+            extends,
+            effective_from: n.missing(effective_from, "effective_from")?,
+            effective_to,
+            languages,
+            default_language,
+            timezone,
+            title,
+            types,
+            rule_files,
+            data,
+            data_edition,
+            calendars,
+            params,
+            messages,
+        })
+    }
+}
+
 /// One edition of a reference list, in force over a period.
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
 pub struct RawEdition {
     pub name: Spanned<String>,
     pub file: Spanned<String>,
@@ -49,58 +113,154 @@ pub struct RawEdition {
     pub source: Option<String>,
 }
 
+impl RawEdition {
+    const SHAPE: Shape = Shape {
+        name: "struct RawEdition",
+        fields: &["name", "file", "effective_from", "effective_to", "source"],
+        defaults: &[],
+    };
+
+    fn read(n: &Node<'_, '_>) -> R<Self> {
+        let (mut name, mut file, mut effective_from, mut effective_to, mut source) = (None, None, None, None, None);
+        n.each_field(&Self::SHAPE, |i, v| {
+            match i {
+                0 => name = Some(v.spanned_string()?),
+                1 => file = Some(v.spanned_string()?),
+                2 => effective_from = Some(spanned_datetime(&v)?),
+                3 => effective_to = Some(spanned_datetime(&v)?),
+                _ => source = Some(v.string()?),
+            }
+            Ok(())
+        })?;
+        Ok(RawEdition {
+            name: n.missing(name, "name")?,
+            file: n.missing(file, "file")?,
+            effective_from: n.missing(effective_from, "effective_from")?,
+            effective_to,
+            source,
+        })
+    }
+}
+
 /// A deployment's overrides: severities changed or rules silenced by ID.
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
 pub struct OverridesFile {
-    #[serde(default)]
     pub rules: IndexMap<Spanned<String>, RawOverride>,
 }
 
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
+impl OverridesFile {
+    const SHAPE: Shape = Shape { name: "struct OverridesFile", fields: &["rules"], defaults: &["rules"] };
+
+    pub fn read(n: &Node<'_, '_>) -> R<Self> {
+        let mut rules = IndexMap::new();
+        n.each_field(&Self::SHAPE, |_, v| {
+            rules = v.spanned_key_map(RawOverride::read)?;
+            Ok(())
+        })?;
+        Ok(OverridesFile { rules })
+    }
+}
+
 pub struct RawOverride {
     pub severity: Option<Spanned<String>>,
     pub enabled: Option<bool>,
 }
 
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
+impl RawOverride {
+    const SHAPE: Shape = Shape { name: "struct RawOverride", fields: &["severity", "enabled"], defaults: &[] };
+
+    fn read(n: &Node<'_, '_>) -> R<Self> {
+        let (mut severity, mut enabled) = (None, None);
+        n.each_field(&Self::SHAPE, |i, v| {
+            match i {
+                0 => severity = Some(v.spanned_string()?),
+                _ => enabled = Some(v.boolean()?),
+            }
+            Ok(())
+        })?;
+        Ok(RawOverride { severity, enabled })
+    }
+}
+
 pub struct TypesFile {
-    #[serde(default)]
     pub types: IndexMap<Spanned<String>, IndexMap<String, Spanned<String>>>,
-    #[serde(default)]
     pub documents: IndexMap<Spanned<String>, RawDocType>,
 }
 
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
+impl TypesFile {
+    const SHAPE: Shape = Shape { name: "struct TypesFile", fields: &["types", "documents"], defaults: &["types", "documents"] };
+
+    pub fn read(n: &Node<'_, '_>) -> R<Self> {
+        let (mut types, mut documents) = (IndexMap::new(), IndexMap::new());
+        n.each_field(&Self::SHAPE, |i, v| {
+            match i {
+                0 => types = v.spanned_key_map(string_map)?,
+                _ => documents = v.spanned_key_map(RawDocType::read)?,
+            }
+            Ok(())
+        })?;
+        Ok(TypesFile { types, documents })
+    }
+}
+
 pub struct RawDocType {
     pub as_of: Option<Spanned<String>>,
-    #[serde(default)]
     pub fields: IndexMap<String, Spanned<String>>,
 }
 
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct DataFile {
-    #[serde(default)]
-    pub row: Vec<Spanned<toml::Table>>,
+impl RawDocType {
+    const SHAPE: Shape = Shape { name: "struct RawDocType", fields: &["as_of", "fields"], defaults: &["fields"] };
+
+    fn read(n: &Node<'_, '_>) -> R<Self> {
+        let (mut as_of, mut fields) = (None, IndexMap::new());
+        n.each_field(&Self::SHAPE, |i, v| {
+            match i {
+                0 => as_of = Some(v.spanned_string()?),
+                _ => fields = string_map(&v)?,
+            }
+            Ok(())
+        })?;
+        Ok(RawDocType { as_of, fields })
+    }
 }
 
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
+pub struct DataFile {
+    pub row: Vec<Spanned<Table>>,
+}
+
+impl DataFile {
+    const SHAPE: Shape = Shape { name: "struct DataFile", fields: &["row"], defaults: &["row"] };
+
+    pub fn read(n: &Node<'_, '_>) -> R<Self> {
+        let mut row = Vec::new();
+        n.each_field(&Self::SHAPE, |_, v| {
+            row = v.vec(|r| r.spanned(|v| v.table()))?;
+            Ok(())
+        })?;
+        Ok(DataFile { row })
+    }
+}
+
 pub struct RuleFile {
-    #[serde(default)]
     pub rule: Vec<RawRule>,
 }
 
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
+impl RuleFile {
+    const SHAPE: Shape = Shape { name: "struct RuleFile", fields: &["rule"], defaults: &["rule"] };
+
+    pub fn read(n: &Node<'_, '_>) -> R<Self> {
+        let mut rule = Vec::new();
+        n.each_field(&Self::SHAPE, |_, v| {
+            rule = v.vec(RawRule::read)?;
+            Ok(())
+        })?;
+        Ok(RuleFile { rule })
+    }
+}
+
 pub struct RawRule {
     pub id: Spanned<String>,
     /// A document type, or a list of them (each check then names its own).
-    pub applies_to: Spanned<toml::Value>,
+    pub applies_to: Spanned<Value>,
     pub severity: Spanned<String>,
     pub title: Option<RawText>,
     pub clause: RawText,
@@ -108,16 +268,59 @@ pub struct RawRule {
     pub effective_to: Option<Spanned<Datetime>>,
     pub when: Option<Spanned<String>>,
     pub message: RawText,
-    #[serde(default)]
-    pub params: toml::Table,
-    #[serde(default)]
+    pub params: Table,
     pub check: Vec<RawCheck>,
-    #[serde(default)]
     pub test: Vec<RawTest>,
 }
 
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
+impl RawRule {
+    const SHAPE: Shape = Shape {
+        name: "struct RawRule",
+        fields: &[
+            "id", "applies_to", "severity", "title", "clause", "effective_from", "effective_to", "when", "message", "params",
+            "check", "test",
+        ],
+        defaults: &["params", "check", "test"],
+    };
+
+    fn read(n: &Node<'_, '_>) -> R<Self> {
+        let (mut id, mut applies_to, mut severity, mut title, mut clause) = (None, None, None, None, None);
+        let (mut effective_from, mut effective_to, mut when, mut message) = (None, None, None, None);
+        let (mut params, mut check, mut test) = (Table::new(), Vec::new(), Vec::new());
+        n.each_field(&Self::SHAPE, |i, v| {
+            match i {
+                0 => id = Some(v.spanned_string()?),
+                1 => applies_to = Some(v.spanned(|v| v.value())?),
+                2 => severity = Some(v.spanned_string()?),
+                3 => title = Some(text(&v)?),
+                4 => clause = Some(text(&v)?),
+                5 => effective_from = Some(spanned_datetime(&v)?),
+                6 => effective_to = Some(spanned_datetime(&v)?),
+                7 => when = Some(v.spanned_string()?),
+                8 => message = Some(text(&v)?),
+                9 => params = v.table()?,
+                10 => check = v.vec(RawCheck::read)?,
+                _ => test = v.vec(RawTest::read)?,
+            }
+            Ok(())
+        })?;
+        Ok(RawRule {
+            id: n.missing(id, "id")?,
+            applies_to: n.missing(applies_to, "applies_to")?,
+            severity: n.missing(severity, "severity")?,
+            title,
+            clause: n.missing(clause, "clause")?,
+            effective_from,
+            effective_to,
+            when,
+            message: n.missing(message, "message")?,
+            params,
+            check,
+            test,
+        })
+    }
+}
+
 pub struct RawCheck {
     /// Which of the rule's document types this check reads (required when there are several).
     pub applies_to: Option<Spanned<String>>,
@@ -127,7 +330,7 @@ pub struct RawCheck {
     /// With `for_each` over a list of documents: only members of this document type.
     pub of_type: Option<Spanned<String>>,
     pub when: Option<Spanned<String>>,
-    #[serde(default, rename = "let")]
+    /// `let` in the file.
     pub lets: IndexMap<String, Spanned<String>>,
     pub path: Option<Spanned<String>>,
     pub actual: Option<Spanned<String>>,
@@ -135,16 +338,90 @@ pub struct RawCheck {
     pub message: Option<RawText>,
 }
 
-#[derive(Deserialize, Clone)]
-#[serde(deny_unknown_fields)]
+impl RawCheck {
+    const SHAPE: Shape = Shape {
+        name: "struct RawCheck",
+        fields: &[
+            "applies_to", "assert", "require", "for_each", "of_type", "when", "let", "path", "actual", "expected", "message",
+        ],
+        defaults: &["let"],
+    };
+
+    fn read(n: &Node<'_, '_>) -> R<Self> {
+        let mut c = RawCheck {
+            applies_to: None,
+            assert: None,
+            require: None,
+            for_each: None,
+            of_type: None,
+            when: None,
+            lets: IndexMap::new(),
+            path: None,
+            actual: None,
+            expected: None,
+            message: None,
+        };
+        n.each_field(&Self::SHAPE, |i, v| {
+            match i {
+                0 => c.applies_to = Some(v.spanned_string()?),
+                1 => c.assert = Some(v.spanned_string()?),
+                2 => c.require = Some(v.vec(|v| v.spanned_string())?),
+                3 => c.for_each = Some(v.spanned_string()?),
+                4 => c.of_type = Some(v.spanned_string()?),
+                5 => c.when = Some(v.spanned_string()?),
+                6 => c.lets = string_map(&v)?,
+                7 => c.path = Some(v.spanned_string()?),
+                8 => c.actual = Some(v.spanned_string()?),
+                9 => c.expected = Some(v.spanned_string()?),
+                _ => c.message = Some(text(&v)?),
+            }
+            Ok(())
+        })?;
+        Ok(c)
+    }
+}
+
+#[derive(Clone)]
 pub struct RawTest {
     pub name: Spanned<String>,
     pub fixture: Spanned<String>,
-    #[serde(default)]
-    pub set: IndexMap<String, toml::Value>,
-    #[serde(default)]
+    pub set: IndexMap<String, Value>,
     pub remove: Vec<String>,
     pub as_of: Option<Spanned<Datetime>>,
     pub expect: Spanned<String>,
     pub paths: Option<Vec<String>>,
+}
+
+impl RawTest {
+    const SHAPE: Shape = Shape {
+        name: "struct RawTest",
+        fields: &["name", "fixture", "set", "remove", "as_of", "expect", "paths"],
+        defaults: &["set", "remove"],
+    };
+
+    fn read(n: &Node<'_, '_>) -> R<Self> {
+        let (mut name, mut fixture, mut set, mut remove) = (None, None, IndexMap::new(), Vec::new());
+        let (mut as_of, mut expect, mut paths) = (None, None, None);
+        n.each_field(&Self::SHAPE, |i, v| {
+            match i {
+                0 => name = Some(v.spanned_string()?),
+                1 => fixture = Some(v.spanned_string()?),
+                2 => set = v.map(|v| v.value())?,
+                3 => remove = v.vec(|v| v.string())?,
+                4 => as_of = Some(spanned_datetime(&v)?),
+                5 => expect = Some(v.spanned_string()?),
+                _ => paths = Some(v.vec(|v| v.string())?),
+            }
+            Ok(())
+        })?;
+        Ok(RawTest {
+            name: n.missing(name, "name")?,
+            fixture: n.missing(fixture, "fixture")?,
+            set,
+            remove,
+            as_of,
+            expect: n.missing(expect, "expect")?,
+            paths,
+        })
+    }
 }
