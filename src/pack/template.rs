@@ -19,36 +19,42 @@ impl Template {
     pub fn parse(text: &str, names: &dyn Fn(&str) -> Option<Seg>) -> Result<Template, String> {
         let mut segs = Vec::new();
         let mut lit = String::new();
-        let mut chars = text.char_indices().peekable();
-        while let Some((i, c)) = chars.next() {
-            match c {
-                '{' if chars.peek().map(|(_, c)| *c) == Some('{') => {
-                    chars.next();
-                    lit.push('{');
+        let bytes = text.as_bytes();
+        let mut pos = 0;
+        // Literal text runs to the next brace; braces are ASCII, so every cut is a char boundary.
+        while let Some(off) = memchr::memchr2(b'{', b'}', bytes.get(pos..).unwrap_or_default()) {
+            let i = pos + off;
+            lit.push_str(text.get(pos..i).unwrap_or(""));
+            let brace = bytes.get(i).copied();
+            if bytes.get(i + 1).copied() == brace {
+                lit.push(if brace == Some(b'{') { '{' } else { '}' });
+                pos = i + 2;
+                continue;
+            }
+            if brace == Some(b'}') {
+                return Err("unmatched `}` (write `}}` for a literal brace)".into());
+            }
+            let rest = text.get(i + 1..).unwrap_or("");
+            let Some(end) = rest.find('}') else {
+                return Err(format!("unclosed `{{` at character {}", text.get(..i).unwrap_or("").chars().count() + 1));
+            };
+            let name = rest.get(..end).unwrap_or("").trim();
+            let seg = names(name).ok_or_else(|| format!("unknown placeholder `{{{name}}}`"))?;
+            if !lit.is_empty() {
+                segs.push(Seg::Lit(std::mem::take(&mut lit)));
+            }
+            segs.push(seg);
+            // Past the placeholder: `end + 1` characters after the `{` (as this has always
+            // counted; the same as `end + 1` bytes for the ASCII names placeholders have).
+            pos = i + 1;
+            for _ in 0..=end {
+                match text.get(pos..).and_then(|r| r.chars().next()) {
+                    Some(c) => pos += c.len_utf8(),
+                    None => break,
                 }
-                '}' if chars.peek().map(|(_, c)| *c) == Some('}') => {
-                    chars.next();
-                    lit.push('}');
-                }
-                '{' => {
-                    let rest = text.get(i + 1..).unwrap_or("");
-                    let Some(end) = rest.find('}') else {
-                        return Err(format!("unclosed `{{` at character {}", text[..i].chars().count() + 1));
-                    };
-                    let name = rest.get(..end).unwrap_or("").trim();
-                    let seg = names(name).ok_or_else(|| format!("unknown placeholder `{{{name}}}`"))?;
-                    if !lit.is_empty() {
-                        segs.push(Seg::Lit(std::mem::take(&mut lit)));
-                    }
-                    segs.push(seg);
-                    for _ in 0..=end {
-                        chars.next();
-                    }
-                }
-                '}' => return Err("unmatched `}` (write `}}` for a literal brace)".into()),
-                c => lit.push(c),
             }
         }
+        lit.push_str(text.get(pos..).unwrap_or(""));
         if !lit.is_empty() {
             segs.push(Seg::Lit(lit));
         }
@@ -91,5 +97,66 @@ mod tests {
     fn unknown_placeholder_is_an_error() {
         assert!(Template::parse("{nope}", &names).unwrap_err().contains("unknown placeholder"));
         assert!(Template::parse("{actual", &names).is_err());
+    }
+
+    /// The character-by-character parser this replaced, as the oracle of the one above.
+    fn parse_by_chars(text: &str, names: &dyn Fn(&str) -> Option<Seg>) -> Result<Template, String> {
+        let mut segs = Vec::new();
+        let mut lit = String::new();
+        let mut chars = text.char_indices().peekable();
+        while let Some((i, c)) = chars.next() {
+            match c {
+                '{' if chars.peek().map(|(_, c)| *c) == Some('{') => {
+                    chars.next();
+                    lit.push('{');
+                }
+                '}' if chars.peek().map(|(_, c)| *c) == Some('}') => {
+                    chars.next();
+                    lit.push('}');
+                }
+                '{' => {
+                    let rest = text.get(i + 1..).unwrap_or("");
+                    let Some(end) = rest.find('}') else {
+                        return Err(format!("unclosed `{{` at character {}", text[..i].chars().count() + 1));
+                    };
+                    let name = rest.get(..end).unwrap_or("").trim();
+                    let seg = names(name).ok_or_else(|| format!("unknown placeholder `{{{name}}}`"))?;
+                    if !lit.is_empty() {
+                        segs.push(Seg::Lit(std::mem::take(&mut lit)));
+                    }
+                    segs.push(seg);
+                    for _ in 0..=end {
+                        chars.next();
+                    }
+                }
+                '}' => return Err("unmatched `}` (write `}}` for a literal brace)".into()),
+                c => lit.push(c),
+            }
+        }
+        if !lit.is_empty() {
+            segs.push(Seg::Lit(lit));
+        }
+        Ok(Template(segs))
+    }
+
+    #[test]
+    fn same_templates_as_the_character_parser() {
+        let wide = |n: &str| match n {
+            "actual" => Some(Seg::Actual),
+            "жас" | "a b" | "" => Some(Seg::Let(n.to_string())),
+            _ => None,
+        };
+        let pieces = ["", "x", "ж", "{", "}", "{{", "}}", "{actual}", "{ actual }", "{жас}", "{a b}", "{}", "{nope}", "қағида ", "{{actual}}", "{actual", "}{", "{{{actual}}}"];
+        let mut n = 0;
+        for a in pieces {
+            for b in pieces {
+                for c in pieces {
+                    let text = format!("{a}{b}{c}");
+                    assert_eq!(Template::parse(&text, &wide), parse_by_chars(&text, &wide), "{text:?}");
+                    n += 1;
+                }
+            }
+        }
+        assert_eq!(n, pieces.len().pow(3));
     }
 }
