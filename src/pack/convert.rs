@@ -73,6 +73,27 @@ pub fn infer_record(t: &Table, name: &str) -> RecordType {
     }
 }
 
+/// Whether the record `infer_record(t, _)` would build has the shape of `ty` — a quick
+/// structural check: `true` means `shape` of both is the same text; `false` may still be the
+/// same text (field names holding `:` or `,`), so callers compare the texts then.
+pub fn table_has_shape(t: &Table, ty: &Type) -> bool {
+    let Type::Record(r) = ty else { return false };
+    t.len() == r.fields.len()
+        && t.iter().zip(r.fields.iter()).all(|((k, v), (fk, ft))| k == fk && value_has_shape(v, ft))
+}
+
+fn value_has_shape(v: &Value, ty: &Type) -> bool {
+    match (v, ty) {
+        (Value::Table(t), _) => table_has_shape(t, ty),
+        (Value::Array(items), Type::List(e)) => match items.first() {
+            None => matches!(**e, Type::Any),
+            Some(first) => value_has_shape(first, e),
+        },
+        (Value::Array(_), _) => false,
+        (leaf, _) => std::mem::discriminant(&infer_type(leaf, "")) == std::mem::discriminant(ty),
+    }
+}
+
 /// A structural description of a type, for comparing inferred shapes.
 pub fn shape(t: &Type) -> String {
     match t {

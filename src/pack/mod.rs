@@ -790,12 +790,13 @@ impl<'f> Loader<'f> {
         // periods that do not overlap; a later layer's rule replaces every edition below it.
         let mut rules: Vec<(usize, Rule)> = Vec::new();
         for (li, (prefix, m)) in layers.iter().enumerate() {
-            let mut params = base.params.clone();
+            let mut merged = base.params.clone();
             for (_, lm) in layers.iter().take(li + 1).skip(1) {
                 for (k, v) in &lm.params {
-                    params.insert(k.clone(), v.clone());
+                    merged.insert(k.clone(), v.clone());
                 }
             }
+            let params: IndexMap<String, ParamInfo> = merged.iter().map(|(k, v)| (k.clone(), ParamInfo::new(k, v))).collect();
             let ctx = RuleCtx {
                 doc_types: &doc_types,
                 data_type: &data_type,
@@ -963,16 +964,21 @@ impl<'f> Loader<'f> {
         let mut rows = Vec::with_capacity(df.row.len());
         let mut row_type: Option<(String, Type)> = None;
         for row in &df.row {
-            let rec = convert::infer_record(row.get_ref(), &format!("data.{name} row"));
-            let ty = Type::Record(Arc::new(rec));
-            let shape = convert::shape(&ty);
             match &row_type {
-                None => row_type = Some((shape, ty)),
-                Some((first, _)) if *first != shape => {
-                    let msg = format!("every row of `{name}` must have the same keys and kinds of value as the first ({first}); this one is {shape}");
-                    self.err_at(file, row, msg);
+                None => {
+                    let ty = Type::Record(Arc::new(convert::infer_record(row.get_ref(), &format!("data.{name} row"))));
+                    row_type = Some((convert::shape(&ty), ty));
                 }
-                Some(_) => {}
+                // The same shape as the first row, checked without building this row's type.
+                Some((_, first_ty)) if convert::table_has_shape(row.get_ref(), first_ty) => {}
+                Some((first, _)) => {
+                    let rec = convert::infer_record(row.get_ref(), &format!("data.{name} row"));
+                    let shape = convert::shape(&Type::Record(Arc::new(rec)));
+                    if *first != shape {
+                        let msg = format!("every row of `{name}` must have the same keys and kinds of value as the first ({first}); this one is {shape}");
+                        self.err_at(file, row, msg);
+                    }
+                }
             }
             rows.push(convert::table_to_json(row.get_ref()));
         }
@@ -1015,13 +1021,20 @@ impl<'f> Loader<'f> {
         };
         let effective_to = r.effective_to.as_ref().and_then(|d| self.date(file, d));
 
-        // Params: the pack's, overridden by the rule's.
-        let mut merged = ctx.pack_params.clone();
-        for (k, v) in &r.params {
-            merged.insert(k.clone(), v.clone());
+        // Params: the pack's (converted once per layer), overridden by the rule's; a rule's
+        // new names come after the pack's, as in a merged table.
+        let own: IndexMap<&String, ParamInfo> = r.params.iter().map(|(k, v)| (k, ParamInfo::new(k, v))).collect();
+        let mut fields = IndexMap::with_capacity(ctx.pack_params.len() + own.len());
+        let mut obj = serde_json::Map::new();
+        let mut param_names: Vec<(String, String)> = Vec::with_capacity(fields.capacity());
+        let pack_params = ctx.pack_params.iter().map(|(k, p)| (k, own.get(k).unwrap_or(p)));
+        for (k, p) in pack_params.chain(own.iter().filter(|(k, _)| !ctx.pack_params.contains_key(k.as_str())).map(|(k, p)| (*k, p))) {
+            fields.insert(k.clone(), p.ty.clone());
+            obj.insert(k.clone(), p.json.clone());
+            param_names.push((k.clone(), p.shown.clone()));
         }
-        let params_type = Type::Record(Arc::new(convert::infer_record(&merged, "params")));
-        let params = convert::table_to_json(&merged);
+        let params_type = Type::Record(Arc::new(RecordType { name: "params".into(), fields }));
+        let params = Json::Object(obj);
 
         let scope = rule_scope(first, &params_type, ctx);
         let when = match &r.when {
@@ -1033,10 +1046,6 @@ impl<'f> Loader<'f> {
             None => None,
         };
 
-        let param_names: Vec<(String, String)> = params
-            .as_object()
-            .map(|o| o.iter().map(|(k, v)| (k.clone(), display_json(v))).collect())
-            .unwrap_or_default();
         let rule_names = |n: &str| -> Option<Seg> {
             match n {
                 "actual" => Some(Seg::Actual),
@@ -1300,9 +1309,23 @@ struct RuleCtx<'a> {
     data_type: &'a Type,
     calendars_type: &'a Type,
     documents: &'a expr::Documents,
-    pack_params: &'a walk::Table,
+    pack_params: &'a IndexMap<String, ParamInfo>,
     pack_from: NaiveDate,
     fixtures: &'a BTreeMap<String, Json>,
+}
+
+/// A param as rules see it: its type (as `params.NAME`), JSON value and display text.
+struct ParamInfo {
+    ty: Type,
+    json: Json,
+    shown: String,
+}
+
+impl ParamInfo {
+    fn new(name: &str, v: &walk::Value) -> ParamInfo {
+        let json = toml_to_json(v);
+        ParamInfo { ty: convert::infer_type(v, &format!("params.{name}")), shown: display_json(&json), json }
+    }
 }
 
 struct RuleHead<'n> {
@@ -1412,20 +1435,29 @@ pub fn pointer_tokens(ptr: &str) -> Result<Vec<String>, String> {
 
 /// The static type a JSON Pointer reaches inside `ty`; an error names the unknown step.
 pub fn resolve_pointer(ty: &Type, ptr: &str) -> Result<Type, String> {
-    let mut cur = ty.clone();
-    for tok in pointer_tokens(ptr)? {
-        cur = match &cur {
+    if ptr.is_empty() {
+        return Ok(ty.clone());
+    }
+    let Some(rest) = ptr.strip_prefix('/') else {
+        return Err(format!("`{ptr}` is not a JSON Pointer (it must start with `/`)"));
+    };
+    let mut cur = ty;
+    for raw in rest.split('/') {
+        let tok: std::borrow::Cow<'_, str> =
+            if raw.contains('~') { raw.replace("~1", "/").replace("~0", "~").into() } else { raw.into() };
+        cur = match cur {
             Type::Record(r) => match r.field(&tok) {
-                Some(t) => t.clone(),
+                Some(t) => t,
                 None => {
                     let known: Vec<&str> = r.fields.keys().map(String::as_str).collect();
                     return Err(format!("unknown field `{tok}` in `{ptr}`: `{}` has {}", r.name, known.join(", ")));
                 }
             },
-            Type::List(e) if tok.parse::<usize>().is_ok() => (**e).clone(),
-            Type::Any => Type::Any,
+            Type::List(e) if tok.parse::<usize>().is_ok() => e,
+            // Every step into `any` is `any`.
+            Type::Any => return Ok(Type::Any),
             other => return Err(format!("`{ptr}`: cannot step into `{tok}` of a `{other}`")),
         };
     }
-    Ok(cur)
+    Ok(cur.clone())
 }
