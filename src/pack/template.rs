@@ -22,7 +22,7 @@ impl Template {
         let bytes = text.as_bytes();
         let mut pos = 0;
         // Literal text runs to the next brace; braces are ASCII, so every cut is a char boundary.
-        while let Some(off) = memchr::memchr2(b'{', b'}', bytes.get(pos..).unwrap_or_default()) {
+        while let Some(off) = bytes.get(pos..).unwrap_or_default().iter().position(|&b| b == b'{' || b == b'}') {
             let i = pos + off;
             lit.push_str(text.get(pos..i).unwrap_or(""));
             let brace = bytes.get(i).copied();

@@ -252,7 +252,7 @@ impl<'a, 'i> Node<'a, 'i> {
     }
 
     /// Each element of an array, in order.
-    pub fn each_item(&self, mut f: impl FnMut(Node<'a, 'i>) -> R<()>) -> R<()> {
+    pub fn each_item(&self, f: &mut dyn FnMut(Node<'a, 'i>) -> R<()>) -> R<()> {
         match self {
             Node::Toml(v) => match v.get_ref() {
                 DeValue::Array(items) => {
@@ -268,8 +268,14 @@ impl<'a, 'i> Node<'a, 'i> {
     }
 
     pub fn vec<T>(&self, read: impl Fn(&Node<'a, 'i>) -> R<T>) -> R<Vec<T>> {
+        self.vec_dyn(&read)
+    }
+
+    // The generic readers hand their closures on as `dyn`: one copy of each per element type,
+    // not per call site (code size of the WebAssembly module).
+    fn vec_dyn<T>(&self, read: &dyn Fn(&Node<'a, 'i>) -> R<T>) -> R<Vec<T>> {
         let mut out = Vec::new();
-        self.each_item(|n| {
+        self.each_item(&mut |n| {
             out.push(read(&n)?);
             Ok(())
         })?;
@@ -277,7 +283,7 @@ impl<'a, 'i> Node<'a, 'i> {
     }
 
     /// Each entry of a map, in the order of the file; `exp` is what serde says it expected.
-    pub fn each_entry(&self, exp: &str, mut f: impl FnMut(Key<'_>, Node<'_, 'i>) -> R<()>) -> R<()> {
+    pub fn each_entry(&self, exp: &str, f: &mut dyn FnMut(Key<'_>, Node<'_, 'i>) -> R<()>) -> R<()> {
         let Node::Toml(v) = self else { return self.invalid_type(exp) };
         match v.get_ref() {
             DeValue::Table(t) => {
@@ -298,8 +304,12 @@ impl<'a, 'i> Node<'a, 'i> {
 
     /// A map with string keys (`IndexMap<String, T>`).
     pub fn map<T>(&self, read: impl Fn(&Node<'_, 'i>) -> R<T>) -> R<IndexMap<String, T>> {
+        self.map_dyn(&read)
+    }
+
+    fn map_dyn<T>(&self, read: &dyn Fn(&Node<'_, 'i>) -> R<T>) -> R<IndexMap<String, T>> {
         let mut out = IndexMap::new();
-        self.each_entry("a map", |k, v| {
+        self.each_entry("a map", &mut |k, v| {
             let val = read(&v)?;
             out.insert(k.name.to_string(), val);
             Ok(())
@@ -309,8 +319,12 @@ impl<'a, 'i> Node<'a, 'i> {
 
     /// A map whose keys keep their spans (`IndexMap<Spanned<String>, T>`).
     pub fn spanned_key_map<T>(&self, read: impl Fn(&Node<'_, 'i>) -> R<T>) -> R<IndexMap<Spanned<String>, T>> {
+        self.spanned_key_map_dyn(&read)
+    }
+
+    fn spanned_key_map_dyn<T>(&self, read: &dyn Fn(&Node<'_, 'i>) -> R<T>) -> R<IndexMap<Spanned<String>, T>> {
         let mut out = IndexMap::new();
-        self.each_entry("a map", |k, v| {
+        self.each_entry("a map", &mut |k, v| {
             let key = k.spanned()?;
             let val = read(&v)?;
             out.insert(key, val);
@@ -324,6 +338,10 @@ impl<'a, 'i> Node<'a, 'i> {
     /// the fields in declaration order. The caller then asks [`Node::missing`] for each required
     /// field that did not come, in declaration order.
     pub fn each_field(&self, shape: &Shape, mut f: impl FnMut(usize, Node<'_, 'i>) -> R<()>) -> R<()> {
+        self.each_field_dyn(shape, &mut f)
+    }
+
+    fn each_field_dyn(&self, shape: &Shape, f: &mut dyn FnMut(usize, Node<'_, 'i>) -> R<()>) -> R<()> {
         if let Node::Toml(v) = self
             && let DeValue::Array(items) = v.get_ref()
         {
@@ -341,7 +359,7 @@ impl<'a, 'i> Node<'a, 'i> {
             return Ok(());
         }
         let at = self.at();
-        self.each_entry(shape.name, |k, v| match shape.fields.iter().position(|f| *f == k.name) {
+        self.each_entry(shape.name, &mut |k, v| match shape.fields.iter().position(|f| *f == k.name) {
             Some(i) => f(i, v),
             None => err(if k.span.is_some() { k.at } else { at }, unknown_field(k.name, shape.fields)),
         })
