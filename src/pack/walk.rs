@@ -127,7 +127,8 @@ fn int(i: &DeInteger<'_>, at: usize) -> R<Int> {
 
 fn float(text: &str, at: usize) -> R<f64> {
     match text.parse::<f64>() {
-        Ok(f) if !(f.is_infinite() && !text.contains("inf")) => Ok(f),
+        // As `toml`: infinity only when written so, not from overflow.
+        Ok(f) if !f.is_infinite() || text.contains("inf") => Ok(f),
         _ => err(at, "floating-point number overflowed".into()),
     }
 }
@@ -376,9 +377,9 @@ impl<'a, 'i> Node<'a, 'i> {
     /// Any TOML value (`toml::Value`).
     pub fn value(&self) -> R<Value> {
         const EXP: &str = "any valid TOML value";
-        let Node::Toml(v) = self else {
-            let Node::Plain(s, _) = self else { unreachable!() };
-            return Ok(Value::String((*s).to_string()));
+        let v = match self {
+            Node::Toml(v) => v,
+            Node::Plain(s, _) => return Ok(Value::String((*s).to_string())),
         };
         let at = self.at();
         Ok(match v.get_ref() {
