@@ -7,12 +7,13 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value as Json;
 
 use crate::error::InputError;
+use crate::input::{LimitHit, ParseError, parse_limited};
 use crate::expr::{Env, EvalError, Val};
 use crate::pack::{
     Check, CheckKind, DocType, LangTemplates, Lang, Pack, Rule, SLOT_AS_OF, SLOT_CALENDARS, SLOT_DATA, SLOT_DOC, SLOT_PARAMS, Seg,
     Severity,
 };
-use crate::types::Type;
+use crate::types::{RecordType, Type};
 use crate::value::decode;
 
 /// Rule ID of engine findings about input that does not fit the document model.
@@ -112,8 +113,7 @@ impl Pack {
         if bytes.len() > opts.max_input_bytes {
             return Err(InputError::TooLarge { size: bytes.len(), limit: opts.max_input_bytes });
         }
-        check_depth(bytes, opts.max_depth, opts.max_array_len)?;
-        let doc: Json = serde_json::from_slice(bytes).map_err(|e| InputError::NotJson(e.to_string()))?;
+        let doc = parse_document(bytes, opts.max_depth, opts.max_array_len)?;
         self.validate_checked(&doc, opts)
     }
 
@@ -141,7 +141,7 @@ impl Pack {
             }
         }
         let as_of = opts.as_of.or_else(|| self.own_date(doc, doc_type)).unwrap_or_else(|| self.today());
-        check_types(self, doc, &Type::Record(doc_type.record.clone()), &mut String::new(), &mut |path, expected| {
+        check_types(self, doc, &Type::Record(doc_type.record.clone()), &At::Root, &mut |path, expected| {
             if out.len() <= cap {
                 out.push(self.type_finding(path, expected, doc, lang));
             }
@@ -355,65 +355,14 @@ fn render(t: &LangTemplates, lang: Lang, value: &dyn Fn(&Seg) -> String) -> Stri
     t.get(lang).map(|t| t.render(value)).unwrap_or_default()
 }
 
-/// Refuses nesting deeper than `limit` and arrays longer than `max_len` before parsing (so the
-/// parser's own recursion is never the limit that fires, no huge array is ever built, and the
-/// error is clear). Elements are counted by the commas at each array's own level.
-fn check_depth(bytes: &[u8], limit: usize, max_len: usize) -> Result<(), InputError> {
-    /// The bytes that matter outside strings.
-    static STRUCTURAL: [bool; 256] = {
-        let mut t = [false; 256];
-        t[b'"' as usize] = true;
-        t[b'[' as usize] = true;
-        t[b'{' as usize] = true;
-        t[b']' as usize] = true;
-        t[b'}' as usize] = true;
-        t[b',' as usize] = true;
-        t
-    };
-    let mut depth = 0usize;
-    // Per open bracket: the commas seen at its level, or None for an object.
-    let mut commas: Vec<Option<usize>> = Vec::new();
-    // Whole runs of bytes that cannot matter are skipped by a tight search loop rather than a
-    // state-machine step per byte (same result as scanning byte by byte).
-    let mut rest = bytes;
-    while let Some(p) = rest.iter().position(|&b| STRUCTURAL[usize::from(b)]) {
-        let b = rest.get(p).copied().unwrap_or(b' ');
-        rest = rest.get(p + 1..).unwrap_or_default();
-        match b {
-            b'"' => loop {
-                // Inside a string only `"` (its end) and `\` (escapes the next byte) matter.
-                let Some(q) = memchr::memchr2(b'"', b'\\', rest) else {
-                    return Ok(());
-                };
-                let escape = rest.get(q) == Some(&b'\\');
-                rest = rest.get(q + 1..).unwrap_or_default();
-                if !escape {
-                    break;
-                }
-                rest = rest.get(1..).unwrap_or_default();
-            },
-            b'[' | b'{' => {
-                depth += 1;
-                if depth > limit {
-                    return Err(InputError::TooDeep { limit });
-                }
-                commas.push((b == b'[').then_some(0));
-            }
-            b']' | b'}' => {
-                depth = depth.saturating_sub(1);
-                commas.pop();
-            }
-            _ => {
-                if let Some(Some(n)) = commas.last_mut() {
-                    *n += 1;
-                    if *n >= max_len {
-                        return Err(InputError::ArrayTooLong { limit: max_len });
-                    }
-                }
-            }
-        }
-    }
-    Ok(())
+/// Parses a document, refusing nesting deeper than `limit` and arrays longer than `max_len`
+/// as the parser meets them (no huge array is ever built, and the error is clear).
+fn parse_document(bytes: &[u8], limit: usize, max_len: usize) -> Result<Json, InputError> {
+    parse_limited(bytes, limit, max_len).map_err(|e| match e {
+        ParseError::Limit(LimitHit::Depth) => InputError::TooDeep { limit },
+        ParseError::Limit(LimitHit::ArrayLength) => InputError::ArrayTooLong { limit: max_len },
+        ParseError::Json(e) => InputError::NotJson(e.to_string()),
+    })
 }
 
 /// `obj[name]`, by a linear scan for objects of up to 32 keys (documents have about 20):
@@ -428,7 +377,7 @@ pub(crate) fn get_field<'a>(obj: &'a serde_json::Map<String, Json>, name: &str) 
     }
 }
 
-/// The limits of [`check_depth`] on an already parsed value (iteratively: no recursion).
+/// The limits of [`parse_document`] on an already parsed value (iteratively: no recursion).
 fn check_shape(doc: &Json, limit: usize, max_len: usize) -> Result<(), InputError> {
     let mut stack = vec![(doc, 0usize)];
     while let Some((v, d)) = stack.pop() {
@@ -454,60 +403,83 @@ fn check_shape(doc: &Json, limit: usize, max_len: usize) -> Result<(), InputErro
     Ok(())
 }
 
-/// Reports every declared field whose input value does not fit its type.
-fn check_types(pack: &Pack, v: &Json, ty: &Type, path: &mut String, report: &mut dyn FnMut(&str, &str)) {
+/// Where a value sits in the input: a JSON Pointer written out only when a finding needs it.
+#[derive(Clone, Copy)]
+enum At<'a> {
+    Root,
+    Field(&'a At<'a>, &'a str),
+    Item(&'a At<'a>, usize),
+}
+
+impl At<'_> {
+    fn write(&self, out: &mut String) {
+        match *self {
+            At::Root => {}
+            At::Field(parent, name) => {
+                parent.write(out);
+                out.push('/');
+                push_escaped(out, name);
+            }
+            At::Item(parent, i) => {
+                parent.write(out);
+                out.push('/');
+                out.push_str(&i.to_string());
+            }
+        }
+    }
+}
+
+/// Reports every declared field whose input value does not fit its type, with its pointer.
+fn check_types(pack: &Pack, v: &Json, ty: &Type, at: &At, report: &mut dyn FnMut(&str, &str)) {
+    let mut fail = |expected: &str| {
+        let mut path = String::new();
+        at.write(&mut path);
+        report(&path, expected);
+    };
     if v.is_null() {
         return;
     }
     match ty {
         Type::Document => {
             let Some(obj) = v.as_object() else {
-                report(path, "document");
+                fail("document");
                 return;
             };
             match obj.get("document_type").and_then(Json::as_str).and_then(|t| pack.doc_types.get(t)) {
-                Some(dt) => check_types(pack, v, &Type::Record(dt.record.clone()), path, report),
+                Some(dt) => check_record(pack, obj, &dt.record, at, report),
                 None => {
-                    let len = path.len();
-                    path.push_str("/document_type");
-                    report(path, "document type");
-                    path.truncate(len);
+                    let mut path = String::new();
+                    At::Field(at, "document_type").write(&mut path);
+                    report(&path, "document type");
                 }
             }
         }
-        Type::Record(r) => {
-            let Some(obj) = v.as_object() else {
-                report(path, "object");
-                return;
-            };
-            for (name, fty) in &r.fields {
-                if let Some(fv) = get_field(obj, name) {
-                    let len = path.len();
-                    path.push('/');
-                    push_escaped(path, name);
-                    check_types(pack, fv, fty, path, report);
-                    path.truncate(len);
-                }
-            }
-        }
+        Type::Record(r) => match v.as_object() {
+            Some(obj) => check_record(pack, obj, r, at, report),
+            None => fail("object"),
+        },
         Type::List(elem) => {
             let Some(items) = v.as_array() else {
-                report(path, &ty.to_string());
+                fail(&ty.to_string());
                 return;
             };
             for (i, item) in items.iter().enumerate() {
-                let len = path.len();
-                path.push('/');
-                path.push_str(&i.to_string());
-                check_types(pack, item, elem, path, report);
-                path.truncate(len);
+                check_types(pack, item, elem, &At::Item(at, i), report);
             }
         }
         Type::Any => {}
         leaf => {
             if decode(v, leaf).is_none() {
-                report(path, &leaf.to_string());
+                fail(&leaf.to_string());
             }
+        }
+    }
+}
+
+fn check_record(pack: &Pack, obj: &serde_json::Map<String, Json>, r: &RecordType, at: &At, report: &mut dyn FnMut(&str, &str)) {
+    for (name, fty) in &r.fields {
+        if let Some(fv) = get_field(obj, name) {
+            check_types(pack, fv, fty, &At::Field(at, name), report);
         }
     }
 }
@@ -770,16 +742,16 @@ mod tests {
 
     #[test]
     fn depth_check_ignores_brackets_inside_strings() {
-        assert!(check_depth(br#"{"a":"[[[[[[[[[["}"#, 2, 10).is_ok());
-        assert_eq!(check_depth(b"[[[[", 3, 10), Err(InputError::TooDeep { limit: 3 }));
+        assert!(parse_document(br#"{"a":"[[[[[[[[[["}"#, 2, 10).is_ok());
+        assert_eq!(parse_document(b"[[[[", 3, 10).map(|_| ()), Err(InputError::TooDeep { limit: 3 }));
     }
 
     #[test]
-    fn array_length_counts_commas_at_each_arrays_own_level() {
-        assert!(check_depth(br#"[1,2,3]"#, 8, 3).is_ok());
-        assert_eq!(check_depth(br#"[1,2,3,4]"#, 8, 3), Err(InputError::ArrayTooLong { limit: 3 }));
+    fn array_length_counts_the_elements_of_each_array_alone() {
+        assert!(parse_document(br#"[1,2,3]"#, 8, 3).is_ok());
+        assert_eq!(parse_document(br#"[1,2,3,4]"#, 8, 3).map(|_| ()), Err(InputError::ArrayTooLong { limit: 3 }));
         // Commas of nested objects, arrays and strings are not the outer array's.
-        assert!(check_depth(br#"[{"a":1,"b":2,"c":3,"d":4},[1,2,3],"x,y,z,w"]"#, 8, 3).is_ok());
+        assert!(parse_document(br#"[{"a":1,"b":2,"c":3,"d":4},[1,2,3],"x,y,z,w"]"#, 8, 3).is_ok());
         assert!(check_shape(&serde_json::json!([1, 2, 3]), 8, 3).is_ok());
         assert_eq!(check_shape(&serde_json::json!({"a": [1, 2, 3, 4]}), 8, 3), Err(InputError::ArrayTooLong { limit: 3 }));
         assert_eq!(check_shape(&serde_json::json!([[[]]]), 2, 3), Err(InputError::TooDeep { limit: 2 }));

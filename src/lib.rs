@@ -41,6 +41,7 @@ pub mod engine;
 pub mod error;
 pub mod expr;
 pub mod formats;
+mod input;
 pub mod pack;
 pub mod signing;
 pub mod testing;
