@@ -1,6 +1,7 @@
 //! Validation: one document against a pack, as of a date.
 
 use std::borrow::Cow;
+use std::fmt::Write as _;
 
 use chrono::{NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
@@ -249,11 +250,11 @@ impl Pack {
         };
         let sys = |t: &LangTemplates, actual: Option<String>| {
             let expected = known();
-            let msg = render(t, lang, &|s| match s {
-                Seg::Actual => actual.clone().unwrap_or_default(),
-                Seg::Expected => expected.clone(),
-                Seg::Path => "/document_type".into(),
-                _ => String::new(),
+            let msg = render(t, lang, &|s, out| match s {
+                Seg::Actual => out.push_str(actual.as_deref().unwrap_or_default()),
+                Seg::Expected => out.push_str(&expected),
+                Seg::Path => out.push_str("/document_type"),
+                _ => {}
             });
             Finding {
                 rule_id: DOCTYPE_RULE.into(),
@@ -286,11 +287,11 @@ impl Pack {
 
     fn type_finding(&self, path: &str, expected: &str, doc: &Json, lang: Lang) -> Finding {
         let actual = doc.pointer(path).map(json_kind).unwrap_or("missing").to_string();
-        let message = render(&self.messages.type_mismatch, lang, &|s| match s {
-            Seg::Actual => actual.clone(),
-            Seg::Expected => expected.to_string(),
-            Seg::Path => path.to_string(),
-            _ => String::new(),
+        let message = render(&self.messages.type_mismatch, lang, &|s, out| match s {
+            Seg::Actual => out.push_str(&actual),
+            Seg::Expected => out.push_str(expected),
+            Seg::Path => out.push_str(path),
+            _ => {}
         });
         Finding {
             rule_id: TYPE_RULE.into(),
@@ -351,7 +352,7 @@ fn json_kind(v: &Json) -> &'static str {
     }
 }
 
-fn render(t: &LangTemplates, lang: Lang, value: &dyn Fn(&Seg) -> String) -> String {
+fn render(t: &LangTemplates, lang: Lang, value: &dyn Fn(&Seg, &mut String)) -> String {
     t.get(lang).map(|t| t.render(value)).unwrap_or_default()
 }
 
@@ -712,18 +713,18 @@ fn finding(
     expected: Option<String>,
 ) -> Finding {
     let template = check.message.as_ref().unwrap_or(&rule.message);
-    let message = render(template, lang, &|s| match s {
-        Seg::Actual => actual.clone().unwrap_or_else(|| "—".into()),
-        Seg::Expected => expected.clone().unwrap_or_else(|| "—".into()),
-        Seg::Path => path.clone(),
-        Seg::Let(name) => check
-            .lets
-            .iter()
-            .find(|(n, _, _)| n == name)
-            .and_then(|(_, slot, _)| env.slots.get(*slot))
-            .and_then(|v| shown(v.clone()))
-            .unwrap_or_default(),
-        Seg::Lit(t) => t.clone(),
+    let message = render(template, lang, &|s, out| match s {
+        Seg::Actual => out.push_str(actual.as_deref().unwrap_or("—")),
+        Seg::Expected => out.push_str(expected.as_deref().unwrap_or("—")),
+        Seg::Path => out.push_str(&path),
+        Seg::Let(name) => {
+            let value = check.lets.iter().find(|(n, _, _)| n == name).and_then(|(_, slot, _)| env.slots.get(*slot));
+            if let Some(v) = value.filter(|v| !matches!(v, Val::Missing)) {
+                // Written straight into the message (no intermediate string).
+                let _ = write!(out, "{v}");
+            }
+        }
+        Seg::Lit(t) => out.push_str(t),
     });
     Finding {
         rule_id: rule.id.clone(),

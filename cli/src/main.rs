@@ -826,12 +826,16 @@ fn explain(pack: &Pack, id: &str, lang: Option<Lang>) -> u8 {
     println!("  message:");
     for l in &pack.languages {
         if let Some(t) = r.message.0.get(l) {
-            let shown = t.render(&|s| match s {
-                qagida::pack::Seg::Lit(x) => x.clone(),
-                qagida::pack::Seg::Actual => "{actual}".into(),
-                qagida::pack::Seg::Expected => "{expected}".into(),
-                qagida::pack::Seg::Path => "{path}".into(),
-                qagida::pack::Seg::Let(n) => format!("{{{n}}}"),
+            let shown = t.render(&|s, out| match s {
+                qagida::pack::Seg::Lit(x) => out.push_str(x),
+                qagida::pack::Seg::Actual => out.push_str("{actual}"),
+                qagida::pack::Seg::Expected => out.push_str("{expected}"),
+                qagida::pack::Seg::Path => out.push_str("{path}"),
+                qagida::pack::Seg::Let(n) => {
+                    out.push('{');
+                    out.push_str(n);
+                    out.push('}');
+                }
             });
             println!("    {}: {shown}", l.code());
         }

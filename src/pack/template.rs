@@ -61,13 +61,14 @@ impl Template {
         Ok(Template(segs))
     }
 
-    /// Renders the template; `value` supplies actual, expected, path and let values.
-    pub fn render(&self, value: &dyn Fn(&Seg) -> String) -> String {
-        let mut out = String::new();
+    /// Renders the template; `value` writes the actual, expected, path and let values.
+    pub fn render(&self, value: &dyn Fn(&Seg, &mut String)) -> String {
+        let lits: usize = self.0.iter().map(|s| if let Seg::Lit(t) = s { t.len() } else { 16 }).sum();
+        let mut out = String::with_capacity(lits);
         for s in &self.0 {
             match s {
                 Seg::Lit(t) => out.push_str(t),
-                other => out.push_str(&value(other)),
+                other => value(other, &mut out),
             }
         }
         out
@@ -89,7 +90,11 @@ mod tests {
     #[test]
     fn placeholders_resolve_and_braces_escape() {
         let t = Template::parse("got {actual}, max {max} {{x}}", &names).unwrap();
-        let s = t.render(&|s| if *s == Seg::Actual { "30".into() } else { String::new() });
+        let s = t.render(&|s, out| {
+            if *s == Seg::Actual {
+                out.push_str("30");
+            }
+        });
         assert_eq!(s, "got 30, max 24 {x}");
     }
 
