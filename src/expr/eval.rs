@@ -138,28 +138,10 @@ pub(crate) fn eval<'a>(n: &'a Node, env: &mut Env<'a>) -> Result<Val<'a>, EvalEr
                     .any(|c| compare(&x, &c.val()) == Some(Ordering::Equal)),
             )
         }
-        Kind::And(l, r) => {
-            let a = truth(&eval(l, env)?);
-            if a == Some(false) {
-                return Ok(Val::Bool(false));
-            }
-            match (a, truth(&eval(r, env)?)) {
-                (_, Some(false)) => Val::Bool(false),
-                (Some(true), Some(true)) => Val::Bool(true),
-                _ => Val::Missing,
-            }
-        }
-        Kind::Or(l, r) => {
-            let a = truth(&eval(l, env)?);
-            if a == Some(true) {
-                return Ok(Val::Bool(true));
-            }
-            match (a, truth(&eval(r, env)?)) {
-                (_, Some(true)) => Val::Bool(true),
-                (Some(false), Some(false)) => Val::Bool(false),
-                _ => Val::Missing,
-            }
-        }
+        // `&&` short-circuits on false, `||` on true; either way a missing side leaves the
+        // result missing unless the other side decides it.
+        Kind::And(l, r) => kleene(l, r, false, env)?,
+        Kind::Or(l, r) => kleene(l, r, true, env)?,
         Kind::Coalesce(l, r) => {
             let a = eval(l, env)?;
             if a.is_missing_or_null() {
@@ -492,6 +474,20 @@ fn present(v: &Val<'_>) -> bool {
         Val::List(l) => !l.is_empty(),
         _ => true,
     }
+}
+
+/// Kleene `&&` (`decisive` = false) or `||` (`decisive` = true): the decisive value on either
+/// side decides; otherwise the result is the other value only when both sides are known.
+fn kleene<'a>(l: &'a Node, r: &'a Node, decisive: bool, env: &mut Env<'a>) -> Result<Val<'a>, EvalError> {
+    let a = truth(&eval(l, env)?);
+    if a == Some(decisive) {
+        return Ok(Val::Bool(decisive));
+    }
+    Ok(match (a, truth(&eval(r, env)?)) {
+        (_, Some(b)) if b == decisive => Val::Bool(decisive),
+        (Some(_), Some(_)) => Val::Bool(!decisive),
+        _ => Val::Missing,
+    })
 }
 
 fn field<'a>(b: &Val<'a>, name: &str, ty: &Type) -> Val<'a> {
