@@ -155,7 +155,7 @@ impl Pack {
                 if out.len() > cap {
                     break;
                 }
-                let Some(mt) = m.get("document_type").and_then(Json::as_str).and_then(|t| self.doc_types.get(t)) else {
+                let Some(mt) = type_name(m).and_then(|t| self.doc_types.get(t)) else {
                     continue;
                 };
                 let m_as_of = opts.as_of.or_else(|| self.own_date(m, mt)).unwrap_or(as_of);
@@ -228,13 +228,13 @@ impl Pack {
             return members(doc, dt)
                 .flat_map(|(_, m)| m.iter())
                 .filter_map(|m| {
-                    let t = self.doc_types.get(m.get("document_type")?.as_str()?)?;
+                    let t = self.doc_types.get(type_name(m)?)?;
                     t.as_of.as_ref()?;
                     self.own_date(m, t)
                 })
                 .max();
         };
-        let v = doc.get(field)?;
+        let v = member(doc, field)?;
         match decode(v, if *is_dt { &Type::DateTime } else { &Type::Date })? {
             Val::Date(d) => Some(d),
             Val::DateTime(t) => Some(t.with_timezone(&self.timezone).date_naive()),
@@ -266,7 +266,7 @@ impl Pack {
                 expected: Some(expected),
             }
         };
-        match obj.get("document_type") {
+        match get_field(obj, "document_type") {
             None | Some(Json::Null) => {
                 out.push(sys(&self.messages.missing_document_type, None));
                 None
@@ -308,7 +308,7 @@ impl Pack {
 /// The lists of documents a document holds (a bundle's `documents`), by field name.
 fn members<'a>(doc: &'a Json, dt: &'a DocType) -> impl Iterator<Item = (&'a str, &'a Vec<Json>)> {
     dt.record.fields.iter().filter_map(move |(name, ty)| match ty {
-        Type::List(e) if matches!(**e, Type::Document) => Some((name.as_str(), doc.get(name)?.as_array()?)),
+        Type::List(e) if matches!(**e, Type::Document) => Some((name.as_str(), member(doc, name)?.as_array()?)),
         _ => None,
     })
 }
@@ -364,6 +364,16 @@ fn parse_document(bytes: &[u8], limit: usize, max_len: usize) -> Result<Json, In
         ParseError::Limit(LimitHit::ArrayLength) => InputError::ArrayTooLong { limit: max_len },
         ParseError::Json(e) => InputError::NotJson(e.to_string()),
     })
+}
+
+/// `v[name]` when `v` is an object (see [`get_field`]).
+pub(crate) fn member<'a>(v: &'a Json, name: &str) -> Option<&'a Json> {
+    get_field(v.as_object()?, name)
+}
+
+/// The `document_type` of a document, if it names one.
+pub(crate) fn type_name(v: &Json) -> Option<&str> {
+    member(v, "document_type")?.as_str()
 }
 
 /// `obj[name]`, by a linear scan for objects of up to 32 keys (documents have about 20):
@@ -446,7 +456,7 @@ fn check_types(pack: &Pack, v: &Json, ty: &Type, at: &At, report: &mut dyn FnMut
                 fail("document");
                 return;
             };
-            match obj.get("document_type").and_then(Json::as_str).and_then(|t| pack.doc_types.get(t)) {
+            match type_name(v).and_then(|t| pack.doc_types.get(t)) {
                 Some(dt) => check_record(pack, obj, &dt.record, at, report),
                 None => {
                     let mut path = String::new();
@@ -543,7 +553,7 @@ fn eval_rule<'a>(run: &RuleRun<'a, '_>, env: &mut Env<'a>, out: &mut Vec<Finding
                         return Ok(());
                     }
                     if let Some(t) = &check.of_type {
-                        if item.get("document_type").and_then(Json::as_str) != Some(t.as_str()) {
+                        if type_name(item) != Some(t.as_str()) {
                             continue;
                         }
                     }
