@@ -1,20 +1,12 @@
 //! No lost records: an NDJSON batch with every kind of bad line gives exactly one result line per
 //! input line, in order; each unusable line is named by its number; exit code 2 when any line
 //! was unusable.
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
-use assert_cmd::Command;
+mod common;
+
+use common::*;
 use serde_json::Value;
-
-fn root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).parent().unwrap().to_path_buf()
-}
-
-fn qagida() -> Command {
-    let mut c = Command::cargo_bin("qagida").unwrap();
-    c.current_dir(root());
-    c
-}
 
 /// Every example of a kind (`valid`, `invalid`) as one line of JSON.
 fn examples(kind: &str) -> Vec<String> {

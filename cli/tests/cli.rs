@@ -1,18 +1,10 @@
 //! The CLI as a user runs it: exit codes, formats, languages, NDJSON batches.
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
-use assert_cmd::Command;
+mod common;
+
+use common::*;
 use serde_json::Value;
-
-fn root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).parent().unwrap().to_path_buf()
-}
-
-fn qagida() -> Command {
-    let mut c = Command::cargo_bin("qagida").unwrap();
-    c.current_dir(root());
-    c
-}
 
 fn examples(kind: &str) -> Vec<String> {
     let mut v: Vec<String> = std::fs::read_dir(root().join("examples").join(kind))
