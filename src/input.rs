@@ -42,6 +42,16 @@ pub(crate) fn parse_limited(bytes: &[u8], max_depth: usize, max_array_len: usize
     }
 }
 
+/// Parses `bytes` as one JSON value with no limits of ours (`serde_json`'s recursion limit of
+/// 128 levels still applies): for trusted files such as a pack's fixtures. The same parser as
+/// documents, so the module carries one copy of it.
+pub(crate) fn parse_json(bytes: &[u8]) -> Result<Json, serde_json::Error> {
+    parse_limited(bytes, usize::MAX, usize::MAX).map_err(|e| match e {
+        ParseError::Json(e) => e,
+        ParseError::Limit(hit) => de::Error::custom(format!("{hit:?} limit")),
+    })
+}
+
 struct Limits<'h> {
     max_depth: usize,
     max_array_len: usize,

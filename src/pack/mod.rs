@@ -772,7 +772,7 @@ impl<'f> Loader<'f> {
                 if prefix.is_empty() && self.prefixes.iter().any(|p| !p.is_empty() && path.starts_with(p.as_str())) {
                     continue;
                 }
-                match serde_json::from_str::<Json>(src) {
+                match crate::input::parse_json(src.as_bytes()) {
                     Ok(v) => {
                         fixtures.insert(name.to_string(), v);
                     }
