@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // Builds the npm package of qagida's WebAssembly module from pkg-config.json:
 //
-//   cargo build --release --target wasm32-unknown-unknown   (in bindings/wasm)
+//   cargo build --release --target wasm32-unknown-unknown   (in bindings/wasm, opt-level from pkg-config.json)
 //   wasm-bindgen --target T --out-dir pkg/T                  (T = web, bundler, nodejs)
 //   wasm-opt -Oz                                             (npm binaryen@132, not Debian's 108)
 //   pkg/package.json, pkg/README.md                          (from pkg-config.json, docs/WASM.md)
@@ -68,9 +68,16 @@ if (optimise) {
 }
 
 // --- cargo ------------------------------------------------------------------------------------
+// Rust's opt-level for the module, from pkg-config.json `opt_level` ("z" smallest, "s", "3"
+// fastest: the size/speed trade-off measured in docs/WASM.md), unless the environment sets
+// CARGO_PROFILE_RELEASE_OPT_LEVEL.
+const optLevel = String(process.env.CARGO_PROFILE_RELEASE_OPT_LEVEL ?? config.opt_level ?? 'z');
+if (!['0', '1', '2', '3', 's', 'z'].includes(optLevel)) fail(`opt_level "${optLevel}" is not one of 0, 1, 2, 3, s, z`);
+console.log(`opt-level ${optLevel}`);
 const cargoOut = run('cargo', ['build', '--release', '--target', 'wasm32-unknown-unknown', '--message-format=json-render-diagnostics', ...cargoArgs], {
   cwd: crateDir,
   capture: true,
+  env: { ...process.env, CARGO_PROFILE_RELEASE_OPT_LEVEL: optLevel },
 });
 let artifact;
 for (const line of cargoOut.split('\n')) {
