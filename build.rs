@@ -89,11 +89,22 @@ fn minify_json(text: &str) -> String {
 }
 
 fn main() {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("rules").join("kz-orphan");
+    // Read at run time, not with `env!`: cargo may reuse this script's binary for another
+    // checkout of the same sources sharing a target directory, and a path baked in at compile
+    // time would then embed the pack of a directory that may no longer exist.
+    let manifest_dir = env::var("CARGO_MANIFEST_DIR").expect("CARGO_MANIFEST_DIR");
+    let root = Path::new(&manifest_dir).join("rules").join("kz-orphan");
     println!("cargo:rerun-if-changed={}", root.display());
     let mut files = Vec::new();
     collect(&root, &root, &mut files);
     files.sort();
+    // An empty or manifest-less embedded pack would only fail when a program loads it: fail the
+    // build instead.
+    assert!(
+        files.iter().any(|(rel, _)| rel == "pack.toml"),
+        "the embedded pack {} has no pack.toml (is the directory there?)",
+        root.display()
+    );
     let out_dir = PathBuf::from(env::var("OUT_DIR").expect("OUT_DIR"));
     let mut src = String::from("pub const FILES: &[(&str, &str)] = &[\n");
     for (rel, abs) in &files {
