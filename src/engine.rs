@@ -11,7 +11,7 @@ use crate::error::InputError;
 use crate::input::{LimitHit, ParseError, parse_limited};
 use crate::expr::{Env, EvalError, Val};
 use crate::pack::{
-    Check, CheckKind, DocType, LangTemplates, Lang, Pack, Rule, SLOT_AS_OF, SLOT_CALENDARS, SLOT_DATA, SLOT_DOC, SLOT_PARAMS, Seg,
+    Check, CheckKind, DocType, Pointer, LangTemplates, Lang, Pack, Rule, SLOT_AS_OF, SLOT_CALENDARS, SLOT_DATA, SLOT_DOC, SLOT_PARAMS, Seg,
     Severity,
 };
 use crate::types::{RecordType, Type};
@@ -669,7 +669,7 @@ fn eval_check<'a>(
         CheckKind::Require(ptrs) => {
             for p in ptrs {
                 if !present(scope_doc, p) {
-                    let path = base.join(p);
+                    let path = base.join(&p.text);
                     out.push(finding(run.rule, check, run.lang, env, path, None, None));
                 }
             }
@@ -686,16 +686,12 @@ fn shown(v: Val<'_>) -> Option<String> {
 }
 
 /// Present, non-null, and not a blank string.
-fn present(scope: &Json, ptr: &str) -> bool {
-    if !ptr.is_empty() && !ptr.starts_with('/') {
-        return false;
-    }
+fn present(scope: &Json, ptr: &Pointer) -> bool {
+    let Some(tokens) = ptr.tokens() else { return false };
     let mut cur = scope;
-    // The pointer's tokens, unescaped only when they hold `~` (no allocation otherwise).
-    for raw in ptr.split('/').skip(1) {
-        let t: Cow<'_, str> = if raw.contains('~') { Cow::Owned(raw.replace("~1", "/").replace("~0", "~")) } else { Cow::Borrowed(raw) };
+    for t in tokens {
         cur = match cur {
-            Json::Object(o) => match get_field(o, &t) {
+            Json::Object(o) => match get_field(o, t) {
                 Some(v) => v,
                 None => return false,
             },
@@ -750,6 +746,19 @@ fn finding(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn required_pointers_are_unescaped_once_and_blank_strings_are_absent() {
+        let doc = serde_json::json!({"a/b": {"~c": "x"}, "list": [{"d": " "}, {"d": 0}], "n": null});
+        assert_eq!(Pointer::new("/a~1b/~0c").tokens(), Some(&["a/b".to_string(), "~c".to_string()][..]));
+        assert!(present(&doc, &Pointer::new("/a~1b/~0c")));
+        assert!(present(&doc, &Pointer::new("/list/1/d")));
+        assert!(!present(&doc, &Pointer::new("/list/0/d")), "a blank string is not present");
+        assert!(!present(&doc, &Pointer::new("/list/2/d")));
+        assert!(!present(&doc, &Pointer::new("/n")));
+        assert!(!present(&doc, &Pointer::new("a~1b")), "not a pointer: no leading slash");
+        assert!(present(&doc, &Pointer::new("")), "the empty pointer is the document itself");
+    }
 
     #[test]
     fn depth_check_ignores_brackets_inside_strings() {

@@ -123,7 +123,31 @@ pub(crate) const SLOT_CALENDARS: usize = 4;
 pub enum CheckKind {
     Assert(Expr),
     /// JSON Pointers (relative to the item) that must be present.
-    Require(Vec<String>),
+    Require(Vec<Pointer>),
+}
+
+/// A JSON Pointer (RFC 6901) as written, and its tokens unescaped once when the pack loads.
+#[derive(Debug, Clone)]
+pub struct Pointer {
+    pub text: String,
+    /// `None` when the text is neither empty nor starts with `/` (it then points at nothing).
+    tokens: Option<Box<[String]>>,
+}
+
+impl Pointer {
+    pub fn new(text: &str) -> Pointer {
+        let tokens = if text.is_empty() {
+            Some(Box::default())
+        } else {
+            text.strip_prefix('/').map(|rest| rest.split('/').map(|t| t.replace("~1", "/").replace("~0", "~")).collect())
+        };
+        Pointer { text: text.to_string(), tokens }
+    }
+
+    /// The unescaped tokens, or `None` for a text that is not a pointer.
+    pub fn tokens(&self) -> Option<&[String]> {
+        self.tokens.as_deref()
+    }
 }
 
 #[derive(Debug)]
@@ -1213,11 +1237,11 @@ impl<'f> Loader<'f> {
                 let mut ptrs = Vec::new();
                 for p in req {
                     match resolve_pointer(&item_ty, p.get_ref()) {
-                        Ok(_) => ptrs.push(p.get_ref().clone()),
+                        Ok(_) => ptrs.push(Pointer::new(p.get_ref())),
                         Err(e) => self.err_at(file, p, e),
                     }
                 }
-                source.insert("require".into(), ptrs.join(", "));
+                source.insert("require".into(), ptrs.iter().map(|p| p.text.as_str()).collect::<Vec<_>>().join(", "));
                 CheckKind::Require(ptrs)
             }
             _ => {
