@@ -339,8 +339,8 @@ pub fn norm_name(s: &str) -> String {
 }
 
 /// Longest name (bytes) whose normalised form is cached.
-const NAME_CACHE_MAX_LEN: usize = 128;
-/// Entries per thread before the cache starts over (bounds its memory to about 1 MiB).
+const NAME_CACHE_MAX_LEN: usize = 256;
+/// Entries per thread before the cache starts over (bounds its memory to about 2 MiB).
 const NAME_CACHE_ENTRIES: usize = 4096;
 
 thread_local! {
@@ -375,37 +375,63 @@ impl std::hash::Hasher for Fnv {
 
 /// [`norm_name`] by the general (Unicode) steps.
 fn norm_name_unicode(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    let mut pending_space = false;
-    let mut prev: Option<char> = None; // last letter written, before look-alike mapping
-    for c in s.chars().flat_map(char::to_lowercase) {
+    let mut st = Normaliser { out: String::with_capacity(s.len()), pending_space: false, prev: None };
+    for c in s.chars() {
+        match simple_lowercase(c) {
+            Some(l) => st.push(l),
+            None => c.to_lowercase().for_each(|l| st.push(l)),
+        }
+    }
+    st.out
+}
+
+/// `c.to_lowercase()` for the characters names are mostly made of (ASCII letters, digits and
+/// space, the basic Cyrillic alphabet), without the Unicode case tables; `None` for the rest.
+fn simple_lowercase(c: char) -> Option<char> {
+    match c {
+        'A'..='Z' => Some(c.to_ascii_lowercase()),
+        'a'..='z' | '0'..='9' | ' ' | 'а'..='я' => Some(c),
+        'А'..='Я' => char::from_u32(u32::from(c) + 0x20),
+        _ => None,
+    }
+}
+
+/// The state of [`norm_name_unicode`], fed one lowercase character at a time.
+struct Normaliser {
+    out: String,
+    pending_space: bool,
+    /// The last letter written, before look-alike mapping.
+    prev: Option<char>,
+}
+
+impl Normaliser {
+    fn push(&mut self, c: char) {
         if is_invisible(c) {
-            continue;
+            return;
         }
         if c.is_whitespace() || is_dash(c) {
-            pending_space = !out.is_empty();
-            prev = None;
-            continue;
+            self.pending_space = !self.out.is_empty();
+            self.prev = None;
+            return;
         }
         // Combining marks that complete a Cyrillic letter written decomposed.
-        match (prev, c) {
+        match (self.prev, c) {
             (Some('и'), '\u{0306}') => {
-                out.pop();
-                out.push('й');
-                prev = Some('й');
-                continue;
+                self.out.pop();
+                self.out.push('й');
+                self.prev = Some('й');
+                return;
             }
-            (Some('е'), '\u{0308}') => continue,
+            (Some('е'), '\u{0308}') => return,
             _ => {}
         }
-        if pending_space {
-            out.push(' ');
-            pending_space = false;
+        if self.pending_space {
+            self.out.push(' ');
+            self.pending_space = false;
         }
-        out.push(lookalike(c).unwrap_or(c));
-        prev = Some(c);
+        self.out.push(lookalike(c).unwrap_or(c));
+        self.prev = Some(c);
     }
-    out
 }
 
 /// [`norm_name`] of an ASCII string (no look-alikes, invisible characters or combining marks
@@ -431,6 +457,17 @@ fn norm_name_ascii(s: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn simple_lowercase_agrees_with_unicode_lowercase() {
+        for c in ('\0'..='\u{04FF}').chain(['\u{1E9E}', 'Ω', 'İ']) {
+            if let Some(l) = simple_lowercase(c) {
+                assert_eq!(c.to_lowercase().collect::<String>(), l.to_string(), "{c:?}");
+            }
+        }
+        assert_eq!(simple_lowercase('Ё'), None, "Ё is outside А–Я: the general path");
+        assert_eq!(norm_name_unicode("ВЕЛАГЛЮЦЕРАЗА Ёлка İ"), norm_name_unicode("велаглюцераза ёлка i̇"));
+    }
 
     #[test]
     fn cached_names_normalise_like_uncached() {
