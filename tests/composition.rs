@@ -3,16 +3,9 @@
 use qagida::{Files, Options, Pack, Severity};
 use serde_json::json;
 
-const MSGS: &str = r#"
-[messages]
-type_mismatch = { kk = "t {expected}", ru = "т {expected}", en = "type {expected}" }
-unknown_document_type = { kk = "u", ru = "у", en = "unknown" }
-missing_document_type = { kk = "m", ru = "м", en = "missing" }
-"#;
+mod common;
 
-fn text(s: &str) -> String {
-    format!("{{ kk = \"{s} kk\", ru = \"{s} ru\", en = \"{s}\" }}")
-}
+use common::{MSGS, text};
 
 fn base() -> Files {
     let mut f = Files::new();

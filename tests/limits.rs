@@ -3,16 +3,12 @@
 use qagida::{Files, InputError, Options, Pack};
 use serde_json::{Value, json};
 
-const MSGS: &str = r#"
-[messages]
-type_mismatch = { kk = "t {expected}", ru = "т {expected}", en = "type {expected}" }
-unknown_document_type = { kk = "u", ru = "у", en = "unknown" }
-missing_document_type = { kk = "m", ru = "м", en = "missing" }
-"#;
+mod common;
+
+use common::{MSGS, text};
 
 /// A small pack: orders with lines, a per-line rule, a quadratic rule, and bundles of orders.
 fn pack() -> Pack {
-    let text = |s: &str| format!("{{ kk = \"{s} kk\", ru = \"{s} ru\", en = \"{s}\" }}");
     let mut f = Files::new();
     f.insert(
         "pack.toml".into(),
