@@ -230,10 +230,10 @@ impl Calendar {
 
     /// The non-working dates of `year` other than plain weekends.
     fn off_days(&self, year: i32) -> std::sync::Arc<BTreeSet<NaiveDate>> {
-        if let Ok(cache) = self.cache.lock() {
-            if let Some(s) = cache.get(&year) {
-                return s.clone();
-            }
+        if let Ok(cache) = self.cache.lock()
+            && let Some(s) = cache.get(&year)
+        {
+            return s.clone();
         }
         let set = std::sync::Arc::new(self.compute_off_days(year));
         if let Ok(mut cache) = self.cache.lock() {

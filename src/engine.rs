@@ -552,10 +552,10 @@ fn eval_rule<'a>(run: &RuleRun<'a, '_>, env: &mut Env<'a>, out: &mut Vec<Finding
                     if out.len() > run.cap {
                         return Ok(());
                     }
-                    if let Some(t) = &check.of_type {
-                        if type_name(item) != Some(t.as_str()) {
-                            continue;
-                        }
+                    if let Some(t) = &check.of_type
+                        && type_name(item) != Some(t.as_str())
+                    {
+                        continue;
                     }
                     let base = Base { prefix: run.prefix, item: Some((ptr, i)) };
                     eval_check(run, check, Some(item), base, env, out)?;

@@ -345,7 +345,7 @@ const NAME_CACHE_ENTRIES: usize = 4096;
 
 thread_local! {
     static NAME_CACHE: std::cell::RefCell<std::collections::HashMap<Box<str>, Box<str>, FnvBuild>> =
-        std::cell::RefCell::new(std::collections::HashMap::with_hasher(FnvBuild));
+        const { std::cell::RefCell::new(std::collections::HashMap::with_hasher(FnvBuild)) };
 }
 
 /// FNV-1a: a short name hashes in a few instructions per byte (the cache must be much cheaper

@@ -1032,7 +1032,7 @@ impl<'f> Loader<'f> {
                 None => self.err_at(file, &r.applies_to, "applies_to must be a document type or a non-empty list of them"),
             }
         }
-        let Some(first) = doc_types.first().copied() else { return None };
+        let first = doc_types.first().copied()?;
         let severity = Severity::parse(r.severity.get_ref()).unwrap_or_else(|| {
             self.err_at(file, &r.severity, "severity must be error, warning or info");
             Severity::Error
