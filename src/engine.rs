@@ -1,6 +1,5 @@
 //! Validation: one document against a pack, as of a date.
 
-use std::borrow::Cow;
 use std::fmt::Write as _;
 
 use chrono::{NaiveDate, Utc};
@@ -557,7 +556,7 @@ fn eval_rule<'a>(run: &RuleRun<'a, '_>, env: &mut Env<'a>, out: &mut Vec<Finding
                     {
                         continue;
                     }
-                    let base = Base { prefix: run.prefix, item: Some((ptr, i)) };
+                    let base = Base { prefix: run.prefix, item: Some((&ptr.text, i)) };
                     eval_check(run, check, Some(item), base, env, out)?;
                 }
             }
@@ -583,17 +582,13 @@ impl Base<'_> {
     }
 }
 
-/// `doc.pointer(ptr)` (RFC 6901, as serde_json reads it) without allocating.
-fn pointer<'j>(doc: &'j Json, ptr: &str) -> Option<&'j Json> {
-    if ptr.is_empty() {
-        return Some(doc);
-    }
-    let rest = ptr.strip_prefix('/')?;
+/// `doc.pointer(ptr)` (RFC 6901, as serde_json reads it: no `+` or leading zero in an index),
+/// over the tokens split when the pack loaded.
+fn pointer<'j>(doc: &'j Json, ptr: &Pointer) -> Option<&'j Json> {
     let mut cur = doc;
-    for raw in rest.split('/') {
-        let t: Cow<'_, str> = if raw.contains('~') { Cow::Owned(raw.replace("~1", "/").replace("~0", "~")) } else { Cow::Borrowed(raw) };
+    for t in ptr.tokens()? {
         cur = match cur {
-            Json::Object(o) => get_field(o, &t)?,
+            Json::Object(o) => get_field(o, t)?,
             Json::Array(a) => {
                 if t.starts_with('+') || (t.starts_with('0') && t.len() != 1) {
                     return None;
@@ -737,7 +732,7 @@ fn finding(
         severity: rule.severity,
         path,
         message,
-        clause: Cow::Borrowed(rule.clause.get(lang)).into_owned(),
+        clause: rule.clause.get(lang).to_string(),
         actual,
         expected,
     }

@@ -820,7 +820,7 @@ fn explain(pack: &Pack, id: &str, lang: Option<Lang>) -> u8 {
             println!("    {k:<9} {v}");
         }
         if !c.path.is_empty() {
-            println!("    path      {}{}", c.for_each.as_deref().map(|f| format!("{f}/N")).unwrap_or_default(), c.path);
+            println!("    path      {}{}", c.for_each.as_ref().map(|f| format!("{}/N", f.text)).unwrap_or_default(), c.path);
         }
     }
     println!("  message:");

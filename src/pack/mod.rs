@@ -136,12 +136,7 @@ pub struct Pointer {
 
 impl Pointer {
     pub fn new(text: &str) -> Pointer {
-        let tokens = if text.is_empty() {
-            Some(Box::default())
-        } else {
-            text.strip_prefix('/').map(|rest| rest.split('/').map(|t| t.replace("~1", "/").replace("~0", "~")).collect())
-        };
-        Pointer { text: text.to_string(), tokens }
+        Pointer { text: text.to_string(), tokens: pointer_tokens(text).ok().map(Vec::into_boxed_slice) }
     }
 
     /// The unescaped tokens, or `None` for a text that is not a pointer.
@@ -155,7 +150,7 @@ pub struct Check {
     /// The document type this check reads.
     pub doc_type: String,
     pub kind: CheckKind,
-    pub for_each: Option<String>,
+    pub for_each: Option<Pointer>,
     /// Only list members whose `document_type` is this.
     pub of_type: Option<String>,
     pub item_slot: Option<usize>,
@@ -1277,7 +1272,7 @@ impl<'f> Loader<'f> {
         Some(Check {
             doc_type: String::new(),
             kind,
-            for_each: c.for_each.as_ref().map(|f| f.get_ref().clone()),
+            for_each: c.for_each.as_ref().map(|f| Pointer::new(f.get_ref())),
             of_type: c.of_type.as_ref().map(|f| f.get_ref().clone()),
             item_slot,
             when,
@@ -1459,16 +1454,8 @@ pub fn pointer_tokens(ptr: &str) -> Result<Vec<String>, String> {
 
 /// The static type a JSON Pointer reaches inside `ty`; an error names the unknown step.
 pub fn resolve_pointer(ty: &Type, ptr: &str) -> Result<Type, String> {
-    if ptr.is_empty() {
-        return Ok(ty.clone());
-    }
-    let Some(rest) = ptr.strip_prefix('/') else {
-        return Err(format!("`{ptr}` is not a JSON Pointer (it must start with `/`)"));
-    };
     let mut cur = ty;
-    for raw in rest.split('/') {
-        let tok: std::borrow::Cow<'_, str> =
-            if raw.contains('~') { raw.replace("~1", "/").replace("~0", "~").into() } else { raw.into() };
+    for tok in pointer_tokens(ptr)? {
         cur = match cur {
             Type::Record(r) => match r.field(&tok) {
                 Some(t) => t,
