@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # WebAssembly package: installs what it needs on a clean machine (Rust, Node and Python are
-# there), builds the npm package (scripts/build-wasm.mjs: size budget), then runs
+# there; also rust-src of the nightly toolchain, for the module's std), builds the npm package
+# (scripts/build-wasm.mjs: size budget), then runs
 #   1. the wasm-bindgen tests under Node (cargo's "test result:" lines),
 #   2. the parity test: WASM module vs native CLI on every example and the pack's own tests,
 #   3. the end-to-end test of the demo form in headless Chromium.
@@ -22,6 +23,16 @@ if ! wasm-bindgen --version 2>/dev/null | grep -qx "wasm-bindgen $WASM_BINDGEN_V
   cargo install wasm-bindgen-cli --version "$WASM_BINDGEN_VERSION"
 fi
 wasm-bindgen --version
+
+# The module's std is compiled from source (pkg-config.json `build_std`): that takes the nightly
+# toolchain (.ci/fuzz.sh needs it too) and its rust-src component, both from rustup's server.
+BUILD_STD_TOOLCHAIN=$(node -p 'const b = require("./pkg-config.json").build_std; b && b.enabled ? b.toolchain : ""')
+if [ -n "$BUILD_STD_TOOLCHAIN" ]; then
+  rustc "+$BUILD_STD_TOOLCHAIN" --version >/dev/null 2>&1 \
+    || rustup toolchain install "$BUILD_STD_TOOLCHAIN" --profile minimal
+  rustup component add rust-src --toolchain "$BUILD_STD_TOOLCHAIN"
+  rustc "+$BUILD_STD_TOOLCHAIN" --version
+fi
 
 # binaryen@132 (wasm-opt; Debian's 108 breaks the module) and playwright-core (no browser download).
 if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modules/.package-lock.json ] \
