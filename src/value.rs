@@ -63,23 +63,7 @@ pub fn parse_decimal(s: &str) -> Option<Decimal> {
         .or_else(|| Decimal::from_scientific(s).ok())
 }
 
-pub fn parse_date(s: &str) -> Option<NaiveDate> {
-    // Fast path for the canonical form `YYYY-MM-DD` (the format string is not interpreted);
-    // anything else goes through chrono's parser, so the accepted set is unchanged.
-    if let [y1, y2, y3, y4, b'-', m1, m2, b'-', d1, d2] = *s.as_bytes() {
-        let digits = [y1, y2, y3, y4, m1, m2, d1, d2];
-        if digits.iter().all(u8::is_ascii_digit) {
-            let n = |ds: &[u8]| ds.iter().fold(0u32, |acc, d| acc * 10 + u32::from(d - b'0'));
-            let year = i32::try_from(n(&[y1, y2, y3, y4])).ok()?;
-            return NaiveDate::from_ymd_opt(year, n(&[m1, m2]), n(&[d1, d2]));
-        }
-    }
-    NaiveDate::parse_from_str(s, "%Y-%m-%d").ok()
-}
-
-pub fn parse_datetime(s: &str) -> Option<DateTime<FixedOffset>> {
-    DateTime::parse_from_rfc3339(s).ok()
-}
+pub use crate::dates::{parse_date, parse_datetime};
 
 /// Decodes a JSON value as a value of static type `ty`. `None` when the JSON does not fit the
 /// type (the engine reports that as a `TYPE` finding; rules see it as missing).

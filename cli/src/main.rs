@@ -25,6 +25,12 @@ struct Cli {
     command: Command,
 }
 
+/// `--as-of`: the dates chrono's `NaiveDate::from_str` (clap's parser for `NaiveDate`) took, read
+/// by the library's hand parser, as the WebAssembly module reads `asOf`.
+fn as_of_date(s: &str) -> Result<NaiveDate, String> {
+    qagida::dates::parse_date_relaxed(s).ok_or_else(|| "not a valid YYYY-MM-DD date".to_string())
+}
+
 #[derive(Subcommand)]
 enum Command {
     /// Validate documents (JSON files, `-` for stdin, or NDJSON with --ndjson).
@@ -37,7 +43,7 @@ enum Command {
         #[arg(long, value_name = "FILE")]
         overrides: Option<PathBuf>,
         /// Validate as of this date (default: each document's own date).
-        #[arg(long, value_name = "YYYY-MM-DD")]
+        #[arg(long, value_name = "YYYY-MM-DD", value_parser = as_of_date)]
         as_of: Option<NaiveDate>,
         /// Message language.
         #[arg(long)]

@@ -155,3 +155,18 @@ fn tempdir() -> PathBuf {
     std::fs::create_dir_all(&d).unwrap();
     d
 }
+
+/// `--as-of` takes what chrono's `NaiveDate::from_str` took (blanks around the numbers, 1-digit
+/// fields) and refuses a day that does not exist, with clap's usage error (exit 2).
+#[test]
+fn as_of_takes_relaxed_dates_and_refuses_days_that_do_not_exist() {
+    let file = examples("valid").remove(0);
+    let out = qagida().args(["validate", "--as-of", " 2026 - 4-10 ", &file]).output().unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    let r: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(r["as_of"], "2026-04-10");
+    let out = qagida().args(["validate", "--as-of", "2026-02-30", &file]).output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("'2026-02-30'") && err.contains("not a valid YYYY-MM-DD date"), "{err}");
+}

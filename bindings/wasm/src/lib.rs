@@ -20,7 +20,6 @@
 
 pub mod types;
 
-use chrono::NaiveDate;
 use qagida::{InputError, Options, Pack, PackError};
 use serde::Serialize;
 use tsify::Ts;
@@ -145,9 +144,10 @@ fn to_options(opts: Option<Ts<ValidateOptions>>) -> Result<Options, BindingError
     }
     let o: ValidateOptions = opts.to_rust().map_err(|e| BindingError::Options(e.to_string()))?;
     if let Some(d) = o.as_of.as_deref() {
+        // The dates chrono's `NaiveDate::from_str` took, read without chrono's parser.
         out.as_of = Some(
-            d.parse::<NaiveDate>()
-                .map_err(|e| BindingError::Options(format!("asOf `{d}` is not a YYYY-MM-DD date ({e})")))?,
+            qagida::dates::parse_date_relaxed(d)
+                .ok_or_else(|| BindingError::Options(format!("asOf `{d}` is not a valid YYYY-MM-DD date")))?,
         );
     }
     out.lang = o.lang.map(qagida::Lang::from);
