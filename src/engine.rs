@@ -10,7 +10,7 @@ use crate::error::InputError;
 use crate::input::{LimitHit, ParseError, parse_limited};
 use crate::expr::{Env, EvalError, Val};
 use crate::pack::{
-    Check, CheckKind, DocType, Pointer, LangTemplates, Lang, Pack, Rule, SLOT_AS_OF, SLOT_CALENDARS, SLOT_DATA, SLOT_DOC, SLOT_PARAMS, Seg,
+    Check, CheckKind, DocType, Pointer, LangTemplates, array_index, Lang, Pack, Rule, SLOT_AS_OF, SLOT_CALENDARS, SLOT_DATA, SLOT_DOC, SLOT_PARAMS, Seg,
     Severity,
 };
 use crate::types::{RecordType, Type};
@@ -589,12 +589,7 @@ fn pointer<'j>(doc: &'j Json, ptr: &Pointer) -> Option<&'j Json> {
     for t in ptr.tokens()? {
         cur = match cur {
             Json::Object(o) => get_field(o, t)?,
-            Json::Array(a) => {
-                if t.starts_with('+') || (t.starts_with('0') && t.len() != 1) {
-                    return None;
-                }
-                a.get(t.parse::<usize>().ok()?)?
-            }
+            Json::Array(a) => a.get(array_index(t)?)?,
             _ => return None,
         };
     }
@@ -690,7 +685,7 @@ fn present(scope: &Json, ptr: &Pointer) -> bool {
                 Some(v) => v,
                 None => return false,
             },
-            Json::Array(a) => match t.parse::<usize>().ok().and_then(|i| a.get(i)) {
+            Json::Array(a) => match array_index(t).and_then(|i| a.get(i)) {
                 Some(v) => v,
                 None => return false,
             },

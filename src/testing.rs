@@ -4,7 +4,7 @@
 use serde_json::Value as Json;
 
 use crate::engine::Options;
-use crate::pack::{Pack, Rule, RuleTest, pointer_tokens};
+use crate::pack::{Pack, Rule, RuleTest, array_index, pointer_tokens};
 
 /// The outcome of one test case.
 #[derive(Debug, Clone)]
@@ -115,9 +115,7 @@ pub fn apply_patch(doc: &mut Json, set: &[(String, Json)], remove: &[String]) ->
             }
             Json::Array(a) if last == "-" => a.push(value.clone()),
             Json::Array(a) => {
-                let slot = last
-                    .parse::<usize>()
-                    .ok()
+                let slot = array_index(&last)
                     .and_then(|i| a.get_mut(i))
                     .ok_or_else(|| format!("set: `{ptr}`: no such element"))?;
                 *slot = value.clone();
@@ -131,8 +129,8 @@ pub fn apply_patch(doc: &mut Json, set: &[(String, Json)], remove: &[String]) ->
         let parent = walk(doc, &tokens).ok_or_else(|| format!("remove: `{ptr}` does not exist"))?;
         let removed = match parent {
             Json::Object(o) => o.shift_remove(&last).is_some(),
-            Json::Array(a) => match last.parse::<usize>() {
-                Ok(i) if i < a.len() => {
+            Json::Array(a) => match array_index(&last) {
+                Some(i) if i < a.len() => {
                     a.remove(i);
                     true
                 }
@@ -152,7 +150,7 @@ fn walk<'a>(doc: &'a mut Json, tokens: &[String]) -> Option<&'a mut Json> {
     for t in tokens {
         cur = match cur {
             Json::Object(o) => o.get_mut(t)?,
-            Json::Array(a) => a.get_mut(t.parse::<usize>().ok()?)?,
+            Json::Array(a) => a.get_mut(array_index(t)?)?,
             _ => return None,
         };
     }

@@ -1452,6 +1452,17 @@ pub fn pointer_tokens(ptr: &str) -> Result<Vec<String>, String> {
     Ok(rest.split('/').map(|t| t.replace("~1", "/").replace("~0", "~")).collect())
 }
 
+/// An array index token of a JSON Pointer (RFC 6901): `0`, or digits without a leading zero —
+/// no sign, no `01`. Every walk of a pointer into an array reads its index with this one rule
+/// (`require`, `for_each`, the pack loader's type resolution, the pack tests' `set`/`remove`).
+pub fn array_index(tok: &str) -> Option<usize> {
+    let b = tok.as_bytes();
+    if b.is_empty() || !b.iter().all(u8::is_ascii_digit) || (b[0] == b'0' && b.len() > 1) {
+        return None;
+    }
+    tok.parse().ok()
+}
+
 /// The static type a JSON Pointer reaches inside `ty`; an error names the unknown step.
 pub fn resolve_pointer(ty: &Type, ptr: &str) -> Result<Type, String> {
     let mut cur = ty;
@@ -1464,7 +1475,7 @@ pub fn resolve_pointer(ty: &Type, ptr: &str) -> Result<Type, String> {
                     return Err(format!("unknown field `{tok}` in `{ptr}`: `{}` has {}", r.name, known.join(", ")));
                 }
             },
-            Type::List(e) if tok.parse::<usize>().is_ok() => e,
+            Type::List(e) if array_index(&tok).is_some() => e,
             // Every step into `any` is `any`.
             Type::Any => return Ok(Type::Any),
             other => return Err(format!("`{ptr}`: cannot step into `{tok}` of a `{other}`")),
