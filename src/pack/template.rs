@@ -44,15 +44,8 @@ impl Template {
                 segs.push(Seg::Lit(std::mem::take(&mut lit)));
             }
             segs.push(seg);
-            // Past the placeholder: `end + 1` characters after the `{` (as this has always
-            // counted; the same as `end + 1` bytes for the ASCII names placeholders have).
-            pos = i + 1;
-            for _ in 0..=end {
-                match text.get(pos..).and_then(|r| r.chars().next()) {
-                    Some(c) => pos += c.len_utf8(),
-                    None => break,
-                }
-            }
+            // Past the placeholder's closing brace (`end` bytes of name after the `{`).
+            pos = i + 1 + end + 1;
         }
         lit.push_str(text.get(pos..).unwrap_or(""));
         if !lit.is_empty() {
@@ -130,8 +123,11 @@ mod tests {
                         segs.push(Seg::Lit(std::mem::take(&mut lit)));
                     }
                     segs.push(seg);
-                    for _ in 0..=end {
-                        chars.next();
+                    // Through the closing brace.
+                    for (_, c) in chars.by_ref() {
+                        if c == '}' {
+                            break;
+                        }
                     }
                 }
                 '}' => return Err("unmatched `}` (write `}}` for a literal brace)".into()),
@@ -142,6 +138,13 @@ mod tests {
             segs.push(Seg::Lit(lit));
         }
         Ok(Template(segs))
+    }
+
+    #[test]
+    fn text_after_a_placeholder_with_a_non_ascii_name_is_kept_whole() {
+        let names = |n: &str| (n == "жас").then(|| Seg::Let(n.to_string()));
+        let t = Template::parse("{жас} жыл", &names).unwrap();
+        assert_eq!(t.0, [Seg::Let("жас".into()), Seg::Lit(" жыл".into())]);
     }
 
     #[test]
