@@ -544,7 +544,7 @@ fn eval_rule<'a>(run: &RuleRun<'a, '_>, env: &mut Env<'a>, out: &mut Vec<Finding
     }
     for check in run.rule.checks.iter().filter(|c| c.doc_type == run.doc_type) {
         match &check.for_each {
-            None => eval_check(run, check, None, Base { prefix: run.prefix, item: None }, env, out)?,
+            None => eval_check(run, check, None, None, Base { prefix: run.prefix, item: None, elem: None }, env, out)?,
             Some(ptr) => {
                 let Some(Json::Array(items)) = pointer(run.doc, ptr) else { continue };
                 for (i, item) in items.iter().enumerate() {
@@ -556,8 +556,19 @@ fn eval_rule<'a>(run: &RuleRun<'a, '_>, env: &mut Env<'a>, out: &mut Vec<Finding
                     {
                         continue;
                     }
-                    let base = Base { prefix: run.prefix, item: Some((&ptr.text, i)) };
-                    eval_check(run, check, Some(item), base, env, out)?;
+                    let base = Base { prefix: run.prefix, item: Some((&ptr.text, i)), elem: None };
+                    let Some(inner) = &check.then_each else {
+                        eval_check(run, check, Some(item), None, base, env, out)?;
+                        continue;
+                    };
+                    let Some(Json::Array(elems)) = pointer(item, inner) else { continue };
+                    for (j, elem) in elems.iter().enumerate() {
+                        if out.len() > run.cap {
+                            return Ok(());
+                        }
+                        let base = Base { elem: Some((&inner.text, j)), ..base };
+                        eval_check(run, check, Some(item), Some(elem), base, env, out)?;
+                    }
                 }
             }
         }
@@ -566,19 +577,23 @@ fn eval_rule<'a>(run: &RuleRun<'a, '_>, env: &mut Env<'a>, out: &mut Vec<Finding
 }
 
 /// The pointer of what a check runs on: the document (`prefix`, empty unless it is a bundle
-/// member) or its `for_each` item `i`. Joined into a string only for a finding.
+/// member), its `for_each` item `i`, or that item's `then_each` element `j`. Joined into a
+/// string only for a finding.
 #[derive(Clone, Copy)]
 struct Base<'s> {
     prefix: &'s str,
     item: Option<(&'s str, usize)>,
+    elem: Option<(&'s str, usize)>,
 }
 
 impl Base<'_> {
     fn join(self, tail: &str) -> String {
-        match self.item {
-            None => format!("{}{tail}", self.prefix),
-            Some((ptr, i)) => format!("{}{ptr}/{i}{tail}", self.prefix),
+        let mut s = String::from(self.prefix);
+        for (ptr, i) in [self.item, self.elem].into_iter().flatten() {
+            let _ = write!(s, "{ptr}/{i}");
         }
+        s.push_str(tail);
+        s
     }
 }
 
@@ -617,6 +632,7 @@ fn eval_check<'a>(
     run: &RuleRun<'a, '_>,
     check: &'a Check,
     item: Option<&'a Json>,
+    elem: Option<&'a Json>,
     base: Base<'_>,
     env: &mut Env<'a>,
     out: &mut Vec<Finding>,
@@ -625,13 +641,16 @@ fn eval_check<'a>(
     // expression writes them (lets, items and quantifier variables get slots after them): drop
     // only what the previous check bound.
     env.slots.truncate(SLOT_CALENDARS + 1);
+    // Objects and arrays stay lazily borrowed; leaves decode dynamically.
+    let bound = |v: &'a Json| match v {
+        Json::Object(_) | Json::Array(_) => Val::Json(v),
+        other => crate::value::decode(other, &Type::Any).unwrap_or(Val::Missing),
+    };
     if let (Some(slot), Some(item)) = (check.item_slot, item) {
-        // Objects and arrays stay lazily borrowed; leaves decode dynamically.
-        let v = match item {
-            Json::Object(_) | Json::Array(_) => Val::Json(item),
-            other => crate::value::decode(other, &Type::Any).unwrap_or(Val::Missing),
-        };
-        set_slot(env, slot, v);
+        set_slot(env, slot, bound(item));
+    }
+    if let (Some(slot), Some(elem)) = (check.elem_slot, elem) {
+        set_slot(env, slot, bound(elem));
     }
     if !holds(check.when.as_ref(), env)? {
         return Ok(());
@@ -640,7 +659,7 @@ fn eval_check<'a>(
         let v = e.eval(env)?;
         set_slot(env, *slot, v);
     }
-    let scope_doc = item.unwrap_or(run.doc);
+    let scope_doc = elem.or(item).unwrap_or(run.doc);
     match &check.kind {
         CheckKind::Assert(e) => {
             if matches!(e.eval(env)?, Val::Bool(false)) {

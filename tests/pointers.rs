@@ -1,6 +1,8 @@
-//! JSON Pointers in rule files read array indices by RFC 6901 everywhere: `0` or digits without a
-//! leading zero, never a sign. `require`, `for_each`, the loader's type resolution and the pack
-//! tests' `set`/`remove` share that one rule.
+//! JSON Pointers in rule files, and the lists checks run over (`for_each`, `then_each`).
+//!
+//! Array indices are read by RFC 6901 everywhere: `0` or digits without a leading zero, never a
+//! sign. `require`, `for_each`, the loader's type resolution and the pack tests' `set`/`remove`
+//! share that one rule.
 use qagida::{Files, Options, Pack};
 use serde_json::json;
 
@@ -9,6 +11,11 @@ mod common;
 use common::{MSGS, text};
 
 fn pack_with(require: &str) -> Files {
+    pack_with_check(&format!("applies_to = \"order\"\nrequire = [{require}]"))
+}
+
+/// A pack of `order`s (with `lines`) and `bundle`s; its one rule REQ-01 has the check `check`.
+fn pack_with_check(check: &str) -> Files {
     let mut f = Files::new();
     f.insert(
         "pack.toml".into(),
@@ -30,8 +37,13 @@ rule_files = ["rules.toml"]
 [types.line]
 code = "string"
 [documents.order.fields]
+id = "string"
 lines = "list<line>"
 extra = "any"
+[documents.note.fields]
+lines = "list<line>"
+[documents.bundle.fields]
+documents = "list<document>"
 "#
         .into(),
     );
@@ -41,12 +53,12 @@ extra = "any"
             r#"
 [[rule]]
 id = "REQ-01"
-applies_to = "order"
+applies_to = ["order", "bundle"]
 severity = "error"
 clause = {c}
 message = {m}
 [[rule.check]]
-require = [{require}]
+{check}
 "#,
             c = text("clause"),
             m = text("missing {{path}}")
@@ -91,4 +103,48 @@ fn under_an_untyped_field_a_leading_zero_index_finds_nothing_at_run_time() {
     assert_eq!(finding_paths(&pack, &doc), ["REQ-01@/extra/01"]);
     let pack = Pack::from_files(&pack_with(r#""/extra/1""#)).unwrap();
     assert!(finding_paths(&pack, &doc).is_empty());
+}
+
+fn bundle() -> serde_json::Value {
+    json!({"document_type": "bundle", "documents": [
+        {"document_type": "order", "id": "A", "lines": [{"code": "ok"}, {"code": "X"}]},
+        {"document_type": "note", "lines": [{"code": "X"}]},
+        {"document_type": "order", "id": "B", "lines": [{"code": "X"}, {"code": ""}]}
+    ]})
+}
+
+const EACH_LINE: &str = r#"applies_to = "bundle"
+for_each = "/documents"
+of_type = "order"
+then_each = "/lines""#;
+
+#[test]
+fn then_each_runs_a_check_on_every_element_of_a_list_inside_each_item_and_points_at_it() {
+    let pack = Pack::from_files(&pack_with_check(&format!(
+        "{EACH_LINE}\nlet = {{ code = \"elem.code\", order = \"item.id\" }}\nassert = \"code != 'X' || order == 'A'\"\npath = \"/code\""
+    )))
+    .unwrap();
+    // Only order B's line 0: order A's X is allowed by `item`, the note is not an order.
+    assert_eq!(finding_paths(&pack, &bundle()), ["REQ-01@/documents/2/lines/0/code"]);
+}
+
+#[test]
+fn then_each_makes_require_relative_to_the_element() {
+    let pack = Pack::from_files(&pack_with_check(&format!("{EACH_LINE}\nrequire = [\"/code\"]"))).unwrap();
+    assert_eq!(finding_paths(&pack, &bundle()), ["REQ-01@/documents/2/lines/1/code"]);
+}
+
+#[test]
+fn then_each_is_refused_without_for_each_outside_the_item_or_into_a_non_list() {
+    let cases = [
+        ("applies_to = \"order\"\nthen_each = \"/lines\"\nrequire = [\"/code\"]", "`then_each` needs a `for_each`"),
+        ("applies_to = \"bundle\"\nfor_each = \"/documents\"\nof_type = \"order\"\nthen_each = \"/rows\"\nrequire = [\"/code\"]", "unknown field `rows`"),
+        ("applies_to = \"bundle\"\nfor_each = \"/documents\"\nof_type = \"order\"\nthen_each = \"/id\"\nrequire = [\"/code\"]", "then_each must point at a list"),
+        (&format!("{EACH_LINE}\nrequire = [\"/nope\"]"), "unknown field `nope`"),
+        (&format!("{EACH_LINE}\nlet = {{ elem = \"1\" }}\nassert = \"true\""), "`elem` is reserved"),
+    ];
+    for (check, want) in cases {
+        let err = Pack::from_files(&pack_with_check(check)).err().unwrap_or_else(|| panic!("loaded: {check}")).to_string();
+        assert!(err.contains(want), "{check}\n{err}");
+    }
 }

@@ -154,6 +154,9 @@ pub struct Check {
     /// Only list members whose `document_type` is this.
     pub of_type: Option<String>,
     pub item_slot: Option<usize>,
+    /// A list inside each `for_each` item: the check runs once per element of it, bound as `elem`.
+    pub then_each: Option<Pointer>,
+    pub elem_slot: Option<usize>,
     pub when: Option<Expr>,
     pub lets: Vec<(String, usize, Expr)>,
     pub path: String,
@@ -1207,6 +1210,28 @@ impl<'f> Loader<'f> {
                 }
             }
         }
+        // `then_each`: a list inside the item; `require` and `path` are then relative to its element.
+        let mut elem_slot = None;
+        if let Some(te) = &c.then_each {
+            if c.for_each.is_none() {
+                self.err_at(file, te, "`then_each` needs a `for_each` (it is a list inside each item)");
+                return None;
+            }
+            source.insert("then_each".into(), te.get_ref().clone());
+            item_ty = match resolve_pointer(&item_ty, te.get_ref()) {
+                Ok(Type::List(elem)) => *elem,
+                Ok(Type::Any) => Type::Any,
+                Ok(other) => {
+                    self.err_at(file, te, format!("then_each must point at a list in the item, `{}` is `{other}`", te.get_ref()));
+                    return None;
+                }
+                Err(e) => {
+                    self.err_at(file, te, e);
+                    return None;
+                }
+            };
+            elem_slot = Some(scope.bind("elem", item_ty.clone()));
+        }
         let when = c.when.as_ref().and_then(|w| {
             source.insert("when".into(), w.get_ref().clone());
             self.expr(file, w, &scope, Some(&Type::Bool))
@@ -1214,7 +1239,7 @@ impl<'f> Loader<'f> {
         let mut lets = Vec::new();
         for (name, src) in &c.lets {
             source.insert(format!("let.{name}"), src.get_ref().clone());
-            if matches!(name.as_str(), "doc" | "item" | "params" | "data" | "as_of" | "actual" | "expected" | "path") {
+            if matches!(name.as_str(), "doc" | "item" | "elem" | "params" | "data" | "as_of" | "actual" | "expected" | "path") {
                 self.err_at(file, src, format!("`{name}` is reserved and cannot be a let name"));
                 continue;
             }
@@ -1275,6 +1300,8 @@ impl<'f> Loader<'f> {
             for_each: c.for_each.as_ref().map(|f| Pointer::new(f.get_ref())),
             of_type: c.of_type.as_ref().map(|f| f.get_ref().clone()),
             item_slot,
+            then_each: c.then_each.as_ref().map(|f| Pointer::new(f.get_ref())),
+            elem_slot,
             when,
             lets,
             path,

@@ -329,6 +329,8 @@ pub struct RawCheck {
     pub for_each: Option<Spanned<String>>,
     /// With `for_each` over a list of documents: only members of this document type.
     pub of_type: Option<Spanned<String>>,
+    /// With `for_each`: a list inside each item to run on, element by element (`elem`).
+    pub then_each: Option<Spanned<String>>,
     pub when: Option<Spanned<String>>,
     /// `let` in the file.
     pub lets: IndexMap<String, Spanned<String>>,
@@ -342,7 +344,8 @@ impl RawCheck {
     const SHAPE: Shape = Shape {
         name: "struct RawCheck",
         fields: &[
-            "applies_to", "assert", "require", "for_each", "of_type", "when", "let", "path", "actual", "expected", "message",
+            "applies_to", "assert", "require", "for_each", "of_type", "then_each", "when", "let", "path", "actual", "expected",
+            "message",
         ],
         defaults: &["let"],
     };
@@ -354,6 +357,7 @@ impl RawCheck {
             require: None,
             for_each: None,
             of_type: None,
+            then_each: None,
             when: None,
             lets: IndexMap::new(),
             path: None,
@@ -368,11 +372,12 @@ impl RawCheck {
                 2 => c.require = Some(v.vec(|v| v.spanned_string())?),
                 3 => c.for_each = Some(v.spanned_string()?),
                 4 => c.of_type = Some(v.spanned_string()?),
-                5 => c.when = Some(v.spanned_string()?),
-                6 => c.lets = string_map(&v)?,
-                7 => c.path = Some(v.spanned_string()?),
-                8 => c.actual = Some(v.spanned_string()?),
-                9 => c.expected = Some(v.spanned_string()?),
+                5 => c.then_each = Some(v.spanned_string()?),
+                6 => c.when = Some(v.spanned_string()?),
+                7 => c.lets = string_map(&v)?,
+                8 => c.path = Some(v.spanned_string()?),
+                9 => c.actual = Some(v.spanned_string()?),
+                10 => c.expected = Some(v.spanned_string()?),
                 _ => c.message = Some(text(&v)?),
             }
             Ok(())

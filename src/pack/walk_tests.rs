@@ -138,6 +138,7 @@ pub struct RawCheck {
     pub for_each: Option<Spanned<String>>,
     /// With `for_each` over a list of documents: only members of this document type.
     pub of_type: Option<Spanned<String>>,
+    pub then_each: Option<Spanned<String>>,
     pub when: Option<Spanned<String>>,
     #[serde(default, rename = "let")]
     pub lets: IndexMap<String, Spanned<String>>,
@@ -772,7 +773,7 @@ const EXPECTED: &str = r#"1:1: missing field `id`
 5:6: invalid type: integer `3`, expected a string
 1:1: missing field `applies_to`
 7:1: unknown field `let`, expected one of `id`, `applies_to`, `severity`, `title`, `clause`, `effective_from`, `effective_to`, `when`, `message`, `params`, `check`, `test`
-9:1: unknown field `lets`, expected one of `applies_to`, `assert`, `require`, `for_each`, `of_type`, `when`, `let`, `path`, `actual`, `expected`, `message`
+9:1: unknown field `lets`, expected one of `applies_to`, `assert`, `require`, `for_each`, `of_type`, `then_each`, `when`, `let`, `path`, `actual`, `expected`, `message`
 8:11: invalid type: string "/a", expected a sequence
 8:13: invalid type: integer `1`, expected a string
 7:1: missing field `expect`

@@ -258,7 +258,7 @@ impl Validator {
         self.pack.id.clone()
     }
 
-    /// The pack's version, e.g. `2026.3.0`.
+    /// The pack's version, e.g. `2026.3.1`.
     #[wasm_bindgen(getter, js_name = packVersion)]
     pub fn pack_version(&self) -> String {
         self.pack.version.clone()
