@@ -3,6 +3,9 @@
 //! A loaded [`Pack`] is immutable and `Send + Sync`: compile once, validate many.
 
 mod convert;
+mod float_parse;
+#[cfg(test)]
+mod float_parse_tests;
 mod raw;
 mod template;
 pub(crate) mod walk;
