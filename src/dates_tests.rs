@@ -19,6 +19,7 @@ use std::str::FromStr;
 use chrono::{DateTime, NaiveDate};
 
 use super::{parse_date, parse_date_relaxed, parse_datetime};
+use crate::test_rng::Rng;
 
 /// How many strings each parser accepted (to show the generators reach the accepting paths).
 #[derive(Default, Debug)]
@@ -153,25 +154,6 @@ fn datetime_parser_matches_chrono_on_every_combination_of_part_variants() {
     assert!(c.datetime > 10_000, "{c:?}");
 }
 
-/// splitmix64: a fixed, dependency-free sequence.
-struct Rng(u64);
-
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9e37_79b9_7f4a_7c15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
-        z ^ (z >> 31)
-    }
-    fn below(&mut self, n: usize) -> usize {
-        (self.next() % n as u64) as usize
-    }
-    fn pick<'a, T>(&mut self, xs: &'a [T]) -> &'a T {
-        &xs[self.below(xs.len())]
-    }
-}
-
 const ALPHABET: &[char] = &[
     '0', '1', '2', '3', '4', '5', '6', '9', '-', ':', 'T', 't', 'Z', 'z', '+', '.', ' ', '\t', ',', '/',
     '\u{2212}', '\u{3000}', '٣',
@@ -185,7 +167,7 @@ fn date_and_datetime_parsers_match_chrono_on_seeded_random_strings() {
     // Random strings over the characters that matter.
     for _ in 0..200_000 {
         s.clear();
-        let len = rng.below(32);
+        let len = rng.index(32);
         for _ in 0..len {
             s.push(*rng.pick(ALPHABET));
         }
@@ -199,9 +181,9 @@ fn date_and_datetime_parsers_match_chrono_on_seeded_random_strings() {
     ];
     for _ in 0..200_000 {
         let mut chars: Vec<char> = rng.pick(&seeds).chars().collect();
-        for _ in 0..=rng.below(4) {
-            let i = rng.below(chars.len() + 1);
-            match rng.below(3) {
+        for _ in 0..=rng.index(4) {
+            let i = rng.index(chars.len() + 1);
+            match rng.index(3) {
                 0 => chars.insert(i, *rng.pick(ALPHABET)),
                 1 if i < chars.len() => {
                     chars.remove(i);

@@ -49,6 +49,8 @@ pub mod testing;
 mod toml_text;
 pub mod types;
 pub mod value;
+#[cfg(test)]
+mod test_rng;
 
 pub use engine::{Finding, Options, PackRef, PackUsed, ValidationResult};
 pub use error::{Diagnostic, InputError, PackError};

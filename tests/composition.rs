@@ -5,57 +5,11 @@ use serde_json::json;
 
 mod common;
 
-use common::{MSGS, text};
+use common::{fixture_pack, text};
 
 fn base() -> Files {
-    let mut f = Files::new();
-    f.insert(
-        "pack.toml".into(),
-        format!(
-            r#"id = "base"
-version = "1.0.0"
-effective_from = 2020-01-01
-languages = ["kk", "ru", "en"]
-default_language = "en"
-timezone = "+05:00"
-types = "types.toml"
-rule_files = ["rules.toml"]
-[[data_edition]]
-name = "allowed"
-file = "old.toml"
-effective_from = 2020-01-01
-effective_to = 2025-09-20
-[[data_edition]]
-name = "allowed"
-file = "new.toml"
-effective_from = 2025-09-20
-{MSGS}"#
-        ),
-    );
-    f.insert(
-        "types.toml".into(),
+    let rules = format!(
         r#"
-[types.line]
-code = "string"
-[documents.order]
-as_of = "date"
-[documents.order.fields]
-id = "string"
-date = "date"
-code = "string"
-qty = "number"
-ref = "string"
-[documents.bundle.fields]
-documents = "list<document>"
-"#
-        .into(),
-    );
-    f.insert("old.toml".into(), "[[row]]\ncode = \"A\"\n[[row]]\ncode = \"B\"\n".into());
-    f.insert("new.toml".into(), "[[row]]\ncode = \"A\"\n".into());
-    f.insert(
-        "rules.toml".into(),
-        format!(
-            r#"
 [[rule]]
 id = "LST-01"
 applies_to = "order"
@@ -107,12 +61,40 @@ of_type = "order"
 assert = "any(doc.documents, d, d.id == item.ref)"
 path = "/ref"
 "#,
-            c = text("clause"),
-            m = text("message {{actual}}")
-        ),
+        c = text("clause"),
+        m = text("message {{actual}}")
     );
+    let mut f = fixture_pack("base", EDITIONS, TYPES, &rules);
+    f.insert("old.toml".into(), "[[row]]\ncode = \"A\"\n[[row]]\ncode = \"B\"\n".into());
+    f.insert("new.toml".into(), "[[row]]\ncode = \"A\"\n".into());
     f
 }
+
+const EDITIONS: &str = r#"[[data_edition]]
+name = "allowed"
+file = "old.toml"
+effective_from = 2020-01-01
+effective_to = 2025-09-20
+[[data_edition]]
+name = "allowed"
+file = "new.toml"
+effective_from = 2025-09-20
+"#;
+
+const TYPES: &str = r#"
+[types.line]
+code = "string"
+[documents.order]
+as_of = "date"
+[documents.order.fields]
+id = "string"
+date = "date"
+code = "string"
+qty = "number"
+ref = "string"
+[documents.bundle.fields]
+documents = "list<document>"
+"#;
 
 fn order(date: &str, code: &str, qty: u32) -> serde_json::Value {
     json!({"document_type": "order", "id": "O-1", "ref": "O-1", "date": date, "code": code, "qty": qty})

@@ -1,43 +1,16 @@
 //! Every limit of docs/LIMITS.md fires with its own clear error (never a panic or a hang), and
 //! adversarial inputs cost bounded work. No timed assertions: each test just has to return.
-use qagida::{Files, InputError, Options, Pack};
+use qagida::{InputError, Options, Pack};
 use serde_json::{Value, json};
 
 mod common;
 
-use common::{MSGS, text};
+use common::{fixture_pack, text};
 
 /// A small pack: orders with lines, a per-line rule, a quadratic rule, and bundles of orders.
 fn pack() -> Pack {
-    let mut f = Files::new();
-    f.insert(
-        "pack.toml".into(),
-        format!(
-            "id = \"limits\"\nversion = \"1.0.0\"\neffective_from = 2020-01-01\nlanguages = [\"kk\", \"ru\", \"en\"]\n\
-             default_language = \"en\"\ntimezone = \"+05:00\"\ntypes = \"types.toml\"\nrule_files = [\"rules.toml\"]\n{MSGS}"
-        ),
-    );
-    f.insert(
-        "types.toml".into(),
+    let rules = format!(
         r#"
-[types.line]
-code = "string"
-qty = "number"
-[documents.order]
-as_of = "date"
-[documents.order.fields]
-id = "string"
-date = "date"
-lines = "list<line>"
-[documents.bundle.fields]
-documents = "list<document>"
-"#
-        .into(),
-    );
-    f.insert(
-        "rules.toml".into(),
-        format!(
-            r#"
 [[rule]]
 id = "QTY-01"
 applies_to = "order"
@@ -61,12 +34,25 @@ for_each = "/lines"
 assert = "count(doc.lines, l, l.code == item.code) == 1"
 path = "/code"
 "#,
-            c = text("clause"),
-            m = text("message {{actual}}")
-        ),
+        c = text("clause"),
+        m = text("message {{actual}}")
     );
-    Pack::from_files(&f).unwrap()
+    Pack::from_files(&fixture_pack("limits", "", TYPES, &rules)).unwrap()
 }
+
+const TYPES: &str = r#"
+[types.line]
+code = "string"
+qty = "number"
+[documents.order]
+as_of = "date"
+[documents.order.fields]
+id = "string"
+date = "date"
+lines = "list<line>"
+[documents.bundle.fields]
+documents = "list<document>"
+"#;
 
 fn order(lines: usize, qty: u32) -> Value {
     let lines: Vec<Value> = (0..lines).map(|i| json!({"code": format!("C{i}"), "qty": qty})).collect();

@@ -8,7 +8,7 @@ use serde_json::json;
 
 mod common;
 
-use common::{MSGS, text};
+use common::{fixture_pack, text};
 
 fn pack_with(require: &str) -> Files {
     pack_with_check(&format!("applies_to = \"order\"\nrequire = [{require}]"))
@@ -16,24 +16,24 @@ fn pack_with(require: &str) -> Files {
 
 /// A pack of `order`s (with `lines`) and `bundle`s; its one rule REQ-01 has the check `check`.
 fn pack_with_check(check: &str) -> Files {
-    let mut f = Files::new();
-    f.insert(
-        "pack.toml".into(),
-        format!(
-            r#"id = "ptr"
-version = "1.0.0"
-effective_from = 2020-01-01
-languages = ["kk", "ru", "en"]
-default_language = "en"
-timezone = "+05:00"
-types = "types.toml"
-rule_files = ["rules.toml"]
-{MSGS}"#
-        ),
-    );
-    f.insert(
-        "types.toml".into(),
+    let rules = format!(
         r#"
+[[rule]]
+id = "REQ-01"
+applies_to = ["order", "bundle"]
+severity = "error"
+clause = {c}
+message = {m}
+[[rule.check]]
+{check}
+"#,
+        c = text("clause"),
+        m = text("missing {{path}}")
+    );
+    fixture_pack("ptr", "", TYPES, &rules)
+}
+
+const TYPES: &str = r#"
 [types.line]
 code = "string"
 [documents.order.fields]
@@ -44,28 +44,7 @@ extra = "any"
 lines = "list<line>"
 [documents.bundle.fields]
 documents = "list<document>"
-"#
-        .into(),
-    );
-    f.insert(
-        "rules.toml".into(),
-        format!(
-            r#"
-[[rule]]
-id = "REQ-01"
-applies_to = ["order", "bundle"]
-severity = "error"
-clause = {c}
-message = {m}
-[[rule.check]]
-{check}
-"#,
-            c = text("clause"),
-            m = text("missing {{path}}")
-        ),
-    );
-    f
-}
+"#;
 
 fn finding_paths(pack: &Pack, doc: &serde_json::Value) -> Vec<String> {
     let r = pack.validate(doc, &Options::default()).unwrap();

@@ -5,27 +5,12 @@
 //! than the 800 digits kept), and malformed or special texts.
 
 use super::float_parse::parse_f64;
+use crate::test_rng::Rng;
 
 /// Random cases are multiplied by this in an optimised build (`cargo test --release`): the
 /// debug run stays within seconds, the release run covers twenty times as many.
 const SCALE: u64 = if cfg!(debug_assertions) { 1 } else { 20 };
 
-/// splitmix64, seeded: the same cases on every run.
-struct Rng(u64);
-
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-        z ^ (z >> 31)
-    }
-
-    fn below(&mut self, n: u64) -> u64 {
-        self.next() % n
-    }
-}
 
 /// Asserts `parse_f64(s)` is `s.parse::<f64>().ok()` to the bit; returns 1 (a case).
 fn check(s: &str) -> usize {

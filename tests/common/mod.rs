@@ -1,6 +1,8 @@
 //! What the in-memory fixture packs of the integration tests share.
 #![allow(dead_code)] // each test file uses its own part
 
+use qagida::Files;
+
 /// The pack-level messages every fixture pack needs (`[messages]` of `pack.toml`).
 pub const MSGS: &str = r#"
 [messages]
@@ -12,4 +14,20 @@ missing_document_type = { kk = "m", ru = "м", en = "missing" }
 /// A text in the three languages: `{ kk = "S kk", ru = "S ru", en = "S" }`.
 pub fn text(s: &str) -> String {
     format!("{{ kk = \"{s} kk\", ru = \"{s} ru\", en = \"{s}\" }}")
+}
+
+/// A fixture pack of three files: `pack.toml` (id `id`, version 1.0.0 from 2020-01-01, kk/ru/en
+/// with `en` first, UTC+5, then `extra` lines and [`MSGS`]), `types.toml` and `rules.toml`.
+pub fn fixture_pack(id: &str, extra: &str, types: &str, rules: &str) -> Files {
+    let mut f = Files::new();
+    f.insert(
+        "pack.toml".into(),
+        format!(
+            "id = \"{id}\"\nversion = \"1.0.0\"\neffective_from = 2020-01-01\nlanguages = [\"kk\", \"ru\", \"en\"]\n\
+             default_language = \"en\"\ntimezone = \"+05:00\"\ntypes = \"types.toml\"\nrule_files = [\"rules.toml\"]\n{extra}{MSGS}"
+        ),
+    );
+    f.insert("types.toml".into(), types.into());
+    f.insert("rules.toml".into(), rules.into());
+    f
 }
