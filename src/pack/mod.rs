@@ -1160,6 +1160,23 @@ impl<'f> Loader<'f> {
         })
     }
 
+    /// The element type of the list `ptr` points at inside `ty` (`any` inside `any`); an error
+    /// at `ptr` when it is not a list. `key` names the pointer's key in the message.
+    fn list_elem(&mut self, file: &str, ty: &Type, ptr: &Spanned<String>, key: &str) -> Option<Type> {
+        match resolve_pointer(ty, ptr.get_ref()) {
+            Ok(Type::List(elem)) => Some(*elem),
+            Ok(Type::Any) => Some(Type::Any),
+            Ok(other) => {
+                self.err_at(file, ptr, format!("{key} must point at a list, `{}` is `{other}`", ptr.get_ref()));
+                None
+            }
+            Err(e) => {
+                self.err_at(file, ptr, e);
+                None
+            }
+        }
+    }
+
     fn compile_check(
         &mut self,
         file: &str,
@@ -1179,11 +1196,11 @@ impl<'f> Loader<'f> {
         }
         if let Some(fe) = &c.for_each {
             source.insert("for_each".into(), fe.get_ref().clone());
-            match resolve_pointer(doc_ty, fe.get_ref()) {
-                Ok(Type::List(elem)) if c.of_type.is_some() => {
-                    let Some(ot) = &c.of_type else { return None };
+            let elem = self.list_elem(file, doc_ty, fe, "for_each")?;
+            item_ty = match &c.of_type {
+                Some(ot) => {
                     source.insert("of_type".into(), ot.get_ref().clone());
-                    if !matches!(*elem, Type::Document | Type::Any) {
+                    if !matches!(elem, Type::Document | Type::Any) {
                         self.err_at(file, ot, format!("`of_type` needs a list of documents; `{}` is a list of `{elem}`", fe.get_ref()));
                         return None;
                     }
@@ -1192,26 +1209,11 @@ impl<'f> Loader<'f> {
                         self.err_at(file, ot, format!("unknown document type `{}` (known: {})", ot.get_ref(), known.join(", ")));
                         return None;
                     };
-                    item_ty = Type::Record(dt.record.clone());
-                    item_slot = Some(scope.bind("item", item_ty.clone()));
+                    Type::Record(dt.record.clone())
                 }
-                Ok(Type::List(elem)) => {
-                    item_ty = (*elem).clone();
-                    item_slot = Some(scope.bind("item", item_ty.clone()));
-                }
-                Ok(Type::Any) => {
-                    item_ty = Type::Any;
-                    item_slot = Some(scope.bind("item", Type::Any));
-                }
-                Ok(other) => {
-                    self.err_at(file, fe, format!("for_each must point at a list, `{}` is `{other}`", fe.get_ref()));
-                    return None;
-                }
-                Err(e) => {
-                    self.err_at(file, fe, e);
-                    return None;
-                }
-            }
+                None => elem,
+            };
+            item_slot = Some(scope.bind("item", item_ty.clone()));
         }
         // `then_each`: a list inside the item; `require` and `path` are then relative to its element.
         let mut elem_slot = None;
@@ -1221,18 +1223,7 @@ impl<'f> Loader<'f> {
                 return None;
             }
             source.insert("then_each".into(), te.get_ref().clone());
-            item_ty = match resolve_pointer(&item_ty, te.get_ref()) {
-                Ok(Type::List(elem)) => *elem,
-                Ok(Type::Any) => Type::Any,
-                Ok(other) => {
-                    self.err_at(file, te, format!("then_each must point at a list in the item, `{}` is `{other}`", te.get_ref()));
-                    return None;
-                }
-                Err(e) => {
-                    self.err_at(file, te, e);
-                    return None;
-                }
-            };
+            item_ty = self.list_elem(file, &item_ty, te, "then_each")?;
             elem_slot = Some(scope.bind("elem", item_ty.clone()));
         }
         let when = c.when.as_ref().and_then(|w| {
