@@ -89,15 +89,12 @@ impl From<BindingError> for JsValue {
     }
 }
 
-/// Serialises into plain JS objects and arrays (no `Map`s, `undefined` as `null`).
+/// Converts into plain JS objects and arrays through JSON text (`serde_json`, then
+/// `JSON.parse`): no `Map`s, keys in the fields' order, `None` fields absent (every one is
+/// `skip_serializing_if`), numbers as JS numbers. A `serde_json::Value` (the fixtures) comes out
+/// as its JSON text says, not as serde_json's internal number representation of
+/// `arbitrary_precision`.
 fn to_js<T: Serialize + ?Sized>(v: &T) -> Result<JsValue, BindingError> {
-    v.serialize(&serde_wasm_bindgen::Serializer::json_compatible())
-        .map_err(|e| BindingError::Convert(e.to_string()))
-}
-
-/// Converts a serde_json value through JSON text: with `arbitrary_precision`, serialising it
-/// straight to JS would expose serde_json's internal number representation.
-fn json_to_js(v: &serde_json::Value) -> Result<JsValue, BindingError> {
     let text = serde_json::to_string(v).map_err(|e| BindingError::Convert(e.to_string()))?;
     js_sys::JSON::parse(&text).map_err(|e| BindingError::Convert(js_message(&e)))
 }
@@ -328,11 +325,7 @@ impl Validator {
     /// form with a document that starts valid.
     #[wasm_bindgen(unchecked_return_type = "Record<string, Record<string, unknown>>")]
     pub fn fixtures(&self) -> Result<JsValue, JsValue> {
-        let obj = js_sys::Object::new();
-        for (name, doc) in &self.pack.fixtures {
-            js_sys::Reflect::set(&obj, &JsValue::from_str(name), &json_to_js(doc)?)?;
-        }
-        Ok(obj.into())
+        Ok(to_js(&self.pack.fixtures)?)
     }
 
     /// Runs the pack's own tests (every rule's `[[rule.test]]` case and the fixture checks),
