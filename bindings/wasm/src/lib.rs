@@ -12,12 +12,14 @@
 //! ```
 //!
 //! The TypeScript types of options and results are generated from the mirror types in
-//! [`types`] (tsify); the mirror structs are what actually gets serialised, so the `.d.ts`
-//! describes the real objects. Errors are thrown as JS `Error`s carrying the Rust error's
+//! [`types`] (tsify); the mirror structs are what actually gets serialised (to JSON text, then
+//! `JSON.parse`), so the `.d.ts` describes the real objects. Arguments are read by hand with
+//! `js_sys` ([`read`]). Errors are thrown as JS `Error`s carrying the Rust error's
 //! message (a refused pack: every `file:line:col: message`), never as a trap.
 #![forbid(unsafe_code)]
 #![deny(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
+mod read;
 pub mod types;
 
 use qagida::{InputError, Options, Pack, PackError};
@@ -51,7 +53,8 @@ pub enum BindingError {
     #[cfg(feature = "signed-packs")]
     #[error("{0}")]
     Signature(#[from] qagida::signing::SignatureError),
-    /// The pack files argument is not an object of strings (or a list of layers).
+    /// The pack files argument is not an object of strings (or a list of layers): the message
+    /// names the offending key, e.g. `files["pack.toml"] must be a string, not a number`.
     #[error("pack files must be an object mapping paths in the pack to file contents: {0}")]
     Files(String),
     /// Internal: a result that could not be converted to a JS value.
@@ -128,8 +131,8 @@ fn to_options(opts: Option<Ts<ValidateOptions>>) -> Result<Options, BindingError
     if !js.is_object() {
         return Err(BindingError::Options("options must be an object like {asOf, lang}".into()));
     }
-    // serde-wasm-bindgen reads only the known properties; refuse the others, so that a typo
-    // (`as_of` for `asOf`) is an error instead of a silently ignored option.
+    // Only the known properties are read; refuse the others, so that a typo (`as_of` for
+    // `asOf`) is an error instead of a silently ignored option.
     for key in js_sys::Object::keys(js.unchecked_ref::<js_sys::Object>()).iter() {
         let key = key.as_string().unwrap_or_default();
         if !OPTION_KEYS.contains(&key.as_str()) {
@@ -139,32 +142,49 @@ fn to_options(opts: Option<Ts<ValidateOptions>>) -> Result<Options, BindingError
             )));
         }
     }
-    let o: ValidateOptions = opts.to_rust().map_err(|e| BindingError::Options(e.to_string()))?;
-    if let Some(d) = o.as_of.as_deref() {
+    // Read in the order of ValidateOptions' fields (the first bad one is reported), the date
+    // checked after the types.
+    let get = |key: &str| read::option(&js, key).map_err(BindingError::Options);
+    let as_of = match get("asOf")? {
+        Some(v) => Some(v.as_string().ok_or_else(|| {
+            BindingError::Options(format!("asOf must be a YYYY-MM-DD string, not {}", read::kind(&v)))
+        })?),
+        None => None,
+    };
+    if let Some(v) = get("lang")? {
+        out.lang = Some(read::lang(&v).map_err(BindingError::Options)?);
+    }
+    // usize is 32 bits on wasm32: 4294967295 is the largest count a usize option takes.
+    let count = |key: &str, max: u64| -> Result<Option<u64>, BindingError> {
+        get(key)?.map(|v| read::count(&v, key, max).map_err(BindingError::Options)).transpose()
+    };
+    let size = |key: &str| -> Result<Option<usize>, BindingError> {
+        Ok(count(key, usize::MAX as u64)?.and_then(|n| usize::try_from(n).ok()))
+    };
+    if let Some(n) = size("maxInputBytes")? {
+        out.max_input_bytes = n;
+    }
+    if let Some(n) = size("maxDepth")? {
+        out.max_depth = n;
+    }
+    if let Some(n) = count("maxSteps", u64::MAX)? {
+        out.max_steps = n;
+    }
+    if let Some(n) = size("maxArrayLen")? {
+        out.max_array_len = n;
+    }
+    if let Some(n) = size("maxBundleDocuments")? {
+        out.max_bundle_documents = n;
+    }
+    if let Some(n) = size("maxFindings")? {
+        out.max_findings = n;
+    }
+    if let Some(d) = as_of.as_deref() {
         // The dates chrono's `NaiveDate::from_str` took, read without chrono's parser.
         out.as_of = Some(
             qagida::dates::parse_date_relaxed(d)
                 .ok_or_else(|| BindingError::Options(format!("asOf `{d}` is not a valid YYYY-MM-DD date")))?,
         );
-    }
-    out.lang = o.lang.map(qagida::Lang::from);
-    if let Some(n) = o.max_input_bytes {
-        out.max_input_bytes = n;
-    }
-    if let Some(n) = o.max_depth {
-        out.max_depth = n;
-    }
-    if let Some(n) = o.max_steps {
-        out.max_steps = n;
-    }
-    if let Some(n) = o.max_array_len {
-        out.max_array_len = n;
-    }
-    if let Some(n) = o.max_bundle_documents {
-        out.max_bundle_documents = n;
-    }
-    if let Some(n) = o.max_findings {
-        out.max_findings = n;
     }
     Ok(out)
 }
@@ -195,8 +215,7 @@ impl Validator {
     pub fn from_files(
         #[wasm_bindgen(unchecked_param_type = "Record<string, string>")] files: JsValue,
     ) -> Result<Validator, JsValue> {
-        let files: qagida::Files =
-            serde_wasm_bindgen::from_value(files).map_err(|e| BindingError::Files(e.to_string()))?;
+        let files = read::files(&files, "files").map_err(BindingError::Files)?;
         Ok(Validator { pack: Pack::from_files(&files).map_err(BindingError::from)? })
     }
 
@@ -209,9 +228,8 @@ impl Validator {
     pub fn from_layers(
         #[wasm_bindgen(unchecked_param_type = "PackLayer[]")] layers: JsValue,
     ) -> Result<Validator, JsValue> {
-        let layers: Vec<PackLayer> =
-            serde_wasm_bindgen::from_value(layers).map_err(|e| BindingError::Files(e.to_string()))?;
-        let refs: Vec<(&str, &qagida::Files)> = layers.iter().map(|l| (l.name.as_str(), &l.files)).collect();
+        let layers = read::layers(&layers).map_err(BindingError::Files)?;
+        let refs: Vec<(&str, &qagida::Files)> = layers.iter().map(|(name, files)| (name.as_str(), files)).collect();
         Ok(Validator { pack: Pack::from_layers(&refs).map_err(BindingError::from)? })
     }
 
@@ -237,8 +255,7 @@ impl Validator {
         #[wasm_bindgen(js_name = publicKey)] public_key: &str,
     ) -> Result<Validator, JsValue> {
         use qagida::signing::{SIG_FILE, SignatureError, parse_verifying_key, verify_files};
-        let all: qagida::Files =
-            serde_wasm_bindgen::from_value(files).map_err(|e| BindingError::Files(e.to_string()))?;
+        let all = read::files(&files, "files").map_err(BindingError::Files)?;
         let key = parse_verifying_key(public_key).map_err(BindingError::from)?;
         let sig = all.get(SIG_FILE).ok_or(BindingError::Signature(SignatureError::Unsigned))?;
         verify_files(&all, sig, &key).map_err(BindingError::from)?;
@@ -344,8 +361,7 @@ impl Validator {
     fn lang(&self, lang: Option<Ts<Lang>>) -> Result<qagida::Lang, BindingError> {
         match lang {
             Some(l) if !(l.js_value().is_undefined() || l.js_value().is_null()) => {
-                let l: Lang = l.to_rust().map_err(|e| BindingError::Options(format!("lang: {e}")))?;
-                Ok(l.into())
+                read::lang(&l.js_value()).map_err(BindingError::Options)
             }
             _ => Ok(self.pack.default_language),
         }

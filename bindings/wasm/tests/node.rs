@@ -44,12 +44,22 @@ fn pack_files() -> BTreeMap<String, String> {
     files_of("kz-orphan")
 }
 
+/// A Rust value as a plain JS value, through JSON text.
+fn js_of<T: serde::Serialize + ?Sized>(v: &T) -> JsValue {
+    js_sys::JSON::parse(&serde_json::to_string(v).unwrap()).unwrap()
+}
+
+/// A plain JS value as a Rust value, through JSON text.
+fn rust_of<T: serde::de::DeserializeOwned>(v: &JsValue) -> T {
+    serde_json::from_str(&String::from(js_sys::JSON::stringify(v).unwrap())).unwrap()
+}
+
 fn validator_from(files: &BTreeMap<String, String>) -> Result<Validator, JsValue> {
-    Validator::from_files(serde_wasm_bindgen::to_value(files).unwrap())
+    Validator::from_files(js_of(files))
 }
 
 fn opts(o: ValidateOptions) -> Option<Ts<ValidateOptions>> {
-    Some(Ts::new_unchecked(serde_wasm_bindgen::to_value(&o).unwrap()))
+    Some(Ts::new_unchecked(js_of(&o)))
 }
 
 fn lang(l: Lang) -> Option<ValidateOptions> {
@@ -58,13 +68,12 @@ fn lang(l: Lang) -> Option<ValidateOptions> {
 
 fn validate(v: &Validator, doc: &serde_json::Value, o: Option<ValidateOptions>) -> ValidationResult {
     let js = js_sys::JSON::parse(&doc.to_string()).unwrap();
-    v.validate(js, o.and_then(opts)).map_err(|e| error_text(&e)).unwrap().to_rust().unwrap()
+    rust_of(&v.validate(js, o.and_then(opts)).map_err(|e| error_text(&e)).unwrap().js_value())
 }
 
 fn fixture(v: &Validator, name: &str) -> serde_json::Value {
     let all = v.fixtures().unwrap();
-    let doc = js_sys::Reflect::get(&all, &name.into()).unwrap();
-    serde_json::from_str(&String::from(js_sys::JSON::stringify(&doc).unwrap())).unwrap()
+    rust_of(&js_sys::Reflect::get(&all, &name.into()).unwrap())
 }
 
 /// `name: message` of a thrown JS error.
@@ -78,7 +87,7 @@ fn default_pack_loads_with_id_version_and_languages() {
     let v = Validator::with_default_pack().unwrap();
     assert_eq!(v.pack_id(), "kz-orphan");
     assert!(!v.pack_version().is_empty());
-    let langs: Vec<Lang> = serde_wasm_bindgen::from_value(v.languages().unwrap()).unwrap();
+    let langs: Vec<Lang> = rust_of(&v.languages().unwrap());
     assert_eq!(langs, vec![Lang::Kk, Lang::Ru, Lang::En]);
     let title_kk = v.pack_title(Some(Ts::new_unchecked("kk".into()))).unwrap();
     let title_en = v.pack_title(Some(Ts::new_unchecked("en".into()))).unwrap();
@@ -196,9 +205,113 @@ fn bad_options_are_reported() {
     let e = v.validate(doc(), raw(r#"{"asOf": "2026-02-30"}"#)).unwrap_err();
     assert_eq!(error_text(&e), "OptionsError: invalid options: asOf `2026-02-30` is not a valid YYYY-MM-DD date");
     let e = v.validate(doc(), raw(r#"{"lang": "de"}"#)).unwrap_err();
-    assert!(error_text(&e).contains("unknown variant `de`"), "{}", error_text(&e));
+    assert_eq!(error_text(&e), r#"OptionsError: invalid options: lang must be "kk", "ru" or "en", not "de""#);
     // null / undefined options are the defaults.
     assert!(v.validate(doc(), Some(Ts::new_unchecked(JsValue::NULL))).is_ok());
+}
+
+/// Options are read by hand: each bad value is named with what was expected; counts are
+/// non-negative safe integers (or BigInts) within the field's range, as serde-wasm-bindgen took.
+#[wasm_bindgen_test]
+fn option_types_are_checked_field_by_field() {
+    let v = Validator::with_default_pack().unwrap();
+    let doc = || js_sys::JSON::parse(r#"{"document_type": "mdt_conclusion", "date": "2026-04-02"}"#).unwrap();
+    let with = |key: &str, value: JsValue| {
+        let o = js_sys::Object::new();
+        js_sys::Reflect::set(&o, &key.into(), &value).unwrap();
+        v.validate(doc(), Some(Ts::new_unchecked(o.into())))
+    };
+    let refused = |key: &str, value: JsValue| error_text(&with(key, value).expect_err("refused"));
+
+    assert_eq!(refused("asOf", 5.into()), "OptionsError: invalid options: asOf must be a YYYY-MM-DD string, not a number");
+    assert_eq!(refused("lang", 1.5.into()), r#"OptionsError: invalid options: lang must be "kk", "ru" or "en", not a number"#);
+    let max = "OptionsError: invalid options: maxDepth must be a whole number from 0 to 4294967295, not";
+    assert_eq!(refused("maxDepth", 1.5.into()), format!("{max} 1.5"));
+    assert_eq!(refused("maxDepth", (-1).into()), format!("{max} -1"));
+    assert_eq!(refused("maxDepth", f64::NAN.into()), format!("{max} NaN"));
+    assert_eq!(refused("maxDepth", f64::INFINITY.into()), format!("{max} Infinity"));
+    assert_eq!(refused("maxDepth", 4294967296.0.into()), format!("{max} 4294967296"));
+    assert_eq!(refused("maxDepth", "5".into()), format!("{max} a string"));
+    assert_eq!(refused("maxDepth", true.into()), format!("{max} a boolean"));
+    assert_eq!(refused("maxDepth", js_sys::Object::new().into()), format!("{max} an object"));
+    assert_eq!(refused("maxDepth", js_sys::BigInt::from(-1i64).into()), format!("{max} -1n"));
+    let steps = "OptionsError: invalid options: maxSteps must be a whole number from 0 to 9007199254740991, not";
+    assert_eq!(refused("maxSteps", 9007199254740992.0.into()), format!("{steps} 9007199254740992"));
+    assert_eq!(refused("maxSteps", 1e300.into()), format!("{steps} 1e+300"));
+
+    // Taken: -0 (is 0), the largest usize, a BigInt, null and undefined (the default). Past
+    // maxFindings the result ends with one LIMIT finding.
+    let findings = |key: &str, value: JsValue| rust_of::<ValidationResult>(&with(key, value).unwrap().js_value()).findings.len();
+    assert_eq!(findings("maxFindings", (-0.0).into()), 1);
+    assert_eq!(findings("maxFindings", js_sys::BigInt::from(2u64).into()), 3);
+    let all = findings("maxFindings", JsValue::NULL);
+    assert!(all > 2 && findings("maxFindings", JsValue::UNDEFINED) == all && findings("maxFindings", 4294967295u32.into()) == all);
+    assert_eq!(findings("maxSteps", 9007199254740991.0.into()), all);
+    assert_eq!(findings("maxSteps", js_sys::BigInt::from(u64::MAX).into()), all);
+
+    // A lang argument is checked the same way.
+    let e = v.pack_title(Some(Ts::new_unchecked("de".into()))).unwrap_err();
+    assert_eq!(error_text(&e), r#"OptionsError: invalid options: lang must be "kk", "ru" or "en", not "de""#);
+    let e = v.rules(Some(Ts::new_unchecked(5.into()))).unwrap_err();
+    assert_eq!(error_text(&e), r#"OptionsError: invalid options: lang must be "kk", "ru" or "en", not a number"#);
+}
+
+/// Pack files are an object of strings (or a Map, or [path, contents] pairs); a bad one is named.
+#[wasm_bindgen_test]
+fn bad_pack_files_and_layers_are_named() {
+    const FILES: &str = "FilesError: pack files must be an object mapping paths in the pack to file contents: ";
+    let mut files = js_of(&pack_files());
+    js_sys::Reflect::set(&files, &"pack.toml".into(), &1.5.into()).unwrap();
+    let e = Validator::from_files(files.clone()).err().unwrap();
+    assert_eq!(error_text(&e), format!(r#"{FILES}files["pack.toml"] must be a string, not a number"#));
+    js_sys::Reflect::set(&files, &"pack.toml".into(), &JsValue::NULL).unwrap();
+    let e = Validator::from_files(files.clone()).err().unwrap();
+    assert_eq!(error_text(&e), format!(r#"{FILES}files["pack.toml"] must be a string, not null"#));
+    let e = Validator::from_files(JsValue::from_str("pack.toml")).err().unwrap();
+    assert_eq!(error_text(&e), format!("{FILES}files must be an object, not a string"));
+
+    // A Map, and an array of [path, contents] pairs, are taken as before.
+    files = js_of(&pack_files());
+    let entries = js_sys::Object::entries(files.unchecked_ref());
+    let map = js_sys::Map::new();
+    for pair in entries.iter() {
+        let pair: js_sys::Array = pair.unchecked_into();
+        map.set(&pair.get(0), &pair.get(1));
+    }
+    assert_eq!(Validator::from_files(map.into()).map_err(|e| error_text(&e)).unwrap().pack_id(), "kz-orphan");
+    assert_eq!(Validator::from_files(entries.clone().into()).map_err(|e| error_text(&e)).unwrap().pack_id(), "kz-orphan");
+    entries.push(&js_sys::Array::of2(&7.into(), &"x".into()));
+    let e = Validator::from_files(entries.into()).err().unwrap();
+    assert_eq!(error_text(&e), format!("{FILES}files: a path must be a string, not a number"));
+
+    let layers = |json: String| Validator::from_layers(js_sys::JSON::parse(&json).unwrap()).err().map(|e| error_text(&e));
+    let base = serde_json::to_string(&pack_files()).unwrap();
+    assert_eq!(layers(format!(r#"{{"name": "kz-orphan", "files": {base}}}"#)).unwrap(), format!("{FILES}layers must be an array of {{name, files}} objects, not an object"));
+    assert_eq!(layers("[5]".into()).unwrap(), format!("{FILES}layers[0] must be an object {{name, files}}, not a number"));
+    assert_eq!(layers(format!(r#"[{{"files": {base}}}]"#)).unwrap(), format!("{FILES}layers[0].name must be a string, not undefined"));
+    assert_eq!(layers(format!(r#"[{{"name": "kz-orphan", "files": {base}}}, {{"name": "x", "files": "pack.toml"}}]"#)).unwrap(), format!("{FILES}layers[1].files must be an object, not a string"));
+    assert_eq!(layers(r#"[{"name": "x", "files": {"pack.toml": 2}}]"#.into()).unwrap(), format!(r#"{FILES}layers[0].files["pack.toml"] must be a string, not a number"#));
+    assert!(layers(format!(r#"[{{"name": "kz-orphan", "files": {base}, "extra": 1}}]"#)).is_none(), "other keys of a layer are ignored");
+}
+
+/// Results are plain JS objects with keys in the fields' order and no key for an absent field.
+#[wasm_bindgen_test]
+fn results_are_plain_objects_without_absent_keys() {
+    let v = Validator::with_default_pack().unwrap();
+    let doc = js_sys::JSON::parse(r#"{"document_type": "mdt_conclusion", "date": "2026-04-02"}"#).unwrap();
+    let r = v.validate(doc, opts(ValidateOptions { max_findings: Some(2), ..Default::default() })).unwrap().js_value();
+    let keys = |o: &JsValue| js_sys::Object::keys(o.unchecked_ref::<js_sys::Object>()).iter().map(|k| k.as_string().unwrap()).collect::<Vec<_>>();
+    assert_eq!(keys(&r), ["valid", "rule_pack", "as_of", "findings", "truncated"]);
+    assert_eq!(keys(&js_sys::Reflect::get(&r, &"rule_pack".into()).unwrap()), ["id", "version"]);
+    let first = js_sys::Reflect::get(&r, &"findings".into()).unwrap().unchecked_into::<js_sys::Array>().get(0);
+    assert_eq!(keys(&first), ["rule_id", "severity", "path", "message", "clause"]);
+    assert_eq!(js_sys::Object::get_prototype_of(&first), js_sys::Object::get_prototype_of(&js_sys::Object::new()));
+    // The fixtures by name, in the pack's order, their numbers as JS numbers (not serde_json's
+    // internal representation of `arbitrary_precision`).
+    let fixtures = v.fixtures().unwrap();
+    assert_eq!(keys(&fixtures), v.pack().fixtures.keys().cloned().collect::<Vec<_>>());
+    let text = String::from(js_sys::JSON::stringify(&fixtures).unwrap());
+    assert!(!text.contains("$serde_json") && text.contains(r#""amount":"#), "{text}");
 }
 
 #[wasm_bindgen_test]
@@ -227,8 +340,7 @@ fn a_broken_pack_is_refused_with_file_line_col() {
     let e = validator_from(&files).err().expect("the pack must be refused");
     let text = error_text(&e);
     assert!(text.starts_with("PackError: rules/mdt.toml:"), "{text}");
-    let diags: Vec<PackDiagnostic> =
-        serde_wasm_bindgen::from_value(js_sys::Reflect::get(&e, &"diagnostics".into()).unwrap()).unwrap();
+    let diags: Vec<PackDiagnostic> = rust_of(&js_sys::Reflect::get(&e, &"diagnostics".into()).unwrap());
     assert!(!diags.is_empty());
     assert!(diags.iter().all(|d| d.file == "rules/mdt.toml" && d.line > 0 && d.col > 0), "{diags:?}");
     // The message lists each diagnostic as file:line:col: message.
@@ -243,8 +355,8 @@ fn a_broken_pack_is_refused_with_file_line_col() {
 #[wasm_bindgen_test]
 fn rules_come_in_the_requested_language() {
     let v = Validator::with_default_pack().unwrap();
-    let en: Vec<RuleInfo> = serde_wasm_bindgen::from_value(v.rules(Some(Ts::new_unchecked("en".into()))).unwrap()).unwrap();
-    let kk: Vec<RuleInfo> = serde_wasm_bindgen::from_value(v.rules(Some(Ts::new_unchecked("kk".into()))).unwrap()).unwrap();
+    let en: Vec<RuleInfo> = rust_of(&v.rules(Some(Ts::new_unchecked("en".into()))).unwrap());
+    let kk: Vec<RuleInfo> = rust_of(&v.rules(Some(Ts::new_unchecked("kk".into()))).unwrap());
     assert_eq!(en.len(), kk.len());
     let mdt03 = en.iter().find(|r| r.id == "MDT-03").unwrap();
     assert!(mdt03.applies_to.iter().any(|t| t == "mdt_conclusion"), "{:?}", mdt03.applies_to);
@@ -256,7 +368,7 @@ fn rules_come_in_the_requested_language() {
 #[wasm_bindgen_test]
 fn the_packs_own_tests_pass_in_wasm() {
     let v = Validator::with_default_pack().unwrap();
-    let cases: Vec<PackTestCase> = serde_wasm_bindgen::from_value(v.run_pack_tests().unwrap()).unwrap();
+    let cases: Vec<PackTestCase> = rust_of(&v.run_pack_tests().unwrap());
     assert!(cases.len() > 20, "only {} cases", cases.len());
     let failed: Vec<_> = cases.iter().filter(|c| !c.passed).collect();
     assert!(failed.is_empty(), "{failed:?}");
@@ -272,7 +384,7 @@ fn a_signed_pack_loads_only_with_the_right_key_and_untouched_files() {
     let sig = sign_files(&files, &key).unwrap();
     files.insert("pack.sig".into(), sig);
     let load = |files: &BTreeMap<String, String>, public: &str| {
-        Validator::from_signed_files(serde_wasm_bindgen::to_value(files).unwrap(), public)
+        Validator::from_signed_files(js_of(files), public)
     };
     let v = load(&files, &public).map_err(|e| error_text(&e)).unwrap();
     assert_eq!(v.pack_id(), "kz-orphan");
@@ -302,9 +414,9 @@ fn a_regional_layer_over_the_national_pack() {
         qagida_wasm::PackLayer { name: "kz-orphan".into(), files: pack_files() },
         qagida_wasm::PackLayer { name: "kz-karaganda".into(), files: files_of("kz-karaganda") },
     ];
-    let v = Validator::from_layers(serde_wasm_bindgen::to_value(&layers).unwrap()).map_err(|e| error_text(&e)).unwrap();
+    let v = Validator::from_layers(js_of(&layers)).map_err(|e| error_text(&e)).unwrap();
     assert_eq!(v.pack_id(), "kz-karaganda");
-    let stack: Vec<qagida_wasm::PackRef> = serde_wasm_bindgen::from_value(v.pack_layers().unwrap()).unwrap();
+    let stack: Vec<qagida_wasm::PackRef> = rust_of(&v.pack_layers().unwrap());
     assert_eq!(stack.iter().map(|l| l.id.as_str()).collect::<Vec<_>>(), ["kz-orphan", "kz-karaganda"]);
     let r = validate(&v, &fixture(&v, "prescription"), None);
     assert_eq!(r.rule_pack.layers.len(), 2, "{:?}", r.rule_pack);
@@ -316,7 +428,7 @@ fn a_regional_layer_over_the_national_pack() {
     // A broken regional layer names its files with the layer's name.
     let mut broken = layers.clone();
     broken[1].files.insert("pack.toml".into(), "id = [".into());
-    let e = Validator::from_layers(serde_wasm_bindgen::to_value(&broken).unwrap()).err().unwrap();
+    let e = Validator::from_layers(js_of(&broken)).err().unwrap();
     assert!(error_text(&e).starts_with("PackError: kz-karaganda/pack.toml:1:"), "{}", error_text(&e));
 }
 
