@@ -825,8 +825,20 @@ fn explain(pack: &Pack, id: &str, lang: Option<Lang>) -> u8 {
         for (k, v) in &c.source {
             println!("    {k:<9} {v}");
         }
-        if !c.path.is_empty() {
-            println!("    path      {}{}", c.for_each.as_ref().map(|f| format!("{}/N", f.text)).unwrap_or_default(), c.path);
+        // Where a finding points (a check on the document itself points at its `path`, or at
+        // nothing more); the item's and the element's indices stand as N and M.
+        let each = |p: Option<&qagida::pack::Pointer>, n: &str| p.map(|f| format!("{}/{n}", f.text)).unwrap_or_default();
+        let base = format!("{}{}", each(c.for_each.as_ref(), "N"), each(c.then_each.as_ref(), "M"));
+        match &c.kind {
+            qagida::pack::CheckKind::Require(ptrs) => {
+                for p in ptrs {
+                    println!("    path      {base}{}", p.text);
+                }
+            }
+            qagida::pack::CheckKind::Assert(_) if !base.is_empty() || !c.path.is_empty() => {
+                println!("    path      {base}{}", c.path);
+            }
+            qagida::pack::CheckKind::Assert(_) => {}
         }
     }
     println!("  message:");

@@ -142,6 +142,15 @@ fn lint_and_explain_work_on_the_default_pack() {
 }
 
 #[test]
+fn explain_shows_where_each_check_points_with_item_and_element_indices() {
+    let out = qagida().args(["explain", "NEED-08", "--lang", "en"]).output().unwrap();
+    let text = String::from_utf8(out.stdout).unwrap();
+    for path in ["/lines/N/mdt_conclusion_id", "/documents/N/lines/M/mdt_conclusion_id", "/documents/N/lines/M/drug/inn"] {
+        assert!(text.contains(&format!("path      {path}\n")), "{path}:\n{text}");
+    }
+}
+
+#[test]
 fn a_broken_pack_is_refused_with_exit_2() {
     let tmp = tempdir();
     std::fs::write(tmp.join("pack.toml"), "id = 1\n").unwrap();
