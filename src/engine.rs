@@ -696,25 +696,10 @@ fn shown(v: Val<'_>) -> Option<String> {
 
 /// Present, non-null, and not a blank string.
 fn present(scope: &Json, ptr: &Pointer) -> bool {
-    let Some(tokens) = ptr.tokens() else { return false };
-    let mut cur = scope;
-    for t in tokens {
-        cur = match cur {
-            Json::Object(o) => match get_field(o, t) {
-                Some(v) => v,
-                None => return false,
-            },
-            Json::Array(a) => match array_index(t).and_then(|i| a.get(i)) {
-                Some(v) => v,
-                None => return false,
-            },
-            _ => return false,
-        };
-    }
-    match cur {
-        Json::Null => false,
-        Json::String(s) => !s.trim().is_empty(),
-        _ => true,
+    match pointer(scope, ptr) {
+        None | Some(Json::Null) => false,
+        Some(Json::String(s)) => !s.trim().is_empty(),
+        Some(_) => true,
     }
 }
 
