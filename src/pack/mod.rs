@@ -2,6 +2,7 @@
 //!
 //! A loaded [`Pack`] is immutable and `Send + Sync`: compile once, validate many.
 
+pub mod compiled;
 mod convert;
 mod float_parse;
 #[cfg(test)]
