@@ -11,35 +11,52 @@
 //! const r = v.validate(doc, { lang: "kk" });  // the result object of DOCUMENTS.md
 //! ```
 //!
+//! This is the validator module: it loads packs only in their compiled binary form
+//! (`Pack::from_compiled`): the default pack, compiled by `build.rs` at build time and embedded,
+//! or the bytes of `Validator.fromCompiled`. Pack files (TOML) are compiled by the separate
+//! compiler module (`bindings/wasm-compiler`, `@qagida/validator/web/compiler`), which a page
+//! fetches only when it loads an edited pack; nothing here reaches the TOML parser, the pack
+//! loader, the expression compiler or the signature check, so link-time optimisation leaves
+//! them out of this module.
+//!
 //! The TypeScript types of options and results are generated from the mirror types in
 //! [`types`] (tsify); the mirror structs are what actually gets serialised (to JSON text, then
 //! `JSON.parse`), so the `.d.ts` describes the real objects. Arguments are read by hand with
 //! `js_sys` ([`read`]). Errors are thrown as JS `Error`s carrying the Rust error's
-//! message (a refused pack: every `file:line:col: message`), never as a trap.
+//! message, never as a trap.
 #![forbid(unsafe_code)]
 #![deny(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
+mod js;
 mod read;
 pub mod types;
 
-use qagida::{InputError, Options, Pack, PackError};
+use js::js_message;
+
+use qagida::{CompiledPackError, InputError, Options, Pack};
 use serde::Serialize;
 use tsify::Ts;
 use wasm_bindgen::prelude::*;
 
 pub use types::{
-    Finding, Lang, PackDiagnostic, PackLayer, PackRef, PackTestCase, PackUsed, RuleInfo, Severity, ValidateOptions,
-    ValidationResult,
+    Finding, Lang, PackRef, PackTestCase, PackUsed, RuleInfo, Severity, ValidateOptions, ValidationResult,
 };
 
+/// The default pack in compiled form, written by `build.rs` from pkg-config.json `packs_embedded`.
+#[cfg(feature = "embedded-pack")]
+static DEFAULT_PACK: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/default-pack.qpack"));
+
 /// Every way a binding call can fail. Turned into a JS `Error` whose `name` is the variant's
-/// (`PackError`, `InputError`, `OptionsError`, `DocumentError`) and whose `message` is the
-/// Rust error's text.
+/// (`CompiledPackError`, `InputError`, `OptionsError`, `DocumentError`) and whose `message` is
+/// the Rust error's text.
 #[derive(Debug, thiserror::Error)]
 pub enum BindingError {
-    /// The pack was refused: one `file:line:col: message` line per problem.
+    /// Bytes that are not a compiled pack of this engine version (or not bytes at all).
     #[error("{0}")]
-    Pack(#[from] PackError),
+    Compiled(#[from] CompiledPackError),
+    /// `fromCompiled` got something other than bytes.
+    #[error("not a usable compiled pack: {0}")]
+    Bytes(String),
     /// Non-JSON, oversized or too deeply nested input, or an exhausted evaluation budget.
     #[error("{0}")]
     Input(#[from] InputError),
@@ -49,14 +66,6 @@ pub enum BindingError {
     /// A JS value that cannot be turned into JSON (a cycle, a BigInt, `undefined`, a function).
     #[error("the document cannot be converted to JSON: {0}")]
     Document(String),
-    /// A signed pack whose signature does not verify, or a bad public key.
-    #[cfg(feature = "signed-packs")]
-    #[error("{0}")]
-    Signature(#[from] qagida::signing::SignatureError),
-    /// The pack files argument is not an object of strings (or a list of layers): the message
-    /// names the offending key, e.g. `files["pack.toml"] must be a string, not a number`.
-    #[error("pack files must be an object mapping paths in the pack to file contents: {0}")]
-    Files(String),
     /// Internal: a result that could not be converted to a JS value.
     #[error("cannot convert the result to JavaScript: {0}")]
     Convert(String),
@@ -65,13 +74,10 @@ pub enum BindingError {
 impl BindingError {
     fn name(&self) -> &'static str {
         match self {
-            BindingError::Pack(_) => "PackError",
+            BindingError::Compiled(_) | BindingError::Bytes(_) => "CompiledPackError",
             BindingError::Input(_) => "InputError",
-            #[cfg(feature = "signed-packs")]
-            BindingError::Signature(_) => "SignatureError",
             BindingError::Options(_) => "OptionsError",
             BindingError::Document(_) => "DocumentError",
-            BindingError::Files(_) => "FilesError",
             BindingError::Convert(_) => "ConvertError",
         }
     }
@@ -81,13 +87,6 @@ impl From<BindingError> for JsValue {
     fn from(e: BindingError) -> JsValue {
         let err = js_sys::Error::new(&e.to_string());
         err.set_name(e.name());
-        if let BindingError::Pack(p) = &e {
-            // `err.diagnostics`: [{file, line, col, message}], for an editor to point at.
-            let diags: Vec<PackDiagnostic> = p.diagnostics.iter().map(PackDiagnostic::from).collect();
-            if let Ok(v) = to_js(&diags) {
-                let _ = js_sys::Reflect::set(&err, &JsValue::from_str("diagnostics"), &v);
-            }
-        }
         err.into()
     }
 }
@@ -100,13 +99,6 @@ impl From<BindingError> for JsValue {
 fn to_js<T: Serialize + ?Sized>(v: &T) -> Result<JsValue, BindingError> {
     let text = serde_json::to_string(v).map_err(|e| BindingError::Convert(e.to_string()))?;
     js_sys::JSON::parse(&text).map_err(|e| BindingError::Convert(js_message(&e)))
-}
-
-fn js_message(v: &JsValue) -> String {
-    v.dyn_ref::<js_sys::Error>()
-        .map(|e| String::from(e.message()))
-        .or_else(|| v.as_string())
-        .unwrap_or_else(|| format!("{v:?}"))
 }
 
 /// The properties of [`ValidateOptions`] as JS sees them.
@@ -147,7 +139,7 @@ fn to_options(opts: Option<Ts<ValidateOptions>>) -> Result<Options, BindingError
     let get = |key: &str| read::option(&js, key).map_err(BindingError::Options);
     let as_of = match get("asOf")? {
         Some(v) => Some(v.as_string().ok_or_else(|| {
-            BindingError::Options(format!("asOf must be a YYYY-MM-DD string, not {}", read::kind(&v)))
+            BindingError::Options(format!("asOf must be a YYYY-MM-DD string, not {}", js::kind(&v)))
         })?),
         None => None,
     };
@@ -197,40 +189,30 @@ pub struct Validator {
 
 #[wasm_bindgen]
 impl Validator {
-    /// The pack embedded at build time (`rules/kz-orphan`).
+    /// The pack embedded at build time (`rules/kz-orphan`, pkg-config.json `packs_embedded`),
+    /// compiled on the host by `build.rs` and decoded here.
     ///
-    /// @throws {Error} `PackError` if the embedded pack does not load (a build defect).
+    /// @throws {Error} `CompiledPackError` if the embedded bytes do not decode (a build defect).
     #[cfg(feature = "embedded-pack")]
     #[wasm_bindgen(js_name = withDefaultPack)]
     pub fn with_default_pack() -> Result<Validator, JsValue> {
-        Ok(Validator { pack: Pack::embedded().map_err(BindingError::from)? })
+        Ok(Validator { pack: Pack::from_compiled(DEFAULT_PACK).map_err(BindingError::from)? })
     }
 
-    /// A pack from in-memory files, e.g. a regulator's edited pack fetched by the page: path in
-    /// the pack (`pack.toml`, `types.toml`, `rules/mdt.toml`, `fixtures/x.json`, …) → contents.
+    /// A pack in compiled form: the bytes returned by the compiler module's `compilePack`,
+    /// `compileLayers` or `compileSignedPack` (or `Pack::to_compiled` in Rust), e.g. a
+    /// regulator's edited pack compiled by the page, or compiled ahead of time and fetched. The
+    /// bytes must come from the same engine version as this module. A `Uint8Array` (a Node
+    /// `Buffer` too), an `ArrayBuffer` or any other `ArrayBuffer` view; the bytes are copied.
     ///
-    /// @throws {Error} `PackError` listing every problem as `file:line:col: message`, also as
-    /// `err.diagnostics` (`PackDiagnostic[]`).
-    #[wasm_bindgen(js_name = fromFiles)]
-    pub fn from_files(
-        #[wasm_bindgen(unchecked_param_type = "Record<string, string>")] files: JsValue,
+    /// @throws {Error} `CompiledPackError` for bytes that are not a compiled pack of this
+    /// version (empty, truncated, damaged, from another version) or an argument that is not bytes.
+    #[wasm_bindgen(js_name = fromCompiled)]
+    pub fn from_compiled(
+        #[wasm_bindgen(unchecked_param_type = "Uint8Array | ArrayBuffer")] bytes: JsValue,
     ) -> Result<Validator, JsValue> {
-        let files = read::files(&files, "files").map_err(BindingError::Files)?;
-        Ok(Validator { pack: Pack::from_files(&files).map_err(BindingError::from)? })
-    }
-
-    /// A layered pack, base first: e.g. the national pack, then a regional one whose
-    /// `pack.toml` says `extends = "<base id>"` (what `qagida validate --rules` does for a
-    /// directory that extends another). Diagnostics name a layer's files `NAME/path`.
-    ///
-    /// @throws {Error} `PackError` as for `fromFiles`.
-    #[wasm_bindgen(js_name = fromLayers)]
-    pub fn from_layers(
-        #[wasm_bindgen(unchecked_param_type = "PackLayer[]")] layers: JsValue,
-    ) -> Result<Validator, JsValue> {
-        let layers = read::layers(&layers).map_err(BindingError::Files)?;
-        let refs: Vec<(&str, &qagida::Files)> = layers.iter().map(|(name, files)| (name.as_str(), files)).collect();
-        Ok(Validator { pack: Pack::from_layers(&refs).map_err(BindingError::from)? })
+        let bytes = read::bytes(&bytes).map_err(BindingError::Bytes)?;
+        Ok(Validator { pack: Pack::from_compiled(&bytes).map_err(BindingError::from)? })
     }
 
     /// The layers of a layered pack, base first (empty for a single pack).
@@ -238,32 +220,6 @@ impl Validator {
     pub fn pack_layers(&self) -> Result<JsValue, JsValue> {
         let layers: Vec<PackRef> = self.pack.layers.iter().map(PackRef::from).collect();
         Ok(to_js(&layers)?)
-    }
-
-    /// A signed pack from in-memory files, compiled only after its Ed25519 signature verifies:
-    /// `files` holds every file of the pack (all those listed in its `pack.sig`, and `pack.sig`
-    /// itself), `publicKey` is the regulator's public key (the text of its `.pub` file, or the
-    /// bare key in base64 or hex). Only the `.toml` and `.json` files are then loaded — exactly
-    /// the bytes verified.
-    ///
-    /// @throws {Error} `SignatureError` (unsigned, another key, bad signature, a file added,
-    /// removed or changed — each named), or `PackError` as for `fromFiles`.
-    #[cfg(feature = "signed-packs")]
-    #[wasm_bindgen(js_name = fromSignedFiles)]
-    pub fn from_signed_files(
-        #[wasm_bindgen(unchecked_param_type = "Record<string, string>")] files: JsValue,
-        #[wasm_bindgen(js_name = publicKey)] public_key: &str,
-    ) -> Result<Validator, JsValue> {
-        use qagida::signing::{SIG_FILE, SignatureError, parse_verifying_key, verify_files};
-        let all = read::files(&files, "files").map_err(BindingError::Files)?;
-        let key = parse_verifying_key(public_key).map_err(BindingError::from)?;
-        let sig = all.get(SIG_FILE).ok_or(BindingError::Signature(SignatureError::Unsigned))?;
-        verify_files(&all, sig, &key).map_err(BindingError::from)?;
-        let files: qagida::Files = all
-            .into_iter()
-            .filter(|(p, _)| p.ends_with(".toml") || p.ends_with(".json"))
-            .collect();
-        Ok(Validator { pack: Pack::from_files(&files).map_err(BindingError::from)? })
     }
 
     /// The pack's ID, e.g. `kz-orphan`.
@@ -370,6 +326,13 @@ impl Validator {
     /// The compiled pack, for Rust callers of this crate.
     pub fn pack(&self) -> &Pack {
         &self.pack
+    }
+}
+
+impl From<Pack> for Validator {
+    /// A validator of a pack loaded in Rust (e.g. by `Pack::from_compiled`).
+    fn from(pack: Pack) -> Self {
+        Validator { pack }
     }
 }
 

@@ -1,8 +1,7 @@
-//! Reading the JS arguments by hand with `js_sys`: pack files, layers, options and languages.
+//! Reading the JS arguments by hand with `js_sys`: compiled pack bytes, options and languages.
+//! (Pack files and layers are read by the compiler module, `bindings/wasm-compiler`.)
 //!
-//! They took the same values when serde-wasm-bindgen read them: pack files as a plain object of
-//! strings (its own enumerable keys), a `Map` or any other iterable of `[path, contents]` pairs;
-//! layers as an array (or iterable) of `{name, files}` objects; option properties read with
+//! They took the same values when serde-wasm-bindgen read them: option properties read with
 //! `obj[key]` (so inherited ones count), `null` and `undefined` meaning "not given", counts as
 //! non-negative safe integers (or BigInts) within the field's range. Only the error messages
 //! differ: they name the offending key and what was expected.
@@ -11,35 +10,10 @@
 //! the module): it says what kind of value it got, and a number is printed by JS's own
 //! `Number.prototype.toString`.
 
-use js_sys::{Array, Object, Reflect};
+use js_sys::{ArrayBuffer, Reflect, Uint8Array};
 use wasm_bindgen::{JsCast, JsValue};
 
-use crate::js_message;
-
-/// What kind of JS value `v` is, for messages: `a string`, `a number`, `null`, `an array`, …
-pub(crate) fn kind(v: &JsValue) -> &'static str {
-    if v.is_undefined() {
-        "undefined"
-    } else if v.is_null() {
-        "null"
-    } else if v.is_string() {
-        "a string"
-    } else if v.as_bool().is_some() {
-        "a boolean"
-    } else if v.as_f64().is_some() {
-        "a number"
-    } else if v.is_bigint() {
-        "a BigInt"
-    } else if v.is_symbol() {
-        "a symbol"
-    } else if v.is_function() {
-        "a function"
-    } else if Array::is_array(v) {
-        "an array"
-    } else {
-        "an object"
-    }
-}
+use crate::js::{js_message, kind};
 
 /// `v` (a number or a BigInt) as JS prints it: `1.5`, `-1`, `NaN`, `9007199254740992`, `5n`.
 fn number_text(v: &JsValue) -> String {
@@ -55,71 +29,21 @@ fn is_nullish(v: &JsValue) -> bool {
     v.is_undefined() || v.is_null()
 }
 
-/// Pack files, `what` naming them in messages (`files`, `layers[1].files`): an object mapping
-/// paths in the pack to contents, a `Map`, or any iterable of `[path, contents]` pairs.
-pub(crate) fn files(v: &JsValue, what: &str) -> Result<qagida::Files, String> {
-    if !v.is_object() {
-        return Err(format!("{what} must be an object, not {}", kind(v)));
+/// The bytes of a compiled pack: a `Uint8Array` (a Node `Buffer` too), any other view of an
+/// `ArrayBuffer` (its bytes as they lie in memory), or an `ArrayBuffer`. Copied into the module.
+pub(crate) fn bytes(v: &JsValue) -> Result<Vec<u8>, String> {
+    if let Some(a) = v.dyn_ref::<Uint8Array>() {
+        return Ok(a.to_vec());
     }
-    let mut out = qagida::Files::new();
-    let mut add = |path: JsValue, contents: JsValue| -> Result<(), String> {
-        let Some(path) = path.as_string() else {
-            return Err(format!("{what}: a path must be a string, not {}", kind(&path)));
-        };
-        let Some(contents) = contents.as_string() else {
-            return Err(format!("{what}[{path:?}] must be a string, not {}", kind(&contents)));
-        };
-        out.insert(path, contents);
-        Ok(())
-    };
-    match js_sys::try_iter(v).map_err(|e| format!("{what}: {}", js_message(&e)))? {
-        Some(pairs) => {
-            for (i, pair) in pairs.enumerate() {
-                let pair = pair.map_err(|e| format!("{what}: {}", js_message(&e)))?;
-                if !pair.is_object() {
-                    return Err(format!("{what}: entry {i} must be a [path, contents] pair, not {}", kind(&pair)));
-                }
-                let get = |k| Reflect::get_u32(&pair, k).map_err(|e| format!("{what}: {}", js_message(&e)));
-                add(get(0)?, get(1)?)?;
-            }
-        }
-        None => {
-            for pair in Object::entries(v.unchecked_ref::<Object>()).iter() {
-                let pair = pair.unchecked_into::<Array>();
-                add(pair.get(0), pair.get(1))?;
-            }
-        }
+    if ArrayBuffer::is_view(v) {
+        // A DataView or another typed array: the same getters as a Uint8Array's.
+        let view = v.unchecked_ref::<Uint8Array>();
+        return Ok(Uint8Array::new_with_byte_offset_and_length(&view.buffer(), view.byte_offset(), view.byte_length()).to_vec());
     }
-    Ok(out)
-}
-
-/// The layers of `Validator.fromLayers`, base first: an array (or iterable) of `{name, files}`.
-pub(crate) fn layers(v: &JsValue) -> Result<Vec<(String, qagida::Files)>, String> {
-    const EXPECTED: &str = "layers must be an array of {name, files} objects";
-    let items: Vec<JsValue> = if let Some(a) = v.dyn_ref::<Array>() {
-        a.iter().collect()
-    } else if v.is_object() {
-        match js_sys::try_iter(v).map_err(|e| format!("layers: {}", js_message(&e)))? {
-            Some(it) => it.collect::<Result<_, _>>().map_err(|e| format!("layers: {}", js_message(&e)))?,
-            None => return Err(format!("{EXPECTED}, not {}", kind(v))),
-        }
-    } else {
-        return Err(format!("{EXPECTED}, not {}", kind(v)));
-    };
-    let mut out = Vec::with_capacity(items.len());
-    for (i, item) in items.iter().enumerate() {
-        if !item.is_object() {
-            return Err(format!("layers[{i}] must be an object {{name, files}}, not {}", kind(item)));
-        }
-        let get = |k: &str| Reflect::get(item, &JsValue::from_str(k)).map_err(|e| format!("layers[{i}]: {}", js_message(&e)));
-        let name = get("name")?;
-        let Some(name) = name.as_string() else {
-            return Err(format!("layers[{i}].name must be a string, not {}", kind(&name)));
-        };
-        let files = files(&get("files")?, &format!("layers[{i}].files"))?;
-        out.push((name, files));
+    if v.is_instance_of::<ArrayBuffer>() {
+        return Ok(Uint8Array::new(v).to_vec());
     }
-    Ok(out)
+    Err(format!("expected the bytes of a compiled pack (a Uint8Array or an ArrayBuffer), not {}", kind(v)))
 }
 
 /// A message language: `"kk"`, `"ru"` or `"en"`.

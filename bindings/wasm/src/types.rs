@@ -113,15 +113,6 @@ pub struct PackUsed {
     pub layers: Vec<PackRef>,
 }
 
-/// One layer of a layered pack (`Validator.fromLayers`): a name for its diagnostics
-/// (`NAME/path`) and its files, path in the layer → contents.
-#[derive(Tsify, Serialize, Deserialize, Clone, Debug, PartialEq, Eq)]
-pub struct PackLayer {
-    pub name: String,
-    #[tsify(type = "Record<string, string>")]
-    pub files: std::collections::BTreeMap<String, String>,
-}
-
 /// The result of validating one document (DOCUMENTS.md, "The result").
 #[derive(Tsify, Serialize, Deserialize, Clone, Debug, PartialEq, Eq)]
 pub struct ValidationResult {
@@ -231,24 +222,6 @@ impl RuleInfo {
             file: r.file.clone(),
             line: r.line,
         }
-    }
-}
-
-/// One problem of a refused pack (also in the thrown error's message as `file:line:col: message`).
-#[derive(Tsify, Serialize, Deserialize, Clone, Debug, PartialEq, Eq)]
-pub struct PackDiagnostic {
-    /// Path of the file inside the pack (`rules/mdt.toml`).
-    pub file: String,
-    /// 1-based line; 0 when the problem concerns the whole file.
-    pub line: usize,
-    /// 1-based column, in characters.
-    pub col: usize,
-    pub message: String,
-}
-
-impl From<&qagida::Diagnostic> for PackDiagnostic {
-    fn from(d: &qagida::Diagnostic) -> Self {
-        PackDiagnostic { file: d.file.clone(), line: d.line, col: d.col, message: d.message.clone() }
     }
 }
 

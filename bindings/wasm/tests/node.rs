@@ -7,7 +7,7 @@
 
 use std::collections::BTreeMap;
 
-use qagida_wasm::{Lang, PackDiagnostic, PackTestCase, RuleInfo, Severity, ValidateOptions, ValidationResult, Validator};
+use qagida_wasm::{Lang, PackTestCase, RuleInfo, Severity, ValidateOptions, ValidationResult, Validator};
 use tsify::Ts;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
@@ -54,8 +54,23 @@ fn rust_of<T: serde::de::DeserializeOwned>(v: &JsValue) -> T {
     serde_json::from_str(&String::from(js_sys::JSON::stringify(v).unwrap())).unwrap()
 }
 
+/// A pack compiled in Rust, as the compiler module (or `qagida pack compile`) does: the test
+/// build may hold the loader, the module does not.
+fn compiled(files: &BTreeMap<String, String>) -> Vec<u8> {
+    qagida::Pack::from_files(files).map_err(|e| e.to_string()).unwrap().to_compiled()
+}
+
+fn compiled_layers(layers: &[(&str, &BTreeMap<String, String>)]) -> Vec<u8> {
+    qagida::Pack::from_layers(layers).map_err(|e| e.to_string()).unwrap().to_compiled()
+}
+
+/// Bytes as a JS `Uint8Array`.
+fn u8_array(bytes: &[u8]) -> JsValue {
+    js_sys::Uint8Array::from(bytes).into()
+}
+
 fn validator_from(files: &BTreeMap<String, String>) -> Result<Validator, JsValue> {
-    Validator::from_files(js_of(files))
+    Validator::from_compiled(u8_array(&compiled(files)))
 }
 
 fn opts(o: ValidateOptions) -> Option<Ts<ValidateOptions>> {
@@ -256,44 +271,6 @@ fn option_types_are_checked_field_by_field() {
     assert_eq!(error_text(&e), r#"OptionsError: invalid options: lang must be "kk", "ru" or "en", not a number"#);
 }
 
-/// Pack files are an object of strings (or a Map, or [path, contents] pairs); a bad one is named.
-#[wasm_bindgen_test]
-fn bad_pack_files_and_layers_are_named() {
-    const FILES: &str = "FilesError: pack files must be an object mapping paths in the pack to file contents: ";
-    let mut files = js_of(&pack_files());
-    js_sys::Reflect::set(&files, &"pack.toml".into(), &1.5.into()).unwrap();
-    let e = Validator::from_files(files.clone()).err().unwrap();
-    assert_eq!(error_text(&e), format!(r#"{FILES}files["pack.toml"] must be a string, not a number"#));
-    js_sys::Reflect::set(&files, &"pack.toml".into(), &JsValue::NULL).unwrap();
-    let e = Validator::from_files(files.clone()).err().unwrap();
-    assert_eq!(error_text(&e), format!(r#"{FILES}files["pack.toml"] must be a string, not null"#));
-    let e = Validator::from_files(JsValue::from_str("pack.toml")).err().unwrap();
-    assert_eq!(error_text(&e), format!("{FILES}files must be an object, not a string"));
-
-    // A Map, and an array of [path, contents] pairs, are taken as before.
-    files = js_of(&pack_files());
-    let entries = js_sys::Object::entries(files.unchecked_ref());
-    let map = js_sys::Map::new();
-    for pair in entries.iter() {
-        let pair: js_sys::Array = pair.unchecked_into();
-        map.set(&pair.get(0), &pair.get(1));
-    }
-    assert_eq!(Validator::from_files(map.into()).map_err(|e| error_text(&e)).unwrap().pack_id(), "kz-orphan");
-    assert_eq!(Validator::from_files(entries.clone().into()).map_err(|e| error_text(&e)).unwrap().pack_id(), "kz-orphan");
-    entries.push(&js_sys::Array::of2(&7.into(), &"x".into()));
-    let e = Validator::from_files(entries.into()).err().unwrap();
-    assert_eq!(error_text(&e), format!("{FILES}files: a path must be a string, not a number"));
-
-    let layers = |json: String| Validator::from_layers(js_sys::JSON::parse(&json).unwrap()).err().map(|e| error_text(&e));
-    let base = serde_json::to_string(&pack_files()).unwrap();
-    assert_eq!(layers(format!(r#"{{"name": "kz-orphan", "files": {base}}}"#)).unwrap(), format!("{FILES}layers must be an array of {{name, files}} objects, not an object"));
-    assert_eq!(layers("[5]".into()).unwrap(), format!("{FILES}layers[0] must be an object {{name, files}}, not a number"));
-    assert_eq!(layers(format!(r#"[{{"files": {base}}}]"#)).unwrap(), format!("{FILES}layers[0].name must be a string, not undefined"));
-    assert_eq!(layers(format!(r#"[{{"name": "kz-orphan", "files": {base}}}, {{"name": "x", "files": "pack.toml"}}]"#)).unwrap(), format!("{FILES}layers[1].files must be an object, not a string"));
-    assert_eq!(layers(r#"[{"name": "x", "files": {"pack.toml": 2}}]"#.into()).unwrap(), format!(r#"{FILES}layers[0].files["pack.toml"] must be a string, not a number"#));
-    assert!(layers(format!(r#"[{{"name": "kz-orphan", "files": {base}, "extra": 1}}]"#)).is_none(), "other keys of a layer are ignored");
-}
-
 /// Results are plain JS objects with keys in the fields' order and no key for an absent field.
 #[wasm_bindgen_test]
 fn results_are_plain_objects_without_absent_keys() {
@@ -333,26 +310,6 @@ fn an_edited_pack_changes_the_verdict_without_a_rebuild() {
 }
 
 #[wasm_bindgen_test]
-fn a_broken_pack_is_refused_with_file_line_col() {
-    let mut files = pack_files();
-    let mdt = files.get_mut("rules/mdt.toml").unwrap();
-    *mdt = mdt.replacen("doc.single_dose.amount > params.single_dose_min_exclusive", "doc.single_dose.amont > params.nope", 1);
-    let e = validator_from(&files).err().expect("the pack must be refused");
-    let text = error_text(&e);
-    assert!(text.starts_with("PackError: rules/mdt.toml:"), "{text}");
-    let diags: Vec<PackDiagnostic> = rust_of(&js_sys::Reflect::get(&e, &"diagnostics".into()).unwrap());
-    assert!(!diags.is_empty());
-    assert!(diags.iter().all(|d| d.file == "rules/mdt.toml" && d.line > 0 && d.col > 0), "{diags:?}");
-    // The message lists each diagnostic as file:line:col: message.
-    for d in &diags {
-        assert!(text.contains(&format!("{}:{}:{}: {}", d.file, d.line, d.col, d.message)), "{text}");
-    }
-
-    let e = Validator::from_files(JsValue::from_str("pack.toml")).err().unwrap();
-    assert!(error_text(&e).starts_with("FilesError:"), "{}", error_text(&e));
-}
-
-#[wasm_bindgen_test]
 fn rules_come_in_the_requested_language() {
     let v = Validator::with_default_pack().unwrap();
     let en: Vec<RuleInfo> = rust_of(&v.rules(Some(Ts::new_unchecked("en".into()))).unwrap());
@@ -374,47 +331,11 @@ fn the_packs_own_tests_pass_in_wasm() {
     assert!(failed.is_empty(), "{failed:?}");
 }
 
-#[cfg(feature = "signed-packs")]
-#[wasm_bindgen_test]
-fn a_signed_pack_loads_only_with_the_right_key_and_untouched_files() {
-    use qagida::signing::{SigningKey, format_verifying_key, sign_files};
-    let key = SigningKey::from_bytes(&[7u8; 32]);
-    let public = format_verifying_key(&key.verifying_key());
-    let mut files = pack_files();
-    let sig = sign_files(&files, &key).unwrap();
-    files.insert("pack.sig".into(), sig);
-    let load = |files: &BTreeMap<String, String>, public: &str| {
-        Validator::from_signed_files(js_of(files), public)
-    };
-    let v = load(&files, &public).map_err(|e| error_text(&e)).unwrap();
-    assert_eq!(v.pack_id(), "kz-orphan");
-
-    // Another regulator's key.
-    let other = format_verifying_key(&SigningKey::from_bytes(&[9u8; 32]).verifying_key());
-    let e = load(&files, &other).err().unwrap();
-    assert!(error_text(&e).starts_with("SignatureError:"), "{}", error_text(&e));
-
-    // One changed byte in a rule file.
-    let mut tampered = files.clone();
-    let dsp = tampered.get_mut("rules/dispensing.toml").unwrap();
-    *dsp = dsp.replacen("max_supply_months = 1", "max_supply_months = 2", 1);
-    let e = load(&tampered, &public).err().unwrap();
-    assert!(error_text(&e).contains("rules/dispensing.toml"), "{}", error_text(&e));
-
-    // No pack.sig at all, and a key that is not a key.
-    let mut unsigned = files.clone();
-    unsigned.remove("pack.sig");
-    assert!(error_text(&load(&unsigned, &public).err().unwrap()).contains("not signed"));
-    assert!(error_text(&load(&files, "hello").err().unwrap()).starts_with("SignatureError:"));
-}
-
 #[wasm_bindgen_test]
 fn a_regional_layer_over_the_national_pack() {
-    let layers = vec![
-        qagida_wasm::PackLayer { name: "kz-orphan".into(), files: pack_files() },
-        qagida_wasm::PackLayer { name: "kz-karaganda".into(), files: files_of("kz-karaganda") },
-    ];
-    let v = Validator::from_layers(js_of(&layers)).map_err(|e| error_text(&e)).unwrap();
+    let (national, regional) = (pack_files(), files_of("kz-karaganda"));
+    let bytes = compiled_layers(&[("kz-orphan", &national), ("kz-karaganda", &regional)]);
+    let v = Validator::from_compiled(u8_array(&bytes)).map_err(|e| error_text(&e)).unwrap();
     assert_eq!(v.pack_id(), "kz-karaganda");
     let stack: Vec<qagida_wasm::PackRef> = rust_of(&v.pack_layers().unwrap());
     assert_eq!(stack.iter().map(|l| l.id.as_str()).collect::<Vec<_>>(), ["kz-orphan", "kz-karaganda"]);
@@ -424,12 +345,9 @@ fn a_regional_layer_over_the_national_pack() {
     let text = v.validate_json(&fixture(&v, "prescription").to_string(), None).unwrap();
     assert_eq!(serde_json::from_str::<ValidationResult>(&text).unwrap(), r);
     assert!(text.contains(r#""layers":[{"id":"kz-orphan""#), "{text}");
-
-    // A broken regional layer names its files with the layer's name.
-    let mut broken = layers.clone();
-    broken[1].files.insert("pack.toml".into(), "id = [".into());
-    let e = Validator::from_layers(js_of(&broken)).err().unwrap();
-    assert!(error_text(&e).starts_with("PackError: kz-karaganda/pack.toml:1:"), "{}", error_text(&e));
+    // The regional pack's own tests, as `qagida test rules/kz-karaganda`.
+    let cases: Vec<PackTestCase> = rust_of(&v.run_pack_tests().unwrap());
+    assert!(!cases.is_empty() && cases.iter().all(|c| c.passed), "{cases:?}");
 }
 
 #[wasm_bindgen_test]
@@ -445,4 +363,107 @@ fn max_findings_truncates_the_result() {
     let text = v.validate_json(&doc.to_string(), opts(o)).unwrap();
     assert!(text.ends_with(r#","truncated":true}"#), "{text}");
     assert_eq!(serde_json::from_str::<ValidationResult>(&text).unwrap(), cut);
+}
+
+/// The embedded pack is the pack of rules/kz-orphan: the same rules, fixtures and test cases as
+/// the pack compiled from its files now.
+#[wasm_bindgen_test]
+fn the_embedded_pack_is_the_pack_of_its_directory() {
+    let embedded = Validator::with_default_pack().unwrap();
+    let from_files = validator_from(&pack_files()).map_err(|e| error_text(&e)).unwrap();
+    assert_eq!(embedded.pack_id(), from_files.pack_id());
+    assert_eq!(embedded.pack_version(), from_files.pack_version());
+    for l in ["kk", "ru", "en"] {
+        let a: Vec<RuleInfo> = rust_of(&embedded.rules(Some(Ts::new_unchecked(l.into()))).unwrap());
+        let b: Vec<RuleInfo> = rust_of(&from_files.rules(Some(Ts::new_unchecked(l.into()))).unwrap());
+        assert_eq!(a, b, "{l}");
+    }
+    let a: Vec<PackTestCase> = rust_of(&embedded.run_pack_tests().unwrap());
+    let b: Vec<PackTestCase> = rust_of(&from_files.run_pack_tests().unwrap());
+    assert_eq!(a, b);
+    assert_eq!(js_sys::JSON::stringify(&embedded.fixtures().unwrap()).unwrap(), js_sys::JSON::stringify(&from_files.fixtures().unwrap()).unwrap());
+}
+
+/// `fromCompiled` takes a Uint8Array (also a subarray, a Node Buffer), another view of an
+/// ArrayBuffer, or an ArrayBuffer.
+#[wasm_bindgen_test]
+fn compiled_bytes_are_taken_as_any_view_or_buffer() {
+    let bytes = compiled(&pack_files());
+    let id = |v: JsValue| Validator::from_compiled(v).map_err(|e| error_text(&e)).unwrap().pack_id();
+    assert_eq!(id(u8_array(&bytes)), "kz-orphan");
+    // A view into a larger buffer, at an offset.
+    let mut padded = vec![0xAAu8; 7];
+    padded.extend_from_slice(&bytes);
+    padded.extend_from_slice(&[0x55; 5]);
+    let big = js_sys::Uint8Array::from(&padded[..]);
+    assert_eq!(id(big.subarray(7, 7 + bytes.len() as u32).into()), "kz-orphan");
+    assert_eq!(id(js_sys::DataView::new(&big.buffer(), 7, bytes.len()).into()), "kz-orphan");
+    assert_eq!(id(js_sys::Uint8Array::from(&bytes[..]).buffer().into()), "kz-orphan");
+    // Not bytes at all.
+    for (v, what) in [
+        (JsValue::from_str("kz-orphan"), "a string"),
+        (JsValue::NULL, "null"),
+        (JsValue::UNDEFINED, "undefined"),
+        (js_sys::Array::new().into(), "an array"),
+        (js_sys::Object::new().into(), "an object"),
+    ] {
+        let e = Validator::from_compiled(v).err().unwrap();
+        assert_eq!(
+            error_text(&e),
+            format!("CompiledPackError: not a usable compiled pack: expected the bytes of a compiled pack (a Uint8Array or an ArrayBuffer), not {what}")
+        );
+    }
+}
+
+/// Deterministic pseudo-random bytes (xorshift64*).
+fn noise(seed: u64, len: usize) -> Vec<u8> {
+    let mut x = seed | 1;
+    (0..len)
+        .map(|_| {
+            x ^= x >> 12;
+            x ^= x << 25;
+            x ^= x >> 27;
+            (x.wrapping_mul(0x2545_F491_4F6C_DD1D) >> 56) as u8
+        })
+        .collect()
+}
+
+fn refused(bytes: &[u8]) -> String {
+    match Validator::from_compiled(u8_array(bytes)) {
+        Ok(v) => format!("accepted as {}", v.pack_id()),
+        Err(e) => error_text(&e),
+    }
+}
+
+/// Bad bytes are a `CompiledPackError`, never a trap: empty, truncated anywhere, damaged, noise.
+#[wasm_bindgen_test]
+fn bad_compiled_bytes_are_a_compiled_pack_error_never_a_trap() {
+    let is_error = |what: &str, text: String| {
+        assert!(text.starts_with("CompiledPackError: not a usable compiled pack: "), "{what}: {text}");
+    };
+    is_error("empty", refused(&[]));
+    let good = compiled(&pack_files());
+    assert!(good.len() > 64, "{} bytes", good.len());
+    // Every prefix up to 64 bytes, then about 300 more cuts spread over the whole length.
+    let step = (good.len() / 300).max(1);
+    for len in (0..64.min(good.len())).chain((64..good.len()).step_by(step)) {
+        is_error(&format!("the first {len} of {} bytes", good.len()), refused(&good[..len]));
+    }
+    // One byte changed, at spread positions; bytes added at the end.
+    for (i, pos) in (0..good.len()).step_by((good.len() / 100).max(1)).enumerate() {
+        let mut bad = good.clone();
+        bad[pos] ^= 1 << (i % 8);
+        is_error(&format!("bit {} of byte {pos} flipped", i % 8), refused(&bad));
+    }
+    let mut longer = good.clone();
+    longer.extend_from_slice(b"\0trailing");
+    is_error("trailing bytes", refused(&longer));
+    // Noise of many lengths, also behind the real first bytes (a plausible header).
+    for seed in 1..=64u64 {
+        let len = (seed as usize * 97) % 4096;
+        is_error(&format!("noise {seed}"), refused(&noise(seed, len)));
+        let mut headed = good[..16.min(good.len())].to_vec();
+        headed.extend(noise(seed, len));
+        is_error(&format!("header + noise {seed}"), refused(&headed));
+    }
 }

@@ -1,0 +1,71 @@
+//! Compiles the embedded pack (feature `embedded-pack`): the pack directory named in the
+//! repository's `pkg-config.json` (`packs_embedded`, e.g. `rules/kz-orphan`) is loaded on the
+//! host with the core's full loader (`Pack::load_dir`: TOML, type checking, the expression
+//! compiler; a regional directory brings the layers it `extends`) and written to
+//! `OUT_DIR/default-pack.qpack` in compiled form (`Pack::to_compiled`). `src/lib.rs` embeds those
+//! bytes and `Validator.withDefaultPack()` decodes them with `Pack::from_compiled`, so the module
+//! needs neither the pack's text nor the loader.
+//!
+//! A pack that does not load fails the build with its diagnostics (`file:line:col: message`).
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+use std::{env, fs};
+
+fn main() -> ExitCode {
+    match run() {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("error: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn run() -> Result<(), String> {
+    println!("cargo:rerun-if-changed=build.rs");
+    if env::var_os("CARGO_FEATURE_EMBEDDED_PACK").is_none() {
+        return Ok(());
+    }
+    let manifest_dir = PathBuf::from(env::var("CARGO_MANIFEST_DIR").map_err(|e| format!("CARGO_MANIFEST_DIR: {e}"))?);
+    let root = manifest_dir.join("..").join("..");
+    let root = root.canonicalize().unwrap_or(root);
+    let config_path = root.join("pkg-config.json");
+    println!("cargo:rerun-if-changed={}", config_path.display());
+    let dir = root.join(embedded_pack_dir(&config_path)?);
+    // Cargo watches a directory recursively: any file added, removed or changed under it.
+    println!("cargo:rerun-if-changed={}", dir.display());
+    let pack = qagida::Pack::load_dir(&dir)
+        .map_err(|e| format!("the embedded pack {} does not load:\n{e}", dir.display()))?;
+    if !pack.layers.is_empty() {
+        // A regional pack: its bases are directories beside it (`extends = "NAME"`).
+        if let Some(parent) = dir.parent() {
+            println!("cargo:rerun-if-changed={}", parent.display());
+        }
+    }
+    let bytes = pack.to_compiled();
+    let out = PathBuf::from(env::var("OUT_DIR").map_err(|e| format!("OUT_DIR: {e}"))?).join("default-pack.qpack");
+    fs::write(&out, &bytes).map_err(|e| format!("{}: {e}", out.display()))?;
+    Ok(())
+}
+
+/// The one pack directory of `packs_embedded`, relative to the repository root.
+fn embedded_pack_dir(config_path: &Path) -> Result<String, String> {
+    let text = fs::read_to_string(config_path).map_err(|e| format!("{}: {e}", config_path.display()))?;
+    let config: serde_json::Value =
+        serde_json::from_str(&text).map_err(|e| format!("{}: {e}", config_path.display()))?;
+    let packs = config
+        .get("packs_embedded")
+        .and_then(|p| p.as_array())
+        .ok_or_else(|| format!("{}: no `packs_embedded` array", config_path.display()))?;
+    match packs.as_slice() {
+        [one] => one
+            .as_str()
+            .map(str::to_string)
+            .ok_or_else(|| format!("{}: `packs_embedded` must hold a directory name", config_path.display())),
+        _ => Err(format!(
+            "{}: `packs_embedded` must name exactly one pack directory (a regional one brings its base), not {}",
+            config_path.display(),
+            packs.len()
+        )),
+    }
+}
