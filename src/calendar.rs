@@ -157,29 +157,29 @@ impl RawFloating {
 }
 
 #[derive(Debug, Clone)]
-struct Fixed {
-    month: u32,
-    day: u32,
-    transfer: bool,
-    from_year: Option<i32>,
-    until_year: Option<i32>,
+pub(crate) struct Fixed {
+    pub(crate) month: u32,
+    pub(crate) day: u32,
+    pub(crate) transfer: bool,
+    pub(crate) from_year: Option<i32>,
+    pub(crate) until_year: Option<i32>,
 }
 
 #[derive(Debug, Clone, Default)]
-struct YearData {
-    floating: Vec<(NaiveDate, bool)>,
-    days_off: Vec<NaiveDate>,
-    working_days: Vec<NaiveDate>,
+pub(crate) struct YearData {
+    pub(crate) floating: Vec<(NaiveDate, bool)>,
+    pub(crate) days_off: Vec<NaiveDate>,
+    pub(crate) working_days: Vec<NaiveDate>,
 }
 
 /// A compiled calendar. Days off per year are computed once and cached.
 #[derive(Debug)]
 pub struct Calendar {
     pub name: String,
-    weekend: [bool; 8],
-    fixed: Vec<Fixed>,
-    years: BTreeMap<i32, YearData>,
-    cache: Mutex<BTreeMap<i32, std::sync::Arc<BTreeSet<NaiveDate>>>>,
+    pub(crate) weekend: [bool; 8],
+    pub(crate) fixed: Vec<Fixed>,
+    pub(crate) years: BTreeMap<i32, YearData>,
+    pub(crate) cache: Mutex<BTreeMap<i32, std::sync::Arc<BTreeSet<NaiveDate>>>>,
 }
 
 impl Calendar {

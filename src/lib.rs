@@ -37,6 +37,7 @@
 #![cfg_attr(not(test), deny(clippy::unwrap_used, clippy::expect_used, clippy::panic))]
 
 pub mod calendar;
+mod codec;
 pub mod dates;
 pub mod engine;
 pub mod error;

@@ -26,6 +26,7 @@
 
 mod builtins;
 mod check;
+pub(crate) mod codec;
 mod eval;
 mod lexer;
 mod parser;

@@ -4,29 +4,426 @@
 //! compiler module) and then loaded without the TOML parser, the loader or the expression
 //! compiler: what the small WebAssembly validator module embeds.
 //!
-//! The form is tied to the engine that wrote it (built-in functions by index, scope slots): the
+//! The form is tied to the engine that wrote it (scope slots, the meaning of each node): the
 //! header names the format and the crate version, and a pack compiled by another version is
 //! refused with a message saying so. A checksum over the body catches a damaged file. The
 //! decoder treats its input as untrusted: every length is checked against the bytes left, and
 //! nesting is bounded, so bad bytes give a [`CompiledPackError`], never a panic.
 
-use super::Pack;
+
+use std::collections::BTreeMap;
+use std::sync::{Arc, Mutex};
+
+use indexmap::IndexMap;
+
+use super::{Check, CheckKind, DocType, LangTemplates, Lang, Pack, Pointer, Rule, RuleTest, Seg, Severity, SystemMessages, Template, Text, index_rules};
+use crate::calendar::{Calendar, Fixed, YearData};
+use crate::codec::{Reader, Res, Writer};
+use crate::engine::PackRef;
+use crate::expr::codec::{MAX_SLOT, read_expr, write_expr};
 
 /// Why compiled bytes could not be loaded.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("not a usable compiled pack: {0}")]
 pub struct CompiledPackError(pub String);
 
+/// The first bytes of every compiled pack.
+pub const MAGIC: &[u8; 8] = b"QAGIDAPK";
+/// The layout of the body; raised with every change to it (or to what its parts mean).
+pub const FORMAT: u64 = 1;
+/// The engine version a compiled pack must have been written by.
+const ENGINE: &str = env!("CARGO_PKG_VERSION");
+
+/// FNV-1a, 64 bits: a checksum against damage in transit, not a signature.
+fn checksum(bytes: &[u8]) -> u64 {
+    bytes.iter().fold(0xcbf2_9ce4_8422_2325, |h, &b| (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3))
+}
+
 impl Pack {
-    /// The pack in compiled form (see [`Pack::from_compiled`]).
+    /// The pack in compiled form: `MAGIC`, the format number and engine version, a checksum of
+    /// the body, then the body. See [`Pack::from_compiled`].
     pub fn to_compiled(&self) -> Vec<u8> {
-        Vec::new()
+        let mut body = Writer::default();
+        write_pack(&mut body, self);
+        let mut out = Writer::default();
+        out.buf.extend_from_slice(MAGIC);
+        out.var(FORMAT);
+        out.str(ENGINE);
+        out.buf.extend_from_slice(&checksum(&body.buf).to_le_bytes());
+        out.buf.extend_from_slice(&body.buf);
+        out.buf
     }
 
     /// Loads a pack from the bytes of [`Pack::to_compiled`], written by this same version of the
     /// engine. The result validates exactly as the pack that was compiled.
     pub fn from_compiled(bytes: &[u8]) -> Result<Pack, CompiledPackError> {
-        let _ = bytes;
-        Err(CompiledPackError("not implemented yet".into()))
+        let mut r = Reader::new(bytes);
+        if r.take(MAGIC.len()).ok() != Some(&MAGIC[..]) {
+            return Err(CompiledPackError("it does not start as a compiled qagida pack does".into()));
+        }
+        let format = r.var()?;
+        let engine = r.str()?;
+        if format != FORMAT || engine != ENGINE {
+            return Err(CompiledPackError(format!(
+                "it was compiled by qagida {engine} (format {format}); this is qagida {ENGINE} (format {FORMAT}): compile the pack again with this version"
+            )));
+        }
+        let sum = r.take(8)?;
+        let body = r.rest();
+        if sum != checksum(body).to_le_bytes() {
+            return Err(CompiledPackError("it is damaged (its checksum does not match)".into()));
+        }
+        let mut r = Reader::new(body);
+        let pack = read_pack(&mut r)?;
+        if !r.at_end() {
+            return r.err("data after the end of the pack");
+        }
+        Ok(pack)
     }
+}
+
+fn write_text(w: &mut Writer, t: &Text) {
+    w.seq(t.0.iter(), |w, (l, s)| {
+        write_lang(w, *l);
+        w.str(s);
+    });
+}
+
+fn read_text(r: &mut Reader<'_>) -> Res<Text> {
+    Ok(Text(r.seq(|r| Ok((read_lang(r)?, r.str()?)))?.into_iter().collect()))
+}
+
+fn write_lang(w: &mut Writer, l: Lang) {
+    w.u8(match l {
+        Lang::Kk => 0,
+        Lang::Ru => 1,
+        Lang::En => 2,
+    });
+}
+
+fn read_lang(r: &mut Reader<'_>) -> Res<Lang> {
+    match r.u8()? {
+        0 => Ok(Lang::Kk),
+        1 => Ok(Lang::Ru),
+        2 => Ok(Lang::En),
+        b => r.err(format_args!("unknown language {b}")),
+    }
+}
+
+fn write_templates(w: &mut Writer, t: &LangTemplates) {
+    w.seq(t.0.iter(), |w, (l, t)| {
+        write_lang(w, *l);
+        w.seq(t.0.iter(), |w, seg| match seg {
+            Seg::Lit(s) => {
+                w.u8(0);
+                w.str(s);
+            }
+            Seg::Actual => w.u8(1),
+            Seg::Expected => w.u8(2),
+            Seg::Path => w.u8(3),
+            Seg::Let(name) => {
+                w.u8(4);
+                w.str(name);
+            }
+        });
+    });
+}
+
+fn read_templates(r: &mut Reader<'_>) -> Res<LangTemplates> {
+    let read_seg = |r: &mut Reader<'_>| -> Res<Seg> {
+        Ok(match r.u8()? {
+            0 => Seg::Lit(r.str()?),
+            1 => Seg::Actual,
+            2 => Seg::Expected,
+            3 => Seg::Path,
+            4 => Seg::Let(r.str()?),
+            b => return r.err(format_args!("unknown template piece {b}")),
+        })
+    };
+    Ok(LangTemplates(r.seq(|r| Ok((read_lang(r)?, Template(r.seq(read_seg)?))))?.into_iter().collect()))
+}
+
+fn write_strs(w: &mut Writer, v: &[String]) {
+    w.seq(v.iter(), |w, s| w.str(s));
+}
+
+fn read_strs(r: &mut Reader<'_>) -> Res<Vec<String>> {
+    r.seq(Reader::str)
+}
+
+fn write_pointer(w: &mut Writer, p: &Pointer) {
+    w.str(&p.text);
+}
+
+fn read_pointer(r: &mut Reader<'_>) -> Res<Pointer> {
+    Ok(Pointer::new(&r.str()?))
+}
+
+fn read_slot(r: &mut Reader<'_>) -> Res<usize> {
+    r.bounded(MAX_SLOT)
+}
+
+fn write_check(w: &mut Writer, c: &Check) {
+    w.str(&c.doc_type);
+    match &c.kind {
+        CheckKind::Assert(e) => {
+            w.u8(0);
+            write_expr(w, e);
+        }
+        CheckKind::Require(ps) => {
+            w.u8(1);
+            w.seq(ps.iter(), write_pointer);
+        }
+    }
+    w.opt(c.for_each.as_ref(), write_pointer);
+    w.opt(c.of_type.as_ref(), |w, s| w.str(s));
+    w.opt(c.item_slot.as_ref(), |w, s| w.usize(*s));
+    w.opt(c.then_each.as_ref(), write_pointer);
+    w.opt(c.elem_slot.as_ref(), |w, s| w.usize(*s));
+    w.opt(c.when.as_ref(), write_expr);
+    w.seq(c.lets.iter(), |w, (name, slot, e)| {
+        w.str(name);
+        w.usize(*slot);
+        write_expr(w, e);
+    });
+    w.str(&c.path);
+    w.opt(c.actual.as_ref(), write_expr);
+    w.opt(c.expected.as_ref(), write_expr);
+    w.opt(c.message.as_ref(), write_templates);
+    w.seq(c.source.iter(), |w, (k, v)| {
+        w.str(k);
+        w.str(v);
+    });
+}
+
+fn read_check(r: &mut Reader<'_>) -> Res<Check> {
+    Ok(Check {
+        doc_type: r.str()?,
+        kind: match r.u8()? {
+            0 => CheckKind::Assert(read_expr(r)?),
+            1 => CheckKind::Require(r.seq(read_pointer)?),
+            b => return r.err(format_args!("unknown check kind {b}")),
+        },
+        for_each: r.opt(read_pointer)?,
+        of_type: r.opt(Reader::str)?,
+        item_slot: r.opt(read_slot)?,
+        then_each: r.opt(read_pointer)?,
+        elem_slot: r.opt(read_slot)?,
+        when: r.opt(read_expr)?,
+        lets: r.seq(|r| Ok((r.str()?, read_slot(r)?, read_expr(r)?)))?,
+        path: r.str()?,
+        actual: r.opt(read_expr)?,
+        expected: r.opt(read_expr)?,
+        message: r.opt(read_templates)?,
+        source: r.seq(|r| Ok((r.str()?, r.str()?)))?.into_iter().collect::<IndexMap<_, _>>(),
+    })
+}
+
+fn write_test(w: &mut Writer, t: &RuleTest) {
+    w.str(&t.name);
+    w.str(&t.fixture);
+    w.seq(t.set.iter(), |w, (p, v)| {
+        w.str(p);
+        w.json(v);
+    });
+    write_strs(w, &t.remove);
+    w.opt(t.as_of.as_ref(), |w, d| w.date(*d));
+    w.bool(t.expect_fail);
+    w.opt(t.paths.as_ref(), |w, p| write_strs(w, p));
+}
+
+fn read_test(r: &mut Reader<'_>) -> Res<RuleTest> {
+    Ok(RuleTest {
+        name: r.str()?,
+        fixture: r.str()?,
+        set: r.seq(|r| Ok((r.str()?, r.json()?)))?,
+        remove: read_strs(r)?,
+        as_of: r.opt(Reader::date)?,
+        expect_fail: r.bool()?,
+        paths: r.opt(read_strs)?,
+    })
+}
+
+const SEVERITIES: [Severity; 3] = [Severity::Error, Severity::Warning, Severity::Info];
+
+fn write_rule(w: &mut Writer, rule: &Rule) {
+    w.str(&rule.id);
+    write_strs(w, &rule.applies_to);
+    w.u8(SEVERITIES.iter().position(|s| *s == rule.severity).unwrap_or(0) as u8);
+    write_text(w, &rule.title);
+    write_text(w, &rule.clause);
+    w.date(rule.effective_from);
+    w.opt(rule.effective_to.as_ref(), |w, d| w.date(*d));
+    w.opt(rule.when.as_ref(), write_expr);
+    w.opt(rule.when_source.as_ref(), |w, s| w.str(s));
+    write_templates(w, &rule.message);
+    w.json(&rule.params);
+    w.seq(rule.checks.iter(), write_check);
+    w.seq(rule.tests.iter(), write_test);
+    w.str(&rule.file);
+    w.usize(rule.line);
+}
+
+fn read_rule(r: &mut Reader<'_>) -> Res<Rule> {
+    Ok(Rule {
+        id: r.str()?,
+        applies_to: read_strs(r)?,
+        severity: {
+            let b = r.u8()?;
+            match SEVERITIES.get(usize::from(b)) {
+                Some(s) => *s,
+                None => return r.err(format_args!("unknown severity {b}")),
+            }
+        },
+        title: read_text(r)?,
+        clause: read_text(r)?,
+        effective_from: r.date()?,
+        effective_to: r.opt(Reader::date)?,
+        when: r.opt(read_expr)?,
+        when_source: r.opt(Reader::str)?,
+        message: read_templates(r)?,
+        params: r.json()?,
+        checks: r.seq(read_check)?,
+        tests: r.seq(read_test)?,
+        file: r.str()?,
+        line: r.usize()?,
+    })
+}
+
+fn write_calendar(w: &mut Writer, c: &Calendar) {
+    w.str(&c.name);
+    w.seq(c.weekend.iter(), |w, b| w.bool(*b));
+    w.seq(c.fixed.iter(), |w, f| {
+        w.usize(f.month as usize);
+        w.usize(f.day as usize);
+        w.bool(f.transfer);
+        w.opt(f.from_year.as_ref(), |w, y| w.int(i64::from(*y)));
+        w.opt(f.until_year.as_ref(), |w, y| w.int(i64::from(*y)));
+    });
+    w.seq(c.years.iter(), |w, (year, y)| {
+        w.int(i64::from(*year));
+        w.seq(y.floating.iter(), |w, (d, t)| {
+            w.date(*d);
+            w.bool(*t);
+        });
+        w.seq(y.days_off.iter(), |w, d| w.date(*d));
+        w.seq(y.working_days.iter(), |w, d| w.date(*d));
+    });
+}
+
+fn read_year(r: &mut Reader<'_>) -> Res<i32> {
+    let y = r.int()?;
+    match i32::try_from(y) {
+        Ok(y) => Ok(y),
+        Err(_) => r.err(format_args!("year {y} is out of range")),
+    }
+}
+
+fn read_calendar(r: &mut Reader<'_>) -> Res<Calendar> {
+    let name = r.str()?;
+    let days = r.seq(Reader::bool)?;
+    let Ok(weekend) = <[bool; 8]>::try_from(days) else {
+        return r.err("a weekend of other than 8 entries");
+    };
+    let fixed = r.seq(|r| {
+        let month = r.bounded(12)? as u32;
+        let day = r.bounded(31)? as u32;
+        Ok(Fixed { month, day, transfer: r.bool()?, from_year: r.opt(read_year)?, until_year: r.opt(read_year)? })
+    })?;
+    let years = r.seq(|r| {
+        Ok((read_year(r)?, YearData {
+            floating: r.seq(|r| Ok((r.date()?, r.bool()?)))?,
+            days_off: r.seq(Reader::date)?,
+            working_days: r.seq(Reader::date)?,
+        }))
+    })?;
+    Ok(Calendar { name, weekend, fixed, years: years.into_iter().collect(), cache: Mutex::new(BTreeMap::new()) })
+}
+
+fn write_pack(w: &mut Writer, p: &Pack) {
+    w.str(&p.id);
+    w.str(&p.version);
+    write_text(w, &p.title);
+    w.date(p.effective_from);
+    w.opt(p.effective_to.as_ref(), |w, d| w.date(*d));
+    w.seq(p.languages.iter(), |w, l| write_lang(w, *l));
+    write_lang(w, p.default_language);
+    w.int(i64::from(p.timezone.local_minus_utc()));
+    w.seq(p.doc_types.iter(), |w, (name, d)| {
+        w.str(name);
+        w.str(&d.name);
+        w.record(&d.record);
+        w.opt(d.as_of.as_ref(), |w, (field, datetime)| {
+            w.str(field);
+            w.bool(*datetime);
+        });
+    });
+    w.seq(p.rules.iter(), write_rule);
+    w.seq(p.layers.iter(), |w, l| {
+        w.str(&l.id);
+        w.str(&l.version);
+    });
+    w.seq(p.data_epochs.iter(), |w, (from, data)| {
+        w.date(*from);
+        w.json(data);
+    });
+    w.seq(p.calendars.iter(), |w, (name, c)| {
+        w.str(name);
+        write_calendar(w, c);
+    });
+    for t in [&p.messages.type_mismatch, &p.messages.unknown_document_type, &p.messages.missing_document_type] {
+        write_templates(w, t);
+    }
+    w.seq(p.fixtures.iter(), |w, (name, v)| {
+        w.str(name);
+        w.json(v);
+    });
+}
+
+fn read_pack(r: &mut Reader<'_>) -> Res<Pack> {
+    let id = r.str()?;
+    let version = r.str()?;
+    let title = read_text(r)?;
+    let effective_from = r.date()?;
+    let effective_to = r.opt(Reader::date)?;
+    let languages = r.seq(read_lang)?;
+    let default_language = read_lang(r)?;
+    let timezone = r.offset()?;
+    let doc_types = r.seq(|r| {
+        let key = r.str()?;
+        let d = DocType {
+            name: r.str()?,
+            record: r.record()?,
+            as_of: r.opt(|r| Ok((r.str()?, r.bool()?)))?,
+        };
+        Ok((key, d))
+    })?;
+    let rules = r.seq(read_rule)?;
+    let layers = r.seq(|r| Ok(PackRef { id: r.str()?, version: r.str()? }))?;
+    let data_epochs = r.seq(|r| Ok((r.date()?, r.json()?)))?;
+    let calendars = r.seq(|r| Ok((r.str()?, Arc::new(read_calendar(r)?))))?;
+    let messages = SystemMessages {
+        type_mismatch: read_templates(r)?,
+        unknown_document_type: read_templates(r)?,
+        missing_document_type: read_templates(r)?,
+    };
+    let fixtures = r.seq(|r| Ok((r.str()?, r.json()?)))?;
+    Ok(Pack {
+        id,
+        version,
+        title,
+        effective_from,
+        effective_to,
+        languages,
+        default_language,
+        timezone,
+        doc_types: doc_types.into_iter().collect(),
+        rules_by_doc: index_rules(&rules),
+        rules,
+        layers,
+        data_epochs,
+        calendars: calendars.into_iter().collect(),
+        messages,
+        fixtures: fixtures.into_iter().collect(),
+    })
 }

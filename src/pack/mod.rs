@@ -3,6 +3,8 @@
 //! A loaded [`Pack`] is immutable and `Send + Sync`: compile once, validate many.
 
 pub mod compiled;
+#[cfg(test)]
+mod compiled_tests;
 mod convert;
 mod float_parse;
 #[cfg(test)]
@@ -242,7 +244,7 @@ pub struct Pack {
     pub timezone: FixedOffset,
     pub doc_types: IndexMap<String, DocType>,
     pub rules: Vec<Rule>,
-    pub(crate) rules_by_doc: HashMap<String, Vec<usize>>,
+    pub(crate) rules_by_doc: BTreeMap<String, Vec<usize>>,
     /// The layers this pack is made of, base first (empty for a single pack).
     pub layers: Vec<PackRef>,
     /// Reference data per period: `(from, data)`, sorted; the last one not after the
@@ -354,12 +356,7 @@ impl Pack {
             return Err(PackError { diagnostics: loader.diags });
         }
         self.rules.retain(|r| !silenced.contains(&r.id));
-        self.rules_by_doc.clear();
-        for (i, r) in self.rules.iter().enumerate() {
-            for t in &r.applies_to {
-                self.rules_by_doc.entry(t.clone()).or_default().push(i);
-            }
-        }
+        self.rules_by_doc = index_rules(&self.rules);
         Ok(self)
     }
 
@@ -375,6 +372,17 @@ impl Pack {
     pub fn rule(&self, id: &str) -> Option<&Rule> {
         self.rules.iter().find(|r| r.id.eq_ignore_ascii_case(id))
     }
+}
+
+/// Rule indices by the document types the rules apply to, in pack order.
+pub(crate) fn index_rules(rules: &[Rule]) -> BTreeMap<String, Vec<usize>> {
+    let mut by_doc: BTreeMap<String, Vec<usize>> = BTreeMap::new();
+    for (i, r) in rules.iter().enumerate() {
+        for t in &r.applies_to {
+            by_doc.entry(t.clone()).or_default().push(i);
+        }
+    }
+    by_doc
 }
 
 /// The `extends` of a manifest, if any (read loosely; the loader checks it properly).
@@ -857,12 +865,7 @@ impl<'f> Loader<'f> {
         if !self.diags.is_empty() {
             return Err(PackError { diagnostics: self.diags });
         }
-        let mut rules_by_doc: HashMap<String, Vec<usize>> = HashMap::new();
-        for (i, r) in rules.iter().enumerate() {
-            for t in &r.applies_to {
-                rules_by_doc.entry(t.clone()).or_default().push(i);
-            }
-        }
+        let rules_by_doc = index_rules(&rules);
         let top_ref = layer_refs.last().cloned().unwrap_or(PackRef { id: String::new(), version: String::new() });
         Ok(Pack {
             id: top_ref.id,
