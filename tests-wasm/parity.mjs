@@ -1,5 +1,6 @@
 #!/usr/bin/env node
-// Parity: the WebAssembly module (pkg/nodejs) must give exactly what the native CLI gives.
+// Parity: the WebAssembly modules (pkg/nodejs: the validator, and the compiler for packs loaded
+// from their files) must give exactly what the native CLI gives.
 //
 //   node tests-wasm/parity.mjs
 //
@@ -7,10 +8,14 @@
 //    language (kk, ru, en) and each as-of (the document's own date, and a fixed date):
 //    `qagida validate --lang L [--as-of D] FILE` vs `validator.validateJson(text, {lang, asOf})`,
 //    compared as JSON text (same keys, same order, same values), and unusable input must fail
-//    with the same message on both sides. validate(object) must agree with validateJson.
+//    with the same message on both sides; for the embedded pack (compiled at build time) and for
+//    rules/kz-orphan compiled by the compiler module (`Validator.fromCompiled(compilePack(files))`).
+//    validate(object) must agree with validateJson. The regional pack rules/kz-karaganda
+//    (`compileLayers`) against `qagida validate --rules rules/kz-karaganda`.
 // 2. The pack's own tests: `qagida test -v [DIR]` vs `validator.runPackTests()`, case by case,
-//    for the embedded pack and for rules/kz-orphan loaded from its files.
-// 3. The web and bundler targets give the nodejs target's result.
+//    for the embedded pack, rules/kz-orphan compiled from its files, and the regional pack.
+// 3. The web and bundler targets give the nodejs target's result, and their compiler modules
+//    the nodejs compiler's bytes.
 //
 // Needs `node scripts/build-wasm.mjs` (pkg/nodejs) and cargo. Prints `N passed, N failed`.
 import { spawnSync } from 'node:child_process';
@@ -23,6 +28,9 @@ import { fileURLToPath } from 'node:url';
 const repo = join(dirname(fileURLToPath(import.meta.url)), '..');
 const require = createRequire(import.meta.url);
 const { Validator } = require(join(repo, 'pkg', 'nodejs', 'qagida_wasm.js'));
+// The compiler module, imported on first use as a page does (dynamic import()).
+let compilerModule = null;
+const compiler = async () => (compilerModule ??= (await import(join(repo, 'pkg', 'nodejs', 'compiler', 'qagida_compiler.js'))).default);
 const LANGS = ['kk', 'ru', 'en'];
 const AS_OF = [null, '2026-06-15'];
 const PACK_DIR = join(repo, 'rules', 'kz-orphan');
@@ -99,6 +107,8 @@ if (walk(join(repo, 'examples')).length === 0) check('examples/ has documents', 
 
 // ---------------------------------------------------------------- 1. validation results
 const embedded = Validator.withDefaultPack();
+// rules/kz-orphan compiled by the compiler module from its files (null if it is refused: reported).
+const fromFiles = await fromDir(PACK_DIR);
 let compared = 0;
 // Native runs: one CLI call per (lang, as-of) for all the documents it accepts (one compact
 // JSON line per file, in order), and one call per file for the unusable ones (exit 2 + stderr).
@@ -163,6 +173,11 @@ for (const file of inputs) {
       const w = JSON.stringify(JSON.parse(wasm));
       const nativeCode = JSON.parse(native.stdout).valid ? 0 : 1;
       check(label, n === w && native.status === nativeCode, n === w ? `exit ${native.status} for valid=${JSON.parse(native.stdout).valid}` : `native: ${n}\n    wasm:   ${w}`);
+      if (fromFiles) {
+        compared++;
+        const c = JSON.stringify(JSON.parse(fromFiles.validateJson(text, opts)));
+        check(`${label} (compilePack(files))`, n === c, `native: ${n}\n    wasm:   ${c}`);
+      }
       // validate(object) goes through JSON.stringify: it must agree with validateJson on that text.
       let doc;
       try {
@@ -179,14 +194,16 @@ for (const file of inputs) {
 
 // ---------------------------------------------------------------- 1b. a layered pack
 // rules/kz-karaganda extends kz-orphan: `qagida validate --rules rules/kz-karaganda` vs
-// Validator.fromLayers([kz-orphan, kz-karaganda]), every usable document, every language.
+// Validator.fromCompiled(compileLayers([kz-orphan, kz-karaganda])), every usable document, every
+// language.
 const REGIONAL = join(repo, 'rules', 'kz-karaganda');
 let regional = null;
 try {
-  regional = Validator.fromLayers([
+  const { compileLayers } = await compiler();
+  regional = Validator.fromCompiled(compileLayers([
     { name: 'kz-orphan', files: packFiles(PACK_DIR) },
     { name: 'kz-karaganda', files: packFiles(REGIONAL) },
-  ]);
+  ]));
 } catch (e) {
   check('rules/kz-karaganda loads as a layer over rules/kz-orphan', false, `${e.name}: ${e.message}`);
 }
@@ -225,9 +242,10 @@ function packFiles(dir) {
   }
   return files;
 }
-function fromDir(dir) {
+async function fromDir(dir) {
   try {
-    return Validator.fromFiles(packFiles(dir));
+    const { compilePack } = await compiler();
+    return Validator.fromCompiled(compilePack(packFiles(dir)));
   } catch (e) {
     const native = cli(['lint', dir]);
     // Both sides must refuse a broken pack, with the same diagnostics.
@@ -237,7 +255,7 @@ function fromDir(dir) {
 }
 for (const [label, args, validator] of [
   ['embedded pack', [], embedded],
-  ['rules/kz-orphan from files', [PACK_DIR], fromDir(PACK_DIR)],
+  ['rules/kz-orphan from files', [PACK_DIR], fromFiles],
   ['rules/kz-karaganda over kz-orphan', [REGIONAL], regional],
 ]) {
   if (!validator) continue;
@@ -271,11 +289,33 @@ for (const [label, args, validator] of [
     process.stdout.write(Validator.withDefaultPack().validateJson(${JSON.stringify(doc)}, { lang: 'kk' }));`;
   const r = spawnSync(process.execPath, ['--experimental-wasm-modules', '--no-warnings', '--input-type=module', '-e', script], { encoding: 'utf8' });
   check('bundler target gives the same result', r.status === 0 && r.stdout === want, `exit ${r.status}: ${r.stderr}`);
+
+  // Their compiler modules write the nodejs compiler's bytes, which their validators load.
+  const files = packFiles(PACK_DIR);
+  const bytes = (await compiler()).compilePack(files);
+  const webCompiler = await import(join(repo, 'pkg', 'web', 'compiler', 'qagida_compiler.js'));
+  webCompiler.initSync({ module: readFileSync(join(repo, 'pkg', 'web', 'compiler', 'qagida_compiler_bg.wasm')) });
+  const webBytes = webCompiler.compilePack(files);
+  check('web compiler writes the same bytes', Buffer.compare(Buffer.from(webBytes), Buffer.from(bytes)) === 0, `${webBytes.length} bytes, nodejs ${bytes.length}`);
+  check('web target loads them', web.Validator.fromCompiled(webBytes).validateJson(doc, { lang: 'kk' }) === want);
+  const script2 = `import { compilePack } from ${JSON.stringify(join(repo, 'pkg', 'bundler', 'compiler', 'qagida_compiler.js'))};
+    import { Validator } from ${JSON.stringify(join(repo, 'pkg', 'bundler', 'qagida_wasm.js'))};
+    import { readFileSync } from 'node:fs';
+    const files = JSON.parse(readFileSync(0, 'utf8'));
+    const bytes = compilePack(files);
+    process.stdout.write(JSON.stringify({ bytes: Buffer.from(bytes).toString('base64'), result: Validator.fromCompiled(bytes).validateJson(${JSON.stringify(doc)}, { lang: 'kk' }) }));`;
+  const r2 = spawnSync(process.execPath, ['--experimental-wasm-modules', '--no-warnings', '--input-type=module', '-e', script2], { input: JSON.stringify(files), encoding: 'utf8', maxBuffer: 1 << 28 });
+  let out2 = null;
+  try {
+    out2 = JSON.parse(r2.stdout);
+  } catch {}
+  check('bundler compiler writes the same bytes, which its validator loads',
+    r2.status === 0 && out2?.bytes === Buffer.from(bytes).toString('base64') && out2?.result === want, `exit ${r2.status}: ${clip(r2.stderr)}`);
 }
 
 rmSync(tmp, { recursive: true, force: true });
 for (const f of failures.slice(0, 30)) console.log(`FAIL  ${f}`);
 if (failures.length > 30) console.log(`… and ${failures.length - 30} more`);
-console.log(`validation results compared: ${compared} (${inputs.length} documents × ${LANGS.length} languages × ${AS_OF.length} dates, and the usable ones with the regional pack × ${LANGS.length} languages)`);
+console.log(`validation results compared: ${compared} (${inputs.length} documents × ${LANGS.length} languages × ${AS_OF.length} dates, with the embedded pack and with rules/kz-orphan compiled by the compiler module, and the usable ones with the regional pack × ${LANGS.length} languages)`);
 console.log(`${passed} passed, ${failed} failed`);
 process.exit(failed ? 1 : 0);
