@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # WebAssembly package: installs what it needs on a clean machine (Rust, Node and Python are
 # there; also rust-src of the nightly toolchain, for the module's std), builds the npm package
-# (scripts/build-wasm.mjs: size budget), then runs
-#   1. the wasm-bindgen tests under Node (cargo's "test result:" lines),
-#   2. the parity test: WASM module vs native CLI on every example and the pack's own tests,
+# (scripts/build-wasm.mjs: the validator and compiler modules, each within its size budget), then runs
+#   1. the wasm-bindgen tests under Node of both crates, bindings/wasm and bindings/wasm-compiler
+#      (cargo's "test result:" lines),
+#   2. the parity test: WASM modules vs native CLI on every example and the pack's own tests,
 #   3. the end-to-end test of the demo form in headless Chromium.
 # Idempotent: a second run installs nothing and rebuilds only what changed.
 set -euo pipefail
@@ -52,9 +53,10 @@ fi
 echo "== wasm: build the npm package (pkg/)"
 node scripts/build-wasm.mjs
 
-echo "== wasm: wasm-bindgen tests under Node"
+echo "== wasm: wasm-bindgen tests under Node (validator and compiler modules)"
+# bindings/wasm is the workspace root of both crates (one Cargo.lock, one target directory).
 (cd bindings/wasm && CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER=wasm-bindgen-test-runner \
-  cargo test --target wasm32-unknown-unknown)
+  cargo test --workspace --target wasm32-unknown-unknown)
 
 echo "== wasm: parity with the native CLI"
 node tests-wasm/parity.mjs

@@ -6,7 +6,8 @@
 //
 // Serves www/ + pkg/web/ with scripts/serve.mjs (strict CSP), plus two copies of the default
 // pack made in a temp dir: `edited` (DSP-01's one-month cap raised to two months) and `broken`
-// (an unknown param). Prints `N passed, N failed`; exits 1 on any failure.
+// (an unknown param). The page must not fetch the compiler module (pkg/web/compiler/) until it
+// loads a pack. Prints `N passed, N failed`; exits 1 on any failure.
 import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -19,7 +20,7 @@ const screenshot = process.argv.find((a) => a.startsWith('--screenshot='))?.slic
 const CHROMIUM = process.env.CHROMIUM ?? '/usr/bin/chromium';
 const KAZAKH_LETTERS = /[әғқңөұүһі]/i;
 
-if (!existsSync(join(repo, 'pkg', 'web', 'qagida_wasm_bg.wasm'))) {
+if (!existsSync(join(repo, 'pkg', 'web', 'qagida_wasm_bg.wasm')) || !existsSync(join(repo, 'pkg', 'web', 'compiler', 'qagida_compiler_bg.wasm'))) {
   console.error('pkg/web is missing: run `node scripts/build-wasm.mjs` first');
   process.exit(1);
 }
@@ -82,8 +83,11 @@ const browser = await chromium.launch({
     '--disable-component-update', '--disable-sync'],
 });
 const problems = []; // page errors, console errors, CSP violations
+const requests = []; // every URL the page asked for
+const compilerRequests = () => requests.filter((u) => /\/pkg\/compiler\//.test(u));
 try {
   const page = await browser.newPage({ viewport: { width: 1280, height: 1500 } });
+  page.on('request', (r) => requests.push(r.url()));
   page.on('pageerror', (e) => problems.push(`pageerror: ${e.message}`));
   page.on('console', (m) => {
     if (m.type() === 'error' || /Content Security Policy|Refused to/.test(m.text())) problems.push(`console ${m.type()}: ${m.text()}`);
@@ -119,6 +123,8 @@ try {
     }
     const status = await page.locator('#pack-status').getAttribute('data-source');
     assert(status === 'embedded', `pack source ${status}`);
+    assert(requests.some((u) => u.endsWith('/pkg/qagida_wasm_bg.wasm')), 'the validator module was not fetched');
+    assert(compilerRequests().length === 0, `the compiler module was fetched before any pack was loaded: ${compilerRequests().join(', ')}`);
   });
 
   let ruMessage;
@@ -183,11 +189,16 @@ try {
     await flagged('dispensing', '/supply_days');
     assert((await notes('dispensing', '/supply_days').first().getAttribute('data-rule')) === 'DSP-01', 'not DSP-01');
     await valid('dispensing', false);
+    assert(compilerRequests().length === 0, `the compiler module was fetched before any pack was loaded: ${compilerRequests().join(', ')}`);
     await page.fill('#pack-url', 'packs/edited/index.json');
     await page.click('#pack-load');
     await waitFor(() => document.getElementById('pack-status').dataset.source === '/packs/edited/index.json');
     await valid('dispensing', true);
     await cleared('dispensing', '/supply_days');
+    // The compiler module came with the first pack, lazily: its script and its .wasm, once.
+    const fetched = compilerRequests().map((u) => new URL(u).pathname).sort();
+    assert(JSON.stringify(fetched) === JSON.stringify(['/pkg/compiler/qagida_compiler.js', '/pkg/compiler/qagida_compiler_bg.wasm']), `compiler requests: ${fetched.join(', ')}`);
+    assert((await page.evaluate(() => document.body.dataset.compiler)) === 'loaded', 'the compiler module is not marked loaded');
   });
 
   await test("the edited pack's new rule on a field the form lacks goes to the summary list", async () => {
@@ -230,6 +241,10 @@ try {
     await page.screenshot({ path: screenshot, fullPage: false });
     assert(existsSync(screenshot), 'no screenshot');
     console.log(`        screenshot: ${screenshot}`);
+  });
+
+  await test('the compiler module was fetched only once for all the packs loaded', async () => {
+    assert(compilerRequests().length === 2, `compiler requests: ${compilerRequests().join(', ')}`);
   });
 
   await test('no page errors, console errors or CSP violations', async () => {

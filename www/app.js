@@ -3,6 +3,9 @@
 // What a vendor copies: load the module once (`await init()`), make a Validator, build the
 // document from the form on every (debounced) edit, call `validate(doc, {lang})`, and put each
 // finding next to the input whose `data-path` equals the finding's JSON Pointer `path`.
+//
+// The pack panel compiles an edited pack with the compiler module (pkg/compiler/), fetched only
+// the first time a pack is loaded: the validator module alone carries no TOML parser or loader.
 import init, { Validator, engineVersion } from './pkg/qagida_wasm.js';
 import { FORMS } from './forms.js';
 import { LANG_NAMES, UI } from './i18n.js';
@@ -350,11 +353,30 @@ function showPackErrors(e) {
   list.dataset.state = 'refused';
 }
 
+let compiler = null; // the compiler module's promise, made on first use
+
+/** The compiler module, imported and initialised on first use (it fetches its own .wasm). */
+function loadCompiler() {
+  if (!compiler) {
+    compiler = import('./pkg/compiler/qagida_compiler.js').then(async (m) => {
+      await m.default(); // fetches pkg/compiler/qagida_compiler_bg.wasm (CSP: 'wasm-unsafe-eval')
+      document.body.dataset.compiler = 'loaded';
+      return m;
+    });
+    // A failed fetch is tried again next time.
+    compiler.catch(() => {
+      compiler = null;
+    });
+  }
+  return compiler;
+}
+
 /** Compiles a pack from its files; on success it replaces the one in use and re-validates. */
-function usePack(files, source) {
+async function usePack(files, source) {
+  const { compilePack } = await loadCompiler();
   let v;
   try {
-    v = Validator.fromFiles(files);
+    v = Validator.fromCompiled(compilePack(files));
   } catch (e) {
     showPackErrors(e);
     return false;
@@ -384,7 +406,7 @@ async function loadPackFromUrl(url) {
       files[p] = await r.text();
     }),
   );
-  return usePack(files, index.pathname);
+  return await usePack(files, index.pathname);
 }
 
 /** A pack folder picked with <input webkitdirectory>: paths are relative to the folder. */
@@ -399,7 +421,7 @@ async function loadPackFromFolder(fileList) {
     if (rel === 'index.json') continue;
     files[rel] = await file.text();
   }
-  return usePack(files, top ? `${top}/` : 'files');
+  return await usePack(files, top ? `${top}/` : 'files');
 }
 
 function wirePackPanel() {
