@@ -39,12 +39,38 @@ fn checksum(bytes: &[u8]) -> u64 {
     bytes.iter().fold(0xcbf2_9ce4_8422_2325, |h, &b| (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3))
 }
 
+/// What a compiled pack may leave out. The default keeps everything.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct CompileOptions {
+    /// The rules' own test cases (`[[rule.test]]`), which only `qagida test` and
+    /// `run_pack_tests` read. Without them a pack validates the same.
+    pub tests: bool,
+    /// The source text of each check's expressions, which only `qagida explain` shows.
+    pub sources: bool,
+}
+
+impl Default for CompileOptions {
+    fn default() -> Self {
+        CompileOptions { tests: true, sources: true }
+    }
+}
+
+impl CompileOptions {
+    /// Only what validation reads: no tests, no sources. What a WebAssembly module embeds.
+    pub const VALIDATION_ONLY: CompileOptions = CompileOptions { tests: false, sources: false };
+}
+
 impl Pack {
-    /// The pack in compiled form: `MAGIC`, the format number and engine version, a checksum of
-    /// the body, then the body. See [`Pack::from_compiled`].
+    /// The pack in compiled form, all of it: `MAGIC`, the format number and engine version, a
+    /// checksum of the body, then the body. See [`Pack::from_compiled`].
     pub fn to_compiled(&self) -> Vec<u8> {
+        self.to_compiled_with(CompileOptions::default())
+    }
+
+    /// The pack in compiled form, leaving out what `options` says.
+    pub fn to_compiled_with(&self, options: CompileOptions) -> Vec<u8> {
         let mut body = Writer::default();
-        write_pack(&mut body, self);
+        write_pack(&mut body, self, options);
         let mut out = Writer::default();
         out.buf.extend_from_slice(MAGIC);
         out.var(FORMAT);
@@ -163,7 +189,7 @@ fn read_slot(r: &mut Reader<'_>) -> Res<usize> {
     r.bounded(MAX_SLOT)
 }
 
-fn write_check(w: &mut Writer, c: &Check) {
+fn write_check(w: &mut Writer, c: &Check, o: CompileOptions) {
     w.str(&c.doc_type);
     match &c.kind {
         CheckKind::Assert(e) => {
@@ -190,7 +216,7 @@ fn write_check(w: &mut Writer, c: &Check) {
     w.opt(c.actual.as_ref(), write_expr);
     w.opt(c.expected.as_ref(), write_expr);
     w.opt(c.message.as_ref(), write_templates);
-    w.seq(c.source.iter(), |w, (k, v)| {
+    w.seq(c.source.iter().take(if o.sources { usize::MAX } else { 0 }), |w, (k, v)| {
         w.str(k);
         w.str(v);
     });
@@ -246,7 +272,7 @@ fn read_test(r: &mut Reader<'_>) -> Res<RuleTest> {
 
 const SEVERITIES: [Severity; 3] = [Severity::Error, Severity::Warning, Severity::Info];
 
-fn write_rule(w: &mut Writer, rule: &Rule) {
+fn write_rule(w: &mut Writer, rule: &Rule, o: CompileOptions) {
     w.str(&rule.id);
     write_strs(w, &rule.applies_to);
     w.u8(SEVERITIES.iter().position(|s| *s == rule.severity).unwrap_or(0) as u8);
@@ -258,8 +284,9 @@ fn write_rule(w: &mut Writer, rule: &Rule) {
     w.opt(rule.when_source.as_ref(), |w, s| w.str(s));
     write_templates(w, &rule.message);
     w.json(&rule.params);
-    w.seq(rule.checks.iter(), write_check);
-    w.seq(rule.tests.iter(), write_test);
+    w.seq(rule.checks.iter(), |w, c| write_check(w, c, o));
+    let tests: &[RuleTest] = if o.tests { &rule.tests } else { &[] };
+    w.seq(tests.iter(), write_test);
     w.str(&rule.file);
     w.usize(rule.line);
 }
@@ -340,7 +367,7 @@ fn read_calendar(r: &mut Reader<'_>) -> Res<Calendar> {
     Ok(Calendar { name, weekend, fixed, years: years.into_iter().collect(), cache: Mutex::new(BTreeMap::new()) })
 }
 
-fn write_pack(w: &mut Writer, p: &Pack) {
+fn write_pack(w: &mut Writer, p: &Pack, o: CompileOptions) {
     w.str(&p.id);
     w.str(&p.version);
     write_text(w, &p.title);
@@ -358,7 +385,7 @@ fn write_pack(w: &mut Writer, p: &Pack) {
             w.bool(*datetime);
         });
     });
-    w.seq(p.rules.iter(), write_rule);
+    w.seq(p.rules.iter(), |w, r| write_rule(w, r, o));
     w.seq(p.layers.iter(), |w, l| {
         w.str(&l.id);
         w.str(&l.version);
