@@ -21,6 +21,7 @@ const MAX_DEPTH: u32 = 512;
 
 pub(crate) type Res<T> = Result<T, CompiledPackError>;
 
+
 /// Appends the encoding of a pack's parts to a byte buffer.
 #[derive(Default)]
 pub(crate) struct Writer {
@@ -148,37 +149,61 @@ impl Writer {
 }
 
 /// Reads what [`Writer`] wrote.
+///
+/// The first problem is latched: it is recorded with its byte offset, the rest of the input is
+/// treated as used up, and every later read returns a default value (an empty string, zero, the
+/// first variant) without looking at the bytes. The caller checks [`Reader::finish`] once at the
+/// end. Decoding code thus has no early returns: no drop code for half-built values on every
+/// path, which keeps the WebAssembly module small. Every loop is bounded by the bytes left when
+/// its length was read, and recursion by [`MAX_DEPTH`], so damaged input ends quickly.
 pub(crate) struct Reader<'b> {
     bytes: &'b [u8],
     pos: usize,
     records: Vec<Arc<RecordType>>,
     depth: u32,
+    error: Option<String>,
 }
 
 impl<'b> Reader<'b> {
     pub(crate) fn new(bytes: &'b [u8]) -> Self {
-        Reader { bytes, pos: 0, records: Vec::new(), depth: 0 }
+        Reader { bytes, pos: 0, records: Vec::new(), depth: 0, error: None }
     }
 
-    pub(crate) fn err<T>(&self, what: impl std::fmt::Display) -> Res<T> {
-        Err(CompiledPackError(format!("at byte {}: {what}", self.pos)))
+    /// Records the first problem and stops reading.
+    #[inline(never)]
+    pub(crate) fn fail(&mut self, what: std::fmt::Arguments<'_>) {
+        if self.error.is_none() {
+            self.error = Some(format!("at byte {}: {what}", self.pos));
+        }
+        self.pos = self.bytes.len();
     }
 
-    pub(crate) fn at_end(&self) -> bool {
-        self.pos >= self.bytes.len()
+    /// The first problem met, if any; with `whole`, also bytes left unread.
+    pub(crate) fn finish(mut self, whole: bool) -> Res<()> {
+        if whole && self.pos < self.bytes.len() {
+            self.fail(format_args!("data after the end of the pack"));
+        }
+        match self.error {
+            Some(e) => Err(CompiledPackError(e)),
+            None => Ok(()),
+        }
     }
 
     fn left(&self) -> usize {
         self.bytes.len().saturating_sub(self.pos)
     }
 
-    pub(crate) fn take(&mut self, n: usize) -> Res<&'b [u8]> {
+    /// The next `n` bytes (empty once failed).
+    pub(crate) fn take(&mut self, n: usize) -> &'b [u8] {
         match self.bytes.get(self.pos..self.pos.saturating_add(n)) {
             Some(s) if n <= self.left() => {
                 self.pos += n;
-                Ok(s)
+                s
             }
-            _ => self.err("unexpected end of the data"),
+            _ => {
+                self.fail(format_args!("unexpected end of the data"));
+                &[]
+            }
         }
     }
 
@@ -189,103 +214,107 @@ impl<'b> Reader<'b> {
         rest
     }
 
-    pub(crate) fn u8(&mut self) -> Res<u8> {
-        Ok(self.take(1)?.first().copied().unwrap_or(0))
+    pub(crate) fn u8(&mut self) -> u8 {
+        self.take(1).first().copied().unwrap_or(0)
     }
 
-    pub(crate) fn bool(&mut self) -> Res<bool> {
-        match self.u8()? {
-            0 => Ok(false),
-            1 => Ok(true),
-            b => self.err(format_args!("{b} is not a boolean")),
+    /// A tag below `n`, else a failure naming `what` (and 0).
+    pub(crate) fn tag(&mut self, n: u8, what: &str) -> u8 {
+        let b = self.u8();
+        if b >= n {
+            self.fail(format_args!("unknown {what} {b}"));
+            return 0;
         }
+        b
     }
 
-    pub(crate) fn var(&mut self) -> Res<u64> {
+    pub(crate) fn bool(&mut self) -> bool {
+        self.tag(2, "boolean") == 1
+    }
+
+    pub(crate) fn var(&mut self) -> u64 {
         let mut v: u64 = 0;
         for shift in (0..64).step_by(7) {
-            let b = self.u8()?;
+            let b = self.u8();
             let bits = u64::from(b & 0x7f);
             if shift == 63 && bits > 1 {
                 break;
             }
             v |= bits << shift;
             if b & 0x80 == 0 {
-                return Ok(v);
+                return v;
             }
         }
-        self.err("integer out of range")
-    }
-
-    pub(crate) fn usize(&mut self) -> Res<usize> {
-        let v = self.var()?;
-        match usize::try_from(v) {
-            Ok(n) if n <= u32::MAX as usize => Ok(n),
-            _ => self.err(format_args!("{v} is too large")),
-        }
+        self.fail(format_args!("integer out of range"));
+        0
     }
 
     /// A count that is at most `max`.
-    pub(crate) fn bounded(&mut self, max: usize) -> Res<usize> {
-        let v = self.usize()?;
-        if v > max {
-            return self.err(format_args!("{v} is out of range (at most {max})"));
+    pub(crate) fn bounded(&mut self, max: usize) -> usize {
+        let v = self.var();
+        if v > max as u64 {
+            self.fail(format_args!("{v} is out of range (at most {max})"));
+            return 0;
         }
-        Ok(v)
+        v as usize
     }
 
-    pub(crate) fn int(&mut self) -> Res<i64> {
-        let v = self.var()?;
-        Ok((v >> 1) as i64 ^ -((v & 1) as i64))
+    pub(crate) fn usize(&mut self) -> usize {
+        self.bounded(u32::MAX as usize)
     }
 
-    fn i32(&mut self) -> Res<i32> {
-        let v = self.int()?;
-        match i32::try_from(v) {
-            Ok(v) => Ok(v),
-            Err(_) => self.err(format_args!("{v} is out of range")),
-        }
+    pub(crate) fn int(&mut self) -> i64 {
+        let v = self.var();
+        (v >> 1) as i64 ^ -((v & 1) as i64)
+    }
+
+    pub(crate) fn i32(&mut self) -> i32 {
+        let v = self.int();
+        i32::try_from(v).unwrap_or_else(|_| {
+            self.fail(format_args!("{v} is out of range"));
+            0
+        })
     }
 
     /// A length of a sequence whose items take at least one byte each.
-    fn len(&mut self) -> Res<usize> {
-        let n = self.usize()?;
+    fn len(&mut self) -> usize {
+        let n = self.usize();
         if n > self.left() {
-            return self.err(format_args!("a length of {n} with {} bytes left", self.left()));
+            self.fail(format_args!("a length of {n} with {} bytes left", self.left()));
+            return 0;
         }
-        Ok(n)
+        n
     }
 
-    pub(crate) fn str(&mut self) -> Res<String> {
-        let n = self.len()?;
+    pub(crate) fn raw_str(&mut self) -> &'b str {
+        let n = self.len();
         let start = self.pos;
-        let bytes = self.take(n)?;
-        match std::str::from_utf8(bytes) {
-            Ok(s) => Ok(s.to_string()),
-            Err(_) => {
-                self.pos = start;
-                self.err("text that is not UTF-8")
-            }
-        }
+        let bytes = self.take(n);
+        std::str::from_utf8(bytes).unwrap_or_else(|_| {
+            self.pos = start;
+            self.fail(format_args!("text that is not UTF-8"));
+            ""
+        })
     }
 
-    pub(crate) fn opt<T>(&mut self, f: impl FnOnce(&mut Self) -> Res<T>) -> Res<Option<T>> {
-        if self.bool()? { f(self).map(Some) } else { Ok(None) }
+    pub(crate) fn str(&mut self) -> String {
+        self.raw_str().to_string()
     }
 
-    pub(crate) fn seq<T>(&mut self, mut f: impl FnMut(&mut Self) -> Res<T>) -> Res<Vec<T>> {
-        let n = self.len()?;
-        let mut out = Vec::with_capacity(n);
-        for _ in 0..n {
-            out.push(f(self)?);
-        }
-        Ok(out)
+    pub(crate) fn opt<T>(&mut self, f: impl FnOnce(&mut Self) -> T) -> Option<T> {
+        if self.bool() { Some(f(self)) } else { None }
     }
 
-    /// Runs `f` one level deeper, refusing nesting beyond [`MAX_DEPTH`].
-    pub(crate) fn nested<T>(&mut self, f: impl FnOnce(&mut Self) -> Res<T>) -> Res<T> {
+    pub(crate) fn seq<T>(&mut self, mut f: impl FnMut(&mut Self) -> T) -> Vec<T> {
+        let n = self.len();
+        (0..n).map(|_| f(self)).collect()
+    }
+
+    /// Runs `f` one level deeper; beyond [`MAX_DEPTH`], fails and gives `deep` instead.
+    pub(crate) fn nested<T>(&mut self, deep: impl FnOnce() -> T, f: impl FnOnce(&mut Self) -> T) -> T {
         if self.depth >= MAX_DEPTH {
-            return self.err(format_args!("nesting deeper than {MAX_DEPTH}"));
+            self.fail(format_args!("nesting deeper than {MAX_DEPTH}"));
+            return deep();
         }
         self.depth += 1;
         let r = f(self);
@@ -293,60 +322,67 @@ impl<'b> Reader<'b> {
         r
     }
 
-    pub(crate) fn date(&mut self) -> Res<NaiveDate> {
-        let days = self.i32()?;
-        match NaiveDate::from_num_days_from_ce_opt(days) {
-            Some(d) => Ok(d),
-            None => self.err(format_args!("day {days} is not a date")),
-        }
+    pub(crate) fn date(&mut self) -> NaiveDate {
+        let days = self.i32();
+        NaiveDate::from_num_days_from_ce_opt(days).unwrap_or_else(|| {
+            self.fail(format_args!("day {days} is not a date"));
+            NaiveDate::default()
+        })
     }
 
-    pub(crate) fn offset(&mut self) -> Res<FixedOffset> {
-        let secs = self.i32()?;
-        match FixedOffset::east_opt(secs) {
-            Some(o) => Ok(o),
-            None => self.err(format_args!("{secs} s is not a UTC offset")),
-        }
+    pub(crate) fn offset(&mut self) -> FixedOffset {
+        let secs = self.i32();
+        FixedOffset::east_opt(secs).unwrap_or_else(|| {
+            self.fail(format_args!("{secs} s is not a UTC offset"));
+            chrono::Offset::fix(&chrono::Utc)
+        })
     }
 
-    pub(crate) fn datetime(&mut self) -> Res<DateTime<FixedOffset>> {
-        let secs = self.int()?;
-        let nanos = self.var()?;
-        let tz = self.offset()?;
+    pub(crate) fn datetime(&mut self) -> DateTime<FixedOffset> {
+        let secs = self.int();
+        let nanos = self.var();
+        let tz = self.offset();
         match u32::try_from(nanos).ok().and_then(|n| DateTime::from_timestamp(secs, n)) {
-            Some(d) => Ok(d.with_timezone(&tz)),
-            None => self.err("not a date and time"),
+            Some(d) => d.with_timezone(&tz),
+            None => {
+                self.fail(format_args!("not a date and time"));
+                DateTime::<chrono::Utc>::default().with_timezone(&tz)
+            }
         }
     }
 
-    pub(crate) fn duration(&mut self) -> Res<TimeDelta> {
-        let secs = self.int()?;
-        let nanos = self.int()?;
+    pub(crate) fn duration(&mut self) -> TimeDelta {
+        let secs = self.int();
+        let nanos = self.int();
         match TimeDelta::try_seconds(secs).and_then(|d| d.checked_add(&TimeDelta::nanoseconds(nanos))) {
-            Some(d) if nanos.abs() < 1_000_000_000 => Ok(d),
-            _ => self.err("not a duration"),
+            Some(d) if nanos.abs() < 1_000_000_000 => d,
+            _ => {
+                self.fail(format_args!("not a duration"));
+                TimeDelta::zero()
+            }
         }
     }
 
-    pub(crate) fn decimal(&mut self) -> Res<Decimal> {
-        let s = self.str()?;
-        match crate::value::parse_decimal(&s) {
-            Some(d) => Ok(d),
-            None => self.err(format_args!("`{s}` is not a decimal")),
-        }
+    pub(crate) fn decimal(&mut self) -> Decimal {
+        let s = self.raw_str();
+        crate::value::parse_decimal(s).unwrap_or_else(|| {
+            self.fail(format_args!("`{s}` is not a decimal"));
+            Decimal::ZERO
+        })
     }
 
-    pub(crate) fn json(&mut self) -> Res<Json> {
-        let s = self.str()?;
-        match crate::input::parse_json(s.as_bytes()) {
-            Ok(v) => Ok(v),
-            Err(e) => self.err(format_args!("bad JSON: {e}")),
-        }
+    pub(crate) fn json(&mut self) -> Json {
+        let s = self.raw_str();
+        crate::input::parse_json(s.as_bytes()).unwrap_or_else(|e| {
+            self.fail(format_args!("bad JSON: {e}"));
+            Json::Null
+        })
     }
 
-    pub(crate) fn ty(&mut self) -> Res<Type> {
-        self.nested(|r| {
-            Ok(match r.u8()? {
+    pub(crate) fn ty(&mut self) -> Type {
+        self.nested(
+            || Type::Any,
+            |r| match r.tag(14, "type tag") {
                 0 => Type::Bool,
                 1 => Type::Number,
                 2 => Type::Integer,
@@ -355,38 +391,47 @@ impl<'b> Reader<'b> {
                 5 => Type::DateTime,
                 6 => Type::Duration,
                 7 => Type::Null,
-                8 => Type::List(Box::new(r.ty()?)),
-                t @ (9 | 10) => Type::Record(r.record_tagged(t)?),
+                8 => Type::List(Box::new(r.ty())),
+                t @ (9 | 10) => Type::Record(r.record_tagged(t)),
                 11 => Type::Document,
                 12 => Type::Calendar,
-                13 => Type::Any,
-                t => return r.err(format_args!("unknown type tag {t}")),
-            })
-        })
+                _ => Type::Any,
+            },
+        )
     }
 
-    pub(crate) fn record(&mut self) -> Res<Arc<RecordType>> {
-        let tag = self.u8()?;
+    pub(crate) fn record(&mut self) -> Arc<RecordType> {
+        let tag = self.u8();
         self.record_tagged(tag)
     }
 
-    fn record_tagged(&mut self, tag: u8) -> Res<Arc<RecordType>> {
+    fn record_tagged(&mut self, tag: u8) -> Arc<RecordType> {
         match tag {
-            9 => self.nested(|r| {
-                let name = r.str()?;
-                let fields = r.seq(|r| Ok((r.str()?, r.ty()?)))?;
+            9 => self.nested(empty_record, |r| {
+                let name = r.str();
+                let fields = r.seq(|r| (r.str(), r.ty()));
                 let rec = Arc::new(RecordType { name, fields: fields.into_iter().collect::<IndexMap<_, _>>() });
                 r.records.push(rec.clone());
-                Ok(rec)
+                rec
             }),
             10 => {
-                let i = self.usize()?;
+                let i = self.usize();
                 match self.records.get(i) {
-                    Some(rec) => Ok(rec.clone()),
-                    None => self.err(format_args!("record type #{i} is not defined before")),
+                    Some(rec) => rec.clone(),
+                    None => {
+                        self.fail(format_args!("record type #{i} is not defined before"));
+                        empty_record()
+                    }
                 }
             }
-            t => self.err(format_args!("{t} is not a record type tag")),
+            t => {
+                self.fail(format_args!("{t} is not a record type tag"));
+                empty_record()
+            }
         }
     }
+}
+
+fn empty_record() -> Arc<RecordType> {
+    Arc::new(RecordType { name: String::new(), fields: IndexMap::new() })
 }

@@ -55,6 +55,6 @@ mod test_rng;
 
 pub use engine::{Finding, Options, PackRef, PackUsed, ValidationResult};
 pub use error::{Diagnostic, InputError, PackError};
-pub use pack::compiled::CompiledPackError;
+pub use pack::compiled::{CompileOptions, CompiledPackError};
 pub use pack::{Files, Lang, Pack, Rule, Severity};
 pub use signing::{SignatureError, Verified, VerifiedLoadError};

@@ -35,8 +35,9 @@ fn as_of_date(s: &str) -> Result<NaiveDate, String> {
 enum Command {
     /// Validate documents (JSON files, `-` for stdin, or NDJSON with --ndjson).
     Validate {
-        /// Rule pack directory (default: the pack embedded at build time). A layer
-        /// (`extends = "…"`) loads the pack it extends from beside it.
+        /// Rule pack directory (default: the pack embedded at build time), or a compiled pack
+        /// file (`qagida pack compile`). A layer (`extends = "…"`) loads the pack it extends
+        /// from beside it.
         #[arg(long)]
         rules: Option<PathBuf>,
         /// A deployment's overrides file: severities changed, rules silenced by ID.
@@ -87,7 +88,7 @@ enum Command {
         #[arg(long)]
         lang: Option<Lang>,
     },
-    /// Sign and verify rule packs (Ed25519; see docs/SIGNING.md).
+    /// Sign, verify and compile rule packs (signing: Ed25519, see docs/SIGNING.md).
     #[command(subcommand)]
     Pack(PackCommand),
 }
@@ -110,6 +111,15 @@ enum PackCommand {
         #[arg(long, value_name = "FILE")]
         key: PathBuf,
     },
+    /// Compile a pack directory (and the packs it extends) to its binary form: what
+    /// `--rules FILE` and the WebAssembly module's `Validator.fromCompiled` load without the
+    /// TOML parser and the expression compiler. Valid only for this version of qagida.
+    Compile {
+        dir: PathBuf,
+        /// Where to write it (default: ID-VERSION.qpack in the current directory).
+        #[arg(long, short, value_name = "FILE")]
+        out: Option<PathBuf>,
+    },
     /// Verify a pack directory's signature (and those of the packs it extends): exit 0 when
     /// the pack is exactly what a trusted key signed, 1 when it is not.
     Verify {
@@ -131,6 +141,10 @@ fn main() -> ExitCode {
     let code = match cli.command {
         Command::Validate { rules, overrides, as_of, lang, format, ndjson, jobs, pubkey, files } => {
             let loaded = match (rules.as_deref(), pubkey.is_empty()) {
+                (Some(file), false) if file.is_file() => {
+                    eprintln!("error: {} is a compiled pack, which carries no signature: give the signed pack directory with --pubkey", file.display());
+                    return ExitCode::from(2);
+                }
                 (Some(dir), false) => match load_verified(dir, &pubkey) {
                     Ok(p) => Ok(p),
                     Err(code) => return ExitCode::from(code),
@@ -169,10 +183,43 @@ fn main() -> ExitCode {
     ExitCode::from(code)
 }
 
+/// A pack directory, a compiled pack file (`qagida pack compile`), or the embedded pack.
 fn load(dir: Option<&Path>) -> Result<Pack, PackError> {
     match dir {
+        Some(f) if f.is_file() => load_compiled(f),
         Some(d) => Pack::load_dir(d),
         None => Pack::embedded(),
+    }
+}
+
+fn load_compiled(file: &Path) -> Result<Pack, PackError> {
+    let fail = |message: String| PackError {
+        diagnostics: vec![qagida::Diagnostic { file: file.display().to_string(), line: 0, col: 0, message }],
+    };
+    let bytes = std::fs::read(file).map_err(|e| fail(format!("cannot read: {e}")))?;
+    Pack::from_compiled(&bytes).map_err(|e| fail(e.to_string()))
+}
+
+fn compile(dir: &Path, out: Option<&Path>) -> u8 {
+    if dir.is_file() {
+        eprintln!("error: {} is a file: give the pack's directory", dir.display());
+        return 2;
+    }
+    let pack = match Pack::load_dir(dir) {
+        Ok(p) => p,
+        Err(e) => return pack_failed(&e),
+    };
+    let bytes = pack.to_compiled();
+    let out = out.map(Path::to_path_buf).unwrap_or_else(|| PathBuf::from(format!("{}-{}.qpack", pack.id, pack.version)));
+    match std::fs::write(&out, &bytes) {
+        Ok(()) => {
+            println!("compiled {} {} ({} rules) → {} ({} bytes)", pack.id, pack.version, pack.rules.len(), out.display(), bytes.len());
+            0
+        }
+        Err(e) => {
+            eprintln!("error: {}: {e}", out.display());
+            2
+        }
     }
 }
 
@@ -232,6 +279,7 @@ fn pack_command(cmd: PackCommand) -> u8 {
                 }
             }
         }
+        PackCommand::Compile { dir, out } => compile(&dir, out.as_deref()),
         PackCommand::Verify { dir, pubkey } => {
             let keys = match read_pubkeys(&pubkey) {
                 Ok(k) => k,

@@ -4,7 +4,7 @@
 use super::Expr;
 use super::builtins::lookup;
 use super::check::{ArithOp, CmpOp, Const, Find, Kind, Node, Quant};
-use crate::codec::{Reader, Res, Writer};
+use crate::codec::{Reader, Writer};
 
 /// Highest scope slot a compiled expression may use (the loader's scopes hold a handful of
 /// names; the bound keeps a damaged file from asking the evaluator for a huge slot table).
@@ -14,8 +14,8 @@ pub(crate) fn write_expr(w: &mut Writer, e: &Expr) {
     node(w, &e.root);
 }
 
-pub(crate) fn read_expr(r: &mut Reader<'_>) -> Res<Expr> {
-    Ok(Expr { root: read_node(r)? })
+pub(crate) fn read_expr(r: &mut Reader<'_>) -> Expr {
+    Expr { root: read_node(r) }
 }
 
 fn write_const(w: &mut Writer, c: &Const) {
@@ -49,18 +49,17 @@ fn write_const(w: &mut Writer, c: &Const) {
     }
 }
 
-fn read_const(r: &mut Reader<'_>) -> Res<Const> {
-    Ok(match r.u8()? {
-        0 => Const::Missing,
+fn read_const(r: &mut Reader<'_>) -> Const {
+    match r.tag(8, "constant tag") {
         1 => Const::Null,
-        2 => Const::Bool(r.bool()?),
-        3 => Const::Num(r.decimal()?),
-        4 => Const::Str(r.str()?.into()),
-        5 => Const::Date(r.date()?),
-        6 => Const::DateTime(r.datetime()?),
-        7 => Const::Dur(r.duration()?),
-        t => return r.err(format_args!("unknown constant tag {t}")),
-    })
+        2 => Const::Bool(r.bool()),
+        3 => Const::Num(r.decimal()),
+        4 => Const::Str(r.str().into()),
+        5 => Const::Date(r.date()),
+        6 => Const::DateTime(r.datetime()),
+        7 => Const::Dur(r.duration()),
+        _ => Const::Missing,
+    }
 }
 
 const ARITH: [ArithOp; 5] = [ArithOp::Add, ArithOp::Sub, ArithOp::Mul, ArithOp::Div, ArithOp::Rem];
@@ -72,15 +71,12 @@ fn tag<T: PartialEq>(table: &[T], x: &T) -> u8 {
     table.iter().position(|t| t == x).unwrap_or(0) as u8
 }
 
-fn read_tag<T: Copy>(r: &mut Reader<'_>, table: &[T], what: &str) -> Res<T> {
-    let b = r.u8()?;
-    match table.get(usize::from(b)) {
-        Some(t) => Ok(*t),
-        None => r.err(format_args!("unknown {what} {b}")),
-    }
+fn read_op<T: Copy>(r: &mut Reader<'_>, table: &[T]) -> Option<T> {
+    let b = r.tag(table.len() as u8, "operator");
+    table.get(usize::from(b)).copied()
 }
 
-fn slot(r: &mut Reader<'_>) -> Res<usize> {
+fn slot(r: &mut Reader<'_>) -> usize {
     r.bounded(MAX_SLOT)
 }
 
@@ -202,56 +198,64 @@ fn node(w: &mut Writer, n: &Node) {
     w.ty(&n.ty);
 }
 
-fn read_node(r: &mut Reader<'_>) -> Res<Node> {
-    r.nested(|r| {
-        let b = |r: &mut Reader<'_>| read_node(r).map(Box::new);
-        let kind = match r.u8()? {
-            0 => Kind::Const(read_const(r)?),
-            1 => Kind::Slot(slot(r)?),
-            2 => Kind::Field { base: b(r)?, name: r.str()?.into() },
-            3 => Kind::Index { base: b(r)?, index: b(r)? },
-            4 => Kind::List(r.seq(read_node)?),
-            5 => Kind::Not(b(r)?),
-            6 => Kind::Neg(b(r)?),
-            7 => {
-                let op = read_tag(r, &ARITH, "operator")?;
-                Kind::Arith(op, b(r)?, b(r)?)
-            }
-            8 => {
-                let op = read_tag(r, &CMP, "comparison")?;
-                Kind::Cmp(op, b(r)?, b(r)?)
-            }
-            9 => Kind::IsNull { expr: b(r)?, negate: r.bool()? },
-            10 => Kind::In { needle: b(r)?, list: b(r)?, elem: r.ty()? },
-            11 => Kind::InConsts { needle: b(r)?, items: r.seq(read_const)? },
-            12 => Kind::And(b(r)?, b(r)?),
-            13 => Kind::Or(b(r)?, b(r)?),
-            14 => Kind::Coalesce(b(r)?, b(r)?),
-            15 => Kind::Cond(b(r)?, b(r)?, b(r)?),
-            16 => Kind::Has(b(r)?),
-            17 => {
-                let q = read_tag(r, &QUANT, "quantifier")?;
-                Kind::Quant { q, list: b(r)?, slot: slot(r)?, elem: r.ty()?, body: b(r)? }
-            }
+fn missing() -> Node {
+    Node { kind: Kind::Const(Const::Missing), ty: crate::types::Type::Any }
+}
+
+fn read_node(r: &mut Reader<'_>) -> Node {
+    r.nested(missing, |r| {
+        let b = |r: &mut Reader<'_>| Box::new(read_node(r));
+        let kind = match r.tag(21, "expression tag") {
+            1 => Kind::Slot(slot(r)),
+            2 => Kind::Field { base: b(r), name: r.str().into() },
+            3 => Kind::Index { base: b(r), index: b(r) },
+            4 => Kind::List(r.seq(read_node)),
+            5 => Kind::Not(b(r)),
+            6 => Kind::Neg(b(r)),
+            7 => match read_op(r, &ARITH) {
+                Some(op) => Kind::Arith(op, b(r), b(r)),
+                None => Kind::Const(Const::Missing),
+            },
+            8 => match read_op(r, &CMP) {
+                Some(op) => Kind::Cmp(op, b(r), b(r)),
+                None => Kind::Const(Const::Missing),
+            },
+            9 => Kind::IsNull { expr: b(r), negate: r.bool() },
+            10 => Kind::In { needle: b(r), list: b(r), elem: r.ty() },
+            11 => Kind::InConsts { needle: b(r), items: r.seq(read_const) },
+            12 => Kind::And(b(r), b(r)),
+            13 => Kind::Or(b(r), b(r)),
+            14 => Kind::Coalesce(b(r), b(r)),
+            15 => Kind::Cond(b(r), b(r), b(r)),
+            16 => Kind::Has(b(r)),
+            17 => match read_op(r, &QUANT) {
+                Some(q) => Kind::Quant { q, list: b(r), slot: slot(r), elem: r.ty(), body: b(r) },
+                None => Kind::Const(Const::Missing),
+            },
             18 => {
-                let name = r.str()?;
-                let Some(f) = lookup(&name) else {
-                    return r.err(format_args!("no built-in function `{name}` in this engine"));
-                };
-                Kind::Call { f, args: r.seq(read_node)? }
+                let name = r.raw_str();
+                let f = lookup(name);
+                let args = r.seq(read_node);
+                match f {
+                    Some(f) => Kind::Call { f, args },
+                    None => {
+                        r.fail(format_args!("no built-in function `{name}` in this engine"));
+                        Kind::Const(Const::Missing)
+                    }
+                }
             }
             19 => Kind::Find(Box::new(Find {
-                list: read_node(r)?,
-                path: r.seq(|r| r.str().map(String::into_boxed_str))?.into_boxed_slice(),
-                index_key: r.str()?.into(),
-                key_ty: r.ty()?,
-                value: read_node(r)?,
-                elem: r.ty()?,
-                all: r.bool()?,
+                list: read_node(r),
+                path: r.seq(|r| r.str().into_boxed_str()).into_boxed_slice(),
+                index_key: r.str().into(),
+                key_ty: r.ty(),
+                value: read_node(r),
+                elem: r.ty(),
+                all: r.bool(),
             })),
-            20 => Kind::AsType { expr: b(r)?, name: r.str()?.into() },
-            t => return r.err(format_args!("unknown expression tag {t}")),
+            20 => Kind::AsType { expr: b(r), name: r.str().into() },
+            _ => Kind::Const(read_const(r)),
         };
-        Ok(Node { kind, ty: r.ty()? })
+        Node { kind, ty: r.ty() }
     })
 }

@@ -18,7 +18,7 @@ use indexmap::IndexMap;
 
 use super::{Check, CheckKind, DocType, LangTemplates, Lang, Pack, Pointer, Rule, RuleTest, Seg, Severity, SystemMessages, Template, Text, index_rules};
 use crate::calendar::{Calendar, Fixed, YearData};
-use crate::codec::{Reader, Res, Writer};
+use crate::codec::{Reader, Writer};
 use crate::engine::PackRef;
 use crate::expr::codec::{MAX_SLOT, read_expr, write_expr};
 
@@ -39,12 +39,38 @@ fn checksum(bytes: &[u8]) -> u64 {
     bytes.iter().fold(0xcbf2_9ce4_8422_2325, |h, &b| (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3))
 }
 
+/// What a compiled pack may leave out. The default keeps everything.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct CompileOptions {
+    /// The rules' own test cases (`[[rule.test]]`), which only `qagida test` and
+    /// `run_pack_tests` read. Without them a pack validates the same.
+    pub tests: bool,
+    /// The source text of each check's expressions, which only `qagida explain` shows.
+    pub sources: bool,
+}
+
+impl Default for CompileOptions {
+    fn default() -> Self {
+        CompileOptions { tests: true, sources: true }
+    }
+}
+
+impl CompileOptions {
+    /// Only what validation reads: no tests, no sources. What a WebAssembly module embeds.
+    pub const VALIDATION_ONLY: CompileOptions = CompileOptions { tests: false, sources: false };
+}
+
 impl Pack {
-    /// The pack in compiled form: `MAGIC`, the format number and engine version, a checksum of
-    /// the body, then the body. See [`Pack::from_compiled`].
+    /// The pack in compiled form, all of it: `MAGIC`, the format number and engine version, a
+    /// checksum of the body, then the body. See [`Pack::from_compiled`].
     pub fn to_compiled(&self) -> Vec<u8> {
+        self.to_compiled_with(CompileOptions::default())
+    }
+
+    /// The pack in compiled form, leaving out what `options` says.
+    pub fn to_compiled_with(&self, options: CompileOptions) -> Vec<u8> {
         let mut body = Writer::default();
-        write_pack(&mut body, self);
+        write_pack(&mut body, self, options);
         let mut out = Writer::default();
         out.buf.extend_from_slice(MAGIC);
         out.var(FORMAT);
@@ -57,28 +83,27 @@ impl Pack {
     /// Loads a pack from the bytes of [`Pack::to_compiled`], written by this same version of the
     /// engine. The result validates exactly as the pack that was compiled.
     pub fn from_compiled(bytes: &[u8]) -> Result<Pack, CompiledPackError> {
-        let mut r = Reader::new(bytes);
-        if r.take(MAGIC.len()).ok() != Some(&MAGIC[..]) {
+        if !bytes.starts_with(MAGIC) {
             return Err(CompiledPackError("it does not start as a compiled qagida pack does".into()));
         }
-        let format = r.var()?;
-        let engine = r.str()?;
+        let mut r = Reader::new(bytes);
+        r.take(MAGIC.len());
+        let format = r.var();
+        let engine = r.raw_str();
         if format != FORMAT || engine != ENGINE {
             return Err(CompiledPackError(format!(
                 "it was compiled by qagida {engine} (format {format}); this is qagida {ENGINE} (format {FORMAT}): compile the pack again with this version"
             )));
         }
-        let sum = r.take(8)?;
+        let sum = r.take(8);
         let body = r.rest();
+        r.finish(false)?;
         if sum != checksum(body).to_le_bytes() {
             return Err(CompiledPackError("it is damaged (its checksum does not match)".into()));
         }
         let mut r = Reader::new(body);
-        let pack = read_pack(&mut r)?;
-        if !r.at_end() {
-            return r.err("data after the end of the pack");
-        }
-        Ok(pack)
+        let pack = read_pack(&mut r);
+        r.finish(true).map(|()| pack)
     }
 }
 
@@ -89,8 +114,8 @@ fn write_text(w: &mut Writer, t: &Text) {
     });
 }
 
-fn read_text(r: &mut Reader<'_>) -> Res<Text> {
-    Ok(Text(r.seq(|r| Ok((read_lang(r)?, r.str()?)))?.into_iter().collect()))
+fn read_text(r: &mut Reader<'_>) -> Text {
+    Text(r.seq(|r| (read_lang(r), r.str())).into_iter().collect())
 }
 
 fn write_lang(w: &mut Writer, l: Lang) {
@@ -101,12 +126,11 @@ fn write_lang(w: &mut Writer, l: Lang) {
     });
 }
 
-fn read_lang(r: &mut Reader<'_>) -> Res<Lang> {
-    match r.u8()? {
-        0 => Ok(Lang::Kk),
-        1 => Ok(Lang::Ru),
-        2 => Ok(Lang::En),
-        b => r.err(format_args!("unknown language {b}")),
+fn read_lang(r: &mut Reader<'_>) -> Lang {
+    match r.tag(3, "language") {
+        1 => Lang::Ru,
+        2 => Lang::En,
+        _ => Lang::Kk,
     }
 }
 
@@ -129,25 +153,24 @@ fn write_templates(w: &mut Writer, t: &LangTemplates) {
     });
 }
 
-fn read_templates(r: &mut Reader<'_>) -> Res<LangTemplates> {
-    let read_seg = |r: &mut Reader<'_>| -> Res<Seg> {
-        Ok(match r.u8()? {
-            0 => Seg::Lit(r.str()?),
+fn read_templates(r: &mut Reader<'_>) -> LangTemplates {
+    let read_seg = |r: &mut Reader<'_>| -> Seg {
+        match r.tag(5, "template piece") {
             1 => Seg::Actual,
             2 => Seg::Expected,
             3 => Seg::Path,
-            4 => Seg::Let(r.str()?),
-            b => return r.err(format_args!("unknown template piece {b}")),
-        })
+            4 => Seg::Let(r.str()),
+            _ => Seg::Lit(r.str()),
+        }
     };
-    Ok(LangTemplates(r.seq(|r| Ok((read_lang(r)?, Template(r.seq(read_seg)?))))?.into_iter().collect()))
+    LangTemplates(r.seq(|r| (read_lang(r), Template(r.seq(read_seg)))).into_iter().collect())
 }
 
 fn write_strs(w: &mut Writer, v: &[String]) {
     w.seq(v.iter(), |w, s| w.str(s));
 }
 
-fn read_strs(r: &mut Reader<'_>) -> Res<Vec<String>> {
+fn read_strs(r: &mut Reader<'_>) -> Vec<String> {
     r.seq(Reader::str)
 }
 
@@ -155,15 +178,15 @@ fn write_pointer(w: &mut Writer, p: &Pointer) {
     w.str(&p.text);
 }
 
-fn read_pointer(r: &mut Reader<'_>) -> Res<Pointer> {
-    Ok(Pointer::new(&r.str()?))
+fn read_pointer(r: &mut Reader<'_>) -> Pointer {
+    Pointer::new(r.raw_str())
 }
 
-fn read_slot(r: &mut Reader<'_>) -> Res<usize> {
+fn read_slot(r: &mut Reader<'_>) -> usize {
     r.bounded(MAX_SLOT)
 }
 
-fn write_check(w: &mut Writer, c: &Check) {
+fn write_check(w: &mut Writer, c: &Check, o: CompileOptions) {
     w.str(&c.doc_type);
     match &c.kind {
         CheckKind::Assert(e) => {
@@ -190,33 +213,32 @@ fn write_check(w: &mut Writer, c: &Check) {
     w.opt(c.actual.as_ref(), write_expr);
     w.opt(c.expected.as_ref(), write_expr);
     w.opt(c.message.as_ref(), write_templates);
-    w.seq(c.source.iter(), |w, (k, v)| {
+    w.seq(c.source.iter().take(if o.sources { usize::MAX } else { 0 }), |w, (k, v)| {
         w.str(k);
         w.str(v);
     });
 }
 
-fn read_check(r: &mut Reader<'_>) -> Res<Check> {
-    Ok(Check {
-        doc_type: r.str()?,
-        kind: match r.u8()? {
-            0 => CheckKind::Assert(read_expr(r)?),
-            1 => CheckKind::Require(r.seq(read_pointer)?),
-            b => return r.err(format_args!("unknown check kind {b}")),
+fn read_check(r: &mut Reader<'_>) -> Check {
+    Check {
+        doc_type: r.str(),
+        kind: match r.tag(2, "check kind") {
+            1 => CheckKind::Require(r.seq(read_pointer)),
+            _ => CheckKind::Assert(read_expr(r)),
         },
-        for_each: r.opt(read_pointer)?,
-        of_type: r.opt(Reader::str)?,
-        item_slot: r.opt(read_slot)?,
-        then_each: r.opt(read_pointer)?,
-        elem_slot: r.opt(read_slot)?,
-        when: r.opt(read_expr)?,
-        lets: r.seq(|r| Ok((r.str()?, read_slot(r)?, read_expr(r)?)))?,
-        path: r.str()?,
-        actual: r.opt(read_expr)?,
-        expected: r.opt(read_expr)?,
-        message: r.opt(read_templates)?,
-        source: r.seq(|r| Ok((r.str()?, r.str()?)))?.into_iter().collect::<IndexMap<_, _>>(),
-    })
+        for_each: r.opt(read_pointer),
+        of_type: r.opt(Reader::str),
+        item_slot: r.opt(read_slot),
+        then_each: r.opt(read_pointer),
+        elem_slot: r.opt(read_slot),
+        when: r.opt(read_expr),
+        lets: r.seq(|r| (r.str(), read_slot(r), read_expr(r))),
+        path: r.str(),
+        actual: r.opt(read_expr),
+        expected: r.opt(read_expr),
+        message: r.opt(read_templates),
+        source: r.seq(|r| (r.str(), r.str())).into_iter().collect::<IndexMap<_, _>>(),
+    }
 }
 
 fn write_test(w: &mut Writer, t: &RuleTest) {
@@ -232,21 +254,21 @@ fn write_test(w: &mut Writer, t: &RuleTest) {
     w.opt(t.paths.as_ref(), |w, p| write_strs(w, p));
 }
 
-fn read_test(r: &mut Reader<'_>) -> Res<RuleTest> {
-    Ok(RuleTest {
-        name: r.str()?,
-        fixture: r.str()?,
-        set: r.seq(|r| Ok((r.str()?, r.json()?)))?,
-        remove: read_strs(r)?,
-        as_of: r.opt(Reader::date)?,
-        expect_fail: r.bool()?,
-        paths: r.opt(read_strs)?,
-    })
+fn read_test(r: &mut Reader<'_>) -> RuleTest {
+    RuleTest {
+        name: r.str(),
+        fixture: r.str(),
+        set: r.seq(|r| (r.str(), r.json())),
+        remove: read_strs(r),
+        as_of: r.opt(Reader::date),
+        expect_fail: r.bool(),
+        paths: r.opt(read_strs),
+    }
 }
 
 const SEVERITIES: [Severity; 3] = [Severity::Error, Severity::Warning, Severity::Info];
 
-fn write_rule(w: &mut Writer, rule: &Rule) {
+fn write_rule(w: &mut Writer, rule: &Rule, o: CompileOptions) {
     w.str(&rule.id);
     write_strs(w, &rule.applies_to);
     w.u8(SEVERITIES.iter().position(|s| *s == rule.severity).unwrap_or(0) as u8);
@@ -258,41 +280,36 @@ fn write_rule(w: &mut Writer, rule: &Rule) {
     w.opt(rule.when_source.as_ref(), |w, s| w.str(s));
     write_templates(w, &rule.message);
     w.json(&rule.params);
-    w.seq(rule.checks.iter(), write_check);
-    w.seq(rule.tests.iter(), write_test);
+    w.seq(rule.checks.iter(), |w, c| write_check(w, c, o));
+    let tests: &[RuleTest] = if o.tests { &rule.tests } else { &[] };
+    w.seq(tests.iter(), write_test);
     w.str(&rule.file);
     w.usize(rule.line);
 }
 
-fn read_rule(r: &mut Reader<'_>) -> Res<Rule> {
-    Ok(Rule {
-        id: r.str()?,
-        applies_to: read_strs(r)?,
-        severity: {
-            let b = r.u8()?;
-            match SEVERITIES.get(usize::from(b)) {
-                Some(s) => *s,
-                None => return r.err(format_args!("unknown severity {b}")),
-            }
-        },
-        title: read_text(r)?,
-        clause: read_text(r)?,
-        effective_from: r.date()?,
-        effective_to: r.opt(Reader::date)?,
-        when: r.opt(read_expr)?,
-        when_source: r.opt(Reader::str)?,
-        message: read_templates(r)?,
-        params: r.json()?,
-        checks: r.seq(read_check)?,
-        tests: r.seq(read_test)?,
-        file: r.str()?,
-        line: r.usize()?,
-    })
+fn read_rule(r: &mut Reader<'_>) -> Rule {
+    Rule {
+        id: r.str(),
+        applies_to: read_strs(r),
+        severity: SEVERITIES.get(usize::from(r.tag(3, "severity"))).copied().unwrap_or(Severity::Error),
+        title: read_text(r),
+        clause: read_text(r),
+        effective_from: r.date(),
+        effective_to: r.opt(Reader::date),
+        when: r.opt(read_expr),
+        when_source: r.opt(Reader::str),
+        message: read_templates(r),
+        params: r.json(),
+        checks: r.seq(read_check),
+        tests: r.seq(read_test),
+        file: r.str(),
+        line: r.usize(),
+    }
 }
 
 fn write_calendar(w: &mut Writer, c: &Calendar) {
     w.str(&c.name);
-    w.seq(c.weekend.iter(), |w, b| w.bool(*b));
+    w.u8(c.weekend.iter().rev().fold(0, |bits, b| bits << 1 | u8::from(*b)));
     w.seq(c.fixed.iter(), |w, f| {
         w.usize(f.month as usize);
         w.usize(f.day as usize);
@@ -311,36 +328,27 @@ fn write_calendar(w: &mut Writer, c: &Calendar) {
     });
 }
 
-fn read_year(r: &mut Reader<'_>) -> Res<i32> {
-    let y = r.int()?;
-    match i32::try_from(y) {
-        Ok(y) => Ok(y),
-        Err(_) => r.err(format_args!("year {y} is out of range")),
-    }
-}
 
-fn read_calendar(r: &mut Reader<'_>) -> Res<Calendar> {
-    let name = r.str()?;
-    let days = r.seq(Reader::bool)?;
-    let Ok(weekend) = <[bool; 8]>::try_from(days) else {
-        return r.err("a weekend of other than 8 entries");
-    };
+fn read_calendar(r: &mut Reader<'_>) -> Calendar {
+    let name = r.str();
+    let days = r.u8();
+    let weekend = std::array::from_fn(|i| days >> i & 1 == 1);
     let fixed = r.seq(|r| {
-        let month = r.bounded(12)? as u32;
-        let day = r.bounded(31)? as u32;
-        Ok(Fixed { month, day, transfer: r.bool()?, from_year: r.opt(read_year)?, until_year: r.opt(read_year)? })
-    })?;
+        let month = r.bounded(12) as u32;
+        let day = r.bounded(31) as u32;
+        Fixed { month, day, transfer: r.bool(), from_year: r.opt(Reader::i32), until_year: r.opt(Reader::i32) }
+    });
     let years = r.seq(|r| {
-        Ok((read_year(r)?, YearData {
-            floating: r.seq(|r| Ok((r.date()?, r.bool()?)))?,
-            days_off: r.seq(Reader::date)?,
-            working_days: r.seq(Reader::date)?,
-        }))
-    })?;
-    Ok(Calendar { name, weekend, fixed, years: years.into_iter().collect(), cache: Mutex::new(BTreeMap::new()) })
+        (r.i32(), YearData {
+            floating: r.seq(|r| (r.date(), r.bool())),
+            days_off: r.seq(Reader::date),
+            working_days: r.seq(Reader::date),
+        })
+    });
+    Calendar { name, weekend, fixed, years: years.into_iter().collect(), cache: Mutex::new(BTreeMap::new()) }
 }
 
-fn write_pack(w: &mut Writer, p: &Pack) {
+fn write_pack(w: &mut Writer, p: &Pack, o: CompileOptions) {
     w.str(&p.id);
     w.str(&p.version);
     write_text(w, &p.title);
@@ -358,7 +366,7 @@ fn write_pack(w: &mut Writer, p: &Pack) {
             w.bool(*datetime);
         });
     });
-    w.seq(p.rules.iter(), write_rule);
+    w.seq(p.rules.iter(), |w, r| write_rule(w, r, o));
     w.seq(p.layers.iter(), |w, l| {
         w.str(&l.id);
         w.str(&l.version);
@@ -380,35 +388,35 @@ fn write_pack(w: &mut Writer, p: &Pack) {
     });
 }
 
-fn read_pack(r: &mut Reader<'_>) -> Res<Pack> {
-    let id = r.str()?;
-    let version = r.str()?;
-    let title = read_text(r)?;
-    let effective_from = r.date()?;
-    let effective_to = r.opt(Reader::date)?;
-    let languages = r.seq(read_lang)?;
-    let default_language = read_lang(r)?;
-    let timezone = r.offset()?;
+fn read_pack(r: &mut Reader<'_>) -> Pack {
+    let id = r.str();
+    let version = r.str();
+    let title = read_text(r);
+    let effective_from = r.date();
+    let effective_to = r.opt(Reader::date);
+    let languages = r.seq(read_lang);
+    let default_language = read_lang(r);
+    let timezone = r.offset();
     let doc_types = r.seq(|r| {
-        let key = r.str()?;
+        let key = r.str();
         let d = DocType {
-            name: r.str()?,
-            record: r.record()?,
-            as_of: r.opt(|r| Ok((r.str()?, r.bool()?)))?,
+            name: r.str(),
+            record: r.record(),
+            as_of: r.opt(|r| (r.str(), r.bool())),
         };
-        Ok((key, d))
-    })?;
-    let rules = r.seq(read_rule)?;
-    let layers = r.seq(|r| Ok(PackRef { id: r.str()?, version: r.str()? }))?;
-    let data_epochs = r.seq(|r| Ok((r.date()?, r.json()?)))?;
-    let calendars = r.seq(|r| Ok((r.str()?, Arc::new(read_calendar(r)?))))?;
+        (key, d)
+    });
+    let rules = r.seq(read_rule);
+    let layers = r.seq(|r| PackRef { id: r.str(), version: r.str() });
+    let data_epochs = r.seq(|r| (r.date(), r.json()));
+    let calendars = r.seq(|r| (r.str(), Arc::new(read_calendar(r))));
     let messages = SystemMessages {
-        type_mismatch: read_templates(r)?,
-        unknown_document_type: read_templates(r)?,
-        missing_document_type: read_templates(r)?,
+        type_mismatch: read_templates(r),
+        unknown_document_type: read_templates(r),
+        missing_document_type: read_templates(r),
     };
-    let fixtures = r.seq(|r| Ok((r.str()?, r.json()?)))?;
-    Ok(Pack {
+    let fixtures = r.seq(|r| (r.str(), r.json()));
+    Pack {
         id,
         version,
         title,
@@ -425,5 +433,5 @@ fn read_pack(r: &mut Reader<'_>) -> Res<Pack> {
         calendars: calendars.into_iter().collect(),
         messages,
         fixtures: fixtures.into_iter().collect(),
-    })
+    }
 }

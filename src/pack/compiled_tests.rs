@@ -170,3 +170,26 @@ fn random_damage_behind_a_valid_checksum_never_panics() {
     }
     assert!(accepted > 0 && refused_n > 0, "{accepted} accepted, {refused_n} refused");
 }
+
+#[test]
+fn a_pack_compiled_for_validation_only_validates_the_same_without_tests_or_sources() {
+    use super::compiled::CompileOptions;
+    let pack = load("kz-orphan");
+    let full = pack.to_compiled();
+    let slim = pack.to_compiled_with(CompileOptions::VALIDATION_ONLY);
+    assert!(slim.len() < full.len() * 3 / 4, "{} of {}", slim.len(), full.len());
+    let back = Pack::from_compiled(&slim).unwrap();
+    assert!(back.rules.iter().all(|r| r.tests.is_empty() && r.checks.iter().all(|c| c.source.is_empty())));
+    assert_eq!(back.rules.len(), pack.rules.len());
+    let mut files = Vec::new();
+    json_files(&root().join("examples"), &mut files);
+    for f in &files {
+        let bytes = std::fs::read(f).unwrap();
+        let opts = Options { lang: Some(Lang::Kk), ..Options::default() };
+        let a = serde_json::to_string(&pack.validate_bytes(&bytes, &opts).unwrap()).unwrap();
+        let b = serde_json::to_string(&back.validate_bytes(&bytes, &opts).unwrap()).unwrap();
+        assert_eq!(a, b, "{}", f.display());
+    }
+    // Only the fixture checks are left to run.
+    assert!(crate::testing::run_pack_tests(&back).iter().all(|c| c.rule_id.starts_with("fixture:") && c.passed));
+}
