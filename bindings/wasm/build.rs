@@ -2,9 +2,14 @@
 //! repository's `pkg-config.json` (`packs_embedded`, e.g. `rules/kz-orphan`) is loaded on the
 //! host with the core's full loader (`Pack::load_dir`: TOML, type checking, the expression
 //! compiler; a regional directory brings the layers it `extends`) and written to
-//! `OUT_DIR/default-pack.qpack` in compiled form (`Pack::to_compiled`). `src/lib.rs` embeds those
-//! bytes and `Validator.withDefaultPack()` decodes them with `Pack::from_compiled`, so the module
-//! needs neither the pack's text nor the loader.
+//! `OUT_DIR/default-pack.qpack` in compiled form (`Pack::to_compiled_with`). `src/lib.rs` embeds
+//! those bytes and `Validator.withDefaultPack()` decodes them with `Pack::from_compiled`, so the
+//! module needs neither the pack's text nor the loader.
+//!
+//! What the embedded form leaves out is `embedded_pack_compile` of pkg-config.json: `tests`
+//! (the rules' `[[rule.test]]` cases: without them `runPackTests()` of the embedded pack runs
+//! only the fixture checks) and `sources` (expression source text, read only by `qagida
+//! explain`). Both default to false: only what validation reads, `CompileOptions::VALIDATION_ONLY`.
 //!
 //! A pack that does not load fails the build with its diagnostics (`file:line:col: message`).
 use std::path::{Path, PathBuf};
@@ -31,7 +36,9 @@ fn run() -> Result<(), String> {
     let root = root.canonicalize().unwrap_or(root);
     let config_path = root.join("pkg-config.json");
     println!("cargo:rerun-if-changed={}", config_path.display());
-    let dir = root.join(embedded_pack_dir(&config_path)?);
+    let config = read_config(&config_path)?;
+    let dir = root.join(embedded_pack_dir(&config, &config_path)?);
+    let options = compile_options(&config, &config_path)?;
     // Cargo watches a directory recursively: any file added, removed or changed under it.
     println!("cargo:rerun-if-changed={}", dir.display());
     let pack = qagida::Pack::load_dir(&dir)
@@ -42,17 +49,33 @@ fn run() -> Result<(), String> {
             println!("cargo:rerun-if-changed={}", parent.display());
         }
     }
-    let bytes = pack.to_compiled();
+    let bytes = pack.to_compiled_with(options);
     let out = PathBuf::from(env::var("OUT_DIR").map_err(|e| format!("OUT_DIR: {e}"))?).join("default-pack.qpack");
     fs::write(&out, &bytes).map_err(|e| format!("{}: {e}", out.display()))?;
     Ok(())
 }
 
-/// The one pack directory of `packs_embedded`, relative to the repository root.
-fn embedded_pack_dir(config_path: &Path) -> Result<String, String> {
+fn read_config(config_path: &Path) -> Result<serde_json::Value, String> {
     let text = fs::read_to_string(config_path).map_err(|e| format!("{}: {e}", config_path.display()))?;
-    let config: serde_json::Value =
-        serde_json::from_str(&text).map_err(|e| format!("{}: {e}", config_path.display()))?;
+    serde_json::from_str(&text).map_err(|e| format!("{}: {e}", config_path.display()))
+}
+
+/// `embedded_pack_compile`: `{"tests": bool, "sources": bool}`, each false when absent.
+fn compile_options(config: &serde_json::Value, config_path: &Path) -> Result<qagida::CompileOptions, String> {
+    let mut options = qagida::CompileOptions::VALIDATION_ONLY;
+    let Some(o) = config.get("embedded_pack_compile") else { return Ok(options) };
+    let flag = |key: &str| match o.get(key) {
+        None => Ok(false),
+        Some(serde_json::Value::Bool(b)) => Ok(*b),
+        Some(_) => Err(format!("{}: `embedded_pack_compile.{key}` must be true or false", config_path.display())),
+    };
+    options.tests = flag("tests")?;
+    options.sources = flag("sources")?;
+    Ok(options)
+}
+
+/// The one pack directory of `packs_embedded`, relative to the repository root.
+fn embedded_pack_dir(config: &serde_json::Value, config_path: &Path) -> Result<String, String> {
     let packs = config
         .get("packs_embedded")
         .and_then(|p| p.as_array())
