@@ -281,6 +281,37 @@ for (const [label, args, validator] of [
   console.log(`pack tests, ${label}: native "${native.summary}"; wasm ${wasm.length - wasmFailed} passed, ${wasmFailed} failed${only}`);
 }
 
+// ---------------------------------------------------------------- 2b. compiled bytes
+// compilePack writes the bytes of `qagida pack compile` (so a pack compiled ahead of time loads
+// as one compiled in the page), and compileLayers those of the regional directory.
+for (const [label, dir, compile] of [
+  ['rules/kz-orphan', PACK_DIR, async () => (await compiler()).compilePack(packFiles(PACK_DIR))],
+  ['rules/kz-karaganda', REGIONAL, async () => (await compiler()).compileLayers([
+    { name: 'kz-orphan', files: packFiles(PACK_DIR) },
+    { name: 'kz-karaganda', files: packFiles(REGIONAL) },
+  ])],
+]) {
+  const out = join(tmp, `${label.replace(/\W/g, '_')}.qpack`);
+  const r = cli(['pack', 'compile', dir, '-o', out]);
+  let wasm = null;
+  try {
+    wasm = await compile();
+  } catch (e) {
+    check(`${label}: the compiler module compiles it`, false, `${e.name}: ${e.message}`);
+    continue;
+  }
+  const native = r.status === 0 ? readFileSync(out) : null;
+  check(`${label}: compiler module bytes = qagida pack compile`, native && Buffer.compare(native, Buffer.from(wasm)) === 0,
+    native ? `native ${native.length} bytes, wasm ${wasm.length}` : `qagida pack compile: exit ${r.status}: ${clip(r.stderr)}`);
+  if (native) check(`${label}: Validator.fromCompiled(the CLI's file) loads`, (() => {
+    try {
+      return Validator.fromCompiled(native).packId.length > 0;
+    } catch {
+      return false;
+    }
+  })());
+}
+
 // ---------------------------------------------------------------- 3. the other two targets
 // The web target (initSync, in this process) and the bundler target (ESM import of the .wasm,
 // Node's --experimental-wasm-modules standing in for a bundler) give the same result too.
