@@ -307,7 +307,21 @@ impl<'b> Reader<'b> {
 
     pub(crate) fn seq<T>(&mut self, mut f: impl FnMut(&mut Self) -> T) -> Vec<T> {
         let n = self.len();
-        (0..n).map(|_| f(self)).collect()
+        let mut v = Vec::with_capacity(n);
+        for _ in 0..n {
+            v.push(f(self));
+        }
+        v
+    }
+
+    /// A map written as a sequence of pairs, built by inserting them in order.
+    pub(crate) fn map<K, V, M: Default + Extend<(K, V)>>(&mut self, mut f: impl FnMut(&mut Self) -> (K, V)) -> M {
+        let n = self.len();
+        let mut m = M::default();
+        for _ in 0..n {
+            m.extend([f(self)]);
+        }
+        m
     }
 
     /// Runs `f` one level deeper; beyond [`MAX_DEPTH`], fails and gives `deep` instead.
@@ -409,8 +423,8 @@ impl<'b> Reader<'b> {
         match tag {
             9 => self.nested(empty_record, |r| {
                 let name = r.str();
-                let fields = r.seq(|r| (r.str(), r.ty()));
-                let rec = Arc::new(RecordType { name, fields: fields.into_iter().collect::<IndexMap<_, _>>() });
+                let fields = r.map(|r| (r.str(), r.ty()));
+                let rec = Arc::new(RecordType { name, fields });
                 r.records.push(rec.clone());
                 rec
             }),

@@ -14,7 +14,6 @@
 use std::collections::BTreeMap;
 use std::sync::{Arc, Mutex};
 
-use indexmap::IndexMap;
 
 use super::{Check, CheckKind, DocType, LangTemplates, Lang, Pack, Pointer, Rule, RuleTest, Seg, Severity, SystemMessages, Template, Text, index_rules};
 use crate::calendar::{Calendar, Fixed, YearData};
@@ -115,7 +114,7 @@ fn write_text(w: &mut Writer, t: &Text) {
 }
 
 fn read_text(r: &mut Reader<'_>) -> Text {
-    Text(r.seq(|r| (read_lang(r), r.str())).into_iter().collect())
+    Text(r.map(|r| (read_lang(r), r.str())))
 }
 
 fn write_lang(w: &mut Writer, l: Lang) {
@@ -163,7 +162,7 @@ fn read_templates(r: &mut Reader<'_>) -> LangTemplates {
             _ => Seg::Lit(r.str()),
         }
     };
-    LangTemplates(r.seq(|r| (read_lang(r), Template(r.seq(read_seg)))).into_iter().collect())
+    LangTemplates(r.map(|r| (read_lang(r), Template(r.seq(read_seg)))))
 }
 
 fn write_strs(w: &mut Writer, v: &[String]) {
@@ -237,7 +236,7 @@ fn read_check(r: &mut Reader<'_>) -> Check {
         actual: r.opt(read_expr),
         expected: r.opt(read_expr),
         message: r.opt(read_templates),
-        source: r.seq(|r| (r.str(), r.str())).into_iter().collect::<IndexMap<_, _>>(),
+        source: r.map(|r| (r.str(), r.str())),
     }
 }
 
@@ -338,14 +337,14 @@ fn read_calendar(r: &mut Reader<'_>) -> Calendar {
         let day = r.bounded(31) as u32;
         Fixed { month, day, transfer: r.bool(), from_year: r.opt(Reader::i32), until_year: r.opt(Reader::i32) }
     });
-    let years = r.seq(|r| {
+    let years = r.map(|r| {
         (r.i32(), YearData {
             floating: r.seq(|r| (r.date(), r.bool())),
             days_off: r.seq(Reader::date),
             working_days: r.seq(Reader::date),
         })
     });
-    Calendar { name, weekend, fixed, years: years.into_iter().collect(), cache: Mutex::new(BTreeMap::new()) }
+    Calendar { name, weekend, fixed, years, cache: Mutex::new(BTreeMap::new()) }
 }
 
 fn write_pack(w: &mut Writer, p: &Pack, o: CompileOptions) {
@@ -397,7 +396,7 @@ fn read_pack(r: &mut Reader<'_>) -> Pack {
     let languages = r.seq(read_lang);
     let default_language = read_lang(r);
     let timezone = r.offset();
-    let doc_types = r.seq(|r| {
+    let doc_types = r.map(|r| {
         let key = r.str();
         let d = DocType {
             name: r.str(),
@@ -409,13 +408,13 @@ fn read_pack(r: &mut Reader<'_>) -> Pack {
     let rules = r.seq(read_rule);
     let layers = r.seq(|r| PackRef { id: r.str(), version: r.str() });
     let data_epochs = r.seq(|r| (r.date(), r.json()));
-    let calendars = r.seq(|r| (r.str(), Arc::new(read_calendar(r))));
+    let calendars = r.map(|r| (r.str(), Arc::new(read_calendar(r))));
     let messages = SystemMessages {
         type_mismatch: read_templates(r),
         unknown_document_type: read_templates(r),
         missing_document_type: read_templates(r),
     };
-    let fixtures = r.seq(|r| (r.str(), r.json()));
+    let fixtures = r.map(|r| (r.str(), r.json()));
     Pack {
         id,
         version,
@@ -425,13 +424,13 @@ fn read_pack(r: &mut Reader<'_>) -> Pack {
         languages,
         default_language,
         timezone,
-        doc_types: doc_types.into_iter().collect(),
+        doc_types,
         rules_by_doc: index_rules(&rules),
         rules,
         layers,
         data_epochs,
-        calendars: calendars.into_iter().collect(),
+        calendars,
         messages,
-        fixtures: fixtures.into_iter().collect(),
+        fixtures,
     }
 }
