@@ -15,7 +15,7 @@ use std::collections::BTreeMap;
 use std::sync::{Arc, Mutex};
 
 
-use super::{Check, CheckKind, DocType, LangTemplates, Lang, Pack, Pointer, Rule, RuleTest, Seg, Severity, SystemMessages, Template, Text, index_rules};
+use super::{ByLang, Check, CheckKind, DocType, LangTemplates, Lang, Pack, Pointer, Rule, RuleTest, Seg, Severity, SystemMessages, Template, Text, index_rules};
 use crate::calendar::{Calendar, Fixed, YearData};
 use crate::codec::{Reader, Writer};
 use crate::engine::PackRef;
@@ -107,49 +107,41 @@ impl Pack {
 }
 
 fn write_text(w: &mut Writer, t: &Text) {
-    w.seq(t.0.iter(), |w, (l, s)| {
-        write_lang(w, *l);
-        w.str(s);
-    });
-}
-
-fn read_text(r: &mut Reader<'_>) -> Text {
-    Text(r.map(|r| (read_lang(r), r.str())))
-}
-
-fn write_lang(w: &mut Writer, l: Lang) {
-    w.u8(match l {
-        Lang::Kk => 0,
-        Lang::Ru => 1,
-        Lang::En => 2,
-    });
-}
-
-fn read_lang(r: &mut Reader<'_>) -> Lang {
-    match r.tag(3, "language") {
-        1 => Lang::Ru,
-        2 => Lang::En,
-        _ => Lang::Kk,
+    for v in &t.0.0 {
+        w.opt(v.as_ref(), |w, s| w.str(s));
     }
 }
 
+fn read_text(r: &mut Reader<'_>) -> Text {
+    Text(ByLang([r.opt(Reader::str), r.opt(Reader::str), r.opt(Reader::str)]))
+}
+
+fn write_lang(w: &mut Writer, l: Lang) {
+    w.u8(l as u8);
+}
+
+fn read_lang(r: &mut Reader<'_>) -> Lang {
+    Lang::ALL.get(usize::from(r.tag(3, "language"))).copied().unwrap_or(Lang::Kk)
+}
+
 fn write_templates(w: &mut Writer, t: &LangTemplates) {
-    w.seq(t.0.iter(), |w, (l, t)| {
-        write_lang(w, *l);
-        w.seq(t.0.iter(), |w, seg| match seg {
-            Seg::Lit(s) => {
-                w.u8(0);
-                w.str(s);
-            }
-            Seg::Actual => w.u8(1),
-            Seg::Expected => w.u8(2),
-            Seg::Path => w.u8(3),
-            Seg::Let(name) => {
-                w.u8(4);
-                w.str(name);
-            }
+    for t in &t.0.0 {
+        w.opt(t.as_ref(), |w, t| {
+            w.seq(t.0.iter(), |w, seg| match seg {
+                Seg::Lit(s) => {
+                    w.u8(0);
+                    w.str(s);
+                }
+                Seg::Actual => w.u8(1),
+                Seg::Expected => w.u8(2),
+                Seg::Path => w.u8(3),
+                Seg::Let(name) => {
+                    w.u8(4);
+                    w.str(name);
+                }
+            });
         });
-    });
+    }
 }
 
 fn read_templates(r: &mut Reader<'_>) -> LangTemplates {
@@ -162,7 +154,8 @@ fn read_templates(r: &mut Reader<'_>) -> LangTemplates {
             _ => Seg::Lit(r.str()),
         }
     };
-    LangTemplates(r.map(|r| (read_lang(r), Template(r.seq(read_seg)))))
+    let one = |r: &mut Reader<'_>| r.opt(|r| Template(r.seq(read_seg)));
+    LangTemplates(ByLang([one(r), one(r), one(r)]))
 }
 
 fn write_strs(w: &mut Writer, v: &[String]) {
