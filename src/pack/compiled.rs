@@ -73,7 +73,7 @@ impl Pack {
         let mut out = Writer::default();
         out.buf.extend_from_slice(MAGIC);
         out.var(FORMAT);
-        out.str(ENGINE);
+        out.raw_str(ENGINE);
         out.buf.extend_from_slice(&checksum(&body.buf).to_le_bytes());
         out.buf.extend_from_slice(&body.buf);
         out.buf
@@ -171,7 +171,7 @@ fn write_pointer(w: &mut Writer, p: &Pointer) {
 }
 
 fn read_pointer(r: &mut Reader<'_>) -> Pointer {
-    Pointer::new(r.raw_str())
+    Pointer::new(&r.str())
 }
 
 fn read_slot(r: &mut Reader<'_>) -> usize {
