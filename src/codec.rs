@@ -61,7 +61,26 @@ impl Writer {
         self.var(((v << 1) ^ (v >> 63)) as u64);
     }
 
+    /// A text, one byte per character for ASCII and the Cyrillic letters of Kazakh and Russian
+    /// (see [`narrow`]); any other character as [`ESCAPE`] and its code point in three bytes.
+    /// Half the bytes of UTF-8 for Cyrillic text, which gzip then packs tighter.
     pub(crate) fn str(&mut self, s: &str) {
+        let mut out = Vec::with_capacity(s.len());
+        for c in s.chars() {
+            match narrow(c) {
+                Some(b) => out.push(b),
+                None => {
+                    out.push(ESCAPE);
+                    out.extend_from_slice(&(c as u32).to_le_bytes()[..3]);
+                }
+            }
+        }
+        self.usize(out.len());
+        self.buf.extend_from_slice(&out);
+    }
+
+    /// A text as UTF-8: its length, then its bytes.
+    pub(crate) fn raw_str(&mut self, s: &str) {
         self.usize(s.len());
         self.buf.extend_from_slice(s.as_bytes());
     }
@@ -145,6 +164,35 @@ impl Writer {
             w.ty(t);
         });
         self.records.push(ptr);
+    }
+}
+
+/// Marks a character [`narrow`] has no byte for: its code point follows in three bytes.
+const ESCAPE: u8 = 0xff;
+
+/// The letters of Kazakh's alphabet beyond Russian's (Ә Ғ Қ Ң Ө Ұ Ү Һ, each capital and small),
+/// which lie outside U+0400–U+045F: bytes 0xE0 to 0xEF.
+const KAZAKH: [char; 16] = [
+    'Ә', 'ә', 'Ғ', 'ғ', 'Қ', 'қ', 'Ң', 'ң', 'Ө', 'ө', 'Ұ', 'ұ', 'Ү', 'ү', 'Һ', 'һ',
+];
+
+/// The byte for `c`: ASCII as itself, U+0400–U+045F (Russian's alphabet with Ё, and І) as
+/// 0x80–0xDF, [`KAZAKH`] as 0xE0–0xEF.
+fn narrow(c: char) -> Option<u8> {
+    let u = c as u32;
+    match u {
+        0..=0x7f => Some(u as u8),
+        0x400..=0x45f => Some((u - 0x400 + 0x80) as u8),
+        _ => KAZAKH.iter().position(|k| *k == c).map(|i| 0xe0 + i as u8),
+    }
+}
+
+/// The character of byte `b` of a [`Writer::str`] text (not [`ESCAPE`]).
+fn widen(b: u8) -> Option<char> {
+    match b {
+        0..=0x7f => Some(char::from(b)),
+        0x80..=0xdf => char::from_u32(0x400 + u32::from(b) - 0x80),
+        _ => KAZAKH.get(usize::from(b).wrapping_sub(0xe0)).copied(),
     }
 }
 
@@ -297,8 +345,30 @@ impl<'b> Reader<'b> {
         })
     }
 
+    /// A text written by [`Writer::str`].
     pub(crate) fn str(&mut self) -> String {
-        self.raw_str().to_string()
+        let n = self.len();
+        let bytes = self.take(n);
+        let mut out = String::with_capacity(n);
+        let mut i = 0;
+        while let Some(&b) = bytes.get(i) {
+            let c = if b == ESCAPE {
+                let code = bytes.get(i + 1..i + 4).map(|c| c.iter().rev().fold(0, |v, &b| v << 8 | u32::from(b)));
+                i += 3;
+                code.and_then(char::from_u32)
+            } else {
+                widen(b)
+            };
+            match c {
+                Some(c) => out.push(c),
+                None => {
+                    self.fail(format_args!("a text with a bad character code"));
+                    return String::new();
+                }
+            }
+            i += 1;
+        }
+        out
     }
 
     pub(crate) fn opt<T>(&mut self, f: impl FnOnce(&mut Self) -> T) -> Option<T> {
@@ -307,7 +377,21 @@ impl<'b> Reader<'b> {
 
     pub(crate) fn seq<T>(&mut self, mut f: impl FnMut(&mut Self) -> T) -> Vec<T> {
         let n = self.len();
-        (0..n).map(|_| f(self)).collect()
+        let mut v = Vec::with_capacity(n);
+        for _ in 0..n {
+            v.push(f(self));
+        }
+        v
+    }
+
+    /// A map written as a sequence of pairs, built by inserting them in order.
+    pub(crate) fn map<K, V, M: Default + Extend<(K, V)>>(&mut self, mut f: impl FnMut(&mut Self) -> (K, V)) -> M {
+        let n = self.len();
+        let mut m = M::default();
+        for _ in 0..n {
+            m.extend([f(self)]);
+        }
+        m
     }
 
     /// Runs `f` one level deeper; beyond [`MAX_DEPTH`], fails and gives `deep` instead.
@@ -364,15 +448,15 @@ impl<'b> Reader<'b> {
     }
 
     pub(crate) fn decimal(&mut self) -> Decimal {
-        let s = self.raw_str();
-        crate::value::parse_decimal(s).unwrap_or_else(|| {
+        let s = self.str();
+        crate::value::parse_decimal(&s).unwrap_or_else(|| {
             self.fail(format_args!("`{s}` is not a decimal"));
             Decimal::ZERO
         })
     }
 
     pub(crate) fn json(&mut self) -> Json {
-        let s = self.raw_str();
+        let s = self.str();
         crate::input::parse_json(s.as_bytes()).unwrap_or_else(|e| {
             self.fail(format_args!("bad JSON: {e}"));
             Json::Null
@@ -409,8 +493,8 @@ impl<'b> Reader<'b> {
         match tag {
             9 => self.nested(empty_record, |r| {
                 let name = r.str();
-                let fields = r.seq(|r| (r.str(), r.ty()));
-                let rec = Arc::new(RecordType { name, fields: fields.into_iter().collect::<IndexMap<_, _>>() });
+                let fields = r.map(|r| (r.str(), r.ty()));
+                let rec = Arc::new(RecordType { name, fields });
                 r.records.push(rec.clone());
                 rec
             }),
@@ -434,4 +518,55 @@ impl<'b> Reader<'b> {
 
 fn empty_record() -> Arc<RecordType> {
     Arc::new(RecordType { name: String::new(), fields: IndexMap::new() })
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used, clippy::indexing_slicing)]
+    use super::*;
+    use crate::test_rng::Rng;
+
+    fn round_trip(s: &str) -> String {
+        let mut w = Writer::default();
+        w.str(s);
+        let mut r = Reader::new(&w.buf);
+        let back = r.str();
+        r.finish(true).unwrap();
+        back
+    }
+
+    #[test]
+    fn texts_of_any_characters_read_back_unchanged() {
+        for s in ["", "ascii only", "Қазақстан Республикасы Денсаулық сақтау министрінің бұйрығы", "Приказ №29, п.22 «Ё»",
+            "ӘәҒғҚқҢңӨөҰұҮүҺһІі", "\u{0}\u{7f}\u{80}\u{ff}\u{3ff}\u{460}\u{4ff}\u{fffd}\u{10ffff}😀", "ѠѢ – — …"] {
+            assert_eq!(round_trip(s), s);
+        }
+        let mut rng = Rng(3);
+        let ranges = [(0u32, 0x80u32), (0x400, 0x500), (0x80, 0x800), (0x800, 0xd800), (0xe000, 0x110000)];
+        for _ in 0..5000 {
+            let s: String = (0..rng.below(12))
+                .filter_map(|_| {
+                    let (lo, hi) = *rng.pick(&ranges);
+                    char::from_u32(lo + rng.below(u64::from(hi - lo)) as u32)
+                })
+                .collect();
+            assert_eq!(round_trip(&s), s);
+        }
+    }
+
+    #[test]
+    fn cyrillic_takes_one_byte_a_letter() {
+        let mut w = Writer::default();
+        w.str("Қазақша");
+        assert_eq!(w.buf.len(), 1 + 7);
+    }
+
+    #[test]
+    fn a_bad_escape_is_refused() {
+        for bytes in [&[2u8, 0xff, 0x00][..], &[4, 0xff, 0x00, 0xd8, 0x00], &[4, 0xff, 0xff, 0xff, 0xff], &[1, 0xf5]] {
+            let mut r = Reader::new(bytes);
+            let _ = r.str();
+            assert!(r.finish(true).is_err(), "{bytes:?}");
+        }
+    }
 }

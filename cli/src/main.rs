@@ -891,7 +891,7 @@ fn explain(pack: &Pack, id: &str, lang: Option<Lang>) -> u8 {
     }
     println!("  message:");
     for l in &pack.languages {
-        if let Some(t) = r.message.0.get(l) {
+        if let Some(t) = r.message.0.get(*l) {
             let shown = t.render(&|s, out| match s {
                 qagida::pack::Seg::Lit(x) => out.push_str(x),
                 qagida::pack::Seg::Actual => out.push_str("{actual}"),

@@ -233,8 +233,8 @@ fn read_node(r: &mut Reader<'_>) -> Node {
                 None => Kind::Const(Const::Missing),
             },
             18 => {
-                let name = r.raw_str();
-                let f = lookup(name);
+                let name = r.str();
+                let f = lookup(&name);
                 let args = r.seq(read_node);
                 match f {
                     Some(f) => Kind::Call { f, args },

@@ -14,9 +14,8 @@
 use std::collections::BTreeMap;
 use std::sync::{Arc, Mutex};
 
-use indexmap::IndexMap;
 
-use super::{Check, CheckKind, DocType, LangTemplates, Lang, Pack, Pointer, Rule, RuleTest, Seg, Severity, SystemMessages, Template, Text, index_rules};
+use super::{ByLang, Check, CheckKind, DocType, LangTemplates, Lang, Pack, Pointer, Rule, RuleTest, Seg, Severity, SystemMessages, Template, Text, index_rules};
 use crate::calendar::{Calendar, Fixed, YearData};
 use crate::codec::{Reader, Writer};
 use crate::engine::PackRef;
@@ -74,7 +73,7 @@ impl Pack {
         let mut out = Writer::default();
         out.buf.extend_from_slice(MAGIC);
         out.var(FORMAT);
-        out.str(ENGINE);
+        out.raw_str(ENGINE);
         out.buf.extend_from_slice(&checksum(&body.buf).to_le_bytes());
         out.buf.extend_from_slice(&body.buf);
         out.buf
@@ -108,49 +107,41 @@ impl Pack {
 }
 
 fn write_text(w: &mut Writer, t: &Text) {
-    w.seq(t.0.iter(), |w, (l, s)| {
-        write_lang(w, *l);
-        w.str(s);
-    });
-}
-
-fn read_text(r: &mut Reader<'_>) -> Text {
-    Text(r.seq(|r| (read_lang(r), r.str())).into_iter().collect())
-}
-
-fn write_lang(w: &mut Writer, l: Lang) {
-    w.u8(match l {
-        Lang::Kk => 0,
-        Lang::Ru => 1,
-        Lang::En => 2,
-    });
-}
-
-fn read_lang(r: &mut Reader<'_>) -> Lang {
-    match r.tag(3, "language") {
-        1 => Lang::Ru,
-        2 => Lang::En,
-        _ => Lang::Kk,
+    for v in &t.0.0 {
+        w.opt(v.as_ref(), |w, s| w.str(s));
     }
 }
 
+fn read_text(r: &mut Reader<'_>) -> Text {
+    Text(ByLang([r.opt(Reader::str), r.opt(Reader::str), r.opt(Reader::str)]))
+}
+
+fn write_lang(w: &mut Writer, l: Lang) {
+    w.u8(l as u8);
+}
+
+fn read_lang(r: &mut Reader<'_>) -> Lang {
+    Lang::ALL.get(usize::from(r.tag(3, "language"))).copied().unwrap_or(Lang::Kk)
+}
+
 fn write_templates(w: &mut Writer, t: &LangTemplates) {
-    w.seq(t.0.iter(), |w, (l, t)| {
-        write_lang(w, *l);
-        w.seq(t.0.iter(), |w, seg| match seg {
-            Seg::Lit(s) => {
-                w.u8(0);
-                w.str(s);
-            }
-            Seg::Actual => w.u8(1),
-            Seg::Expected => w.u8(2),
-            Seg::Path => w.u8(3),
-            Seg::Let(name) => {
-                w.u8(4);
-                w.str(name);
-            }
+    for t in &t.0.0 {
+        w.opt(t.as_ref(), |w, t| {
+            w.seq(t.0.iter(), |w, seg| match seg {
+                Seg::Lit(s) => {
+                    w.u8(0);
+                    w.str(s);
+                }
+                Seg::Actual => w.u8(1),
+                Seg::Expected => w.u8(2),
+                Seg::Path => w.u8(3),
+                Seg::Let(name) => {
+                    w.u8(4);
+                    w.str(name);
+                }
+            });
         });
-    });
+    }
 }
 
 fn read_templates(r: &mut Reader<'_>) -> LangTemplates {
@@ -163,7 +154,8 @@ fn read_templates(r: &mut Reader<'_>) -> LangTemplates {
             _ => Seg::Lit(r.str()),
         }
     };
-    LangTemplates(r.seq(|r| (read_lang(r), Template(r.seq(read_seg)))).into_iter().collect())
+    let one = |r: &mut Reader<'_>| r.opt(|r| Template(r.seq(read_seg)));
+    LangTemplates(ByLang([one(r), one(r), one(r)]))
 }
 
 fn write_strs(w: &mut Writer, v: &[String]) {
@@ -179,7 +171,7 @@ fn write_pointer(w: &mut Writer, p: &Pointer) {
 }
 
 fn read_pointer(r: &mut Reader<'_>) -> Pointer {
-    Pointer::new(r.raw_str())
+    Pointer::new(&r.str())
 }
 
 fn read_slot(r: &mut Reader<'_>) -> usize {
@@ -237,7 +229,7 @@ fn read_check(r: &mut Reader<'_>) -> Check {
         actual: r.opt(read_expr),
         expected: r.opt(read_expr),
         message: r.opt(read_templates),
-        source: r.seq(|r| (r.str(), r.str())).into_iter().collect::<IndexMap<_, _>>(),
+        source: r.map(|r| (r.str(), r.str())),
     }
 }
 
@@ -338,14 +330,14 @@ fn read_calendar(r: &mut Reader<'_>) -> Calendar {
         let day = r.bounded(31) as u32;
         Fixed { month, day, transfer: r.bool(), from_year: r.opt(Reader::i32), until_year: r.opt(Reader::i32) }
     });
-    let years = r.seq(|r| {
+    let years = r.map(|r| {
         (r.i32(), YearData {
             floating: r.seq(|r| (r.date(), r.bool())),
             days_off: r.seq(Reader::date),
             working_days: r.seq(Reader::date),
         })
     });
-    Calendar { name, weekend, fixed, years: years.into_iter().collect(), cache: Mutex::new(BTreeMap::new()) }
+    Calendar { name, weekend, fixed, years, cache: Mutex::new(BTreeMap::new()) }
 }
 
 fn write_pack(w: &mut Writer, p: &Pack, o: CompileOptions) {
@@ -397,7 +389,7 @@ fn read_pack(r: &mut Reader<'_>) -> Pack {
     let languages = r.seq(read_lang);
     let default_language = read_lang(r);
     let timezone = r.offset();
-    let doc_types = r.seq(|r| {
+    let doc_types = r.map(|r| {
         let key = r.str();
         let d = DocType {
             name: r.str(),
@@ -409,13 +401,13 @@ fn read_pack(r: &mut Reader<'_>) -> Pack {
     let rules = r.seq(read_rule);
     let layers = r.seq(|r| PackRef { id: r.str(), version: r.str() });
     let data_epochs = r.seq(|r| (r.date(), r.json()));
-    let calendars = r.seq(|r| (r.str(), Arc::new(read_calendar(r))));
+    let calendars = r.map(|r| (r.str(), Arc::new(read_calendar(r))));
     let messages = SystemMessages {
         type_mismatch: read_templates(r),
         unknown_document_type: read_templates(r),
         missing_document_type: read_templates(r),
     };
-    let fixtures = r.seq(|r| (r.str(), r.json()));
+    let fixtures = r.map(|r| (r.str(), r.json()));
     Pack {
         id,
         version,
@@ -425,13 +417,13 @@ fn read_pack(r: &mut Reader<'_>) -> Pack {
         languages,
         default_language,
         timezone,
-        doc_types: doc_types.into_iter().collect(),
+        doc_types,
         rules_by_doc: index_rules(&rules),
         rules,
         layers,
         data_epochs,
-        calendars: calendars.into_iter().collect(),
+        calendars,
         messages,
-        fixtures: fixtures.into_iter().collect(),
+        fixtures,
     }
 }

@@ -69,17 +69,50 @@ impl std::str::FromStr for Lang {
     }
 }
 
+/// One value per language, in a fixed slot per [`Lang`] (kk, ru, en): what a map from
+/// language would hold, without a map's code for each kind of value.
+#[derive(Clone, Debug)]
+pub struct ByLang<T>([Option<T>; 3]);
+
+impl<T> Default for ByLang<T> {
+    fn default() -> Self {
+        ByLang([None, None, None])
+    }
+}
+
+impl<T> ByLang<T> {
+    pub fn get(&self, lang: Lang) -> Option<&T> {
+        self.0.get(lang as usize).and_then(Option::as_ref)
+    }
+
+    /// The value in `lang`, else the first there is (in kk, ru, en order).
+    pub fn get_or_first(&self, lang: Lang) -> Option<&T> {
+        self.get(lang).or_else(|| self.0.iter().flatten().next())
+    }
+
+    pub fn insert(&mut self, lang: Lang, value: T) {
+        if let Some(slot) = self.0.get_mut(lang as usize) {
+            *slot = Some(value);
+        }
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.0.iter().all(Option::is_none)
+    }
+
+    /// The languages that have a value, with it, in kk, ru, en order.
+    pub fn iter(&self) -> impl Iterator<Item = (Lang, &T)> {
+        Lang::ALL.into_iter().zip(&self.0).filter_map(|(l, v)| Some((l, v.as_ref()?)))
+    }
+}
+
 /// A text in every language of the pack.
 #[derive(Clone, Debug, Default)]
-pub struct Text(BTreeMap<Lang, String>);
+pub struct Text(ByLang<String>);
 
 impl Text {
     pub fn get(&self, lang: Lang) -> &str {
-        self.0
-            .get(&lang)
-            .or_else(|| self.0.values().next())
-            .map(String::as_str)
-            .unwrap_or("")
+        self.0.get_or_first(lang).map(String::as_str).unwrap_or("")
     }
 }
 
@@ -175,11 +208,11 @@ pub struct Check {
 
 /// A message template per language.
 #[derive(Debug, Clone, Default)]
-pub struct LangTemplates(pub BTreeMap<Lang, Template>);
+pub struct LangTemplates(pub ByLang<Template>);
 
 impl LangTemplates {
     pub fn get(&self, lang: Lang) -> Option<&Template> {
-        self.0.get(&lang).or_else(|| self.0.values().next())
+        self.0.get_or_first(lang)
     }
 }
 
@@ -501,17 +534,15 @@ impl<'f> Loader<'f> {
     }
 
     fn text(&mut self, file: &str, raw: &RawText, what: &str) -> Text {
-        let mut out = BTreeMap::new();
+        let mut out = ByLang::default();
         for (k, v) in raw.get_ref() {
             match Lang::parse(k) {
-                Some(l) => {
-                    out.insert(l, v.get_ref().clone());
-                }
+                Some(l) => out.insert(l, v.get_ref().clone()),
                 None => self.err_at(file, v, format!("unknown language `{k}` in {what}")),
             }
         }
         for l in self.languages.clone() {
-            if !out.contains_key(&l) {
+            if out.get(l).is_none() {
                 self.err_at(file, raw, format!("{what} has no `{}` text", l.code()));
             }
         }
@@ -526,12 +557,10 @@ impl<'f> Loader<'f> {
         names: &dyn Fn(&str) -> Option<Seg>,
     ) -> LangTemplates {
         let text = self.text(file, raw, what);
-        let mut out = BTreeMap::new();
-        for (lang, s) in &text.0 {
+        let mut out = ByLang::default();
+        for (lang, s) in text.0.iter() {
             match Template::parse(s, names) {
-                Ok(t) => {
-                    out.insert(*lang, t);
-                }
+                Ok(t) => out.insert(lang, t),
                 Err(e) => {
                     let at = raw.get_ref().get(lang.code());
                     let offset = at.map(|v| v.span().start).unwrap_or(raw.span().start);
