@@ -178,7 +178,8 @@ pub struct Calendar {
     pub name: String,
     pub(crate) weekend: [bool; 8],
     pub(crate) fixed: Vec<Fixed>,
-    pub(crate) years: BTreeMap<i32, YearData>,
+    /// Per-year data, sorted by year (a year at most once).
+    pub(crate) years: Vec<(i32, YearData)>,
     pub(crate) cache: Mutex<BTreeMap<i32, std::sync::Arc<BTreeSet<NaiveDate>>>>,
 }
 
@@ -202,7 +203,7 @@ impl Calendar {
                 .ok_or_else(|| format!("holiday date `{}` must be MM-DD", h.date))?;
             fixed.push(Fixed { month: m, day: d, transfer: h.transfer, from_year: h.from_year, until_year: h.until_year });
         }
-        let mut years = BTreeMap::new();
+        let mut years: Vec<(i32, YearData)> = Vec::new();
         for y in &raw.year {
             let mut yd = YearData::default();
             let date = |d: &Datetime| {
@@ -217,11 +218,17 @@ impl Calendar {
             for d in &y.working_days {
                 yd.working_days.push(date(d)?);
             }
-            if years.insert(y.year, yd).is_some() {
-                return Err(format!("year {} is listed twice", y.year));
+            match years.binary_search_by_key(&y.year, |(year, _)| *year) {
+                Ok(_) => return Err(format!("year {} is listed twice", y.year)),
+                Err(at) => years.insert(at, (y.year, yd)),
             }
         }
         Ok(Calendar { name: name.to_string(), weekend, fixed, years, cache: Mutex::new(BTreeMap::new()) })
+    }
+
+    fn year(&self, year: i32) -> Option<&YearData> {
+        let i = self.years.binary_search_by_key(&year, |(y, _)| *y).ok()?;
+        self.years.get(i).map(|(_, yd)| yd)
     }
 
     fn is_weekend(&self, d: NaiveDate) -> bool {
@@ -243,7 +250,7 @@ impl Calendar {
     }
 
     fn compute_off_days(&self, year: i32) -> BTreeSet<NaiveDate> {
-        let yd = self.years.get(&year).cloned().unwrap_or_default();
+        let yd = self.year(year).cloned().unwrap_or_default();
         // (date, transfers) of every holiday of the year.
         let mut holidays: Vec<(NaiveDate, bool)> = self
             .fixed
@@ -278,7 +285,7 @@ impl Calendar {
 
     /// Whether `d` is a working day.
     pub fn is_working_day(&self, d: NaiveDate) -> bool {
-        let yd = self.years.get(&d.year());
+        let yd = self.year(d.year());
         if yd.is_some_and(|y| y.working_days.contains(&d)) {
             return true;
         }

@@ -330,7 +330,7 @@ fn read_calendar(r: &mut Reader<'_>) -> Calendar {
         let day = r.bounded(31) as u32;
         Fixed { month, day, transfer: r.bool(), from_year: r.opt(Reader::i32), until_year: r.opt(Reader::i32) }
     });
-    let years = r.map(|r| {
+    let years = r.seq(|r| {
         (r.i32(), YearData {
             floating: r.seq(|r| (r.date(), r.bool())),
             days_off: r.seq(Reader::date),
