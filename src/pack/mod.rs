@@ -283,7 +283,8 @@ pub struct Pack {
     /// Reference data per period: `(from, data)`, sorted; the last one not after the
     /// validation date is in force.
     pub data_epochs: Vec<(NaiveDate, Json)>,
-    pub calendars: BTreeMap<String, Arc<crate::calendar::Calendar>>,
+    /// The working-day calendars, sorted by name.
+    pub calendars: Vec<Arc<crate::calendar::Calendar>>,
     pub messages: SystemMessages,
     pub fixtures: BTreeMap<String, Json>,
 }
@@ -721,7 +722,7 @@ impl<'f> Loader<'f> {
             Arc::new(doc_types.iter().map(|(n, d)| (n.clone(), d.record.clone())).collect());
 
         // Calendars.
-        let mut calendars = BTreeMap::new();
+        let mut calendars: Vec<Arc<crate::calendar::Calendar>> = Vec::new();
         let mut cal_fields = IndexMap::new();
         for (prefix, m) in &layers {
             let file = format!("{prefix}pack.toml");
@@ -734,7 +735,15 @@ impl<'f> Loader<'f> {
                 let Some(rc) = self.parse(&cal_file, crate::calendar::RawCalendar::read) else { continue };
                 match crate::calendar::Calendar::compile(name, &rc) {
                     Ok(c) => {
-                        calendars.insert(name.clone(), Arc::new(c));
+                        // A layer's calendar replaces the base's of the same name.
+                        match calendars.binary_search_by(|have| have.name.as_str().cmp(name)) {
+                            Ok(i) => {
+                                if let Some(slot) = calendars.get_mut(i) {
+                                    *slot = Arc::new(c);
+                                }
+                            }
+                            Err(i) => calendars.insert(i, Arc::new(c)),
+                        }
                         cal_fields.insert(name.clone(), Type::Calendar);
                     }
                     Err(e) => self.err(&cal_file, Some(0), e),
