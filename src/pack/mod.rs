@@ -277,7 +277,8 @@ pub struct Pack {
     pub timezone: FixedOffset,
     pub doc_types: IndexMap<String, DocType>,
     pub rules: Vec<Rule>,
-    pub(crate) rules_by_doc: BTreeMap<String, Vec<usize>>,
+    /// Rule indices by document type, sorted by type name.
+    pub(crate) rules_by_doc: Vec<(String, Vec<usize>)>,
     /// The layers this pack is made of, base first (empty for a single pack).
     pub layers: Vec<PackRef>,
     /// Reference data per period: `(from, data)`, sorted; the last one not after the
@@ -286,7 +287,8 @@ pub struct Pack {
     /// The working-day calendars, sorted by name.
     pub calendars: Vec<Arc<crate::calendar::Calendar>>,
     pub messages: SystemMessages,
-    pub fixtures: BTreeMap<String, Json>,
+    /// Sample documents by name (`fixtures/NAME.json`), sorted by name.
+    pub fixtures: serde_json::Map<String, Json>,
 }
 
 const _: () = {
@@ -396,10 +398,10 @@ impl Pack {
 
     /// Rules that apply to a document type, in pack order.
     pub fn rules_for(&self, doc_type: &str) -> impl Iterator<Item = &Rule> {
-        self.rules_by_doc
-            .get(doc_type)
+        let at = self.rules_by_doc.binary_search_by(|(t, _)| t.as_str().cmp(doc_type)).ok();
+        at.and_then(|i| self.rules_by_doc.get(i))
             .into_iter()
-            .flatten()
+            .flat_map(|(_, rules)| rules)
             .filter_map(|&i| self.rules.get(i))
     }
 
@@ -409,11 +411,18 @@ impl Pack {
 }
 
 /// Rule indices by the document types the rules apply to, in pack order.
-pub(crate) fn index_rules(rules: &[Rule]) -> BTreeMap<String, Vec<usize>> {
-    let mut by_doc: BTreeMap<String, Vec<usize>> = BTreeMap::new();
+pub(crate) fn index_rules(rules: &[Rule]) -> Vec<(String, Vec<usize>)> {
+    let mut by_doc: Vec<(String, Vec<usize>)> = Vec::new();
     for (i, r) in rules.iter().enumerate() {
         for t in &r.applies_to {
-            by_doc.entry(t.clone()).or_default().push(i);
+            match by_doc.binary_search_by(|(have, _)| have.cmp(t)) {
+                Ok(at) => {
+                    if let Some((_, list)) = by_doc.get_mut(at) {
+                        list.push(i);
+                    }
+                }
+                Err(at) => by_doc.insert(at, (t.clone(), vec![i])),
+            }
         }
     }
     by_doc
@@ -921,7 +930,7 @@ impl<'f> Loader<'f> {
             data_epochs,
             calendars,
             messages,
-            fixtures,
+            fixtures: fixtures.into_iter().collect(),
         })
     }
 
