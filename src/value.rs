@@ -31,7 +31,7 @@ pub enum Val<'a> {
     /// A JSON object or array, decoded lazily.
     Json(&'a Json),
     /// The pack's calendars (`calendars`), and one of them (`calendars.NAME`).
-    Calendars(&'a std::collections::BTreeMap<String, std::sync::Arc<crate::calendar::Calendar>>),
+    Calendars(&'a [std::sync::Arc<crate::calendar::Calendar>]),
     Calendar(&'a crate::calendar::Calendar),
 }
 

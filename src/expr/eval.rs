@@ -496,7 +496,7 @@ fn field<'a>(b: &Val<'a>, name: &str, ty: &Type) -> Val<'a> {
             Some(m) => decode_or_missing(crate::engine::get_field(m, name), ty),
             None => Val::Missing,
         },
-        Val::Calendars(cals) => cals.get(name).map_or(Val::Missing, |c| Val::Calendar(c)),
+        Val::Calendars(cals) => cals.iter().find(|c| c.name == name).map_or(Val::Missing, |c| Val::Calendar(c)),
         _ => Val::Missing,
     }
 }

@@ -367,10 +367,7 @@ fn write_pack(w: &mut Writer, p: &Pack, o: CompileOptions) {
         w.date(*from);
         w.json(data);
     });
-    w.seq(p.calendars.iter(), |w, (name, c)| {
-        w.str(name);
-        write_calendar(w, c);
-    });
+    w.seq(p.calendars.iter(), |w, c| write_calendar(w, c));
     for t in [&p.messages.type_mismatch, &p.messages.unknown_document_type, &p.messages.missing_document_type] {
         write_templates(w, t);
     }
@@ -401,7 +398,7 @@ fn read_pack(r: &mut Reader<'_>) -> Pack {
     let rules = r.seq(read_rule);
     let layers = r.seq(|r| PackRef { id: r.str(), version: r.str() });
     let data_epochs = r.seq(|r| (r.date(), r.json()));
-    let calendars = r.map(|r| (r.str(), Arc::new(read_calendar(r))));
+    let calendars = r.seq(|r| Arc::new(read_calendar(r)));
     let messages = SystemMessages {
         type_mismatch: read_templates(r),
         unknown_document_type: read_templates(r),

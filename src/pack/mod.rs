@@ -277,15 +277,18 @@ pub struct Pack {
     pub timezone: FixedOffset,
     pub doc_types: IndexMap<String, DocType>,
     pub rules: Vec<Rule>,
-    pub(crate) rules_by_doc: BTreeMap<String, Vec<usize>>,
+    /// Rule indices by document type, sorted by type name.
+    pub(crate) rules_by_doc: Vec<(String, Vec<usize>)>,
     /// The layers this pack is made of, base first (empty for a single pack).
     pub layers: Vec<PackRef>,
     /// Reference data per period: `(from, data)`, sorted; the last one not after the
     /// validation date is in force.
     pub data_epochs: Vec<(NaiveDate, Json)>,
-    pub calendars: BTreeMap<String, Arc<crate::calendar::Calendar>>,
+    /// The working-day calendars, sorted by name.
+    pub calendars: Vec<Arc<crate::calendar::Calendar>>,
     pub messages: SystemMessages,
-    pub fixtures: BTreeMap<String, Json>,
+    /// Sample documents by name (`fixtures/NAME.json`), sorted by name.
+    pub fixtures: serde_json::Map<String, Json>,
 }
 
 const _: () = {
@@ -395,10 +398,10 @@ impl Pack {
 
     /// Rules that apply to a document type, in pack order.
     pub fn rules_for(&self, doc_type: &str) -> impl Iterator<Item = &Rule> {
-        self.rules_by_doc
-            .get(doc_type)
+        let at = self.rules_by_doc.binary_search_by(|(t, _)| t.as_str().cmp(doc_type)).ok();
+        at.and_then(|i| self.rules_by_doc.get(i))
             .into_iter()
-            .flatten()
+            .flat_map(|(_, rules)| rules)
             .filter_map(|&i| self.rules.get(i))
     }
 
@@ -408,11 +411,18 @@ impl Pack {
 }
 
 /// Rule indices by the document types the rules apply to, in pack order.
-pub(crate) fn index_rules(rules: &[Rule]) -> BTreeMap<String, Vec<usize>> {
-    let mut by_doc: BTreeMap<String, Vec<usize>> = BTreeMap::new();
+pub(crate) fn index_rules(rules: &[Rule]) -> Vec<(String, Vec<usize>)> {
+    let mut by_doc: Vec<(String, Vec<usize>)> = Vec::new();
     for (i, r) in rules.iter().enumerate() {
         for t in &r.applies_to {
-            by_doc.entry(t.clone()).or_default().push(i);
+            match by_doc.binary_search_by(|(have, _)| have.cmp(t)) {
+                Ok(at) => {
+                    if let Some((_, list)) = by_doc.get_mut(at) {
+                        list.push(i);
+                    }
+                }
+                Err(at) => by_doc.insert(at, (t.clone(), vec![i])),
+            }
         }
     }
     by_doc
@@ -721,7 +731,7 @@ impl<'f> Loader<'f> {
             Arc::new(doc_types.iter().map(|(n, d)| (n.clone(), d.record.clone())).collect());
 
         // Calendars.
-        let mut calendars = BTreeMap::new();
+        let mut calendars: Vec<Arc<crate::calendar::Calendar>> = Vec::new();
         let mut cal_fields = IndexMap::new();
         for (prefix, m) in &layers {
             let file = format!("{prefix}pack.toml");
@@ -734,7 +744,15 @@ impl<'f> Loader<'f> {
                 let Some(rc) = self.parse(&cal_file, crate::calendar::RawCalendar::read) else { continue };
                 match crate::calendar::Calendar::compile(name, &rc) {
                     Ok(c) => {
-                        calendars.insert(name.clone(), Arc::new(c));
+                        // A layer's calendar replaces the base's of the same name.
+                        match calendars.binary_search_by(|have| have.name.as_str().cmp(name)) {
+                            Ok(i) => {
+                                if let Some(slot) = calendars.get_mut(i) {
+                                    *slot = Arc::new(c);
+                                }
+                            }
+                            Err(i) => calendars.insert(i, Arc::new(c)),
+                        }
                         cal_fields.insert(name.clone(), Type::Calendar);
                     }
                     Err(e) => self.err(&cal_file, Some(0), e),
@@ -912,7 +930,7 @@ impl<'f> Loader<'f> {
             data_epochs,
             calendars,
             messages,
-            fixtures,
+            fixtures: fixtures.into_iter().collect(),
         })
     }
 
