@@ -21,7 +21,6 @@
 //! working_days = [2026-01-03]            # days off made working days
 //! ```
 
-use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Mutex;
 
 use chrono::{Datelike, NaiveDate, TimeDelta};
@@ -180,7 +179,8 @@ pub struct Calendar {
     pub(crate) fixed: Vec<Fixed>,
     /// Per-year data, sorted by year (a year at most once).
     pub(crate) years: Vec<(i32, YearData)>,
-    pub(crate) cache: Mutex<BTreeMap<i32, std::sync::Arc<BTreeSet<NaiveDate>>>>,
+    /// Days off per year, each list sorted, the years in the order they were first asked for.
+    pub(crate) cache: Mutex<Vec<(i32, std::sync::Arc<Vec<NaiveDate>>)>>,
 }
 
 impl Calendar {
@@ -223,7 +223,7 @@ impl Calendar {
                 Err(at) => years.insert(at, (y.year, yd)),
             }
         }
-        Ok(Calendar { name: name.to_string(), weekend, fixed, years, cache: Mutex::new(BTreeMap::new()) })
+        Ok(Calendar { name: name.to_string(), weekend, fixed, years, cache: Mutex::new(Vec::new()) })
     }
 
     fn year(&self, year: i32) -> Option<&YearData> {
@@ -236,20 +236,23 @@ impl Calendar {
     }
 
     /// The non-working dates of `year` other than plain weekends.
-    fn off_days(&self, year: i32) -> std::sync::Arc<BTreeSet<NaiveDate>> {
+    fn off_days(&self, year: i32) -> std::sync::Arc<Vec<NaiveDate>> {
         if let Ok(cache) = self.cache.lock()
-            && let Some(s) = cache.get(&year)
+            && let Some((_, s)) = cache.iter().find(|(y, _)| *y == year)
         {
             return s.clone();
         }
         let set = std::sync::Arc::new(self.compute_off_days(year));
-        if let Ok(mut cache) = self.cache.lock() {
-            cache.insert(year, set.clone());
+        if let Ok(mut cache) = self.cache.lock()
+            && !cache.iter().any(|(y, _)| *y == year)
+        {
+            cache.push((year, set.clone()));
         }
         set
     }
 
-    fn compute_off_days(&self, year: i32) -> BTreeSet<NaiveDate> {
+    /// The sorted non-working dates of `year` other than plain weekends.
+    fn compute_off_days(&self, year: i32) -> Vec<NaiveDate> {
         let yd = self.year(year).cloned().unwrap_or_default();
         // (date, transfers) of every holiday of the year.
         let mut holidays: Vec<(NaiveDate, bool)> = self
@@ -260,7 +263,8 @@ impl Calendar {
             .chain(yd.floating.iter().copied())
             .collect();
         holidays.sort();
-        let mut off: BTreeSet<NaiveDate> = holidays.iter().map(|(d, _)| *d).collect();
+        let mut off: Vec<NaiveDate> = holidays.iter().map(|(d, _)| *d).collect();
+        off.dedup();
         // A transferable holiday on a weekend makes the next working day a day off.
         for (d, transfer) in &holidays {
             if !transfer || !self.is_weekend(*d) {
@@ -270,16 +274,18 @@ impl Calendar {
             for _ in 0..60 {
                 let Some(n) = next.succ_opt() else { break };
                 next = n;
-                if !self.is_weekend(next) && !off.contains(&next) {
-                    off.insert(next);
+                if !self.is_weekend(next)
+                    && let Err(at) = off.binary_search(&next)
+                {
+                    off.insert(at, next);
                     break;
                 }
             }
         }
         off.extend(yd.days_off.iter().copied());
-        for w in &yd.working_days {
-            off.remove(w);
-        }
+        off.sort_unstable();
+        off.dedup();
+        off.retain(|d| !yd.working_days.contains(d));
         off
     }
 
@@ -289,7 +295,7 @@ impl Calendar {
         if yd.is_some_and(|y| y.working_days.contains(&d)) {
             return true;
         }
-        !self.is_weekend(d) && !self.off_days(d.year()).contains(&d)
+        !self.is_weekend(d) && self.off_days(d.year()).binary_search(&d).is_err()
     }
 
     /// The `n`-th working day after `d` (`n` = 0: `d` itself if working, else the next
@@ -422,5 +428,76 @@ mod tests {
         assert!(Calendar::compile("x", &raw).is_err());
         let raw = RawCalendar::from_toml("[[holiday]]\ndate = \"02-30\"").unwrap();
         assert!(Calendar::compile("x", &raw).is_err());
+    }
+
+    /// The days off as the calendar computed them before they were kept in a sorted `Vec`: with
+    /// a `BTreeSet`, step by step the same rules.
+    fn reference_off_days(c: &Calendar, year: i32) -> std::collections::BTreeSet<NaiveDate> {
+        let yd = c.year(year).cloned().unwrap_or_default();
+        let mut holidays: Vec<(NaiveDate, bool)> = c
+            .fixed
+            .iter()
+            .filter(|f| f.from_year.is_none_or(|y| year >= y) && f.until_year.is_none_or(|y| year <= y))
+            .filter_map(|f| NaiveDate::from_ymd_opt(year, f.month, f.day).map(|d| (d, f.transfer)))
+            .chain(yd.floating.iter().copied())
+            .collect();
+        holidays.sort();
+        let mut off: std::collections::BTreeSet<NaiveDate> = holidays.iter().map(|(d, _)| *d).collect();
+        for (d, transfer) in &holidays {
+            if !transfer || !c.is_weekend(*d) {
+                continue;
+            }
+            let mut next = *d;
+            for _ in 0..60 {
+                let Some(n) = next.succ_opt() else { break };
+                next = n;
+                if !c.is_weekend(next) && !off.contains(&next) {
+                    off.insert(next);
+                    break;
+                }
+            }
+        }
+        off.extend(yd.days_off.iter().copied());
+        for w in &yd.working_days {
+            off.remove(w);
+        }
+        off
+    }
+
+    #[test]
+    fn days_off_are_those_of_the_set_based_computation() {
+        // Holidays on weekends back to back (transfers that chain), a floating holiday on a
+        // transferred day, days off and working days given for the year.
+        let raw = RawCalendar::from_toml(
+            r#"
+            weekend = [6, 7]
+            holiday = [
+              { date = "01-01", transfer = true }, { date = "01-02", transfer = true },
+              { date = "03-08", transfer = true }, { date = "03-21", transfer = true },
+              { date = "03-22", transfer = true }, { date = "03-23", transfer = true },
+              { date = "05-09", transfer = true }, { date = "12-16", transfer = false },
+              { date = "12-31", transfer = true, from_year = 2027 },
+            ]
+            [[year]]
+            year = 2026
+            holidays = [{ date = 2026-03-24, transfer = true }, { date = 2026-05-27, transfer = false }]
+            days_off = [2026-01-02, 2026-03-24, 2026-12-30]
+            working_days = [2026-01-03, 2026-03-25, 2026-12-16]
+            [[year]]
+            year = 2027
+            days_off = [2027-01-08]
+            "#,
+        )
+        .unwrap();
+        let c = Calendar::compile("t", &raw).unwrap();
+        for year in 2020..2032 {
+            let want: Vec<NaiveDate> = reference_off_days(&c, year).into_iter().collect();
+            assert_eq!(c.compute_off_days(year), want, "{year}");
+        }
+        let k = cal();
+        for year in 2024..2028 {
+            let want: Vec<NaiveDate> = reference_off_days(&k, year).into_iter().collect();
+            assert_eq!(k.compute_off_days(year), want, "{year}");
+        }
     }
 }

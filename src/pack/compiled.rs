@@ -11,7 +11,6 @@
 //! nesting is bounded, so bad bytes give a [`CompiledPackError`], never a panic.
 
 
-use std::collections::BTreeMap;
 use std::sync::{Arc, Mutex};
 
 
@@ -337,7 +336,7 @@ fn read_calendar(r: &mut Reader<'_>) -> Calendar {
             working_days: r.seq(Reader::date),
         })
     });
-    Calendar { name, weekend, fixed, years, cache: Mutex::new(BTreeMap::new()) }
+    Calendar { name, weekend, fixed, years, cache: Mutex::new(Vec::new()) }
 }
 
 fn write_pack(w: &mut Writer, p: &Pack, o: CompileOptions) {
