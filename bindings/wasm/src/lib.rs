@@ -20,8 +20,11 @@
 //! them out of this module.
 //!
 //! The TypeScript types of options and results are generated from the mirror types in
-//! [`types`] (tsify); the mirror structs are what actually gets serialised (to JSON text, then
-//! `JSON.parse`), so the `.d.ts` describes the real objects. Arguments are read by hand with
+//! [`types`] (tsify); the mirror structs are what gets serialised (to JSON text, then
+//! `JSON.parse`), so the `.d.ts` describes the real objects — except the validation result,
+//! which is the core's own serialisation (the JSON of `validateJson` and of the CLI, one
+//! serialiser less in the module): `tests/node.rs` checks that its mirror serialises to exactly
+//! the same text. Arguments are read by hand with
 //! `js_sys` ([`read`]). Errors are thrown as JS `Error`s carrying the Rust error's
 //! message, never as a trap.
 #![forbid(unsafe_code)]
@@ -271,8 +274,9 @@ impl Validator {
             .as_string()
             .ok_or_else(|| BindingError::Document("JSON.stringify returned undefined".into()))?;
         let result = self.pack.validate_bytes(text.as_bytes(), &opts).map_err(BindingError::from)?;
-        let mirror = ValidationResult::from(&result);
-        Ok(Ts::new_unchecked(to_js(&mirror)?))
+        // The core's serialisation, which the mirror ValidationResult (the declaration) matches
+        // byte for byte (tests/node.rs), as validateJson and the CLI print it.
+        Ok(Ts::new_unchecked(to_js(&result)?))
     }
 
     /// Validates one document given as JSON text (numbers keep their exact decimal text);

@@ -2,8 +2,10 @@
 //! package's `.d.ts`; results are converted from the core's types into these mirrors and the
 //! mirrors are what gets serialised, so the declarations describe the objects actually returned.
 //! (The core's types live in a crate that knows nothing of wasm, so they don't derive `Tsify`.)
-//! `tests-wasm/parity.mjs` checks that `validate()` (these mirrors) gives exactly the JSON of
-//! `validateJson()` (the core's own serialisation) and of the native CLI.
+//! The one exception is [`ValidationResult`]: `validate()` returns the core's own serialisation
+//! (that of `validateJson()` and of the native CLI), and `tests/node.rs` checks that the mirror
+//! serialises every result to exactly the same JSON text, so its declaration is exact too;
+//! `tests-wasm/parity.mjs` checks `validate()` against `validateJson()` and the CLI.
 
 use serde::{Deserialize, Serialize};
 use tsify::Tsify;

@@ -477,3 +477,41 @@ fn bad_compiled_bytes_are_a_compiled_pack_error_never_a_trap() {
         is_error(&format!("header + noise {seed}"), refused(&headed));
     }
 }
+
+/// `validate()` returns the core's serialisation of the result; its declaration is the mirror
+/// `ValidationResult`, which must serialise every result to the very same JSON text (keys, order,
+/// absent fields): valid and invalid documents, engine findings, a truncated result, layers.
+#[wasm_bindgen_test]
+fn the_result_declaration_serialises_as_the_core_result() {
+    let national = pack_files();
+    let layered = qagida::Pack::from_layers(&[("kz-orphan", &national), ("kz-karaganda", &files_of("kz-karaganda"))]).unwrap();
+    let single = qagida::Pack::from_files(&national).unwrap();
+    let mut docs: Vec<serde_json::Value> = single.fixtures.values().cloned().collect();
+    for doc in docs.clone() {
+        let mut broken = doc.clone();
+        if let Some(o) = broken.as_object_mut() {
+            for v in o.values_mut().skip(1).step_by(2) {
+                *v = serde_json::Value::Null;
+            }
+        }
+        docs.push(broken);
+    }
+    docs.extend([serde_json::json!("text"), serde_json::json!({"document_type": "invoice"}), serde_json::json!({"document_type": "mdt_conclusion"})]);
+    let mut checked = 0;
+    for pack in [&single, &layered] {
+        for doc in &docs {
+            for max_findings in [None, Some(1)] {
+                let mut opts = qagida::Options::default();
+                if let Some(n) = max_findings {
+                    opts.max_findings = n;
+                }
+                let result = pack.validate_bytes(doc.to_string().as_bytes(), &opts).unwrap();
+                let core = serde_json::to_string(&result).unwrap();
+                let mirror = serde_json::to_string(&ValidationResult::from(&result)).unwrap();
+                assert_eq!(core, mirror);
+                checked += 1;
+            }
+        }
+    }
+    assert!(checked > 40, "{checked}");
+}
