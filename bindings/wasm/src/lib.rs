@@ -246,15 +246,15 @@ impl Validator {
 
     /// The languages of the pack's messages.
     #[wasm_bindgen(getter, unchecked_return_type = "Lang[]")]
-    pub fn languages(&self) -> Result<JsValue, JsValue> {
-        let langs: Vec<Lang> = self.pack.languages.iter().copied().map(Lang::from).collect();
-        Ok(to_js(&langs)?)
+    pub fn languages(&self) -> js_sys::Array {
+        // The codes (`"kk"`, …) as strings, as `Lang` serialises: no serialiser needed.
+        self.pack.languages.iter().map(|l| JsValue::from_str(l.code())).collect()
     }
 
     /// The language used when none is requested.
     #[wasm_bindgen(getter, js_name = defaultLanguage, unchecked_return_type = "Lang")]
-    pub fn default_language(&self) -> Result<JsValue, JsValue> {
-        Ok(to_js(&Lang::from(self.pack.default_language))?)
+    pub fn default_language(&self) -> String {
+        self.pack.default_language.code().to_string()
     }
 
     /// Validates one document (any JS value; it goes through `JSON.stringify`, so numbers are

@@ -102,7 +102,8 @@ fn default_pack_loads_with_id_version_and_languages() {
     let v = Validator::with_default_pack().unwrap();
     assert_eq!(v.pack_id(), "kz-orphan");
     assert!(!v.pack_version().is_empty());
-    let langs: Vec<Lang> = rust_of(&v.languages().unwrap());
+    let langs: Vec<Lang> = rust_of(&v.languages().into());
+    assert_eq!(v.default_language(), "ru");
     assert_eq!(langs, vec![Lang::Kk, Lang::Ru, Lang::En]);
     let title_kk = v.pack_title(Some(Ts::new_unchecked("kk".into()))).unwrap();
     let title_en = v.pack_title(Some(Ts::new_unchecked("en".into()))).unwrap();
