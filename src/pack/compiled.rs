@@ -228,7 +228,7 @@ fn read_check(r: &mut Reader<'_>) -> Check {
         actual: r.opt(read_expr),
         expected: r.opt(read_expr),
         message: r.opt(read_templates),
-        source: r.map(|r| (r.str(), r.str())),
+        source: r.seq(|r| (r.str(), r.str())),
     }
 }
 

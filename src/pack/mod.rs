@@ -203,7 +203,7 @@ pub struct Check {
     pub expected: Option<Expr>,
     pub message: Option<LangTemplates>,
     /// Source text of each expression, for `explain`.
-    pub source: IndexMap<String, String>,
+    pub source: Vec<(String, String)>,
 }
 
 /// A message template per language.
@@ -1238,7 +1238,7 @@ impl<'f> Loader<'f> {
         doc_types: &IndexMap<String, DocType>,
     ) -> Option<Check> {
         let mut scope = base.clone();
-        let mut source = IndexMap::new();
+        let mut source: Vec<(String, String)> = Vec::new();
         let mut item_ty = doc_ty.clone();
         let mut item_slot = None;
         if let (Some(ot), None) = (&c.of_type, &c.for_each) {
@@ -1246,11 +1246,11 @@ impl<'f> Loader<'f> {
             return None;
         }
         if let Some(fe) = &c.for_each {
-            source.insert("for_each".into(), fe.get_ref().clone());
+            source.push(("for_each".into(), fe.get_ref().clone()));
             let elem = self.list_elem(file, doc_ty, fe, "for_each")?;
             item_ty = match &c.of_type {
                 Some(ot) => {
-                    source.insert("of_type".into(), ot.get_ref().clone());
+                    source.push(("of_type".into(), ot.get_ref().clone()));
                     if !matches!(elem, Type::Document | Type::Any) {
                         self.err_at(file, ot, format!("`of_type` needs a list of documents; `{}` is a list of `{elem}`", fe.get_ref()));
                         return None;
@@ -1273,17 +1273,17 @@ impl<'f> Loader<'f> {
                 self.err_at(file, te, "`then_each` needs a `for_each` (it is a list inside each item)");
                 return None;
             }
-            source.insert("then_each".into(), te.get_ref().clone());
+            source.push(("then_each".into(), te.get_ref().clone()));
             item_ty = self.list_elem(file, &item_ty, te, "then_each")?;
             elem_slot = Some(scope.bind("elem", item_ty.clone()));
         }
         let when = c.when.as_ref().and_then(|w| {
-            source.insert("when".into(), w.get_ref().clone());
+            source.push(("when".into(), w.get_ref().clone()));
             self.expr(file, w, &scope, Some(&Type::Bool))
         });
         let mut lets = Vec::new();
         for (name, src) in &c.lets {
-            source.insert(format!("let.{name}"), src.get_ref().clone());
+            source.push((format!("let.{name}"), src.get_ref().clone()));
             if matches!(name.as_str(), "doc" | "item" | "elem" | "params" | "data" | "as_of" | "actual" | "expected" | "path") {
                 self.err_at(file, src, format!("`{name}` is reserved and cannot be a let name"));
                 continue;
@@ -1295,7 +1295,7 @@ impl<'f> Loader<'f> {
         }
         let kind = match (&c.assert, &c.require) {
             (Some(a), None) => {
-                source.insert("assert".into(), a.get_ref().clone());
+                source.push(("assert".into(), a.get_ref().clone()));
                 CheckKind::Assert(self.expr(file, a, &scope, Some(&Type::Bool))?)
             }
             (None, Some(req)) => {
@@ -1306,7 +1306,7 @@ impl<'f> Loader<'f> {
                         Err(e) => self.err_at(file, p, e),
                     }
                 }
-                source.insert("require".into(), ptrs.iter().map(|p| p.text.as_str()).collect::<Vec<_>>().join(", "));
+                source.push(("require".into(), ptrs.iter().map(|p| p.text.as_str()).collect::<Vec<_>>().join(", ")));
                 CheckKind::Require(ptrs)
             }
             _ => {
@@ -1329,11 +1329,11 @@ impl<'f> Loader<'f> {
             None => String::new(),
         };
         let actual = c.actual.as_ref().and_then(|a| {
-            source.insert("actual".into(), a.get_ref().clone());
+            source.push(("actual".into(), a.get_ref().clone()));
             self.expr(file, a, &scope, None)
         });
         let expected = c.expected.as_ref().and_then(|a| {
-            source.insert("expected".into(), a.get_ref().clone());
+            source.push(("expected".into(), a.get_ref().clone()));
             self.expr(file, a, &scope, None)
         });
         let let_names: Vec<String> = lets.iter().map(|(n, _, _)| n.clone()).collect();
