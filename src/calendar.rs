@@ -242,6 +242,8 @@ impl Calendar {
         set
     }
 
+    /// The set is built in one go from a list (a few dozen dates): no B-tree insertions and
+    /// removals in the module, the same set as inserting and removing one date at a time.
     fn compute_off_days(&self, year: i32) -> BTreeSet<NaiveDate> {
         let yd = self.years.get(&year).cloned().unwrap_or_default();
         // (date, transfers) of every holiday of the year.
@@ -253,7 +255,7 @@ impl Calendar {
             .chain(yd.floating.iter().copied())
             .collect();
         holidays.sort();
-        let mut off: BTreeSet<NaiveDate> = holidays.iter().map(|(d, _)| *d).collect();
+        let mut off: Vec<NaiveDate> = holidays.iter().map(|(d, _)| *d).collect();
         // A transferable holiday on a weekend makes the next working day a day off.
         for (d, transfer) in &holidays {
             if !transfer || !self.is_weekend(*d) {
@@ -264,16 +266,14 @@ impl Calendar {
                 let Some(n) = next.succ_opt() else { break };
                 next = n;
                 if !self.is_weekend(next) && !off.contains(&next) {
-                    off.insert(next);
+                    off.push(next);
                     break;
                 }
             }
         }
         off.extend(yd.days_off.iter().copied());
-        for w in &yd.working_days {
-            off.remove(w);
-        }
-        off
+        off.retain(|d| !yd.working_days.contains(d));
+        off.into_iter().collect()
     }
 
     /// Whether `d` is a working day.
@@ -336,6 +336,61 @@ mod tests {
 
     fn d(y: i32, m: u32, day: u32) -> NaiveDate {
         NaiveDate::from_ymd_opt(y, m, day).unwrap()
+    }
+
+    /// `compute_off_days` as it was, inserting into and removing from the set.
+    fn off_days_by_set(c: &Calendar, year: i32) -> BTreeSet<NaiveDate> {
+        let yd = c.years.get(&year).cloned().unwrap_or_default();
+        let mut holidays: Vec<(NaiveDate, bool)> = c
+            .fixed
+            .iter()
+            .filter(|f| f.from_year.is_none_or(|y| year >= y) && f.until_year.is_none_or(|y| year <= y))
+            .filter_map(|f| NaiveDate::from_ymd_opt(year, f.month, f.day).map(|d| (d, f.transfer)))
+            .chain(yd.floating.iter().copied())
+            .collect();
+        holidays.sort();
+        let mut off: BTreeSet<NaiveDate> = holidays.iter().map(|(d, _)| *d).collect();
+        for (d, transfer) in &holidays {
+            if !transfer || !c.is_weekend(*d) {
+                continue;
+            }
+            let mut next = *d;
+            for _ in 0..60 {
+                let Some(n) = next.succ_opt() else { break };
+                next = n;
+                if !c.is_weekend(next) && !off.contains(&next) {
+                    off.insert(next);
+                    break;
+                }
+            }
+        }
+        off.extend(yd.days_off.iter().copied());
+        for w in &yd.working_days {
+            off.remove(w);
+        }
+        off
+    }
+
+    #[test]
+    fn off_days_are_the_sets_of_one_insertion_at_a_time() {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("rules");
+        let mut cals = vec![cal()];
+        for pack in ["kz-orphan", "kz-karaganda"] {
+            for e in std::fs::read_dir(dir.join(pack).join("data")).into_iter().flatten().flatten() {
+                let Ok(text) = std::fs::read_to_string(e.path()) else { continue };
+                if let Ok(raw) = RawCalendar::from_toml(&text)
+                    && let Ok(c) = Calendar::compile("c", &raw)
+                {
+                    cals.push(c);
+                }
+            }
+        }
+        assert!(cals.len() >= 2, "{}", cals.len());
+        for c in &cals {
+            for year in 1990..2110 {
+                assert_eq!(c.compute_off_days(year), off_days_by_set(c, year), "{year}");
+            }
+        }
     }
 
     fn cal() -> Calendar {
