@@ -141,9 +141,9 @@ impl Pack {
             }
         }
         let as_of = opts.as_of.or_else(|| self.own_date(doc, doc_type)).unwrap_or_else(|| self.today());
-        check_types(self, doc, &Type::Record(doc_type.record.clone()), &At::Root, &mut |path, expected| {
+        check_types(self, doc, &Type::Record(doc_type.record.clone()), &At::Root, &mut |path, expected, actual| {
             if out.len() <= cap {
-                out.push(self.type_finding(path, expected, doc, lang));
+                out.push(self.type_finding(path, expected, actual, lang));
             }
         });
         let mut env = Env::new(Vec::with_capacity(16), opts.max_steps);
@@ -244,7 +244,7 @@ impl Pack {
     fn document_type(&self, doc: &Json, lang: Lang, out: &mut Vec<Finding>) -> Option<&DocType> {
         let known = || self.doc_types.keys().cloned().collect::<Vec<_>>().join(" | ");
         let Some(obj) = doc.as_object() else {
-            out.push(self.type_finding("", "object", doc, lang));
+            out.push(self.type_finding("", "object", json_kind(doc), lang));
             return None;
         };
         let sys = |t: &LangTemplates, actual: Option<String>| {
@@ -278,16 +278,16 @@ impl Pack {
                 }
             },
             Some(other) => {
-                out.push(sys(&self.messages.unknown_document_type, Some(truncate(&other.to_string(), 64))));
+                out.push(sys(&self.messages.unknown_document_type, Some(truncate(&serde_json::to_string(other).unwrap_or_default(), 64))));
                 None
             }
         }
     }
 
-    fn type_finding(&self, path: &str, expected: &str, doc: &Json, lang: Lang) -> Finding {
-        let actual = doc.pointer(path).map(json_kind).unwrap_or("missing").to_string();
+    /// The finding of a value at `path` whose JSON kind (`actual`, or `missing`) does not fit.
+    fn type_finding(&self, path: &str, expected: &str, actual: &str, lang: Lang) -> Finding {
         let message = render(&self.messages.type_mismatch, lang, &|s, out| match s {
-            Seg::Actual => out.push_str(&actual),
+            Seg::Actual => out.push_str(actual),
             Seg::Expected => out.push_str(expected),
             Seg::Path => out.push_str(path),
             _ => {}
@@ -298,7 +298,7 @@ impl Pack {
             path: path.to_string(),
             message,
             clause: String::new(),
-            actual: Some(actual),
+            actual: Some(actual.to_string()),
             expected: Some(expected.to_string()),
         }
     }
@@ -439,12 +439,13 @@ impl At<'_> {
     }
 }
 
-/// Reports every declared field whose input value does not fit its type, with its pointer.
-fn check_types(pack: &Pack, v: &Json, ty: &Type, at: &At, report: &mut dyn FnMut(&str, &str)) {
+/// Reports every declared field whose input value does not fit its type, with its pointer, the
+/// type expected and the JSON kind found there (`missing` for an absent `document_type`).
+fn check_types(pack: &Pack, v: &Json, ty: &Type, at: &At, report: &mut dyn FnMut(&str, &str, &str)) {
     let mut fail = |expected: &str| {
         let mut path = String::new();
         at.write(&mut path);
-        report(&path, expected);
+        report(&path, expected, json_kind(v));
     };
     if v.is_null() {
         return;
@@ -460,7 +461,7 @@ fn check_types(pack: &Pack, v: &Json, ty: &Type, at: &At, report: &mut dyn FnMut
                 None => {
                     let mut path = String::new();
                     At::Field(at, "document_type").write(&mut path);
-                    report(&path, "document type");
+                    report(&path, "document type", member(v, "document_type").map_or("missing", json_kind));
                 }
             }
         }
@@ -486,7 +487,7 @@ fn check_types(pack: &Pack, v: &Json, ty: &Type, at: &At, report: &mut dyn FnMut
     }
 }
 
-fn check_record(pack: &Pack, obj: &serde_json::Map<String, Json>, r: &RecordType, at: &At, report: &mut dyn FnMut(&str, &str)) {
+fn check_record(pack: &Pack, obj: &serde_json::Map<String, Json>, r: &RecordType, at: &At, report: &mut dyn FnMut(&str, &str, &str)) {
     for (name, fty) in &r.fields {
         if let Some(fv) = get_field(obj, name) {
             check_types(pack, fv, fty, &At::Field(at, name), report);

@@ -6,11 +6,8 @@
 //! the difference is that a document nested deeper than the limit, or with a longer array,
 //! stops the parse at that point instead of being built first and measured after.
 
-use std::cell::Cell;
 use std::fmt;
-use std::str::FromStr;
 
-use serde::de::{self, DeserializeSeed, MapAccess, SeqAccess, Visitor};
 use serde_json::{Map, Number, Value as Json};
 
 /// Which limit stopped the parse.
@@ -24,240 +21,520 @@ pub(crate) enum LimitHit {
 #[derive(Debug)]
 pub(crate) enum ParseError {
     Limit(LimitHit),
-    Json(serde_json::Error),
+    Json(JsonError),
+}
+
+/// A syntax error, with the text and position `serde_json::Error` has for it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct JsonError {
+    msg: String,
+    line: usize,
+    column: usize,
+}
+
+impl JsonError {
+    pub(crate) fn line(&self) -> usize {
+        self.line
+    }
+
+    pub(crate) fn column(&self) -> usize {
+        self.column
+    }
+}
+
+/// `serde_json::Error`'s `Display`: the message, then its position when it has one.
+impl fmt::Display for JsonError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.msg)?;
+        if self.line != 0 {
+            write!(f, " at line {} column {}", self.line, self.column)?;
+        }
+        Ok(())
+    }
 }
 
 /// Parses `bytes` as one JSON value (nothing but whitespace after it), refusing nesting deeper
 /// than `max_depth` (the top-level object or array is depth 1) and arrays of more than
 /// `max_array_len` elements.
 pub(crate) fn parse_limited(bytes: &[u8], max_depth: usize, max_array_len: usize) -> Result<Json, ParseError> {
-    let hit = Cell::new(None);
-    let limits = Limits { max_depth, max_array_len, hit: &hit };
-    let mut de = serde_json::Deserializer::from_slice(bytes);
-    let value = ValueSeed { limits: &limits, depth: 0 }.deserialize(&mut de).and_then(|v| de.end().map(|()| v));
-    match (value, hit.get()) {
-        (_, Some(h)) => Err(ParseError::Limit(h)),
-        (Ok(v), None) => Ok(v),
-        (Err(e), None) => Err(ParseError::Json(e)),
+    let mut p = Parser { s: bytes, i: 0, remaining_depth: 128, max_depth, max_array_len };
+    let v = p.value(0)?;
+    match p.ws() {
+        Some(_) => Err(p.peek_err(TRAILING_CHARACTERS)),
+        None => Ok(v),
     }
 }
 
 /// Parses `bytes` as one JSON value with no limits of ours (`serde_json`'s recursion limit of
 /// 128 levels still applies): for trusted files such as a pack's fixtures. The same parser as
 /// documents, so the module carries one copy of it.
-pub(crate) fn parse_json(bytes: &[u8]) -> Result<Json, serde_json::Error> {
+pub(crate) fn parse_json(bytes: &[u8]) -> Result<Json, JsonError> {
     parse_limited(bytes, usize::MAX, usize::MAX).map_err(|e| match e {
         ParseError::Json(e) => e,
-        ParseError::Limit(hit) => de::Error::custom(format!("{hit:?} limit")),
+        ParseError::Limit(hit) => JsonError {
+            msg: match hit {
+                LimitHit::Depth => "Depth limit",
+                LimitHit::ArrayLength => "ArrayLength limit",
+            }
+            .into(),
+            line: 0,
+            column: 0,
+        },
     })
 }
 
-struct Limits<'h> {
-    max_depth: usize,
-    max_array_len: usize,
-    /// Set when a limit stops the parse (the error serde passes up is then only a carrier).
-    hit: &'h Cell<Option<LimitHit>>,
-}
-
-impl Limits<'_> {
-    fn stop<E: de::Error>(&self, what: LimitHit) -> E {
-        self.hit.set(Some(what));
-        E::custom(match what {
-            LimitHit::Depth => "nesting limit",
-            LimitHit::ArrayLength => "array length limit",
-        })
-    }
-}
-
-/// A JSON value at nesting `depth` (the number of arrays and objects around it).
-#[derive(Clone, Copy)]
-struct ValueSeed<'l, 'h> {
-    limits: &'l Limits<'h>,
-    depth: usize,
-}
-
-impl ValueSeed<'_, '_> {
-    /// The seed for a member of the array or object this seed opens.
-    fn enter<E: de::Error>(self) -> Result<Self, E> {
-        let depth = self.depth + 1;
-        if depth > self.limits.max_depth {
-            return Err(self.limits.stop(LimitHit::Depth));
-        }
-        Ok(ValueSeed { depth, ..self })
-    }
-}
-
-impl<'de> DeserializeSeed<'de> for ValueSeed<'_, '_> {
-    type Value = Json;
-
-    fn deserialize<D: serde::Deserializer<'de>>(self, deserializer: D) -> Result<Json, D::Error> {
-        deserializer.deserialize_any(self)
-    }
-}
+// serde_json's messages (`ErrorCode`'s `Display`).
+const EOF_LIST: &str = "EOF while parsing a list";
+const EOF_OBJECT: &str = "EOF while parsing an object";
+const EOF_STRING: &str = "EOF while parsing a string";
+const EOF_VALUE: &str = "EOF while parsing a value";
+const EXPECTED_COLON: &str = "expected `:`";
+const EXPECTED_LIST_COMMA_OR_END: &str = "expected `,` or `]`";
+const EXPECTED_OBJECT_COMMA_OR_END: &str = "expected `,` or `}`";
+const EXPECTED_IDENT: &str = "expected ident";
+const EXPECTED_VALUE: &str = "expected value";
+const INVALID_ESCAPE: &str = "invalid escape";
+const INVALID_NUMBER: &str = "invalid number";
+const INVALID_CODE_POINT: &str = "invalid unicode code point";
+const CONTROL_CHARACTER: &str = "control character (\\u0000-\\u001F) found while parsing a string";
+const KEY_MUST_BE_A_STRING: &str = "key must be a string";
+const LONE_SURROGATE: &str = "lone leading surrogate in hex escape";
+const TRAILING_COMMA: &str = "trailing comma";
+const TRAILING_CHARACTERS: &str = "trailing characters";
+const END_OF_HEX_ESCAPE: &str = "unexpected end of hex escape";
+const RECURSION_LIMIT: &str = "recursion limit exceeded";
 
 /// serde_json's private key that marks a number under `arbitrary_precision` (the number's text
 /// follows as the entry's value); `serde_json::Value`'s own deserialiser treats it the same way.
 const NUMBER_TOKEN: &str = "$serde_json::private::Number";
 
-impl<'de> Visitor<'de> for ValueSeed<'_, '_> {
-    type Value = Json;
+/// A port of the parts of `serde_json::Deserializer<SliceRead>` that `deserialize_any` into a
+/// `Value` goes through (features `arbitrary_precision`, `preserve_order`): the same values, the
+/// same errors at the same positions, checked against serde_json in `input_tests.rs`. The limits
+/// stop the parse where the former serde visitor stopped it.
+struct Parser<'b> {
+    s: &'b [u8],
+    /// Index of the next byte.
+    i: usize,
+    /// serde_json's recursion limit: 128 nested arrays and objects.
+    remaining_depth: u8,
+    max_depth: usize,
+    max_array_len: usize,
+}
 
-    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
-        f.write_str("any valid JSON value")
+type Res<T> = Result<T, ParseError>;
+
+impl Parser<'_> {
+    fn peek(&self) -> Option<u8> {
+        self.s.get(self.i).copied()
     }
 
-    fn visit_bool<E>(self, v: bool) -> Result<Json, E> {
-        Ok(Json::Bool(v))
+    /// An error at byte index `i`: line from 1, column counted in bytes from the line's start.
+    fn at(&self, i: usize, msg: &str) -> ParseError {
+        let head = self.s.get(..i).unwrap_or(self.s);
+        let mut line = 1;
+        let mut start = 0;
+        for (k, &b) in head.iter().enumerate() {
+            if b == b'\n' {
+                line += 1;
+                start = k + 1;
+            }
+        }
+        ParseError::Json(JsonError { msg: msg.into(), line, column: i - start })
     }
 
-    fn visit_i64<E>(self, v: i64) -> Result<Json, E> {
-        Ok(Json::Number(v.into()))
+    /// serde_json's `error`: caused by the byte just read.
+    fn err(&self, msg: &str) -> ParseError {
+        self.at(self.i, msg)
     }
 
-    fn visit_u64<E>(self, v: u64) -> Result<Json, E> {
-        Ok(Json::Number(v.into()))
+    /// serde_json's `peek_error`: caused by the byte peeked.
+    fn peek_err(&self, msg: &str) -> ParseError {
+        self.at(self.s.len().min(self.i + 1), msg)
     }
 
-    fn visit_f64<E>(self, v: f64) -> Result<Json, E> {
-        Ok(Number::from_f64(v).map_or(Json::Null, Json::Number))
+    /// Skips whitespace; the next byte.
+    fn ws(&mut self) -> Option<u8> {
+        while let Some(b' ' | b'\n' | b'\t' | b'\r') = self.peek() {
+            self.i += 1;
+        }
+        self.peek()
     }
 
-    fn visit_str<E>(self, v: &str) -> Result<Json, E> {
-        Ok(Json::String(v.to_owned()))
+    /// One value, `depth` arrays and objects deep.
+    fn value(&mut self, depth: usize) -> Res<Json> {
+        let Some(b) = self.ws() else {
+            return Err(self.peek_err(EOF_VALUE));
+        };
+        Ok(match b {
+            b'n' => {
+                self.ident(b"null")?;
+                Json::Null
+            }
+            b't' => {
+                self.ident(b"true")?;
+                Json::Bool(true)
+            }
+            b'f' => {
+                self.ident(b"false")?;
+                Json::Bool(false)
+            }
+            b'-' | b'0'..=b'9' => Json::Number(Number::from_string_unchecked(self.number()?)),
+            b'"' => {
+                self.i += 1;
+                Json::String(self.string()?)
+            }
+            b'[' | b'{' => {
+                self.remaining_depth -= 1;
+                if self.remaining_depth == 0 {
+                    return Err(self.peek_err(RECURSION_LIMIT));
+                }
+                self.i += 1;
+                let v = if b == b'[' { self.array(depth)? } else { self.object(depth)? };
+                self.remaining_depth += 1;
+                v
+            }
+            _ => return Err(self.peek_err(EXPECTED_VALUE)),
+        })
     }
 
-    fn visit_string<E>(self, v: String) -> Result<Json, E> {
-        Ok(Json::String(v))
+    /// The depth of the members of a container at `depth`, unless that is past the limit.
+    fn enter(&self, depth: usize) -> Res<usize> {
+        let depth = depth + 1;
+        if depth > self.max_depth {
+            return Err(ParseError::Limit(LimitHit::Depth));
+        }
+        Ok(depth)
     }
 
-    fn visit_none<E>(self) -> Result<Json, E> {
-        Ok(Json::Null)
+    /// The rest of `ident` (its first byte peeked).
+    fn ident(&mut self, ident: &[u8]) -> Res<()> {
+        self.i += 1;
+        for &want in ident.get(1..).unwrap_or_default() {
+            let Some(b) = self.peek() else {
+                return Err(self.err(EOF_VALUE));
+            };
+            self.i += 1;
+            if b != want {
+                return Err(self.err(EXPECTED_IDENT));
+            }
+        }
+        Ok(())
     }
 
-    fn visit_unit<E>(self) -> Result<Json, E> {
-        Ok(Json::Null)
-    }
-
-    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Json, A::Error> {
-        let inner = self.enter()?;
+    /// After `[`: the elements and the `]`.
+    fn array(&mut self, depth: usize) -> Res<Json> {
+        let inner = self.enter(depth)?;
         let mut items = Vec::new();
-        while let Some(item) = seq.next_element_seed(inner)? {
-            if items.len() == self.limits.max_array_len {
-                return Err(self.limits.stop(LimitHit::ArrayLength));
+        loop {
+            match self.ws() {
+                None => return Err(self.peek_err(EOF_LIST)),
+                Some(b']') => break,
+                Some(_) if items.is_empty() => {}
+                Some(b',') => {
+                    self.i += 1;
+                    match self.ws() {
+                        Some(b']') => return Err(self.peek_err(TRAILING_COMMA)),
+                        Some(_) => {}
+                        None => return Err(self.peek_err(EOF_VALUE)),
+                    }
+                }
+                Some(_) => return Err(self.peek_err(EXPECTED_LIST_COMMA_OR_END)),
+            }
+            let item = self.value(inner)?;
+            if items.len() == self.max_array_len {
+                return Err(ParseError::Limit(LimitHit::ArrayLength));
             }
             items.push(item);
         }
+        self.i += 1;
         Ok(Json::Array(items))
     }
 
-    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Json, A::Error> {
-        let Some(first) = map.next_key::<String>()? else {
-            // `{}` still counts as a level.
-            self.enter()?;
-            return Ok(Json::Object(Map::new()));
-        };
-        if first == NUMBER_TOKEN {
-            return map.next_value_seed(NumberText).map(Json::Number);
-        }
-        let inner = self.enter()?;
+    /// After `{`: the members and the `}`.
+    fn object(&mut self, depth: usize) -> Res<Json> {
         let mut obj = Map::new();
-        obj.insert(first, map.next_value_seed(inner)?);
-        while let Some(key) = map.next_key::<String>()? {
-            let value = map.next_value_seed(inner)?;
+        let mut first = true;
+        let mut inner = depth;
+        loop {
+            match self.ws() {
+                None => return Err(self.peek_err(EOF_OBJECT)),
+                Some(b'}') => break,
+                Some(b'"') if first => {}
+                Some(_) if first => return Err(self.peek_err(KEY_MUST_BE_A_STRING)),
+                Some(b',') => {
+                    self.i += 1;
+                    match self.ws() {
+                        Some(b'"') => {}
+                        Some(b'}') => return Err(self.peek_err(TRAILING_COMMA)),
+                        Some(_) => return Err(self.peek_err(KEY_MUST_BE_A_STRING)),
+                        None => return Err(self.peek_err(EOF_VALUE)),
+                    }
+                }
+                Some(_) => return Err(self.peek_err(EXPECTED_OBJECT_COMMA_OR_END)),
+            }
+            self.i += 1;
+            let key = self.string()?;
+            if first {
+                if key == NUMBER_TOKEN {
+                    return self.number_entry();
+                }
+                inner = self.enter(depth)?;
+                first = false;
+            }
+            self.colon()?;
+            let value = self.value(inner)?;
             obj.insert(key, value);
         }
+        if first {
+            // `{}` still counts as a level.
+            self.enter(depth)?;
+        }
+        self.i += 1;
         Ok(Json::Object(obj))
     }
-}
 
-/// The text of an `arbitrary_precision` number.
-struct NumberText;
-
-impl<'de> DeserializeSeed<'de> for NumberText {
-    type Value = Number;
-
-    fn deserialize<D: serde::Deserializer<'de>>(self, deserializer: D) -> Result<Number, D::Error> {
-        deserializer.deserialize_str(self)
-    }
-}
-
-impl Visitor<'_> for NumberText {
-    type Value = Number;
-
-    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
-        f.write_str("a JSON number")
+    fn colon(&mut self) -> Res<()> {
+        match self.ws() {
+            Some(b':') => {
+                self.i += 1;
+                Ok(())
+            }
+            Some(_) => Err(self.peek_err(EXPECTED_COLON)),
+            None => Err(self.peek_err(EOF_OBJECT)),
+        }
     }
 
-    fn visit_str<E: de::Error>(self, v: &str) -> Result<Number, E> {
-        Number::from_str(v).map_err(E::custom)
+    /// After the key of `{"$serde_json::private::Number": "1.5"}`: the number's text, which
+    /// must be the object's only member (serde_json's `Value` reads it the same way).
+    fn number_entry(&mut self) -> Res<Json> {
+        self.colon()?;
+        let Some(b) = self.ws() else {
+            return Err(self.peek_err(EOF_VALUE));
+        };
+        // Anything but a string: serde's `invalid type` error, placed after the value read.
+        let unexpected = match b {
+            b'"' => {
+                self.i += 1;
+                let text = self.string()?;
+                // `Number::from_str`: the text must be one number and nothing else; its errors
+                // are positioned in the text.
+                let mut p = Parser { s: text.as_bytes(), i: 0, remaining_depth: 128, max_depth: 0, max_array_len: 0 };
+                let n = match p.peek() {
+                    None => Err(p.peek_err(EOF_VALUE)),
+                    Some(b'-' | b'0'..=b'9') => p.number(),
+                    Some(_) => Err(p.peek_err(INVALID_NUMBER)),
+                };
+                let n = match p.peek() {
+                    Some(_) => return Err(p.peek_err(INVALID_NUMBER)),
+                    None => n?,
+                };
+                return match self.ws() {
+                    Some(b'}') => {
+                        self.i += 1;
+                        Ok(Json::Number(Number::from_string_unchecked(n)))
+                    }
+                    Some(b',') => Err(self.peek_err(TRAILING_COMMA)),
+                    Some(_) => Err(self.peek_err(TRAILING_CHARACTERS)),
+                    None => Err(self.peek_err(EOF_OBJECT)),
+                };
+            }
+            b'n' => {
+                self.ident(b"null")?;
+                "null".to_string()
+            }
+            b't' => {
+                self.ident(b"true")?;
+                "boolean `true`".to_string()
+            }
+            b'f' => {
+                self.ident(b"false")?;
+                "boolean `false`".to_string()
+            }
+            b'-' | b'0'..=b'9' => {
+                let n = self.number()?;
+                // serde_json's `ParserNumber`: an integer when it fits u64 (i64 if negative).
+                let int = if b == b'-' { n != "-0" && n.parse::<i64>().is_ok() } else { n.parse::<u64>().is_ok() };
+                if int { format!("integer `{n}`") } else { "number".to_string() }
+            }
+            b'[' => "sequence".to_string(),
+            b'{' => "map".to_string(),
+            _ => return Err(self.peek_err(EXPECTED_VALUE)),
+        };
+        Err(self.err(&format!("invalid type: {unexpected}, expected a JSON number")))
+    }
+
+    /// A number's text as `arbitrary_precision` keeps it (its first byte peeked): the exponent
+    /// written `e`, with its sign.
+    fn number(&mut self) -> Res<String> {
+        let mut buf = String::new();
+        if self.peek() == Some(b'-') {
+            self.i += 1;
+            buf.push('-');
+        }
+        match self.digit_or_eof(&mut buf)? {
+            b'0' => {
+                if let Some(b'0'..=b'9') = self.peek() {
+                    return Err(self.peek_err(INVALID_NUMBER));
+                }
+            }
+            b'1'..=b'9' => {
+                self.digits(&mut buf);
+            }
+            _ => return Err(self.err(INVALID_NUMBER)),
+        }
+        if self.peek() == Some(b'.') {
+            self.i += 1;
+            buf.push('.');
+            if self.digits(&mut buf) == 0 {
+                return Err(self.peek_err(if self.peek().is_some() { INVALID_NUMBER } else { EOF_VALUE }));
+            }
+        }
+        if let Some(b'e' | b'E') = self.peek() {
+            self.i += 1;
+            buf.push('e');
+            match self.peek() {
+                Some(b @ (b'+' | b'-')) => {
+                    self.i += 1;
+                    buf.push(char::from(b));
+                }
+                _ => buf.push('+'),
+            }
+            if !self.digit_or_eof(&mut buf)?.is_ascii_digit() {
+                return Err(self.err(INVALID_NUMBER));
+            }
+            self.digits(&mut buf);
+        }
+        Ok(buf)
+    }
+
+    /// The next byte, taken (a number cannot end here).
+    fn digit_or_eof(&mut self, buf: &mut String) -> Res<u8> {
+        let Some(b) = self.peek() else {
+            return Err(self.err(EOF_VALUE));
+        };
+        self.i += 1;
+        buf.push(char::from(b));
+        Ok(b)
+    }
+
+    /// Takes the digits that follow; how many.
+    fn digits(&mut self, buf: &mut String) -> usize {
+        let mut n = 0;
+        while let Some(b @ b'0'..=b'9') = self.peek() {
+            self.i += 1;
+            buf.push(char::from(b));
+            n += 1;
+        }
+        n
+    }
+
+    /// After the opening `"`: the string's content and the closing `"`.
+    fn string(&mut self) -> Res<String> {
+        let mut out = Vec::new();
+        let mut start = self.i;
+        loop {
+            while let Some(b) = self.peek() {
+                if b == b'"' || b == b'\\' || b < 0x20 {
+                    break;
+                }
+                self.i += 1;
+            }
+            out.extend_from_slice(self.s.get(start..self.i).unwrap_or_default());
+            match self.peek() {
+                None => return Err(self.err(EOF_STRING)),
+                Some(b'"') => {
+                    self.i += 1;
+                    return String::from_utf8(out).map_err(|e| {
+                        // At the first invalid byte, counted back from after the quote.
+                        let back = e.as_bytes().len() - e.utf8_error().valid_up_to();
+                        match self.err(INVALID_CODE_POINT) {
+                            ParseError::Json(mut j) => {
+                                j.column = j.column.saturating_sub(back);
+                                ParseError::Json(j)
+                            }
+                            other => other,
+                        }
+                    });
+                }
+                Some(b'\\') => {
+                    self.i += 1;
+                    self.escape(&mut out)?;
+                    start = self.i;
+                }
+                Some(_) => {
+                    self.i += 1;
+                    return Err(self.err(CONTROL_CHARACTER));
+                }
+            }
+        }
+    }
+
+    /// After a `\`: the escape, appended to `out` as UTF-8.
+    fn escape(&mut self, out: &mut Vec<u8>) -> Res<()> {
+        let Some(c) = self.peek() else {
+            return Err(self.err(EOF_STRING));
+        };
+        self.i += 1;
+        let b = match c {
+            b'"' | b'\\' | b'/' => c,
+            b'b' => 8,
+            b'f' => 12,
+            b'n' => b'\n',
+            b'r' => b'\r',
+            b't' => b'\t',
+            b'u' => {
+                let mut n = self.hex4()?;
+                if (0xDC00..=0xDFFF).contains(&n) {
+                    return Err(self.err(LONE_SURROGATE));
+                }
+                if (0xD800..=0xDBFF).contains(&n) {
+                    // A leading surrogate: `\u` and a trailing one must follow.
+                    for want in [b'\\', b'u'] {
+                        let Some(c) = self.peek() else {
+                            return Err(self.err(EOF_STRING));
+                        };
+                        self.i += 1;
+                        if c != want {
+                            return Err(self.err(END_OF_HEX_ESCAPE));
+                        }
+                    }
+                    let n2 = self.hex4()?;
+                    if !(0xDC00..=0xDFFF).contains(&n2) {
+                        return Err(self.err(LONE_SURROGATE));
+                    }
+                    n = (((n - 0xD800) << 10) | (n2 - 0xDC00)) + 0x1_0000;
+                }
+                let mut buf = [0; 4];
+                if let Some(ch) = char::from_u32(n) {
+                    out.extend_from_slice(ch.encode_utf8(&mut buf).as_bytes());
+                }
+                return Ok(());
+            }
+            _ => return Err(self.err(INVALID_ESCAPE)),
+        };
+        out.push(b);
+        Ok(())
+    }
+
+    /// The four hex digits of a `\u` escape.
+    fn hex4(&mut self) -> Res<u32> {
+        let Some(hex) = self.s.get(self.i..self.i + 4) else {
+            self.i = self.s.len();
+            return Err(self.err(EOF_STRING));
+        };
+        self.i += 4;
+        let mut n = 0;
+        for &h in hex {
+            match char::from(h).to_digit(16) {
+                Some(d) => n = n * 16 + d,
+                None => return Err(self.err(INVALID_ESCAPE)),
+            }
+        }
+        Ok(n)
     }
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn same_as_serde_json(text: &str) {
-        let ours = parse_limited(text.as_bytes(), 64, 1000).map_err(|e| format!("{e:?}"));
-        let theirs = serde_json::from_slice::<Json>(text.as_bytes()).map_err(|e| format!("{:?}", ParseError::Json(e)));
-        assert_eq!(ours, theirs, "{text}");
-        if let Ok(v) = ours {
-            // Same key order and the same number text.
-            assert_eq!(serde_json::to_string(&v).ok(), serde_json::to_string(&theirs.unwrap_or_default()).ok());
-        }
-    }
-
-    #[test]
-    fn builds_the_same_value_and_errors_as_serde_json() {
-        for text in [
-            "{}",
-            "[]",
-            "null",
-            "true",
-            "0",
-            "-0",
-            "12.50",
-            "1e400",
-            "123456789012345678901234567890.000000000000000000001",
-            r#""a\u00e9\n""#,
-            r#"{"b":1,"a":[1,2,{"c":null}],"b":2}"#,
-            r#"{"$serde_json::private::Number":"1"}"#,
-            r#"{"x":"1","y":[[],{}]}"#,
-            "",
-            "{",
-            "[1,]",
-            r#"{"a":1}x"#,
-            r#"{"a":01}"#,
-            "[1 2]",
-            "\u{feff}{}",
-            "  {\"a\" : [ 1 , 2 ] }  ",
-        ] {
-            same_as_serde_json(text);
-        }
-    }
-
-    #[test]
-    fn depth_counts_every_array_and_object_including_empty_ones() {
-        assert!(parse_limited(b"[[[]]]", 3, 10).is_ok());
-        assert!(matches!(parse_limited(b"[[[]]]", 2, 10), Err(ParseError::Limit(LimitHit::Depth))));
-        assert!(matches!(parse_limited(br#"{"a":{"b":{}}}"#, 2, 10), Err(ParseError::Limit(LimitHit::Depth))));
-        assert!(parse_limited(br#"{"a":{"b":{}}}"#, 3, 10).is_ok());
-        // Scalars add no level.
-        assert!(parse_limited(b"1", 0, 10).is_ok());
-    }
-
-    #[test]
-    fn array_length_limit_counts_elements_at_each_level() {
-        assert!(parse_limited(b"[1,2,3]", 8, 3).is_ok());
-        assert!(matches!(parse_limited(b"[1,2,3,4]", 8, 3), Err(ParseError::Limit(LimitHit::ArrayLength))));
-        assert!(parse_limited(b"[[1,2,3],[1,2,3],[1,2,3]]", 8, 3).is_ok());
-        // Objects have no length limit here (the input size bounds them).
-        assert!(parse_limited(br#"{"a":1,"b":2,"c":3,"d":4}"#, 8, 3).is_ok());
-    }
-
-    #[test]
-    fn a_limit_hit_before_a_syntax_error_is_reported_as_the_limit() {
-        assert!(matches!(parse_limited(b"[[[[ oops", 2, 10), Err(ParseError::Limit(LimitHit::Depth))));
-        assert!(matches!(parse_limited(b"[1, oops", 2, 10), Err(ParseError::Json(_))));
-    }
-}
+#[path = "input_tests.rs"]
+mod tests;

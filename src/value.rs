@@ -171,7 +171,9 @@ impl fmt::Display for Val<'_> {
                 }
                 f.write_str("]")
             }
-            Val::Json(v) => write!(f, "{v}"),
+            // The compact JSON text `Value`'s `Display` writes, through the serializer the module
+            // already has (`Display` would add its pretty-printing and `fmt::Write` instances).
+            Val::Json(v) => f.write_str(&serde_json::to_string(v).unwrap_or_default()),
             Val::Calendars(_) => f.write_str("calendars"),
             Val::Calendar(c) => write!(f, "calendar {}", c.name),
         }

@@ -17,16 +17,14 @@
 //! * `find(list, 'k', v)` / `find_all(…)`: missing if `list` or `v` is missing; elements match
 //!   when their field `k` equals `v` as with `==` (numbers by value, strings exactly, a number
 //!   never equals a string). Over an input (JSON) list longer than [`SCAN_MAX`] the first lookup
-//!   builds a hash index (one step per element), kept in [`Env::index`] for the list and key, so
-//!   later lookups cost O(1) (plus one step per element `find_all` returns); shorter lists and
-//!   lists built by the expression are scanned.
+//!   builds an index (one step per element): the keys sorted, kept in [`Env::index`] for the list
+//!   and key, so later lookups cost a binary search (plus one step per element `find_all`
+//!   returns); shorter lists and lists built by the expression are scanned.
 //! * `as_type(x, 'name')`: `x` when it is an object whose `document_type` is `name`, else missing.
 //! * Working-day functions charge one step per calendar day they walk.
 
 use std::borrow::Cow;
 use std::cmp::Ordering;
-use std::collections::HashMap;
-use std::collections::hash_map::Entry;
 use std::rc::Rc;
 
 use chrono::{NaiveDate, NaiveDateTime, TimeDelta};
@@ -207,8 +205,8 @@ fn eval_find<'a>(f: &'a Find, env: &mut Env<'a>) -> Result<Val<'a>, EvalError> {
 /// Input lists up to this length are scanned rather than indexed.
 pub const SCAN_MAX: usize = 8;
 
-/// A lookup key: a scalar value, equal exactly when `==` says so.
-#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+/// A lookup key: a scalar value, equal exactly when `==` says so (and ordered to be sorted).
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
 enum Key<'a> {
     Bool(bool),
     /// Normalized (`1.0` and `1` are one key).
@@ -251,17 +249,14 @@ struct Lookup<'q, 'a> {
     all: bool,
 }
 
-const NONE: u32 = u32::MAX;
-
-/// A hash index of one input list by one key.
+/// An index of one input list by one key.
 struct Index<'a> {
     /// The indexed list (held so its address identifies it while the cache lives).
     list: &'a Json,
     key: Box<str>,
-    /// Key → first and last element with that key.
-    heads: HashMap<Key<'a>, (u32, u32)>,
-    /// `next[i]`: the next element after `i` with the same key (`NONE`: no more).
-    next: Vec<u32>,
+    /// The elements' keys with their positions, sorted by key, then position (elements without
+    /// a key left out).
+    sorted: Vec<(Key<'a>, u32)>,
 }
 
 impl<'a> Index<'a> {
@@ -272,33 +267,19 @@ impl<'a> Index<'a> {
         steps_left: &mut u64,
     ) -> Result<Option<Index<'a>>, EvalError> {
         charge(steps_left, items.len() as u64)?;
-        if u32::try_from(items.len()).map_or(true, |n| n == NONE) {
+        if u32::try_from(items.len()).map_or(true, |n| n == u32::MAX) {
             return Ok(None);
         }
-        let mut heads: HashMap<Key<'a>, (u32, u32)> = HashMap::with_capacity(items.len());
-        let mut next = vec![NONE; items.len()];
-        for (i, it) in (0u32..).zip(items) {
-            let Some(k) = element_key(it, q.path, q.key_ty) else {
-                continue;
-            };
-            match heads.entry(k) {
-                Entry::Occupied(mut e) => {
-                    let (_, last) = e.get_mut();
-                    if let Some(n) = next.get_mut(*last as usize) {
-                        *n = i;
-                    }
-                    *last = i;
-                }
-                Entry::Vacant(e) => {
-                    e.insert((i, i));
-                }
-            }
-        }
+        let mut sorted: Vec<(Key<'a>, u32)> = (0u32..)
+            .zip(items)
+            .filter_map(|(i, it)| Some((element_key(it, q.path, q.key_ty)?, i)))
+            .collect();
+        // Stable: equal keys stay in list order.
+        sorted.sort_by(|a, b| a.0.cmp(&b.0));
         Ok(Some(Index {
             list,
             key: q.index_key.into(),
-            heads,
-            next,
+            sorted,
         }))
     }
 
@@ -306,40 +287,39 @@ impl<'a> Index<'a> {
     /// `all`).
     fn hits(&self, needle: &Key<'a>, all: bool) -> Vec<usize> {
         let mut out = Vec::new();
-        let Some(&(first, _)) = self.heads.get(needle) else {
-            return out;
-        };
-        let mut i = first;
-        while i != NONE {
-            out.push(i as usize);
+        let from = self.sorted.partition_point(|(k, _)| k < needle);
+        for (k, i) in self.sorted.get(from..).unwrap_or_default() {
+            if k != needle {
+                break;
+            }
+            out.push(*i as usize);
             if !all {
                 break;
             }
-            i = self.next.get(i as usize).copied().unwrap_or(NONE);
         }
         out
     }
 }
 
-/// The lookup indexes of one evaluation environment, by list address.
+/// The lookup indexes of one evaluation environment (a few: one per list and key looked up).
 #[derive(Default)]
 pub struct IndexCache<'a> {
-    by_list: HashMap<usize, Vec<Index<'a>>>,
+    built: Vec<Index<'a>>,
 }
 
 impl<'a> IndexCache<'a> {
     /// Number of indexes built so far.
     pub fn len(&self) -> usize {
-        self.by_list.values().map(Vec::len).sum()
+        self.built.len()
     }
 
     pub fn is_empty(&self) -> bool {
-        self.by_list.is_empty()
+        self.built.is_empty()
     }
 
     /// Drops every index.
     pub fn clear(&mut self) {
-        self.by_list.clear();
+        self.built.clear();
     }
 
     /// The index of `list` by `q`'s key, built on first use (`None`: too long to index).
@@ -350,10 +330,7 @@ impl<'a> IndexCache<'a> {
         q: &Lookup<'_, 'a>,
         steps_left: &mut u64,
     ) -> Result<Option<&Index<'a>>, EvalError> {
-        let slot = self
-            .by_list
-            .entry(std::ptr::from_ref(list) as usize)
-            .or_default();
+        let slot = &mut self.built;
         let pos = slot
             .iter()
             .position(|ix| std::ptr::eq(ix.list, list) && *ix.key == *q.index_key);

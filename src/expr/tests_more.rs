@@ -402,6 +402,31 @@ fn find_all_returns_every_match() {
 }
 
 #[test]
+fn indexed_lookups_return_the_scans_elements_in_list_order() {
+    // Keys of every kind and spelling (1, 1.0 and 1.00 are one number; "1" is a string), some
+    // absent or null: the index (a long input list) and the scan (the same elements in a list
+    // built by the expression) return the same elements in the same order.
+    let keys = [json!(1), json!(1.0), json!("1"), json!(2.50), json!("b"), json!(null), json!(1.00), json!(-0), json!(0)];
+    let mut rows = Vec::new();
+    for i in 0..60 {
+        let mut r = json!({"i": i});
+        if i % 11 != 5 {
+            r["k"] = keys[(i * 7 + i / 3) % keys.len()].clone();
+        }
+        rows.push(r);
+    }
+    let doc = json!({"items": rows});
+    let built = format!("[{}]", (0..60).map(|i| format!("doc.items[{i}]")).collect::<Vec<_>>().join(", "));
+    for k in ["1", "1.000", "'1'", "2.5", "'b'", "0", "-0", "3", "'x'"] {
+        for f in ["find_all", "find"] {
+            let indexed = ev(&format!("{f}(doc.items, 'k', {k})"), &doc);
+            let scanned = ev(&format!("{f}({built}, 'k', {k})"), &doc);
+            assert_eq!(indexed, scanned, "{f} {k}");
+        }
+    }
+}
+
+#[test]
 fn indexed_and_scanned_lookups_agree() {
     // Long lists are indexed, short ones and built lists scanned: same answers.
     let mut rows = Vec::new();
