@@ -14,7 +14,7 @@ cd "$(dirname "$0")/.."
 seconds="${FUZZ_SECONDS:-30}"
 targets=("$@")
 if [ ${#targets[@]} -eq 0 ]; then
-    targets=(validate_bytes load_pack expr_parse)
+    targets=(validate_bytes load_pack expr_parse compiled_pack)
 fi
 
 echo "== fuzz: toolchain"

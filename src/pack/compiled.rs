@@ -67,14 +67,13 @@ impl Pack {
 
     /// The pack in compiled form, leaving out what `options` says.
     pub fn to_compiled_with(&self, options: CompileOptions) -> Vec<u8> {
-        let mut body = Writer::default();
-        write_pack(&mut body, self, options);
+        let body = fuzzing::body(self, options);
         let mut out = Writer::default();
         out.buf.extend_from_slice(MAGIC);
         out.var(FORMAT);
         out.raw_str(ENGINE);
-        out.buf.extend_from_slice(&checksum(&body.buf).to_le_bytes());
-        out.buf.extend_from_slice(&body.buf);
+        out.buf.extend_from_slice(&checksum(&body).to_le_bytes());
+        out.buf.extend_from_slice(&body);
         out.buf
     }
 
@@ -99,6 +98,25 @@ impl Pack {
         if sum != checksum(body).to_le_bytes() {
             return Err(CompiledPackError("it is damaged (its checksum does not match)".into()));
         }
+        fuzzing::from_body(body)
+    }
+}
+
+/// Entry points for the fuzzer (`fuzz/fuzz_targets/compiled_pack.rs`): the body of a compiled
+/// pack without its header and checksum, so that mutated bytes reach the decoder.
+#[doc(hidden)]
+pub mod fuzzing {
+    use super::*;
+
+    /// The body [`Pack::to_compiled_with`] writes after the header.
+    pub fn body(pack: &Pack, options: CompileOptions) -> Vec<u8> {
+        let mut w = Writer::default();
+        write_pack(&mut w, pack, options);
+        w.buf
+    }
+
+    /// Decodes a body as [`Pack::from_compiled`] does after checking the header and checksum.
+    pub fn from_body(body: &[u8]) -> Result<Pack, CompiledPackError> {
         let mut r = Reader::new(body);
         let pack = read_pack(&mut r);
         r.finish(true).map(|()| pack)
