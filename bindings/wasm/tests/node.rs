@@ -13,46 +13,8 @@ use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_test::*;
 
-#[wasm_bindgen(module = "node:fs")]
-extern "C" {
-    #[wasm_bindgen(js_name = readFileSync, catch)]
-    fn read_file_sync(path: &str, encoding: &str) -> Result<String, JsValue>;
-    #[wasm_bindgen(js_name = readdirSync, catch)]
-    fn readdir_sync(path: &str, options: &JsValue) -> Result<js_sys::Array, JsValue>;
-}
-
-const RULES_DIR: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../../rules");
-
-/// A pack's files, read from the repository's rules/NAME (path in the pack → contents).
-fn files_of(name: &str) -> BTreeMap<String, String> {
-    let dir = format!("{RULES_DIR}/{name}");
-    let opts = js_sys::Object::new();
-    js_sys::Reflect::set(&opts, &"recursive".into(), &true.into()).unwrap();
-    let mut files = BTreeMap::new();
-    for entry in readdir_sync(&dir, &opts).unwrap().iter() {
-        let rel = entry.as_string().unwrap().replace('\\', "/");
-        if rel.ends_with(".toml") || rel.ends_with(".json") {
-            files.insert(rel.clone(), read_file_sync(&format!("{dir}/{rel}"), "utf8").unwrap());
-        }
-    }
-    assert!(files.contains_key("pack.toml"), "no pack.toml under {dir}");
-    files
-}
-
-/// The default pack's files.
-fn pack_files() -> BTreeMap<String, String> {
-    files_of("kz-orphan")
-}
-
-/// A Rust value as a plain JS value, through JSON text.
-fn js_of<T: serde::Serialize + ?Sized>(v: &T) -> JsValue {
-    js_sys::JSON::parse(&serde_json::to_string(v).unwrap()).unwrap()
-}
-
-/// A plain JS value as a Rust value, through JSON text.
-fn rust_of<T: serde::de::DeserializeOwned>(v: &JsValue) -> T {
-    serde_json::from_str(&String::from(js_sys::JSON::stringify(v).unwrap())).unwrap()
-}
+mod common;
+use common::*;
 
 /// A pack compiled in Rust, as the compiler module (or `qagida pack compile`) does: the test
 /// build may hold the loader, the module does not.
