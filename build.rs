@@ -88,11 +88,43 @@ fn minify_json(text: &str) -> String {
     out
 }
 
+/// The sources that define what a compiled pack (`src/pack/compiled.rs`) holds and means: its
+/// encoding, the typed expression tree, the types, the loader's scope slots, templates,
+/// calendars.
+const COMPILED_FORM_SOURCES: [&str; 9] = [
+    "src/codec.rs",
+    "src/expr/codec.rs",
+    "src/pack/compiled.rs",
+    "src/expr/check.rs",
+    "src/expr/mod.rs",
+    "src/types.rs",
+    "src/pack/mod.rs",
+    "src/pack/template.rs",
+    "src/calendar.rs",
+];
+
+/// `QAGIDA_COMPILED_FINGERPRINT`: FNV-1a (64 bits) of [`COMPILED_FORM_SOURCES`] (carriage
+/// returns left out). A compiled pack carries it in its header next to the crate version, so a
+/// build from other sources refuses it even under the same version number.
+fn compiled_form_fingerprint(manifest_dir: &str) {
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for f in COMPILED_FORM_SOURCES {
+        let p = Path::new(manifest_dir).join(f);
+        println!("cargo:rerun-if-changed={}", p.display());
+        let bytes = fs::read(&p).expect("read a source of the compiled pack form");
+        for &b in bytes.iter().filter(|&&b| b != b'\r') {
+            h = (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3);
+        }
+    }
+    println!("cargo:rustc-env=QAGIDA_COMPILED_FINGERPRINT={h:016x}");
+}
+
 fn main() {
     // Read at run time, not with `env!`: cargo may reuse this script's binary for another
     // checkout of the same sources sharing a target directory, and a path baked in at compile
     // time would then embed the pack of a directory that may no longer exist.
     let manifest_dir = env::var("CARGO_MANIFEST_DIR").expect("CARGO_MANIFEST_DIR");
+    compiled_form_fingerprint(&manifest_dir);
     let root = Path::new(&manifest_dir).join("rules").join("kz-orphan");
     println!("cargo:rerun-if-changed={}", root.display());
     let mut files = Vec::new();

@@ -5,11 +5,11 @@
 //! compiler: what the small WebAssembly validator module embeds.
 //!
 //! The form is tied to the engine that wrote it (scope slots, the meaning of each node): the
-//! header names the format and the crate version, and a pack compiled by another version is
-//! refused with a message saying so. A checksum over the body catches a damaged file. The
-//! decoder treats its input as untrusted: every length is checked against the bytes left, and
-//! nesting is bounded, so bad bytes give a [`CompiledPackError`], never a panic.
-
+//! header names the format, the crate version and a fingerprint of the sources behind the form,
+//! and a pack compiled by another engine is refused with a message saying so. A checksum over
+//! the body catches a damaged file. The decoder treats its input as untrusted: every length is
+//! checked against the bytes left, and nesting is bounded, so bad bytes give a
+//! [`CompiledPackError`], never a panic.
 
 use std::sync::{Arc, Mutex};
 
@@ -29,8 +29,10 @@ pub struct CompiledPackError(pub String);
 pub const MAGIC: &[u8; 8] = b"QAGIDAPK";
 /// The layout of the body; raised with every change to it (or to what its parts mean).
 pub const FORMAT: u64 = 1;
-/// The engine version a compiled pack must have been written by.
-const ENGINE: &str = env!("CARGO_PKG_VERSION");
+/// The engine a compiled pack must have been written by: the crate version, and a fingerprint of
+/// the sources that define the compiled form (`build.rs`), so that a build from other sources
+/// refuses it even under the same version number.
+const ENGINE: &str = concat!(env!("CARGO_PKG_VERSION"), "+", env!("QAGIDA_COMPILED_FINGERPRINT"));
 
 /// FNV-1a, 64 bits: a checksum against damage in transit, not a signature.
 fn checksum(bytes: &[u8]) -> u64 {

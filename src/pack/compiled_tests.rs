@@ -104,6 +104,12 @@ fn a_pack_compiled_by_another_engine_version_is_refused_naming_both_versions() {
     let mut bytes = load("kz-orphan").to_compiled();
     bytes[MAGIC.len()] = 7;
     assert!(refused(&bytes).contains("(format 7)"));
+    // The same version number from other sources: the fingerprint after `+` differs.
+    let mut bytes = load("kz-orphan").to_compiled();
+    let plus = bytes.iter().position(|&b| b == b'+').unwrap();
+    bytes[plus + 1] = if bytes[plus + 1] == b'0' { b'1' } else { b'0' };
+    let m = refused(&bytes);
+    assert!(m.contains(&format!("compiled by qagida {}+", env!("CARGO_PKG_VERSION"))) && m.contains("compile the pack again"), "{m}");
 }
 
 #[test]
