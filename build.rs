@@ -1,11 +1,7 @@
-//! Embeds the default rule pack (`rules/kz-orphan`) into the library: every `.toml` and
-//! `.json` file, by its path inside the pack.
-//!
-//! With the `embedded-pack-minified` feature (the WebAssembly module, where every byte counts)
-//! the embedded copy is minified: TOML loses its comments and indentation but keeps every line
-//! break (so a rule's `file:line` is the same as in the pack's own files), JSON loses the
-//! whitespace between tokens. Each minified TOML file is checked to parse to the same table as
-//! the original; a file the minifier cannot handle (multi-line strings) is embedded as written.
+//! Embeds the default rule pack (`rules/kz-orphan`) into the library (`Pack::embedded()`): every
+//! `.toml` and `.json` file, by its path inside the pack. And sets `QAGIDA_COMPILED_FINGERPRINT`
+//! for the compiled pack form (below). (The WebAssembly module embeds the pack compiled instead:
+//! `bindings/wasm/build.rs`.)
 use std::path::{Path, PathBuf};
 use std::{env, fs};
 
@@ -23,69 +19,6 @@ fn collect(dir: &Path, root: &Path, out: &mut Vec<(String, PathBuf)>) {
             out.push((rel, p.canonicalize().unwrap_or(p.clone())));
         }
     }
-}
-
-/// TOML without comments, indentation and trailing blanks, one output line per input line.
-/// `None` when the file has multi-line strings (left as written).
-#[cfg(feature = "embedded-pack-minified")]
-fn minify_toml(text: &str) -> Option<String> {
-    if text.contains("\"\"\"") || text.contains("'''") {
-        return None;
-    }
-    let mut out = String::with_capacity(text.len());
-    for (i, line) in text.split('\n').enumerate() {
-        if i > 0 {
-            out.push('\n');
-        }
-        let line = line.trim_start_matches([' ', '\t']);
-        let mut end = line.len();
-        let mut quote: Option<char> = None;
-        let mut escaped = false;
-        for (j, c) in line.char_indices() {
-            match quote {
-                Some('"') if escaped => escaped = false,
-                Some('"') if c == '\\' => escaped = true,
-                Some(q) if c == q => quote = None,
-                Some(_) => {}
-                None if c == '"' || c == '\'' => quote = Some(c),
-                None if c == '#' => {
-                    end = j;
-                    break;
-                }
-                None => {}
-            }
-        }
-        out.push_str(line[..end].trim_end_matches([' ', '\t', '\r']));
-    }
-    let same = |a: &str, b: &str| matches!((a.parse::<toml::Table>(), b.parse::<toml::Table>()), (Ok(x), Ok(y)) if x == y);
-    if !same(text, &out) {
-        println!("cargo:warning=embedded pack: a TOML file does not minify to the same table; embedded as written");
-        return None;
-    }
-    Some(out)
-}
-
-/// JSON without whitespace between tokens (strings, numbers and key order as written).
-#[cfg(feature = "embedded-pack-minified")]
-fn minify_json(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    let (mut in_str, mut escaped) = (false, false);
-    for c in text.chars() {
-        if in_str {
-            out.push(c);
-            if escaped {
-                escaped = false;
-            } else if c == '\\' {
-                escaped = true;
-            } else if c == '"' {
-                in_str = false;
-            }
-        } else if !matches!(c, ' ' | '\t' | '\n' | '\r') {
-            in_str = c == '"';
-            out.push(c);
-        }
-    }
-    out
 }
 
 /// The sources that define what a compiled pack (`src/pack/compiled.rs`) holds and means: its
@@ -141,18 +74,6 @@ fn main() {
     let mut src = String::from("pub const FILES: &[(&str, &str)] = &[\n");
     for (rel, abs) in &files {
         println!("cargo:rerun-if-changed={}", abs.display());
-        #[cfg(feature = "embedded-pack-minified")]
-        {
-            let text = fs::read_to_string(abs).expect("read a file of the embedded pack");
-            let min = if rel.ends_with(".json") { Some(minify_json(&text)) } else { minify_toml(&text) };
-            if let Some(min) = min {
-                let path = out_dir.join("embedded-pack").join(rel);
-                fs::create_dir_all(path.parent().expect("a parent")).expect("create OUT_DIR/embedded-pack");
-                fs::write(&path, min).expect("write a minified file");
-                src.push_str(&format!("    ({rel:?}, include_str!({:?})),\n", path.display().to_string()));
-                continue;
-            }
-        }
         src.push_str(&format!("    ({rel:?}, include_str!({:?})),\n", abs.display().to_string()));
     }
     src.push_str("];\n");
