@@ -348,6 +348,14 @@ thread_local! {
         const { std::cell::RefCell::new(std::collections::HashMap::with_hasher(FnvBuild)) };
 }
 
+/// The starting state of FNV-1a (64 bits).
+pub(crate) const FNV_OFFSET: u64 = 0xcbf2_9ce4_8422_2325;
+
+/// FNV-1a (64 bits) of `bytes`, continued from state `h` ([`FNV_OFFSET`] to start).
+pub(crate) fn fnv1a(h: u64, bytes: &[u8]) -> u64 {
+    bytes.iter().fold(h, |h, &b| (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3))
+}
+
 /// FNV-1a: a short name hashes in a few instructions per byte (the cache must be much cheaper
 /// than the normalisation it saves; SipHash is not).
 #[derive(Clone, Copy, Default)]
@@ -358,7 +366,7 @@ struct Fnv(u64);
 impl std::hash::BuildHasher for FnvBuild {
     type Hasher = Fnv;
     fn build_hasher(&self) -> Fnv {
-        Fnv(0xcbf2_9ce4_8422_2325)
+        Fnv(FNV_OFFSET)
     }
 }
 
@@ -367,9 +375,7 @@ impl std::hash::Hasher for Fnv {
         self.0
     }
     fn write(&mut self, bytes: &[u8]) {
-        for b in bytes {
-            self.0 = (self.0 ^ u64::from(*b)).wrapping_mul(0x0100_0000_01b3);
-        }
+        self.0 = fnv1a(self.0, bytes);
     }
 }
 

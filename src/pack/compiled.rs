@@ -35,8 +35,8 @@ pub const FORMAT: u64 = 1;
 const ENGINE: &str = concat!(env!("CARGO_PKG_VERSION"), "+", env!("QAGIDA_COMPILED_FINGERPRINT"));
 
 /// FNV-1a, 64 bits: a checksum against damage in transit, not a signature.
-fn checksum(bytes: &[u8]) -> u64 {
-    bytes.iter().fold(0xcbf2_9ce4_8422_2325, |h, &b| (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3))
+pub(crate) fn checksum(bytes: &[u8]) -> u64 {
+    crate::formats::fnv1a(crate::formats::FNV_OFFSET, bytes)
 }
 
 /// What a compiled pack may leave out. The default keeps everything.

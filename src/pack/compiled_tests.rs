@@ -5,7 +5,7 @@
 
 use std::path::{Path, PathBuf};
 
-use super::compiled::{CompiledPackError, MAGIC};
+use super::compiled::{CompiledPackError, MAGIC, checksum};
 use crate::engine::Options;
 use crate::pack::{Lang, Pack};
 use crate::test_rng::Rng;
@@ -38,7 +38,7 @@ fn header_len(bytes: &[u8]) -> usize {
 /// Rewrites the checksum after the body was changed, so that the decoder reads the body.
 fn reseal(bytes: &mut [u8]) {
     let h = header_len(bytes);
-    let sum = bytes[h + 8..].iter().fold(0xcbf2_9ce4_8422_2325u64, |h, &b| (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3));
+    let sum = checksum(&bytes[h + 8..]);
     bytes[h..h + 8].copy_from_slice(&sum.to_le_bytes());
 }
 
