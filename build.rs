@@ -1,7 +1,8 @@
-//! Embeds the default rule pack (`rules/kz-orphan`) into the library (`Pack::embedded()`): every
-//! `.toml` and `.json` file, by its path inside the pack. And sets `QAGIDA_COMPILED_FINGERPRINT`
-//! for the compiled pack form (below). (The WebAssembly module embeds the pack compiled instead:
-//! `bindings/wasm/build.rs`.)
+//! Embeds the default rule pack into the library (`Pack::embedded()`): the layers that
+//! `rules/default.toml` lists (the national pack and every regional layer), each as every
+//! `.toml` and `.json` file by its path inside the layer's directory. And sets
+//! `QAGIDA_COMPILED_FINGERPRINT` for the compiled pack form (below). (The WebAssembly module
+//! embeds the pack compiled instead: `bindings/wasm/build.rs`.)
 use std::path::{Path, PathBuf};
 use std::{env, fs};
 
@@ -58,23 +59,39 @@ fn main() {
     // time would then embed the pack of a directory that may no longer exist.
     let manifest_dir = env::var("CARGO_MANIFEST_DIR").expect("CARGO_MANIFEST_DIR");
     compiled_form_fingerprint(&manifest_dir);
-    let root = Path::new(&manifest_dir).join("rules").join("kz-orphan");
-    println!("cargo:rerun-if-changed={}", root.display());
-    let mut files = Vec::new();
-    collect(&root, &root, &mut files);
-    files.sort();
-    // An empty or manifest-less embedded pack would only fail when a program loads it: fail the
-    // build instead.
-    assert!(
-        files.iter().any(|(rel, _)| rel == "pack.toml"),
-        "the embedded pack {} has no pack.toml (is the directory there?)",
-        root.display()
-    );
+    let rules = Path::new(&manifest_dir).join("rules");
+    let stack = rules.join("default.toml");
+    println!("cargo:rerun-if-changed={}", stack.display());
+    let text = fs::read_to_string(&stack).expect("read rules/default.toml");
+    let value: toml::Table = text.parse().expect("rules/default.toml is TOML");
+    let layers: Vec<String> = value
+        .get("layers")
+        .and_then(toml::Value::as_array)
+        .expect("rules/default.toml lists its `layers`")
+        .iter()
+        .map(|v| v.as_str().expect("a layer is a directory name").to_string())
+        .collect();
     let out_dir = PathBuf::from(env::var("OUT_DIR").expect("OUT_DIR"));
-    let mut src = String::from("pub const FILES: &[(&str, &str)] = &[\n");
-    for (rel, abs) in &files {
-        println!("cargo:rerun-if-changed={}", abs.display());
-        src.push_str(&format!("    ({rel:?}, include_str!({:?})),\n", abs.display().to_string()));
+    let mut src = String::from("pub const LAYERS: &[(&str, &[(&str, &str)])] = &[\n");
+    for layer in &layers {
+        let root = rules.join(layer);
+        println!("cargo:rerun-if-changed={}", root.display());
+        let mut files = Vec::new();
+        collect(&root, &root, &mut files);
+        files.sort();
+        // An empty or manifest-less embedded layer would only fail when a program loads it:
+        // fail the build instead.
+        assert!(
+            files.iter().any(|(rel, _)| rel == "pack.toml"),
+            "the embedded layer {} has no pack.toml (is the directory there?)",
+            root.display()
+        );
+        src.push_str(&format!("    ({layer:?}, &[\n"));
+        for (rel, abs) in &files {
+            println!("cargo:rerun-if-changed={}", abs.display());
+            src.push_str(&format!("        ({rel:?}, include_str!({:?})),\n", abs.display().to_string()));
+        }
+        src.push_str("    ]),\n");
     }
     src.push_str("];\n");
     fs::write(out_dir.join("embedded_pack.rs"), src).expect("write embedded_pack.rs");

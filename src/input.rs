@@ -2,12 +2,16 @@
 //! limits in the same pass.
 //!
 //! The value built is exactly `serde_json::from_slice::<Value>`'s (same numbers under
-//! `arbitrary_precision`, same key order and duplicate-key handling under `preserve_order`);
-//! the difference is that a document nested deeper than the limit, or with a longer array,
-//! stops the parse at that point instead of being built first and measured after.
+//! `arbitrary_precision`, same key order and duplicate-key handling under `preserve_order`:
+//! the last value at the first one's position); the differences are that a document nested
+//! deeper than the limit, or with a longer array, stops the parse at that point instead of
+//! being built first and measured after, and that repeated member names are reported
+//! (RFC 7493, I-JSON: names must be unique) — listed for a document, an error for a pack's
+//! trusted files.
 
 use std::fmt;
 
+use serde_json::map::Entry;
 use serde_json::{Map, Number, Value as Json};
 
 /// Which limit stopped the parse.
@@ -53,23 +57,53 @@ impl fmt::Display for JsonError {
     }
 }
 
+/// A member name repeated in an object: one per occurrence after the first.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DuplicateKey {
+    /// RFC 6901 JSON Pointer of the member (`/drug/inn`; `~` and `/` in names as `~0`, `~1`).
+    pub pointer: String,
+    /// The member's name, decoded.
+    pub key: String,
+}
+
+/// How many duplicate keys [`parse_limited`] lists; the rest are only counted.
+pub const MAX_DUPLICATE_KEYS: usize = 100;
+
+/// A document read by [`parse_limited`].
+#[derive(Debug)]
+pub struct Parsed {
+    /// The value, as serde_json builds it: a repeated name's last value, at its first position.
+    pub value: Json,
+    /// The repeated names, in document order, at most [`MAX_DUPLICATE_KEYS`].
+    pub duplicate_keys: Vec<DuplicateKey>,
+    /// Repeated names past the first [`MAX_DUPLICATE_KEYS`].
+    pub more_duplicates: usize,
+}
+
 /// Parses `bytes` as one JSON value (nothing but whitespace after it), refusing nesting deeper
 /// than `max_depth` (the top-level object or array is depth 1) and arrays of more than
-/// `max_array_len` elements.
-pub(crate) fn parse_limited(bytes: &[u8], max_depth: usize, max_array_len: usize) -> Result<Json, ParseError> {
-    let mut p = Parser { s: bytes, i: 0, remaining_depth: 128, max_depth, max_array_len };
-    let v = p.value(0)?;
+/// `max_array_len` elements. Repeated member names are listed with the value.
+pub(crate) fn parse_limited(bytes: &[u8], max_depth: usize, max_array_len: usize) -> Result<Parsed, ParseError> {
+    let mut p = Parser::new(bytes, max_depth, max_array_len);
+    let value = p.value(0)?;
     match p.ws() {
         Some(_) => Err(p.peek_err(TRAILING_CHARACTERS)),
-        None => Ok(v),
+        None => Ok(Parsed { value, duplicate_keys: p.dups, more_duplicates: p.more_dups }),
     }
 }
 
 /// Parses `bytes` as one JSON value with no limits of ours (`serde_json`'s recursion limit of
-/// 128 levels still applies): for trusted files such as a pack's fixtures. The same parser as
-/// documents, so the module carries one copy of it.
+/// 128 levels still applies): for trusted files such as a pack's fixtures. A repeated member
+/// name is an error at that name (a trusted file must still be unambiguous). The same parser
+/// as documents, so the module carries one copy of it.
 pub(crate) fn parse_json(bytes: &[u8]) -> Result<Json, JsonError> {
-    parse_limited(bytes, usize::MAX, usize::MAX).map_err(|e| match e {
+    let mut p = Parser::new(bytes, usize::MAX, usize::MAX);
+    p.dup_is_error = true;
+    let v = p.value(0).and_then(|v| match p.ws() {
+        Some(_) => Err(p.peek_err(TRAILING_CHARACTERS)),
+        None => Ok(v),
+    });
+    v.map_err(|e| match e {
         ParseError::Json(e) => e,
         ParseError::Limit(hit) => JsonError {
             msg: match hit {
@@ -103,6 +137,8 @@ const TRAILING_COMMA: &str = "trailing comma";
 const TRAILING_CHARACTERS: &str = "trailing characters";
 const END_OF_HEX_ESCAPE: &str = "unexpected end of hex escape";
 const RECURSION_LIMIT: &str = "recursion limit exceeded";
+// Ours (serde_json keeps the last value without a word).
+const DUPLICATE_KEY: &str = "duplicate key";
 
 /// serde_json's private key that marks a number under `arbitrary_precision` (the number's text
 /// follows as the entry's value); `serde_json::Value`'s own deserialiser treats it the same way.
@@ -120,11 +156,60 @@ struct Parser<'b> {
     remaining_depth: u8,
     max_depth: usize,
     max_array_len: usize,
+    /// Where the value being read sits: one segment per enclosing array or object, written out
+    /// as a JSON Pointer only when a duplicate key is found.
+    path: Vec<Seg>,
+    /// A duplicate key stops the parse with an error (instead of being listed).
+    dup_is_error: bool,
+    dups: Vec<DuplicateKey>,
+    more_dups: usize,
+}
+
+/// A step of [`Parser::path`].
+#[derive(Clone, Copy)]
+enum Seg {
+    /// An array element, by index.
+    Index(usize),
+    /// An object member, by the index of its name's first byte after the opening `"` (the
+    /// name is decoded again only for a pointer).
+    Key(usize),
 }
 
 type Res<T> = Result<T, ParseError>;
 
-impl Parser<'_> {
+impl<'b> Parser<'b> {
+    fn new(s: &'b [u8], max_depth: usize, max_array_len: usize) -> Self {
+        Parser { s, i: 0, remaining_depth: 128, max_depth, max_array_len, path: Vec::new(), dup_is_error: false, dups: Vec::new(), more_dups: 0 }
+    }
+
+    /// The member `key` (its name just read) repeats one of its object's: listed, or counted
+    /// past the cap, or the parse's error.
+    fn duplicate(&mut self, key: &str) -> Res<()> {
+        if self.dup_is_error {
+            return Err(self.err(&format!("{DUPLICATE_KEY} `{key}`")));
+        }
+        if self.dups.len() == MAX_DUPLICATE_KEYS {
+            self.more_dups += 1;
+            return Ok(());
+        }
+        let mut pointer = String::new();
+        for seg in &self.path {
+            pointer.push('/');
+            match *seg {
+                Seg::Index(n) => pointer.push_str(&n.to_string()),
+                Seg::Key(start) => {
+                    // A name already read once, so it decodes again without error.
+                    let mut p = Parser::new(self.s, 0, 0);
+                    p.i = start;
+                    let name = p.string().unwrap_or_default();
+                    pointer.push_str(&name.replace('~', "~0").replace('/', "~1"));
+                }
+            }
+        }
+        self.dups.push(DuplicateKey { pointer, key: key.to_string() });
+        Ok(())
+    }
+
     fn peek(&self) -> Option<u8> {
         self.s.get(self.i).copied()
     }
@@ -226,6 +311,7 @@ impl Parser<'_> {
     fn array(&mut self, depth: usize) -> Res<Json> {
         let inner = self.enter(depth)?;
         let mut items = Vec::new();
+        self.path.push(Seg::Index(0));
         loop {
             match self.ws() {
                 None => return Err(self.peek_err(EOF_LIST)),
@@ -241,12 +327,16 @@ impl Parser<'_> {
                 }
                 Some(_) => return Err(self.peek_err(EXPECTED_LIST_COMMA_OR_END)),
             }
+            if let Some(last) = self.path.last_mut() {
+                *last = Seg::Index(items.len());
+            }
             let item = self.value(inner)?;
             if items.len() == self.max_array_len {
                 return Err(ParseError::Limit(LimitHit::ArrayLength));
             }
             items.push(item);
         }
+        self.path.pop();
         self.i += 1;
         Ok(Json::Array(items))
     }
@@ -256,6 +346,7 @@ impl Parser<'_> {
         let mut obj = Map::new();
         let mut first = true;
         let mut inner = depth;
+        self.path.push(Seg::Key(0));
         loop {
             match self.ws() {
                 None => return Err(self.peek_err(EOF_OBJECT)),
@@ -274,18 +365,37 @@ impl Parser<'_> {
                 Some(_) => return Err(self.peek_err(EXPECTED_OBJECT_COMMA_OR_END)),
             }
             self.i += 1;
+            let key_start = self.i;
             let key = self.string()?;
             if first {
                 if key == NUMBER_TOKEN {
+                    self.path.pop();
                     return self.number_entry();
                 }
                 inner = self.enter(depth)?;
                 first = false;
             }
+            if let Some(last) = self.path.last_mut() {
+                *last = Seg::Key(key_start);
+            }
+            // One lookup: the entry is held while the value is read (the map's `insert` would
+            // put a repeated name's value at the first one's position, as this does).
+            let entry = obj.entry(key);
+            if let Entry::Occupied(o) = &entry {
+                self.duplicate(o.key())?;
+            }
             self.colon()?;
             let value = self.value(inner)?;
-            obj.insert(key, value);
+            match entry {
+                Entry::Vacant(v) => {
+                    v.insert(value);
+                }
+                Entry::Occupied(mut o) => {
+                    o.insert(value);
+                }
+            }
         }
+        self.path.pop();
         if first {
             // `{}` still counts as a level.
             self.enter(depth)?;
@@ -319,7 +429,7 @@ impl Parser<'_> {
                 let text = self.string()?;
                 // `Number::from_str`: the text must be one number and nothing else; its errors
                 // are positioned in the text.
-                let mut p = Parser { s: text.as_bytes(), i: 0, remaining_depth: 128, max_depth: 0, max_array_len: 0 };
+                let mut p = Parser::new(text.as_bytes(), 0, 0);
                 let n = match p.peek() {
                     None => Err(p.peek_err(EOF_VALUE)),
                     Some(b'-' | b'0'..=b'9') => p.number(),

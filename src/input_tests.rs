@@ -2,9 +2,108 @@
 //! oracle: `serde_json::Deserializer` driven by a seed that enforces the same limits): the same
 //! values (number text, key order, duplicate keys), the same errors at the same positions, and
 //! the same limit hits, on fixed cases, generated documents, their mutations and their prefixes.
+//! The duplicate keys it lists against a walk of serde_json's reader that finds them.
 
 use super::*;
 use crate::test_rng::Rng;
+
+mod dup_oracle {
+    //! Duplicate member names found by a serde visitor over `serde_json::Deserializer`: the
+    //! pointer of each repeated member, in document order.
+
+    use std::cell::RefCell;
+    use std::collections::HashSet;
+    use std::fmt;
+
+    use std::str::FromStr;
+
+    use serde::de::{self, DeserializeSeed, MapAccess, SeqAccess, Visitor};
+
+    const NUMBER_TOKEN: &str = "$serde_json::private::Number";
+
+    /// `(pointer, key)` of every repeated member, or `None` when serde_json refuses the text.
+    pub fn duplicates(bytes: &[u8]) -> Option<Vec<(String, String)>> {
+        let found = RefCell::new(Vec::new());
+        let mut de = serde_json::Deserializer::from_slice(bytes);
+        Walk { path: String::new(), found: &found }.deserialize(&mut de).ok()?;
+        de.end().ok()?;
+        Some(found.into_inner())
+    }
+
+    struct Walk<'f> {
+        path: String,
+        found: &'f RefCell<Vec<(String, String)>>,
+    }
+
+    impl Walk<'_> {
+        fn child(&self, seg: &str) -> Self {
+            Walk { path: format!("{}/{}", self.path, seg.replace('~', "~0").replace('/', "~1")), found: self.found }
+        }
+    }
+
+    impl<'de> DeserializeSeed<'de> for Walk<'_> {
+        type Value = ();
+
+        fn deserialize<D: serde::Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
+            d.deserialize_any(self)
+        }
+    }
+
+    impl<'de> Visitor<'de> for Walk<'_> {
+        type Value = ();
+
+        fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+            f.write_str("any JSON value")
+        }
+
+        fn visit_bool<E>(self, _: bool) -> Result<(), E> {
+            Ok(())
+        }
+        fn visit_i64<E>(self, _: i64) -> Result<(), E> {
+            Ok(())
+        }
+        fn visit_u64<E>(self, _: u64) -> Result<(), E> {
+            Ok(())
+        }
+        fn visit_f64<E>(self, _: f64) -> Result<(), E> {
+            Ok(())
+        }
+        fn visit_str<E>(self, _: &str) -> Result<(), E> {
+            Ok(())
+        }
+        fn visit_unit<E>(self) -> Result<(), E> {
+            Ok(())
+        }
+
+        fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
+            let mut i = 0usize;
+            while seq.next_element_seed(self.child(&i.to_string()))?.is_some() {
+                i += 1;
+            }
+            Ok(())
+        }
+
+        fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
+            let mut seen = HashSet::new();
+            let mut first = true;
+            while let Some(key) = map.next_key::<String>()? {
+                if first && key == NUMBER_TOKEN {
+                    // A number's text, as serde_json's `Value` reads it (the map must end
+                    // there, which serde_json checks when this returns).
+                    let text = map.next_value::<String>()?;
+                    return serde_json::Number::from_str(&text).map(|_| ()).map_err(de::Error::custom);
+                }
+                first = false;
+                let child = self.child(&key);
+                if !seen.insert(key.clone()) {
+                    self.found.borrow_mut().push((child.path.clone(), key));
+                }
+                map.next_value_seed(child)?;
+            }
+            Ok(())
+        }
+    }
+}
 
 mod oracle {
     //! The reader before `input.rs` was written by hand (its code unchanged).
@@ -175,9 +274,9 @@ mod oracle {
 /// text and position.
 fn ours(text: &[u8], depth: usize, len: usize) -> Result<(Json, String), String> {
     match parse_limited(text, depth, len) {
-        Ok(v) => {
-            let t = serde_json::to_string(&v).unwrap_or_default();
-            Ok((v, t))
+        Ok(p) => {
+            let t = serde_json::to_string(&p.value).unwrap_or_default();
+            Ok((p.value, t))
         }
         Err(ParseError::Limit(h)) => Err(format!("limit {h:?}")),
         Err(ParseError::Json(e)) => Err(format!("{e} / {}:{}", e.line(), e.column())),
@@ -528,4 +627,145 @@ fn array_length_limit_counts_elements_at_each_level() {
 fn a_limit_hit_before_a_syntax_error_is_reported_as_the_limit() {
     assert!(matches!(parse_limited(b"[[[[ oops", 2, 10), Err(ParseError::Limit(LimitHit::Depth))));
     assert!(matches!(parse_limited(b"[1, oops", 2, 10), Err(ParseError::Json(_))));
+}
+
+fn dups(text: &str) -> (Json, Vec<(String, String)>, usize) {
+    let p = parse_limited(text.as_bytes(), usize::MAX, usize::MAX).unwrap();
+    let d = p.duplicate_keys.into_iter().map(|d| (d.pointer, d.key)).collect();
+    (p.value, d, p.more_duplicates)
+}
+
+fn pairs(xs: &[(&str, &str)]) -> Vec<(String, String)> {
+    xs.iter().map(|(p, k)| (p.to_string(), k.to_string())).collect()
+}
+
+#[test]
+fn duplicate_keys_at_the_root_are_listed_each_time_and_the_last_value_wins_at_the_first_position() {
+    let (v, d, more) = dups(r#"{"a":1,"b":2,"a":3,"c":4,"a":5}"#);
+    assert_eq!(d, pairs(&[("/a", "a"), ("/a", "a")]));
+    assert_eq!(more, 0);
+    assert_eq!(serde_json::to_string(&v).unwrap(), r#"{"a":5,"b":2,"c":4}"#);
+    assert_eq!(v, serde_json::from_str::<Json>(r#"{"a":1,"b":2,"a":3,"c":4,"a":5}"#).unwrap());
+}
+
+#[test]
+fn duplicate_keys_nested_in_objects_and_arrays_of_objects_are_pointed_at() {
+    let text = r#"{"drug":{"inn":"x","inn":"y"},"lines":[{"q":1},{"q":1,"r":[{"s":0},{"s":0,"s":1}],"q":2}]}"#;
+    let (v, d, _) = dups(text);
+    assert_eq!(d, pairs(&[("/drug/inn", "inn"), ("/lines/1/r/1/s", "s"), ("/lines/1/q", "q")]));
+    for (pointer, _) in &d {
+        assert!(v.pointer(pointer).is_some(), "{pointer}");
+    }
+    let (_, d, _) = dups(r#"[{}, [], {"a":1,"a":2}, [{"b":[{"c":0,"c":0}]}]]"#);
+    assert_eq!(d, pairs(&[("/2/a", "a"), ("/3/0/b/0/c", "c")]));
+    // A number spelled as serde_json's private map is no object on the path.
+    let (_, d, _) = dups(r#"[{"$serde_json::private::Number":"1"},{"a":1,"a":2}]"#);
+    assert_eq!(d, pairs(&[("/1/a", "a")]));
+}
+
+#[test]
+fn a_repeated_member_is_listed_before_the_duplicates_inside_its_value() {
+    // The repeated name is met before its value's contents.
+    let (_, d, _) = dups(r#"{"a":{"x":0},"a":{"y":1,"y":2}}"#);
+    assert_eq!(d, pairs(&[("/a", "a"), ("/a/y", "y")]));
+}
+
+#[test]
+fn names_with_tilde_and_slash_are_escaped_in_the_pointer() {
+    let (_, d, _) = dups(r#"{"a/b":{"~c":1,"~c":2},"a/b":0}"#);
+    assert_eq!(d, pairs(&[("/a~1b/~0c", "~c"), ("/a~1b", "a/b")]));
+    let (_, d, _) = dups(r#"{"~1":{"x/~":1,"x/~":2},"":{"":0,"":1}}"#);
+    assert_eq!(d, pairs(&[("/~01/x~1~0", "x/~"), ("//", "")]));
+}
+
+#[test]
+fn escaped_names_that_decode_to_the_same_name_are_duplicates() {
+    let (v, d, _) = dups(r#"{"a":1,"\u0061":2}"#);
+    assert_eq!(d, pairs(&[("/a", "a")]));
+    assert_eq!(serde_json::to_string(&v).unwrap(), r#"{"a":2}"#);
+    // Ancestors' names are written decoded, then escaped for the pointer.
+    let (_, d, _) = dups(r#"{"\u00e9\/\ud83d\ude00":{"k":1,"\u006b":2},"é/😀":0}"#);
+    assert_eq!(d, pairs(&[("/é~1😀/k", "k"), ("/é~1😀", "é/😀")]));
+}
+
+#[test]
+fn the_duplicate_list_stops_at_its_cap_and_counts_the_rest() {
+    let members: Vec<String> = (0..250).map(|i| format!(r#""k":{i}"#)).collect();
+    let text = format!("[{{{}}}, {{\"z\":0,\"z\":1}}]", members.join(","));
+    let (v, d, more) = dups(&text);
+    assert_eq!(d.len(), MAX_DUPLICATE_KEYS);
+    assert!(d.iter().all(|(p, k)| p == "/0/k" && k == "k"));
+    assert_eq!(more, 249 - MAX_DUPLICATE_KEYS + 1);
+    assert_eq!(v[0]["k"], 249);
+}
+
+#[test]
+fn parse_json_refuses_a_duplicate_key_at_the_repeated_name() {
+    let e = parse_json(b"{\"a\": 1,\n \"a\": 2}").err().map(|e| (e.to_string(), e.line(), e.column()));
+    assert_eq!(e, Some(("duplicate key `a` at line 2 column 4".to_string(), 2, 4)));
+    let e = parse_json(br#"[{"x":{"b":1}},{"x":{"\u0062":1,"b":2}}]"#).err().map(|e| e.to_string());
+    assert_eq!(e.as_deref(), Some("duplicate key `b` at line 1 column 35"));
+    assert!(parse_json(br#"{"a":{"a":1},"b":[{"a":1},{"a":2}]}"#).is_ok());
+}
+
+#[test]
+fn documents_without_duplicates_list_none_and_read_as_before() {
+    for text in FIXED {
+        if let (Ok(p), Some(found)) = (parse_limited(text.as_bytes(), usize::MAX, usize::MAX), dup_oracle::duplicates(text.as_bytes())) {
+            assert_eq!(p.duplicate_keys.is_empty(), found.is_empty(), "{text}");
+        }
+    }
+    for dir in ["rules/kz-orphan/fixtures", "examples/valid", "examples/invalid"] {
+        let Ok(rd) = std::fs::read_dir(std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join(dir)) else { continue };
+        for e in rd.flatten() {
+            let bytes = std::fs::read(e.path()).unwrap_or_default();
+            let p = parse_limited(&bytes, 64, 100_000).unwrap();
+            assert!(p.duplicate_keys.is_empty() && p.more_duplicates == 0, "{:?}", e.path());
+            assert_eq!(p.value, serde_json::from_slice::<Json>(&bytes).unwrap());
+            assert_eq!(parse_json(&bytes).ok(), Some(p.value));
+        }
+    }
+}
+
+/// Our list against the serde walk's on `text`: the number of duplicates, or `None` when
+/// the text is not JSON.
+fn same_duplicates(text: &str) -> Option<usize> {
+    let ours = parse_limited(text.as_bytes(), usize::MAX, usize::MAX);
+    let theirs = dup_oracle::duplicates(text.as_bytes());
+    match (ours, theirs) {
+        (Ok(p), Some(found)) => {
+            let listed: Vec<_> = p.duplicate_keys.iter().map(|d| (d.pointer.clone(), d.key.clone())).collect();
+            assert_eq!(listed, found.iter().take(MAX_DUPLICATE_KEYS).cloned().collect::<Vec<_>>(), "{text}");
+            assert_eq!(p.more_duplicates, found.len().saturating_sub(MAX_DUPLICATE_KEYS), "{text}");
+            // parse_json refuses exactly the documents with a duplicate.
+            assert_eq!(parse_json(text.as_bytes()).is_ok(), found.is_empty(), "{text}");
+            Some(found.len())
+        }
+        (Err(_), None) => None,
+        (ours, theirs) => panic!("{text}: {:?} / {theirs:?}", ours.map(|p| p.value)),
+    }
+}
+
+#[test]
+fn generated_documents_list_the_duplicates_a_serde_walk_finds() {
+    let mut r = Rng(0x00d0_b1e5);
+    let (mut with, mut without, mut capped) = (0, 0, 0);
+    for case in 0..40_000 {
+        let mut text = String::new();
+        gen_value(&mut r, 0, &mut text);
+        match same_duplicates(&text) {
+            Some(0) => without += 1,
+            Some(_) => {
+                with += 1;
+                if case % 4 == 0 {
+                    // Enough copies to pass the list's cap.
+                    let n = same_duplicates(&format!("[{}]", vec![text; MAX_DUPLICATE_KEYS + 1].join(",")));
+                    assert!(n > Some(MAX_DUPLICATE_KEYS));
+                    capped += 1;
+                }
+            }
+            None => {}
+        }
+    }
+    assert!(with > 500 && without > 10_000 && capped > 100, "{with} {without} {capped}");
 }

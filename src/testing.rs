@@ -4,7 +4,7 @@
 use serde_json::Value as Json;
 
 use crate::engine::Options;
-use crate::pack::{Pack, Rule, RuleTest, array_index, pointer_tokens};
+use crate::pack::{Expect, Pack, Rule, RuleTest, Severity, array_index, pointer_tokens};
 
 /// The outcome of one test case.
 #[derive(Debug, Clone)]
@@ -70,26 +70,42 @@ pub fn run_case(pack: &Pack, rule: &Rule, t: &RuleTest) -> CaseOutcome {
         Ok(r) => r,
         Err(e) => return outcome(false, e.to_string()),
     };
-    let mine: Vec<&str> = result
+    let mine: Vec<(&str, Severity)> = result
         .findings
         .iter()
         .filter(|f| f.rule_id == rule.id)
-        .map(|f| f.path.as_str())
+        .map(|f| (f.path.as_str(), f.severity))
         .collect();
-    if !t.expect_fail {
-        return if mine.is_empty() {
-            outcome(true, String::new())
-        } else {
-            outcome(false, format!("expected no {} finding, got at {:?}", rule.id, mine))
-        };
+    let failing: Vec<&str> = mine.iter().filter(|(_, s)| *s != Severity::Info).map(|(p, _)| *p).collect();
+    let infos: Vec<&str> = mine.iter().filter(|(_, s)| *s == Severity::Info).map(|(p, _)| *p).collect();
+    let shown = |v: &[(&str, Severity)]| v.iter().map(|(p, s)| format!("{}@{p}", s.as_str())).collect::<Vec<_>>();
+    let about = match t.expect {
+        Expect::Pass => {
+            return if mine.is_empty() {
+                outcome(true, String::new())
+            } else {
+                outcome(false, format!("expected no {} finding, got {:?}", rule.id, shown(&mine)))
+            };
+        }
+        Expect::Info if !failing.is_empty() => {
+            return outcome(false, format!("expected only info findings of {}, got {:?}", rule.id, shown(&mine)));
+        }
+        Expect::Info => infos,
+        Expect::Fail => failing,
+    };
+    if about.is_empty() {
+        let others: Vec<String> = result.findings.iter().map(|f| format!("{}@{}({})", f.rule_id, f.path, f.severity.as_str())).collect();
+        let what = if t.expect == Expect::Info { "an info" } else { "an error or warning" };
+        return outcome(false, format!("expected {what} finding of {}, got none (findings: {:?})", rule.id, others));
     }
-    if mine.is_empty() {
-        let others: Vec<String> = result.findings.iter().map(|f| format!("{}@{}", f.rule_id, f.path)).collect();
-        return outcome(false, format!("expected a {} finding, got none (other findings: {:?})", rule.id, others));
+    if let Some(want) = t.severity
+        && let Some((p, s)) = mine.iter().find(|(_, s)| *s != Severity::Info && *s != want)
+    {
+        return outcome(false, format!("expected {} findings of severity {}, got {} at {p}", rule.id, want.as_str(), s.as_str()));
     }
     if let Some(paths) = &t.paths {
         let mut want: Vec<&str> = paths.iter().map(String::as_str).collect();
-        let mut got = mine.clone();
+        let mut got = about.clone();
         want.sort_unstable();
         got.sort_unstable();
         if want != got {

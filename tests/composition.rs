@@ -233,3 +233,22 @@ fn bundle_members_get_their_own_rules_and_cross_document_checks_point_into_the_b
     // The bundle's own date is its latest member's.
     assert_eq!(r.as_of.to_string(), "2025-10-02");
 }
+
+#[test]
+fn a_fixture_with_a_repeated_member_name_is_refused_at_that_name() {
+    let mut f = base();
+    f.insert("fixtures/dup.json".into(), "{\"document_type\": \"order\",\n  \"qty\": 1, \"qty\": 2}\n".into());
+    let msg = Pack::from_files(&f).unwrap_err().to_string();
+    assert!(msg.contains("fixtures/dup.json:2:") && msg.contains("invalid JSON: duplicate key `qty`"), "{msg}");
+}
+
+#[test]
+fn a_document_with_a_repeated_member_name_is_read_with_its_last_value() {
+    let pack = Pack::from_files(&base()).unwrap();
+    let doc = br#"{"document_type": "order", "id": "O-1", "ref": "O-1", "date": "2026-02-01", "code": "A", "qty": 7, "qty": 1}"#;
+    let r = pack.validate_bytes(doc, &Options::default()).unwrap();
+    assert!(!r.findings.iter().any(|f| f.rule_id == "QTY-01"), "{:?}", r.findings);
+    let doc = br#"{"document_type": "order", "id": "O-1", "ref": "O-1", "date": "2026-02-01", "code": "A", "qty": 1, "qty": 7}"#;
+    let r = pack.validate_bytes(doc, &Options::default()).unwrap();
+    assert!(r.findings.iter().any(|f| f.rule_id == "QTY-01" && f.path == "/qty"), "{:?}", r.findings);
+}

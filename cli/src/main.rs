@@ -14,6 +14,7 @@ use std::process::ExitCode;
 
 use chrono::NaiveDate;
 use clap::{Parser, Subcommand, ValueEnum};
+use qagida::pack::Expect;
 use qagida::testing::run_pack_tests;
 use qagida::signing;
 use qagida::{Finding, Lang, Options, Pack, PackError, ValidationResult, VerifiedLoadError};
@@ -811,8 +812,8 @@ fn test(pack: &Pack, verbose: bool) -> u8 {
 fn lint(pack: &Pack) -> u8 {
     let mut warnings = Vec::new();
     for r in &pack.rules {
-        let pass = r.tests.iter().filter(|t| !t.expect_fail).count();
-        let fail = r.tests.iter().filter(|t| t.expect_fail).count();
+        let pass = r.tests.iter().filter(|t| t.expect == Expect::Pass).count();
+        let fail = r.tests.iter().filter(|t| t.expect == Expect::Fail).count();
         if pass == 0 {
             warnings.push(format!("{}:{}: rule {} has no passing test case", r.file, r.line, r.id));
         }
@@ -906,7 +907,7 @@ fn explain(pack: &Pack, id: &str, lang: Option<Lang>) -> u8 {
             println!("    {}: {shown}", l.code());
         }
     }
-    let pass = r.tests.iter().filter(|t| !t.expect_fail).count();
-    println!("  tests:      {pass} pass, {} fail", r.tests.len() - pass);
+    let count = |e: Expect| r.tests.iter().filter(|t| t.expect == e).count();
+    println!("  tests:      {} pass, {} fail, {} info", count(Expect::Pass), count(Expect::Fail), count(Expect::Info));
     0
 }

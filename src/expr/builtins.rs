@@ -188,6 +188,7 @@ pub(crate) const SPECIAL_FORMS: &[(&str, &str)] = &[
     ("any", "any(list, variable, predicate: bool) -> bool"),
     ("count", "count(list, variable, predicate: bool) -> number"),
     ("sum", "sum(list, variable, value: number) -> number"),
+    ("first", "first(list, variable, predicate: bool) -> element (the first for which the predicate is true)"),
     (
         "find",
         "find(list, key: string literal, value) -> element (the first whose field `key` == value)",
@@ -306,6 +307,10 @@ pub(crate) static BUILTINS: &[Builtin] = &[
     b("ends_with", SP, Ret::Bool, ends_with),
     b("contains", SP, Ret::Bool, contains),
     fmt_fn("norm_name", S, Ret::Str, norm_name),
+    b("before", SP, Ret::Str, before),
+    b("after", SP, Ret::Str, after),
+    b("leading_number", S, Ret::Num, leading_number),
+    b("after_number", S, Ret::Str, after_number),
     b(
         "min",
         &[("a", P::Ord), ("b", P::SameAsFirst)],
@@ -774,6 +779,55 @@ fn ends_with<'a>(a: &mut [Val<'a>]) -> Option<Val<'a>> {
 
 fn contains<'a>(a: &mut [Val<'a>]) -> Option<Val<'a>> {
     str_pred(a, |s, p| s.contains(p))
+}
+
+/// `before(s, sep)`: the text before the first `sep`, or all of `s` when it has none.
+fn before<'a>(a: &mut [Val<'a>]) -> Option<Val<'a>> {
+    let [s, sep] = a else { return None };
+    let (s, sep) = (text(s)?, text(sep)?);
+    Some(Val::Str(Cow::Owned(s.split_once(sep).map_or(s, |(b, _)| b).to_owned())))
+}
+
+/// `after(s, sep)`: the text after the first `sep`; missing when `s` has none.
+fn after<'a>(a: &mut [Val<'a>]) -> Option<Val<'a>> {
+    let [s, sep] = a else { return None };
+    let (s, sep) = (text(s)?, text(sep)?);
+    Some(Val::Str(Cow::Owned(s.split_once(sep)?.1.to_owned())))
+}
+
+/// The decimal number a text starts with, after any spaces, and where it ends: `"400 U"` →
+/// 400, `"2,5 мг"` → 2.5 (a comma between digits is a decimal separator too, as written in
+/// Kazakh and Russian), `"1 200 mg"` → 1. Exact (rust_decimal, never rounded); `None` when the
+/// text does not start with a digit or the number does not fit a decimal. A drug's strength
+/// is short free text, so this reads its head only; the number itself is read by rust_decimal.
+fn split_leading_number(s: &str) -> Option<(Decimal, usize)> {
+    let t = s.trim_start();
+    let start = s.len() - t.len();
+    let b = t.as_bytes();
+    let digits = |from: usize| b.get(from..).map_or(0, |r| r.iter().take_while(|c| c.is_ascii_digit()).count());
+    let mut end = digits(0);
+    if end == 0 {
+        return None;
+    }
+    if matches!(b.get(end), Some(b'.' | b',')) && digits(end + 1) > 0 {
+        end += 1 + digits(end + 1);
+    }
+    let num = t.get(..end)?.replace(',', ".");
+    Some((Decimal::from_str_exact(&num).ok()?, start + end))
+}
+
+fn leading_number<'a>(a: &mut [Val<'a>]) -> Option<Val<'a>> {
+    let [s] = a else { return None };
+    Some(Val::Num(split_leading_number(text(s)?)?.0))
+}
+
+/// `after_number(s)`: what follows the leading number, trimmed (`"400 U"` → `"U"`,
+/// `"10 mg/ml"` → `"mg/ml"`); missing when the text does not start with a number.
+fn after_number<'a>(a: &mut [Val<'a>]) -> Option<Val<'a>> {
+    let [s] = a else { return None };
+    let s = text(s)?;
+    let (_, end) = split_leading_number(s)?;
+    Some(Val::Str(Cow::Owned(s.get(end..)?.trim().to_owned())))
 }
 
 fn norm_name<'a>(a: &mut [Val<'a>]) -> Option<Val<'a>> {

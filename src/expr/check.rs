@@ -99,6 +99,8 @@ pub(crate) enum Quant {
     Any,
     Count,
     Sum,
+    /// `first(list, v, pred)`: the first element for which `pred` is true.
+    First,
 }
 
 /// A typed, resolved expression node.
@@ -675,6 +677,7 @@ impl Checker {
             "any" => return self.quantifier(s, Quant::Any, name, args),
             "count" => return self.quantifier(s, Quant::Count, name, args),
             "sum" => return self.quantifier(s, Quant::Sum, name, args),
+            "first" => return self.quantifier(s, Quant::First, name, args),
             "find" => return self.find(s, name, args, false),
             "find_all" => return self.find(s, name, args, true),
             "as_type" => return self.as_type(s, args),
@@ -824,6 +827,7 @@ impl Checker {
             Quant::All | Quant::Any => (is_bool(&b.ty), Type::Bool),
             Quant::Count => (is_bool(&b.ty), Type::Number),
             Quant::Sum => (b.ty.is_number() || matches!(b.ty, Type::Any), Type::Number),
+            Quant::First => (is_bool(&b.ty), elem.clone()),
         };
         if !ok {
             let want = if q == Quant::Sum { "number" } else { "bool" };

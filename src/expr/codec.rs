@@ -64,7 +64,7 @@ fn read_const(r: &mut Reader<'_>) -> Const {
 
 const ARITH: [ArithOp; 5] = [ArithOp::Add, ArithOp::Sub, ArithOp::Mul, ArithOp::Div, ArithOp::Rem];
 const CMP: [CmpOp; 6] = [CmpOp::Eq, CmpOp::Ne, CmpOp::Lt, CmpOp::Le, CmpOp::Gt, CmpOp::Ge];
-const QUANT: [Quant; 4] = [Quant::All, Quant::Any, Quant::Count, Quant::Sum];
+const QUANT: [Quant; 5] = [Quant::All, Quant::Any, Quant::Count, Quant::Sum, Quant::First];
 
 /// Position of `x` in `table` (every variant is listed there).
 fn tag<T: PartialEq>(table: &[T], x: &T) -> u8 {

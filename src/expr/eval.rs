@@ -98,7 +98,13 @@ pub(crate) fn eval<'a>(n: &'a Node, env: &mut Env<'a>) -> Result<Val<'a>, EvalEr
                 return Ok(Val::Missing);
             }
             let b = eval(r, env)?;
-            arith(*op, a, b).unwrap_or(Val::Missing)
+            match arith(*op, a, b) {
+                Ok(v) => v,
+                Err(fail) => {
+                    env.overflowed |= fail == ArithFail::Overflow;
+                    Val::Missing
+                }
+            }
         }
         Kind::Cmp(op, l, r) => {
             let a = eval(l, env)?;
@@ -567,14 +573,23 @@ fn quantify_loop<'a>(
             Quant::Sum => match r {
                 Val::Num(n) => match sum.checked_add(n) {
                     Some(s) => sum = s,
-                    None => return Ok(Val::Missing),
+                    None => {
+                        env.overflowed = true;
+                        return Ok(Val::Missing);
+                    }
                 },
                 _ => return Ok(Val::Missing),
+            },
+            Quant::First => match r {
+                Val::Bool(true) => return Ok(items.get(i, elem)),
+                Val::Bool(false) => {}
+                _ => saw_missing = true,
             },
         }
     }
     Ok(match q {
-        Quant::All | Quant::Any if saw_missing => Val::Missing,
+        Quant::All | Quant::Any | Quant::First if saw_missing => Val::Missing,
+        Quant::First => Val::Missing,
         Quant::All => Val::Bool(true),
         Quant::Any => Val::Bool(false),
         Quant::Count => Val::Num(Decimal::from(count)),
@@ -615,15 +630,29 @@ fn neg(d: TimeDelta) -> Option<TimeDelta> {
     TimeDelta::zero().checked_sub(&d)
 }
 
-/// Arithmetic on run-time values; `None` means missing.
-pub(crate) fn arith<'a>(op: ArithOp, a: Val<'a>, b: Val<'a>) -> Option<Val<'a>> {
+/// Why arithmetic gave no value.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum ArithFail {
+    /// The operands have no result (division by zero, a partial day added to a date, operands
+    /// of other types): the value is missing.
+    Undefined,
+    /// The result is out of the range of its type (a decimal beyond 7.9e28, a date beyond
+    /// chrono's ±262,000 years): recorded in [`Env::overflowed`], so that a check cannot be
+    /// passed by overflowing it.
+    Overflow,
+}
+
+/// Arithmetic on run-time values.
+pub(crate) fn arith<'a>(op: ArithOp, a: Val<'a>, b: Val<'a>) -> Result<Val<'a>, ArithFail> {
+    use ArithFail::{Overflow, Undefined};
     use ArithOp::*;
-    Some(match (op, a, b) {
-        (Add, Val::Num(x), Val::Num(y)) => Val::Num(x.checked_add(y)?),
-        (Sub, Val::Num(x), Val::Num(y)) => Val::Num(x.checked_sub(y)?),
-        (Mul, Val::Num(x), Val::Num(y)) => Val::Num(x.checked_mul(y)?),
-        (Div, Val::Num(x), Val::Num(y)) => Val::Num(x.checked_div(y)?),
-        (Rem, Val::Num(x), Val::Num(y)) => Val::Num(x.checked_rem(y)?),
+    Ok(match (op, a, b) {
+        (Add, Val::Num(x), Val::Num(y)) => Val::Num(x.checked_add(y).ok_or(Overflow)?),
+        (Sub, Val::Num(x), Val::Num(y)) => Val::Num(x.checked_sub(y).ok_or(Overflow)?),
+        (Mul, Val::Num(x), Val::Num(y)) => Val::Num(x.checked_mul(y).ok_or(Overflow)?),
+        (Div | Rem, Val::Num(_), Val::Num(y)) if y.is_zero() => return Err(Undefined),
+        (Div, Val::Num(x), Val::Num(y)) => Val::Num(x.checked_div(y).ok_or(Overflow)?),
+        (Rem, Val::Num(x), Val::Num(y)) => Val::Num(x.checked_rem(y).ok_or(Overflow)?),
         (Add, Val::Str(x), Val::Str(y)) => {
             let mut s = String::with_capacity(x.len() + y.len());
             s.push_str(&x);
@@ -631,20 +660,26 @@ pub(crate) fn arith<'a>(op: ArithOp, a: Val<'a>, b: Val<'a>) -> Option<Val<'a>> 
             Val::Str(Cow::Owned(s))
         }
         (Add, Val::Date(d), Val::Dur(t)) | (Add, Val::Dur(t), Val::Date(d)) => {
-            Val::Date(d.checked_add_signed(whole_days(t)?)?)
+            Val::Date(d.checked_add_signed(whole_days(t).ok_or(Undefined)?).ok_or(Overflow)?)
         }
-        (Sub, Val::Date(d), Val::Dur(t)) => Val::Date(d.checked_add_signed(neg(whole_days(t)?)?)?),
+        (Sub, Val::Date(d), Val::Dur(t)) => {
+            let back = neg(whole_days(t).ok_or(Undefined)?).ok_or(Overflow)?;
+            Val::Date(d.checked_add_signed(back).ok_or(Overflow)?)
+        }
         (Sub, Val::Date(x), Val::Date(y)) => Val::Dur(x.signed_duration_since(y)),
         (Add, Val::DateTime(d), Val::Dur(t)) | (Add, Val::Dur(t), Val::DateTime(d)) => {
-            Val::DateTime(safe_dt(d.checked_add_signed(t)?)?)
+            Val::DateTime(d.checked_add_signed(t).and_then(safe_dt).ok_or(Overflow)?)
         }
-        (Sub, Val::DateTime(d), Val::Dur(t)) => Val::DateTime(safe_dt(d.checked_sub_signed(t)?)?),
+        (Sub, Val::DateTime(d), Val::Dur(t)) => {
+            Val::DateTime(d.checked_sub_signed(t).and_then(safe_dt).ok_or(Overflow)?)
+        }
         (Sub, Val::DateTime(x), Val::DateTime(y)) => Val::Dur(x.signed_duration_since(y)),
-        (Add, Val::Dur(x), Val::Dur(y)) => Val::Dur(x.checked_add(&y)?),
-        (Sub, Val::Dur(x), Val::Dur(y)) => Val::Dur(x.checked_sub(&y)?),
+        (Add, Val::Dur(x), Val::Dur(y)) => Val::Dur(x.checked_add(&y).ok_or(Overflow)?),
+        (Sub, Val::Dur(x), Val::Dur(y)) => Val::Dur(x.checked_sub(&y).ok_or(Overflow)?),
         (Mul, Val::Dur(t), Val::Num(n)) | (Mul, Val::Num(n), Val::Dur(t)) => {
-            Val::Dur(secs_to_delta(delta_to_secs(t)?.checked_mul(n)?)?)
+            let secs = delta_to_secs(t).ok_or(Overflow)?.checked_mul(n).ok_or(Overflow)?;
+            Val::Dur(secs_to_delta(secs).ok_or(Overflow)?)
         }
-        _ => return None,
+        _ => return Err(Undefined),
     })
 }

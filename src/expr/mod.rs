@@ -30,6 +30,7 @@ pub(crate) mod codec;
 mod eval;
 mod lexer;
 mod parser;
+mod reads;
 #[cfg(test)]
 mod tests;
 #[cfg(test)]
@@ -40,6 +41,7 @@ use std::sync::Arc;
 use indexmap::IndexMap;
 
 pub use eval::IndexCache;
+pub use reads::Read;
 use crate::types::{RecordType, Type};
 pub use crate::value::Val;
 
@@ -185,6 +187,10 @@ pub struct Env<'a> {
     /// Hash indexes over input lists, built on the first `find`/`find_all` over a list and key
     /// and reused by later lookups while this `Env` lives (one validation).
     pub index: IndexCache<'a>,
+    /// Set when an arithmetic operation overflowed (a decimal beyond its range, a date beyond
+    /// the calendar's): the value became missing, and the caller may tell that apart from data
+    /// that is absent. Never cleared by evaluation: the caller resets it.
+    pub overflowed: bool,
 }
 
 impl<'a> Env<'a> {
@@ -193,6 +199,7 @@ impl<'a> Env<'a> {
             slots,
             steps_left,
             index: IndexCache::default(),
+            overflowed: false,
         }
     }
 }

@@ -1200,3 +1200,52 @@ fn format_builtins_are_wired() {
             .is_constant()
     );
 }
+
+#[test]
+fn strengths_split_into_a_leading_number_and_the_unit_after_it() {
+    assert_eq!(es("leading_number('400 U')"), "400");
+    assert_eq!(es("after_number('400 U')"), "U");
+    assert_eq!(es("leading_number('2,5 мг')"), "2.5");
+    assert_eq!(es("after_number('2,5 мг')"), "мг");
+    assert_eq!(es("leading_number(' 120 mg/0.8 ml')"), "120");
+    assert_eq!(es("after_number('120 mg/0.8 ml')"), "mg/0.8 ml");
+    assert_eq!(es("before(after_number('10 mg/ml'), '/')"), "mg");
+    assert_eq!(es("after(after_number('10 mg/ml'), '/')"), "ml");
+    assert_eq!(es("before('400 U', '/')"), "400 U", "no separator: all of it");
+    assert_eq!(es("after('400 U', '/')"), "missing", "no separator: missing");
+    assert_eq!(es("leading_number('U 400')"), "missing");
+    assert_eq!(es("after_number('vial')"), "missing");
+    assert_eq!(es("leading_number('5. mg')"), "5", "a separator without digits after it is not part of the number");
+    assert_eq!(es("leading_number('99999999999999999999999999999999 U')"), "missing", "beyond a decimal: missing, never rounded");
+}
+
+#[test]
+fn first_gives_the_first_element_that_satisfies_its_predicate() {
+    assert_eq!(es("first(doc.lines, l, l.n > 2).inn"), "Nusinersen");
+    assert_eq!(es("first(doc.lines, l, l.n > 1).inn"), "Imiglucerase");
+    assert_eq!(es("first(doc.lines, l, l.n > 100)"), "missing");
+    assert_eq!(es("first([1, 2, 3], x, x >= 2)"), "2");
+    assert_eq!(es("first([], x, true)"), "missing");
+    // An element whose predicate is missing before the first true one does not stop the search.
+    assert_eq!(es("first([1, 2], x, x == 2 ? true : doc.extra.nope == 1)"), "2");
+    assert_eq!(es("first([1, 2], x, doc.extra.nope == 1)"), "missing");
+}
+
+#[test]
+fn arithmetic_overflow_is_flagged_apart_from_undefined_results() {
+    let doc = sample();
+    let run = |src: &str| {
+        let e = compile(src, &scope()).unwrap_or_else(|e| panic!("{src}: {e:?}"));
+        let p = params();
+        let mut env = Env::new(vec![Val::Json(&doc), Val::Date(chrono::NaiveDate::from_ymd_opt(2026, 4, 1).unwrap()), Val::Json(&p)], 100_000);
+        let v = e.eval(&mut env).unwrap().to_string();
+        (v, env.overflowed)
+    };
+    assert_eq!(run("79228162514264337593543950335 * 2"), ("missing".into(), true));
+    assert_eq!(run("79228162514264337593543950335 + 1 > 0"), ("missing".into(), true));
+    assert_eq!(run("date('2026-04-01') + days(2147483648) > date('2026-04-01')"), ("missing".into(), true));
+    assert_eq!(run("sum([79228162514264337593543950335, 1], x, x)"), ("missing".into(), true));
+    assert_eq!(run("1 / 0"), ("missing".into(), false), "division by zero is undefined, not an overflow");
+    assert_eq!(run("date('2026-04-01') + hours(1)"), ("missing".into(), false), "a partial day is undefined");
+    assert_eq!(run("2 * 3"), ("6".into(), false));
+}

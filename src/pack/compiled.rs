@@ -14,7 +14,7 @@
 use std::sync::{Arc, Mutex};
 
 
-use super::{ByLang, Check, CheckKind, DocType, LangTemplates, Lang, Pack, Pointer, Rule, RuleTest, Seg, Severity, SystemMessages, Template, Text, index_rules};
+use super::{ByLang, Check, CheckKind, DocType, Expect, LangTemplates, Lang, Pack, Pointer, Rule, RuleTest, Seg, Severity, SysMsg, SystemMessages, Template, Text, index_rules};
 use crate::calendar::{Calendar, Fixed, YearData};
 use crate::codec::{Reader, Writer};
 use crate::engine::PackRef;
@@ -197,8 +197,17 @@ fn read_slot(r: &mut Reader<'_>) -> usize {
     r.bounded(MAX_SLOT)
 }
 
+fn write_severity(w: &mut Writer, s: Severity) {
+    w.u8(SEVERITIES.iter().position(|x| *x == s).unwrap_or(0) as u8);
+}
+
+fn read_severity(r: &mut Reader<'_>) -> Severity {
+    SEVERITIES.get(usize::from(r.tag(3, "severity"))).copied().unwrap_or(Severity::Error)
+}
+
 fn write_check(w: &mut Writer, c: &Check, o: CompileOptions) {
     w.str(&c.doc_type);
+    w.opt(c.severity.as_ref(), |w, s| write_severity(w, *s));
     match &c.kind {
         CheckKind::Assert(e) => {
             w.u8(0);
@@ -224,6 +233,7 @@ fn write_check(w: &mut Writer, c: &Check, o: CompileOptions) {
     w.opt(c.actual.as_ref(), write_expr);
     w.opt(c.expected.as_ref(), write_expr);
     w.opt(c.message.as_ref(), write_templates);
+    w.opt(c.not_checked.as_ref(), write_templates);
     w.seq(c.source.iter().take(if o.sources { usize::MAX } else { 0 }), |w, (k, v)| {
         w.str(k);
         w.str(v);
@@ -233,6 +243,7 @@ fn write_check(w: &mut Writer, c: &Check, o: CompileOptions) {
 fn read_check(r: &mut Reader<'_>) -> Check {
     Check {
         doc_type: r.str(),
+        severity: r.opt(read_severity),
         kind: match r.tag(2, "check kind") {
             1 => CheckKind::Require(r.seq(read_pointer)),
             _ => CheckKind::Assert(read_expr(r)),
@@ -248,6 +259,7 @@ fn read_check(r: &mut Reader<'_>) -> Check {
         actual: r.opt(read_expr),
         expected: r.opt(read_expr),
         message: r.opt(read_templates),
+        not_checked: r.opt(read_templates),
         source: r.seq(|r| (r.str(), r.str())),
     }
 }
@@ -261,8 +273,9 @@ fn write_test(w: &mut Writer, t: &RuleTest) {
     });
     write_strs(w, &t.remove);
     w.opt(t.as_of.as_ref(), |w, d| w.date(*d));
-    w.bool(t.expect_fail);
+    w.u8(EXPECTS.iter().position(|x| *x == t.expect).unwrap_or(0) as u8);
     w.opt(t.paths.as_ref(), |w, p| write_strs(w, p));
+    w.opt(t.severity.as_ref(), |w, s| write_severity(w, *s));
 }
 
 fn read_test(r: &mut Reader<'_>) -> RuleTest {
@@ -272,17 +285,19 @@ fn read_test(r: &mut Reader<'_>) -> RuleTest {
         set: r.seq(|r| (r.str(), r.json())),
         remove: read_strs(r),
         as_of: r.opt(Reader::date),
-        expect_fail: r.bool(),
+        expect: EXPECTS.get(usize::from(r.tag(3, "expectation"))).copied().unwrap_or(Expect::Pass),
         paths: r.opt(read_strs),
+        severity: r.opt(read_severity),
     }
 }
 
 const SEVERITIES: [Severity; 3] = [Severity::Error, Severity::Warning, Severity::Info];
+const EXPECTS: [Expect; 3] = [Expect::Pass, Expect::Fail, Expect::Info];
 
 fn write_rule(w: &mut Writer, rule: &Rule, o: CompileOptions) {
     w.str(&rule.id);
     write_strs(w, &rule.applies_to);
-    w.u8(SEVERITIES.iter().position(|s| *s == rule.severity).unwrap_or(0) as u8);
+    write_severity(w, rule.severity);
     write_text(w, &rule.title);
     write_text(w, &rule.clause);
     w.date(rule.effective_from);
@@ -290,6 +305,7 @@ fn write_rule(w: &mut Writer, rule: &Rule, o: CompileOptions) {
     w.opt(rule.when.as_ref(), write_expr);
     w.opt(rule.when_source.as_ref(), |w, s| w.str(s));
     write_templates(w, &rule.message);
+    w.opt(rule.not_checked.as_ref(), write_templates);
     w.json(&rule.params);
     w.seq(rule.checks.iter(), |w, c| write_check(w, c, o));
     let tests: &[RuleTest] = if o.tests { &rule.tests } else { &[] };
@@ -302,7 +318,7 @@ fn read_rule(r: &mut Reader<'_>) -> Rule {
     Rule {
         id: r.str(),
         applies_to: read_strs(r),
-        severity: SEVERITIES.get(usize::from(r.tag(3, "severity"))).copied().unwrap_or(Severity::Error),
+        severity: read_severity(r),
         title: read_text(r),
         clause: read_text(r),
         effective_from: r.date(),
@@ -310,6 +326,7 @@ fn read_rule(r: &mut Reader<'_>) -> Rule {
         when: r.opt(read_expr),
         when_source: r.opt(Reader::str),
         message: read_templates(r),
+        not_checked: r.opt(read_templates),
         params: r.json(),
         checks: r.seq(read_check),
         tests: r.seq(read_test),
@@ -372,10 +389,11 @@ fn write_pack(w: &mut Writer, p: &Pack, o: CompileOptions) {
         w.str(name);
         w.str(&d.name);
         w.record(&d.record);
-        w.opt(d.as_of.as_ref(), |w, (field, datetime)| {
-            w.str(field);
+        w.seq(d.as_of.iter(), |w, (path, datetime)| {
+            write_strs(w, path);
             w.bool(*datetime);
         });
+        w.opt(d.member_id.as_ref(), |w, k| w.str(k));
     });
     w.seq(p.rules.iter(), |w, r| write_rule(w, r, o));
     w.seq(p.layers.iter(), |w, l| {
@@ -387,8 +405,11 @@ fn write_pack(w: &mut Writer, p: &Pack, o: CompileOptions) {
         w.json(data);
     });
     w.seq(p.calendars.iter(), |w, c| write_calendar(w, c));
-    for t in [&p.messages.type_mismatch, &p.messages.unknown_document_type, &p.messages.missing_document_type] {
-        write_templates(w, t);
+    for m in SysMsg::ALL {
+        write_templates(w, p.messages.get(m));
+    }
+    for s in p.engine_severity {
+        write_severity(w, s);
     }
     w.seq(p.fixtures.iter(), |w, (name, v)| {
         w.str(name);
@@ -410,7 +431,8 @@ fn read_pack(r: &mut Reader<'_>) -> Pack {
         let d = DocType {
             name: r.str(),
             record: r.record(),
-            as_of: r.opt(|r| (r.str(), r.bool())),
+            as_of: r.seq(|r| (read_strs(r), r.bool())),
+            member_id: r.opt(Reader::str),
         };
         (key, d)
     });
@@ -418,11 +440,8 @@ fn read_pack(r: &mut Reader<'_>) -> Pack {
     let layers = r.seq(|r| PackRef { id: r.str(), version: r.str() });
     let data_epochs = r.seq(|r| (r.date(), r.json()));
     let calendars = r.seq(|r| Arc::new(read_calendar(r)));
-    let messages = SystemMessages {
-        type_mismatch: read_templates(r),
-        unknown_document_type: read_templates(r),
-        missing_document_type: read_templates(r),
-    };
+    let messages = SystemMessages(SysMsg::ALL.iter().map(|_| read_templates(r)).collect());
+    let engine_severity = std::array::from_fn(|_| read_severity(r));
     let fixtures = r.map(|r| (r.str(), r.json()));
     Pack {
         id,
@@ -440,6 +459,7 @@ fn read_pack(r: &mut Reader<'_>) -> Pack {
         data_epochs,
         calendars,
         messages,
+        engine_severity,
         fixtures,
     }
 }

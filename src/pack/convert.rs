@@ -136,3 +136,30 @@ mod tests {
         assert_eq!(shape(&infer_type(&t["c"], "c")), "list<number>");
     }
 }
+
+/// Whether a row of reference data fits a declared type: every field of a record present (a
+/// data row is complete, unlike an input document), no field it does not declare, and every
+/// value decoding as its type. The error names the first misfit's field path.
+pub fn check_value(v: &Json, ty: &Type) -> Result<(), String> {
+    match (ty, v) {
+        (Type::Any, _) => Ok(()),
+        (Type::Record(r), Json::Object(o)) => {
+            for (name, fty) in &r.fields {
+                let fv = o.get(name).ok_or_else(|| format!("`{name}` is missing"))?;
+                check_value(fv, fty).map_err(|e| format!("{name}: {e}"))?;
+            }
+            match o.keys().find(|k| r.field(k).is_none()) {
+                Some(k) => Err(format!("`{k}` is not a field of `{}`", r.name)),
+                None => Ok(()),
+            }
+        }
+        (Type::List(e), Json::Array(items)) => {
+            for (i, item) in items.iter().enumerate() {
+                check_value(item, e).map_err(|m| format!("[{i}]: {m}"))?;
+            }
+            Ok(())
+        }
+        (leaf, v) if !matches!(leaf, Type::Record(_) | Type::List(_)) && crate::value::decode(v, leaf).is_some() && !v.is_null() => Ok(()),
+        (ty, _) => Err(format!("expected `{ty}`")),
+    }
+}

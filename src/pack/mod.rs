@@ -147,8 +147,11 @@ impl Severity {
 pub struct DocType {
     pub name: String,
     pub record: Arc<RecordType>,
-    /// Field giving the document's own date, and whether it is a datetime.
-    pub as_of: Option<(String, bool)>,
+    /// The fields giving the document's own date (the latest of those present), each as its
+    /// path of field names, and whether it is a datetime.
+    pub as_of: Vec<(Vec<String>, bool)>,
+    /// For a document holding documents: the field that identifies each member.
+    pub member_id: Option<String>,
 }
 
 /// Fixed slots of every check's scope.
@@ -157,6 +160,8 @@ pub(crate) const SLOT_PARAMS: usize = 1;
 pub(crate) const SLOT_DATA: usize = 2;
 pub(crate) const SLOT_AS_OF: usize = 3;
 pub(crate) const SLOT_CALENDARS: usize = 4;
+/// `effective_from`: the day the rule (edition) entered into force.
+pub(crate) const SLOT_EFFECTIVE_FROM: usize = 5;
 
 #[derive(Debug)]
 pub enum CheckKind {
@@ -182,12 +187,33 @@ impl Pointer {
     pub fn tokens(&self) -> Option<&[String]> {
         self.tokens.as_deref()
     }
+
+    /// The pointer to the (unescaped) tokens.
+    pub fn from_tokens(tokens: &[String]) -> Pointer {
+        let mut text = String::new();
+        for t in tokens {
+            text.push('/');
+            text.push_str(&t.replace('~', "~0").replace('/', "~1"));
+        }
+        Pointer { text, tokens: Some(tokens.to_vec().into_boxed_slice()) }
+    }
+}
+
+/// The value a check's read starts from: the document, its `for_each` item or `then_each`
+/// element.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Root {
+    Doc,
+    Item,
+    Elem,
 }
 
 #[derive(Debug)]
 pub struct Check {
     /// The document type this check reads.
     pub doc_type: String,
+    /// The check's own severity (else the rule's).
+    pub severity: Option<Severity>,
     pub kind: CheckKind,
     pub for_each: Option<Pointer>,
     /// Only list members whose `document_type` is this.
@@ -202,8 +228,44 @@ pub struct Check {
     pub actual: Option<Expr>,
     pub expected: Option<Expr>,
     pub message: Option<LangTemplates>,
+    /// The message of the `info` finding when this check could not run (else the rule's).
+    pub not_checked: Option<LangTemplates>,
     /// Source text of each expression, for `explain`.
     pub source: Vec<(String, String)>,
+}
+
+impl Check {
+    /// What the check's expressions (`when`, lets, `assert`) read from the document, its item
+    /// or its element, as pointers relative to them, without duplicates. The engine names the
+    /// absent ones when the check's outcome is unknown; a form may re-check a rule when one of
+    /// them changes.
+    pub fn reads(&self) -> Vec<(Root, Pointer)> {
+        let mut raw = Vec::new();
+        let exprs = self.when.iter().chain(self.lets.iter().map(|(_, _, e)| e));
+        for e in exprs.chain(match &self.kind {
+            CheckKind::Assert(e) => Some(e),
+            CheckKind::Require(_) => None,
+        }) {
+            e.reads_into(&mut raw);
+        }
+        let mut out: Vec<(Root, Pointer)> = Vec::new();
+        for r in raw {
+            let root = if r.slot == SLOT_DOC {
+                Root::Doc
+            } else if Some(r.slot) == self.item_slot {
+                Root::Item
+            } else if Some(r.slot) == self.elem_slot {
+                Root::Elem
+            } else {
+                continue;
+            };
+            let ptr = Pointer::from_tokens(&r.path);
+            if !out.iter().any(|(x, p)| *x == root && p.text == ptr.text) {
+                out.push((root, ptr));
+            }
+        }
+        out
+    }
 }
 
 /// A message template per language.
@@ -216,6 +278,28 @@ impl LangTemplates {
     }
 }
 
+/// What a rule test case expects of its rule.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Expect {
+    /// No finding of the rule at all.
+    Pass,
+    /// At least one finding of the rule of severity error or warning.
+    Fail,
+    /// Only `info` findings of the rule, at least one (e.g. "not checked").
+    Info,
+}
+
+impl Expect {
+    pub fn parse(s: &str) -> Option<Expect> {
+        match s {
+            "pass" => Some(Expect::Pass),
+            "fail" => Some(Expect::Fail),
+            "info" => Some(Expect::Info),
+            _ => None,
+        }
+    }
+}
+
 /// A rule test case as written in the rule file.
 #[derive(Debug, Clone)]
 pub struct RuleTest {
@@ -224,8 +308,12 @@ pub struct RuleTest {
     pub set: Vec<(String, Json)>,
     pub remove: Vec<String>,
     pub as_of: Option<NaiveDate>,
-    pub expect_fail: bool,
+    pub expect: Expect,
+    /// The paths of the findings `expect` is about (error/warning ones for `fail`, info ones
+    /// for `info`), exactly.
     pub paths: Option<Vec<String>>,
+    /// With `fail`: the severity each of those findings has.
+    pub severity: Option<Severity>,
 }
 
 #[derive(Debug)]
@@ -241,6 +329,9 @@ pub struct Rule {
     pub when: Option<Expr>,
     pub when_source: Option<String>,
     pub message: LangTemplates,
+    /// The message of the rule's `info` finding when one of its checks could not run (else
+    /// the pack's `not_checked_absent` / `not_checked`).
+    pub not_checked: Option<LangTemplates>,
     pub params: Json,
     pub checks: Vec<Check>,
     pub tests: Vec<RuleTest>,
@@ -256,12 +347,100 @@ impl Rule {
     }
 }
 
-/// Messages the engine itself emits.
-#[derive(Debug, Default)]
-pub struct SystemMessages {
-    pub type_mismatch: LangTemplates,
-    pub unknown_document_type: LangTemplates,
-    pub missing_document_type: LangTemplates,
+/// A message the engine itself emits; every base pack words each in `[messages]`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum SysMsg {
+    /// `TYPE`: a field's value has the wrong JSON type (`{expected}`, `{actual}`).
+    TypeMismatch,
+    /// `TYPE`: a number beyond the range of exact decimals (`{actual}`: the number).
+    NumberOutOfRange,
+    /// `TYPE`: a number with more digits than an exact decimal holds (`{actual}`).
+    NumberTooManyDigits,
+    /// `DOCTYPE`: an unknown `document_type` (`{actual}`; `{expected}`: the known ones).
+    UnknownDocumentType,
+    /// `DOCTYPE`: no `document_type` (`{expected}`: the known ones).
+    MissingDocumentType,
+    /// `INPUT`: an object has the key `{actual}` more than once.
+    DuplicateKey,
+    /// A rule's `info`: a check could not run; `{actual}`: what is absent.
+    NotCheckedAbsent,
+    /// A rule's `info`: a check could not run, though what it reads is present (a value that
+    /// does not convert, a referenced document that is not there).
+    NotChecked,
+    /// A rule's finding: a check's arithmetic overflowed (`{actual}`: what it showed).
+    Overflow,
+    /// `NOT-IN-FORCE`: no rule for the document's type was in force on `{actual}`; `{expected}`:
+    /// when the earliest applies.
+    NotInForce,
+    /// `BUNDLE`: a list of documents (`{path}`) is absent or empty.
+    BundleEmpty,
+    /// `BUNDLE`: a member that is not a document object (`{actual}`: its JSON kind).
+    BundleMember,
+    /// `BUNDLE`: two members with one id (`{actual}`; `{expected}`: where the first is).
+    BundleDuplicateId,
+}
+
+impl SysMsg {
+    pub const ALL: [SysMsg; 13] = [
+        SysMsg::TypeMismatch,
+        SysMsg::NumberOutOfRange,
+        SysMsg::NumberTooManyDigits,
+        SysMsg::UnknownDocumentType,
+        SysMsg::MissingDocumentType,
+        SysMsg::DuplicateKey,
+        SysMsg::NotCheckedAbsent,
+        SysMsg::NotChecked,
+        SysMsg::Overflow,
+        SysMsg::NotInForce,
+        SysMsg::BundleEmpty,
+        SysMsg::BundleMember,
+        SysMsg::BundleDuplicateId,
+    ];
+
+    /// The key of the message in a manifest's `[messages]`.
+    pub fn key(self) -> &'static str {
+        match self {
+            SysMsg::TypeMismatch => "type_mismatch",
+            SysMsg::NumberOutOfRange => "number_out_of_range",
+            SysMsg::NumberTooManyDigits => "number_too_many_digits",
+            SysMsg::UnknownDocumentType => "unknown_document_type",
+            SysMsg::MissingDocumentType => "missing_document_type",
+            SysMsg::DuplicateKey => "duplicate_key",
+            SysMsg::NotCheckedAbsent => "not_checked_absent",
+            SysMsg::NotChecked => "not_checked",
+            SysMsg::Overflow => "overflow",
+            SysMsg::NotInForce => "not_in_force",
+            SysMsg::BundleEmpty => "bundle_empty",
+            SysMsg::BundleMember => "bundle_member",
+            SysMsg::BundleDuplicateId => "bundle_duplicate_id",
+        }
+    }
+}
+
+/// Messages the engine itself emits, one per [`SysMsg`] (in [`SysMsg::ALL`] order).
+#[derive(Debug)]
+pub struct SystemMessages(pub Vec<LangTemplates>);
+
+impl Default for SystemMessages {
+    fn default() -> Self {
+        SystemMessages(SysMsg::ALL.iter().map(|_| LangTemplates::default()).collect())
+    }
+}
+
+impl SystemMessages {
+    pub fn get(&self, m: SysMsg) -> &LangTemplates {
+        static EMPTY: std::sync::OnceLock<LangTemplates> = std::sync::OnceLock::new();
+        self.0.get(m as usize).unwrap_or_else(|| EMPTY.get_or_init(LangTemplates::default))
+    }
+}
+
+/// The IDs of the engine's own findings whose severity a deployment may change (each is an
+/// error by default). `LIMIT`, which ends a cut result, stays an error.
+pub const ENGINE_RULES: [&str; 5] = ["TYPE", "DOCTYPE", "INPUT", "NOT-IN-FORCE", "BUNDLE"];
+
+/// The index of an engine finding's ID in [`ENGINE_RULES`].
+pub fn engine_rule(id: &str) -> Option<usize> {
+    ENGINE_RULES.iter().position(|r| *r == id)
 }
 
 /// A compiled rule pack. Immutable and `Send + Sync`.
@@ -287,6 +466,9 @@ pub struct Pack {
     /// The working-day calendars, sorted by name.
     pub calendars: Vec<Arc<crate::calendar::Calendar>>,
     pub messages: SystemMessages,
+    /// The severity of each engine finding ([`ENGINE_RULES`] order); a deployment's overrides
+    /// may change them.
+    pub engine_severity: [Severity; 5],
     /// Sample documents by name (`fixtures/NAME.json`), sorted by name.
     pub fixtures: serde_json::Map<String, Json>,
 }
@@ -305,14 +487,17 @@ mod embedded {
 }
 
 impl Pack {
-    /// The default pack (`rules/kz-orphan`), embedded at build time.
+    /// The default pack, embedded at build time: the layers of `rules/default.toml` (the
+    /// national pack `kz-orphan` and every regional layer, each region's decision applied to
+    /// that region's local-budget documents).
     #[cfg(feature = "embedded-pack")]
     pub fn embedded() -> Result<Pack, PackError> {
-        let files: Files = embedded::FILES
+        let chain: Vec<(&str, Files)> = embedded::LAYERS
             .iter()
-            .map(|(p, c)| ((*p).to_string(), (*c).to_string()))
+            .map(|(name, files)| (*name, files.iter().map(|(p, c)| ((*p).to_string(), (*c).to_string())).collect()))
             .collect();
-        Pack::from_files(&files)
+        let layers: Vec<(&str, &Files)> = chain.iter().map(|(n, f)| (*n, f)).collect();
+        Pack::from_layers(&layers)
     }
 
     /// Loads a pack from a directory (reads every `.toml` and `.json` file under it). A pack
@@ -337,6 +522,24 @@ impl Pack {
             }
         }
         chain.reverse();
+        let layers: Vec<(&str, &Files)> = chain.iter().map(|(n, f)| (n.as_str(), f)).collect();
+        Pack::from_layers(&layers)
+    }
+
+    /// Loads the layers a stack file lists, base first: a TOML file `layers = ["kz-orphan",
+    /// "kz-karaganda"]` naming pack directories beside it (`rules/default.toml`, the default
+    /// pack: the national pack and every regional layer). Each layer's `extends` names a layer
+    /// below it.
+    pub fn load_stack(file: impl AsRef<Path>) -> Result<Pack, PackError> {
+        let file = file.as_ref();
+        let fail = |message: String| PackError { diagnostics: vec![Diagnostic { file: file.display().to_string(), line: 0, col: 0, message }] };
+        let text = std::fs::read_to_string(file).map_err(|e| fail(format!("cannot read: {e}")))?;
+        let names = stack_layers(&text).map_err(fail)?;
+        let dir = file.parent().unwrap_or(Path::new("."));
+        let mut chain: Vec<(String, Files)> = Vec::with_capacity(names.len());
+        for name in names {
+            chain.push((name.clone(), read_dir_files(&dir.join(&name))?));
+        }
         let layers: Vec<(&str, &Files)> = chain.iter().map(|(n, f)| (n.as_str(), f)).collect();
         Pack::from_layers(&layers)
     }
@@ -374,6 +577,21 @@ impl Pack {
         };
         let mut silenced = HashSet::new();
         for (id, o) in &ov.rules {
+            if let Some(i) = engine_rule(id.get_ref()) {
+                if o.enabled.is_some() {
+                    loader.err_at(file_name, id, format!("`{}` is a finding of the engine: its severity may change, it cannot be silenced", id.get_ref()));
+                }
+                match o.severity.as_ref().map(|s| (s, Severity::parse(s.get_ref()))) {
+                    Some((_, Some(sev))) => {
+                        if let Some(slot) = self.engine_severity.get_mut(i) {
+                            *slot = sev;
+                        }
+                    }
+                    Some((s, None)) => loader.err_at(file_name, s, "severity must be error, warning or info"),
+                    None => {}
+                }
+                continue;
+            }
             if !self.rules.iter().any(|r| r.id == *id.get_ref()) {
                 loader.err_at(file_name, id, format!("no rule `{}` in {} {}", id.get_ref(), self.id, self.version));
                 continue;
@@ -426,6 +644,33 @@ pub(crate) fn index_rules(rules: &[Rule]) -> Vec<(String, Vec<usize>)> {
         }
     }
     by_doc
+}
+
+/// The layer names of a stack file (`layers = ["…", …]`: at least one, each a plain directory
+/// name, none twice).
+pub fn stack_layers(text: &str) -> Result<Vec<String>, String> {
+    let t = walk::read_doc(text, |v| v.table()).map_err(|e| e.message)?;
+    if let Some(k) = t.keys().find(|k| *k != "layers") {
+        return Err(format!("unknown key `{k}` (a stack file has `layers` only)"));
+    }
+    let Some(walk::Value::Array(items)) = t.get("layers") else {
+        return Err("a stack file lists its `layers = [\"base\", \"layer\", …]`".into());
+    };
+    let mut names: Vec<String> = Vec::new();
+    for v in items {
+        let Some(n) = v.as_str() else { return Err("each layer is a directory name (a string)".into()) };
+        if n.is_empty() || n.contains(['/', '\\']) || n == "." || n == ".." {
+            return Err(format!("`{n}` is not a directory name beside the stack file"));
+        }
+        if names.iter().any(|have| have == n) {
+            return Err(format!("`{n}` is listed twice"));
+        }
+        names.push(n.to_string());
+    }
+    if names.is_empty() {
+        return Err("a stack lists at least one layer".into());
+    }
+    Ok(names)
 }
 
 /// The `extends` of a manifest, if any (read loosely; the loader checks it properly).
@@ -689,14 +934,19 @@ impl<'f> Loader<'f> {
         for (i, (prefix, m)) in layers.iter().enumerate() {
             let file = format!("{prefix}pack.toml");
             if i > 0 {
-                let below = layers.get(i - 1).map(|(_, b)| b.id.get_ref().as_str()).unwrap_or("");
+                // A layer extends a pack below it: the base, or a layer between (several
+                // regional layers each extend the national base).
+                let below: Vec<&str> = layers.iter().take(i).map(|(_, b)| b.id.get_ref().as_str()).collect();
                 match &m.extends {
-                    Some(e) if e.get_ref() == below => {}
+                    Some(e) if below.contains(&e.get_ref().as_str()) => {}
                     Some(e) => {
-                        let msg = format!("this layer extends `{}`, but it is loaded on `{below}`", e.get_ref());
+                        let msg = format!("this layer extends `{}`, but it is loaded on {}", e.get_ref(), below.join(" + "));
                         self.err_at(&file, e, msg);
                     }
-                    None => self.err_at(&file, &m.id, format!("a layer must say which pack it extends (`extends = \"{below}\"`)")),
+                    None => {
+                        let base = below.first().copied().unwrap_or("");
+                        self.err_at(&file, &m.id, format!("a layer must say which pack it extends (`extends = \"{base}\"`)"));
+                    }
                 }
                 for (what, set) in [("languages", m.languages.is_some()), ("timezone", m.timezone.is_some()), ("default_language", m.default_language.is_some())] {
                     if set {
@@ -725,7 +975,7 @@ impl<'f> Loader<'f> {
                 None => {}
             }
         }
-        let doc_types = self.load_types(&type_files);
+        let (doc_types, record_types) = self.load_types(&type_files);
         // What `as_type(x, 'NAME')` may narrow to.
         let documents: expr::Documents =
             Arc::new(doc_types.iter().map(|(n, d)| (n.clone(), d.record.clone())).collect());
@@ -761,16 +1011,38 @@ impl<'f> Loader<'f> {
         }
         let calendars_type = Type::Record(Arc::new(RecordType { name: "calendars".into(), fields: cal_fields }));
 
-        // Reference data, and editions of reference data over time.
-        let mut plain: IndexMap<String, Json> = IndexMap::new();
-        let mut data_fields: IndexMap<String, (String, Type)> = IndexMap::new();
-        let mut editions: Vec<(String, NaiveDate, Option<NaiveDate>, Json)> = Vec::new();
+        // Reference data, and editions of reference data over time. A shared list (`[shared_data]`,
+        // with a declared row type) gathers the rows of every layer's files and editions; any
+        // other name is one list, which a layer's file of the same name replaces.
+        let mut shared: IndexMap<String, Type> = IndexMap::new();
         for (prefix, m) in &layers {
+            let file = format!("{prefix}pack.toml");
+            for (name, ty) in &m.shared_data {
+                match record_types.get(ty.get_ref()) {
+                    Some(t @ Type::Record(_)) => {
+                        shared.insert(name.clone(), Type::List(Box::new(t.clone())));
+                    }
+                    _ => {
+                        let msg = format!("shared_data.{name}: `{}` is not a record type of the types file", ty.get_ref());
+                        self.err_at(&file, ty, msg);
+                    }
+                }
+            }
+        }
+        let mut plain: IndexMap<String, Json> = IndexMap::new();
+        let mut data_fields: IndexMap<String, (String, Type)> =
+            shared.iter().map(|(n, t)| (n.clone(), ("pack.toml".to_string(), t.clone()))).collect();
+        let mut editions: Vec<Edition> = Vec::new();
+        for (li, (prefix, m)) in layers.iter().enumerate() {
             let file = format!("{prefix}pack.toml");
             for (name, path) in &m.data {
                 let data_file = format!("{prefix}{}", path.get_ref());
                 if !self.files.contains_key(&data_file) {
                     self.err_at(&file, path, format!("data file `{}` not found in the pack", path.get_ref()));
+                } else if let Some(rows) = shared.get(name) {
+                    if let Some(json) = self.load_shared_rows(name, &data_file, rows) {
+                        editions.push(Edition { name: name.clone(), layer: li, from: NaiveDate::MIN, to: None, rows: json });
+                    }
                 } else if let Some((json, ty)) = self.load_data(name, &data_file) {
                     plain.insert(name.clone(), json);
                     data_fields.insert(name.clone(), (data_file, ty));
@@ -788,31 +1060,41 @@ impl<'f> Loader<'f> {
                     continue;
                 }
                 let (Some(from), to) = (self.date(&file, &ed.effective_from), ed.effective_to.as_ref().and_then(|d| self.date(&file, d))) else { continue };
-                let Some((json, ty)) = self.load_data(&name, &data_file) else { continue };
-                match data_fields.get(&name) {
-                    Some((first, t)) if convert::shape(t) != convert::shape(&ty) => {
-                        let msg = format!("every edition of `{name}` must have the rows of {first}: {}", convert::shape(t));
-                        self.err_at(&file, &ed.file, msg);
-                        continue;
-                    }
-                    Some(_) => {}
+                let json = match shared.get(&name) {
+                    Some(rows) => self.load_shared_rows(&name, &data_file, rows),
                     None => {
-                        data_fields.insert(name.clone(), (data_file, ty));
+                        let Some((json, ty)) = self.load_data(&name, &data_file) else { continue };
+                        match data_fields.get(&name) {
+                            Some((first, t)) if convert::shape(t) != convert::shape(&ty) => {
+                                let msg = format!("every edition of `{name}` must have the rows of {first}: {}", convert::shape(t));
+                                self.err_at(&file, &ed.file, msg);
+                                continue;
+                            }
+                            Some(_) => {}
+                            None => {
+                                data_fields.insert(name.clone(), (data_file, ty));
+                            }
+                        }
+                        Some(json)
                     }
-                }
-                if let Some((_, f, t, _)) = editions.iter().find(|(n, f, t, _)| *n == name && overlaps((*f, *t), (from, to))) {
-                    let msg = format!("this edition of `{name}` overlaps the one in force from {f}{}", t.map(|t| format!(" to {t}")).unwrap_or_default());
+                };
+                let Some(json) = json else { continue };
+                // Editions of one list may not overlap; a shared list's editions from different
+                // layers (each region's decision) may.
+                let clash = editions.iter().find(|e| e.name == name && (e.layer == li || !shared.contains_key(&name)) && overlaps((e.from, e.to), (from, to)));
+                if let Some(e) = clash {
+                    let msg = format!("this edition of `{name}` overlaps the one in force from {}{}", e.from, e.to.map(|t| format!(" to {t}")).unwrap_or_default());
                     self.err_at(&file, &ed.effective_from, msg);
                     continue;
                 }
-                editions.push((name, from, to, json));
+                editions.push(Edition { name, layer: li, from, to, rows: json });
             }
         }
         let data_type = Type::Record(Arc::new(RecordType {
             name: "data".into(),
             fields: data_fields.iter().map(|(k, (_, t))| (k.clone(), t.clone())).collect(),
         }));
-        let data_epochs = build_epochs(&plain, &editions);
+        let data_epochs = build_epochs(&plain, &shared, &editions);
 
         // System messages (a layer may reword them).
         let sys_names = |n: &str| match n {
@@ -826,21 +1108,22 @@ impl<'f> Loader<'f> {
             let file = format!("{prefix}pack.toml");
             for (key, raw) in &m.messages {
                 let t = self.templates(&file, raw, &format!("messages.{key}"), &sys_names);
-                match key.as_str() {
-                    "type_mismatch" => messages.type_mismatch = t,
-                    "unknown_document_type" => messages.unknown_document_type = t,
-                    "missing_document_type" => messages.missing_document_type = t,
-                    _ => self.err_at(&file, raw, format!("unknown message `{key}` (type_mismatch, unknown_document_type, missing_document_type)")),
+                match SysMsg::ALL.iter().find(|x| x.key() == key) {
+                    Some(x) => {
+                        if let Some(slot) = messages.0.get_mut(*x as usize) {
+                            *slot = t;
+                        }
+                    }
+                    None => {
+                        let keys: Vec<&str> = SysMsg::ALL.iter().map(|x| x.key()).collect();
+                        self.err_at(&file, raw, format!("unknown message `{key}` ({})", keys.join(", ")));
+                    }
                 }
             }
         }
-        for (name, t) in [
-            ("type_mismatch", &messages.type_mismatch),
-            ("unknown_document_type", &messages.unknown_document_type),
-            ("missing_document_type", &messages.missing_document_type),
-        ] {
-            if t.0.is_empty() {
-                self.err(mf, None, format!("[messages] lacks `{name}`"));
+        for x in SysMsg::ALL {
+            if messages.get(x).0.is_empty() {
+                self.err(mf, None, format!("[messages] lacks `{}`", x.key()));
             }
         }
 
@@ -870,6 +1153,7 @@ impl<'f> Loader<'f> {
         // Rules of every layer, in order. Within a layer one ID may have several editions with
         // periods that do not overlap; a later layer's rule replaces every edition below it.
         let mut rules: Vec<(usize, Rule)> = Vec::new();
+        let mut layer_tests: Vec<(String, Spanned<String>, RuleTest)> = Vec::new();
         for (li, (prefix, m)) in layers.iter().enumerate() {
             let mut merged = base.params.clone();
             for (_, lm) in layers.iter().take(li + 1).skip(1) {
@@ -895,6 +1179,15 @@ impl<'f> Loader<'f> {
                     continue;
                 }
                 let Some(parsed) = self.parse(&rule_file, raw::RuleFile::read) else { continue };
+                for t in &parsed.test {
+                    let Some(rule) = &t.rule else {
+                        self.err_at(&rule_file, &t.name, "a top-level [[test]] names the `rule` it tests");
+                        continue;
+                    };
+                    if let Some(tc) = self.compile_test(&rule_file, t, &ctx) {
+                        layer_tests.push((rule_file.clone(), rule.clone(), tc));
+                    }
+                }
                 for r in &parsed.rule {
                     let Some(rule) = self.compile_rule(&rule_file, r, &ctx) else { continue };
                     rules.retain(|(l, x)| !(x.id == rule.id && *l < li));
@@ -907,7 +1200,18 @@ impl<'f> Loader<'f> {
                 }
             }
         }
-        let rules: Vec<Rule> = rules.into_iter().map(|(_, r)| r).collect();
+        let mut rules: Vec<Rule> = rules.into_iter().map(|(_, r)| r).collect();
+        // A top-level [[test]] joins the tests of its rule (every edition of it).
+        for (file, id, tc) in layer_tests {
+            let mut found = false;
+            for r in rules.iter_mut().filter(|r| r.id == *id.get_ref()) {
+                r.tests.push(tc.clone());
+                found = true;
+            }
+            if !found {
+                self.err_at(&file, &id, format!("no rule `{}` in the pack", id.get_ref()));
+            }
+        }
 
         if !self.diags.is_empty() {
             return Err(PackError { diagnostics: self.diags });
@@ -930,16 +1234,18 @@ impl<'f> Loader<'f> {
             data_epochs,
             calendars,
             messages,
+            engine_severity: [Severity::Error; ENGINE_RULES.len()],
             fixtures: fixtures.into_iter().collect(),
         })
     }
 
-    fn load_types(&mut self, files: &[String]) -> IndexMap<String, DocType> {
+    /// The document types, and every record type by name.
+    fn load_types(&mut self, files: &[String]) -> (IndexMap<String, DocType>, HashMap<String, Type>) {
         let mut out = IndexMap::new();
         // type name -> fields (name -> (file, type text)), merged over the files in order.
         type Fields = IndexMap<String, (String, Spanned<String>)>;
         let mut types: IndexMap<String, (String, Spanned<String>, Fields)> = IndexMap::new();
-        let mut docs: IndexMap<String, (String, Option<Spanned<String>>, Fields)> = IndexMap::new();
+        let mut docs: IndexMap<String, (String, Vec<Spanned<String>>, Option<Spanned<String>>, Fields)> = IndexMap::new();
         for file in files {
             let Some(tf) = self.parse(file, raw::TypesFile::read) else { continue };
             for (name, fields) in tf.types {
@@ -949,13 +1255,17 @@ impl<'f> Loader<'f> {
                 }
             }
             for (name, dt) in tf.documents {
-                let entry = docs.entry(name.get_ref().clone()).or_insert_with(|| (file.clone(), None, IndexMap::new()));
-                if let Some(a) = dt.as_of {
+                let entry = docs.entry(name.get_ref().clone()).or_insert_with(|| (file.clone(), Vec::new(), None, IndexMap::new()));
+                if !dt.as_of.is_empty() {
                     entry.0 = file.clone();
-                    entry.1 = Some(a);
+                    entry.1 = dt.as_of;
+                }
+                if let Some(k) = dt.member_id {
+                    entry.0 = file.clone();
+                    entry.2 = Some(k);
                 }
                 for (k, v) in dt.fields {
-                    entry.2.insert(k, (file.clone(), v));
+                    entry.3.insert(k, (file.clone(), v));
                 }
             }
         }
@@ -993,22 +1303,31 @@ impl<'f> Loader<'f> {
             }
             pending = next;
         }
-        for (name, (file, as_of, fields)) in docs {
+        for (name, (file, as_of, member_id, fields)) in docs {
             let rec = Arc::new(self.build_record(&name, &fields, &built));
-            let as_of = match &as_of {
-                None => None,
-                Some(f) => match rec.field(f.get_ref()) {
-                    Some(Type::Date) => Some((f.get_ref().clone(), false)),
-                    Some(Type::DateTime) => Some((f.get_ref().clone(), true)),
-                    _ => {
-                        self.err_at(&file, f, format!("as_of must name a date or datetime field of `{name}`"));
-                        None
-                    }
-                },
-            };
-            out.insert(name.clone(), DocType { name, record: rec, as_of });
+            let member_id = member_id.and_then(|k| {
+                let holds_documents = rec.fields.values().any(|t| matches!(t, Type::List(e) if matches!(**e, Type::Document)));
+                if holds_documents {
+                    Some(k.get_ref().clone())
+                } else {
+                    self.err_at(&file, &k, format!("member_id: `{name}` has no `list<document>` field"));
+                    None
+                }
+            });
+            let mut dates = Vec::with_capacity(as_of.len());
+            for f in &as_of {
+                let path: Vec<String> = f.get_ref().split('.').map(str::to_string).collect();
+                let ptr = Pointer::from_tokens(&path);
+                match resolve_pointer(&Type::Record(rec.clone()), &ptr.text) {
+                    Ok(Type::Date) => dates.push((path, false)),
+                    Ok(Type::DateTime) => dates.push((path, true)),
+                    _ => self.err_at(&file, f, format!("as_of must name date or datetime fields of `{name}` (`signed_at`, `signature.signed_at`)")),
+                }
+            }
+            let as_of = dates;
+            out.insert(name.clone(), DocType { name, record: rec, as_of, member_id });
         }
-        out
+        (out, built)
     }
 
     fn build_record(
@@ -1060,6 +1379,21 @@ impl<'f> Loader<'f> {
         }
         let elem = row_type.map(|(_, t)| t).unwrap_or(Type::Any);
         Some((Json::Array(rows), Type::List(Box::new(elem))))
+    }
+
+    /// The rows of a data file of a shared list, each checked against the list's row type.
+    fn load_shared_rows(&mut self, name: &str, file: &str, list: &Type) -> Option<Json> {
+        let df = self.parse(file, raw::DataFile::read)?;
+        let elem = list.element().cloned().unwrap_or(Type::Any);
+        let mut rows = Vec::with_capacity(df.row.len());
+        for row in &df.row {
+            let json = convert::table_to_json(row.get_ref());
+            if let Err(e) = convert::check_value(&json, &elem) {
+                self.err_at(file, row, format!("a row of `{name}` does not fit its type `{elem}`: {e}"));
+            }
+            rows.push(json);
+        }
+        Some(Json::Array(rows))
     }
 
     fn compile_rule(&mut self, file: &str, r: &RawRule, ctx: &RuleCtx<'_>) -> Option<Rule> {
@@ -1135,7 +1469,8 @@ impl<'f> Loader<'f> {
         let all_lets: Vec<String> = r.check.iter().flat_map(|c| c.lets.keys().cloned()).collect();
         let names = |n: &str| rule_names(n).or_else(|| all_lets.iter().any(|l| l == n).then(|| Seg::Let(n.to_string())));
         let message = self.templates(file, &r.message, "message", &names);
-        let head = RuleHead { id, severity, title, clause, effective_from, effective_to, when, message, params, rule_names: &rule_names, before };
+        let not_checked = r.not_checked.as_ref().map(|t| self.templates(file, t, "not_checked", &names));
+        let head = RuleHead { id, severity, title, clause, effective_from, effective_to, when, message, not_checked, params, rule_names: &rule_names, before };
         self.finish_rule(file, r, ctx, &doc_types, &params_type, head)
     }
 
@@ -1178,6 +1513,9 @@ impl<'f> Loader<'f> {
         }
         let mut tests = Vec::new();
         for t in &r.test {
+            if let Some(rule) = &t.rule {
+                self.err_at(file, rule, "`rule` names the rule of a top-level [[test]]; a [[rule.test]] tests its own rule");
+            }
             if let Some(tc) = self.compile_test(file, t, ctx) {
                 tests.push(tc);
             }
@@ -1203,6 +1541,7 @@ impl<'f> Loader<'f> {
             when: head.when,
             when_source: r.when.as_ref().map(|w| w.get_ref().clone()),
             message: head.message,
+            not_checked: head.not_checked,
             params: head.params,
             checks,
             tests,
@@ -1277,14 +1616,11 @@ impl<'f> Loader<'f> {
             item_ty = self.list_elem(file, &item_ty, te, "then_each")?;
             elem_slot = Some(scope.bind("elem", item_ty.clone()));
         }
-        let when = c.when.as_ref().and_then(|w| {
-            source.push(("when".into(), w.get_ref().clone()));
-            self.expr(file, w, &scope, Some(&Type::Bool))
-        });
+        // Lets first: `when`, `assert`, `actual` and `expected` may use them.
         let mut lets = Vec::new();
         for (name, src) in &c.lets {
             source.push((format!("let.{name}"), src.get_ref().clone()));
-            if matches!(name.as_str(), "doc" | "item" | "elem" | "params" | "data" | "as_of" | "actual" | "expected" | "path") {
+            if matches!(name.as_str(), "doc" | "item" | "elem" | "params" | "data" | "as_of" | "calendars" | "effective_from" | "actual" | "expected" | "path") {
                 self.err_at(file, src, format!("`{name}` is reserved and cannot be a let name"));
                 continue;
             }
@@ -1293,6 +1629,10 @@ impl<'f> Loader<'f> {
                 lets.push((name.clone(), slot, e));
             }
         }
+        let when = c.when.as_ref().and_then(|w| {
+            source.push(("when".into(), w.get_ref().clone()));
+            self.expr(file, w, &scope, Some(&Type::Bool))
+        });
         let kind = match (&c.assert, &c.require) {
             (Some(a), None) => {
                 source.push(("assert".into(), a.get_ref().clone()));
@@ -1339,8 +1679,17 @@ impl<'f> Loader<'f> {
         let let_names: Vec<String> = lets.iter().map(|(n, _, _)| n.clone()).collect();
         let names = |n: &str| rule_names(n).or_else(|| let_names.iter().any(|l| l == n).then(|| Seg::Let(n.to_string())));
         let message = c.message.as_ref().map(|m| self.templates(file, m, "message", &names));
+        let not_checked = c.not_checked.as_ref().map(|m| self.templates(file, m, "not_checked", &names));
+        let severity = c.severity.as_ref().and_then(|sv| {
+            let parsed = Severity::parse(sv.get_ref());
+            if parsed.is_none() {
+                self.err_at(file, sv, "severity must be error, warning or info");
+            }
+            parsed
+        });
         Some(Check {
             doc_type: String::new(),
+            severity,
             kind,
             for_each: c.for_each.as_ref().map(|f| Pointer::new(f.get_ref())),
             of_type: c.of_type.as_ref().map(|f| f.get_ref().clone()),
@@ -1353,6 +1702,7 @@ impl<'f> Loader<'f> {
             actual,
             expected,
             message,
+            not_checked,
             source,
         })
     }
@@ -1362,14 +1712,23 @@ impl<'f> Loader<'f> {
             let known: Vec<&str> = ctx.fixtures.keys().map(String::as_str).collect();
             self.err_at(file, &t.fixture, format!("unknown fixture `{}` (fixtures/*.json: {})", t.fixture.get_ref(), known.join(", ")));
         }
-        let expect_fail = match t.expect.get_ref().as_str() {
-            "fail" => true,
-            "pass" => false,
-            _ => {
-                self.err_at(file, &t.expect, "expect must be \"pass\" or \"fail\"");
-                false
+        let expect = Expect::parse(t.expect.get_ref()).unwrap_or_else(|| {
+            self.err_at(file, &t.expect, "expect must be \"pass\", \"fail\" or \"info\"");
+            Expect::Pass
+        });
+        let severity = t.severity.as_ref().and_then(|sv| {
+            match (Severity::parse(sv.get_ref()), expect) {
+                (Some(Severity::Info), _) | (None, _) => {
+                    self.err_at(file, sv, "a failing case's severity is error or warning (info findings: expect = \"info\")");
+                    None
+                }
+                (Some(_), Expect::Pass | Expect::Info) => {
+                    self.err_at(file, sv, "severity goes with expect = \"fail\"");
+                    None
+                }
+                (Some(s), Expect::Fail) => Some(s),
             }
-        };
+        });
         let as_of = t.as_of.as_ref().and_then(|d| self.date(file, d));
         Some(RuleTest {
             name: t.name.get_ref().clone(),
@@ -1377,8 +1736,9 @@ impl<'f> Loader<'f> {
             set: t.set.iter().map(|(k, v)| (k.clone(), toml_to_json(v))).collect(),
             remove: t.remove.clone(),
             as_of,
-            expect_fail,
+            expect,
             paths: t.paths.clone(),
+            severity,
         })
     }
 }
@@ -1391,6 +1751,7 @@ fn rule_scope(dt: &DocType, params_type: &Type, ctx: &RuleCtx<'_>) -> Scope {
     scope.bind("data", ctx.data_type.clone());
     scope.bind("as_of", Type::Date);
     scope.bind("calendars", ctx.calendars_type.clone());
+    scope.bind("effective_from", Type::Date);
     scope.set_documents(ctx.documents.clone());
     scope
 }
@@ -1428,6 +1789,7 @@ struct RuleHead<'n> {
     effective_to: Option<NaiveDate>,
     when: Option<Expr>,
     message: LangTemplates,
+    not_checked: Option<LangTemplates>,
     params: Json,
     rule_names: &'n dyn Fn(&str) -> Option<Seg>,
     before: usize,
@@ -1439,16 +1801,23 @@ fn overlaps(a: (NaiveDate, Option<NaiveDate>), b: (NaiveDate, Option<NaiveDate>)
     !(before(a.1, b.0) || before(b.1, a.0))
 }
 
-/// Builds the data in force over each period: the plain lists always, each edition over its
-/// period (an empty list where no edition is in force).
-fn build_epochs(
-    plain: &IndexMap<String, Json>,
-    editions: &[(String, NaiveDate, Option<NaiveDate>, Json)],
-) -> Vec<(NaiveDate, Json)> {
+/// One edition of a reference list: its rows, in force over `[from, to)`, from layer `layer`.
+struct Edition {
+    name: String,
+    layer: usize,
+    from: NaiveDate,
+    to: Option<NaiveDate>,
+    rows: Json,
+}
+
+/// Builds the data in force over each period: the plain lists always; each edition of a list
+/// over its period (an empty list where none is in force); a shared list, the rows of every
+/// edition in force, in layer order.
+fn build_epochs(plain: &IndexMap<String, Json>, shared: &IndexMap<String, Type>, editions: &[Edition]) -> Vec<(NaiveDate, Json)> {
     let mut starts: Vec<NaiveDate> = vec![NaiveDate::MIN];
-    for (_, from, to, _) in editions {
-        starts.push(*from);
-        starts.extend(to.iter().copied());
+    for e in editions {
+        starts.push(e.from);
+        starts.extend(e.to.iter().copied());
     }
     starts.sort_unstable();
     starts.dedup();
@@ -1456,12 +1825,20 @@ fn build_epochs(
         .into_iter()
         .map(|start| {
             let mut obj: serde_json::Map<String, Json> = plain.iter().map(|(k, v)| (k.clone(), v.clone())).collect();
-            for (name, from, to, json) in editions {
-                let in_force = *from <= start && to.is_none_or(|t| start < t);
+            for name in shared.keys() {
+                obj.insert(name.clone(), Json::Array(Vec::new()));
+            }
+            for e in editions {
+                let in_force = e.from <= start && e.to.is_none_or(|t| start < t);
                 if in_force {
-                    obj.insert(name.clone(), json.clone());
-                } else if !obj.contains_key(name) {
-                    obj.insert(name.clone(), Json::Array(Vec::new()));
+                    match (obj.get_mut(&e.name), &e.rows) {
+                        (Some(Json::Array(have)), Json::Array(rows)) if shared.contains_key(&e.name) => have.extend(rows.iter().cloned()),
+                        _ => {
+                            obj.insert(e.name.clone(), e.rows.clone());
+                        }
+                    }
+                } else if !obj.contains_key(&e.name) {
+                    obj.insert(e.name.clone(), Json::Array(Vec::new()));
                 }
             }
             (start, Json::Object(obj))

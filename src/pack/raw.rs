@@ -40,6 +40,8 @@ pub struct Manifest {
     pub rule_files: Vec<Spanned<String>>,
     pub data: IndexMap<String, Spanned<String>>,
     pub data_edition: Vec<RawEdition>,
+    /// Lists every layer adds rows to (name → the record type of a row, from the types file).
+    pub shared_data: IndexMap<String, Spanned<String>>,
     pub calendars: IndexMap<String, Spanned<String>>,
     pub params: Table,
     pub messages: IndexMap<String, RawText>,
@@ -50,15 +52,15 @@ impl Manifest {
         name: "struct Manifest",
         fields: &[
             "id", "version", "extends", "effective_from", "effective_to", "languages", "default_language", "timezone",
-            "title", "types", "rule_files", "data", "data_edition", "calendars", "params", "messages",
+            "title", "types", "rule_files", "data", "data_edition", "shared_data", "calendars", "params", "messages",
         ],
-        defaults: &["rule_files", "data", "data_edition", "calendars", "params", "messages"],
+        defaults: &["rule_files", "data", "data_edition", "shared_data", "calendars", "params", "messages"],
     };
 
     pub fn read(n: &Node<'_, '_>) -> R<Self> {
         let (mut id, mut version, mut extends, mut effective_from, mut effective_to) = (None, None, None, None, None);
         let (mut languages, mut default_language, mut timezone, mut title, mut types) = (None, None, None, None, None);
-        let (mut rule_files, mut data, mut data_edition) = (Vec::new(), IndexMap::new(), Vec::new());
+        let (mut rule_files, mut data, mut data_edition, mut shared_data) = (Vec::new(), IndexMap::new(), Vec::new(), IndexMap::new());
         let (mut calendars, mut params, mut messages) = (IndexMap::new(), Table::new(), IndexMap::new());
         n.each_field(&Self::SHAPE, |i, v| {
             match i {
@@ -75,8 +77,9 @@ impl Manifest {
                 10 => rule_files = v.vec(|v| v.spanned_string())?,
                 11 => data = string_map(&v)?,
                 12 => data_edition = v.vec(RawEdition::read)?,
-                13 => calendars = string_map(&v)?,
-                14 => params = v.table()?,
+                13 => shared_data = string_map(&v)?,
+                14 => calendars = string_map(&v)?,
+                15 => params = v.table()?,
                 _ => messages = v.map(text)?,
             }
             Ok(())
@@ -95,6 +98,7 @@ impl Manifest {
             rule_files,
             data,
             data_edition,
+            shared_data,
             calendars,
             params,
             messages,
@@ -203,23 +207,29 @@ impl TypesFile {
 }
 
 pub struct RawDocType {
-    pub as_of: Option<Spanned<String>>,
+    /// The field giving the document's own date, or several (the latest present is its date);
+    /// a dotted path reaches into a record (`signature.signed_at`).
+    pub as_of: Vec<Spanned<String>>,
+    /// For a document that holds documents (`list<document>`): the field that identifies each
+    /// of them; two members with the same value are a finding.
+    pub member_id: Option<Spanned<String>>,
     pub fields: IndexMap<String, Spanned<String>>,
 }
 
 impl RawDocType {
-    const SHAPE: Shape = Shape { name: "struct RawDocType", fields: &["as_of", "fields"], defaults: &["fields"] };
+    const SHAPE: Shape = Shape { name: "struct RawDocType", fields: &["as_of", "member_id", "fields"], defaults: &["fields"] };
 
     fn read(n: &Node<'_, '_>) -> R<Self> {
-        let (mut as_of, mut fields) = (None, IndexMap::new());
+        let (mut as_of, mut member_id, mut fields) = (Vec::new(), None, IndexMap::new());
         n.each_field(&Self::SHAPE, |i, v| {
             match i {
-                0 => as_of = Some(v.spanned_string()?),
+                0 => as_of = v.spanned_string().map(|s| vec![s]).or_else(|_| v.vec(|v| v.spanned_string()))?,
+                1 => member_id = Some(v.spanned_string()?),
                 _ => fields = string_map(&v)?,
             }
             Ok(())
         })?;
-        Ok(RawDocType { as_of, fields })
+        Ok(RawDocType { as_of, member_id, fields })
     }
 }
 
@@ -242,18 +252,24 @@ impl DataFile {
 
 pub struct RuleFile {
     pub rule: Vec<RawRule>,
+    /// Test cases of rules defined in a layer below (each names its `rule`): a regional
+    /// layer's cases for a national rule that reads the layer's data.
+    pub test: Vec<RawTest>,
 }
 
 impl RuleFile {
-    const SHAPE: Shape = Shape { name: "struct RuleFile", fields: &["rule"], defaults: &["rule"] };
+    const SHAPE: Shape = Shape { name: "struct RuleFile", fields: &["rule", "test"], defaults: &["rule", "test"] };
 
     pub fn read(n: &Node<'_, '_>) -> R<Self> {
-        let mut rule = Vec::new();
-        n.each_field(&Self::SHAPE, |_, v| {
-            rule = v.vec(RawRule::read)?;
+        let (mut rule, mut test) = (Vec::new(), Vec::new());
+        n.each_field(&Self::SHAPE, |i, v| {
+            match i {
+                0 => rule = v.vec(RawRule::read)?,
+                _ => test = v.vec(RawTest::read)?,
+            }
             Ok(())
         })?;
-        Ok(RuleFile { rule })
+        Ok(RuleFile { rule, test })
     }
 }
 
@@ -268,6 +284,8 @@ pub struct RawRule {
     pub effective_to: Option<Spanned<Datetime>>,
     pub when: Option<Spanned<String>>,
     pub message: RawText,
+    /// The message of the rule's `info` finding when one of its checks could not run.
+    pub not_checked: Option<RawText>,
     pub params: Table,
     pub check: Vec<RawCheck>,
     pub test: Vec<RawTest>,
@@ -277,15 +295,15 @@ impl RawRule {
     const SHAPE: Shape = Shape {
         name: "struct RawRule",
         fields: &[
-            "id", "applies_to", "severity", "title", "clause", "effective_from", "effective_to", "when", "message", "params",
-            "check", "test",
+            "id", "applies_to", "severity", "title", "clause", "effective_from", "effective_to", "when", "message", "not_checked",
+            "params", "check", "test",
         ],
         defaults: &["params", "check", "test"],
     };
 
     fn read(n: &Node<'_, '_>) -> R<Self> {
         let (mut id, mut applies_to, mut severity, mut title, mut clause) = (None, None, None, None, None);
-        let (mut effective_from, mut effective_to, mut when, mut message) = (None, None, None, None);
+        let (mut effective_from, mut effective_to, mut when, mut message, mut not_checked) = (None, None, None, None, None);
         let (mut params, mut check, mut test) = (Table::new(), Vec::new(), Vec::new());
         n.each_field(&Self::SHAPE, |i, v| {
             match i {
@@ -298,8 +316,9 @@ impl RawRule {
                 6 => effective_to = Some(spanned_datetime(&v)?),
                 7 => when = Some(v.spanned_string()?),
                 8 => message = Some(text(&v)?),
-                9 => params = v.table()?,
-                10 => check = v.vec(RawCheck::read)?,
+                9 => not_checked = Some(text(&v)?),
+                10 => params = v.table()?,
+                11 => check = v.vec(RawCheck::read)?,
                 _ => test = v.vec(RawTest::read)?,
             }
             Ok(())
@@ -314,6 +333,7 @@ impl RawRule {
             effective_to,
             when,
             message: n.missing(message, "message")?,
+            not_checked,
             params,
             check,
             test,
@@ -338,6 +358,10 @@ pub struct RawCheck {
     pub actual: Option<Spanned<String>>,
     pub expected: Option<Spanned<String>>,
     pub message: Option<RawText>,
+    /// This check's severity, when it differs from the rule's.
+    pub severity: Option<Spanned<String>>,
+    /// The message of the `info` finding when this check could not run (else the rule's).
+    pub not_checked: Option<RawText>,
 }
 
 impl RawCheck {
@@ -345,7 +369,7 @@ impl RawCheck {
         name: "struct RawCheck",
         fields: &[
             "applies_to", "assert", "require", "for_each", "of_type", "then_each", "when", "let", "path", "actual", "expected",
-            "message",
+            "message", "severity", "not_checked",
         ],
         defaults: &["let"],
     };
@@ -364,6 +388,8 @@ impl RawCheck {
             actual: None,
             expected: None,
             message: None,
+            severity: None,
+            not_checked: None,
         };
         n.each_field(&Self::SHAPE, |i, v| {
             match i {
@@ -378,7 +404,9 @@ impl RawCheck {
                 8 => c.path = Some(v.spanned_string()?),
                 9 => c.actual = Some(v.spanned_string()?),
                 10 => c.expected = Some(v.spanned_string()?),
-                _ => c.message = Some(text(&v)?),
+                11 => c.message = Some(text(&v)?),
+                12 => c.severity = Some(v.spanned_string()?),
+                _ => c.not_checked = Some(text(&v)?),
             }
             Ok(())
         })?;
@@ -388,6 +416,8 @@ impl RawCheck {
 
 #[derive(Clone)]
 pub struct RawTest {
+    /// Only in a file's top-level `[[test]]`: the rule (of a layer below) the case tests.
+    pub rule: Option<Spanned<String>>,
     pub name: Spanned<String>,
     pub fixture: Spanned<String>,
     pub set: IndexMap<String, Value>,
@@ -395,31 +425,36 @@ pub struct RawTest {
     pub as_of: Option<Spanned<Datetime>>,
     pub expect: Spanned<String>,
     pub paths: Option<Vec<String>>,
+    /// With `expect = "fail"`: the severity every finding of the rule must have.
+    pub severity: Option<Spanned<String>>,
 }
 
 impl RawTest {
     const SHAPE: Shape = Shape {
         name: "struct RawTest",
-        fields: &["name", "fixture", "set", "remove", "as_of", "expect", "paths"],
+        fields: &["rule", "name", "fixture", "set", "remove", "as_of", "expect", "paths", "severity"],
         defaults: &["set", "remove"],
     };
 
     fn read(n: &Node<'_, '_>) -> R<Self> {
-        let (mut name, mut fixture, mut set, mut remove) = (None, None, IndexMap::new(), Vec::new());
-        let (mut as_of, mut expect, mut paths) = (None, None, None);
+        let (mut rule, mut name, mut fixture, mut set, mut remove) = (None, None, None, IndexMap::new(), Vec::new());
+        let (mut as_of, mut expect, mut paths, mut severity) = (None, None, None, None);
         n.each_field(&Self::SHAPE, |i, v| {
             match i {
-                0 => name = Some(v.spanned_string()?),
-                1 => fixture = Some(v.spanned_string()?),
-                2 => set = v.map(|v| v.value())?,
-                3 => remove = v.vec(|v| v.string())?,
-                4 => as_of = Some(spanned_datetime(&v)?),
-                5 => expect = Some(v.spanned_string()?),
-                _ => paths = Some(v.vec(|v| v.string())?),
+                0 => rule = Some(v.spanned_string()?),
+                1 => name = Some(v.spanned_string()?),
+                2 => fixture = Some(v.spanned_string()?),
+                3 => set = v.map(|v| v.value())?,
+                4 => remove = v.vec(|v| v.string())?,
+                5 => as_of = Some(spanned_datetime(&v)?),
+                6 => expect = Some(v.spanned_string()?),
+                7 => paths = Some(v.vec(|v| v.string())?),
+                _ => severity = Some(v.spanned_string()?),
             }
             Ok(())
         })?;
         Ok(RawTest {
+            rule,
             name: n.missing(name, "name")?,
             fixture: n.missing(fixture, "fixture")?,
             set,
@@ -427,6 +462,7 @@ impl RawTest {
             as_of,
             expect: n.missing(expect, "expect")?,
             paths,
+            severity,
         })
     }
 }

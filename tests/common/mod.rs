@@ -7,8 +7,18 @@ use qagida::Files;
 pub const MSGS: &str = r#"
 [messages]
 type_mismatch = { kk = "t {expected}", ru = "т {expected}", en = "type {expected}" }
+number_out_of_range = { kk = "r {actual}", ru = "д {actual}", en = "out of range {actual}" }
+number_too_many_digits = { kk = "d {actual}", ru = "ц {actual}", en = "too many digits {actual}" }
 unknown_document_type = { kk = "u", ru = "у", en = "unknown" }
 missing_document_type = { kk = "m", ru = "м", en = "missing" }
+duplicate_key = { kk = "k {actual}", ru = "к {actual}", en = "duplicate key {actual}" }
+not_checked_absent = { kk = "n {actual}", ru = "н {actual}", en = "not checked: absent {actual}" }
+not_checked = { kk = "n", ru = "н", en = "not checked" }
+overflow = { kk = "o {actual}", ru = "п {actual}", en = "overflow {actual}" }
+not_in_force = { kk = "f {actual}", ru = "с {actual}", en = "not in force on {actual}" }
+bundle_empty = { kk = "e {path}", ru = "п {path}", en = "empty {path}" }
+bundle_member = { kk = "b {actual}", ru = "э {actual}", en = "not a document: {actual}" }
+bundle_duplicate_id = { kk = "i {actual}", ru = "и {actual}", en = "duplicate id {actual}" }
 "#;
 
 /// A text in the three languages: `{ kk = "S kk", ru = "S ru", en = "S" }`.

@@ -1,0 +1,451 @@
+//! Validation: one document against a pack, as of a date.
+//!
+//! * [`shape`]: the input's shape before any rule runs — document types, declared field types,
+//!   the documents a bundle holds (at every level), keys repeated in an object.
+//! * [`run`]: the rules — checks, what a check could not check, overflow, no rule in force.
+
+mod run;
+mod shape;
+
+use std::collections::{BTreeSet, HashSet};
+
+use chrono::{NaiveDate, Utc};
+use serde::{Deserialize, Serialize};
+use serde_json::Value as Json;
+
+use crate::error::InputError;
+use crate::expr::{Env, EvalError, Val};
+use crate::input::{DuplicateKey, LimitHit, ParseError, Parsed, parse_limited};
+use crate::pack::{DocType, Lang, LangTemplates, Pack, Seg, Severity};
+use crate::types::Type;
+use crate::value::decode;
+
+pub use run::NOT_IN_FORCE_RULE;
+pub use shape::{BUNDLE_RULE, DOCTYPE_RULE, INPUT_RULE, TYPE_RULE};
+
+/// Rule ID of the finding that ends a result cut at [`Options::max_findings`].
+pub const LIMIT_RULE: &str = "LIMIT";
+
+/// Options of one validation.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[serde(default, rename_all = "camelCase")]
+pub struct Options {
+    /// Validation date; default: the document's own date, else today (in the pack's time zone).
+    pub as_of: Option<NaiveDate>,
+    /// Message language; default: the pack's default language.
+    pub lang: Option<Lang>,
+    /// Largest accepted input, in bytes (for [`Pack::validate_bytes`]).
+    pub max_input_bytes: usize,
+    /// Deepest accepted nesting of JSON arrays and objects.
+    pub max_depth: usize,
+    /// Evaluation budget: expression steps for the whole document.
+    pub max_steps: u64,
+    /// Most elements accepted in any one array of the input.
+    pub max_array_len: usize,
+    /// Most documents accepted in one bundle (a `list<document>` field).
+    pub max_bundle_documents: usize,
+    /// Most findings reported. Past it validation stops: the result keeps the first
+    /// `max_findings`, ends with one `LIMIT` finding, is `truncated` and not `valid`.
+    pub max_findings: usize,
+}
+
+impl Default for Options {
+    fn default() -> Self {
+        Options {
+            as_of: None,
+            lang: None,
+            max_input_bytes: 16 * 1024 * 1024,
+            max_depth: 64,
+            max_steps: 10_000_000,
+            max_array_len: 100_000,
+            max_bundle_documents: 10_000,
+            max_findings: 10_000,
+        }
+    }
+}
+
+/// Identifies the pack edition used.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PackRef {
+    pub id: String,
+    pub version: String,
+}
+
+/// The `rule_pack` of a result: the pack used, and the layers it is made of.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PackUsed {
+    pub id: String,
+    pub version: String,
+    /// Base first; present when the pack is layered (e.g. national + regional).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub layers: Vec<PackRef>,
+}
+
+/// The result of validating one document (DOCUMENTS.md, "The result").
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ValidationResult {
+    /// No finding of severity `error`.
+    pub valid: bool,
+    pub rule_pack: PackUsed,
+    pub as_of: NaiveDate,
+    pub findings: Vec<Finding>,
+    /// Validation stopped at [`Options::max_findings`]; the last finding is a `LIMIT` one.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub truncated: bool,
+}
+
+/// One finding: which rule, where, why.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Finding {
+    pub rule_id: String,
+    pub severity: Severity,
+    /// JSON Pointer into the input document.
+    pub path: String,
+    pub message: String,
+    pub clause: String,
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub actual: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub expected: Option<String>,
+}
+
+/// The findings of one validation as they are made, within [`Options::max_findings`].
+pub(crate) struct Out {
+    list: Vec<Finding>,
+    cap: usize,
+    /// `(rule ID, base)` where a rule has made a finding: its "not checked" infos there would
+    /// add nothing.
+    reported: HashSet<(String, String)>,
+    /// The "not checked" infos in `list`: index, rule ID, base, and the absent data named.
+    not_checked: Vec<(usize, String, String, Vec<String>)>,
+    /// `(rule ID, base)` of bundle members on which a cross-document check of the rule decided.
+    settled: HashSet<(String, String)>,
+}
+
+impl Out {
+    fn new(cap: usize) -> Out {
+        Out { list: Vec::new(), cap, reported: HashSet::new(), not_checked: Vec::new(), settled: HashSet::new() }
+    }
+
+    /// Past the cap: validation stops (one finding beyond it is kept, to know it was passed).
+    pub(crate) fn full(&self) -> bool {
+        self.list.len() > self.cap
+    }
+
+    pub(crate) fn push(&mut self, f: Finding) {
+        if !self.full() {
+            self.list.push(f);
+        }
+    }
+
+    /// A rule's finding on what it ran on at `base` (the document, item or element pointer).
+    pub(crate) fn push_at(&mut self, f: Finding, rule_id: &str, base: String) {
+        self.reported.insert((rule_id.to_string(), base));
+        self.push(f);
+    }
+
+    pub(crate) fn reported(&self, rule_id: &str, base: &str) -> bool {
+        self.reported.contains(&(rule_id.to_string(), base.to_string()))
+    }
+
+    /// A rule's "not checked" info, naming the `absent` data it needed.
+    pub(crate) fn push_not_checked(&mut self, f: Finding, rule_id: &str, base: String, absent: Vec<String>) {
+        if !self.full() {
+            self.not_checked.push((self.list.len(), rule_id.to_string(), base.clone(), absent));
+        }
+        self.push_at(f, rule_id, base);
+    }
+
+    /// A cross-document check of the rule decided on the bundle member at `base`.
+    pub(crate) fn settle(&mut self, rule_id: &str, base: String) {
+        self.settled.insert((rule_id.to_string(), base));
+    }
+
+    /// The findings, without the "not checked" infos that say nothing new: those whose absent
+    /// data all carry an error or warning already (at the pointer or inside it: a reader fixing
+    /// those will see the check run), and those of a bundle member on which the rule's
+    /// cross-document check decided (with the bundle's data, it was checked).
+    fn finish(self) -> Vec<Finding> {
+        if self.not_checked.is_empty() {
+            return self.list;
+        }
+        let flagged: BTreeSet<&str> = self.list.iter().filter(|f| f.severity != Severity::Info).map(|f| f.path.as_str()).collect();
+        let covered = |ptr: &str| {
+            flagged.range(ptr..).take_while(|p| p.starts_with(ptr)).any(|p| p.len() == ptr.len() || p.as_bytes().get(ptr.len()) == Some(&b'/'))
+        };
+        let settled = &self.settled;
+        let drop: HashSet<usize> = self
+            .not_checked
+            .iter()
+            .filter(|(_, rule, base, absent)| {
+                (!absent.is_empty() && absent.iter().all(|a| covered(a))) || settled.contains(&(rule.clone(), base.clone()))
+            })
+            .map(|(i, ..)| *i)
+            .collect();
+        if drop.is_empty() {
+            return self.list;
+        }
+        self.list.into_iter().enumerate().filter(|(i, _)| !drop.contains(i)).map(|(_, f)| f).collect()
+    }
+}
+
+impl Pack {
+    /// Validates raw bytes: JSON text of one document. Non-JSON, oversized or too deeply
+    /// nested input is an [`InputError`]; everything else is findings (a key repeated in one
+    /// object among them).
+    pub fn validate_bytes(&self, bytes: &[u8], opts: &Options) -> Result<ValidationResult, InputError> {
+        if bytes.len() > opts.max_input_bytes {
+            return Err(InputError::TooLarge { size: bytes.len(), limit: opts.max_input_bytes });
+        }
+        let parsed = parse_document(bytes, opts.max_depth, opts.max_array_len)?;
+        self.validate_with(&parsed.value, &parsed.duplicate_keys, parsed.more_duplicates, opts)
+    }
+
+    /// Validates a parsed document.
+    pub fn validate(&self, doc: &Json, opts: &Options) -> Result<ValidationResult, InputError> {
+        check_limits(doc, opts.max_depth, opts.max_array_len)?;
+        self.validate_with(doc, &[], 0, opts)
+    }
+
+    /// Validates a document within the depth and array limits, whose parse found the repeated
+    /// keys `dups` (and `more` beyond them).
+    fn validate_with(&self, doc: &Json, dups: &[DuplicateKey], more: usize, opts: &Options) -> Result<ValidationResult, InputError> {
+        let cap = opts.max_findings;
+        let lang = opts.lang.filter(|l| self.languages.contains(l)).unwrap_or(self.default_language);
+        let mut out = Out::new(cap);
+        self.duplicate_key_findings(dups, more, lang, &mut out);
+        let Some(doc_type) = self.document_type(doc, "", lang, &mut out) else {
+            let as_of = opts.as_of.unwrap_or_else(|| self.today());
+            return Ok(self.result(as_of, out, cap, lang));
+        };
+        let count = self.count_members(doc, doc_type);
+        if count > opts.max_bundle_documents {
+            let field = shape::member_lists(doc, doc_type).next().map_or("documents", |(f, _)| f);
+            return Err(InputError::TooManyDocuments { field: field.into(), count, limit: opts.max_bundle_documents });
+        }
+        let as_of = opts.as_of.or_else(|| self.own_date(doc, doc_type)).unwrap_or_else(|| self.today());
+        self.check_shape(doc, doc_type, "", lang, &mut out);
+        let mut env = Env::new(Vec::with_capacity(16), opts.max_steps);
+        self.validate_doc(doc_type, doc, as_of, "", opts, lang, &mut env, &mut out)
+            .map_err(|EvalError::BudgetExhausted| InputError::BudgetExhausted(opts.max_steps))?;
+        Ok(self.result(as_of, out, cap, lang))
+    }
+
+    /// Runs the rules of a document and, first, of every document it holds (each with its own
+    /// rules and date, its findings' paths into the input: `/documents/3/…`), at every level.
+    #[allow(clippy::too_many_arguments)]
+    fn validate_doc<'a>(
+        &'a self,
+        doc_type: &'a DocType,
+        doc: &'a Json,
+        as_of: NaiveDate,
+        prefix: &str,
+        opts: &Options,
+        lang: Lang,
+        env: &mut Env<'a>,
+        out: &mut Out,
+    ) -> Result<(), EvalError> {
+        for (field, list) in shape::member_lists(doc, doc_type) {
+            let Some(items) = list.and_then(Json::as_array) else { continue };
+            for (i, m) in items.iter().enumerate() {
+                if out.full() {
+                    return Ok(());
+                }
+                let Some(mt) = type_name(m).and_then(|t| self.doc_types.get(t)) else { continue };
+                let m_as_of = opts.as_of.or_else(|| self.own_date(m, mt)).unwrap_or(as_of);
+                let at = format!("{prefix}/{field}/{i}");
+                self.validate_doc(mt, m, m_as_of, &at, opts, lang, env, out)?;
+            }
+        }
+        self.run_rules(doc_type, doc, as_of, prefix, lang, env, out)
+    }
+
+    /// The reference data in force on `date`.
+    pub fn data_as_of(&self, date: NaiveDate) -> &Json {
+        let i = self.data_epochs.partition_point(|(from, _)| *from <= date);
+        static EMPTY: Json = Json::Null;
+        self.data_epochs.get(i.saturating_sub(1)).map_or(&EMPTY, |(_, d)| d)
+    }
+
+    /// The result; past `cap` findings, the first `cap` and one `LIMIT` finding.
+    fn result(&self, as_of: NaiveDate, out: Out, cap: usize, lang: Lang) -> ValidationResult {
+        let mut findings = out.finish();
+        let truncated = findings.len() > cap;
+        if truncated {
+            findings.truncate(cap);
+            findings.push(limit_finding(cap, lang));
+        }
+        ValidationResult {
+            valid: !findings.iter().any(|f| f.severity == Severity::Error),
+            rule_pack: PackUsed { id: self.id.clone(), version: self.version.clone(), layers: self.layers.clone() },
+            as_of,
+            findings,
+            truncated,
+        }
+    }
+
+    /// Today in the pack's time zone.
+    pub fn today(&self) -> NaiveDate {
+        Utc::now().with_timezone(&self.timezone).date_naive()
+    }
+
+    /// The document's own date (its type's `as_of` field), in the pack's time zone; for a
+    /// document without one that holds documents (a bundle), the latest date of its members.
+    fn own_date(&self, doc: &Json, dt: &DocType) -> Option<NaiveDate> {
+        if dt.as_of.is_empty() {
+            return shape::member_lists(doc, dt)
+                .filter_map(|(_, l)| l.and_then(Json::as_array))
+                .flatten()
+                .filter_map(|m| self.own_date(m, self.doc_types.get(type_name(m)?)?))
+                .max();
+        }
+        dt.as_of
+            .iter()
+            .filter_map(|(path, is_dt)| {
+                let v = path.iter().try_fold(doc, |v, name| member(v, name))?;
+                match decode(v, if *is_dt { &Type::DateTime } else { &Type::Date })? {
+                    Val::Date(d) => Some(d),
+                    Val::DateTime(t) => Some(t.with_timezone(&self.timezone).date_naive()),
+                    _ => None,
+                }
+            })
+            .max()
+    }
+}
+
+fn limit_finding(cap: usize, lang: Lang) -> Finding {
+    let message = match lang {
+        Lang::Kk => format!("Ескертулер {cap} шегінен асты: тексеру тоқтатылды, қалғандары көрсетілмеді"),
+        Lang::Ru => format!("Замечаний больше предела {cap}: проверка остановлена, остальные не показаны"),
+        Lang::En => format!("more than {cap} findings: validation stopped and the rest are not reported"),
+    };
+    Finding {
+        rule_id: LIMIT_RULE.into(),
+        severity: Severity::Error,
+        path: String::new(),
+        message,
+        clause: String::new(),
+        actual: Some(format!("more than {cap} findings")),
+        expected: Some(format!("at most {cap} findings")),
+    }
+}
+
+fn truncate(s: &str, n: usize) -> String {
+    if s.chars().count() <= n {
+        s.to_string()
+    } else {
+        let mut t: String = s.chars().take(n).collect();
+        t.push('…');
+        t
+    }
+}
+
+fn json_kind(v: &Json) -> &'static str {
+    match v {
+        Json::Null => "null",
+        Json::Bool(_) => "bool",
+        Json::Number(_) => "number",
+        Json::String(_) => "string",
+        Json::Array(_) => "list",
+        Json::Object(_) => "object",
+    }
+}
+
+fn render(t: &LangTemplates, lang: Lang, value: &dyn Fn(&Seg, &mut String)) -> String {
+    t.get(lang).map(|t| t.render(value)).unwrap_or_default()
+}
+
+/// Parses a document, refusing nesting deeper than `limit` and arrays longer than `max_len`
+/// as the parser meets them (no huge array is ever built, and the error is clear).
+fn parse_document(bytes: &[u8], limit: usize, max_len: usize) -> Result<Parsed, InputError> {
+    parse_limited(bytes, limit, max_len).map_err(|e| match e {
+        ParseError::Limit(LimitHit::Depth) => InputError::TooDeep { limit },
+        ParseError::Limit(LimitHit::ArrayLength) => InputError::ArrayTooLong { limit: max_len },
+        ParseError::Json(e) => InputError::NotJson(e.to_string()),
+    })
+}
+
+/// `v[name]` when `v` is an object (see [`get_field`]).
+pub(crate) fn member<'a>(v: &'a Json, name: &str) -> Option<&'a Json> {
+    get_field(v.as_object()?, name)
+}
+
+/// The `document_type` of a document, if it names one.
+pub(crate) fn type_name(v: &Json) -> Option<&str> {
+    member(v, "document_type")?.as_str()
+}
+
+/// `obj[name]`, by a linear scan for objects of up to 32 keys (documents have about 20):
+/// comparing short keys, most rejected by their length, is cheaper than hashing the name with
+/// the map's SipHash.
+#[inline]
+pub(crate) fn get_field<'a>(obj: &'a serde_json::Map<String, Json>, name: &str) -> Option<&'a Json> {
+    if obj.len() <= 32 {
+        obj.iter().find(|(k, _)| k.as_str() == name).map(|(_, v)| v)
+    } else {
+        obj.get(name)
+    }
+}
+
+/// The limits of [`parse_document`] on an already parsed value (iteratively: no recursion).
+fn check_limits(doc: &Json, limit: usize, max_len: usize) -> Result<(), InputError> {
+    let mut stack = vec![(doc, 0usize)];
+    while let Some((v, d)) = stack.pop() {
+        match v {
+            Json::Array(a) => {
+                if d + 1 > limit {
+                    return Err(InputError::TooDeep { limit });
+                }
+                if a.len() > max_len {
+                    return Err(InputError::ArrayTooLong { limit: max_len });
+                }
+                stack.extend(a.iter().map(|x| (x, d + 1)));
+            }
+            Json::Object(o) => {
+                if d + 1 > limit {
+                    return Err(InputError::TooDeep { limit });
+                }
+                stack.extend(o.values().map(|x| (x, d + 1)));
+            }
+            _ => {}
+        }
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn required_pointers_are_unescaped_once_and_blank_strings_are_absent() {
+        use crate::pack::Pointer;
+        use run::present;
+        let doc = serde_json::json!({"a/b": {"~c": "x"}, "list": [{"d": " "}, {"d": 0}], "n": null});
+        assert_eq!(Pointer::new("/a~1b/~0c").tokens(), Some(&["a/b".to_string(), "~c".to_string()][..]));
+        assert!(present(&doc, &Pointer::new("/a~1b/~0c")));
+        assert!(present(&doc, &Pointer::new("/list/1/d")));
+        assert!(!present(&doc, &Pointer::new("/list/0/d")), "a blank string is not present");
+        assert!(!present(&doc, &Pointer::new("/list/2/d")));
+        assert!(!present(&doc, &Pointer::new("/n")));
+        assert!(!present(&doc, &Pointer::new("a~1b")), "not a pointer: no leading slash");
+        assert!(present(&doc, &Pointer::new("")), "the empty pointer is the document itself");
+    }
+
+    #[test]
+    fn depth_check_ignores_brackets_inside_strings() {
+        assert!(parse_document(br#"{"a":"[[[[[[[[[["}"#, 2, 10).is_ok());
+        assert_eq!(parse_document(b"[[[[", 3, 10).map(|_| ()), Err(InputError::TooDeep { limit: 3 }));
+    }
+
+    #[test]
+    fn array_length_counts_the_elements_of_each_array_alone() {
+        assert!(parse_document(br#"[1,2,3]"#, 8, 3).is_ok());
+        assert_eq!(parse_document(br#"[1,2,3,4]"#, 8, 3).map(|_| ()), Err(InputError::ArrayTooLong { limit: 3 }));
+        // Commas of nested objects, arrays and strings are not the outer array's.
+        assert!(parse_document(br#"[{"a":1,"b":2,"c":3,"d":4},[1,2,3],"x,y,z,w"]"#, 8, 3).is_ok());
+        assert!(check_limits(&serde_json::json!([1, 2, 3]), 8, 3).is_ok());
+        assert_eq!(check_limits(&serde_json::json!({"a": [1, 2, 3, 4]}), 8, 3), Err(InputError::ArrayTooLong { limit: 3 }));
+        assert_eq!(check_limits(&serde_json::json!([[[]]]), 2, 3), Err(InputError::TooDeep { limit: 2 }));
+    }
+}
