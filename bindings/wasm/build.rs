@@ -1,6 +1,7 @@
-//! Compiles the embedded pack (feature `embedded-pack`): the pack directory named in the
-//! repository's `pkg-config.json` (`packs_embedded`, e.g. `rules/kz-orphan`) is loaded on the
-//! host with the core's full loader (`Pack::load_dir`: TOML, type checking, the expression
+//! Compiles the embedded pack (feature `embedded-pack`): the stack file or pack directory named
+//! in the repository's `pkg-config.json` (`packs_embedded`: `rules/default.toml`, the national
+//! pack and every regional layer, as `Pack::embedded()` carries) is loaded on the host with the
+//! core's full loader (`Pack::load_stack` / `Pack::load_dir`: TOML, type checking, the expression
 //! compiler; a regional directory brings the layers it `extends`) and written to
 //! `OUT_DIR/default-pack.qpack` in compiled form (`Pack::to_compiled_with`). `src/lib.rs` embeds
 //! those bytes and `Validator.withDefaultPack()` decodes them with `Pack::from_compiled`, so the
@@ -41,10 +42,12 @@ fn run() -> Result<(), String> {
     let options = compile_options(&config, &config_path)?;
     // Cargo watches a directory recursively: any file added, removed or changed under it.
     println!("cargo:rerun-if-changed={}", dir.display());
-    let pack = qagida::Pack::load_dir(&dir)
-        .map_err(|e| format!("the embedded pack {} does not load:\n{e}", dir.display()))?;
+    // A stack file (`rules/default.toml`: the national pack and every regional layer) or a pack
+    // directory (a regional one brings the layers it `extends`).
+    let loaded = if dir.is_file() { qagida::Pack::load_stack(&dir) } else { qagida::Pack::load_dir(&dir) };
+    let pack = loaded.map_err(|e| format!("the embedded pack {} does not load:\n{e}", dir.display()))?;
     if !pack.layers.is_empty() {
-        // A regional pack: its bases are directories beside it (`extends = "NAME"`).
+        // Layers are directories beside the stack file or the regional pack.
         if let Some(parent) = dir.parent() {
             println!("cargo:rerun-if-changed={}", parent.display());
         }
@@ -84,9 +87,9 @@ fn embedded_pack_dir(config: &serde_json::Value, config_path: &Path) -> Result<S
         [one] => one
             .as_str()
             .map(str::to_string)
-            .ok_or_else(|| format!("{}: `packs_embedded` must hold a directory name", config_path.display())),
+            .ok_or_else(|| format!("{}: `packs_embedded` must hold a stack file or a directory name", config_path.display())),
         _ => Err(format!(
-            "{}: `packs_embedded` must name exactly one pack directory (a regional one brings its base), not {}",
+            "{}: `packs_embedded` must name exactly one stack file or pack directory (a regional one brings its base), not {}",
             config_path.display(),
             packs.len()
         )),

@@ -142,6 +142,10 @@ fn main() -> ExitCode {
     let code = match cli.command {
         Command::Validate { rules, overrides, as_of, lang, format, ndjson, jobs, pubkey, files } => {
             let loaded = match (rules.as_deref(), pubkey.is_empty()) {
+                (Some(file), false) if is_stack(file) => {
+                    eprintln!("error: {} is a stack of layers: with --pubkey give the signed pack directory of the layer to load (its `extends` chain is verified with it)", file.display());
+                    return ExitCode::from(2);
+                }
                 (Some(file), false) if file.is_file() => {
                     eprintln!("error: {} is a compiled pack, which carries no signature: give the signed pack directory with --pubkey", file.display());
                     return ExitCode::from(2);
@@ -184,13 +188,21 @@ fn main() -> ExitCode {
     ExitCode::from(code)
 }
 
-/// A pack directory, a compiled pack file (`qagida pack compile`), or the embedded pack.
+/// A pack directory, a stack file listing layers (`rules/default.toml`), a compiled pack file
+/// (`qagida pack compile`), or the embedded default pack (the national pack and every regional
+/// layer).
 fn load(dir: Option<&Path>) -> Result<Pack, PackError> {
     match dir {
+        Some(f) if is_stack(f) => Pack::load_stack(f),
         Some(f) if f.is_file() => load_compiled(f),
         Some(d) => Pack::load_dir(d),
         None => Pack::embedded(),
     }
+}
+
+/// A stack file: a `.toml` file listing layer directories beside it.
+fn is_stack(path: &Path) -> bool {
+    path.is_file() && path.extension().is_some_and(|e| e == "toml")
 }
 
 fn load_compiled(file: &Path) -> Result<Pack, PackError> {
@@ -399,6 +411,20 @@ fn read_input(name: &str) -> io::Result<Vec<u8>> {
     Ok(buf)
 }
 
+/// One file's line of a multi-file run: the file, then its result or why it has none.
+#[derive(serde::Serialize)]
+struct FileLine<'a> {
+    file: &'a str,
+    #[serde(flatten)]
+    result: Option<&'a ValidationResult>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    error: Option<&'a str>,
+}
+
+/// Validates each file. One file: its result (pretty JSON or text). Several: one NDJSON line per
+/// file, in order, each naming its `file`; a file that cannot be read or is not a document
+/// (not JSON, over a limit) gets its line too, with the `error` (DOCUMENTS.md: every result of a
+/// multi-document call is tied to its input).
 fn validate_files(pack: &Pack, opts: &Options, format: Format, files: &[String]) -> u8 {
     let stdout = io::stdout();
     let mut out = BufWriter::new(stdout.lock());
@@ -408,29 +434,41 @@ fn validate_files(pack: &Pack, opts: &Options, format: Format, files: &[String])
         let res = read_input(name)
             .map_err(|e| format!("cannot read {name}: {e}"))
             .and_then(|bytes| pack.validate_bytes(&bytes, opts).map_err(|e| format!("{name}: {e}")));
-        match res {
+        let written = match &res {
             Ok(r) => {
                 if !r.valid {
                     code = code.max(1);
                 }
-                let written = match format {
-                    Format::Json if several => serde_json::to_writer(&mut out, &r).map_err(io::Error::other).and_then(|_| writeln!(out)),
-                    Format::Json => serde_json::to_writer_pretty(&mut out, &r).map_err(io::Error::other).and_then(|_| writeln!(out)),
-                    Format::Text => write_text(&mut out, name, &r),
-                };
-                if written.is_err() {
-                    return 2;
+                match format {
+                    Format::Json if several => write_line(&mut out, &FileLine { file: name, result: Some(r), error: None }),
+                    Format::Json => serde_json::to_writer_pretty(&mut out, r).map_err(io::Error::other).and_then(|_| writeln!(out)),
+                    Format::Text => write_text(&mut out, name, r),
                 }
             }
             Err(e) => {
-                let _ = out.flush();
-                eprintln!("error: {e}");
                 code = 2;
+                match format {
+                    Format::Json if several => write_line(&mut out, &FileLine { file: name, result: None, error: Some(e) }),
+                    Format::Text if several => writeln!(out, "{name}: UNUSABLE — {e}"),
+                    _ => {
+                        let _ = out.flush();
+                        eprintln!("error: {e}");
+                        Ok(())
+                    }
+                }
             }
+        };
+        if written.is_err() {
+            return 2;
         }
     }
     let _ = out.flush();
     code
+}
+
+fn write_line(out: &mut impl Write, line: &impl serde::Serialize) -> io::Result<()> {
+    serde_json::to_writer(&mut *out, line).map_err(io::Error::other)?;
+    writeln!(out)
 }
 
 fn write_text(out: &mut impl Write, name: &str, r: &ValidationResult) -> io::Result<()> {

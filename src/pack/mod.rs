@@ -497,7 +497,7 @@ impl Pack {
             .map(|(name, files)| (*name, files.iter().map(|(p, c)| ((*p).to_string(), (*c).to_string())).collect()))
             .collect();
         let layers: Vec<(&str, &Files)> = chain.iter().map(|(n, f)| (*n, f)).collect();
-        Pack::from_layers(&layers)
+        Pack::from_layers(&layers).map(Pack::named_by_base)
     }
 
     /// Loads a pack from a directory (reads every `.toml` and `.json` file under it). A pack
@@ -541,7 +541,17 @@ impl Pack {
             chain.push((name.clone(), read_dir_files(&dir.join(&name))?));
         }
         let layers: Vec<(&str, &Files)> = chain.iter().map(|(n, f)| (n.as_str(), f)).collect();
-        Pack::from_layers(&layers)
+        Pack::from_layers(&layers).map(Pack::named_by_base)
+    }
+
+    /// A stack is named by its base (`kz-orphan`, its layers listed in the result's
+    /// `rule_pack.layers`), not by whichever regional layer it lists last.
+    fn named_by_base(mut self) -> Pack {
+        if let Some(base) = self.layers.first() {
+            self.id = base.id.clone();
+            self.version = base.version.clone();
+        }
+        self
     }
 
     /// Loads a pack from in-memory files (e.g. fetched by a web page).
@@ -567,8 +577,10 @@ impl Pack {
     }
 
     /// Applies a deployment's overrides (TOML): `[rules.RX-05] severity = "warning"` changes a
-    /// rule's severity, `[rules.MON-02] enabled = false` silences it. Unknown rule IDs and bad
-    /// values are refused with `file:line:col`.
+    /// rule's severity (every finding it judges by; its `info` checks stay info),
+    /// `[rules.MON-02] enabled = false` silences it. An engine finding's ID (`NOT-IN-FORCE`,
+    /// `BUNDLE`, `INPUT`, `TYPE`, `DOCTYPE`) takes a severity, not `enabled`. Unknown rule IDs
+    /// and bad values are refused with `file:line:col`.
     pub fn with_overrides(mut self, file_name: &str, text: &str) -> Result<Pack, PackError> {
         let files: Files = [(file_name.to_string(), text.to_string())].into_iter().collect();
         let mut loader = Loader::new(&files, Vec::new());
@@ -598,7 +610,16 @@ impl Pack {
             }
             if let Some(sev) = &o.severity {
                 match Severity::parse(sev.get_ref()) {
-                    Some(s) => self.rules.iter_mut().filter(|r| r.id == *id.get_ref()).for_each(|r| r.severity = s),
+                    // The rule's judgments take the new severity, its checks with a severity of
+                    // their own too; its `info` checks (what it could not judge) stay info.
+                    Some(s) => self.rules.iter_mut().filter(|r| r.id == *id.get_ref()).for_each(|r| {
+                        r.severity = s;
+                        for c in &mut r.checks {
+                            if c.severity.is_some_and(|own| own != Severity::Info) {
+                                c.severity = Some(s);
+                            }
+                        }
+                    }),
                     None => loader.err_at(file_name, sev, "severity must be error, warning or info"),
                 }
             }

@@ -8,7 +8,7 @@ use indexmap::IndexMap;
 use toml::Spanned;
 use toml_datetime::Datetime;
 
-use super::walk::{Node, R, Shape, Table, Value};
+use super::walk::{Error, Node, R, Shape, Table, Value};
 
 /// A string in several languages: `{ kk = "…", ru = "…", en = "…" }`.
 pub type RawText = Spanned<IndexMap<String, Spanned<String>>>;
@@ -223,7 +223,12 @@ impl RawDocType {
         let (mut as_of, mut member_id, mut fields) = (Vec::new(), None, IndexMap::new());
         n.each_field(&Self::SHAPE, |i, v| {
             match i {
-                0 => as_of = v.spanned_string().map(|s| vec![s]).or_else(|_| v.vec(|v| v.spanned_string()))?,
+                0 => {
+                    as_of = match v.spanned_string() {
+                        Ok(one) => vec![one],
+                        Err(_) => v.vec(|v| v.spanned_string()).map_err(|e| Error { message: format!("as_of is a field name or a list of them: {}", e.message), ..e })?,
+                    }
+                }
                 1 => member_id = Some(v.spanned_string()?),
                 _ => fields = string_map(&v)?,
             }
