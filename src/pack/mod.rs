@@ -497,7 +497,7 @@ impl Pack {
             .map(|(name, files)| (*name, files.iter().map(|(p, c)| ((*p).to_string(), (*c).to_string())).collect()))
             .collect();
         let layers: Vec<(&str, &Files)> = chain.iter().map(|(n, f)| (*n, f)).collect();
-        Pack::from_layers(&layers).map(Pack::named_by_base)
+        Pack::stack_of(&layers)
     }
 
     /// Loads a pack from a directory (reads every `.toml` and `.json` file under it). A pack
@@ -541,17 +541,7 @@ impl Pack {
             chain.push((name.clone(), read_dir_files(&dir.join(&name))?));
         }
         let layers: Vec<(&str, &Files)> = chain.iter().map(|(n, f)| (n.as_str(), f)).collect();
-        Pack::from_layers(&layers).map(Pack::named_by_base)
-    }
-
-    /// A stack is named by its base (`kz-orphan`, its layers listed in the result's
-    /// `rule_pack.layers`), not by whichever regional layer it lists last.
-    fn named_by_base(mut self) -> Pack {
-        if let Some(base) = self.layers.first() {
-            self.id = base.id.clone();
-            self.version = base.version.clone();
-        }
-        self
+        Pack::stack_of(&layers)
     }
 
     /// Loads a pack from in-memory files (e.g. fetched by a web page).
@@ -564,6 +554,18 @@ impl Pack {
     /// and rules; a layer's rule with the ID of a rule below replaces it. Diagnostics name a
     /// layer's files as `NAME/path`.
     pub fn from_layers(layers: &[(&str, &Files)]) -> Result<Pack, PackError> {
+        Pack::layered(layers, false)
+    }
+
+    /// Loads a stack of layers (a stack file's, the embedded default pack's): as
+    /// [`Pack::from_layers`], but the pack is named by its base (id, version and title of
+    /// `kz-orphan`, its layers listed in the result's `rule_pack.layers`), not by whichever
+    /// regional layer it lists last.
+    pub fn stack_of(layers: &[(&str, &Files)]) -> Result<Pack, PackError> {
+        Pack::layered(layers, true)
+    }
+
+    fn layered(layers: &[(&str, &Files)], named_by_base: bool) -> Result<Pack, PackError> {
         let mut all = Files::new();
         let mut prefixes = Vec::new();
         for (i, (name, files)) in layers.iter().enumerate() {
@@ -573,7 +575,9 @@ impl Pack {
             }
             prefixes.push(prefix);
         }
-        Loader::new(&all, prefixes).load()
+        let mut loader = Loader::new(&all, prefixes);
+        loader.named_by_base = named_by_base;
+        loader.load()
     }
 
     /// Applies a deployment's overrides (TOML): `[rules.RX-05] severity = "warning"` changes a
@@ -750,6 +754,8 @@ struct Loader<'f> {
     prefixes: Vec<String>,
     diags: Vec<Diagnostic>,
     languages: Vec<Lang>,
+    /// Name the pack by its base layer (a stack), else by its top layer.
+    named_by_base: bool,
 }
 
 /// Where a spanned value sits: file and byte range.
@@ -766,6 +772,7 @@ impl<'f> Loader<'f> {
             prefixes,
             diags: Vec::new(),
             languages: Lang::ALL.to_vec(),
+            named_by_base: false,
         }
     }
 
@@ -978,13 +985,14 @@ impl<'f> Loader<'f> {
             layer_refs.push(PackRef { id: m.id.get_ref().clone(), version: m.version.get_ref().clone() });
             layer_from.push(self.date(&file, &m.effective_from).unwrap_or(effective_from));
         }
-        let top = layers.last().map(|(_, m)| m).unwrap_or(base);
-        let title = match &top.title {
-            Some(t) => {
-                let file = format!("{}pack.toml", layers.last().map(|(p, _)| p.as_str()).unwrap_or(""));
+        // The layer the pack is named by: its top one, or for a stack its base.
+        let named = if self.named_by_base { layers.first() } else { layers.last() };
+        let title = match named.map(|(p, m)| (p, &m.title)) {
+            Some((prefix, Some(t))) => {
+                let file = format!("{prefix}pack.toml");
                 self.text(&file, t, "title")
             }
-            None => Text::default(),
+            _ => Text::default(),
         };
 
         // Document model: the base's types file, extended by the layers'.
@@ -1238,7 +1246,8 @@ impl<'f> Loader<'f> {
             return Err(PackError { diagnostics: self.diags });
         }
         let rules_by_doc = index_rules(&rules);
-        let top_ref = layer_refs.last().cloned().unwrap_or(PackRef { id: String::new(), version: String::new() });
+        let named_ref = if self.named_by_base { layer_refs.first() } else { layer_refs.last() };
+        let top_ref = named_ref.cloned().unwrap_or(PackRef { id: String::new(), version: String::new() });
         Ok(Pack {
             id: top_ref.id,
             version: top_ref.version,

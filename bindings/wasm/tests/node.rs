@@ -242,7 +242,7 @@ fn results_are_plain_objects_without_absent_keys() {
     let r = v.validate(doc, opts(ValidateOptions { max_findings: Some(2), ..Default::default() })).unwrap().js_value();
     let keys = |o: &JsValue| js_sys::Object::keys(o.unchecked_ref::<js_sys::Object>()).iter().map(|k| k.as_string().unwrap()).collect::<Vec<_>>();
     assert_eq!(keys(&r), ["valid", "rule_pack", "as_of", "findings", "truncated"]);
-    assert_eq!(keys(&js_sys::Reflect::get(&r, &"rule_pack".into()).unwrap()), ["id", "version"]);
+    assert_eq!(keys(&js_sys::Reflect::get(&r, &"rule_pack".into()).unwrap()), ["id", "version", "layers"]);
     let first = js_sys::Reflect::get(&r, &"findings".into()).unwrap().unchecked_into::<js_sys::Array>().get(0);
     assert_eq!(keys(&first), ["rule_id", "severity", "path", "message", "clause"]);
     assert_eq!(js_sys::Object::get_prototype_of(&first), js_sys::Object::get_prototype_of(&js_sys::Object::new()));
