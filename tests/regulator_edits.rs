@@ -108,3 +108,67 @@ fn the_embedded_pack_equals_the_pack_on_disk() {
     let b = Pack::load_dir(pack_dir()).unwrap();
     assert_eq!((a.id.as_str(), a.version.as_str(), a.rules.len()), (b.id.as_str(), b.version.as_str(), b.rules.len()));
 }
+
+#[test]
+fn turning_off_deadline_moves_to_working_day_restores_the_literal_dates() {
+    let tmp = copy_pack();
+    let mut doc = fixture("personalized_need");
+    doc["collected_at"] = serde_json::json!("2027-03-16"); // 15 March 2027: Constitution Day
+    assert!(findings_of(&Pack::load_dir(tmp.path()).unwrap(), &doc, "NEED-03").is_empty());
+    let f = tmp.path().join("pack.toml");
+    let t = fs::read_to_string(&f).unwrap();
+    let e = t.replacen("deadline_moves_to_working_day = true", "deadline_moves_to_working_day = false", 1);
+    assert_ne!(e, t);
+    fs::write(&f, e).unwrap();
+    assert_eq!(findings_of(&Pack::load_dir(tmp.path()).unwrap(), &doc, "NEED-03"), ["/collected_at"]);
+}
+
+/// A region joins the default pack by a layer directory and a line in the stack file: its
+/// local-budget prescriptions are then checked against its decision, with no rebuild.
+#[test]
+fn adding_a_regional_layer_to_the_stack_applies_its_decision_to_that_regions_prescriptions() {
+    let rules = Path::new(env!("CARGO_MANIFEST_DIR")).join("rules");
+    let tmp = tempfile::tempdir().unwrap();
+    for layer in ["kz-orphan", "kz-karaganda"] {
+        copy_dir(&rules.join(layer), &tmp.path().join(layer));
+    }
+    fs::copy(rules.join("default.toml"), tmp.path().join("default.toml")).unwrap();
+    let mut doc = fixture("prescription");
+    doc["funding"] = serde_json::json!({"source": "local_budget", "region": "pavlodar"});
+    doc["nosology"] = serde_json::json!({"icd10": "L40.0", "name": "Псориаз обыкновенный"});
+    doc["drug"]["inn"] = serde_json::json!("Adalimumab");
+    let severities = |pack: &Pack, doc: &Value| -> Vec<String> {
+        let r = pack.validate(doc, &Options::default()).unwrap();
+        r.findings.iter().filter(|f| f.rule_id == "FND-02").map(|f| format!("{} {}", f.severity.as_str(), f.path)).collect()
+    };
+    let stack = tmp.path().join("default.toml");
+    // No Pavlodar decision in the pack: FND-02 could not be checked (a warning).
+    assert_eq!(severities(&Pack::load_stack(&stack).unwrap(), &doc), ["warning /funding/region"]);
+
+    let pav = tmp.path().join("kz-pavlodar");
+    fs::create_dir_all(pav.join("data")).unwrap();
+    fs::write(
+        pav.join("pack.toml"),
+        "id = \"kz-pavlodar\"\nversion = \"2026.1.0\"\nextends = \"kz-orphan\"\neffective_from = 2026-01-01\n\
+         [[data_edition]]\nname = \"local_decisions\"\nfile = \"data/decision.toml\"\neffective_from = 2026-01-01\n",
+    )
+    .unwrap();
+    fs::write(
+        pav.join("data").join("decision.toml"),
+        "[[row]]\nregion = \"pavlodar\"\nact = { kk = \"Павлодар шешімі\", ru = \"Решение Павлодара\", en = \"Pavlodar decision\" }\n\
+         item = 1\ndiagnosis = { kk = \"Ревматоидты артрит\", ru = \"Ревматоидный артрит\", en = \"Rheumatoid arthritis\" }\n\
+         icd10_codes = [\"M05\", \"M06\"]\ninn = [\"Адалимумаб\", \"Adalimumab\"]\n",
+    )
+    .unwrap();
+    let text = fs::read_to_string(&stack).unwrap().replace("layers = [\"kz-orphan\", \"kz-karaganda\"]", "layers = [\"kz-orphan\", \"kz-karaganda\", \"kz-pavlodar\"]");
+    fs::write(&stack, text).unwrap();
+    let pack = Pack::load_stack(&stack).unwrap();
+    assert_eq!(pack.layers.iter().map(|l| l.id.as_str()).collect::<Vec<_>>(), ["kz-orphan", "kz-karaganda", "kz-pavlodar"]);
+    // Adalimumab is in the Pavlodar decision for rheumatoid arthritis, not for psoriasis.
+    assert_eq!(severities(&pack, &doc), ["error /drug/inn"]);
+    doc["nosology"] = serde_json::json!({"icd10": "M05.8", "name": "Серопозитивный ревматоидный артрит"});
+    assert!(severities(&pack, &doc).is_empty());
+    // The Karaganda decision still applies to Karaganda's prescriptions only.
+    doc["funding"]["region"] = serde_json::json!("karaganda");
+    assert!(severities(&pack, &doc).is_empty());
+}

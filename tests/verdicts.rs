@@ -215,3 +215,27 @@ fn a_check_whose_extension_data_is_absent_says_so_in_one_info() {
         assert_eq!(f[0].path, "/eligibility");
     }
 }
+
+#[test]
+fn a_result_cut_at_the_findings_cap_says_so_even_when_infos_are_dropped() {
+    let mut doc = bad_prescription();
+    doc.as_object_mut().unwrap().remove("funding");
+    for cap in [1, 2, 3, 4, 5] {
+        let r = pack().validate(&doc, &Options { max_findings: cap, ..Options::default() }).unwrap();
+        assert!(r.truncated, "cap {cap}: {:?}", r.findings);
+        assert!(!r.valid, "cap {cap}");
+        assert_eq!(r.findings.last().map(|f| f.rule_id.as_str()), Some("LIMIT"), "cap {cap}");
+        assert!(r.findings.len() <= cap + 1);
+    }
+}
+
+#[test]
+fn rules_a_deployment_silenced_do_not_make_a_document_not_in_force() {
+    let doc = example("valid/procurement_report.json");
+    let silenced = pack().with_overrides("o.toml", "[rules.PRC-01]\nenabled = false\n").unwrap();
+    let r = silenced.validate(&doc, &Options::default()).unwrap();
+    assert!(findings(&r, "NOT-IN-FORCE").is_empty(), "{:?}", r.findings);
+    // Its compiled form keeps that.
+    let r = Pack::from_compiled(&silenced.to_compiled()).unwrap().validate(&doc, &Options::default()).unwrap();
+    assert!(findings(&r, "NOT-IN-FORCE").is_empty(), "{:?}", r.findings);
+}

@@ -36,9 +36,10 @@ fn as_of_date(s: &str) -> Result<NaiveDate, String> {
 enum Command {
     /// Validate documents (JSON files, `-` for stdin, or NDJSON with --ndjson).
     Validate {
-        /// Rule pack directory (default: the pack embedded at build time), or a compiled pack
-        /// file (`qagida pack compile`). A layer (`extends = "…"`) loads the pack it extends
-        /// from beside it.
+        /// Rule pack directory, a stack file listing layers (`rules/default.toml`), or a
+        /// compiled pack file (`qagida pack compile`). Default: the pack embedded at build time
+        /// (the national pack and every regional layer). A layer (`extends = "…"`) loads the
+        /// pack it extends from beside it.
         #[arg(long)]
         rules: Option<PathBuf>,
         /// A deployment's overrides file: severities changed, rules silenced by ID.
@@ -70,7 +71,7 @@ enum Command {
     },
     /// Run the tests a pack carries (each rule's pass/fail cases, and its fixtures).
     Test {
-        /// Pack directory (default: the embedded pack).
+        /// Pack directory, stack file or compiled pack (default: the embedded pack).
         dir: Option<PathBuf>,
         /// Print every case, not only failures.
         #[arg(long, short)]
@@ -78,7 +79,7 @@ enum Command {
     },
     /// Check a pack's files: syntax, types, references, and test coverage.
     Lint {
-        /// Pack directory (default: the embedded pack).
+        /// Pack directory, stack file or compiled pack (default: the embedded pack).
         dir: Option<PathBuf>,
     },
     /// Show a rule: clause, params, checks and messages.
@@ -112,10 +113,11 @@ enum PackCommand {
         #[arg(long, value_name = "FILE")]
         key: PathBuf,
     },
-    /// Compile a pack directory (and the packs it extends) to its binary form: what
-    /// `--rules FILE` and the WebAssembly module's `Validator.fromCompiled` load without the
-    /// TOML parser and the expression compiler. Valid only for this version of qagida.
+    /// Compile a pack directory (and the packs it extends) or a stack file to its binary form:
+    /// what `--rules FILE` and the WebAssembly module's `Validator.fromCompiled` load without
+    /// the TOML parser and the expression compiler. Valid only for this version of qagida.
     Compile {
+        /// Pack directory or stack file.
         dir: PathBuf,
         /// Where to write it (default: ID-VERSION.qpack in the current directory).
         #[arg(long, short, value_name = "FILE")]
@@ -214,11 +216,11 @@ fn load_compiled(file: &Path) -> Result<Pack, PackError> {
 }
 
 fn compile(dir: &Path, out: Option<&Path>) -> u8 {
-    if dir.is_file() {
-        eprintln!("error: {} is a file: give the pack's directory", dir.display());
+    if dir.is_file() && !is_stack(dir) {
+        eprintln!("error: {} is a file: give the pack's directory or a stack file (.toml)", dir.display());
         return 2;
     }
-    let pack = match Pack::load_dir(dir) {
+    let pack = match load(Some(dir)) {
         Ok(p) => p,
         Err(e) => return pack_failed(&e),
     };
@@ -883,6 +885,21 @@ fn lint(pack: &Pack) -> u8 {
     0
 }
 
+/// A message template as written: its placeholders as `{name}`.
+fn template_text(t: &qagida::pack::Template) -> String {
+    t.render(&|s, out| match s {
+        qagida::pack::Seg::Lit(x) => out.push_str(x),
+        qagida::pack::Seg::Actual => out.push_str("{actual}"),
+        qagida::pack::Seg::Expected => out.push_str("{expected}"),
+        qagida::pack::Seg::Path => out.push_str("{path}"),
+        qagida::pack::Seg::Let(n) => {
+            out.push('{');
+            out.push_str(n);
+            out.push('}');
+        }
+    })
+}
+
 fn explain(pack: &Pack, id: &str, lang: Option<Lang>) -> u8 {
     let Some(r) = pack.rule(id) else {
         eprintln!("error: no rule `{id}` in {} {}", pack.id, pack.version);
@@ -909,8 +926,14 @@ fn explain(pack: &Pack, id: &str, lang: Option<Lang>) -> u8 {
     }
     for (i, c) in r.checks.iter().enumerate() {
         println!("  check {}:", i + 1);
+        if let Some(sev) = c.severity {
+            println!("    severity  {}", sev.as_str());
+        }
         for (k, v) in &c.source {
             println!("    {k:<9} {v}");
+        }
+        if let Some(t) = c.not_checked.as_ref().and_then(|t| t.get(lang)) {
+            println!("    not checked: {}", template_text(t));
         }
         // Where a finding points (a check on the document itself points at its `path`, or at
         // nothing more); the item's and the element's indices stand as N and M.
@@ -931,18 +954,15 @@ fn explain(pack: &Pack, id: &str, lang: Option<Lang>) -> u8 {
     println!("  message:");
     for l in &pack.languages {
         if let Some(t) = r.message.0.get(*l) {
-            let shown = t.render(&|s, out| match s {
-                qagida::pack::Seg::Lit(x) => out.push_str(x),
-                qagida::pack::Seg::Actual => out.push_str("{actual}"),
-                qagida::pack::Seg::Expected => out.push_str("{expected}"),
-                qagida::pack::Seg::Path => out.push_str("{path}"),
-                qagida::pack::Seg::Let(n) => {
-                    out.push('{');
-                    out.push_str(n);
-                    out.push('}');
-                }
-            });
-            println!("    {}: {shown}", l.code());
+            println!("    {}: {}", l.code(), template_text(t));
+        }
+    }
+    if let Some(nc) = &r.not_checked {
+        println!("  not checked:");
+        for l in &pack.languages {
+            if let Some(t) = nc.0.get(*l) {
+                println!("    {}: {}", l.code(), template_text(t));
+            }
         }
     }
     let count = |e: Expect| r.tests.iter().filter(|t| t.expect == e).count();

@@ -42,7 +42,8 @@ pub struct Options {
     pub max_steps: u64,
     /// Most elements accepted in any one array of the input.
     pub max_array_len: usize,
-    /// Most documents accepted in one bundle (a `list<document>` field).
+    /// Most documents accepted in one document's bundles (its `list<document>` fields),
+    /// counted at every level of nesting.
     pub max_bundle_documents: usize,
     /// Most findings reported. Past it validation stops: the result keeps the first
     /// `max_findings`, ends with one `LIMIT` finding, is `truncated` and not `valid`.
@@ -164,8 +165,15 @@ impl Out {
     /// The findings, without the "not checked" infos that say nothing new: those whose absent
     /// data all carry an error or warning already (at the pointer or inside it: a reader fixing
     /// those will see the check run), and those of a bundle member on which the rule's
-    /// cross-document check decided (with the bundle's data, it was checked).
-    fn finish(self) -> Vec<Finding> {
+    /// cross-document check decided (with the bundle's data, it was checked). And whether
+    /// validation stopped at the cap (decided before any info is dropped: a cut result stays
+    /// cut however many findings remain).
+    fn finish(self) -> (Vec<Finding>, bool) {
+        let stopped = self.full();
+        (self.kept(), stopped)
+    }
+
+    fn kept(self) -> Vec<Finding> {
         if self.not_checked.is_empty() {
             return self.list;
         }
@@ -269,8 +277,8 @@ impl Pack {
 
     /// The result; past `cap` findings, the first `cap` and one `LIMIT` finding.
     fn result(&self, as_of: NaiveDate, out: Out, cap: usize, lang: Lang) -> ValidationResult {
-        let mut findings = out.finish();
-        let truncated = findings.len() > cap;
+        let (mut findings, stopped) = out.finish();
+        let truncated = stopped || findings.len() > cap;
         if truncated {
             findings.truncate(cap);
             findings.push(limit_finding(cap, lang));

@@ -45,7 +45,10 @@ impl Pack {
             let run = RuleRun { pack: self, doc_type: &doc_type.name, rule, doc, data, as_of, lang, prefix };
             eval_rule(&run, env, out)?;
         }
-        if !applied {
+        let silenced_applied = || {
+            self.silenced.iter().any(|(t, from, to)| *t == doc_type.name && *from <= as_of && to.is_none_or(|to| as_of < to))
+        };
+        if !applied && !silenced_applied() {
             let earliest = self.rules_for(&doc_type.name).map(|r| r.effective_from).min();
             // Point at the date that decided (the first of the type's date fields present).
             let date_field = doc_type.as_of.iter().find(|(path, _)| {
@@ -142,16 +145,9 @@ fn eval_rule<'a>(run: &RuleRun<'a, '_>, env: &mut Env<'a>, out: &mut Out) -> Res
         match &check.for_each {
             None => eval_check(run, check, None, None, doc_base, env, out, &mut unknown)?,
             Some(ptr) => {
-                let items = match pointer(run.doc, ptr) {
-                    Some(Json::Array(items)) => items,
-                    // An absent list: the check could not run. (A list of another JSON kind
-                    // has its TYPE finding, and counts as absent too.)
-                    found => {
-                        let absent = if found.is_none_or(Json::is_null) { vec![doc_base.join(&ptr.text)] } else { Vec::new() };
-                        unknown.push(Unknown { base: doc_base.join(""), absent, path: doc_base.join(&ptr.text), message: None });
-                        continue;
-                    }
-                };
+                // An absent list has no element to check (a required one has its own `require`
+                // finding; a list of another JSON kind has its TYPE finding).
+                let Some(Json::Array(items)) = pointer(run.doc, ptr) else { continue };
                 for (i, item) in items.iter().enumerate() {
                     if out.full() {
                         return Ok(());
@@ -166,14 +162,7 @@ fn eval_rule<'a>(run: &RuleRun<'a, '_>, env: &mut Env<'a>, out: &mut Out) -> Res
                         eval_check(run, check, Some(item), None, base, env, out, &mut unknown)?;
                         continue;
                     };
-                    let elems = match pointer(item, inner) {
-                        Some(Json::Array(elems)) => elems,
-                        found => {
-                            let absent = if found.is_none_or(Json::is_null) { vec![base.join(&inner.text)] } else { Vec::new() };
-                            unknown.push(Unknown { base: base.join(""), absent, path: base.join(&inner.text), message: None });
-                            continue;
-                        }
-                    };
+                    let Some(Json::Array(elems)) = pointer(item, inner) else { continue };
                     for (j, elem) in elems.iter().enumerate() {
                         if out.full() {
                             return Ok(());

@@ -411,6 +411,11 @@ fn write_pack(w: &mut Writer, p: &Pack, o: CompileOptions) {
     for s in p.engine_severity {
         write_severity(w, s);
     }
+    w.seq(p.silenced.iter(), |w, (t, from, to)| {
+        w.str(t);
+        w.date(*from);
+        w.opt(to.as_ref(), |w, d| w.date(*d));
+    });
     w.seq(p.fixtures.iter(), |w, (name, v)| {
         w.str(name);
         w.json(v);
@@ -442,6 +447,7 @@ fn read_pack(r: &mut Reader<'_>) -> Pack {
     let calendars = r.seq(|r| Arc::new(read_calendar(r)));
     let messages = SystemMessages(SysMsg::ALL.iter().map(|_| read_templates(r)).collect());
     let engine_severity = std::array::from_fn(|_| read_severity(r));
+    let silenced = r.seq(|r| (r.str(), r.date(), r.opt(Reader::date)));
     let fixtures = r.map(|r| (r.str(), r.json()));
     Pack {
         id,
@@ -460,6 +466,7 @@ fn read_pack(r: &mut Reader<'_>) -> Pack {
         calendars,
         messages,
         engine_severity,
+        silenced,
         fixtures,
     }
 }

@@ -469,6 +469,10 @@ pub struct Pack {
     /// The severity of each engine finding ([`ENGINE_RULES`] order); a deployment's overrides
     /// may change them.
     pub engine_severity: [Severity; 5],
+    /// Rules a deployment silenced (`enabled = false`): each document type with the period
+    /// the rule was in force. A document they applied to was judged by the deployment's choice,
+    /// so it gets no `NOT-IN-FORCE` finding for them.
+    pub silenced: Vec<(String, NaiveDate, Option<NaiveDate>)>,
     /// Sample documents by name (`fixtures/NAME.json`), sorted by name.
     pub fixtures: serde_json::Map<String, Json>,
 }
@@ -633,6 +637,11 @@ impl Pack {
         }
         if !loader.diags.is_empty() {
             return Err(PackError { diagnostics: loader.diags });
+        }
+        for r in self.rules.iter().filter(|r| silenced.contains(&r.id)) {
+            for t in &r.applies_to {
+                self.silenced.push((t.clone(), r.effective_from, r.effective_to));
+            }
         }
         self.rules.retain(|r| !silenced.contains(&r.id));
         self.rules_by_doc = index_rules(&self.rules);
@@ -959,6 +968,7 @@ impl<'f> Loader<'f> {
         // Layer chain: each layer names the id of the one below it.
         let mut layer_refs = Vec::new();
         let mut layer_from = Vec::new();
+        let mut layer_to = Vec::new();
         for (i, (prefix, m)) in layers.iter().enumerate() {
             let file = format!("{prefix}pack.toml");
             if i > 0 {
@@ -984,6 +994,7 @@ impl<'f> Loader<'f> {
             }
             layer_refs.push(PackRef { id: m.id.get_ref().clone(), version: m.version.get_ref().clone() });
             layer_from.push(self.date(&file, &m.effective_from).unwrap_or(effective_from));
+            layer_to.push(m.effective_to.as_ref().and_then(|d| self.date(&file, d)));
         }
         // The layer the pack is named by: its top one, or for a stack its base.
         let named = if self.named_by_base { layers.first() } else { layers.last() };
@@ -1198,6 +1209,7 @@ impl<'f> Loader<'f> {
                 documents: &documents,
                 pack_params: &params,
                 pack_from: layer_from.get(li).copied().unwrap_or(effective_from),
+                pack_to: layer_to.get(li).copied().flatten(),
                 fixtures: &fixtures,
             };
             let file = format!("{prefix}pack.toml");
@@ -1265,6 +1277,7 @@ impl<'f> Loader<'f> {
             calendars,
             messages,
             engine_severity: [Severity::Error; ENGINE_RULES.len()],
+            silenced: Vec::new(),
             fixtures: fixtures.into_iter().collect(),
         })
     }
@@ -1459,7 +1472,7 @@ impl<'f> Loader<'f> {
             Some(d) => self.date(file, d).unwrap_or(ctx.pack_from),
             None => ctx.pack_from,
         };
-        let effective_to = r.effective_to.as_ref().and_then(|d| self.date(file, d));
+        let effective_to = r.effective_to.as_ref().and_then(|d| self.date(file, d)).or(ctx.pack_to);
 
         // Params: the pack's (converted once per layer), overridden by the rule's; a rule's
         // new names come after the pack's, as in a merged table.
@@ -1793,6 +1806,8 @@ struct RuleCtx<'a> {
     documents: &'a expr::Documents,
     pack_params: &'a IndexMap<String, ParamInfo>,
     pack_from: NaiveDate,
+    /// The end of the layer's period (exclusive): the default end of its rules.
+    pack_to: Option<NaiveDate>,
     fixtures: &'a BTreeMap<String, Json>,
 }
 
