@@ -229,7 +229,7 @@ fn bundle_members_get_their_own_rules_and_cross_document_checks_point_into_the_b
     let bundle = json!({"document_type": "bundle", "documents": [a, b, {"document_type": "nonsense", "id": "X"}]});
     let r = pack.validate(&bundle, &Options::default()).unwrap();
     let got: Vec<String> = r.findings.iter().map(|f| format!("{}@{}", f.rule_id, f.path)).collect();
-    assert_eq!(got, ["TYPE@/documents/2/document_type", "LST-01@/documents/1/code", "REF-01@/documents/1/ref"]);
+    assert_eq!(got, ["DOCTYPE@/documents/2/document_type", "LST-01@/documents/1/code", "REF-01@/documents/1/ref"]);
     // The bundle's own date is its latest member's.
     assert_eq!(r.as_of.to_string(), "2025-10-02");
 }

@@ -253,8 +253,10 @@ impl Pack {
         env: &mut Env<'a>,
         out: &mut Out,
     ) -> Result<(), EvalError> {
+        let mut with_members = false;
         for (field, list) in shape::member_lists(doc, doc_type) {
             let Some(items) = list.and_then(Json::as_array) else { continue };
+            with_members |= !items.is_empty();
             for (i, m) in items.iter().enumerate() {
                 if out.full() {
                     return Ok(());
@@ -265,7 +267,7 @@ impl Pack {
                 self.validate_doc(mt, m, m_as_of, &at, opts, lang, env, out)?;
             }
         }
-        self.run_rules(doc_type, doc, as_of, prefix, lang, env, out)
+        self.run_rules(doc_type, doc, as_of, prefix, with_members, lang, env, out)
     }
 
     /// The reference data in force on `date`.

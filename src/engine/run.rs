@@ -20,7 +20,10 @@ pub const NOT_IN_FORCE_RULE: &str = "NOT-IN-FORCE";
 
 impl Pack {
     /// Runs the rules of `doc_type` in force on `as_of` over `doc` (at `prefix` in the input).
-    /// When none of them is in force, one `NOT-IN-FORCE` finding says that nothing was checked.
+    /// When the type has rules but none of them is in force, one `NOT-IN-FORCE` finding says
+    /// that nothing was checked — unless the document holds documents (`with_members`: a
+    /// bundle's members were checked by their own rules, each with its own finding if none of
+    /// its rules was in force).
     #[allow(clippy::too_many_arguments)]
     pub(super) fn run_rules<'a>(
         &'a self,
@@ -28,6 +31,7 @@ impl Pack {
         doc: &'a Json,
         as_of: NaiveDate,
         prefix: &str,
+        with_members: bool,
         lang: Lang,
         env: &mut Env<'a>,
         out: &mut Out,
@@ -48,8 +52,10 @@ impl Pack {
         let silenced_applied = || {
             self.silenced.iter().any(|(t, from, to)| *t == doc_type.name && *from <= as_of && to.is_none_or(|to| as_of < to))
         };
-        if !applied && !silenced_applied() {
-            let earliest = self.rules_for(&doc_type.name).map(|r| r.effective_from).min();
+        // A type the pack gives no rule at all (a document only read by others' checks) is its
+        // author's choice, not a gap in time.
+        let earliest = self.rules_for(&doc_type.name).map(|r| r.effective_from).min();
+        if !applied && earliest.is_some() && !with_members && !silenced_applied() {
             // Point at the date that decided (the first of the type's date fields present).
             let date_field = doc_type.as_of.iter().find(|(path, _)| {
                 path.iter().try_fold(doc, |v, name| v.as_object().and_then(|o| get_field(o, name))).is_some_and(|v| !v.is_null())
