@@ -24,11 +24,34 @@ fn valid_examples_exit_0_with_no_findings() {
     assert!(files.len() >= 7, "one valid example per document type");
     let out = qagida().arg("validate").args(&files).output().unwrap();
     assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stdout));
-    for line in String::from_utf8(out.stdout).unwrap().lines() {
+    let lines: Vec<String> = String::from_utf8(out.stdout).unwrap().lines().map(str::to_string).collect();
+    assert_eq!(lines.len(), files.len());
+    for (line, file) in lines.iter().zip(&files) {
         let r: Value = serde_json::from_str(line).unwrap();
+        assert_eq!(r["file"], file.as_str(), "each line names its file, in order");
         assert_eq!(r["valid"], true);
         assert_eq!(r["findings"].as_array().unwrap().len(), 0, "{line}");
     }
+}
+
+#[test]
+fn several_files_give_one_line_each_even_for_files_that_cannot_be_read() {
+    let dir = tempdir();
+    let notjson = dir.join("notjson.json");
+    std::fs::write(&notjson, "not json").unwrap();
+    let files = ["examples/valid/prescription.json".to_string(), notjson.display().to_string(), "no/such/file.json".to_string(), "examples/invalid/prescription.json".to_string()];
+    let out = qagida().arg("validate").args(&files).output().unwrap();
+    assert_eq!(out.status.code(), Some(2), "an unusable input makes the run exit 2");
+    let lines: Vec<Value> = String::from_utf8(out.stdout).unwrap().lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+    assert_eq!(lines.len(), 4);
+    for (line, file) in lines.iter().zip(&files) {
+        assert_eq!(line["file"], file.as_str());
+    }
+    assert_eq!(lines[0]["valid"], true);
+    assert!(lines[1]["error"].as_str().unwrap().contains("not valid JSON"), "{}", lines[1]);
+    assert!(lines[1].get("valid").is_none());
+    assert!(lines[2]["error"].as_str().unwrap().contains("cannot read"), "{}", lines[2]);
+    assert_eq!(lines[3]["valid"], false);
 }
 
 #[test]

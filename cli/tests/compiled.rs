@@ -55,11 +55,19 @@ fn a_damaged_or_foreign_file_is_refused_with_exit_2() {
     let err = String::from_utf8_lossy(&o.stderr);
     assert!(err.contains("bad.qpack") && err.contains("checksum"), "{err}");
 
+    let other = tmp.path().join("pack.bin");
+    std::fs::write(&other, "id = \"x\"\n").unwrap();
+    let o = qagida().args(["validate", "--rules"]).arg(&other).arg("examples/valid/prescription.json").output().unwrap();
+    assert_eq!(o.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("does not start as a compiled qagida pack"));
+
+    // A `.toml` file is read as a stack file (`layers = [...]`), and refused as one.
     let toml = tmp.path().join("pack.toml");
     std::fs::write(&toml, "id = \"x\"\n").unwrap();
     let o = qagida().args(["validate", "--rules"]).arg(&toml).arg("examples/valid/prescription.json").output().unwrap();
     assert_eq!(o.status.code(), Some(2));
-    assert!(String::from_utf8_lossy(&o.stderr).contains("does not start as a compiled qagida pack"));
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(err.contains("pack.toml") && err.contains("a stack file has `layers` only"), "{err}");
 }
 
 #[test]
