@@ -126,15 +126,7 @@ fn eval_rule<'a>(run: &RuleRun<'a, '_>, env: &mut Env<'a>, out: &mut Out) -> Res
         Outcome::Holds => {}
         Outcome::Fails => return Ok(()),
         Outcome::Unknown => {
-            let mut reads = Vec::new();
-            if let Some(w) = &run.rule.when {
-                w.reads_into(&mut reads);
-            }
-            let ptrs: Vec<(Root, Pointer)> = reads
-                .into_iter()
-                .filter(|r| r.slot == SLOT_DOC)
-                .map(|r| (Root::Doc, Pointer::from_tokens(&r.path)))
-                .collect();
+            let ptrs = crate::pack::reads_of(run.rule.when.iter(), None, None);
             let absent = absent_reads(&ptrs, doc_base, run.doc, None, None);
             let message = run.rule.not_checked.as_ref().map(|t| render(t, run.lang, &|s, o| match s {
                 Seg::Actual => o.push_str(&absent.join(", ")),
@@ -189,9 +181,10 @@ fn eval_rule<'a>(run: &RuleRun<'a, '_>, env: &mut Env<'a>, out: &mut Out) -> Res
 /// needed, or says that what it read did not give a value (a value that does not convert, a
 /// document it refers to that is not there).
 fn report_unknown(run: &RuleRun<'_, '_>, unknown: Vec<Unknown>, out: &mut Out) {
-    let mut merged: Vec<Unknown> = Vec::new();
+    // By place, in the order first met (a rule over 100,000 lines has as many places).
+    let mut merged: indexmap::IndexMap<String, Unknown> = indexmap::IndexMap::new();
     for u in unknown {
-        match merged.iter_mut().find(|m| m.base == u.base) {
+        match merged.get_mut(&u.base) {
             Some(m) => {
                 for a in u.absent {
                     if !m.absent.contains(&a) {
@@ -199,10 +192,12 @@ fn report_unknown(run: &RuleRun<'_, '_>, unknown: Vec<Unknown>, out: &mut Out) {
                     }
                 }
             }
-            None => merged.push(u),
+            None => {
+                merged.insert(u.base.clone(), u);
+            }
         }
     }
-    for u in merged {
+    for u in merged.into_values() {
         if out.full() {
             return;
         }

@@ -240,32 +240,39 @@ impl Check {
     /// absent ones when the check's outcome is unknown; a form may re-check a rule when one of
     /// them changes.
     pub fn reads(&self) -> Vec<(Root, Pointer)> {
-        let mut raw = Vec::new();
-        let exprs = self.when.iter().chain(self.lets.iter().map(|(_, _, e)| e));
-        for e in exprs.chain(match &self.kind {
+        let assert = match &self.kind {
             CheckKind::Assert(e) => Some(e),
             CheckKind::Require(_) => None,
-        }) {
-            e.reads_into(&mut raw);
-        }
-        let mut out: Vec<(Root, Pointer)> = Vec::new();
-        for r in raw {
-            let root = if r.slot == SLOT_DOC {
-                Root::Doc
-            } else if Some(r.slot) == self.item_slot {
-                Root::Item
-            } else if Some(r.slot) == self.elem_slot {
-                Root::Elem
-            } else {
-                continue;
-            };
-            let ptr = Pointer::from_tokens(&r.path);
-            if !out.iter().any(|(x, p)| *x == root && p.text == ptr.text) {
-                out.push((root, ptr));
-            }
-        }
-        out
+        };
+        let exprs = self.when.iter().chain(self.lets.iter().map(|(_, _, e)| e)).chain(assert);
+        reads_of(exprs, self.item_slot, self.elem_slot)
     }
+}
+
+/// What expressions read from the document (slot `doc`), an item (`item_slot`) or an element
+/// (`elem_slot`), as pointers relative to them, without duplicates (see [`Check::reads`]).
+pub fn reads_of<'e>(exprs: impl Iterator<Item = &'e Expr>, item_slot: Option<usize>, elem_slot: Option<usize>) -> Vec<(Root, Pointer)> {
+    let mut raw = Vec::new();
+    for e in exprs {
+        e.reads_into(&mut raw);
+    }
+    let mut out: Vec<(Root, Pointer)> = Vec::new();
+    for r in raw {
+        let root = if r.slot == SLOT_DOC {
+            Root::Doc
+        } else if Some(r.slot) == item_slot {
+            Root::Item
+        } else if Some(r.slot) == elem_slot {
+            Root::Elem
+        } else {
+            continue;
+        };
+        let ptr = Pointer::from_tokens(&r.path);
+        if !out.iter().any(|(x, p)| *x == root && p.text == ptr.text) {
+            out.push((root, ptr));
+        }
+    }
+    out
 }
 
 /// A message template per language.

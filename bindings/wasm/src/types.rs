@@ -136,7 +136,8 @@ pub struct ValidationResult {
 /// One finding: which rule, where, why.
 #[derive(Tsify, Serialize, Deserialize, Clone, Debug, PartialEq, Eq)]
 pub struct Finding {
-    /// The rule's ID (`MDT-03`), or `DOCTYPE` / `TYPE` for the engine's own findings.
+    /// The rule's ID (`MDT-03`), or the ID of an engine finding: `TYPE`, `DOCTYPE`, `INPUT`,
+    /// `NOT-IN-FORCE`, `BUNDLE`, `LIMIT`.
     pub rule_id: String,
     pub severity: Severity,
     /// JSON Pointer into the input document (`/single_dose/amount`; `""` is the whole document).
