@@ -486,6 +486,10 @@ fn write_text(out: &mut impl Write, name: &str, r: &ValidationResult) -> io::Res
         r.rule_pack.version,
         r.as_of
     )?;
+    if r.rule_pack.layers.len() > 1 {
+        let layers: Vec<String> = r.rule_pack.layers.iter().map(|l| format!("{} {}", l.id, l.version)).collect();
+        writeln!(out, "  layers: {}", layers.join(" + "))?;
+    }
     for f in &r.findings {
         write_finding(out, f)?;
     }
