@@ -9,7 +9,8 @@
 //    `qagida validate --lang L [--as-of D] FILE` vs `validator.validateJson(text, {lang, asOf})`,
 //    compared as JSON text (same keys, same order, same values), and unusable input must fail
 //    with the same message on both sides; for the embedded pack (compiled at build time) and for
-//    rules/kz-orphan compiled by the compiler module (`Validator.fromCompiled(compilePack(files))`).
+//    rules/kz-orphan compiled by the compiler module (`Validator.fromCompiled(compilePack(files))`,
+//    against `qagida validate --rules rules/kz-orphan`).
 //    validate(object) must agree with validateJson. The regional pack rules/kz-karaganda
 //    (`compileLayers`) against `qagida validate --rules rules/kz-karaganda`.
 // 2. The pack's own tests: `qagida test -v [DIR]` vs `validator.runPackTests()`, case by case,
@@ -124,26 +125,40 @@ const unusable = new Set(
     }
   }),
 );
-const nativeRuns = new Map(); // `${lang} ${asOf}` -> Map(file -> {status, stdout, stderr})
-for (const lang of LANGS) {
-  for (const asOf of AS_OF) {
-    const base = ['validate', '--lang', lang, ...(asOf ? ['--as-of', asOf] : [])];
-    const runs = new Map();
-    const batch = inputs.filter((f) => !unusable.has(f));
-    const r = cli([...base, ...batch]);
-    const lines = r.stdout.split('\n').filter(Boolean);
-    if (lines.length === batch.length) {
-      batch.forEach((f, i) => {
-        const valid = JSON.parse(lines[i]).valid;
-        runs.set(f, { status: valid ? 0 : 1, stdout: lines[i], stderr: '' });
-      });
-    } else {
-      for (const f of batch) runs.set(f, cli([...base, f])); // a file the CLI refused: find it one by one
+// A result line of a multi-file run names its `file` first (DOCUMENTS.md: each result is tied to
+// its input); the result itself is the rest, which a single validation gives.
+const withoutFile = (line) => {
+  const o = JSON.parse(line);
+  delete o.file;
+  return JSON.stringify(o);
+};
+// `rules`: the CLI's --rules arguments (none: the embedded default pack, the national pack and
+// every regional layer; [PACK_DIR]: rules/kz-orphan alone, as compilePack(files) compiles it).
+function nativeBatches(rules) {
+  const byRun = new Map(); // `${lang} ${asOf}` -> Map(file -> {status, stdout, stderr})
+  for (const lang of LANGS) {
+    for (const asOf of AS_OF) {
+      const base = ['validate', ...rules, '--lang', lang, ...(asOf ? ['--as-of', asOf] : [])];
+      const runs = new Map();
+      const batch = inputs.filter((f) => !unusable.has(f));
+      const r = cli([...base, ...batch]);
+      const lines = r.stdout.split('\n').filter(Boolean);
+      if (lines.length === batch.length && lines.every((l) => 'valid' in JSON.parse(l))) {
+        batch.forEach((f, i) => {
+          const valid = JSON.parse(lines[i]).valid;
+          runs.set(f, { status: valid ? 0 : 1, stdout: withoutFile(lines[i]), stderr: '' });
+        });
+      } else {
+        for (const f of batch) runs.set(f, cli([...base, f])); // a file the CLI refused: find it one by one
+      }
+      for (const f of unusable) runs.set(f, cli([...base, f]));
+      byRun.set(`${lang} ${asOf}`, runs);
     }
-    for (const f of unusable) runs.set(f, cli([...base, f]));
-    nativeRuns.set(`${lang} ${asOf}`, runs);
   }
+  return byRun;
 }
+const nativeRuns = nativeBatches([]);
+const nativeFromDirRuns = nativeBatches(['--rules', PACK_DIR]);
 for (const file of inputs) {
   const text = readFileSync(file, 'utf8');
   const name = file.startsWith(tmp) ? `(synthetic) ${relative(tmp, file)}` : relative(repo, file);
@@ -177,8 +192,10 @@ for (const file of inputs) {
       check(label, n === w && native.status === nativeCode, n === w ? `exit ${native.status} for valid=${JSON.parse(native.stdout).valid}` : `native: ${n}\n    wasm:   ${w}`);
       if (fromFiles) {
         compared++;
+        const fromDir = nativeFromDirRuns.get(`${lang} ${asOf}`).get(file);
+        const d = JSON.stringify(JSON.parse(fromDir.stdout));
         const c = JSON.stringify(JSON.parse(fromFiles.validateJson(text, opts)));
-        check(`${label} (compilePack(files))`, n === c, `native: ${n}\n    wasm:   ${c}`);
+        check(`${label} (compilePack(files))`, d === c, `native --rules rules/kz-orphan: ${d}\n    wasm:   ${c}`);
       }
       // validate(object) goes through JSON.stringify: it must agree with validateJson on that text.
       let doc;
@@ -217,7 +234,7 @@ if (regional) {
     check(`regional pack --lang ${lang}: one result per document`, lines.length === batch.length, `${lines.length} lines for ${batch.length} files; ${clip(r.stderr)}`);
     batch.forEach((f, i) => {
       if (!lines[i]) return;
-      const n = JSON.stringify(JSON.parse(lines[i]));
+      const n = withoutFile(lines[i]);
       const w = JSON.stringify(JSON.parse(regional.validateJson(readFileSync(f, 'utf8'), { lang })));
       compared++;
       check(`regional pack: ${relative(repo, f)} --lang ${lang}`, n === w, `native: ${n}\n    wasm:   ${w}`);
