@@ -350,7 +350,10 @@ for (const [label, dir, compile] of [
   webCompiler.initSync({ module: readFileSync(join(repo, 'pkg', 'web', 'compiler', 'qagida_compiler_bg.wasm')) });
   const webBytes = webCompiler.compilePack(files);
   check('web compiler writes the same bytes', Buffer.compare(Buffer.from(webBytes), Buffer.from(bytes)) === 0, `${webBytes.length} bytes, nodejs ${bytes.length}`);
-  check('web target loads them', web.Validator.fromCompiled(webBytes).validateJson(doc, { lang: 'kk' }) === want);
+  // rules/kz-orphan alone (the default pack is the stack with the regional layers): what the
+  // nodejs validator makes of the nodejs compiler's bytes.
+  const wantFromFiles = Validator.fromCompiled(bytes).validateJson(doc, { lang: 'kk' });
+  check('web target loads them', web.Validator.fromCompiled(webBytes).validateJson(doc, { lang: 'kk' }) === wantFromFiles);
   const script2 = `import { compilePack } from ${JSON.stringify(join(repo, 'pkg', 'bundler', 'compiler', 'qagida_compiler.js'))};
     import { Validator } from ${JSON.stringify(join(repo, 'pkg', 'bundler', 'qagida_wasm.js'))};
     import { readFileSync } from 'node:fs';
@@ -363,7 +366,7 @@ for (const [label, dir, compile] of [
     out2 = JSON.parse(r2.stdout);
   } catch {}
   check('bundler compiler writes the same bytes, which its validator loads',
-    r2.status === 0 && out2?.bytes === Buffer.from(bytes).toString('base64') && out2?.result === want, `exit ${r2.status}: ${clip(r2.stderr)}`);
+    r2.status === 0 && out2?.bytes === Buffer.from(bytes).toString("base64") && out2?.result === wantFromFiles, `exit ${r2.status}: ${clip(r2.stderr)}`);
 }
 
 rmSync(tmp, { recursive: true, force: true });
