@@ -413,10 +413,14 @@ fn read_input(name: &str) -> io::Result<Vec<u8>> {
     Ok(buf)
 }
 
-/// One file's line of a multi-file run: the file, then its result or why it has none.
+/// One output line of a multi-document run, tied to its input (DOCUMENTS.md): the file (when
+/// there are several), the NDJSON line number, then the result or why there is none.
 #[derive(serde::Serialize)]
-struct FileLine<'a> {
-    file: &'a str,
+struct Tied<'a> {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    file: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    line: Option<u64>,
     #[serde(flatten)]
     result: Option<&'a ValidationResult>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -442,7 +446,7 @@ fn validate_files(pack: &Pack, opts: &Options, format: Format, files: &[String])
                     code = code.max(1);
                 }
                 match format {
-                    Format::Json if several => write_line(&mut out, &FileLine { file: name, result: Some(r), error: None }),
+                    Format::Json if several => write_line(&mut out, &Tied { file: Some(name), line: None, result: Some(r), error: None }),
                     Format::Json => serde_json::to_writer_pretty(&mut out, r).map_err(io::Error::other).and_then(|_| writeln!(out)),
                     Format::Text => write_text(&mut out, name, r),
                 }
@@ -450,7 +454,7 @@ fn validate_files(pack: &Pack, opts: &Options, format: Format, files: &[String])
             Err(e) => {
                 code = 2;
                 match format {
-                    Format::Json if several => write_line(&mut out, &FileLine { file: name, result: None, error: Some(e) }),
+                    Format::Json if several => write_line(&mut out, &Tied { file: Some(name), line: None, result: None, error: Some(e) }),
                     Format::Text if several => writeln!(out, "{name}: UNUSABLE — {e}"),
                     _ => {
                         let _ = out.flush();
@@ -574,7 +578,7 @@ fn validate_ndjson(pack: &Pack, opts: &Options, format: Format, files: &[String]
                 }
             }
         };
-        // Error lines name the file too when there are several.
+        // Lines name the file too when there are several.
         let file = (files.len() > 1).then_some(name.as_str());
         let batch = Batch { pack, opts, format, name, file };
         match batch.run(reader, jobs, bar.as_ref()) {
@@ -594,16 +598,13 @@ struct Batch<'a> {
     opts: &'a Options,
     format: Format,
     name: &'a str,
-    /// The file name for error lines (when there are several files).
+    /// The file name for its lines (when there are several files).
     file: Option<&'a str>,
 }
 
 impl Batch<'_> {
-    fn bad_line(&self, n: u64, error: String) -> serde_json::Value {
-        match self.file {
-            Some(f) => serde_json::json!({"file": f, "line": n, "error": error}),
-            None => serde_json::json!({"line": n, "error": error}),
-        }
+    fn bad_line(&self, out: &mut Vec<u8>, n: u64, error: &str) -> io::Result<()> {
+        write_line(out, &Tied { file: self.file, line: Some(n), result: None, error: Some(error) })
     }
 
     /// Reads chunks (on this thread), validates them on `jobs` workers, writes the results in
@@ -724,14 +725,14 @@ impl Batch<'_> {
                 Entry::Line { start, end } => (*start, *end),
                 Entry::TooLarge(size) => {
                     let e = qagida::InputError::TooLarge { size: *size, limit: self.opts.max_input_bytes };
-                    let _ = writeln!(out, "{}", self.bad_line(n, e.to_string()));
+                    let _ = self.bad_line(&mut out, n, &e.to_string());
                     code = 2;
                     lines += 1;
                     continue;
                 }
                 Entry::ReadFailed(e) => {
                     // The rest of the file is lost: say so on stdout too, at the line it hit.
-                    let _ = writeln!(out, "{}", self.bad_line(n, format!("read failed: {e}; the rest of the input was not read")));
+                    let _ = self.bad_line(&mut out, n, &format!("read failed: {e}; the rest of the input was not read"));
                     code = 2;
                     continue;
                 }
@@ -743,7 +744,7 @@ impl Batch<'_> {
             }
             if text.is_empty() {
                 // An empty line is still a line: report it so N lines in give N results out.
-                let _ = writeln!(out, "{}", self.bad_line(n, "empty line".into()));
+                let _ = self.bad_line(&mut out, n, "empty line");
                 code = 2;
                 continue;
             }
@@ -756,13 +757,13 @@ impl Batch<'_> {
                         code = code.max(1);
                     }
                     match self.format {
-                        Format::Json => serde_json::to_writer(&mut out, &r).map_err(io::Error::other).and_then(|_| writeln!(out)),
+                        Format::Json => write_line(&mut out, &Tied { file: self.file, line: Some(n), result: Some(&r), error: None }),
                         Format::Text => write_text(&mut out, &format!("{}:{n}", self.name), &r),
                     }
                 }
                 Err(e) => {
                     code = 2;
-                    writeln!(out, "{}", self.bad_line(n, e.to_string()))
+                    self.bad_line(&mut out, n, &e.to_string())
                 }
             };
         }

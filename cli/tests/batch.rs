@@ -145,14 +145,17 @@ fn a_large_mixed_batch_loses_nothing() {
     }
     let (code, results) = run(input);
     assert_eq!(results.len(), 3000);
-    let named: Vec<u64> = results.iter().filter_map(|r| r.get("line").and_then(Value::as_u64)).collect();
+    // Every result names its line, in order; the bad ones carry an error instead of a verdict.
+    let numbers: Vec<u64> = results.iter().map(|r| r["line"].as_u64().unwrap()).collect();
+    assert_eq!(numbers, (1..=3000).collect::<Vec<u64>>(), "each result names its line, in order");
+    let named: Vec<u64> = results.iter().filter(|r| r.get("error").is_some()).map(|r| r["line"].as_u64().unwrap()).collect();
     assert_eq!(named, bad.iter().map(|&l| l as u64).collect::<Vec<_>>(), "each bad line, by number, in order");
-    assert!(results.iter().filter(|r| r.get("line").is_none()).all(|r| r["valid"].is_boolean()));
+    assert!(results.iter().filter(|r| r.get("error").is_none()).all(|r| r["valid"].is_boolean()));
     assert_eq!(code, Some(2));
 }
 
 #[test]
-fn several_files_name_the_file_of_each_bad_line() {
+fn several_files_name_the_file_and_line_of_each_result() {
     let tmp = tempfile::tempdir().unwrap();
     let a = tmp.path().join("a.ndjson");
     let b = tmp.path().join("b.ndjson");
@@ -165,5 +168,7 @@ fn several_files_name_the_file_of_each_bad_line() {
     assert_eq!((lines[1]["file"].as_str(), lines[1]["line"].as_u64()), (Some(a.to_str().unwrap()), Some(2)));
     assert_eq!((lines[2]["file"].as_str(), lines[2]["line"].as_u64()), (Some(b.to_str().unwrap()), Some(1)));
     assert_eq!(lines[3]["valid"], true);
+    assert_eq!((lines[0]["file"].as_str(), lines[0]["line"].as_u64()), (Some(a.to_str().unwrap()), Some(1)));
+    assert_eq!((lines[3]["file"].as_str(), lines[3]["line"].as_u64()), (Some(b.to_str().unwrap()), Some(2)));
     assert_eq!(out.status.code(), Some(2));
 }
