@@ -234,6 +234,7 @@ impl Pack {
         let as_of = opts.as_of.or_else(|| self.own_date(doc, doc_type)).unwrap_or_else(|| self.today());
         self.check_shape(doc, doc_type, "", lang, &mut out);
         let mut env = Env::new(Vec::with_capacity(16), opts.max_steps);
+        env.shared = Some(&self.data_indexes);
         self.validate_doc(doc_type, doc, as_of, "", opts, lang, &mut env, &mut out)
             .map_err(|EvalError::BudgetExhausted| InputError::BudgetExhausted(opts.max_steps))?;
         Ok(self.result(as_of, out, cap, lang))

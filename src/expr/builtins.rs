@@ -194,6 +194,14 @@ pub(crate) const SPECIAL_FORMS: &[(&str, &str)] = &[
         "find(list, key: string literal, value) -> element (the first whose field `key` == value)",
     ),
     (
+        "find_by_name",
+        "find_by_name(list, key: string literal, name) -> element (the first whose field `key`, a name or a list of names, holds `name` as norm_name compares)",
+    ),
+    (
+        "find_all_by_name",
+        "find_all_by_name(list, key: string literal, name) -> list (every element whose field `key` holds `name` as norm_name compares)",
+    ),
+    (
         "find_all",
         "find_all(list, key: string literal, value) -> list (every element whose field `key` == value)",
     ),

@@ -181,6 +181,21 @@ pub(crate) struct Find {
     pub value: Node,
     pub elem: Type,
     pub all: bool,
+    /// `find_by_name` / `find_all_by_name`: the key field is a name or a list of names (every
+    /// spelling of one thing), matched with `norm_name` on both sides.
+    pub by_name: bool,
+    /// The list is the pack's reference data (reached from a static slot of the scope): its
+    /// index is kept for every validation with the pack ([`super::SharedIndexes`]).
+    pub shared: bool,
+}
+
+/// Whether `n` reads a value that lives as long as the pack: a field chain from a static slot.
+fn from_static(n: &Node, scope: &Scope) -> bool {
+    match &n.kind {
+        Kind::Slot(s) => scope.is_static(*s),
+        Kind::Field { base, .. } => from_static(base, scope),
+        _ => false,
+    }
 }
 
 fn node(kind: Kind, ty: Type) -> Node {
@@ -680,6 +695,8 @@ impl Checker {
             "first" => return self.quantifier(s, Quant::First, name, args),
             "find" => return self.find(s, name, args, false),
             "find_all" => return self.find(s, name, args, true),
+            "find_by_name" => return self.find_by_name(s, name, args, false),
+            "find_all_by_name" => return self.find_by_name(s, name, args, true),
             "as_type" => return self.as_type(s, args),
             _ => {}
         }
@@ -866,7 +883,46 @@ impl Checker {
         let l = self.node(list)?;
         let (path, key_ty) = find_key(name, &l, list, key)?;
         let v = self.node(value)?;
-        typed_find(name, l, path, key_ty, v, key, value, all)
+        let shared = from_static(&l, &self.scope);
+        typed_find(name, l, path, key_ty, v, key, value, all).map(|mut n| {
+            if let Kind::Find(f) = &mut n.kind {
+                f.shared = shared;
+            }
+            n
+        })
+    }
+
+    /// `find_by_name(list, 'key', name)`: the key field holds a name or a list of names.
+    fn find_by_name(&mut self, s: &Syn<'_>, name: &str, args: &[Syn<'_>], all: bool) -> Result<Node, ExprError> {
+        let [list, key, value] = args else {
+            return Err(arity(s, name, args.len(), "list, 'key', name"));
+        };
+        let l = self.node(list)?;
+        let (path, key_ty) = find_key_of_names(name, &l, list, key)?;
+        let v = self.node(value)?;
+        if !matches!(v.ty, Type::String | Type::Any) {
+            return Err(err(value, format!("`{name}` looks up a name (a string); this is `{}`", v.ty)));
+        }
+        let Some(elem) = l.ty.element().cloned() else {
+            return Err(err(key, "invalid list"));
+        };
+        let ty = if all { Type::List(Box::new(elem.clone())) } else { elem.clone() };
+        let k = path.join(".");
+        let shared = from_static(&l, &self.scope);
+        Ok(node(
+            Kind::Find(Box::new(Find {
+                list: l,
+                path: path.into_boxed_slice(),
+                index_key: format!("{k}\u{0}names").into(),
+                key_ty,
+                value: v,
+                elem,
+                all,
+                by_name: true,
+                shared,
+            })),
+            ty,
+        ))
     }
 
     fn as_type(&mut self, s: &Syn<'_>, args: &[Syn<'_>]) -> Result<Node, ExprError> {
@@ -885,6 +941,32 @@ fn arity(s: &Syn<'_>, name: &str, got: usize, params: &str) -> ExprError {
         s,
         format!("`{name}` takes {n} arguments, got {got}: {name}({params})"),
     )
+}
+
+/// The key of `find_by_name(list, 'a.b', …)`: a field holding a string or a list of strings.
+#[inline(never)]
+fn find_key_of_names(name: &str, l: &Node, list: &Syn<'_>, key: &Syn<'_>) -> Result<(Vec<Box<str>>, Type), ExprError> {
+    let SynKind::Str(k) = &key.kind else {
+        return Err(err(key, format!("the key of `{name}` must be a field name in quotes, e.g. `{name}(data.units, 'spellings', x)`")));
+    };
+    let path: Vec<&str> = k.split('.').collect();
+    let elem = match l.ty.element() {
+        Some(e @ (Type::Record(_) | Type::Document | Type::Any)) => e,
+        _ => return Err(err(list, format!("the first argument of `{name}` must be a list of records, found `{}`", l.ty))),
+    };
+    let mut cur = elem.clone();
+    for p in &path {
+        cur = match &cur {
+            Type::Record(r) => r.field(p).cloned().ok_or_else(|| err(key, format!("unknown field `{p}` on `{}`", r.name)))?,
+            _ => Type::Any,
+        };
+    }
+    match &cur {
+        Type::String | Type::Any => {}
+        Type::List(e) if matches!(**e, Type::String | Type::Any) => {}
+        other => return Err(err(key, format!("`{name}` needs a field holding a name or a list of names; `{k}` is `{other}`"))),
+    }
+    Ok((path.into_iter().map(Box::from).collect(), cur))
 }
 
 /// The key of `find(list, 'a.b', …)`: its field names and the type the field decodes as.
@@ -977,6 +1059,8 @@ fn typed_find(
             value: v,
             elem,
             all,
+            by_name: false,
+            shared: false,
         })),
         ty,
     ))

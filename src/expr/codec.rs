@@ -188,6 +188,8 @@ fn node(w: &mut Writer, n: &Node) {
             node(w, &f.value);
             w.ty(&f.elem);
             w.bool(f.all);
+            w.bool(f.by_name);
+            w.bool(f.shared);
         }
         Kind::AsType { expr, name } => {
             w.u8(20);
@@ -252,6 +254,8 @@ fn read_node(r: &mut Reader<'_>) -> Node {
                 value: read_node(r),
                 elem: r.ty(),
                 all: r.bool(),
+                by_name: r.bool(),
+                shared: r.bool(),
             })),
             20 => Kind::AsType { expr: b(r), name: r.str().into() },
             _ => Kind::Const(read_const(r)),

@@ -195,7 +195,15 @@ fn eval_find<'a>(f: &'a Find, env: &mut Env<'a>) -> Result<Val<'a>, EvalError> {
         return Ok(Val::Missing);
     }
     let x = eval(&f.value, env)?;
-    let Some(needle) = Key::of(&x) else {
+    let needle = if f.by_name {
+        match &x {
+            Val::Str(s) => Some(Key::Str(Cow::Owned(crate::formats::norm_name(s)))),
+            _ => None,
+        }
+    } else {
+        Key::of(&x)
+    };
+    let Some(needle) = needle else {
         return Ok(Val::Missing);
     };
     let q = Lookup {
@@ -204,7 +212,15 @@ fn eval_find<'a>(f: &'a Find, env: &mut Env<'a>) -> Result<Val<'a>, EvalError> {
         key_ty: &f.key_ty,
         needle: &needle,
         all: f.all,
+        by_name: f.by_name,
     };
+    if f.shared
+        && let (Val::Json(j), Some(shared)) = (&l, env.shared)
+        && let Some(items) = j.as_array().filter(|a| a.len() > SCAN_MAX)
+    {
+        let hits = shared.hits(j, items, &q);
+        return Ok(found(&ListItems::Json(items), hits, &q, &f.elem, env)?);
+    }
     find(&l, &q, &f.elem, env)
 }
 
@@ -225,6 +241,17 @@ enum Key<'a> {
 }
 
 impl<'a> Key<'a> {
+    fn into_owned(self) -> Key<'static> {
+        match self {
+            Key::Bool(b) => Key::Bool(b),
+            Key::Num(n) => Key::Num(n),
+            Key::Str(s) => Key::Str(Cow::Owned(s.into_owned())),
+            Key::Date(d) => Key::Date(d),
+            Key::DateTime(d) => Key::DateTime(d),
+            Key::Dur(d) => Key::Dur(d),
+        }
+    }
+
     fn of(v: &Val<'a>) -> Option<Key<'a>> {
         Some(match v {
             Val::Bool(b) => Key::Bool(*b),
@@ -239,11 +266,31 @@ impl<'a> Key<'a> {
 }
 
 /// The key of a list element: its field at `path`, decoded as `key_ty`.
-fn element_key<'a>(mut v: &'a Json, path: &[Box<str>], key_ty: &Type) -> Option<Key<'a>> {
+fn element_key<'a>(v: &'a Json, path: &[Box<str>], key_ty: &Type) -> Option<Key<'a>> {
+    Key::of(&decode(at_path(v, path)?, key_ty)?)
+}
+
+fn at_path<'a>(mut v: &'a Json, path: &[Box<str>]) -> Option<&'a Json> {
     for p in path {
         v = crate::engine::get_field(v.as_object()?, p)?;
     }
-    Key::of(&decode(v, key_ty)?)
+    Some(v)
+}
+
+/// The keys of a list element for a lookup: its one key, or for a lookup by name every name
+/// its field holds (a string, or each string of a list), as `norm_name` writes them.
+fn element_keys<'a>(v: &'a Json, q: &Lookup<'_, 'a>, out: &mut Vec<Key<'a>>) {
+    out.clear();
+    if !q.by_name {
+        out.extend(element_key(v, q.path, q.key_ty));
+        return;
+    }
+    let name = |s: &str| Key::Str(Cow::Owned(crate::formats::norm_name(s)));
+    match at_path(v, q.path) {
+        Some(Json::String(s)) => out.push(name(s)),
+        Some(Json::Array(items)) => out.extend(items.iter().filter_map(Json::as_str).map(name)),
+        _ => {}
+    }
 }
 
 /// One lookup: the key path, the index identity and the value looked for.
@@ -253,6 +300,8 @@ struct Lookup<'q, 'a> {
     key_ty: &'q Type,
     needle: &'q Key<'a>,
     all: bool,
+    /// The element's keys are the names its field holds (see [`element_keys`]).
+    by_name: bool,
 }
 
 /// An index of one input list by one key.
@@ -276,12 +325,15 @@ impl<'a> Index<'a> {
         if u32::try_from(items.len()).map_or(true, |n| n == u32::MAX) {
             return Ok(None);
         }
-        let mut sorted: Vec<(Key<'a>, u32)> = (0u32..)
-            .zip(items)
-            .filter_map(|(i, it)| Some((element_key(it, q.path, q.key_ty)?, i)))
-            .collect();
-        // Stable: equal keys stay in list order.
-        sorted.sort_by(|a, b| a.0.cmp(&b.0));
+        let mut sorted: Vec<(Key<'a>, u32)> = Vec::with_capacity(items.len());
+        let mut keys = Vec::new();
+        for (i, it) in (0u32..).zip(items) {
+            element_keys(it, q, &mut keys);
+            sorted.extend(keys.drain(..).map(|k| (k, i)));
+        }
+        // Equal keys in list order (an element with two spellings of one name appears once).
+        sorted.sort();
+        sorted.dedup();
         Ok(Some(Index {
             list,
             key: q.index_key.into(),
@@ -292,18 +344,7 @@ impl<'a> Index<'a> {
     /// Positions of the elements whose key is `needle`, in list order (the first only unless
     /// `all`).
     fn hits(&self, needle: &Key<'a>, all: bool) -> Vec<usize> {
-        let mut out = Vec::new();
-        let from = self.sorted.partition_point(|(k, _)| k < needle);
-        for (k, i) in self.sorted.get(from..).unwrap_or_default() {
-            if k != needle {
-                break;
-            }
-            out.push(*i as usize);
-            if !all {
-                break;
-            }
-        }
-        out
+        sorted_hits(&self.sorted, needle, all)
     }
 }
 
@@ -379,6 +420,11 @@ fn find<'a>(
         Some(h) => h,
         None => scan(&items, q, env)?,
     };
+    found(&items, hits, q, elem, env)
+}
+
+/// The element (`find`) or elements (`find_all`) at the positions a lookup hit.
+fn found<'a>(items: &ListItems<'a>, hits: Vec<usize>, q: &Lookup<'_, 'a>, elem: &Type, env: &mut Env<'a>) -> Result<Val<'a>, EvalError> {
     if !q.all {
         return Ok(match hits.first() {
             Some(&i) => items.get(i, elem),
@@ -391,6 +437,75 @@ fn find<'a>(
     )))
 }
 
+/// Indexes over a pack's reference data, built on the first lookup and kept for every later
+/// validation with the pack (lists reached from `data`, which live as long as the pack: a list
+/// is known by its address). Lookups into a document's own lists use the per-validation
+/// [`IndexCache`] instead.
+#[derive(Default)]
+pub struct SharedIndexes {
+    built: std::sync::RwLock<Vec<SharedIndex>>,
+}
+
+impl std::fmt::Debug for SharedIndexes {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let n = self.built.read().map_or(0, |b| b.len());
+        write!(f, "SharedIndexes({n})")
+    }
+}
+
+struct SharedIndex {
+    /// The list's address and length (a list of the pack's data never moves or changes).
+    list: usize,
+    len: usize,
+    key: Box<str>,
+    /// As [`Index::sorted`], the keys owned.
+    sorted: Vec<(Key<'static>, u32)>,
+}
+
+impl SharedIndexes {
+    /// Positions of the elements of `list` whose key is the lookup's needle, in list order.
+    fn hits(&self, list: &Json, items: &[Json], q: &Lookup<'_, '_>) -> Vec<usize> {
+        let addr = std::ptr::from_ref(list) as usize;
+        let find = |b: &[SharedIndex]| b.iter().position(|ix| ix.list == addr && ix.len == items.len() && *ix.key == *q.index_key);
+        if let Ok(built) = self.built.read()
+            && let Some(ix) = find(&built).and_then(|i| built.get(i))
+        {
+            return sorted_hits(&ix.sorted, q.needle, q.all);
+        }
+        let mut sorted: Vec<(Key<'static>, u32)> = Vec::with_capacity(items.len());
+        let mut keys = Vec::new();
+        for (i, it) in (0u32..).zip(items) {
+            element_keys(it, q, &mut keys);
+            sorted.extend(keys.drain(..).map(|k| (k.into_owned(), i)));
+        }
+        sorted.sort();
+        sorted.dedup();
+        let out = sorted_hits(&sorted, q.needle, q.all);
+        if let Ok(mut built) = self.built.write()
+            && find(&built).is_none()
+        {
+            built.push(SharedIndex { list: addr, len: items.len(), key: q.index_key.into(), sorted });
+        }
+        out
+    }
+}
+
+/// The positions under `needle` in a sorted index (the first only unless `all`).
+fn sorted_hits(sorted: &[(Key<'_>, u32)], needle: &Key<'_>, all: bool) -> Vec<usize> {
+    let mut out = Vec::new();
+    let from = sorted.partition_point(|(k, _)| k < needle);
+    for (k, i) in sorted.get(from..).unwrap_or_default() {
+        if k != needle {
+            break;
+        }
+        out.push(*i as usize);
+        if !all {
+            break;
+        }
+    }
+    out
+}
+
 /// A lookup by visiting every element (one step each).
 fn scan<'a>(
     items: &ListItems<'a>,
@@ -398,16 +513,21 @@ fn scan<'a>(
     env: &mut Env<'a>,
 ) -> Result<Vec<usize>, EvalError> {
     let mut out = Vec::new();
+    let mut keys = Vec::new();
     for i in 0..items.len() {
         tick(env)?;
-        let k = match items {
-            ListItems::Json(a) => a.get(i).and_then(|v| element_key(v, q.path, q.key_ty)),
+        let v = match items {
+            ListItems::Json(a) => a.get(i),
             ListItems::Vals(v) => match v.get(i) {
-                Some(Val::Json(j)) => element_key(j, q.path, q.key_ty),
+                Some(Val::Json(j)) => Some(*j),
                 _ => None,
             },
         };
-        if k.as_ref() == Some(q.needle) {
+        match v {
+            Some(v) => element_keys(v, q, &mut keys),
+            None => keys.clear(),
+        }
+        if keys.iter().any(|k| k == q.needle) {
             out.push(i);
             if !q.all {
                 break;

@@ -40,7 +40,7 @@ use std::sync::Arc;
 
 use indexmap::IndexMap;
 
-pub use eval::IndexCache;
+pub use eval::{IndexCache, SharedIndexes};
 pub use reads::Read;
 use crate::types::{RecordType, Type};
 pub use crate::value::Val;
@@ -61,6 +61,9 @@ pub const MAX_TREE_DEPTH: u32 = 128;
 #[derive(Clone, Default, Debug)]
 pub struct Scope {
     names: Vec<(String, Type)>,
+    /// Slots whose values live as long as the pack (its reference data): lookups over lists
+    /// reached from them are indexed once for every validation ([`SharedIndexes`]).
+    statics: Vec<usize>,
     /// Document types that `as_type(x, 'NAME')` may narrow to.
     documents: Option<Documents>,
 }
@@ -82,6 +85,18 @@ impl Scope {
 
     pub fn is_empty(&self) -> bool {
         self.names.is_empty()
+    }
+
+    /// Adds a name whose value lives as long as the pack (its reference data); returns its slot.
+    pub fn bind_static(&mut self, name: &str, ty: Type) -> usize {
+        let slot = self.bind(name, ty);
+        self.statics.push(slot);
+        slot
+    }
+
+    /// Whether slot `i` was bound with [`Scope::bind_static`].
+    pub fn is_static(&self, i: usize) -> bool {
+        self.statics.contains(&i)
     }
 
     /// The innermost binding of `name`: its slot index and type.
@@ -187,6 +202,9 @@ pub struct Env<'a> {
     /// Hash indexes over input lists, built on the first `find`/`find_all` over a list and key
     /// and reused by later lookups while this `Env` lives (one validation).
     pub index: IndexCache<'a>,
+    /// Indexes over the pack's reference data, shared by every validation with the pack (a
+    /// lookup into `data.…` is indexed once, not once per document).
+    pub shared: Option<&'a SharedIndexes>,
     /// Set when an arithmetic operation overflowed (a decimal beyond its range, a date beyond
     /// the calendar's): the value became missing, and the caller may tell that apart from data
     /// that is absent. Never cleared by evaluation: the caller resets it.
@@ -199,6 +217,7 @@ impl<'a> Env<'a> {
             slots,
             steps_left,
             index: IndexCache::default(),
+            shared: None,
             overflowed: false,
         }
     }

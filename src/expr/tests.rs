@@ -1249,3 +1249,24 @@ fn arithmetic_overflow_is_flagged_apart_from_undefined_results() {
     assert_eq!(run("date('2026-04-01') + hours(1)"), ("missing".into(), false), "a partial day is undefined");
     assert_eq!(run("2 * 3"), ("6".into(), false));
 }
+
+#[test]
+fn find_by_name_matches_any_spelling_of_a_name_as_norm_name_compares() {
+    assert_eq!(es("find_by_name(doc.lines, 'inn', ' IMIGLUCERASE ').n"), "2");
+    assert_eq!(es("find_by_name(doc.lines, 'inn', 'Paracetamol')"), "missing");
+    assert_eq!(es("size(find_all_by_name(doc.lines, 'inn', 'nusinersen'))"), "1");
+    // A field holding a list of names; short lists are scanned, longer ones indexed: the same.
+    for n in [2usize, 20] {
+        let mut rows: Vec<serde_json::Value> = (0..n).map(|i| json!({"names": [format!("Drug {i}")], "k": i})).collect();
+        rows[1] = json!({"names": ["Adalimumab", "Адалимумаб"], "k": 1});
+        rows.push(json!({"names": ["adalimumab"], "k": 99}));
+        let doc = json!({"extra": rows});
+        assert_eq!(ev("find_by_name(doc.extra, 'names', 'АДАЛИМУМАБ').k", &doc), "1", "{n} rows");
+        assert_eq!(ev("find_by_name(doc.extra, 'names', 'ADALIMUMAB').k", &doc), "1", "{n} rows: the first in list order");
+        assert_eq!(ev("size(find_all_by_name(doc.extra, 'names', 'adalimumab'))", &doc), "2", "{n} rows: each element once");
+        assert_eq!(ev("find_by_name(doc.extra, 'names', 'Secukinumab')", &doc), "missing", "{n} rows");
+    }
+    // Only names: a field of numbers is refused when the pack loads.
+    assert!(err("find_by_name(doc.lines, 'n', 'x')").message.contains("a name or a list of names"));
+    assert!(err("find_by_name(doc.lines, 'inn', 5)").message.contains("looks up a name"));
+}

@@ -467,6 +467,7 @@ fn read_pack(r: &mut Reader<'_>) -> Pack {
         messages,
         engine_severity,
         silenced,
+        data_indexes: crate::expr::SharedIndexes::default(),
         fixtures,
     }
 }

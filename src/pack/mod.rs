@@ -480,6 +480,9 @@ pub struct Pack {
     /// the rule was in force. A document they applied to was judged by the deployment's choice,
     /// so it gets no `NOT-IN-FORCE` finding for them.
     pub silenced: Vec<(String, NaiveDate, Option<NaiveDate>)>,
+    /// Indexes over the reference data for `find` lookups, built on first use and shared by
+    /// every validation with the pack.
+    pub(crate) data_indexes: expr::SharedIndexes,
     /// Sample documents by name (`fixtures/NAME.json`), sorted by name.
     pub fixtures: serde_json::Map<String, Json>,
 }
@@ -1285,6 +1288,7 @@ impl<'f> Loader<'f> {
             messages,
             engine_severity: [Severity::Error; ENGINE_RULES.len()],
             silenced: Vec::new(),
+            data_indexes: expr::SharedIndexes::default(),
             fixtures: fixtures.into_iter().collect(),
         })
     }
@@ -1798,7 +1802,7 @@ fn rule_scope(dt: &DocType, params_type: &Type, ctx: &RuleCtx<'_>) -> Scope {
     let mut scope = Scope::new();
     scope.bind("doc", Type::Record(dt.record.clone()));
     scope.bind("params", params_type.clone());
-    scope.bind("data", ctx.data_type.clone());
+    scope.bind_static("data", ctx.data_type.clone());
     scope.bind("as_of", Type::Date);
     scope.bind("calendars", ctx.calendars_type.clone());
     scope.bind("effective_from", Type::Date);
