@@ -444,6 +444,26 @@ mod tests {
     }
 
     #[test]
+    fn lookups_over_reference_data_are_indexed_once_for_every_validation() {
+        let pack = Pack::embedded().unwrap();
+        let read = |name: &str| -> Json {
+            let text = std::fs::read_to_string(format!("{}/examples/valid/{name}", env!("CARGO_MANIFEST_DIR"))).unwrap();
+            serde_json::from_str(&text).unwrap()
+        };
+        let (rx, mdt) = (read("prescription.json"), read("mdt_conclusion.json"));
+        assert!(pack.data_indexes.is_empty());
+        let first = pack.validate(&rx, &Options::default()).unwrap();
+        let built = pack.data_indexes.len();
+        assert!(built > 0, "the orphan List is looked up by INN");
+        pack.validate(&mdt, &Options::default()).unwrap();
+        let again = pack.validate(&rx, &Options::default()).unwrap();
+        assert_eq!(again, first, "the same verdict from a kept index");
+        let after = pack.data_indexes.len();
+        pack.validate(&rx, &Options::default()).unwrap();
+        assert_eq!(pack.data_indexes.len(), after, "no index built twice");
+    }
+
+    #[test]
     fn depth_check_ignores_brackets_inside_strings() {
         assert!(parse_document(br#"{"a":"[[[[[[[[[["}"#, 2, 10).is_ok());
         assert_eq!(parse_document(b"[[[[", 3, 10).map(|_| ()), Err(InputError::TooDeep { limit: 3 }));

@@ -463,6 +463,15 @@ struct SharedIndex {
 }
 
 impl SharedIndexes {
+    /// How many indexes are built.
+    pub fn len(&self) -> usize {
+        self.built.read().map_or(0, |b| b.len())
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
     /// Positions of the elements of `list` whose key is the lookup's needle, in list order.
     fn hits(&self, list: &Json, items: &[Json], q: &Lookup<'_, '_>) -> Vec<usize> {
         let addr = std::ptr::from_ref(list) as usize;
