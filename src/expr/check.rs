@@ -884,12 +884,7 @@ impl Checker {
         let (path, key_ty) = find_key(name, &l, list, key)?;
         let v = self.node(value)?;
         let shared = from_static(&l, &self.scope);
-        typed_find(name, l, path, key_ty, v, key, value, all).map(|mut n| {
-            if let Kind::Find(f) = &mut n.kind {
-                f.shared = shared;
-            }
-            n
-        })
+        typed_find(name, l, path, key_ty, v, key, value, all, shared)
     }
 
     /// `find_by_name(list, 'key', name)`: the key field holds a name or a list of names.
@@ -903,26 +898,9 @@ impl Checker {
         if !matches!(v.ty, Type::String | Type::Any) {
             return Err(err(value, format!("`{name}` looks up a name (a string); this is `{}`", v.ty)));
         }
-        let Some(elem) = l.ty.element().cloned() else {
-            return Err(err(key, "invalid list"));
-        };
-        let ty = if all { Type::List(Box::new(elem.clone())) } else { elem.clone() };
-        let k = path.join(".");
+        let index_key = format!("{}\u{0}names", path.join("."));
         let shared = from_static(&l, &self.scope);
-        Ok(node(
-            Kind::Find(Box::new(Find {
-                list: l,
-                path: path.into_boxed_slice(),
-                index_key: format!("{k}\u{0}names").into(),
-                key_ty,
-                value: v,
-                elem,
-                all,
-                by_name: true,
-                shared,
-            })),
-            ty,
-        ))
+        find_node(Find { list: l, path: path.into_boxed_slice(), index_key: index_key.into(), key_ty, value: v, elem: Type::Any, all, by_name: true, shared }, key)
     }
 
     fn as_type(&mut self, s: &Syn<'_>, args: &[Syn<'_>]) -> Result<Node, ExprError> {
@@ -1031,6 +1009,7 @@ fn typed_find(
     key: &Syn<'_>,
     value: &Syn<'_>,
     all: bool,
+    shared: bool,
 ) -> Result<Node, ExprError> {
     let k = path.join(".");
     if matches!(v.ty, Type::Null) || !comparable(&key_ty, &v.ty, false) {
@@ -1042,28 +1021,19 @@ fn typed_find(
             ),
         ));
     }
-    let Some(elem) = l.ty.element().cloned() else {
+    let index_key = format!("{k}\u{0}{key_ty}");
+    find_node(Find { list: l, path: path.into_boxed_slice(), index_key: index_key.into(), key_ty, value: v, elem: Type::Any, all, by_name: false, shared }, key)
+}
+
+/// The node of a lookup: its element type from the list's, its type the element (`find`) or a
+/// list of them (`find_all`).
+fn find_node(mut f: Find, key: &Syn<'_>) -> Result<Node, ExprError> {
+    let Some(elem) = f.list.ty.element().cloned() else {
         return Err(err(key, "invalid list"));
     };
-    let ty = if all {
-        Type::List(Box::new(elem.clone()))
-    } else {
-        elem.clone()
-    };
-    Ok(node(
-        Kind::Find(Box::new(Find {
-            list: l,
-            path: path.into_boxed_slice(),
-            index_key: format!("{k}\u{0}{key_ty}").into(),
-            key_ty,
-            value: v,
-            elem,
-            all,
-            by_name: false,
-            shared: false,
-        })),
-        ty,
-    ))
+    let ty = if f.all { Type::List(Box::new(elem.clone())) } else { elem.clone() };
+    f.elem = elem;
+    Ok(node(Kind::Find(Box::new(f)), ty))
 }
 
 #[inline(never)]
