@@ -219,7 +219,7 @@ fn eval_find<'a>(f: &'a Find, env: &mut Env<'a>) -> Result<Val<'a>, EvalError> {
         && let Some(items) = j.as_array().filter(|a| a.len() > SCAN_MAX)
     {
         let hits = shared.hits(j, items, &q);
-        return Ok(found(&ListItems::Json(items), hits, &q, &f.elem, env)?);
+        return found(&ListItems::Json(items), hits, &q, &f.elem, env);
     }
     find(&l, &q, &f.elem, env)
 }

@@ -122,21 +122,6 @@ pub fn toml_date(d: &Datetime) -> Option<NaiveDate> {
     }
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn toml_floats_keep_their_decimal_text() {
-        let t = super::super::walk::read_doc("a = 0.1\nb = 2026-03-15\nc = [1, 2]", |v| v.table()).unwrap();
-        let j = table_to_json(&t);
-        assert_eq!(j["a"].to_string(), "0.1");
-        assert_eq!(j["b"], "2026-03-15");
-        assert!(matches!(infer_type(&t["b"], "b"), Type::Date));
-        assert_eq!(shape(&infer_type(&t["c"], "c")), "list<number>");
-    }
-}
-
 /// Whether a row of reference data fits a declared type: every field of a record present (a
 /// data row is complete, unlike an input document), no field it does not declare, and every
 /// value decoding as its type. The error names the first misfit's field path.
@@ -161,5 +146,20 @@ pub fn check_value(v: &Json, ty: &Type) -> Result<(), String> {
         }
         (leaf, v) if !matches!(leaf, Type::Record(_) | Type::List(_)) && crate::value::decode(v, leaf).is_some() && !v.is_null() => Ok(()),
         (ty, _) => Err(format!("expected `{ty}`")),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn toml_floats_keep_their_decimal_text() {
+        let t = super::super::walk::read_doc("a = 0.1\nb = 2026-03-15\nc = [1, 2]", |v| v.table()).unwrap();
+        let j = table_to_json(&t);
+        assert_eq!(j["a"].to_string(), "0.1");
+        assert_eq!(j["b"], "2026-03-15");
+        assert!(matches!(infer_type(&t["b"], "b"), Type::Date));
+        assert_eq!(shape(&infer_type(&t["c"], "c")), "list<number>");
     }
 }

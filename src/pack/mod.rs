@@ -1299,7 +1299,9 @@ impl<'f> Loader<'f> {
         // type name -> fields (name -> (file, type text)), merged over the files in order.
         type Fields = IndexMap<String, (String, Spanned<String>)>;
         let mut types: IndexMap<String, (String, Spanned<String>, Fields)> = IndexMap::new();
-        let mut docs: IndexMap<String, (String, Vec<Spanned<String>>, Option<Spanned<String>>, Fields)> = IndexMap::new();
+        // document type -> (file, as_of fields, member_id, fields)
+        type DocDecl = (String, Vec<Spanned<String>>, Option<Spanned<String>>, Fields);
+        let mut docs: IndexMap<String, DocDecl> = IndexMap::new();
         for file in files {
             let Some(tf) = self.parse(file, raw::TypesFile::read) else { continue };
             for (name, fields) in tf.types {
