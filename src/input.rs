@@ -14,6 +14,18 @@ use std::fmt;
 use serde_json::map::Entry;
 use serde_json::{Map, Number, Value as Json};
 
+/// Appends `token` to a JSON Pointer as RFC 6901 escapes it (`~` as `~0`, `/` as `~1`): the one
+/// writer of pointer tokens (the engine's finding paths, the pack's pointers, repeated keys).
+pub(crate) fn push_pointer_token(pointer: &mut String, token: &str) {
+    for c in token.chars() {
+        match c {
+            '~' => pointer.push_str("~0"),
+            '/' => pointer.push_str("~1"),
+            c => pointer.push(c),
+        }
+    }
+}
+
 /// Which limit stopped the parse.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) enum LimitHit {
@@ -202,7 +214,7 @@ impl<'b> Parser<'b> {
                     let mut p = Parser::new(self.s, 0, 0);
                     p.i = start;
                     let name = p.string().unwrap_or_default();
-                    pointer.push_str(&name.replace('~', "~0").replace('/', "~1"));
+                    push_pointer_token(&mut pointer, &name);
                 }
             }
         }

@@ -49,16 +49,19 @@ impl Pack {
             let run = RuleRun { pack: self, doc_type: &doc_type.name, rule, doc, data, as_of, lang, prefix };
             eval_rule(&run, env, out)?;
         }
-        let silenced_applied = || {
-            self.silenced.iter().any(|(t, from, to)| *t == doc_type.name && *from <= as_of && to.is_none_or(|to| as_of < to))
-        };
+        if applied || with_members {
+            return Ok(());
+        }
         // A type the pack gives no rule at all (a document only read by others' checks) is its
         // author's choice, not a gap in time.
         let earliest = self.rules_for(&doc_type.name).map(|r| r.effective_from).min();
-        if !applied && earliest.is_some() && !with_members && !silenced_applied() {
+        let silenced_applied = || {
+            self.silenced.iter().any(|(t, from, to)| *t == doc_type.name && *from <= as_of && to.is_none_or(|to| as_of < to))
+        };
+        if earliest.is_some() && !silenced_applied() {
             // Point at the date that decided (the first of the type's date fields present).
             let date_field = doc_type.as_of.iter().find(|(path, _)| {
-                path.iter().try_fold(doc, |v, name| v.as_object().and_then(|o| get_field(o, name))).is_some_and(|v| !v.is_null())
+                path.iter().try_fold(doc, |v, name| super::member(v, name)).is_some_and(|v| !v.is_null())
             });
             let path = match date_field {
                 Some((p, _)) => format!("{prefix}{}", Pointer::from_tokens(p).text),
@@ -253,15 +256,16 @@ impl Base<'_> {
 /// `doc.pointer(ptr)` (RFC 6901, as serde_json reads it: no `+` or leading zero in an index),
 /// over the tokens split when the pack loaded.
 fn pointer<'j>(doc: &'j Json, ptr: &Pointer) -> Option<&'j Json> {
-    let mut cur = doc;
-    for t in ptr.tokens()? {
-        cur = match cur {
-            Json::Object(o) => get_field(o, t)?,
-            Json::Array(a) => a.get(array_index(t)?)?,
-            _ => return None,
-        };
+    ptr.tokens()?.iter().try_fold(doc, |cur, t| step(cur, t))
+}
+
+/// One token of a JSON Pointer into a value: an object's member, an array's element.
+fn step<'j>(cur: &'j Json, token: &str) -> Option<&'j Json> {
+    match cur {
+        Json::Object(o) => get_field(o, token),
+        Json::Array(a) => a.get(array_index(token)?),
+        _ => None,
     }
-    Some(cur)
 }
 
 /// Of the pointers a check reads, those absent in the input (each as its highest absent
@@ -279,13 +283,8 @@ fn absent_reads(reads: &[(Root, Pointer)], base: Base<'_>, doc: &Json, item: Opt
         let mut tail = String::new();
         for t in tokens {
             tail.push('/');
-            super::shape::push_escaped(&mut tail, t);
-            let next = match cur {
-                Json::Object(o) => get_field(o, t),
-                Json::Array(a) => array_index(t).and_then(|i| a.get(i)),
-                _ => None,
-            };
-            match next {
+            crate::input::push_pointer_token(&mut tail, t);
+            match step(cur, t) {
                 Some(v) if !v.is_null() => cur = v,
                 _ => {
                     let full = at.join(&tail);

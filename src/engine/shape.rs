@@ -5,7 +5,7 @@
 use serde_json::Value as Json;
 
 use super::{Finding, Out, get_field, json_kind, member, render, truncate, type_name};
-use crate::input::DuplicateKey;
+use crate::input::{DuplicateKey, push_pointer_token};
 use crate::pack::{DocType, Lang, Pack, Seg, Severity, SysMsg};
 use crate::types::{RecordType, Type};
 use crate::value::{NumberError, decimal_error, decode};
@@ -174,7 +174,7 @@ impl At<'_> {
             At::Field(parent, name) => {
                 parent.write(out);
                 out.push('/');
-                push_escaped(out, name);
+                push_pointer_token(out, name);
             }
             At::Item(parent, i) => {
                 parent.write(out);
@@ -237,12 +237,3 @@ fn check_fields(obj: &serde_json::Map<String, Json>, r: &RecordType, at: &At, re
     }
 }
 
-pub(super) fn push_escaped(path: &mut String, token: &str) {
-    for c in token.chars() {
-        match c {
-            '~' => path.push_str("~0"),
-            '/' => path.push_str("~1"),
-            c => path.push(c),
-        }
-    }
-}

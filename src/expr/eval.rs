@@ -216,7 +216,7 @@ fn eval_find<'a>(f: &'a Find, env: &mut Env<'a>) -> Result<Val<'a>, EvalError> {
     };
     if f.shared
         && let (Val::Json(j), Some(shared)) = (&l, env.shared)
-        && let Some(items) = j.as_array().filter(|a| a.len() > SCAN_MAX)
+        && let Some(items) = j.as_array().filter(|a| a.len() > SCAN_MAX && u32::try_from(a.len()).is_ok_and(|n| n < u32::MAX))
     {
         let hits = shared.hits(j, items, &q);
         return found(&ListItems::Json(items), hits, &q, &f.elem, env);
@@ -325,15 +325,7 @@ impl<'a> Index<'a> {
         if u32::try_from(items.len()).map_or(true, |n| n == u32::MAX) {
             return Ok(None);
         }
-        let mut sorted: Vec<(Key<'a>, u32)> = Vec::with_capacity(items.len());
-        let mut keys = Vec::new();
-        for (i, it) in (0u32..).zip(items) {
-            element_keys(it, q, &mut keys);
-            sorted.extend(keys.drain(..).map(|k| (k, i)));
-        }
-        // Equal keys in list order (an element with two spellings of one name appears once).
-        sorted.sort();
-        sorted.dedup();
+        let sorted = sorted_keys(items, q);
         Ok(Some(Index {
             list,
             key: q.index_key.into(),
@@ -481,14 +473,7 @@ impl SharedIndexes {
         {
             return sorted_hits(&ix.sorted, q.needle, q.all);
         }
-        let mut sorted: Vec<(Key<'static>, u32)> = Vec::with_capacity(items.len());
-        let mut keys = Vec::new();
-        for (i, it) in (0u32..).zip(items) {
-            element_keys(it, q, &mut keys);
-            sorted.extend(keys.drain(..).map(|k| (k.into_owned(), i)));
-        }
-        sorted.sort();
-        sorted.dedup();
+        let sorted: Vec<(Key<'static>, u32)> = sorted_keys(items, q).into_iter().map(|(k, i)| (k.into_owned(), i)).collect();
         let out = sorted_hits(&sorted, q.needle, q.all);
         if let Ok(mut built) = self.built.write()
             && find(&built).is_none()
@@ -497,6 +482,20 @@ impl SharedIndexes {
         }
         out
     }
+}
+
+/// The keys of a list's elements with their positions, sorted by key then position; equal keys
+/// in list order, an element with two spellings of one name once.
+fn sorted_keys<'a>(items: &'a [Json], q: &Lookup<'_, 'a>) -> Vec<(Key<'a>, u32)> {
+    let mut sorted: Vec<(Key<'a>, u32)> = Vec::with_capacity(items.len());
+    let mut keys = Vec::new();
+    for (i, it) in (0u32..).zip(items) {
+        element_keys(it, q, &mut keys);
+        sorted.extend(keys.drain(..).map(|k| (k, i)));
+    }
+    sorted.sort();
+    sorted.dedup();
+    sorted
 }
 
 /// The positions under `needle` in a sorted index (the first only unless `all`).

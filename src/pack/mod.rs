@@ -193,7 +193,7 @@ impl Pointer {
         let mut text = String::new();
         for t in tokens {
             text.push('/');
-            text.push_str(&t.replace('~', "~0").replace('/', "~1"));
+            crate::input::push_pointer_token(&mut text, t);
         }
         Pointer { text, tokens: Some(tokens.to_vec().into_boxed_slice()) }
     }
