@@ -612,7 +612,11 @@ fn write_finding(out: &mut impl Write, f: &Finding) -> io::Result<()> {
 const CHUNK_LINES: usize = 512;
 /// Bytes per chunk (a longer line still makes a chunk of its own).
 const CHUNK_BYTES: usize = 1 << 20;
-/// Chunks read but not yet written, per worker: bounds memory whatever the input size.
+/// Input read but not yet written, per worker, in tokens of [`CHUNK_BYTES`]: a chunk takes one
+/// token per started MiB it holds (a chunk of one 16 MiB line takes 16) and the writer gives
+/// them back once its results are written. So the input in flight is at most
+/// `4 MiB × jobs` plus the chunk being read (≤ 1 MiB + one line within the input limit, 17 MiB),
+/// whatever the input: 25 MiB for 2 workers, 1 GiB + 17 MiB at the 256-worker maximum.
 const CHUNKS_IN_FLIGHT_PER_WORKER: usize = 4;
 
 /// One input line of a chunk.
@@ -628,6 +632,8 @@ enum Entry {
 /// Consecutive lines of one input, numbered from `first` (1-based within the file).
 struct Chunk {
     seq: u64,
+    /// Tokens it holds (see [`CHUNKS_IN_FLIGHT_PER_WORKER`]).
+    weight: usize,
     first: u64,
     bytes: Vec<u8>,
     entries: Vec<Entry>,
@@ -636,6 +642,8 @@ struct Chunk {
 /// The output of one chunk: its result lines in input order, its exit code and its counts.
 struct Done {
     seq: u64,
+    /// The tokens to give back once written.
+    weight: usize,
     out: Vec<u8>,
     code: u8,
     tally: Tally,
@@ -661,7 +669,7 @@ impl Tally {
 }
 
 /// At most this many worker threads, whatever `--jobs` asks: more than four per core only
-/// adds threads that wait (and chunks in flight, 4 per worker, that hold memory).
+/// adds threads that wait (and input in flight, 4 MiB per worker, that holds memory).
 const MAX_JOBS_PER_CORE: usize = 4;
 const MAX_JOBS: usize = 256;
 
@@ -790,8 +798,8 @@ impl Batch<'_> {
         let (work_tx, work_rx) = sync_channel::<Chunk>(in_flight);
         let work_rx: Arc<Mutex<Receiver<Chunk>>> = Arc::new(Mutex::new(work_rx));
         let (done_tx, done_rx) = channel::<Done>();
-        // One token per chunk in flight: the reader takes one per chunk, the writer gives it
-        // back once the chunk is written.
+        // One token per MiB of input in flight: the reader takes a chunk's tokens, the writer
+        // gives them back once the chunk is written.
         let (token_tx, token_rx) = sync_channel::<()>(in_flight);
         for _ in 0..in_flight {
             let _ = token_tx.send(());
@@ -836,7 +844,9 @@ impl Batch<'_> {
                             b.inc(d.tally.lines);
                         }
                         next += 1;
-                        let _ = token_tx.send(());
+                        for _ in 0..d.weight {
+                            let _ = token_tx.send(());
+                        }
                     }
                 }
                 (out.flush().map(|()| code), tally)
@@ -845,14 +855,14 @@ impl Batch<'_> {
                 Ok(w) => w,
                 Err(e) => return (Err(cannot_start(e)), Tally::default()),
             };
-            self.read_chunks(reader, &token_rx, &work_tx);
+            self.read_chunks(reader, &token_rx, in_flight, &work_tx);
             drop(work_tx);
             writer.join().unwrap_or_else(|_| (Err(io::Error::other("the writer thread failed (please report it)")), Tally::default()))
         })
     }
 
     /// Reads the input into chunks and hands them to the workers, one token per chunk.
-    fn read_chunks(&self, reader: Box<dyn Read + Send>, tokens: &std::sync::mpsc::Receiver<()>, work: &std::sync::mpsc::SyncSender<Chunk>) {
+    fn read_chunks(&self, reader: Box<dyn Read + Send>, tokens: &std::sync::mpsc::Receiver<()>, all_tokens: usize, work: &std::sync::mpsc::SyncSender<Chunk>) {
         let mut reader = BufReader::with_capacity(1 << 20, reader);
         let mut line = Vec::new();
         let (mut seq, mut n) = (0u64, 0u64);
@@ -862,7 +872,7 @@ impl Batch<'_> {
             if tokens.recv().is_err() {
                 return;
             }
-            let mut chunk = Chunk { seq, first: n + 1, bytes: Vec::new(), entries: Vec::new() };
+            let mut chunk = Chunk { seq, weight: 1, first: n + 1, bytes: Vec::new(), entries: Vec::new() };
             while chunk.entries.len() < CHUNK_LINES && chunk.bytes.len() < CHUNK_BYTES {
                 // A line longer than the input limit is skipped as it is read, never held whole.
                 let read = match read_line_bounded(&mut reader, &mut line, self.opts.max_input_bytes.saturating_add(2)) {
@@ -889,6 +899,13 @@ impl Batch<'_> {
             }
             if chunk.entries.is_empty() {
                 return;
+            }
+            // One token per started MiB (never more than there are): wait for the rest.
+            chunk.weight = chunk.bytes.len().div_ceil(CHUNK_BYTES).clamp(1, all_tokens.max(1));
+            for _ in 1..chunk.weight {
+                if tokens.recv().is_err() {
+                    return;
+                }
             }
             seq += 1;
             if work.send(chunk).is_err() {
@@ -957,7 +974,7 @@ impl Batch<'_> {
                 }
             };
         }
-        Done { seq: chunk.seq, out, code, tally }
+        Done { seq: chunk.seq, weight: chunk.weight, out, code, tally }
     }
 }
 
