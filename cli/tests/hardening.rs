@@ -171,7 +171,9 @@ fn a_closed_stdout_ends_every_command_quietly_with_its_usual_code() {
     let doc: Value = serde_json::from_str(&std::fs::read_to_string(root().join("examples/valid/prescription.json")).unwrap()).unwrap();
     let ndjson = format!("{}\n", serde_json::to_string(&doc).unwrap()).repeat(2000).into_bytes();
     let valid = "examples/valid/prescription.json";
-    let cases: Vec<(Vec<&str>, Option<Vec<u8>>, i32)> = vec![
+    // The command, its standard input, the exit code it has with its output read.
+    type Case<'a> = (Vec<&'a str>, Option<Vec<u8>>, i32);
+    let cases: Vec<Case> = vec![
         (vec!["explain", "RX-01"], None, 0),
         (vec!["test", "rules/kz-orphan"], None, 0),
         (vec!["test", "rules/kz-orphan", "--verbose"], None, 0),
