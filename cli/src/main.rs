@@ -1,9 +1,23 @@
 //! `qagida` — the command-line shell over the qagida library.
 //!
-//! Exit codes: 0 valid, 1 findings of severity error (or failing tests / lint errors),
-//! 2 unusable input or command.
+//! Exit codes, the same in every command:
+//! - 0: valid (or: the pack's tests pass, the lint ran, the rule was shown, the pack verified);
+//! - 1: findings of severity error (or failing pack tests, a pack that does not verify);
+//! - 2: unusable input, rule pack, key or command line (a file that cannot be read, input over
+//!   a limit, a pack that does not load, an unknown rule, a bad option), or output that cannot
+//!   be written. A reader that closes standard output early (`qagida explain RX-01 | head -1`)
+//!   is not a failure: the command stops quietly with the code it would have had.
 
 use std::io::{self, BufRead, BufReader, BufWriter, IsTerminal, Read, Write};
+
+/// `eprintln!` without its panic: a message to standard error that cannot be written (stderr
+/// piped to a reader that has gone, `2>&1 | head -1`) is dropped, as there is nowhere left to
+/// say anything. Shadows the standard macro in this file.
+macro_rules! eprintln {
+    ($($arg:tt)*) => {{
+        let _ = writeln!(io::stderr(), $($arg)*);
+    }};
+}
 
 // Validation allocates and frees many small strings and maps per document (the parsed JSON);
 // mimalloc does that markedly faster than the system allocator (see BENCHMARKS.md).
@@ -48,16 +62,16 @@ enum Command {
         /// Validate as of this date (default: each document's own date).
         #[arg(long, value_name = "YYYY-MM-DD", value_parser = as_of_date)]
         as_of: Option<NaiveDate>,
-        /// Message language.
-        #[arg(long)]
-        lang: Option<Lang>,
+        /// Message language (default: the pack's own, `ru` for the national pack).
+        #[arg(long, value_enum, ignore_case = true)]
+        lang: Option<LangArg>,
         /// Output format.
         #[arg(long, value_enum, default_value_t = Format::Json)]
         format: Format,
         /// Inputs are NDJSON: one document per line, one result per line.
         #[arg(long)]
         ndjson: bool,
-        /// Worker threads for --ndjson (default: one per CPU core).
+        /// Worker threads for --ndjson (default: one per CPU core; at most 4 per core and 256).
         #[arg(long, value_name = "N", default_value_t = 0, hide_default_value = true)]
         jobs: usize,
         /// Trusted public key (a `.pub` file from `qagida pack keygen`): the pack given with
@@ -84,11 +98,16 @@ enum Command {
     },
     /// Show a rule: clause, params, checks and messages.
     Explain {
+        /// The rule's ID, as findings name it (e.g. `RX-01`).
         rule_id: String,
-        #[arg(long)]
+        /// Pack directory, stack file or compiled pack the rule is in (default: the embedded
+        /// pack).
+        #[arg(long, value_name = "DIR")]
         rules: Option<PathBuf>,
-        #[arg(long)]
-        lang: Option<Lang>,
+        /// Language of the title and clause (default: the pack's own); the messages are shown
+        /// in every language of the pack.
+        #[arg(long, value_enum, ignore_case = true)]
+        lang: Option<LangArg>,
     },
     /// Sign, verify and compile rule packs (signing: Ed25519, see docs/SIGNING.md).
     #[command(subcommand)]
@@ -108,6 +127,7 @@ enum PackCommand {
     },
     /// Sign a pack directory: writes DIR/pack.sig covering every file under DIR.
     Sign {
+        /// The pack directory to sign.
         dir: PathBuf,
         /// The secret key file (NAME.key).
         #[arg(long, value_name = "FILE")]
@@ -126,6 +146,7 @@ enum PackCommand {
     /// Verify a pack directory's signature (and those of the packs it extends): exit 0 when
     /// the pack is exactly what a trusted key signed, 1 when it is not.
     Verify {
+        /// The signed pack directory.
         dir: PathBuf,
         /// Trusted public key file (NAME.pub); repeat to trust several.
         #[arg(long, value_name = "FILE", required = true)]
@@ -135,8 +156,32 @@ enum PackCommand {
 
 #[derive(Copy, Clone, ValueEnum, PartialEq, Eq)]
 enum Format {
+    /// One JSON result (pretty) for one file; one JSON line per file or NDJSON line otherwise.
     Json,
+    /// Lines for a person to read; control characters in it are escaped (`\u001b`).
     Text,
+}
+
+/// `--lang`: the languages a pack words its messages in.
+#[derive(Copy, Clone, ValueEnum)]
+enum LangArg {
+    /// Kazakh.
+    #[value(alias = "kz")]
+    Kk,
+    /// Russian.
+    Ru,
+    /// English.
+    En,
+}
+
+impl From<LangArg> for Lang {
+    fn from(l: LangArg) -> Lang {
+        match l {
+            LangArg::Kk => Lang::Kk,
+            LangArg::Ru => Lang::Ru,
+            LangArg::En => Lang::En,
+        }
+    }
 }
 
 fn main() -> ExitCode {
@@ -160,7 +205,7 @@ fn main() -> ExitCode {
             };
             match loaded.and_then(|p| with_overrides(p, overrides.as_deref())) {
                 Ok(pack) => {
-                    let opts = Options { as_of, lang, ..Options::default() };
+                    let opts = Options { as_of, lang: lang.map(Lang::from), ..Options::default() };
                     if ndjson {
                         validate_ndjson(&pack, &opts, format, &files, jobs)
                     } else {
@@ -176,13 +221,10 @@ fn main() -> ExitCode {
         },
         Command::Lint { dir } => match load(dir.as_deref()) {
             Ok(pack) => lint(&pack),
-            Err(e) => {
-                pack_failed(&e);
-                1
-            }
+            Err(e) => pack_failed(&e),
         },
         Command::Explain { rule_id, rules, lang } => match load(rules.as_deref()) {
-            Ok(pack) => explain(&pack, &rule_id, lang),
+            Ok(pack) => explain(&pack, &rule_id, lang.map(Lang::from)),
             Err(e) => pack_failed(&e),
         },
         Command::Pack(cmd) => pack_command(cmd),
@@ -228,8 +270,7 @@ fn compile(dir: &Path, out: Option<&Path>) -> u8 {
     let out = out.map(Path::to_path_buf).unwrap_or_else(|| PathBuf::from(format!("{}-{}.qpack", pack.id, pack.version)));
     match std::fs::write(&out, &bytes) {
         Ok(()) => {
-            println!("compiled {} {} ({} rules) → {} ({} bytes)", pack.id, pack.version, pack.rules.len(), out.display(), bytes.len());
-            0
+            report(0, |o| writeln!(o, "compiled {} {} ({} rules) → {} ({} bytes)", pack.id, pack.version, pack.rules.len(), out.display(), bytes.len()))
         }
         Err(e) => {
             eprintln!("error: {}: {e}", out.display());
@@ -285,8 +326,7 @@ fn pack_command(cmd: PackCommand) -> u8 {
             match signing::sign_dir(&dir, &key) {
                 Ok(n) => {
                     let id = signing::key_id(&key.verifying_key());
-                    println!("signed {n} file(s) of {} with key {id} → {}", dir.display(), dir.join(signing::SIG_FILE).display());
-                    0
+                    report(0, |o| writeln!(o, "signed {n} file(s) of {} with key {id} → {}", dir.display(), dir.join(signing::SIG_FILE).display()))
                 }
                 Err(e) => {
                     eprintln!("error: {}: {e}", dir.display());
@@ -311,15 +351,7 @@ fn pack_command(cmd: PackCommand) -> u8 {
             // The packs it extends must be signed too, and the whole must load.
             match signing::load_dir_verified(&dir, &keys) {
                 Ok(p) => {
-                    println!(
-                        "OK: {} ({} {}): {} file(s) signed by key {}",
-                        dir.display(),
-                        p.id,
-                        p.version,
-                        own.files,
-                        own.key_id
-                    );
-                    0
+                    report(0, |o| writeln!(o, "OK: {} ({} {}): {} file(s) signed by key {}", dir.display(), p.id, p.version, own.files, own.key_id))
                 }
                 Err(e) => {
                     eprintln!("error: {e}");
@@ -351,13 +383,15 @@ fn keygen(out: &Path, force: bool) -> u8 {
         eprintln!("error: {e}");
         return 2;
     }
-    println!(
-        "key {}: secret {} (keep it private), public {} (give it to vendors)",
-        signing::key_id(&key.verifying_key()),
-        secret.display(),
-        public.display()
-    );
-    0
+    report(0, |o| {
+        writeln!(
+            o,
+            "key {}: secret {} (keep it private), public {} (give it to vendors)",
+            signing::key_id(&key.verifying_key()),
+            secret.display(),
+            public.display()
+        )
+    })
 }
 
 fn write_file(path: &Path, bytes: &[u8], mode: u32, force: bool) -> io::Result<()> {
@@ -403,12 +437,73 @@ fn pack_failed(e: &PackError) -> u8 {
     2
 }
 
-fn read_input(name: &str) -> io::Result<Vec<u8>> {
+/// Writes a command's report to standard output (buffered) and gives the command's exit code:
+/// `code` when it was all written — or when the reader closed the pipe early (`| head -1`):
+/// nobody is left to read the rest, so the command ends quietly with the code it has — else 2
+/// (a full disk), with the reason on standard error.
+fn report(code: u8, write: impl FnOnce(&mut dyn Write) -> io::Result<()>) -> u8 {
+    let mut out = BufWriter::new(io::stdout().lock());
+    let written = write(&mut out).and_then(|()| out.flush());
+    finish(written, code)
+}
+
+/// The exit code of a command that wrote its output with `written`, see [`report`].
+fn finish(written: io::Result<()>, code: u8) -> u8 {
+    match written {
+        Ok(()) => code,
+        Err(e) if e.kind() == io::ErrorKind::BrokenPipe => code,
+        Err(e) => {
+            eprintln!("error: cannot write the output: {e}");
+            2
+        }
+    }
+}
+
+/// Text safe for a terminal: control characters (C0, DEL, C1 — `ESC[2J` clears a screen, a
+/// newline starts a line that looks like the tool's own) and the bidirectional overrides and
+/// isolates (which reorder what is shown) written as `\u001b`. Everything a document or a pack
+/// says goes through it before text output shows it.
+fn clean(s: &str) -> std::borrow::Cow<'_, str> {
+    let unsafe_char = |c: char| c.is_control() || matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}');
+    if !s.chars().any(unsafe_char) {
+        return std::borrow::Cow::Borrowed(s);
+    }
+    let mut out = String::with_capacity(s.len() + 8);
+    for c in s.chars() {
+        if unsafe_char(c) {
+            out.push_str(&format!("\\u{:04x}", u32::from(c)));
+        } else {
+            out.push(c);
+        }
+    }
+    std::borrow::Cow::Owned(out)
+}
+
+/// A whole input (a file, or standard input for `-`), read through a bounded reader: at most
+/// `limit` bytes are ever held, so `/dev/zero`, a 2 GB file or an endless pipe end in the
+/// usual "over the limit" error with no more than `limit + 1` bytes in memory.
+fn read_input(name: &str, limit: usize) -> Result<Vec<u8>, String> {
+    let cannot = |e: io::Error| format!("cannot read {name}: {e}");
+    let over = |size: Option<u64>| match size.and_then(|n| usize::try_from(n).ok()) {
+        Some(size) => format!("{name}: {}", qagida::InputError::TooLarge { size, limit }),
+        None => format!("{name}: input is more than {limit} bytes, over the limit of {limit} bytes"),
+    };
+    let cap = u64::try_from(limit).unwrap_or(u64::MAX).saturating_add(1);
     let mut buf = Vec::new();
     if name == "-" {
-        io::stdin().lock().read_to_end(&mut buf)?;
+        io::stdin().lock().take(cap).read_to_end(&mut buf).map_err(cannot)?;
     } else {
-        std::fs::File::open(name)?.read_to_end(&mut buf)?;
+        let file = std::fs::File::open(name).map_err(cannot)?;
+        // A regular file says its size: refuse one over the limit without reading it.
+        let known = file.metadata().ok().filter(|m| m.is_file()).map(|m| m.len());
+        if let Some(size) = known.filter(|&n| n >= cap) {
+            return Err(over(Some(size)));
+        }
+        buf.reserve(known.and_then(|n| usize::try_from(n).ok()).unwrap_or(0));
+        file.take(cap).read_to_end(&mut buf).map_err(cannot)?;
+    }
+    if buf.len() > limit {
+        return Err(over(None));
     }
     Ok(buf)
 }
@@ -437,9 +532,7 @@ fn validate_files(pack: &Pack, opts: &Options, format: Format, files: &[String])
     let mut code = 0u8;
     let several = files.len() > 1;
     for name in files {
-        let res = read_input(name)
-            .map_err(|e| format!("cannot read {name}: {e}"))
-            .and_then(|bytes| pack.validate_bytes(&bytes, opts).map_err(|e| format!("{name}: {e}")));
+        let res = read_input(name, opts.max_input_bytes).and_then(|bytes| pack.validate_bytes(&bytes, opts).map_err(|e| format!("{name}: {e}")));
         let written = match &res {
             Ok(r) => {
                 if !r.valid {
@@ -455,7 +548,7 @@ fn validate_files(pack: &Pack, opts: &Options, format: Format, files: &[String])
                 code = 2;
                 match format {
                     Format::Json if several => write_line(&mut out, &Tied { file: Some(name), line: None, result: None, error: Some(e) }),
-                    Format::Text if several => writeln!(out, "{name}: UNUSABLE — {e}"),
+                    Format::Text if several => writeln!(out, "{}: UNUSABLE — {}", clean(name), clean(e)),
                     _ => {
                         let _ = out.flush();
                         eprintln!("error: {e}");
@@ -464,12 +557,11 @@ fn validate_files(pack: &Pack, opts: &Options, format: Format, files: &[String])
                 }
             }
         };
-        if written.is_err() {
-            return 2;
+        if let Err(e) = written {
+            return finish(Err(e), code);
         }
     }
-    let _ = out.flush();
-    code
+    finish(out.flush(), code)
 }
 
 fn write_line(out: &mut impl Write, line: &impl serde::Serialize) -> io::Result<()> {
@@ -481,17 +573,18 @@ fn write_text(out: &mut impl Write, name: &str, r: &ValidationResult) -> io::Res
     let count = |s: qagida::Severity| r.findings.iter().filter(|f| f.severity == s).count();
     writeln!(
         out,
-        "{name}: {} ({} error(s), {} warning(s), {} info) — {} {}, as of {}",
+        "{}: {} ({} error(s), {} warning(s), {} info) — {} {}, as of {}",
+        clean(name),
         if r.valid { "VALID" } else { "INVALID" },
         count(qagida::Severity::Error),
         count(qagida::Severity::Warning),
         count(qagida::Severity::Info),
-        r.rule_pack.id,
-        r.rule_pack.version,
+        clean(&r.rule_pack.id),
+        clean(&r.rule_pack.version),
         r.as_of
     )?;
     if r.rule_pack.layers.len() > 1 {
-        let layers: Vec<String> = r.rule_pack.layers.iter().map(|l| format!("{} {}", l.id, l.version)).collect();
+        let layers: Vec<String> = r.rule_pack.layers.iter().map(|l| format!("{} {}", clean(&l.id), clean(&l.version))).collect();
         writeln!(out, "  layers: {}", layers.join(" + "))?;
     }
     for f in &r.findings {
@@ -502,11 +595,11 @@ fn write_text(out: &mut impl Write, name: &str, r: &ValidationResult) -> io::Res
 
 fn write_finding(out: &mut impl Write, f: &Finding) -> io::Result<()> {
     let path = if f.path.is_empty() { "/" } else { &f.path };
-    write!(out, "  {:<7} {:<8} {path}: {}", f.severity.as_str(), f.rule_id, f.message)?;
+    write!(out, "  {:<7} {:<8} {}: {}", f.severity.as_str(), clean(&f.rule_id), clean(path), clean(&f.message))?;
     if !f.clause.is_empty() {
-        write!(out, " [{}]", f.clause)?;
+        write!(out, " [{}]", clean(&f.clause))?;
     }
-    match (&f.actual, &f.expected) {
+    match (f.actual.as_deref().map(clean), f.expected.as_deref().map(clean)) {
         (Some(a), Some(e)) => write!(out, " (actual: {a}; expected: {e})")?,
         (Some(a), None) => write!(out, " (actual: {a})")?,
         (None, Some(e)) => write!(out, " (expected: {e})")?,
@@ -519,7 +612,11 @@ fn write_finding(out: &mut impl Write, f: &Finding) -> io::Result<()> {
 const CHUNK_LINES: usize = 512;
 /// Bytes per chunk (a longer line still makes a chunk of its own).
 const CHUNK_BYTES: usize = 1 << 20;
-/// Chunks read but not yet written, per worker: bounds memory whatever the input size.
+/// Input read but not yet written, per worker, in tokens of [`CHUNK_BYTES`]: a chunk takes one
+/// token per started MiB it holds (a chunk of one 16 MiB line takes 16) and the writer gives
+/// them back once its results are written. So the input in flight is at most
+/// `4 MiB × jobs` plus the chunk being read (≤ 1 MiB + one line within the input limit, 17 MiB),
+/// whatever the input: 25 MiB for 2 workers, 1 GiB + 17 MiB at the 256-worker maximum.
 const CHUNKS_IN_FLIGHT_PER_WORKER: usize = 4;
 
 /// One input line of a chunk.
@@ -535,36 +632,82 @@ enum Entry {
 /// Consecutive lines of one input, numbered from `first` (1-based within the file).
 struct Chunk {
     seq: u64,
+    /// Tokens it holds (see [`CHUNKS_IN_FLIGHT_PER_WORKER`]).
+    weight: usize,
     first: u64,
     bytes: Vec<u8>,
     entries: Vec<Entry>,
 }
 
-/// The output of one chunk: its result lines in input order, and its exit code.
+/// The output of one chunk: its result lines in input order, its exit code and its counts.
 struct Done {
     seq: u64,
-    lines: u64,
+    /// The tokens to give back once written.
+    weight: usize,
     out: Vec<u8>,
     code: u8,
+    tally: Tally,
 }
+
+/// Lines of a batch by outcome, for the progress line and the closing summary.
+#[derive(Default, Clone, Copy)]
+struct Tally {
+    lines: u64,
+    valid: u64,
+    invalid: u64,
+    /// Lines that gave no result (not JSON, empty, over a limit): an `error` line each.
+    errors: u64,
+}
+
+impl Tally {
+    fn add(&mut self, o: Tally) {
+        self.lines += o.lines;
+        self.valid += o.valid;
+        self.invalid += o.invalid;
+        self.errors += o.errors;
+    }
+}
+
+/// At most this many worker threads, whatever `--jobs` asks: more than four per core only
+/// adds threads that wait (and input in flight, 4 MiB per worker, that holds memory).
+const MAX_JOBS_PER_CORE: usize = 4;
+const MAX_JOBS: usize = 256;
+
+/// The worker threads to run: `--jobs` (0: one per core), clamped to [`MAX_JOBS_PER_CORE`]
+/// per core and [`MAX_JOBS`], with a note on standard error when it was cut.
+fn worker_count(asked: usize) -> usize {
+    let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+    let max = cores.saturating_mul(MAX_JOBS_PER_CORE).clamp(1, MAX_JOBS);
+    match asked {
+        0 => cores.min(max),
+        n if n > max => {
+            eprintln!("note: --jobs {n} is more than this machine can use: running {max} worker threads ({MAX_JOBS_PER_CORE} per core for {cores} core(s), at most {MAX_JOBS})");
+            max
+        }
+        n => n,
+    }
+}
+
+/// The progress line of an NDJSON batch (on a terminal): whole numbers, grouped by thousands.
+const PROGRESS_TEMPLATE: &str = "{spinner} {human_pos} lines, {per_sec:0} [{elapsed_precise}] {msg}";
 
 /// One result line per input line, in flat memory; a bad line gets an error line with its
 /// number, and the batch goes on. Lines are validated in chunks on `jobs` worker threads
 /// (default: one per core) and the results written in input order; at most a fixed number of
-/// chunks are in flight, so memory stays flat whatever the input size.
+/// chunks are in flight, so memory stays flat whatever the input size. Ends with a one-line
+/// summary on standard error.
 fn validate_ndjson(pack: &Pack, opts: &Options, format: Format, files: &[String], jobs: usize) -> u8 {
+    let started = std::time::Instant::now();
     let mut code = 0u8;
     let bar = if io::stderr().is_terminal() {
         let b = indicatif::ProgressBar::new_spinner();
-        b.set_style(
-            indicatif::ProgressStyle::with_template("{spinner} {pos} lines, {per_sec} [{elapsed_precise}] {msg}")
-                .unwrap_or_else(|_| indicatif::ProgressStyle::default_spinner()),
-        );
+        b.set_style(indicatif::ProgressStyle::with_template(PROGRESS_TEMPLATE).unwrap_or_else(|_| indicatif::ProgressStyle::default_spinner()));
         Some(b)
     } else {
         None
     };
-    let jobs = if jobs == 0 { std::thread::available_parallelism().map_or(1, |n| n.get()) } else { jobs };
+    let jobs = worker_count(jobs);
+    let mut tally = Tally::default();
     for name in files {
         let reader: Box<dyn Read + Send> = if name == "-" {
             Box::new(io::stdin())
@@ -581,15 +724,51 @@ fn validate_ndjson(pack: &Pack, opts: &Options, format: Format, files: &[String]
         // Lines name the file too when there are several.
         let file = (files.len() > 1).then_some(name.as_str());
         let batch = Batch { pack, opts, format, name, file };
-        match batch.run(reader, jobs, bar.as_ref()) {
-            Some(c) => code = code.max(c),
-            None => return 2,
+        let (result, done) = batch.run(reader, jobs, bar.as_ref());
+        tally.add(done);
+        match result {
+            Ok(c) => code = code.max(c),
+            // The reader of the results has gone (`| head`): nothing more to write for anyone.
+            Err(e) if e.kind() == io::ErrorKind::BrokenPipe => {
+                code = code.max(done.code());
+                break;
+            }
+            Err(e) => {
+                eprintln!("error: {e}");
+                code = 2;
+                break;
+            }
         }
     }
     if let Some(b) = bar {
         b.finish_and_clear();
     }
+    eprintln!("{}", summary(&tally, started.elapsed()));
     code
+}
+
+/// The closing line of a batch: `12,000 lines: 11,000 valid, 900 invalid, 100 errors in 3.2 s`.
+fn summary(t: &Tally, took: std::time::Duration) -> String {
+    use indicatif::HumanCount;
+    format!(
+        "{} lines: {} valid, {} invalid, {} errors in {:.1} s",
+        HumanCount(t.lines),
+        HumanCount(t.valid),
+        HumanCount(t.invalid),
+        HumanCount(t.errors),
+        took.as_secs_f64()
+    )
+}
+
+impl Tally {
+    /// The exit code of the lines counted: 2 with an unusable line, 1 with an invalid one.
+    fn code(&self) -> u8 {
+        if self.errors > 0 {
+            2
+        } else {
+            u8::from(self.invalid > 0)
+        }
+    }
 }
 
 /// One NDJSON input being validated.
@@ -608,8 +787,10 @@ impl Batch<'_> {
     }
 
     /// Reads chunks (on this thread), validates them on `jobs` workers, writes the results in
-    /// order (on a writer thread). The exit code; `None` when the output cannot be written.
-    fn run(&self, reader: Box<dyn Read + Send>, jobs: usize, bar: Option<&indicatif::ProgressBar>) -> Option<u8> {
+    /// order (on a writer thread). The exit code, or why the batch stopped: the output could
+    /// not be written, or a thread could not be started (an error, never an abort); and the
+    /// lines written either way.
+    fn run(&self, reader: Box<dyn Read + Send>, jobs: usize, bar: Option<&indicatif::ProgressBar>) -> (io::Result<u8>, Tally) {
         use std::sync::mpsc::{Receiver, channel, sync_channel};
         use std::sync::{Arc, Mutex};
 
@@ -617,17 +798,18 @@ impl Batch<'_> {
         let (work_tx, work_rx) = sync_channel::<Chunk>(in_flight);
         let work_rx: Arc<Mutex<Receiver<Chunk>>> = Arc::new(Mutex::new(work_rx));
         let (done_tx, done_rx) = channel::<Done>();
-        // One token per chunk in flight: the reader takes one per chunk, the writer gives it
-        // back once the chunk is written.
+        // One token per MiB of input in flight: the reader takes a chunk's tokens, the writer
+        // gives them back once the chunk is written.
         let (token_tx, token_rx) = sync_channel::<()>(in_flight);
         for _ in 0..in_flight {
             let _ = token_tx.send(());
         }
+        let cannot_start = |e: io::Error| io::Error::new(e.kind(), format!("cannot start a thread for --ndjson ({e}): try a smaller --jobs"));
         std::thread::scope(|s| {
-            for _ in 0..jobs {
+            for i in 0..jobs {
                 let work_rx = Arc::clone(&work_rx);
                 let done_tx = done_tx.clone();
-                s.spawn(move || {
+                let worker = move || {
                     loop {
                         let next = match work_rx.lock() {
                             Ok(rx) => rx.recv(),
@@ -638,37 +820,49 @@ impl Batch<'_> {
                             break;
                         }
                     }
-                });
+                };
+                // Those started end when `work_tx` is dropped on return.
+                if let Err(e) = std::thread::Builder::new().name(format!("qagida-worker-{i}")).spawn_scoped(s, worker) {
+                    return (Err(cannot_start(e)), Tally::default());
+                }
             }
             drop(done_tx);
-            let writer = s.spawn(move || -> Option<u8> {
+            let writer = move || -> (io::Result<u8>, Tally) {
                 let stdout = io::stdout();
                 let mut out = BufWriter::with_capacity(1 << 16, stdout.lock());
                 let mut pending = std::collections::BTreeMap::new();
-                let (mut next, mut code) = (0u64, 0u8);
+                let (mut next, mut code, mut tally) = (0u64, 0u8, Tally::default());
                 for done in done_rx {
                     pending.insert(done.seq, done);
                     while let Some(d) = pending.remove(&next) {
-                        out.write_all(&d.out).ok()?;
+                        if let Err(e) = out.write_all(&d.out) {
+                            return (Err(e), tally);
+                        }
                         code = code.max(d.code);
+                        tally.add(d.tally);
                         if let Some(b) = bar {
-                            b.inc(d.lines);
+                            b.inc(d.tally.lines);
                         }
                         next += 1;
-                        let _ = token_tx.send(());
+                        for _ in 0..d.weight {
+                            let _ = token_tx.send(());
+                        }
                     }
                 }
-                out.flush().ok()?;
-                Some(code)
-            });
-            self.read_chunks(reader, &token_rx, &work_tx);
+                (out.flush().map(|()| code), tally)
+            };
+            let writer = match std::thread::Builder::new().name("qagida-writer".into()).spawn_scoped(s, writer) {
+                Ok(w) => w,
+                Err(e) => return (Err(cannot_start(e)), Tally::default()),
+            };
+            self.read_chunks(reader, &token_rx, in_flight, &work_tx);
             drop(work_tx);
-            writer.join().ok().flatten()
+            writer.join().unwrap_or_else(|_| (Err(io::Error::other("the writer thread failed (please report it)")), Tally::default()))
         })
     }
 
     /// Reads the input into chunks and hands them to the workers, one token per chunk.
-    fn read_chunks(&self, reader: Box<dyn Read + Send>, tokens: &std::sync::mpsc::Receiver<()>, work: &std::sync::mpsc::SyncSender<Chunk>) {
+    fn read_chunks(&self, reader: Box<dyn Read + Send>, tokens: &std::sync::mpsc::Receiver<()>, all_tokens: usize, work: &std::sync::mpsc::SyncSender<Chunk>) {
         let mut reader = BufReader::with_capacity(1 << 20, reader);
         let mut line = Vec::new();
         let (mut seq, mut n) = (0u64, 0u64);
@@ -678,7 +872,7 @@ impl Batch<'_> {
             if tokens.recv().is_err() {
                 return;
             }
-            let mut chunk = Chunk { seq, first: n + 1, bytes: Vec::new(), entries: Vec::new() };
+            let mut chunk = Chunk { seq, weight: 1, first: n + 1, bytes: Vec::new(), entries: Vec::new() };
             while chunk.entries.len() < CHUNK_LINES && chunk.bytes.len() < CHUNK_BYTES {
                 // A line longer than the input limit is skipped as it is read, never held whole.
                 let read = match read_line_bounded(&mut reader, &mut line, self.opts.max_input_bytes.saturating_add(2)) {
@@ -706,6 +900,13 @@ impl Batch<'_> {
             if chunk.entries.is_empty() {
                 return;
             }
+            // One token per started MiB (never more than there are): wait for the rest.
+            chunk.weight = chunk.bytes.len().div_ceil(CHUNK_BYTES).clamp(1, all_tokens.max(1));
+            for _ in 1..chunk.weight {
+                if tokens.recv().is_err() {
+                    return;
+                }
+            }
             seq += 1;
             if work.send(chunk).is_err() {
                 return;
@@ -718,7 +919,7 @@ impl Batch<'_> {
     fn validate_chunk(&self, chunk: &Chunk) -> Done {
         let mut out = Vec::with_capacity(chunk.bytes.len() / 4 + 64);
         let mut code = 0u8;
-        let mut lines = 0u64;
+        let mut tally = Tally::default();
         for (i, entry) in chunk.entries.iter().enumerate() {
             let n = chunk.first + i as u64;
             let (start, end) = match entry {
@@ -727,7 +928,8 @@ impl Batch<'_> {
                     let e = qagida::InputError::TooLarge { size: *size, limit: self.opts.max_input_bytes };
                     let _ = self.bad_line(&mut out, n, &e.to_string());
                     code = 2;
-                    lines += 1;
+                    tally.lines += 1;
+                    tally.errors += 1;
                     continue;
                 }
                 Entry::ReadFailed(e) => {
@@ -737,7 +939,7 @@ impl Batch<'_> {
                     continue;
                 }
             };
-            lines += 1;
+            tally.lines += 1;
             let mut text = trim_line(chunk.bytes.get(start..end).unwrap_or_default());
             if n == 1 {
                 text = text.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(text); // a UTF-8 byte order mark
@@ -746,6 +948,7 @@ impl Batch<'_> {
                 // An empty line is still a line: report it so N lines in give N results out.
                 let _ = self.bad_line(&mut out, n, "empty line");
                 code = 2;
+                tally.errors += 1;
                 continue;
             }
             // Defence in depth: a bug that panics costs one line, not the rest of the batch.
@@ -753,7 +956,10 @@ impl Batch<'_> {
                 .unwrap_or_else(|_| Err(qagida::InputError::NotJson("internal error while validating this line (please report it)".into())));
             let _ = match res {
                 Ok(r) => {
-                    if !r.valid {
+                    if r.valid {
+                        tally.valid += 1;
+                    } else {
+                        tally.invalid += 1;
                         code = code.max(1);
                     }
                     match self.format {
@@ -763,11 +969,12 @@ impl Batch<'_> {
                 }
                 Err(e) => {
                     code = 2;
+                    tally.errors += 1;
                     self.bad_line(&mut out, n, &e.to_string())
                 }
             };
         }
-        Done { seq: chunk.seq, lines, out, code }
+        Done { seq: chunk.seq, weight: chunk.weight, out, code, tally }
     }
 }
 
@@ -833,25 +1040,26 @@ fn test(pack: &Pack, verbose: bool) -> u8 {
             _ => by_rule.push((o.rule_id.clone(), 1, if o.passed { vec![] } else { vec![o] })),
         }
     }
+    let passed = outcomes.iter().filter(|o| o.passed).count();
+    let failed = outcomes.len() - passed;
+    report(u8::from(failed > 0), |out| {
     for (id, n, fails) in &by_rule {
         if fails.is_empty() {
-            println!("ok    {id:<28} {n} case(s)");
+            writeln!(out, "ok    {:<28} {n} case(s)", clean(id))?;
         } else {
-            println!("FAIL  {id:<28} {} of {n} case(s) failed", fails.len());
+            writeln!(out, "FAIL  {:<28} {} of {n} case(s) failed", clean(id), fails.len())?;
             for f in fails {
-                println!("        - {}: {}", f.name, f.detail);
+                writeln!(out, "        - {}: {}", clean(&f.name), clean(&f.detail))?;
             }
         }
         if verbose {
             for o in outcomes.iter().filter(|o| &o.rule_id == id) {
-                println!("        {} {}", if o.passed { "✓" } else { "✗" }, o.name);
+                writeln!(out, "        {} {}", if o.passed { "✓" } else { "✗" }, clean(&o.name))?;
             }
         }
     }
-    let passed = outcomes.iter().filter(|o| o.passed).count();
-    let failed = outcomes.len() - passed;
-    println!("{passed} passed, {failed} failed");
-    u8::from(failed > 0)
+    writeln!(out, "{passed} passed, {failed} failed")
+    })
 }
 
 fn lint(pack: &Pack) -> u8 {
@@ -872,22 +1080,24 @@ fn lint(pack: &Pack) -> u8 {
             warnings.push(format!("fixtures/{name}.json: no fixture for document type `{name}`"));
         }
     }
-    for w in &warnings {
-        println!("warning: {w}");
-    }
     let checks: usize = pack.rules.iter().map(|r| r.checks.len()).sum();
     let tests: usize = pack.rules.iter().map(|r| r.tests.len()).sum();
-    println!(
-        "{} {}: {} rules, {} checks, {} tests, {} document types — {} warning(s)",
-        pack.id,
-        pack.version,
-        pack.rules.len(),
-        checks,
-        tests,
-        pack.doc_types.len(),
-        warnings.len()
-    );
-    0
+    report(0, |out| {
+        for w in &warnings {
+            writeln!(out, "warning: {}", clean(w))?;
+        }
+        writeln!(
+            out,
+            "{} {}: {} rules, {} checks, {} tests, {} document types — {} warning(s)",
+            clean(&pack.id),
+            clean(&pack.version),
+            pack.rules.len(),
+            checks,
+            tests,
+            pack.doc_types.len(),
+            warnings.len()
+        )
+    })
 }
 
 /// A message template as written: its placeholders as `{name}`.
@@ -907,38 +1117,43 @@ fn template_text(t: &qagida::pack::Template) -> String {
 
 fn explain(pack: &Pack, id: &str, lang: Option<Lang>) -> u8 {
     let Some(r) = pack.rule(id) else {
-        eprintln!("error: no rule `{id}` in {} {}", pack.id, pack.version);
+        eprintln!("error: no rule `{}` in {} {}", clean(id), clean(&pack.id), clean(&pack.version));
         return 2;
     };
     let lang = lang.unwrap_or(pack.default_language);
-    println!("{} — {}", r.id, r.title.get(lang));
-    println!("  clause:     {}", r.clause.get(lang));
-    println!("  applies to: {}", r.applies_to.join(", "));
-    println!("  severity:   {}", r.severity.as_str());
+    report(0, |out| explain_rule(out, pack, r, lang))
+}
+
+/// What `explain` shows of rule `r`; every text of the pack escaped for the terminal.
+fn explain_rule(out: &mut dyn Write, pack: &Pack, r: &qagida::pack::Rule, lang: Lang) -> io::Result<()> {
+    writeln!(out, "{} — {}", clean(&r.id), clean(r.title.get(lang)))?;
+    writeln!(out, "  clause:     {}", clean(r.clause.get(lang)))?;
+    writeln!(out, "  applies to: {}", clean(&r.applies_to.join(", ")))?;
+    writeln!(out, "  severity:   {}", r.severity.as_str())?;
     match r.effective_to {
-        Some(to) => println!("  in force:   {} … {} (exclusive)", r.effective_from, to),
-        None => println!("  in force:   from {}", r.effective_from),
+        Some(to) => writeln!(out, "  in force:   {} … {} (exclusive)", r.effective_from, to)?,
+        None => writeln!(out, "  in force:   from {}", r.effective_from)?,
     }
-    println!("  defined in: {}:{}", r.file, r.line);
+    writeln!(out, "  defined in: {}:{}", clean(&r.file), r.line)?;
     if let Some(w) = &r.when_source {
-        println!("  when:       {w}");
+        writeln!(out, "  when:       {}", clean(w))?;
     }
     if let Some(p) = r.params.as_object().filter(|p| !p.is_empty()) {
-        println!("  params:");
+        writeln!(out, "  params:")?;
         for (k, v) in p {
-            println!("    {k} = {v}");
+            writeln!(out, "    {} = {}", clean(k), clean(&v.to_string()))?;
         }
     }
     for (i, c) in r.checks.iter().enumerate() {
-        println!("  check {}:", i + 1);
+        writeln!(out, "  check {}:", i + 1)?;
         if let Some(sev) = c.severity {
-            println!("    severity  {}", sev.as_str());
+            writeln!(out, "    severity  {}", sev.as_str())?;
         }
         for (k, v) in &c.source {
-            println!("    {k:<9} {v}");
+            writeln!(out, "    {:<9} {}", clean(k), clean(v))?;
         }
         if let Some(t) = c.not_checked.as_ref().and_then(|t| t.get(lang)) {
-            println!("    not checked: {}", template_text(t));
+            writeln!(out, "    not checked: {}", clean(&template_text(t)))?;
         }
         // Where a finding points (a check on the document itself points at its `path`, or at
         // nothing more); the item's and the element's indices stand as N and M.
@@ -947,30 +1162,29 @@ fn explain(pack: &Pack, id: &str, lang: Option<Lang>) -> u8 {
         match &c.kind {
             qagida::pack::CheckKind::Require(ptrs) => {
                 for p in ptrs {
-                    println!("    path      {base}{}", p.text);
+                    writeln!(out, "    path      {}", clean(&format!("{base}{}", p.text)))?;
                 }
             }
             qagida::pack::CheckKind::Assert(_) if !base.is_empty() || !c.path.is_empty() => {
-                println!("    path      {base}{}", c.path);
+                writeln!(out, "    path      {}", clean(&format!("{base}{}", c.path)))?;
             }
             qagida::pack::CheckKind::Assert(_) => {}
         }
     }
-    println!("  message:");
+    writeln!(out, "  message:")?;
     for l in &pack.languages {
         if let Some(t) = r.message.0.get(*l) {
-            println!("    {}: {}", l.code(), template_text(t));
+            writeln!(out, "    {}: {}", l.code(), clean(&template_text(t)))?;
         }
     }
     if let Some(nc) = &r.not_checked {
-        println!("  not checked:");
+        writeln!(out, "  not checked:")?;
         for l in &pack.languages {
             if let Some(t) = nc.0.get(*l) {
-                println!("    {}: {}", l.code(), template_text(t));
+                writeln!(out, "    {}: {}", l.code(), clean(&template_text(t)))?;
             }
         }
     }
     let count = |e: Expect| r.tests.iter().filter(|t| t.expect == e).count();
-    println!("  tests:      {} pass, {} fail, {} info", count(Expect::Pass), count(Expect::Fail), count(Expect::Info));
-    0
+    writeln!(out, "  tests:      {} pass, {} fail, {} info", count(Expect::Pass), count(Expect::Fail), count(Expect::Info))
 }

@@ -357,7 +357,7 @@ fn json_kind(v: &Json) -> &'static str {
         Json::Bool(_) => "bool",
         Json::Number(_) => "number",
         Json::String(_) => "string",
-        Json::Array(_) => "list",
+        Json::Array(_) => "array", // JSON's word (RFC 8259), not the pack's `list<…>`
         Json::Object(_) => "object",
     }
 }

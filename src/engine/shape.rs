@@ -31,7 +31,9 @@ impl Pack {
             _ => {}
         });
         let severity = crate::pack::engine_rule(rule).and_then(|i| self.engine_severity.get(i)).copied().unwrap_or(Severity::Error);
-        Finding { rule_id: rule.into(), severity, path, message, clause: String::new(), actual, expected }
+        // The findings on the input's shape cite the pack's document contract, when it names one.
+        let clause = if matches!(rule, TYPE_RULE | DOCTYPE_RULE | BUNDLE_RULE) { render(self.messages.get(SysMsg::ShapeClause), lang, &|_, _| {}) } else { String::new() };
+        Finding { rule_id: rule.into(), severity, path, message, clause, actual, expected }
     }
 
     /// The document type `doc` names; else a `DOCTYPE` (or, for a non-object, `TYPE`) finding at

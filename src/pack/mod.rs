@@ -385,10 +385,13 @@ pub enum SysMsg {
     BundleMember,
     /// `BUNDLE`: two members with one id (`{actual}`; `{expected}`: where the first is).
     BundleDuplicateId,
+    /// Not a message: the `clause` of the findings on the input's shape (`TYPE`, `DOCTYPE`,
+    /// `BUNDLE`) — where the pack's document contract is. Optional (empty clause without it).
+    ShapeClause,
 }
 
 impl SysMsg {
-    pub const ALL: [SysMsg; 13] = [
+    pub const ALL: [SysMsg; 14] = [
         SysMsg::TypeMismatch,
         SysMsg::NumberOutOfRange,
         SysMsg::NumberTooManyDigits,
@@ -402,6 +405,7 @@ impl SysMsg {
         SysMsg::BundleEmpty,
         SysMsg::BundleMember,
         SysMsg::BundleDuplicateId,
+        SysMsg::ShapeClause,
     ];
 
     /// The key of the message in a manifest's `[messages]`.
@@ -420,6 +424,7 @@ impl SysMsg {
             SysMsg::BundleEmpty => "bundle_empty",
             SysMsg::BundleMember => "bundle_member",
             SysMsg::BundleDuplicateId => "bundle_duplicate_id",
+            SysMsg::ShapeClause => "shape_clause",
         }
     }
 }
@@ -1172,7 +1177,7 @@ impl<'f> Loader<'f> {
             }
         }
         for x in SysMsg::ALL {
-            if messages.get(x).0.is_empty() {
+            if messages.get(x).0.is_empty() && x != SysMsg::ShapeClause {
                 self.err(mf, None, format!("[messages] lacks `{}`", x.key()));
             }
         }
