@@ -121,7 +121,7 @@ pub fn read_dir_files(dir: &Path) -> Result<Files, PackError> {
             }
             let cap = MAX_PACK_FILE_BYTES.min(MAX_PACK_BYTES - total);
             let bytes = read_file_capped(&p, cap).map_err(|m| {
-                if total > 0 && m.contains("over the limit") {
+                if cap < MAX_PACK_FILE_BYTES && m.contains("over the limit") {
                     diag(&p, format!("the pack's files are over the limit of {MAX_PACK_BYTES} bytes in all"))
                 } else {
                     diag(&p, m)
