@@ -215,3 +215,17 @@ fn verify_names_an_unlisted_huge_file_without_reading_it() {
     let err = signing::sign_dir(&dir, &key).unwrap_err().to_string();
     assert!(err.contains("big.bin") && err.contains("over the limit of 8388608 bytes"), "{err}");
 }
+
+#[test]
+fn extends_prefers_the_pack_with_the_id_over_a_directory_of_that_name_holding_another_pack() {
+    let (tmp, layer) = base_and_layer("base");
+    // `base/` now holds the pack `old-base`; `national/` holds the pack `base`.
+    std::fs::rename(tmp.path().join("base"), tmp.path().join("national")).unwrap();
+    write_pack(&tmp.path().join("base"), &base("old-base"));
+    let p = Pack::load_dir(&layer).unwrap();
+    assert_eq!(p.layers.first().map(|l| l.id.as_str()), Some("base"));
+    // Two directories with the id: ambiguous, refused.
+    write_pack(&tmp.path().join("national-copy"), &base("base"));
+    let msg = Pack::load_dir(&layer).map(|_| ()).unwrap_err().to_string();
+    assert!(msg.contains("two pack directories in") && msg.contains("have id `base`"), "{msg}");
+}

@@ -315,8 +315,10 @@ fn read_pubkeys(specs: &[String]) -> Result<Vec<signing::TrustedKey>, u8> {
                 }
                 _ => (None, spec.as_str()),
             };
-            let key = std::fs::read_to_string(file)
-                .map_err(|e| e.to_string())
+            // A key file is a few lines: read as a regular file of at most 64 KiB (a FIFO or
+            // a huge file given by mistake is refused, not waited on or read whole).
+            let key = qagida::pack::read_file_capped(Path::new(file), 64 << 10)
+                .and_then(|b| String::from_utf8(b).map_err(|_| "not UTF-8 text".to_string()))
                 .and_then(|t| signing::parse_verifying_key(&t).map_err(|e| e.to_string()))
                 .map_err(|e| {
                     eprintln!("error: public key {file}: {e}");

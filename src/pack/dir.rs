@@ -170,9 +170,15 @@ pub(crate) fn resolve_extends(id: &str, from: &Path, pack_path: &[PathBuf]) -> R
     debug_assert!(is_pack_id(id));
     let mut roots: Vec<PathBuf> = parent_of(from).into_iter().collect();
     roots.extend(pack_path.iter().cloned());
+    let manifest_id = |d: &Path| {
+        let bytes = read_file_capped(&d.join("pack.toml"), MAX_PACK_FILE_BYTES).ok()?;
+        manifest_str(&String::from_utf8_lossy(&bytes), "id")
+    };
     for root in &roots {
         let d = root.join(id);
-        if std::fs::metadata(d.join("pack.toml")).is_ok_and(|m| m.is_file()) {
+        // The directory named by the id, unless its manifest says it is another pack (then the
+        // pack with that id, if any, is looked for below).
+        if std::fs::metadata(d.join("pack.toml")).is_ok_and(|m| m.is_file()) && manifest_id(&d).is_none_or(|have| have == id) {
             return Ok(d);
         }
     }
@@ -180,11 +186,7 @@ pub(crate) fn resolve_extends(id: &str, from: &Path, pack_path: &[PathBuf]) -> R
         let Ok(entries) = std::fs::read_dir(root) else { continue };
         let mut found: Vec<PathBuf> = Vec::new();
         for entry in entries.take(MAX_PACK_ENTRIES).flatten() {
-            if !entry.file_type().is_ok_and(|t| t.is_dir()) {
-                continue;
-            }
-            let Ok(bytes) = read_file_capped(&entry.path().join("pack.toml"), MAX_PACK_FILE_BYTES) else { continue };
-            if manifest_str(&String::from_utf8_lossy(&bytes), "id").as_deref() == Some(id) {
+            if entry.file_type().is_ok_and(|t| t.is_dir()) && manifest_id(&entry.path()).as_deref() == Some(id) {
                 found.push(entry.path());
             }
         }
