@@ -29,7 +29,7 @@
 
 use std::collections::BTreeMap;
 use std::fmt;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD as B64;
@@ -40,7 +40,11 @@ use sha2::{Digest, Sha256};
 use crate::error::PackError;
 use crate::pack::walk::{self, Node, Shape};
 use crate::toml_text;
-use crate::pack::{Files, Pack};
+use crate::pack::{
+    Files, MAX_PACK_BYTES, MAX_PACK_ENTRIES, MAX_PACK_FILE_BYTES, Pack, in_dirs, layer_chain, layer_names, manifest_str, read_file_capped,
+    rel_path,
+};
+pub use semver::Version;
 
 /// Name of the signature file at the root of a signed pack.
 pub const SIG_FILE: &str = "pack.sig";
@@ -71,6 +75,15 @@ pub enum SignatureError {
     BadPath { path: String },
     #[error("bad key: {0}")]
     BadKey(String),
+    /// The key that signed is trusted, but not for the pack id the signed `pack.toml` gives.
+    #[error("the pack `{id}` is signed by key {key_id}, which is trusted only for {}: a key signs only the packs it is bound to", allowed.join(", "))]
+    KeyNotForId { id: String, key_id: String, allowed: Vec<String> },
+    /// The signed version is below the least version accepted: an older signed edition.
+    #[error("the pack `{id}` is version {version}, below the least version accepted, {min}: an older signed edition was refused (rollback)")]
+    TooOld { id: String, version: String, min: String },
+    /// A least version is required, and the signed version cannot be compared as a version.
+    #[error("the pack `{id}` has version `{version}`, which is not a version MAJOR.MINOR.PATCH: it cannot be checked against the least version {min}")]
+    BadVersion { id: String, version: String, min: String },
 }
 
 /// One file that differs from the signed listing.
@@ -261,6 +274,15 @@ pub fn verify_files_any<C: AsRef<[u8]>>(
     sig_text: &str,
     trusted: &[VerifyingKey],
 ) -> Result<Verified, SignatureError> {
+    let sig = authentic_listing(sig_text, trusted.iter())?;
+    compare_files(&sig, files.iter().filter(|(p, _)| *p != SIG_FILE).map(|(p, c)| (p.as_str(), Some(c.as_ref()))))?;
+    Ok(Verified { key_id: sig.key_id, files: sig.files.len() })
+}
+
+/// Reads `pack.sig` and checks, in order, its format and algorithm, that its key is one of
+/// `trusted`, its entries, and the signature over its listing: the listing it returns is what
+/// a trusted key signed.
+fn authentic_listing<'k>(sig_text: &str, trusted: impl Iterator<Item = &'k VerifyingKey> + Clone) -> Result<SigFile, SignatureError> {
     let sig = walk::read_doc(sig_text, SigFile::read).map_err(|e| SignatureError::Malformed(e.message))?;
     if sig.format != FORMAT {
         return Err(SignatureError::Malformed(format!("unknown format `{}` (expected `{FORMAT}`)", sig.format)));
@@ -268,8 +290,10 @@ pub fn verify_files_any<C: AsRef<[u8]>>(
     if sig.algorithm != ALGORITHM {
         return Err(SignatureError::UnsupportedAlgorithm(sig.algorithm));
     }
-    let Some(key) = trusted.iter().find(|k| key_id(k) == sig.key_id) else {
-        return Err(SignatureError::OtherKey { found: sig.key_id, expected: trusted.iter().map(key_id).collect() });
+    let Some(key) = trusted.clone().find(|k| key_id(k) == sig.key_id) else {
+        let mut expected: Vec<String> = trusted.map(key_id).collect();
+        expected.dedup();
+        return Err(SignatureError::OtherKey { found: sig.key_id, expected });
     };
     for (p, h) in &sig.files {
         if !path_ok(p) || h.len() != 64 || !h.bytes().all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b)) {
@@ -283,23 +307,30 @@ pub fn verify_files_any<C: AsRef<[u8]>>(
         _ => return Err(bad()),
     }
     key.verify_strict(&canonical(&sig.files), &Signature::from_bytes(&raw)).map_err(|_| bad())?;
+    Ok(sig)
+}
 
+/// The files of a pack (path, and the contents of those the listing names: an unlisted file
+/// is `None`, never read) against an authentic listing.
+fn compare_files<'a>(sig: &SigFile, files: impl Iterator<Item = (&'a str, Option<&'a [u8]>)>) -> Result<(), SignatureError> {
     let mut problems = Vec::new();
-    for (p, c) in files.iter().filter(|(p, _)| *p != SIG_FILE) {
-        match sig.files.get(p) {
-            None => problems.push(FileProblem::Added(p.clone())),
-            Some(h) if *h != sha256_hex(c.as_ref()) => problems.push(FileProblem::Changed(p.clone())),
-            Some(_) => {}
+    let mut present = std::collections::BTreeSet::new();
+    for (p, c) in files {
+        present.insert(p);
+        match (sig.files.get(p), c) {
+            (None, _) => problems.push(FileProblem::Added(p.to_string())),
+            (Some(h), Some(c)) if *h == sha256_hex(c) => {}
+            (Some(_), _) => problems.push(FileProblem::Changed(p.to_string())),
         }
     }
-    for p in sig.files.keys().filter(|p| !files.contains_key(*p)) {
+    for p in sig.files.keys().filter(|p| !present.contains(p.as_str())) {
         problems.push(FileProblem::Removed(p.clone()));
     }
-    if !problems.is_empty() {
-        problems.sort_by(|a, b| path_of(a).cmp(path_of(b)));
-        return Err(SignatureError::Files(problems));
+    if problems.is_empty() {
+        return Ok(());
     }
-    Ok(Verified { key_id: sig.key_id, files: sig.files.len() })
+    problems.sort_by(|a, b| path_of(a).cmp(path_of(b)));
+    Err(SignatureError::Files(problems))
 }
 
 fn path_of(p: &FileProblem) -> &str {
@@ -308,15 +339,20 @@ fn path_of(p: &FileProblem) -> &str {
     }
 }
 
-/// Every regular file under `dir` (path with `/` separators → bytes), `pack.sig` included.
-/// Symbolic links and file names that are not UTF-8 are refused: a signed pack is plain files.
-pub fn read_pack_tree(dir: &Path) -> Result<BTreeMap<String, Vec<u8>>, SignatureError> {
-    let io = |p: &Path, e: &dyn fmt::Display| SignatureError::Io { path: p.display().to_string(), message: e.to_string() };
-    let mut out = BTreeMap::new();
+/// The files under `dir` (path with `/` separators, and where it is), every one a regular file:
+/// a symbolic link, a FIFO, a device or a socket is refused (a signed pack is plain files and
+/// directories), as is a name that is not UTF-8; at most [`MAX_PACK_ENTRIES`] entries.
+fn pack_tree_paths(dir: &Path) -> Result<Vec<(String, PathBuf)>, SignatureError> {
+    let mut out = Vec::new();
     let mut stack = vec![dir.to_path_buf()];
+    let mut seen = 0usize;
     while let Some(d) = stack.pop() {
         for entry in std::fs::read_dir(&d).map_err(|e| io(&d, &e))? {
             let entry = entry.map_err(|e| io(&d, &e))?;
+            seen += 1;
+            if seen > MAX_PACK_ENTRIES {
+                return Err(io(dir, &format!("more than {MAX_PACK_ENTRIES} files and directories: not a pack directory")));
+            }
             let p = entry.path();
             let ft = entry.file_type().map_err(|e| io(&p, &e))?;
             if ft.is_dir() {
@@ -327,16 +363,44 @@ pub fn read_pack_tree(dir: &Path) -> Result<BTreeMap<String, Vec<u8>>, Signature
                 return Err(io(&p, &"not a regular file (a signed pack holds plain files and directories only)"));
             }
             let rel = p.strip_prefix(dir).unwrap_or(&p);
-            let mut parts = Vec::new();
-            for c in rel.components() {
-                match c.as_os_str().to_str() {
-                    Some(s) => parts.push(s),
-                    None => return Err(io(&p, &"the file name is not UTF-8")),
-                }
+            if rel.components().any(|c| c.as_os_str().to_str().is_none()) {
+                return Err(io(&p, &"the file name is not UTF-8"));
             }
-            let bytes = std::fs::read(&p).map_err(|e| io(&p, &e))?;
-            out.insert(parts.join("/"), bytes);
+            out.push((rel_path(dir, &p), p));
         }
+    }
+    Ok(out)
+}
+
+fn io(p: &Path, e: &dyn fmt::Display) -> SignatureError {
+    SignatureError::Io { path: p.display().to_string(), message: e.to_string() }
+}
+
+/// Reads one file of a pack within [`MAX_PACK_FILE_BYTES`] and what is left of
+/// [`MAX_PACK_BYTES`] (`total`: the bytes read so far from the directory).
+fn read_capped(p: &Path, total: &mut u64) -> Result<Vec<u8>, SignatureError> {
+    let cap = MAX_PACK_FILE_BYTES.min(MAX_PACK_BYTES - *total);
+    let bytes = read_file_capped(p, cap).map_err(|m| {
+        if cap < MAX_PACK_FILE_BYTES && m.contains("over the limit") {
+            io(p, &format!("the pack's files are over the limit of {MAX_PACK_BYTES} bytes in all"))
+        } else {
+            io(p, &m)
+        }
+    })?;
+    *total += bytes.len() as u64;
+    Ok(bytes)
+}
+
+/// Every regular file under `dir` (path with `/` separators → bytes), `pack.sig` included.
+/// Symbolic links, FIFOs, devices, sockets and file names that are not UTF-8 are refused: a
+/// signed pack is plain files. Each file is read within [`MAX_PACK_FILE_BYTES`], all of them
+/// within [`MAX_PACK_BYTES`].
+pub fn read_pack_tree(dir: &Path) -> Result<BTreeMap<String, Vec<u8>>, SignatureError> {
+    let mut out = BTreeMap::new();
+    let mut total = 0u64;
+    for (rel, p) in pack_tree_paths(dir)? {
+        let bytes = read_capped(&p, &mut total)?;
+        out.insert(rel, bytes);
     }
     Ok(out)
 }
@@ -347,20 +411,111 @@ pub fn sign_dir(dir: &Path, key: &SigningKey) -> Result<usize, SignatureError> {
     let tree = read_pack_tree(dir)?;
     let text = sign_files(&tree, key)?;
     let path = dir.join(SIG_FILE);
-    std::fs::write(&path, text).map_err(|e| SignatureError::Io { path: path.display().to_string(), message: e.to_string() })?;
+    std::fs::write(&path, text).map_err(|e| io(&path, &e))?;
     Ok(tree.keys().filter(|p| *p != SIG_FILE).count())
 }
 
 /// Verifies the pack directory `dir` (its own files only, not the packs it extends).
 pub fn verify_dir(dir: &Path, trusted: &[VerifyingKey]) -> Result<Verified, SignatureError> {
-    let tree = read_pack_tree(dir)?;
-    verify_tree(&tree, trusted)
+    let (sig, _) = read_verified_tree(dir, trusted.iter())?;
+    Ok(Verified { key_id: sig.key_id, files: sig.files.len() })
 }
 
-fn verify_tree(tree: &BTreeMap<String, Vec<u8>>, trusted: &[VerifyingKey]) -> Result<Verified, SignatureError> {
-    let sig = tree.get(SIG_FILE).ok_or(SignatureError::Unsigned)?;
-    let sig = std::str::from_utf8(sig).map_err(|_| SignatureError::Malformed("not UTF-8".into()))?;
-    verify_files_any(tree, sig, trusted)
+/// Reads and verifies a pack directory: `pack.sig` first, its listing authenticated, then
+/// only the files it lists (each within the caps). A file it does not list is named as added
+/// without being read, so a huge stray file costs nothing. Returns the listing and the files.
+fn read_verified_tree<'k>(
+    dir: &Path,
+    trusted: impl Iterator<Item = &'k VerifyingKey> + Clone,
+) -> Result<(SigFile, BTreeMap<String, Vec<u8>>), SignatureError> {
+    let paths = pack_tree_paths(dir)?;
+    let Some((_, sig_path)) = paths.iter().find(|(rel, _)| rel == SIG_FILE) else {
+        return Err(SignatureError::Unsigned);
+    };
+    let mut total = 0u64;
+    let sig_bytes = read_capped(sig_path, &mut total)?;
+    let sig_text = std::str::from_utf8(&sig_bytes).map_err(|_| SignatureError::Malformed("not UTF-8".into()))?;
+    let sig = authentic_listing(sig_text, trusted)?;
+    let mut tree = BTreeMap::new();
+    let mut unlisted = Vec::new();
+    for (rel, p) in paths.iter().filter(|(rel, _)| rel != SIG_FILE) {
+        if sig.files.contains_key(rel) {
+            tree.insert(rel.clone(), read_capped(p, &mut total)?);
+        } else {
+            unlisted.push(rel.as_str());
+        }
+    }
+    let listed = tree.iter().map(|(p, c)| (p.as_str(), Some(c.as_slice())));
+    compare_files(&sig, listed.chain(unlisted.into_iter().map(|p| (p, None))))?;
+    Ok((sig, tree))
+}
+
+/// A public key trusted to sign packs, and the pack ids it may sign (`None`: any pack, as a
+/// key given without ids always was).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct TrustedKey {
+    pub key: VerifyingKey,
+    pub ids: Option<Vec<String>>,
+}
+
+/// What a verified load accepts: the trusted keys (each bound to the pack ids it may sign, or
+/// to any), and the least versions accepted — of the pack loaded (`min_version`) and of any
+/// layer by its id (`min_versions`). Versions compare as versions (semver: 2026.3.10 is above
+/// 2026.3.9).
+#[derive(Clone, Debug, Default)]
+pub struct Trust {
+    pub keys: Vec<TrustedKey>,
+    pub min_version: Option<Version>,
+    pub min_versions: BTreeMap<String, Version>,
+}
+
+impl Trust {
+    /// Trusts each key for any pack id, with no least version: what [`load_dir_verified`] does.
+    pub fn any_of(keys: &[VerifyingKey]) -> Trust {
+        Trust { keys: keys.iter().map(|k| TrustedKey { key: *k, ids: None }).collect(), ..Trust::default() }
+    }
+
+    /// Reads a least version (`2026.3.10`).
+    pub fn parse_version(text: &str) -> Result<Version, String> {
+        Version::parse(text.trim()).map_err(|e| format!("`{text}` is not a version MAJOR.MINOR.PATCH (such as 2026.3.10): {e}"))
+    }
+
+    /// Whether the layer `id` (`None`: its manifest gives none), signed by the key `key_id` at
+    /// `version`, is accepted; `top`: it is the pack loaded, not one it extends.
+    fn check_layer(&self, key_id: &str, id: Option<&str>, version: Option<&str>, top: bool) -> Result<(), SignatureError> {
+        let entries: Vec<&TrustedKey> = self.keys.iter().filter(|k| self::key_id(&k.key) == key_id).collect();
+        if !entries.iter().any(|k| k.ids.is_none()) {
+            let mut allowed: Vec<String> = entries.iter().flat_map(|k| k.ids.iter().flatten().cloned()).collect();
+            allowed.sort();
+            allowed.dedup();
+            if !id.is_some_and(|id| allowed.iter().any(|a| a == id)) {
+                let id = id.unwrap_or("(no id)").to_string();
+                return Err(SignatureError::KeyNotForId { id, key_id: key_id.to_string(), allowed });
+            }
+        }
+        let by_id = id.and_then(|id| self.min_versions.get(id));
+        for min in self.min_version.iter().filter(|_| top).chain(by_id) {
+            let name = id.unwrap_or("(no id)").to_string();
+            let version = version.unwrap_or("");
+            let bad = || SignatureError::BadVersion { id: name.clone(), version: version.to_string(), min: min.to_string() };
+            let v = Version::parse(version.trim()).map_err(|_| bad())?;
+            if v < *min {
+                return Err(SignatureError::TooOld { id: name, version: version.to_string(), min: min.to_string() });
+            }
+        }
+        Ok(())
+    }
+}
+
+/// One verified directory of a pack: where, which pack (id and version, as signed), by which key.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct VerifiedLayer {
+    pub dir: PathBuf,
+    pub id: String,
+    pub version: String,
+    pub key_id: String,
+    /// The files the signature covers.
+    pub files: usize,
 }
 
 /// Why a verified load failed.
@@ -383,14 +538,33 @@ impl Pack {
     }
 }
 
-/// [`Pack::load_dir_verified`] trusting any of several keys: each layer must be signed by one.
+/// [`Pack::load_dir_verified`] trusting any of several keys, each for any pack id: each layer
+/// must be signed by one. See [`load_dir_trusted`] to bind keys to ids and refuse old versions.
 pub fn load_dir_verified(dir: &Path, trusted: &[VerifyingKey]) -> Result<Pack, VerifiedLoadError> {
-    let mut chain: Vec<(String, Files)> = Vec::new();
-    let mut cur = dir.to_path_buf();
-    loop {
+    load_dir_trusted(dir, &Trust::any_of(trusted), &[]).map(|(p, _)| p)
+}
+
+/// Loads a signed pack directory and every pack it `extends` (found beside it, then in the
+/// directories of `pack_path`), each verified before it is loaded: signed by a key trusted for
+/// the id its signed `pack.toml` gives, at a version not below the least accepted. Returns the
+/// pack and its layers as verified, the pack itself first. The files loaded are exactly the
+/// bytes verified; a file a signature does not list is refused without being read.
+pub fn load_dir_trusted(dir: &Path, trust: &Trust, pack_path: &[PathBuf]) -> Result<(Pack, Vec<VerifiedLayer>), VerifiedLoadError> {
+    let mut verified: Vec<VerifiedLayer> = Vec::new();
+    let chain = layer_chain(dir, pack_path, |cur: &Path| {
         let refuse = |error| VerifiedLoadError::Signature { dir: cur.display().to_string(), error };
-        let tree = read_pack_tree(&cur).map_err(refuse)?;
-        verify_tree(&tree, trusted).map_err(refuse)?;
+        let (sig, tree) = read_verified_tree(cur, trust.keys.iter().map(|k| &k.key)).map_err(refuse)?;
+        let manifest = tree.get("pack.toml").map(|b| String::from_utf8_lossy(b).into_owned());
+        let id = manifest.as_deref().and_then(|m| manifest_str(m, "id"));
+        let version = manifest.as_deref().and_then(|m| manifest_str(m, "version"));
+        trust.check_layer(&sig.key_id, id.as_deref(), version.as_deref(), verified.is_empty()).map_err(refuse)?;
+        verified.push(VerifiedLayer {
+            dir: cur.to_path_buf(),
+            id: id.unwrap_or_default(),
+            version: version.unwrap_or_default(),
+            key_id: sig.key_id.clone(),
+            files: sig.files.len(),
+        });
         let mut files = Files::new();
         for (p, bytes) in tree {
             if !(p.ends_with(".toml") || p.ends_with(".json")) {
@@ -403,29 +577,16 @@ pub fn load_dir_verified(dir: &Path, trusted: &[VerifyingKey]) -> Result<Pack, V
                 Err(_) => return Err(refuse(SignatureError::Io { path: p, message: "not UTF-8 text".into() })),
             }
         }
-        let extends = files.get("pack.toml").and_then(|m| crate::pack::manifest_extends(m));
-        let name = cur.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| "layer".into());
-        chain.push((name, files));
-        match extends {
-            Some(base) if chain.len() < 8 => {
-                cur = cur.parent().map(|p| p.join(&base)).unwrap_or_else(|| base.into());
-            }
-            Some(_) => {
-                return Err(VerifiedLoadError::Pack(PackError {
-                    diagnostics: vec![crate::error::Diagnostic {
-                        file: "pack.toml".into(),
-                        line: 0,
-                        col: 0,
-                        message: "more than 8 layers of `extends`".into(),
-                    }],
-                }));
-            }
-            None => break,
-        }
-    }
+        Ok(files)
+    })?;
+    let mut chain = chain;
     chain.reverse();
-    let layers: Vec<(&str, &Files)> = chain.iter().map(|(n, f)| (n.as_str(), f)).collect();
-    Ok(Pack::from_layers(&layers)?)
+    let dirs: Vec<&Path> = chain.iter().map(|(d, _)| d.as_path()).collect();
+    let names = layer_names(&dirs);
+    let layers: Vec<(&str, &Files)> = names.iter().zip(&chain).map(|(n, (_, f))| (n.as_str(), f)).collect();
+    let located: Vec<(&str, &Path)> = names.iter().zip(&dirs).map(|(n, d)| (n.as_str(), *d)).collect();
+    let pack = Pack::from_layers(&layers).map_err(|e| in_dirs(e, &located))?;
+    Ok((pack, verified))
 }
 
 /// The text of a secret key file (keep it private: mode 0600).

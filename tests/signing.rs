@@ -262,3 +262,105 @@ fn a_layer_and_its_base_must_both_be_signed() {
     let e = Pack::load_dir_verified(&layer, &k).unwrap_err();
     assert!(e.to_string().contains("file types.toml was changed"), "{e}");
 }
+
+/// `kz-orphan` signed by the national key (1) and `kz-karaganda` by the regional key (2), side
+/// by side in a fresh directory; the base's version set to `version`.
+fn national_and_regional(version: &str) -> (tempfile::TempDir, PathBuf, PathBuf) {
+    let tmp = tempfile::tempdir().unwrap();
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("rules");
+    let (base, layer) = (tmp.path().join("kz-orphan"), tmp.path().join("kz-karaganda"));
+    copy_dir(&root.join("kz-orphan"), &base);
+    copy_dir(&root.join("kz-karaganda"), &layer);
+    set_version(&base, version);
+    signing::sign_dir(&base, &key(1)).unwrap();
+    signing::sign_dir(&layer, &key(2)).unwrap();
+    (tmp, base, layer)
+}
+
+fn set_version(dir: &Path, version: &str) {
+    let m = std::fs::read_to_string(dir.join("pack.toml")).unwrap();
+    let old = m.lines().find(|l| l.starts_with("version = ")).unwrap().to_string();
+    std::fs::write(dir.join("pack.toml"), m.replacen(&old, &format!("version = \"{version}\""), 1)).unwrap();
+}
+
+fn bound(seed: u8, ids: &[&str]) -> signing::TrustedKey {
+    signing::TrustedKey { key: key(seed).verifying_key(), ids: Some(ids.iter().map(|s| s.to_string()).collect()) }
+}
+
+fn refusal(r: Result<(Pack, Vec<signing::VerifiedLayer>), VerifiedLoadError>) -> SignatureError {
+    match r {
+        Err(VerifiedLoadError::Signature { error, .. }) => error,
+        Err(e) => panic!("expected a signature refusal, got {e}"),
+        Ok(_) => panic!("expected a signature refusal, the pack was accepted"),
+    }
+}
+
+// Issue 12, row 10: with two trusted keys, the regional key signed a forged national base and it
+// was accepted. A key bound to the ids it may sign cannot sign another pack's layer.
+#[test]
+fn a_regional_key_cannot_sign_a_forged_national_base_when_keys_are_bound_to_ids() {
+    let (_tmp, base, layer) = national_and_regional("2026.3.2");
+    let national = key_id(&key(1).verifying_key());
+    let regional = key_id(&key(2).verifying_key());
+    let bound_trust = signing::Trust { keys: vec![bound(1, &["kz-orphan"]), bound(2, &["kz-karaganda"])], ..Default::default() };
+    let (pack, layers) = signing::load_dir_trusted(&layer, &bound_trust, &[]).unwrap();
+    assert_eq!(pack.layers.len(), 2);
+    let who: Vec<(&str, &str)> = layers.iter().map(|l| (l.id.as_str(), l.key_id.as_str())).collect();
+    assert_eq!(who, [("kz-karaganda", regional.as_str()), ("kz-orphan", national.as_str())]);
+
+    let example: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/invalid/prescription.json")).unwrap()).unwrap();
+    assert!(!pack.validate(&example, &Options::default()).unwrap().valid);
+
+    // The forgery: the national base's prescription errors turned into notes, signed by the regional key.
+    let p = base.join("rules/prescription.toml");
+    let t = std::fs::read_to_string(&p).unwrap();
+    std::fs::write(&p, t.replace("severity = \"error\"", "severity = \"info\"")).unwrap();
+    signing::sign_dir(&base, &key(2)).unwrap();
+    // Keys trusted for any id (a bare `--pubkey FILE`, kept for compatibility) still accept it,
+    // and the invalid example prescription validates VALID…
+    let any = signing::Trust::any_of(&[key(1).verifying_key(), key(2).verifying_key()]);
+    let (forged, _) = signing::load_dir_trusted(&layer, &any, &[]).unwrap();
+    assert!(forged.validate(&example, &Options::default()).unwrap().valid);
+    // …keys bound to ids refuse it, naming the pack, the key and what the key may sign.
+    let e = refusal(signing::load_dir_trusted(&layer, &bound_trust, &[]));
+    assert_eq!(e, SignatureError::KeyNotForId { id: "kz-orphan".into(), key_id: regional.clone(), allowed: vec!["kz-karaganda".into()] });
+    assert!(e.to_string().contains(&format!("the pack `kz-orphan` is signed by key {regional}, which is trusted only for kz-karaganda")), "{e}");
+    // A key trusted both bound and unbound is trusted for any id; one bound to several ids, for each.
+    let both = signing::Trust { keys: vec![bound(1, &["kz-orphan"]), bound(2, &["kz-karaganda", "kz-orphan"])], ..Default::default() };
+    assert!(signing::load_dir_trusted(&layer, &both, &[]).is_ok());
+}
+
+// Issue 12, row 9: a signed v2 published, the older signed v1 replayed, was accepted. A least
+// version refuses it; versions compare as versions (2026.3.10 is above 2026.3.9).
+#[test]
+fn an_older_signed_edition_is_refused_below_the_least_version() {
+    let (_tmp, base, layer) = national_and_regional("2026.3.9");
+    let keys = [key(1).verifying_key(), key(2).verifying_key()];
+    let v = |s: &str| signing::Trust::parse_version(s).unwrap();
+    let trust = |min: &str| signing::Trust { min_version: Some(v(min)), ..signing::Trust::any_of(&keys) };
+    // v1 (2026.3.9) replayed where 2026.3.10 is the least accepted: refused.
+    let e = refusal(signing::load_dir_trusted(&base, &trust("2026.3.10"), &[]));
+    assert_eq!(e, SignatureError::TooOld { id: "kz-orphan".into(), version: "2026.3.9".into(), min: "2026.3.10".into() });
+    assert!(e.to_string().contains("below the least version accepted, 2026.3.10"), "{e}");
+    assert!(signing::load_dir_trusted(&base, &trust("2026.3.9"), &[]).is_ok());
+    // v2 (2026.3.10) is above 2026.3.9 as a version, though below it as text.
+    set_version(&base, "2026.3.10");
+    signing::sign_dir(&base, &key(1)).unwrap();
+    assert!(signing::load_dir_trusted(&base, &trust("2026.3.9"), &[]).is_ok());
+    assert!(signing::load_dir_trusted(&base, &trust("2026.3.10"), &[]).is_ok());
+    // The least version of a base under a layer is given by its id.
+    set_version(&base, "2026.3.9");
+    signing::sign_dir(&base, &key(1)).unwrap();
+    let mut by_id = signing::Trust::any_of(&keys);
+    by_id.min_versions.insert("kz-orphan".into(), v("2026.3.10"));
+    let e = refusal(signing::load_dir_trusted(&layer, &by_id, &[]));
+    assert!(matches!(&e, SignatureError::TooOld { id, .. } if id == "kz-orphan"), "{e}");
+    // The unbound least version is the pack loaded (the layer, 2025.9.1), not its base.
+    assert!(signing::load_dir_trusted(&layer, &trust("2025.9.1"), &[]).is_ok());
+    // A version that is not MAJOR.MINOR.PATCH cannot pass a least version.
+    set_version(&base, "march-2026");
+    signing::sign_dir(&base, &key(1)).unwrap();
+    let e = refusal(signing::load_dir_trusted(&base, &trust("2026.3.9"), &[]));
+    assert!(matches!(e, SignatureError::BadVersion { .. }), "{e}");
+}

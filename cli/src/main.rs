@@ -75,10 +75,20 @@ enum Command {
         #[arg(long, value_name = "N", default_value_t = 0, hide_default_value = true)]
         jobs: usize,
         /// Trusted public key (a `.pub` file from `qagida pack keygen`): the pack given with
-        /// --rules, and every pack it extends, must be signed by it (or by another --pubkey),
-        /// else nothing is validated (exit 2).
-        #[arg(long, value_name = "FILE", requires = "rules")]
-        pubkey: Vec<PathBuf>,
+        /// --rules, and every pack it extends, must be signed by a trusted key, else nothing is
+        /// validated (exit 2). `ID,…=FILE` binds the key to the pack ids it may sign
+        /// (`kz-orphan=national.pub`); a bare FILE is trusted for any pack id. Repeatable.
+        #[arg(long, value_name = "[ID,…=]FILE", requires = "rules")]
+        pubkey: Vec<String>,
+        /// With --pubkey: refuse a pack whose signed version is below VERSION (rollback to an
+        /// older signed edition); `ID=VERSION` sets it for the layer ID (e.g. the base a regional
+        /// pack extends). Versions compare as versions: 2026.3.10 > 2026.3.9. Repeatable.
+        #[arg(long, value_name = "[ID=]VERSION", requires = "pubkey")]
+        min_version: Vec<String>,
+        /// A directory holding pack directories, searched (after the directories beside the
+        /// pack) for the pack ids that `extends` names. Repeatable.
+        #[arg(long, value_name = "DIR", requires = "rules")]
+        pack_path: Vec<PathBuf>,
         /// Files to validate; `-` reads standard input.
         #[arg(required = true)]
         files: Vec<String>,
@@ -148,9 +158,19 @@ enum PackCommand {
     Verify {
         /// The signed pack directory.
         dir: PathBuf,
-        /// Trusted public key file (NAME.pub); repeat to trust several.
-        #[arg(long, value_name = "FILE", required = true)]
-        pubkey: Vec<PathBuf>,
+        /// Trusted public key file (NAME.pub); repeat to trust several. `ID,…=FILE` binds the
+        /// key to the pack ids it may sign (`kz-karaganda=regional.pub`): every layer must be
+        /// signed by a key trusted for its own id. A bare FILE is trusted for any pack id.
+        #[arg(long, value_name = "[ID,…=]FILE", required = true)]
+        pubkey: Vec<String>,
+        /// Refuse a pack whose signed version is below VERSION (a replayed older edition);
+        /// `ID=VERSION` sets it for the layer ID. Versions compare as versions. Repeatable.
+        #[arg(long, value_name = "[ID=]VERSION")]
+        min_version: Vec<String>,
+        /// A directory holding pack directories, searched (after the directories beside DIR)
+        /// for the pack ids that `extends` names. Repeatable.
+        #[arg(long, value_name = "DIR")]
+        pack_path: Vec<PathBuf>,
     },
 }
 
@@ -187,7 +207,7 @@ impl From<LangArg> for Lang {
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let code = match cli.command {
-        Command::Validate { rules, overrides, as_of, lang, format, ndjson, jobs, pubkey, files } => {
+        Command::Validate { rules, overrides, as_of, lang, format, ndjson, jobs, pubkey, min_version, pack_path, files } => {
             let loaded = match (rules.as_deref(), pubkey.is_empty()) {
                 (Some(file), false) if is_stack(file) => {
                     eprintln!("error: {} is a stack of layers: with --pubkey give the signed pack directory of the layer to load (its `extends` chain is verified with it)", file.display());
@@ -197,10 +217,11 @@ fn main() -> ExitCode {
                     eprintln!("error: {} is a compiled pack, which carries no signature: give the signed pack directory with --pubkey", file.display());
                     return ExitCode::from(2);
                 }
-                (Some(dir), false) => match load_verified(dir, &pubkey) {
+                (Some(dir), false) => match load_verified(dir, &pubkey, &min_version, &pack_path) {
                     Ok(p) => Ok(p),
                     Err(code) => return ExitCode::from(code),
                 },
+                (Some(dir), true) if !pack_path.is_empty() && dir.is_dir() => Pack::load_dir_in(dir, &pack_path),
                 (dir, _) => load(dir),
             };
             match loaded.and_then(|p| with_overrides(p, overrides.as_deref())) {
@@ -253,7 +274,7 @@ fn load_compiled(file: &Path) -> Result<Pack, PackError> {
     let fail = |message: String| PackError {
         diagnostics: vec![qagida::Diagnostic { file: file.display().to_string(), line: 0, col: 0, message }],
     };
-    let bytes = std::fs::read(file).map_err(|e| fail(format!("cannot read: {e}")))?;
+    let bytes = read_capped(file, qagida::pack::MAX_PACK_BYTES).map_err(fail)?;
     Pack::from_compiled(&bytes).map_err(|e| fail(e.to_string()))
 }
 
@@ -279,32 +300,72 @@ fn compile(dir: &Path, out: Option<&Path>) -> u8 {
     }
 }
 
-/// Loads a pack only if it (and every pack it extends) is signed by a trusted key; on refusal
-/// prints why and gives the exit code (2).
-fn load_verified(dir: &Path, pubkeys: &[PathBuf]) -> Result<Pack, u8> {
-    let keys = read_pubkeys(pubkeys)?;
-    match signing::load_dir_verified(dir, &keys) {
-        Ok(p) => Ok(p),
+/// Loads a pack only if it (and every pack it extends) is signed by a key trusted for its id,
+/// at a version not below the least given; on refusal prints why and gives the exit code (2).
+fn load_verified(dir: &Path, pubkeys: &[String], min_versions: &[String], pack_path: &[PathBuf]) -> Result<Pack, u8> {
+    let trust = read_trust(pubkeys, min_versions)?;
+    match signing::load_dir_trusted(dir, &trust, pack_path) {
+        Ok((p, _)) => Ok(p),
         Err(VerifiedLoadError::Pack(e)) => Err(pack_failed(&e)),
         Err(e) => {
             eprintln!("error: {e}");
-            eprintln!("error: the rule pack was refused: it is not exactly what a trusted key signed");
+            eprintln!("error: the rule pack was refused: it is not exactly what a key trusted for it signed");
             Err(2)
         }
     }
 }
 
-fn read_pubkeys(files: &[PathBuf]) -> Result<Vec<signing::VerifyingKey>, u8> {
-    files
+/// The keys and least versions of `--pubkey` and `--min-version`.
+fn read_trust(pubkeys: &[String], min_versions: &[String]) -> Result<signing::Trust, u8> {
+    let mut trust = signing::Trust { keys: read_pubkeys(pubkeys)?, ..signing::Trust::default() };
+    for spec in min_versions {
+        let (id, text) = match spec.split_once('=') {
+            Some((id, v)) => (Some(id), v),
+            None => (None, spec.as_str()),
+        };
+        if let Some(problem) = id.and_then(qagida::pack::pack_id_problem) {
+            eprintln!("error: --min-version {spec}: {problem}");
+            return Err(2);
+        }
+        let v = signing::Trust::parse_version(text).map_err(|e| {
+            eprintln!("error: --min-version {spec}: {e}");
+            2
+        })?;
+        match id {
+            Some(id) => trust.min_versions.insert(id.to_string(), v),
+            None => trust.min_version.replace(v),
+        };
+    }
+    Ok(trust)
+}
+
+/// `--pubkey FILE` (trusted for any pack id) or `--pubkey ID,…=FILE` (only for those ids). An
+/// existing file whose name holds `=` is read as a file.
+fn read_pubkeys(specs: &[String]) -> Result<Vec<signing::TrustedKey>, u8> {
+    specs
         .iter()
-        .map(|f| {
-            std::fs::read_to_string(f)
-                .map_err(|e| e.to_string())
+        .map(|spec| {
+            let (ids, file) = match spec.split_once('=') {
+                Some((ids, file)) if !Path::new(spec).exists() => {
+                    let ids: Vec<String> = ids.split(',').map(|s| s.trim().to_string()).collect();
+                    if let Some(problem) = ids.iter().find_map(|id| qagida::pack::pack_id_problem(id)) {
+                        eprintln!("error: --pubkey {spec}: {problem}");
+                        return Err(2);
+                    }
+                    (Some(ids), file)
+                }
+                _ => (None, spec.as_str()),
+            };
+            // A key file is a few lines: read as a regular file of at most 64 KiB (a FIFO or
+            // a huge file given by mistake is refused, not waited on or read whole).
+            let key = read_capped(Path::new(file), KEY_FILE_BYTES)
+                .and_then(|b| String::from_utf8(b).map_err(|_| "not UTF-8 text".to_string()))
                 .and_then(|t| signing::parse_verifying_key(&t).map_err(|e| e.to_string()))
                 .map_err(|e| {
-                    eprintln!("error: public key {}: {e}", f.display());
+                    eprintln!("error: public key {file}: {e}");
                     2
-                })
+                })?;
+            Ok(signing::TrustedKey { key, ids })
         })
         .collect()
 }
@@ -313,8 +374,8 @@ fn pack_command(cmd: PackCommand) -> u8 {
     match cmd {
         PackCommand::Keygen { out, force } => keygen(&out, force),
         PackCommand::Sign { dir, key } => {
-            let key = match std::fs::read_to_string(&key)
-                .map_err(|e| e.to_string())
+            let key = match read_capped(&key, KEY_FILE_BYTES)
+                .and_then(|b| String::from_utf8(b).map_err(|_| "not UTF-8 text".to_owned()))
                 .and_then(|t| signing::parse_signing_key(&t).map_err(|e| e.to_string()))
             {
                 Ok(k) => k,
@@ -335,27 +396,33 @@ fn pack_command(cmd: PackCommand) -> u8 {
             }
         }
         PackCommand::Compile { dir, out } => compile(&dir, out.as_deref()),
-        PackCommand::Verify { dir, pubkey } => {
-            let keys = match read_pubkeys(&pubkey) {
-                Ok(k) => k,
+        PackCommand::Verify { dir, pubkey, min_version, pack_path } => {
+            let trust = match read_trust(&pubkey, &min_version) {
+                Ok(t) => t,
                 Err(code) => return code,
             };
-            let own = match signing::verify_dir(&dir, &keys) {
-                Ok(v) => v,
-                Err(e) => {
-                    eprintln!("error: {}: {e}", dir.display());
-                    eprintln!("REFUSED: {} is not exactly what a trusted key signed", dir.display());
-                    return 1;
-                }
-            };
-            // The packs it extends must be signed too, and the whole must load.
-            match signing::load_dir_verified(&dir, &keys) {
-                Ok(p) => {
-                    report(0, |o| writeln!(o, "OK: {} ({} {}): {} file(s) signed by key {}", dir.display(), p.id, p.version, own.files, own.key_id))
-                }
+            // The pack, every pack it extends, each signed by a key trusted for its id, and the
+            // whole must load.
+            match signing::load_dir_trusted(&dir, &trust, &pack_path) {
+                Ok((p, layers)) => report(0, |o| {
+                    let own = layers.first();
+                    writeln!(
+                        o,
+                        "OK: {} ({} {}): {} file(s) signed by key {}",
+                        clean(&dir.display().to_string()),
+                        clean(&p.id),
+                        clean(&p.version),
+                        own.map_or(0, |l| l.files),
+                        own.map_or("", |l| l.key_id.as_str())
+                    )?;
+                    for l in layers.iter().skip(1) {
+                        writeln!(o, "OK: extends {} ({} {}): {} file(s) signed by key {}", clean(&l.dir.display().to_string()), clean(&l.id), clean(&l.version), l.files, l.key_id)?;
+                    }
+                    Ok(())
+                }),
                 Err(e) => {
                     eprintln!("error: {e}");
-                    eprintln!("REFUSED: {}", dir.display());
+                    eprintln!("REFUSED: {} is not exactly what a key trusted for it signed", dir.display());
                     1
                 }
             }
@@ -423,12 +490,23 @@ fn write_file(path: &Path, bytes: &[u8], mode: u32, force: bool) -> io::Result<(
 fn with_overrides(pack: Pack, file: Option<&Path>) -> Result<Pack, PackError> {
     let Some(file) = file else { return Ok(pack) };
     let name = file.display().to_string();
-    match std::fs::read_to_string(file) {
+    match read_capped(file, qagida::pack::MAX_PACK_FILE_BYTES)
+        .and_then(|b| String::from_utf8(b).map_err(|_| "not UTF-8 text".to_owned()))
+    {
         Ok(text) => pack.with_overrides(&name, &text),
-        Err(e) => Err(PackError {
-            diagnostics: vec![qagida::Diagnostic { file: name, line: 0, col: 0, message: format!("cannot read: {e}") }],
-        }),
+        Err(message) => Err(PackError { diagnostics: vec![qagida::Diagnostic { file: name, line: 0, col: 0, message }] }),
     }
+}
+
+/// The most a key file (`NAME.key`, `NAME.pub`) may hold: a few lines of text.
+const KEY_FILE_BYTES: u64 = 64 << 10;
+
+/// A file named on the command line (an overrides file, a key, a compiled pack), read as the
+/// pack loader reads a pack's files: a regular file (a symbolic link is followed first), at most
+/// `cap` bytes — never a FIFO that blocks, never a huge file read whole.
+fn read_capped(path: &Path, cap: u64) -> Result<Vec<u8>, String> {
+    let real = std::fs::canonicalize(path).map_err(|e| format!("cannot read: {e}"))?;
+    qagida::pack::read_file_capped(&real, cap)
 }
 
 fn pack_failed(e: &PackError) -> u8 {

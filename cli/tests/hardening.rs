@@ -327,3 +327,32 @@ fn a_top_level_array_is_a_type_finding_that_says_array_and_cites_a_clause() {
         assert!(f["clause"].as_str().is_some_and(|c| c.contains("DOCUMENTS.md")), "{f}");
     }
 }
+
+// ------------------------------------- files named on the command line are read as pack files
+
+/// `--overrides`, a secret or public key and a compiled pack are read as the loader reads a
+/// pack's files: a FIFO is refused (never waited on), and a file over its cap is refused by its
+/// size (a sparse 1 GiB file, under a 1 GiB address-space limit), never read whole.
+#[cfg(unix)]
+#[test]
+fn files_named_on_the_command_line_are_regular_files_within_a_cap() {
+    let dir = tempdir("named-files");
+    let fifo = dir.join("overrides.toml");
+    let _ = std::fs::remove_file(&fifo);
+    assert!(Command::new("mkfifo").arg(&fifo).status().unwrap().success());
+    let big = dir.join("big.qpack");
+    std::fs::File::create(&big).unwrap().set_len(1 << 30).unwrap();
+    let doc = "examples/valid/prescription.json";
+    let cases: [(Vec<&str>, &str); 4] = [
+        (vec!["validate", "--overrides", fifo.to_str().unwrap(), doc], "not a regular file"),
+        (vec!["validate", "--rules", big.to_str().unwrap(), doc], "over the limit"),
+        (vec!["pack", "sign", "rules/kz-orphan", "--key", fifo.to_str().unwrap()], "not a regular file"),
+        (vec!["pack", "verify", "rules/kz-orphan", "--pubkey", big.to_str().unwrap()], "over the limit"),
+    ];
+    for (args, want) in cases {
+        let out = qagida_bounded(&args).output().unwrap();
+        let err = text(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{args:?}: {err}");
+        assert!(err.contains(want), "{args:?}: {err}");
+    }
+}

@@ -6,6 +6,7 @@ pub mod compiled;
 #[cfg(test)]
 mod compiled_tests;
 mod convert;
+mod dir;
 mod float_parse;
 #[cfg(test)]
 mod float_parse_tests;
@@ -29,6 +30,11 @@ use crate::error::{Diagnostic, LineIndex, PackError};
 use crate::expr::{self, Expr, Scope};
 use crate::types::{RecordType, Type, parse_type};
 pub use convert::{toml_date, toml_to_json};
+pub use dir::{
+    MAX_LAYERS, MAX_PACK_BYTES, MAX_PACK_ENTRIES, MAX_PACK_FILE_BYTES, MAX_PACK_ID_LEN, is_pack_id, pack_id_problem, read_dir_files,
+    read_file_capped,
+};
+pub(crate) use dir::{in_dirs, layer_chain, layer_names, manifest_str, rel_path};
 pub use walk::{Error as TomlError, Table as TomlTable, Value as TomlValue};
 use raw::{RawCheck, RawRule, RawText};
 use walk::Node;
@@ -520,29 +526,23 @@ impl Pack {
     }
 
     /// Loads a pack from a directory (reads every `.toml` and `.json` file under it). A pack
-    /// whose manifest says `extends = "NAME"` is a layer: the directory `NAME` beside it is
-    /// loaded first (recursively), and this one on top of it.
+    /// whose manifest says `extends = "ID"` is a layer: the pack `ID` is loaded first
+    /// (recursively), and this one on top of it. `ID` is a pack id, never a path: the pack
+    /// directory beside this one named `ID`, else the one whose `pack.toml` has that id.
     pub fn load_dir(dir: impl AsRef<Path>) -> Result<Pack, PackError> {
-        let mut chain: Vec<(String, Files)> = Vec::new();
-        let mut cur = dir.as_ref().to_path_buf();
-        loop {
-            let files = read_dir_files(&cur)?;
-            let extends = files.get("pack.toml").and_then(|m| manifest_extends(m));
-            let name = cur.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| "layer".into());
-            chain.push((name, files));
-            match extends {
-                Some(base) if chain.len() < 8 => {
-                    cur = cur.parent().map(|p| p.join(&base)).unwrap_or_else(|| base.clone().into());
-                }
-                Some(_) => {
-                    return Err(PackError { diagnostics: vec![Diagnostic { file: "pack.toml".into(), line: 0, col: 0, message: "more than 8 layers of `extends`".into() }] });
-                }
-                None => break,
-            }
-        }
+        Pack::load_dir_in(dir, &[])
+    }
+
+    /// [`Pack::load_dir`], looking for the packs a layer extends also in the directories of
+    /// `pack_path` (each holding pack directories), after those beside the layer.
+    pub fn load_dir_in(dir: impl AsRef<Path>, pack_path: &[std::path::PathBuf]) -> Result<Pack, PackError> {
+        let mut chain = layer_chain(dir.as_ref(), pack_path, read_dir_files)?;
         chain.reverse();
-        let layers: Vec<(&str, &Files)> = chain.iter().map(|(n, f)| (n.as_str(), f)).collect();
-        Pack::from_layers(&layers)
+        let dirs: Vec<&Path> = chain.iter().map(|(d, _)| d.as_path()).collect();
+        let names = layer_names(&dirs);
+        let layers: Vec<(&str, &Files)> = names.iter().zip(&chain).map(|(n, (_, f))| (n.as_str(), f)).collect();
+        let located: Vec<(&str, &Path)> = names.iter().zip(&dirs).map(|(n, d)| (n.as_str(), *d)).collect();
+        Pack::from_layers(&layers).map_err(|e| in_dirs(e, &located))
     }
 
     /// Loads the layers a stack file lists, base first: a TOML file `layers = ["kz-orphan",
@@ -552,15 +552,19 @@ impl Pack {
     pub fn load_stack(file: impl AsRef<Path>) -> Result<Pack, PackError> {
         let file = file.as_ref();
         let fail = |message: String| PackError { diagnostics: vec![Diagnostic { file: file.display().to_string(), line: 0, col: 0, message }] };
-        let text = std::fs::read_to_string(file).map_err(|e| fail(format!("cannot read: {e}")))?;
+        let bytes = read_file_capped(file, MAX_PACK_FILE_BYTES).map_err(fail)?;
+        let text = String::from_utf8(bytes).map_err(|_| fail("cannot read: the file is not UTF-8 text".into()))?;
         let names = stack_layers(&text).map_err(fail)?;
         let dir = file.parent().unwrap_or(Path::new("."));
-        let mut chain: Vec<(String, Files)> = Vec::with_capacity(names.len());
+        let mut chain: Vec<(String, std::path::PathBuf, Files)> = Vec::with_capacity(names.len());
         for name in names {
-            chain.push((name.clone(), read_dir_files(&dir.join(&name))?));
+            let d = dir.join(&name);
+            let files = read_dir_files(&d)?;
+            chain.push((name, d, files));
         }
-        let layers: Vec<(&str, &Files)> = chain.iter().map(|(n, f)| (n.as_str(), f)).collect();
-        Pack::stack_of(&layers)
+        let layers: Vec<(&str, &Files)> = chain.iter().map(|(n, _, f)| (n.as_str(), f)).collect();
+        let located: Vec<(&str, &Path)> = chain.iter().map(|(n, d, _)| (n.as_str(), d.as_path())).collect();
+        Pack::stack_of(&layers).map_err(|e| in_dirs(e, &located))
     }
 
     /// Loads a pack from in-memory files (e.g. fetched by a web page).
@@ -708,8 +712,8 @@ pub fn stack_layers(text: &str) -> Result<Vec<String>, String> {
     let mut names: Vec<String> = Vec::new();
     for v in items {
         let Some(n) = v.as_str() else { return Err("each layer is a directory name (a string)".into()) };
-        if n.is_empty() || n.contains(['/', '\\']) || n == "." || n == ".." {
-            return Err(format!("`{n}` is not a directory name beside the stack file"));
+        if let Some(problem) = pack_id_problem(n) {
+            return Err(format!("a layer is the name of a pack directory beside the stack file: {problem}"));
         }
         if names.iter().any(|have| have == n) {
             return Err(format!("`{n}` is listed twice"));
@@ -720,56 +724,6 @@ pub fn stack_layers(text: &str) -> Result<Vec<String>, String> {
         return Err("a stack lists at least one layer".into());
     }
     Ok(names)
-}
-
-/// The `extends` of a manifest, if any (read loosely; the loader checks it properly).
-pub(crate) fn manifest_extends(text: &str) -> Option<String> {
-    let t = walk::read_doc(text, |v| v.table()).ok()?;
-    t.get("extends")?.as_str().map(str::to_string)
-}
-
-/// Reads the pack files of a directory.
-pub fn read_dir_files(dir: &Path) -> Result<Files, PackError> {
-    let mut files = Files::new();
-    let mut stack = vec![dir.to_path_buf()];
-    let fail = |p: &Path, e: std::io::Error| PackError {
-        diagnostics: vec![Diagnostic {
-            file: p.display().to_string(),
-            line: 0,
-            col: 0,
-            message: format!("cannot read: {e}"),
-        }],
-    };
-    while let Some(d) = stack.pop() {
-        let entries = std::fs::read_dir(&d).map_err(|e| fail(&d, e))?;
-        for entry in entries {
-            let entry = entry.map_err(|e| fail(&d, e))?;
-            let p = entry.path();
-            // Symbolic links are not followed: a link to a parent would walk forever, and a
-            // pack is the files in its own directory.
-            let kind = entry.file_type().map_err(|e| fail(&p, e))?;
-            if kind.is_symlink() {
-                continue;
-            }
-            if kind.is_dir() {
-                stack.push(p);
-            } else if matches!(
-                p.extension().and_then(|e| e.to_str()),
-                Some("toml" | "json")
-            ) {
-                let rel = p
-                    .strip_prefix(dir)
-                    .unwrap_or(&p)
-                    .components()
-                    .map(|c| c.as_os_str().to_string_lossy().into_owned())
-                    .collect::<Vec<_>>()
-                    .join("/");
-                let text = std::fs::read_to_string(&p).map_err(|e| fail(&p, e))?;
-                files.insert(rel, text);
-            }
-        }
-    }
-    Ok(files)
 }
 
 struct Loader<'f> {
@@ -928,6 +882,18 @@ impl<'f> Loader<'f> {
             match self.parse(&file, raw::Manifest::read) {
                 Some(m) => layers.push((prefix, m)),
                 None => return Err(PackError { diagnostics: self.diags }),
+            }
+        }
+        // Pack ids are plain names (an `extends` names a pack by its id, never by a path).
+        for (prefix, m) in &layers {
+            let file = format!("{prefix}pack.toml");
+            if let Some(problem) = pack_id_problem(m.id.get_ref()) {
+                self.err_at(&file, &m.id, format!("id: {problem}"));
+            }
+            if let Some(e) = &m.extends
+                && let Some(problem) = pack_id_problem(e.get_ref())
+            {
+                self.err_at(&file, e, format!("extends: {problem}"));
             }
         }
         let Some((_, base)) = layers.first() else {
