@@ -279,6 +279,24 @@ pub fn verify_files_any<C: AsRef<[u8]>>(
     Ok(Verified { key_id: sig.key_id, files: sig.files.len() })
 }
 
+/// Like [`verify_files_any`], under a [`Trust`] (in memory: a page or a server holding a
+/// pack's files): the signing key must be trusted for the pack's own id (`pack.toml`'s `id`),
+/// and its signed `version` must be at least the least version — so a replayed older edition
+/// or a pack signed by a key bound to other ids is refused, as [`load_dir_trusted`] refuses it.
+pub fn verify_files_trusted<C: AsRef<[u8]>>(
+    files: &BTreeMap<String, C>,
+    sig_text: &str,
+    trust: &Trust,
+) -> Result<Verified, SignatureError> {
+    let keys: Vec<VerifyingKey> = trust.keys.iter().map(|k| k.key).collect();
+    let verified = verify_files_any(files, sig_text, &keys)?;
+    let manifest = files.get("pack.toml").map(|b| String::from_utf8_lossy(b.as_ref()).into_owned());
+    let id = manifest.as_deref().and_then(|m| manifest_str(m, "id"));
+    let version = manifest.as_deref().and_then(|m| manifest_str(m, "version"));
+    trust.check_layer(&verified.key_id, id.as_deref(), version.as_deref(), true)?;
+    Ok(verified)
+}
+
 /// Reads `pack.sig` and checks, in order, its format and algorithm, that its key is one of
 /// `trusted`, its entries, and the signature over its listing: the listing it returns is what
 /// a trusted key signed.

@@ -25,7 +25,7 @@ mod files;
 mod js;
 pub mod types;
 
-use qagida::signing::{SIG_FILE, SignatureError, parse_verifying_key, verify_files};
+use qagida::signing::{SIG_FILE, SignatureError, Trust, parse_verifying_key, verify_files_trusted};
 use qagida::{Pack, PackError};
 use wasm_bindgen::prelude::*;
 
@@ -109,6 +109,8 @@ pub fn compile_layers(
 /// of the pack (all those listed in its `pack.sig`, and `pack.sig` itself), `publicKey` is the
 /// regulator's public key (the text of its `.pub` file, or the bare key in base64 or hex). Only
 /// the `.toml` and `.json` files are then compiled — exactly the bytes verified.
+/// `minVersion` (optional, e.g. `"2026.3.10"`) refuses a pack whose signed `version` is below
+/// it, so a replayed older edition is not loaded (versions compare as versions).
 ///
 /// @throws {Error} `SignatureError` (unsigned, another key, bad signature, a file added,
 /// removed or changed — each named, or a malformed key), `PackError` as for `compilePack`, or
@@ -117,11 +119,16 @@ pub fn compile_layers(
 pub fn compile_signed_pack(
     #[wasm_bindgen(unchecked_param_type = "Record<string, string>")] files: JsValue,
     #[wasm_bindgen(js_name = publicKey)] public_key: &str,
+    #[wasm_bindgen(js_name = minVersion)] min_version: Option<String>,
 ) -> Result<Vec<u8>, JsValue> {
     let all = files::files(&files, "files").map_err(CompileError::Files)?;
     let key = parse_verifying_key(public_key).map_err(CompileError::from)?;
+    let mut trust = Trust::any_of(std::slice::from_ref(&key));
+    if let Some(v) = min_version {
+        trust.min_version = Some(Trust::parse_version(&v).map_err(|m| CompileError::Signature(SignatureError::Malformed(format!("minVersion: {m}"))))?);
+    }
     let sig = all.get(SIG_FILE).ok_or(CompileError::Signature(SignatureError::Unsigned))?;
-    verify_files(&all, sig, &key).map_err(CompileError::from)?;
+    verify_files_trusted(&all, sig, &trust).map_err(CompileError::from)?;
     let files: qagida::Files = all
         .into_iter()
         .filter(|(p, _)| p.ends_with(".toml") || p.ends_with(".json"))

@@ -140,7 +140,7 @@ fn bad_pack_files_and_layers_are_named() {
     assert_eq!(error_text(&e), format!(r#"{FILES}files["pack.toml"] must be a string, not null"#));
     let e = compile_pack(JsValue::from_str("pack.toml")).err().unwrap();
     assert_eq!(error_text(&e), format!("{FILES}files must be an object, not a string"));
-    let e = compile_signed_pack(JsValue::UNDEFINED, "key").err().unwrap();
+    let e = compile_signed_pack(JsValue::UNDEFINED, "key", None).err().unwrap();
     assert_eq!(error_text(&e), format!("{FILES}files must be an object, not undefined"));
 
     // A Map, and an array of [path, contents] pairs, are taken as an object is.
@@ -200,7 +200,7 @@ fn a_signed_pack_compiles_only_with_the_right_key_and_untouched_files() {
     files.insert("README.txt".into(), "signed too, not compiled".into());
     let sig = sign_files(&files, &key).unwrap();
     files.insert("pack.sig".into(), sig);
-    let signed = |files: &BTreeMap<String, String>, public: &str| compile_signed_pack(js_of(files), public);
+    let signed = |files: &BTreeMap<String, String>, public: &str| compile_signed_pack(js_of(files), public, None);
     let bytes = signed(&files, &public).map_err(|e| error_text(&e)).unwrap();
     // Only the .toml and .json files are compiled: the same pack as the unsigned files.
     assert_eq!(bytes, compile(&pack_files()).unwrap());
@@ -240,4 +240,32 @@ fn a_signed_pack_compiles_only_with_the_right_key_and_untouched_files() {
     broken.insert("pack.sig".into(), sig);
     let e = signed(&broken, &public).err().unwrap();
     assert!(error_text(&e).starts_with("PackError: pack.toml:1:"), "{}", error_text(&e));
+}
+
+/// Issue 12 row 9 in the browser: a replayed older signed edition is refused below
+/// `minVersion`; versions compare as versions (2026.3.10 > 2026.3.9).
+#[wasm_bindgen_test]
+fn a_signed_pack_below_min_version_is_refused_as_a_replayed_edition() {
+    use qagida::signing::{SigningKey, format_verifying_key, sign_files};
+    let key = SigningKey::from_bytes(&[7u8; 32]);
+    let public = format_verifying_key(&key.verifying_key());
+    let edition = |version: &str| {
+        let mut files = pack_files();
+        let manifest = files.get_mut("pack.toml").unwrap();
+        let at = manifest.find("version = \"").unwrap();
+        let end = at + manifest[at..].find('\n').unwrap();
+        manifest.replace_range(at..end, &format!("version = \"{version}\""));
+        let sig = sign_files(&files, &key).unwrap();
+        files.insert("pack.sig".into(), sig);
+        files
+    };
+    let (old, new) = (edition("2026.3.9"), edition("2026.3.10"));
+    let min = || Some("2026.3.10".to_string());
+    assert!(compile_signed_pack(js_of(&new), &public, min()).is_ok());
+    let e = compile_signed_pack(js_of(&old), &public, min()).err().unwrap();
+    assert!(error_text(&e).starts_with("SignatureError:") && error_text(&e).contains("2026.3.9"), "{}", error_text(&e));
+    // Without a least version the older edition still verifies (freshness needs minVersion).
+    assert!(compile_signed_pack(js_of(&old), &public, None).is_ok());
+    let e = compile_signed_pack(js_of(&new), &public, Some("latest".into())).err().unwrap();
+    assert!(error_text(&e).contains("minVersion"), "{}", error_text(&e));
 }
