@@ -325,3 +325,19 @@ fn lawful_documents_are_unaffected_by_the_memory_bounds() {
     }
     assert!(seen >= 20, "{seen}");
 }
+
+#[test]
+fn keys_repeated_inside_an_object_with_a_huge_name_cost_short_pointers() {
+    // 100 repeated keys inside an object whose name is 2 MB: before, each listed pointer (and
+    // each finding's path) copied the name — 200 MB.
+    let p = pack_with("x = \"1\"", "true", "x", "m");
+    let inner: String = (0..101).map(|_| r#""a":1"#).collect::<Vec<_>>().join(",");
+    let name = "n".repeat(2 * MB);
+    let input = format!(r#"{{"document_type":"order","id":"O","date":"2026-01-01","lines":[],"{name}":{{{inner}}}}}"#);
+    let r = p.validate_bytes(input.as_bytes(), &Options::default()).unwrap();
+    let dups: Vec<_> = r.findings.iter().filter(|f| f.rule_id == "INPUT").collect();
+    assert_eq!(dups.len(), 100);
+    assert!(dups.iter().all(|f| f.path.starts_with("/nnnn") && f.path.ends_with('…') && chars(&f.path) <= 1_000), "{}", dups[0].path);
+    let out = serde_json::to_string(&r).unwrap();
+    assert!(out.len() < 500_000, "{} bytes", out.len());
+}
