@@ -52,7 +52,7 @@ pub struct Options {
     /// Most findings reported. Past it validation stops: the result keeps the first
     /// `max_findings`, ends with one `LIMIT` finding, is `truncated` and not `valid`.
     pub max_findings: usize,
-    /// Longest text a finding carries (its message, actual, expected, clause and path), in
+    /// Longest text a finding carries (its message, actual, expected and clause), in
     /// characters. A longer one keeps its first characters and ends with `…` (an actual or
     /// expected value also says how many bytes it had).
     pub max_text_chars: usize,

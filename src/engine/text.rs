@@ -1,5 +1,5 @@
 //! The text of findings within [`Options::max_text_chars`](super::Options::max_text_chars):
-//! every text a finding carries — message, actual, expected, clause, path — is cut in one place,
+//! every free text a finding carries — message, actual, expected, clause — is cut in one place,
 //! [`TextCap::finding`], as the finding is added to the result; and a run-time value shown in a
 //! finding (`actual`, `expected`, a `{let}` placeholder of a message) is written out no longer
 //! than the cap in the first place ([`TextCap::value`], [`TextCap::write`]), so that a huge
@@ -8,6 +8,9 @@
 //! A cut text keeps its first characters (on a character boundary) and ends with `…`; a cut
 //! `actual` or `expected` also says how long the original was: `abc… (1048576 bytes)`. A cut
 //! text is at most the cap in characters, ellipsis and size included, so cutting is idempotent.
+//!
+//! The path is a JSON Pointer, kept exact (the engine matches findings by it): its names come
+//! from the pack, save a repeated key's, which the parser cuts at 4096 bytes.
 
 use std::fmt::{self, Write as _};
 
@@ -29,9 +32,9 @@ impl TextCap {
         TextCap { max_chars: max_chars.max(1) }
     }
 
-    /// Cuts every text of `f` to the cap (the one place a finding's text is cut).
+    /// Cuts every free text of `f` to the cap (the one place a finding's text is cut).
     pub(crate) fn finding(self, f: &mut Finding) {
-        for (text, sized) in [(&mut f.message, false), (&mut f.clause, false), (&mut f.path, false)] {
+        for (text, sized) in [(&mut f.message, false), (&mut f.clause, false)] {
             self.cut(text, sized);
         }
         for text in [&mut f.actual, &mut f.expected].into_iter().flatten() {
