@@ -53,6 +53,8 @@ pub enum InputError {
     TooDeep { limit: usize },
     #[error("validation exceeded its evaluation budget of {0} steps")]
     BudgetExhausted(u64),
+    #[error("validation exceeded its memory budget of {0} bytes")]
+    MemoryExhausted(usize),
     #[error("input has an array of more than {limit} elements")]
     ArrayTooLong { limit: usize },
     #[error("bundle field `{field}` holds {count} documents, over the limit of {limit}")]

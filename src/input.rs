@@ -81,6 +81,23 @@ pub struct DuplicateKey {
 /// How many duplicate keys [`parse_limited`] lists; the rest are only counted.
 pub const MAX_DUPLICATE_KEYS: usize = 100;
 
+/// Longest pointer and name of a listed duplicate key, in bytes: past it they are cut (on a
+/// character boundary) and end with `…`, so that 100 keys repeated inside an object whose name
+/// is megabytes long cost 100 short pointers, not 100 copies of the name.
+pub const MAX_DUPLICATE_KEY_TEXT: usize = 4096;
+
+/// `s` cut to [`MAX_DUPLICATE_KEY_TEXT`] bytes, with `…`.
+fn cut_key_text(s: &mut String) {
+    if s.len() > MAX_DUPLICATE_KEY_TEXT {
+        let mut end = MAX_DUPLICATE_KEY_TEXT;
+        while !s.is_char_boundary(end) {
+            end -= 1;
+        }
+        s.truncate(end);
+        s.push('…');
+    }
+}
+
 /// A document read by [`parse_limited`].
 #[derive(Debug)]
 pub struct Parsed {
@@ -217,8 +234,14 @@ impl<'b> Parser<'b> {
                     push_pointer_token(&mut pointer, &name);
                 }
             }
+            if pointer.len() > MAX_DUPLICATE_KEY_TEXT {
+                break;
+            }
         }
-        self.dups.push(DuplicateKey { pointer, key: key.to_string() });
+        cut_key_text(&mut pointer);
+        let mut key = key.to_string();
+        cut_key_text(&mut key);
+        self.dups.push(DuplicateKey { pointer, key });
         Ok(())
     }
 

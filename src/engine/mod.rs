@@ -3,9 +3,11 @@
 //! * [`shape`]: the input's shape before any rule runs — document types, declared field types,
 //!   the documents a bundle holds (at every level), keys repeated in an object.
 //! * [`run`]: the rules — checks, what a check could not check, overflow, no rule in force.
+//! * [`text`]: the text of findings, cut to [`Options::max_text_chars`].
 
 mod run;
 mod shape;
+mod text;
 
 use std::collections::{BTreeSet, HashSet};
 
@@ -19,11 +21,13 @@ use crate::input::{DuplicateKey, LimitHit, ParseError, Parsed, parse_limited};
 use crate::pack::{DocType, Lang, LangTemplates, Pack, Seg, Severity};
 use crate::types::Type;
 use crate::value::decode;
+use text::TextCap;
 
 pub use run::NOT_IN_FORCE_RULE;
 pub use shape::{BUNDLE_RULE, DOCTYPE_RULE, INPUT_RULE, TYPE_RULE};
 
-/// Rule ID of the finding that ends a result cut at [`Options::max_findings`].
+/// Rule ID of the finding that ends a result cut at [`Options::max_findings`] or
+/// [`Options::max_result_bytes`].
 pub const LIMIT_RULE: &str = "LIMIT";
 
 /// Options of one validation.
@@ -48,6 +52,17 @@ pub struct Options {
     /// Most findings reported. Past it validation stops: the result keeps the first
     /// `max_findings`, ends with one `LIMIT` finding, is `truncated` and not `valid`.
     pub max_findings: usize,
+    /// Longest text a finding carries (its message, actual, expected and clause), in
+    /// characters. A longer one keeps its first characters and ends with `…` (an actual or
+    /// expected value also says how many bytes it had).
+    pub max_text_chars: usize,
+    /// Largest result, in bytes of its compact JSON. Past it validation stops as at
+    /// `max_findings`: the findings that fit, one `LIMIT` finding, `truncated`, not `valid`.
+    pub max_result_bytes: usize,
+    /// Memory budget of evaluation: bytes of the strings and lists that one check's expressions
+    /// build (and of the lookup indexes kept for the whole document). Past it validation stops
+    /// with [`InputError::MemoryExhausted`].
+    pub max_eval_bytes: usize,
 }
 
 impl Default for Options {
@@ -61,6 +76,9 @@ impl Default for Options {
             max_array_len: 100_000,
             max_bundle_documents: 10_000,
             max_findings: 10_000,
+            max_text_chars: 1_000,
+            max_result_bytes: 8 * 1024 * 1024,
+            max_eval_bytes: 64 * 1024 * 1024,
         }
     }
 }
@@ -90,7 +108,8 @@ pub struct ValidationResult {
     pub rule_pack: PackUsed,
     pub as_of: NaiveDate,
     pub findings: Vec<Finding>,
-    /// Validation stopped at [`Options::max_findings`]; the last finding is a `LIMIT` one.
+    /// Validation stopped at [`Options::max_findings`] or [`Options::max_result_bytes`]; the
+    /// last finding is a `LIMIT` one.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub truncated: bool,
 }
@@ -110,10 +129,19 @@ pub struct Finding {
     pub expected: Option<String>,
 }
 
-/// The findings of one validation as they are made, within [`Options::max_findings`].
+/// The findings of one validation as they are made, within [`Options::max_findings`] and
+/// [`Options::max_result_bytes`], their text within [`Options::max_text_chars`].
 pub(crate) struct Out {
     list: Vec<Finding>,
     cap: usize,
+    /// The cap of every text a finding carries.
+    pub(crate) text: TextCap,
+    /// Bytes of the result so far (its compact JSON: the findings kept, and room for the rest of
+    /// the result and a `LIMIT` finding), and the most it may have.
+    bytes: usize,
+    max_bytes: usize,
+    /// A finding did not fit in `max_bytes`: validation stops.
+    over_bytes: bool,
     /// `(rule ID, base)` where a rule has made a finding: its "not checked" infos there would
     /// add nothing.
     reported: HashSet<(String, String)>,
@@ -124,19 +152,44 @@ pub(crate) struct Out {
 }
 
 impl Out {
-    fn new(cap: usize) -> Out {
-        Out { list: Vec::new(), cap, reported: HashSet::new(), not_checked: Vec::new(), settled: HashSet::new() }
-    }
-
-    /// Past the cap: validation stops (one finding beyond it is kept, to know it was passed).
-    pub(crate) fn full(&self) -> bool {
-        self.list.len() > self.cap
-    }
-
-    pub(crate) fn push(&mut self, f: Finding) {
-        if !self.full() {
-            self.list.push(f);
+    /// Findings of at most `text` characters each, up to `cap` of them and `max_bytes` of
+    /// result, of which `reserved` are taken by the rest of the result.
+    fn new(cap: usize, text: TextCap, max_bytes: usize, reserved: usize) -> Out {
+        Out {
+            list: Vec::new(),
+            cap,
+            text,
+            bytes: reserved,
+            max_bytes,
+            over_bytes: false,
+            reported: HashSet::new(),
+            not_checked: Vec::new(),
+            settled: HashSet::new(),
         }
+    }
+
+    /// Past a cap: validation stops (past `max_findings`, one finding beyond it is kept, to know
+    /// it was passed; past `max_result_bytes`, the finding that did not fit is dropped).
+    pub(crate) fn full(&self) -> bool {
+        self.list.len() > self.cap || self.over_bytes
+    }
+
+    /// Adds a finding, its text cut to the cap, if the result has room for it; whether it was
+    /// added.
+    pub(crate) fn push(&mut self, mut f: Finding) -> bool {
+        if self.full() {
+            return false;
+        }
+        self.text.finding(&mut f);
+        // Its compact JSON and the comma before it.
+        let size = json_len(&f).saturating_add(1);
+        if self.bytes.saturating_add(size) > self.max_bytes {
+            self.over_bytes = true;
+            return false;
+        }
+        self.bytes += size;
+        self.list.push(f);
+        true
     }
 
     /// A rule's finding on what it ran on at `base` (the document, item or element pointer).
@@ -151,10 +204,11 @@ impl Out {
 
     /// A rule's "not checked" info, naming the `absent` data it needed.
     pub(crate) fn push_not_checked(&mut self, f: Finding, rule_id: &str, base: String, absent: Vec<String>) {
-        if !self.full() {
-            self.not_checked.push((self.list.len(), rule_id.to_string(), base.clone(), absent));
+        let at = self.list.len();
+        self.reported.insert((rule_id.to_string(), base.clone()));
+        if self.push(f) {
+            self.not_checked.push((at, rule_id.to_string(), base, absent));
         }
-        self.push_at(f, rule_id, base);
     }
 
     /// A cross-document check of the rule decided on the bundle member at `base`.
@@ -165,11 +219,17 @@ impl Out {
     /// The findings, without the "not checked" infos that say nothing new: those whose absent
     /// data all carry an error or warning already (at the pointer or inside it: a reader fixing
     /// those will see the check run), and those of a bundle member on which the rule's
-    /// cross-document check decided (with the bundle's data, it was checked). And whether
-    /// validation stopped at the cap (decided before any info is dropped: a cut result stays
-    /// cut however many findings remain).
-    fn finish(self) -> (Vec<Finding>, bool) {
-        let stopped = self.full();
+    /// cross-document check decided (with the bundle's data, it was checked). And at which cap,
+    /// if any, validation stopped (decided before any info is dropped: a cut result stays cut
+    /// however many findings remain).
+    fn finish(self) -> (Vec<Finding>, Option<Stop>) {
+        let stopped = if self.over_bytes {
+            Some(Stop::Bytes(self.max_bytes))
+        } else if self.list.len() > self.cap {
+            Some(Stop::Findings(self.cap))
+        } else {
+            None
+        };
         (self.kept(), stopped)
     }
 
@@ -197,6 +257,34 @@ impl Out {
     }
 }
 
+/// The cap at which validation stopped.
+#[derive(Clone, Copy, Debug)]
+enum Stop {
+    /// More than this many findings ([`Options::max_findings`]).
+    Findings(usize),
+    /// The findings would have made the result larger than this many bytes
+    /// ([`Options::max_result_bytes`]).
+    Bytes(usize),
+}
+
+/// The length of a value's compact JSON (as `serde_json::to_string` writes it), without writing
+/// it anywhere.
+fn json_len<T: Serialize>(v: &T) -> usize {
+    struct Count(usize);
+    impl std::io::Write for Count {
+        fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+            self.0 = self.0.saturating_add(buf.len());
+            Ok(buf.len())
+        }
+        fn flush(&mut self) -> std::io::Result<()> {
+            Ok(())
+        }
+    }
+    let mut c = Count(0);
+    let _ = serde_json::to_writer(&mut c, v);
+    c.0
+}
+
 impl Pack {
     /// Validates raw bytes: JSON text of one document. Non-JSON, oversized or too deeply
     /// nested input is an [`InputError`]; everything else is findings (a key repeated in one
@@ -220,7 +308,7 @@ impl Pack {
     fn validate_with(&self, doc: &Json, dups: &[DuplicateKey], more: usize, opts: &Options) -> Result<ValidationResult, InputError> {
         let cap = opts.max_findings;
         let lang = opts.lang.filter(|l| self.languages.contains(l)).unwrap_or(self.default_language);
-        let mut out = Out::new(cap);
+        let mut out = Out::new(cap, TextCap::new(opts.max_text_chars), opts.max_result_bytes, self.result_frame(opts, lang));
         self.duplicate_key_findings(dups, more, lang, &mut out);
         let Some(doc_type) = self.document_type(doc, "", lang, &mut out) else {
             let as_of = opts.as_of.unwrap_or_else(|| self.today());
@@ -233,10 +321,13 @@ impl Pack {
         }
         let as_of = opts.as_of.or_else(|| self.own_date(doc, doc_type)).unwrap_or_else(|| self.today());
         self.check_shape(doc, doc_type, "", lang, &mut out);
-        let mut env = Env::new(Vec::with_capacity(16), opts.max_steps);
+        let max_eval_bytes = u64::try_from(opts.max_eval_bytes).unwrap_or(u64::MAX);
+        let mut env = Env::new(Vec::with_capacity(16), opts.max_steps).with_memory_budget(max_eval_bytes);
         env.shared = Some(&self.data_indexes);
-        self.validate_doc(doc_type, doc, as_of, "", opts, lang, &mut env, &mut out)
-            .map_err(|EvalError::BudgetExhausted| InputError::BudgetExhausted(opts.max_steps))?;
+        self.validate_doc(doc_type, doc, as_of, "", opts, lang, &mut env, &mut out).map_err(|e| match e {
+            EvalError::BudgetExhausted => InputError::BudgetExhausted(opts.max_steps),
+            EvalError::MemoryExhausted => InputError::MemoryExhausted(opts.max_eval_bytes),
+        })?;
         Ok(self.result(as_of, out, cap, lang))
     }
 
@@ -278,13 +369,15 @@ impl Pack {
         self.data_epochs.get(i.saturating_sub(1)).map_or(&EMPTY, |(_, d)| d)
     }
 
-    /// The result; past `cap` findings, the first `cap` and one `LIMIT` finding.
+    /// The result; past `cap` findings, the first `cap` and one `LIMIT` finding; past the
+    /// result's bytes, the findings that fit and one `LIMIT` finding.
     fn result(&self, as_of: NaiveDate, out: Out, cap: usize, lang: Lang) -> ValidationResult {
         let (mut findings, stopped) = out.finish();
-        let truncated = stopped || findings.len() > cap;
-        if truncated {
+        let stopped = stopped.or_else(|| (findings.len() > cap).then_some(Stop::Findings(cap)));
+        let truncated = stopped.is_some();
+        if let Some(stop) = stopped {
             findings.truncate(cap);
-            findings.push(limit_finding(cap, lang));
+            findings.push(limit_finding(stop, lang));
         }
         ValidationResult {
             valid: !findings.iter().any(|f| f.severity == Severity::Error),
@@ -293,6 +386,20 @@ impl Pack {
             findings,
             truncated,
         }
+    }
+
+    /// The bytes of a result without findings, of the largest `LIMIT` finding and of the
+    /// pack's longest date: what [`Options::max_result_bytes`] keeps for all but the findings.
+    fn result_frame(&self, opts: &Options, lang: Lang) -> usize {
+        let limits = [Stop::Findings(opts.max_findings), Stop::Bytes(opts.max_result_bytes)].map(|s| limit_finding(s, lang));
+        let frame = ValidationResult {
+            valid: false,
+            rule_pack: PackUsed { id: self.id.clone(), version: self.version.clone(), layers: self.layers.clone() },
+            as_of: NaiveDate::MIN,
+            findings: Vec::new(),
+            truncated: true,
+        };
+        json_len(&frame) + limits.iter().map(json_len).max().unwrap_or(0) + 1
     }
 
     /// Today in the pack's time zone.
@@ -324,11 +431,26 @@ impl Pack {
     }
 }
 
-fn limit_finding(cap: usize, lang: Lang) -> Finding {
-    let message = match lang {
-        Lang::Kk => format!("Ескертулер {cap} шегінен асты: тексеру тоқтатылды, қалғандары көрсетілмеді"),
-        Lang::Ru => format!("Замечаний больше предела {cap}: проверка остановлена, остальные не показаны"),
-        Lang::En => format!("more than {cap} findings: validation stopped and the rest are not reported"),
+fn limit_finding(stop: Stop, lang: Lang) -> Finding {
+    let (message, actual, expected) = match stop {
+        Stop::Findings(cap) => (
+            match lang {
+                Lang::Kk => format!("Ескертулер {cap} шегінен асты: тексеру тоқтатылды, қалғандары көрсетілмеді"),
+                Lang::Ru => format!("Замечаний больше предела {cap}: проверка остановлена, остальные не показаны"),
+                Lang::En => format!("more than {cap} findings: validation stopped and the rest are not reported"),
+            },
+            format!("more than {cap} findings"),
+            format!("at most {cap} findings"),
+        ),
+        Stop::Bytes(max) => (
+            match lang {
+                Lang::Kk => format!("Ескертулер көлемі {max} байт шегінен асты: тексеру тоқтатылды, қалғандары көрсетілмеді"),
+                Lang::Ru => format!("Объём замечаний превысил предел {max} байт: проверка остановлена, остальные не показаны"),
+                Lang::En => format!("findings over {max} bytes: validation stopped and the rest are not reported"),
+            },
+            format!("more than {max} bytes of findings"),
+            format!("at most {max} bytes"),
+        ),
     };
     Finding {
         rule_id: LIMIT_RULE.into(),
@@ -336,8 +458,8 @@ fn limit_finding(cap: usize, lang: Lang) -> Finding {
         path: String::new(),
         message,
         clause: String::new(),
-        actual: Some(format!("more than {cap} findings")),
-        expected: Some(format!("at most {cap} findings")),
+        actual: Some(actual),
+        expected: Some(expected),
     }
 }
 

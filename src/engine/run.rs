@@ -7,6 +7,7 @@ use std::fmt::Write as _;
 use chrono::NaiveDate;
 use serde_json::Value as Json;
 
+use super::text::TextCap;
 use super::{Finding, Out, get_field, render};
 use crate::expr::{Env, EvalError, Expr, Val};
 use crate::pack::{
@@ -123,6 +124,7 @@ struct Unknown {
 
 fn eval_rule<'a>(run: &RuleRun<'a, '_>, env: &mut Env<'a>, out: &mut Out) -> Result<(), EvalError> {
     run.reset(env);
+    env.reclaim();
     let mut unknown: Vec<Unknown> = Vec::new();
     let doc_base = Base { prefix: run.prefix, item: None, elem: None };
     match outcome(run.rule.when.as_ref(), env)? {
@@ -340,6 +342,8 @@ fn eval_check<'a>(
     // The fixed slots were filled by `eval_rule` and no expression writes them (lets, items and
     // quantifier variables get slots after them): drop only what the previous check bound.
     env.slots.truncate(SLOT_EFFECTIVE_FROM + 1);
+    // What the previous check built is dropped with its slots: the memory budget is whole again.
+    env.reclaim();
     env.overflowed = false;
     // Objects and arrays stay lazily borrowed; leaves decode dynamically.
     let bound = |v: &'a Json| match v {
@@ -359,13 +363,13 @@ fn eval_check<'a>(
             // Arithmetic overflowed: the values are out of range, and a check is never passed
             // by overflowing it.
             let path = base.join(&check.path);
-            let actual = check.actual.as_ref().and_then(|a| a.eval(env).ok()).and_then(shown);
+            let actual = check.actual.as_ref().and_then(|a| a.eval(env).ok()).and_then(|v| out.text.value(&v));
             out.push_at(overflow_finding(run, severity, path, actual), &run.rule.id, base.join(""));
         } else {
             let absent = absent_reads(&check.reads(), base, run.doc, item, elem);
             let path = base.join(&check.path);
             let template = check.not_checked.as_ref().or(run.rule.not_checked.as_ref());
-            let message = template.map(|t| render_check(t, check, run.lang, env, &path, Some(&absent.join(", ")), None));
+            let message = template.map(|t| render_check(t, check, run.lang, env, out.text, &path, Some(&absent.join(", ")), None));
             unknown.push(Unknown { base: base.join(""), absent, path, message });
         }
     };
@@ -394,15 +398,16 @@ fn eval_check<'a>(
             Val::Bool(false) => {
                 settle(out);
                 let actual = match &check.actual {
-                    Some(a) => shown(a.eval(env)?),
+                    Some(a) => out.text.value(&a.eval(env)?),
                     None => None,
                 };
                 let expected = match &check.expected {
-                    Some(x) => shown(x.eval(env)?),
+                    Some(x) => out.text.value(&x.eval(env)?),
                     None => None,
                 };
                 let path = base.join(&check.path);
-                out.push_at(finding(run.rule, check, severity, run.lang, env, path, actual, expected), &run.rule.id, base.join(""));
+                let f = finding(run.rule, check, severity, run.lang, env, out.text, path, actual, expected);
+                out.push_at(f, &run.rule.id, base.join(""));
             }
             _ => not_run(env, out, unknown),
         },
@@ -410,7 +415,8 @@ fn eval_check<'a>(
             for p in ptrs {
                 if !present(scope_doc, p) {
                     let path = base.join(&p.text);
-                    out.push_at(finding(run.rule, check, severity, run.lang, env, path, None, None), &run.rule.id, base.join(""));
+                    let f = finding(run.rule, check, severity, run.lang, env, out.text, path, None, None);
+                    out.push_at(f, &run.rule.id, base.join(""));
                 }
             }
         }
@@ -436,13 +442,6 @@ fn overflow_finding(run: &RuleRun<'_, '_>, severity: Severity, path: String, act
     }
 }
 
-fn shown(v: Val<'_>) -> Option<String> {
-    match v {
-        Val::Missing => None,
-        v => Some(v.to_string()),
-    }
-}
-
 /// Present, non-null, and not a blank string.
 pub(super) fn present(scope: &Json, ptr: &Pointer) -> bool {
     match pointer(scope, ptr) {
@@ -459,12 +458,13 @@ fn finding(
     severity: Severity,
     lang: Lang,
     env: &Env<'_>,
+    cap: TextCap,
     path: String,
     actual: Option<String>,
     expected: Option<String>,
 ) -> Finding {
     let template = check.message.as_ref().unwrap_or(&rule.message);
-    let message = render_check(template, check, lang, env, &path, actual.as_deref(), expected.as_deref());
+    let message = render_check(template, check, lang, env, cap, &path, actual.as_deref(), expected.as_deref());
     Finding {
         rule_id: rule.id.clone(),
         severity,
@@ -476,8 +476,19 @@ fn finding(
     }
 }
 
-/// A check's message template in `lang`, its let names bound to their values in `env`.
-fn render_check(t: &LangTemplates, check: &Check, lang: Lang, env: &Env<'_>, path: &str, actual: Option<&str>, expected: Option<&str>) -> String {
+/// A check's message template in `lang`, its let names bound to their values in `env` (each
+/// written out up to the text cap).
+#[allow(clippy::too_many_arguments)]
+fn render_check(
+    t: &LangTemplates,
+    check: &Check,
+    lang: Lang,
+    env: &Env<'_>,
+    cap: TextCap,
+    path: &str,
+    actual: Option<&str>,
+    expected: Option<&str>,
+) -> String {
     render(t, lang, &|s, out| match s {
         Seg::Actual => out.push_str(actual.unwrap_or("—")),
         Seg::Expected => out.push_str(expected.unwrap_or("—")),
@@ -485,8 +496,8 @@ fn render_check(t: &LangTemplates, check: &Check, lang: Lang, env: &Env<'_>, pat
         Seg::Let(name) => {
             let value = check.lets.iter().find(|(n, _, _)| n == name).and_then(|(_, slot, _)| env.slots.get(*slot));
             if let Some(v) = value.filter(|v| !matches!(v, Val::Missing)) {
-                // Written straight into the message (no intermediate string).
-                let _ = write!(out, "{v}");
+                // Written straight into the message (no intermediate string), up to the cap.
+                cap.write(out, v);
             }
         }
         Seg::Lit(t) => out.push_str(t),

@@ -14,6 +14,15 @@
 //!   true otherwise.
 //! * `date ± duration` requires the duration to be whole days (else missing).
 //! * Every node evaluated and every list element visited costs one step of the budget.
+//! * Memory: every string and list an expression builds is charged, before it is built, against
+//!   the memory budget ([`Env::bytes_limit`]) — a concatenation its two sides, a function
+//!   returning text three times the bytes of its text arguments (case mapping can triple UTF-8
+//!   text) or the written length of a list or document it is given (`string(x)`), a list
+//!   `size_of::<Val>()` per element — and every KiB built costs a step. Past the budget
+//!   evaluation stops with [`EvalError::MemoryExhausted`]. What a quantifier's body builds is
+//!   given back after each element (it is dropped then); the caller gives back the rest with
+//!   [`Env::reclaim`] when it drops the values. A lookup index over an input list is kept for
+//!   the whole evaluation: its size lowers the budget for good.
 //! * `find(list, 'k', v)` / `find_all(…)`: missing if `list` or `v` is missing; elements match
 //!   when their field `k` equals `v` as with `==` (numbers by value, strings exactly, a number
 //!   never equals a string). Over an input (JSON) list longer than [`SCAN_MAX`] the first lookup
@@ -25,13 +34,14 @@
 
 use std::borrow::Cow;
 use std::cmp::Ordering;
+use std::fmt;
 use std::rc::Rc;
 
 use chrono::{NaiveDate, NaiveDateTime, TimeDelta};
 use rust_decimal::Decimal;
 use serde_json::Value as Json;
 
-use super::builtins::{Builtin, ListItems, delta_to_secs, list_items, safe_dt, secs_to_delta};
+use super::builtins::{Builtin, ListItems, Ret, delta_to_secs, list_items, safe_dt, secs_to_delta};
 use super::check::{ArithOp, CmpOp, Find, Kind, Node, Quant};
 use super::{Env, EvalError};
 use crate::types::Type;
@@ -60,6 +70,23 @@ fn charge(steps_left: &mut u64, n: u64) -> Result<(), EvalError> {
     }
 }
 
+/// Charges `n` bytes of a string or list about to be built against the memory budget, and a
+/// step per KiB (so that copying is bounded in time too).
+#[inline]
+fn alloc(env: &mut Env<'_>, n: usize) -> Result<(), EvalError> {
+    let n = u64::try_from(n).unwrap_or(u64::MAX);
+    env.bytes_used = env.bytes_used.saturating_add(n);
+    if env.bytes_used > env.bytes_limit {
+        return Err(EvalError::MemoryExhausted);
+    }
+    charge(&mut env.steps_left, n >> 10)
+}
+
+/// The bytes of a built list of `n` elements.
+fn list_bytes(n: usize) -> usize {
+    n.saturating_mul(std::mem::size_of::<Val<'_>>())
+}
+
 pub(crate) fn eval<'a>(n: &'a Node, env: &mut Env<'a>) -> Result<Val<'a>, EvalError> {
     tick(env)?;
     Ok(match &n.kind {
@@ -75,6 +102,7 @@ pub(crate) fn eval<'a>(n: &'a Node, env: &mut Env<'a>) -> Result<Val<'a>, EvalEr
             index_of(&b, &i, &n.ty)
         }
         Kind::List(items) => {
+            alloc(env, list_bytes(items.len()))?;
             let mut v = Vec::with_capacity(items.len());
             for it in items {
                 v.push(eval(it, env)?);
@@ -98,6 +126,9 @@ pub(crate) fn eval<'a>(n: &'a Node, env: &mut Env<'a>) -> Result<Val<'a>, EvalEr
                 return Ok(Val::Missing);
             }
             let b = eval(r, env)?;
+            if let (ArithOp::Add, Val::Str(x), Val::Str(y)) = (op, &a, &b) {
+                alloc(env, x.len().saturating_add(y.len()))?;
+            }
             match arith(*op, a, b) {
                 Ok(v) => v,
                 Err(fail) => {
@@ -197,7 +228,10 @@ fn eval_find<'a>(f: &'a Find, env: &mut Env<'a>) -> Result<Val<'a>, EvalError> {
     let x = eval(&f.value, env)?;
     let needle = if f.by_name {
         match &x {
-            Val::Str(s) => Some(Key::Str(Cow::Owned(crate::formats::norm_name(s)))),
+            Val::Str(s) => {
+                alloc(env, s.len().saturating_mul(3))?;
+                Some(Key::Str(Cow::Owned(crate::formats::norm_name(s))))
+            }
             _ => None,
         }
     } else {
@@ -333,6 +367,20 @@ impl<'a> Index<'a> {
         }))
     }
 
+    /// The memory the index holds: its entries and the names it normalised.
+    fn bytes(&self) -> u64 {
+        let owned: usize = self
+            .sorted
+            .iter()
+            .map(|(k, _)| match k {
+                Key::Str(Cow::Owned(s)) => s.capacity(),
+                _ => 0,
+            })
+            .sum();
+        let entries = self.sorted.capacity().saturating_mul(std::mem::size_of::<(Key<'_>, u32)>());
+        u64::try_from(entries.saturating_add(owned)).unwrap_or(u64::MAX)
+    }
+
     /// Positions of the elements whose key is `needle`, in list order (the first only unless
     /// `all`).
     fn hits(&self, needle: &Key<'a>, all: bool) -> Vec<usize> {
@@ -361,13 +409,15 @@ impl<'a> IndexCache<'a> {
         self.built.clear();
     }
 
-    /// The index of `list` by `q`'s key, built on first use (`None`: too long to index).
+    /// The index of `list` by `q`'s key, built on first use (`None`: too long to index). A new
+    /// index is kept for the whole evaluation: its size lowers `bytes_limit` for good.
     fn get_or_build(
         &mut self,
         list: &'a Json,
         items: &'a [Json],
         q: &Lookup<'_, 'a>,
         steps_left: &mut u64,
+        (bytes_used, bytes_limit): (u64, &mut u64),
     ) -> Result<Option<&Index<'a>>, EvalError> {
         let slot = &mut self.built;
         let pos = slot
@@ -377,6 +427,10 @@ impl<'a> IndexCache<'a> {
             Some(p) => p,
             None => match Index::build(list, items, q, steps_left)? {
                 Some(ix) => {
+                    *bytes_limit = bytes_limit.saturating_sub(ix.bytes());
+                    if bytes_used > *bytes_limit {
+                        return Err(EvalError::MemoryExhausted);
+                    }
                     slot.push(ix);
                     slot.len() - 1
                 }
@@ -402,10 +456,14 @@ fn find<'a>(
         && arr.len() > SCAN_MAX
     {
         let Env {
-            index, steps_left, ..
+            index,
+            steps_left,
+            bytes_used,
+            bytes_limit,
+            ..
         } = env;
         hits = index
-            .get_or_build(j, arr, q, steps_left)?
+            .get_or_build(j, arr, q, steps_left, (*bytes_used, bytes_limit))?
             .map(|ix| ix.hits(q.needle, q.all));
     }
     let hits = match hits {
@@ -424,6 +482,7 @@ fn found<'a>(items: &ListItems<'a>, hits: Vec<usize>, q: &Lookup<'_, 'a>, elem: 
         });
     }
     charge(&mut env.steps_left, hits.len() as u64)?;
+    alloc(env, list_bytes(hits.len()))?;
     Ok(Val::List(Rc::new(
         hits.into_iter().map(|i| items.get(i, elem)).collect(),
     )))
@@ -675,6 +734,8 @@ fn quantify_loop<'a>(
     let mut saw_missing = false;
     let mut count: u64 = 0;
     let mut sum = Decimal::ZERO;
+    // What the body builds is dropped after each element (its result is a bool or a number).
+    let built = env.bytes_used;
     for i in 0..items.len() {
         tick(env)?;
         let v = items.get(i, elem);
@@ -682,6 +743,7 @@ fn quantify_loop<'a>(
             *s = v;
         }
         let r = eval(body, env)?;
+        env.bytes_used = built;
         match q {
             Quant::All => match r {
                 Val::Bool(false) => return Ok(Val::Bool(false)),
@@ -742,11 +804,83 @@ fn call<'a>(f: &Builtin, args: &'a [Node], env: &mut Env<'a>) -> Result<Val<'a>,
         }
         *slot = v;
     }
+    if f.ret == Ret::Str {
+        let left = env.bytes_limit.saturating_sub(env.bytes_used);
+        alloc(env, usize::try_from(text_bound(vals, left)).unwrap_or(usize::MAX))?;
+    }
     let r = (f.imp)(vals);
     if let Some(cost) = f.cost {
         charge(&mut env.steps_left, cost(vals, r.as_ref()))?;
     }
+    if let Some(Val::List(l)) = &r {
+        alloc(env, list_bytes(l.len()))?;
+    }
     Ok(r.unwrap_or(Val::Missing))
+}
+
+/// At most how many bytes a function returning text builds from `args`: three times the bytes
+/// of each text argument (case mapping can triple UTF-8 text), twice the written length of a
+/// list or document (`string(x)` writes it out, through a copy), 64 for any other value. A
+/// written length is counted only up to `limit` (past it the budget is spent anyway).
+fn text_bound(args: &[Val<'_>], limit: u64) -> u64 {
+    args.iter().fold(0u64, |acc, v| {
+        let n = match v {
+            Val::Str(s) => u64::try_from(s.len()).unwrap_or(u64::MAX).saturating_mul(3),
+            Val::Json(_) | Val::List(_) => written_len(v, limit.saturating_sub(acc)).saturating_mul(2),
+            _ => 64,
+        };
+        acc.saturating_add(n)
+    })
+}
+
+/// The length of `v` written out (as its `Display` writes it), counted up to just past `limit`.
+fn written_len(v: &Val<'_>, limit: u64) -> u64 {
+    struct Count {
+        n: u64,
+        limit: u64,
+    }
+    impl fmt::Write for Count {
+        fn write_str(&mut self, s: &str) -> fmt::Result {
+            self.n = self.n.saturating_add(u64::try_from(s.len()).unwrap_or(u64::MAX));
+            if self.n > self.limit { Err(fmt::Error) } else { Ok(()) }
+        }
+    }
+    let mut c = Count { n: 0, limit };
+    let _ = write_val(v, &mut c);
+    c.n
+}
+
+/// Writes `v` as its `Display` does, without building it whole first: a document is streamed
+/// from the JSON serializer and a list written element by element, so a writer that stops
+/// early (a capped or a counting one) stops the writing, whatever the size of `v`.
+pub(crate) fn write_val(v: &Val<'_>, w: &mut dyn fmt::Write) -> fmt::Result {
+    /// The JSON serializer's bytes into a `fmt::Write` (it writes whole UTF-8 sequences).
+    struct Io<'w>(&'w mut dyn fmt::Write);
+    impl std::io::Write for Io<'_> {
+        fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+            self.0
+                .write_str(&String::from_utf8_lossy(buf))
+                .map_err(|_| std::io::Error::other("the writer stopped"))?;
+            Ok(buf.len())
+        }
+        fn flush(&mut self) -> std::io::Result<()> {
+            Ok(())
+        }
+    }
+    match v {
+        Val::List(items) => {
+            w.write_str("[")?;
+            for (i, x) in items.iter().enumerate() {
+                if i > 0 {
+                    w.write_str(", ")?;
+                }
+                write_val(x, w)?;
+            }
+            w.write_str("]")
+        }
+        Val::Json(j) => serde_json::to_writer(Io(w), j).map_err(|_| fmt::Error),
+        other => write!(w, "{other}"),
+    }
 }
 
 /// Whole days only: `date ± duration` with a partial day is missing.

@@ -41,6 +41,7 @@ use std::sync::Arc;
 use indexmap::IndexMap;
 
 pub use eval::{IndexCache, SharedIndexes};
+pub(crate) use eval::write_val;
 pub use reads::Read;
 use crate::types::{RecordType, Type};
 pub use crate::value::Val;
@@ -192,13 +193,20 @@ impl Expr {
     }
 }
 
-/// Evaluation state: slot values (index = Scope slot), a step budget and the lookup indexes
-/// built by `find` / `find_all`.
+/// Evaluation state: slot values (index = Scope slot), a step budget, a memory budget and the
+/// lookup indexes built by `find` / `find_all`.
 pub struct Env<'a> {
     pub slots: Vec<Val<'a>>,
-    /// Decremented by every node evaluation and every list element visited; at 0 evaluation
-    /// stops with [`EvalError::BudgetExhausted`].
+    /// Decremented by every node evaluation, every list element visited and every KiB of text or
+    /// list built; at 0 evaluation stops with [`EvalError::BudgetExhausted`].
     pub steps_left: u64,
+    /// Bytes of strings and lists built since [`Env::reclaim`] (charged before they are built:
+    /// a concatenation its two sides, a string function three times its text arguments — case
+    /// mapping can triple UTF-8 text —, a list its elements).
+    pub bytes_used: u64,
+    /// The memory budget: past it evaluation stops with [`EvalError::MemoryExhausted`]. Memory
+    /// kept for the whole evaluation (the lookup indexes over input lists) lowers it for good.
+    pub bytes_limit: u64,
     /// Hash indexes over input lists, built on the first `find`/`find_all` over a list and key
     /// and reused by later lookups while this `Env` lives (one validation).
     pub index: IndexCache<'a>,
@@ -216,10 +224,24 @@ impl<'a> Env<'a> {
         Self {
             slots,
             steps_left,
+            bytes_used: 0,
+            bytes_limit: u64::MAX,
             index: IndexCache::default(),
             shared: None,
             overflowed: false,
         }
+    }
+
+    /// Sets the memory budget (bytes of strings and lists built; default: none).
+    pub fn with_memory_budget(mut self, bytes: u64) -> Self {
+        self.bytes_limit = bytes;
+        self
+    }
+
+    /// Every value built so far is dropped (the caller cleared the slots that held them): the
+    /// budget is whole again, less what indexes keep.
+    pub fn reclaim(&mut self) {
+        self.bytes_used = 0;
     }
 }
 
@@ -227,6 +249,8 @@ impl<'a> Env<'a> {
 pub enum EvalError {
     #[error("evaluation budget exhausted")]
     BudgetExhausted,
+    #[error("evaluation memory budget exhausted")]
+    MemoryExhausted,
 }
 
 const _: () = {

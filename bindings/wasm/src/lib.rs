@@ -105,7 +105,7 @@ fn to_js<T: Serialize + ?Sized>(v: &T) -> Result<JsValue, BindingError> {
 }
 
 /// The properties of [`ValidateOptions`] as JS sees them.
-const OPTION_KEYS: [&str; 8] = [
+const OPTION_KEYS: [&str; 11] = [
     "asOf",
     "lang",
     "maxInputBytes",
@@ -114,6 +114,9 @@ const OPTION_KEYS: [&str; 8] = [
     "maxArrayLen",
     "maxBundleDocuments",
     "maxFindings",
+    "maxTextChars",
+    "maxResultBytes",
+    "maxEvalBytes",
 ];
 
 fn to_options(opts: Option<Ts<ValidateOptions>>) -> Result<Options, BindingError> {
@@ -173,6 +176,15 @@ fn to_options(opts: Option<Ts<ValidateOptions>>) -> Result<Options, BindingError
     }
     if let Some(n) = size("maxFindings")? {
         out.max_findings = n;
+    }
+    if let Some(n) = size("maxTextChars")? {
+        out.max_text_chars = n;
+    }
+    if let Some(n) = size("maxResultBytes")? {
+        out.max_result_bytes = n;
+    }
+    if let Some(n) = size("maxEvalBytes")? {
+        out.max_eval_bytes = n;
     }
     if let Some(d) = as_of.as_deref() {
         // The dates chrono's `NaiveDate::from_str` took, read without chrono's parser.

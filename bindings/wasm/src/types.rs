@@ -76,6 +76,21 @@ pub struct ValidateOptions {
     #[tsify(optional)]
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub max_findings: Option<usize>,
+    /// Longest text of a finding (message, actual, expected, clause), in characters; a
+    /// longer one is cut and ends with `…`.
+    #[tsify(optional)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max_text_chars: Option<usize>,
+    /// Largest result, in bytes of its JSON; past it the result ends with a `LIMIT` finding and
+    /// is `truncated`.
+    #[tsify(optional)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max_result_bytes: Option<usize>,
+    /// Memory budget of evaluation, in bytes of the strings and lists the rules' expressions
+    /// build; past it validation stops with an `InputError`.
+    #[tsify(optional)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max_eval_bytes: Option<usize>,
 }
 
 /// Severity of a finding; `valid` is false when any finding is an `error`.

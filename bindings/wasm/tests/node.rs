@@ -335,6 +335,33 @@ fn max_findings_truncates_the_result() {
     assert_eq!(serde_json::from_str::<ValidationResult>(&text).unwrap(), cut);
 }
 
+/// The memory bounds (docs/LIMITS.md) are options too: the text cap, the result budget and the
+/// evaluation budget reach the engine.
+#[wasm_bindgen_test]
+fn memory_bounds_are_passed_through() {
+    let v = Validator::with_default_pack().unwrap();
+    let doc = serde_json::json!({"document_type": "mdt_conclusion", "date": "2026-04-02"});
+    let all = validate(&v, &doc, None);
+    let o = ValidateOptions { max_text_chars: Some(10), ..Default::default() };
+    let cut = validate(&v, &doc, Some(o));
+    assert_eq!(cut.findings.len(), all.findings.len());
+    assert!(cut.findings.iter().all(|f| f.message.chars().count() <= 10), "{:?}", cut.findings);
+    assert!(cut.findings.iter().any(|f| f.message.ends_with('…')), "{:?}", cut.findings);
+    let o = ValidateOptions { max_result_bytes: Some(1_000), ..Default::default() };
+    let text = v.validate_json(&doc.to_string(), opts(o)).unwrap();
+    let cut: ValidationResult = serde_json::from_str(&text).unwrap();
+    assert!(text.len() <= 1_000 && cut.truncated && !cut.valid, "{text}");
+    assert_eq!(cut.findings.last().unwrap().rule_id, "LIMIT");
+    // A bundle whose MDT conclusion has a 100 KB unit: comparing it builds 300 KB.
+    let mut bundle = fixture(&v, "bundle");
+    bundle["documents"][0]["single_dose"]["unit"] = "U".repeat(100_000).into();
+    assert!(validate(&v, &bundle, None).findings.iter().all(|f| f.message.chars().count() <= 1_000));
+    let o = ValidateOptions { max_eval_bytes: Some(100_000), ..Default::default() };
+    let js = js_sys::JSON::parse(&bundle.to_string()).unwrap();
+    let e = v.validate(js, opts(o)).unwrap_err();
+    assert_eq!(error_text(&e), "InputError: validation exceeded its memory budget of 100000 bytes");
+}
+
 /// The embedded pack is the pack of rules/kz-orphan: the same rules, fixtures and test cases as
 /// the pack compiled from its files now.
 #[wasm_bindgen_test]
