@@ -175,6 +175,7 @@ pub(crate) fn eval<'a>(n: &'a Node, env: &mut Env<'a>) -> Result<Val<'a>, EvalEr
         }
         Kind::Call { f, args } => call(f, args, env)?,
         Kind::Find(f) => eval_find(f, env)?,
+        Kind::Window(w) => super::window::eval_window(w, env)?,
         Kind::AsType { expr, name } => match eval(expr, env)? {
             Val::Json(j) if crate::engine::type_name(j) == Some(&**name) => {
                 Val::Json(j)

@@ -31,6 +31,7 @@ mod eval;
 mod lexer;
 mod parser;
 mod reads;
+mod window;
 #[cfg(test)]
 mod tests;
 #[cfg(test)]
@@ -42,6 +43,7 @@ use indexmap::IndexMap;
 
 pub use eval::{IndexCache, SharedIndexes};
 pub use reads::Read;
+pub use window::WindowCache;
 use crate::types::{RecordType, Type};
 pub use crate::value::Val;
 
@@ -205,6 +207,9 @@ pub struct Env<'a> {
     /// Indexes over the pack's reference data, shared by every validation with the pack (a
     /// lookup into `data.…` is indexed once, not once per document).
     pub shared: Option<&'a SharedIndexes>,
+    /// Indexes of `find_all_by` / `max_before` over input lists, built on a call's first
+    /// use and reused while this `Env` lives (one validation).
+    pub windows: WindowCache<'a>,
     /// Set when an arithmetic operation overflowed (a decimal beyond its range, a date beyond
     /// the calendar's): the value became missing, and the caller may tell that apart from data
     /// that is absent. Never cleared by evaluation: the caller resets it.
@@ -218,6 +223,7 @@ impl<'a> Env<'a> {
             steps_left,
             index: IndexCache::default(),
             shared: None,
+            windows: WindowCache::default(),
             overflowed: false,
         }
     }
