@@ -1211,36 +1211,36 @@ impl Checker {
         let SynKind::Name(v) = var.kind else {
             return Err(err(var, format!("the second argument of `{name}` must be a variable name, e.g. `{name}(doc.documents, d, …)`")));
         };
-        let mark = self.scope.len();
+        // The per-element expressions see only the names that are the same for every element and
+        // every item (the leading context names of the scope) and the variable, bound right after
+        // them: the same expressions at any nesting depth compile to the same tree, and calls
+        // that compute the same keys share one index.
+        let outer = self.scope.names.clone();
+        let ctx_len = outer
+            .iter()
+            .enumerate()
+            .take_while(|(i, (n, _))| CONTEXT_NAMES.contains(&n.as_str()) && outer.iter().position(|(x, _)| x == n) == Some(*i))
+            .count();
+        self.scope.truncate(ctx_len);
         let slot = self.scope.bind(v, elem.clone());
         let per_nodes = self.window_per(op, per);
-        self.scope.truncate(mark);
-        let (per_nodes, per_shapes) = per_nodes?;
-        // What the per-element expressions read besides the variable must be the same for every
-        // element and every item: their values are computed once per list.
-        let mut context = Vec::new();
-        for (n, syn) in per_nodes.iter().zip(per) {
-            let mut slots = Vec::new();
-            outer_slots(n, slot, &mut slots);
-            for s in slots {
-                let ok = self.scope.names.get(s).is_some_and(|(nm, _)| {
-                    CONTEXT_NAMES.contains(&nm.as_str()) && self.scope.names.iter().position(|(x, _)| x == nm) == Some(s)
-                });
-                if !ok {
-                    let nm = self.scope.names.get(s).map_or("?", |(n, _)| n.as_str());
-                    return Err(err(
-                        syn,
-                        format!(
-                            "`{name}` computes this once for every element of the list, so it may read only `{v}` and {}; not `{nm}`",
-                            CONTEXT_NAMES.map(|c| format!("`{c}`")).join(", ")
-                        ),
-                    ));
-                }
-                if !context.contains(&s) {
-                    context.push(s);
-                }
+        self.scope.names = outer;
+        let (per_nodes, per_shapes) = per_nodes.map_err(|mut e| {
+            if e.message.starts_with("unknown name") {
+                e.message = format!(
+                    "{}: `{name}` computes its keys once for every element of the list, so they may read only `{v}` and {}",
+                    e.message,
+                    CONTEXT_NAMES.map(|c| format!("`{c}`")).join(", ")
+                );
             }
+            e
+        })?;
+        let mut context = Vec::new();
+        for n in &per_nodes {
+            outer_slots(n, slot, &mut context);
         }
+        context.sort_unstable();
+        context.dedup();
         let mut call_nodes = Vec::with_capacity(call.len());
         for (i, c) in call.iter().enumerate() {
             let (n, shape) = self.key_node(c)?;
@@ -1258,7 +1258,7 @@ impl Checker {
             WinOp::FindAllBy => Type::List(Box::new(elem.clone())),
             WinOp::MaxBefore => per_nodes.get(2).map_or(Type::Any, |n| n.ty.clone()),
         };
-        let w = Window { op, list: l, slot, elem, per: per_nodes, args: call_nodes, context };
+        let w = Window::new(op, l, slot, elem, per_nodes, call_nodes, context);
         Ok(node(Kind::Window(Box::new(w)), ty))
     }
 

@@ -270,15 +270,11 @@ fn read_node(r: &mut Reader<'_>) -> Node {
             })),
             20 => Kind::AsType { expr: b(r), name: r.str().into() },
             21 => match read_op(r, &WinOp::ALL) {
-                Some(op) => Kind::Window(Box::new(Window {
-                    op,
-                    list: read_node(r),
-                    slot: slot(r),
-                    elem: r.ty(),
-                    per: r.seq(read_node),
-                    args: r.seq(read_node),
-                    context: r.seq(slot),
-                })),
+                Some(op) => {
+                    let (list, var, elem) = (read_node(r), slot(r), r.ty());
+                    let (per, args, context) = (r.seq(read_node), r.seq(read_node), r.seq(slot));
+                    Kind::Window(Box::new(Window::new(op, list, var, elem, per, args, context)))
+                }
                 None => Kind::Const(Const::Missing),
             },
             _ => Kind::Const(read_const(r)),

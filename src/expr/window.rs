@@ -73,6 +73,16 @@ pub(crate) struct Window {
     pub args: Vec<Node>,
     /// The outer slots the per-element expressions read (their values identify the index).
     pub context: Vec<usize>,
+    /// The per-element expressions' tree, written out: calls that compute the same keys and
+    /// values over one list share one index.
+    pub shape: Box<str>,
+}
+
+impl Window {
+    pub(crate) fn new(op: WinOp, list: Node, slot: usize, elem: Type, per: Vec<Node>, args: Vec<Node>, context: Vec<usize>) -> Window {
+        let shape = format!("{op:?} {slot} {elem:?} {per:?}").into_boxed_str();
+        Window { op, list, slot, elem, per, args, context, shape }
+    }
 }
 
 /// A key: a scalar value or a list of them, ordered (equal exactly when `==` says so).
@@ -123,8 +133,9 @@ fn ident(v: Option<&Val<'_>>) -> Option<Ident> {
 
 /// One index: the elements with a key, sorted by key, order and position.
 struct Built<'a> {
-    /// The call (its node's address), the list (its address) and the context's values.
-    site: usize,
+    /// The per-element expressions ([`Window::shape`]), the list (its address) and the
+    /// context's values.
+    site: &'a str,
     list: usize,
     context: Vec<Ident>,
     rows: Vec<(WKey<'a>, WKey<'a>, u32)>,
@@ -176,7 +187,7 @@ pub(crate) fn eval_window<'a>(w: &'a Window, env: &mut Env<'a>) -> Result<Val<'a
             None => return Ok(Val::Missing),
         }
     }
-    let site = std::ptr::from_ref(w) as usize;
+    let site: &'a str = &w.shape;
     let list = match &l {
         Val::Json(j) => Some(std::ptr::from_ref(*j) as usize),
         _ => None,
@@ -187,7 +198,7 @@ pub(crate) fn eval_window<'a>(w: &'a Window, env: &mut Env<'a>) -> Result<Val<'a
             .windows
             .built
             .iter()
-            .position(|b| b.site == site && b.list == list && b.context == *context),
+            .position(|b| b.list == list && b.context == *context && b.site == site),
         _ => None,
     };
     let local;
@@ -236,7 +247,7 @@ pub(crate) fn eval_window<'a>(w: &'a Window, env: &mut Env<'a>) -> Result<Val<'a
 fn build<'a>(
     w: &'a Window,
     items: &ListItems<'a>,
-    site: usize,
+    site: &'a str,
     list: usize,
     context: Vec<Ident>,
     env: &mut Env<'a>,
