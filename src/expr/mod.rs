@@ -36,6 +36,8 @@ mod window;
 mod tests;
 #[cfg(test)]
 mod tests_more;
+#[cfg(test)]
+mod tests_window;
 
 use std::sync::Arc;
 
