@@ -129,6 +129,7 @@ fn the_steps_of_one_patients_dispensings_grow_linearly() {
     let p = Pack::embedded().unwrap();
     let s100 = steps_needed(&p, &one_patient(100));
     let s1000 = steps_needed(&p, &one_patient(1_000));
+    eprintln!("one patient: 102 members {s100} steps, 1,002 members {s1000} steps");
     assert!(s1000 < 11 * s100, "1,000 dispensings need {s1000} steps, 100 need {s100}");
     // Ten times as many again (10,000 members, the documented limit): within eleven times the
     // steps of 1,000 (a quadratic rule would need a hundred times).
@@ -141,6 +142,7 @@ fn a_bundle_of_ten_thousand_example_members_validates_within_the_default_budget(
     let p = Pack::embedded().unwrap();
     let s1000 = steps_needed(&p, &many_patients(1_000));
     let doc = many_patients(10_000);
+    eprintln!("example members: 1,000 members {s1000} steps");
     let r = validate(&p, &doc, Options::default().max_steps).unwrap();
     assert!(r.valid, "{:?}", r.findings.iter().take(5).collect::<Vec<_>>());
     assert!(!r.truncated);
