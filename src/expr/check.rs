@@ -20,6 +20,11 @@
 //!   dynamic from a `document`/`any` on), `value` comparable with that field.
 //! * `as_type(x, 'name')`: `x` a `document` or `any`; `name` a document type of the scope
 //!   ([`Scope::set_documents`]).
+//! * `find_all_by(list, v, key, value)` / `max_before(list, v, group, order, value, key, bound)`
+//!   ([`super::window`]): the per-element expressions are checked with only the scope's leading
+//!   context names (`doc`, `params`, `data`, …) and `v` visible; a key is a scalar or a list
+//!   literal of scalars (a composite key, items of any comparable types), and the key and bound
+//!   looked up must compare with the element's item by item.
 
 use chrono::{DateTime, FixedOffset, NaiveDate, TimeDelta};
 use rust_decimal::Decimal;
