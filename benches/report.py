@@ -46,7 +46,7 @@ for k in ("pack_load/embedded", "pack_load/from_files"):
         print(f"- {k}: {t(get(k))}")
 
 print("\n## scaling")
-for group, unit in (("scaling/need_lines", "line"), ("scaling/bundle_documents", "document")):
+for group, unit in (("scaling/need_lines", "line"), ("scaling/bundle_documents", "document"), ("scaling/bundle_one_patient", "document")):
     rows = sorted(((int(k.rsplit("/", 1)[1]), v) for k, v in est.items() if k.startswith(group + "/")))
     if rows:
         print(f"| {group} | total | per {unit} |")

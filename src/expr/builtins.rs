@@ -209,6 +209,14 @@ pub(crate) const SPECIAL_FORMS: &[(&str, &str)] = &[
         "as_type",
         "as_type(x: document, type: string literal) -> that document type (missing if x is another)",
     ),
+    (
+        "find_all_by",
+        "find_all_by(list, variable, key, value) -> list (every element whose key, computed from the variable, == value; indexed once per list)",
+    ),
+    (
+        "max_before",
+        "max_before(list, variable, group, order, value, key, bound) -> value (the greatest value among the elements whose group == key and order < bound; indexed once per list)",
+    ),
 ];
 
 pub(crate) fn lookup(name: &str) -> Option<&'static Builtin> {

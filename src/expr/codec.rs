@@ -4,6 +4,7 @@
 use super::Expr;
 use super::builtins::lookup;
 use super::check::{ArithOp, CmpOp, Const, Find, Kind, Node, Quant};
+use super::window::{WinOp, Window};
 use crate::codec::{Reader, Writer};
 
 /// Highest scope slot a compiled expression may use (the loader's scopes hold a handful of
@@ -196,6 +197,16 @@ fn node(w: &mut Writer, n: &Node) {
             node(w, expr);
             w.str(name);
         }
+        Kind::Window(win) => {
+            w.u8(21);
+            w.u8(tag(&WinOp::ALL, &win.op));
+            node(w, &win.list);
+            w.usize(win.slot);
+            w.ty(&win.elem);
+            w.seq(win.per.iter(), boxed);
+            w.seq(win.args.iter(), boxed);
+            w.seq(win.context.iter(), |w, s| w.usize(*s));
+        }
     }
     w.ty(&n.ty);
 }
@@ -207,7 +218,7 @@ fn missing() -> Node {
 fn read_node(r: &mut Reader<'_>) -> Node {
     r.nested(missing, |r| {
         let b = |r: &mut Reader<'_>| Box::new(read_node(r));
-        let kind = match r.tag(21, "expression tag") {
+        let kind = match r.tag(22, "expression tag") {
             1 => Kind::Slot(slot(r)),
             2 => Kind::Field { base: b(r), name: r.str().into() },
             3 => Kind::Index { base: b(r), index: b(r) },
@@ -258,6 +269,14 @@ fn read_node(r: &mut Reader<'_>) -> Node {
                 shared: r.bool(),
             })),
             20 => Kind::AsType { expr: b(r), name: r.str().into() },
+            21 => match read_op(r, &WinOp::ALL) {
+                Some(op) => {
+                    let (list, var, elem) = (read_node(r), slot(r), r.ty());
+                    let (per, args, context) = (r.seq(read_node), r.seq(read_node), r.seq(slot));
+                    Kind::Window(Box::new(Window::new(op, list, var, elem, per, args, context)))
+                }
+                None => Kind::Const(Const::Missing),
+            },
             _ => Kind::Const(read_const(r)),
         };
         Node { kind, ty: r.ty() }

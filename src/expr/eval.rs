@@ -73,7 +73,7 @@ fn charge(steps_left: &mut u64, n: u64) -> Result<(), EvalError> {
 /// Charges `n` bytes of a string or list about to be built against the memory budget, and a
 /// step per KiB (so that copying is bounded in time too).
 #[inline]
-fn alloc(env: &mut Env<'_>, n: usize) -> Result<(), EvalError> {
+pub(crate) fn alloc(env: &mut Env<'_>, n: usize) -> Result<(), EvalError> {
     let n = u64::try_from(n).unwrap_or(u64::MAX);
     env.bytes_used = env.bytes_used.saturating_add(n);
     if env.bytes_used > env.bytes_limit {
@@ -83,7 +83,7 @@ fn alloc(env: &mut Env<'_>, n: usize) -> Result<(), EvalError> {
 }
 
 /// The bytes of a built list of `n` elements.
-fn list_bytes(n: usize) -> usize {
+pub(crate) fn list_bytes(n: usize) -> usize {
     n.saturating_mul(std::mem::size_of::<Val<'_>>())
 }
 
@@ -206,6 +206,7 @@ pub(crate) fn eval<'a>(n: &'a Node, env: &mut Env<'a>) -> Result<Val<'a>, EvalEr
         }
         Kind::Call { f, args } => call(f, args, env)?,
         Kind::Find(f) => eval_find(f, env)?,
+        Kind::Window(w) => super::window::eval_window(w, env)?,
         Kind::AsType { expr, name } => match eval(expr, env)? {
             Val::Json(j) if crate::engine::type_name(j) == Some(&**name) => {
                 Val::Json(j)
@@ -427,9 +428,9 @@ impl<'a> IndexCache<'a> {
             Some(p) => p,
             None => match Index::build(list, items, q, steps_left)? {
                 Some(ix) => {
-                    *bytes_limit = bytes_limit.saturating_sub(ix.bytes());
-                    if bytes_used > *bytes_limit {
-                        return Err(EvalError::MemoryExhausted);
+                    match bytes_limit.checked_sub(ix.bytes()) {
+                        Some(left) if bytes_used <= left => *bytes_limit = left,
+                        _ => return Err(EvalError::MemoryExhausted),
                     }
                     slot.push(ix);
                     slot.len() - 1

@@ -31,10 +31,13 @@ mod eval;
 mod lexer;
 mod parser;
 mod reads;
+mod window;
 #[cfg(test)]
 mod tests;
 #[cfg(test)]
 mod tests_more;
+#[cfg(test)]
+mod tests_window;
 
 use std::sync::Arc;
 
@@ -43,6 +46,7 @@ use indexmap::IndexMap;
 pub use eval::{IndexCache, SharedIndexes};
 pub(crate) use eval::write_val;
 pub use reads::Read;
+pub use window::WindowCache;
 use crate::types::{RecordType, Type};
 pub use crate::value::Val;
 
@@ -213,6 +217,9 @@ pub struct Env<'a> {
     /// Indexes over the pack's reference data, shared by every validation with the pack (a
     /// lookup into `data.…` is indexed once, not once per document).
     pub shared: Option<&'a SharedIndexes>,
+    /// Indexes of `find_all_by` / `max_before` over input lists, built on a call's first
+    /// use and reused while this `Env` lives (one validation).
+    pub windows: WindowCache<'a>,
     /// Set when an arithmetic operation overflowed (a decimal beyond its range, a date beyond
     /// the calendar's): the value became missing, and the caller may tell that apart from data
     /// that is absent. Never cleared by evaluation: the caller resets it.
@@ -228,6 +235,7 @@ impl<'a> Env<'a> {
             bytes_limit: u64::MAX,
             index: IndexCache::default(),
             shared: None,
+            windows: WindowCache::default(),
             overflowed: false,
         }
     }

@@ -98,5 +98,10 @@ fn walk(n: &Node, out: &mut Vec<Read>) {
             walk(&f.list, out);
             walk(&f.value, out);
         }
+        // The per-element expressions read the element variable (and context names): not data.
+        Kind::Window(w) => {
+            walk(&w.list, out);
+            w.args.iter().for_each(|a| walk(a, out));
+        }
     }
 }
