@@ -264,7 +264,7 @@ pub const SCAN_MAX: usize = 8;
 
 /// A lookup key: a scalar value, equal exactly when `==` says so (and ordered to be sorted).
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
-enum Key<'a> {
+pub(crate) enum Key<'a> {
     Bool(bool),
     /// Normalized (`1.0` and `1` are one key).
     Num(Decimal),
@@ -287,7 +287,7 @@ impl<'a> Key<'a> {
         }
     }
 
-    fn of(v: &Val<'a>) -> Option<Key<'a>> {
+    pub(crate) fn of(v: &Val<'a>) -> Option<Key<'a>> {
         Some(match v {
             Val::Bool(b) => Key::Bool(*b),
             Val::Num(n) => Key::Num(n.normalize()),

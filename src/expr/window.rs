@@ -25,12 +25,11 @@ use std::borrow::Cow;
 use std::cmp::Ordering;
 use std::rc::Rc;
 
-use chrono::{NaiveDate, NaiveDateTime, TimeDelta};
-use rust_decimal::Decimal;
+use chrono::NaiveDate;
 
 use super::builtins::{ListItems, list_items};
 use super::check::Node;
-use super::eval::{alloc, compare, eval, list_bytes};
+use super::eval::{Key, alloc, compare, eval, list_bytes};
 use super::{Env, EvalError};
 use crate::types::Type;
 use crate::value::Val;
@@ -85,30 +84,18 @@ impl Window {
     }
 }
 
-/// A key: a scalar value or a list of them, ordered (equal exactly when `==` says so).
+/// A key: a scalar lookup key (as `find`'s indexes use) or a list of them, ordered (equal
+/// exactly when `==` says so).
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
 enum WKey<'a> {
-    Bool(bool),
-    /// Normalized (`1.0` and `1` are one key).
-    Num(Decimal),
-    Str(Cow<'a, str>),
-    Date(NaiveDate),
-    /// The UTC instant.
-    DateTime(NaiveDateTime),
-    Dur(TimeDelta),
+    One(Key<'a>),
     List(Vec<WKey<'a>>),
 }
 
 fn key_of<'a>(v: &Val<'a>) -> Option<WKey<'a>> {
     Some(match v {
-        Val::Bool(b) => WKey::Bool(*b),
-        Val::Num(n) => WKey::Num(n.normalize()),
-        Val::Str(s) => WKey::Str(s.clone()),
-        Val::Date(d) => WKey::Date(*d),
-        Val::DateTime(d) => WKey::DateTime(d.naive_utc()),
-        Val::Dur(d) => WKey::Dur(*d),
         Val::List(items) => WKey::List(items.iter().map(key_of).collect::<Option<Vec<_>>>()?),
-        _ => return None,
+        v => WKey::One(Key::of(v)?),
     })
 }
 
@@ -158,7 +145,7 @@ impl WKey<'_> {
     /// Bytes this key owns on the heap (a borrowed string owns none).
     fn heap_bytes(&self) -> usize {
         match self {
-            WKey::Str(Cow::Owned(s)) => s.len(),
+            WKey::One(Key::Str(Cow::Owned(s))) => s.len(),
             WKey::List(items) => items
                 .len()
                 .saturating_mul(std::mem::size_of::<WKey<'_>>())
@@ -345,7 +332,7 @@ fn element_rows<'a>(w: &'a Window, items: &ListItems<'a>, env: &mut Env<'a>) -> 
                 let Some(o) = key_of(&eval(order, env)?) else { continue };
                 (o, eval(value, env)?)
             }
-            _ => (WKey::Bool(false), Val::Missing),
+            _ => (WKey::One(Key::Bool(false)), Val::Missing),
         };
         rows.push((g, o, i, value));
     }
