@@ -186,6 +186,13 @@ fn an_error_about_a_pack_names_the_directory_it_looked_in() {
     std::fs::create_dir_all(&dir).unwrap();
     let msg = Pack::load_dir(&dir).map(|_| ()).unwrap_err().to_string();
     assert_eq!(msg, format!("{}: file not found in the pack", dir.join("pack.toml").display()));
+    // A directory that is no pack (`--rules /tmp`) is refused for its missing manifest before
+    // anything in it is read: not for a FIFO or a huge file lying there.
+    mkfifo(&dir.join("pipe.toml"));
+    std::fs::File::create(dir.join("huge.json")).unwrap().set_len(1 << 30).unwrap();
+    let d = dir.clone();
+    let msg = returns(move || Pack::load_dir(&d).map(|_| ())).unwrap_err().to_string();
+    assert_eq!(msg, format!("{}: file not found in the pack", dir.join("pack.toml").display()));
     // A layer's error names the layer's directory, its base's the base's.
     let (_tmp, layer) = base_and_layer("base");
     std::fs::write(layer.join("pack.toml"), format!("{}rule_files = [\"rules.toml\"]\n", layer_manifest("regional", "base"))).unwrap();

@@ -95,6 +95,12 @@ fn diag(path: &Path, message: impl Into<String>) -> PackError {
 /// [`MAX_PACK_FILE_BYTES`], all of them within [`MAX_PACK_BYTES`], visiting at most
 /// [`MAX_PACK_ENTRIES`] entries.
 pub fn read_dir_files(dir: &Path) -> Result<Files, PackError> {
+    // A directory without a manifest is not a pack: say so before walking it (`--rules /tmp`
+    // would otherwise read, or trip over, whatever lies there).
+    let manifest = dir.join("pack.toml");
+    if dir.is_dir() && std::fs::symlink_metadata(&manifest).is_err() {
+        return Err(diag(&manifest, "file not found in the pack"));
+    }
     let mut files = Files::new();
     let mut stack = vec![dir.to_path_buf()];
     let mut total = 0u64;
