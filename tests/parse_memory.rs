@@ -127,12 +127,14 @@ fn the_memory_charged_for_the_examples_is_the_heap_their_tree_holds_within_a_ten
     }
 }
 
-/// A bundle of `n` members, cycling through the valid examples (all but the bundle), compact.
-fn realistic_bundle(n: usize) -> Vec<u8> {
+/// A bundle of `n` members, cycling through the valid examples (all but the bundle) of at least
+/// `min` bytes of compact JSON, compact.
+fn realistic_bundle(n: usize, min: usize) -> Vec<u8> {
     let docs: Vec<Value> = json_files("examples/valid")
         .iter()
         .filter(|p| !p.ends_with("bundle.json"))
         .map(|p| serde_json::from_slice(&std::fs::read(p).unwrap()).unwrap())
+        .filter(|d| serde_json::to_vec(d).unwrap().len() >= min)
         .collect();
     let members: Vec<_> = (0..n).map(|i| docs[i % docs.len()].clone()).collect();
     serde_json::to_vec(&json!({"document_type": "bundle", "id": "B-1", "documents": members})).unwrap()
@@ -164,7 +166,8 @@ fn peak_heap_of_the_largest_inputs() {
         serde_json::to_vec(&need).unwrap()
     };
     let inputs = [
-        ("bundle of 10 000 valid examples", realistic_bundle(10_000)),
+        ("bundle of 10 000 valid examples", realistic_bundle(10_000, 0)),
+        ("bundle of 10 000 of the larger valid examples", realistic_bundle(10_000, 900)),
         ("need of 10 000 lines", need),
         ("[[0,0,…],…]", fragmented("0", 16_000_000)),
         (r#"[[{"a":0},…],…]"#, fragmented(r#"{"a":0}"#, 16_000_000)),
