@@ -59,6 +59,8 @@ pub enum InputError {
     ArrayTooLong { limit: usize },
     #[error("bundle field `{field}` holds {count} documents, over the limit of {limit}")]
     TooManyDocuments { field: String, count: usize, limit: usize },
+    #[error("input needs more than the limit of {limit} bytes of memory once parsed")]
+    ParsedTooLarge { limit: usize },
 }
 
 /// Maps byte offsets of a source text to 1-based line and character column.

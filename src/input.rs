@@ -1,13 +1,23 @@
-//! Reading a document's bytes into a JSON value while enforcing the nesting and array-length
-//! limits in the same pass.
+//! Reading a document's bytes into a JSON value while enforcing the nesting, array-length and
+//! memory limits in the same pass.
 //!
 //! The value built is exactly `serde_json::from_slice::<Value>`'s (same numbers under
 //! `arbitrary_precision`, same key order and duplicate-key handling under `preserve_order`:
 //! the last value at the first one's position); the differences are that a document nested
-//! deeper than the limit, or with a longer array, stops the parse at that point instead of
-//! being built first and measured after, and that repeated member names are reported
-//! (RFC 7493, I-JSON: names must be unique) — listed for a document, an error for a pack's
-//! trusted files.
+//! deeper than the limit, with a longer array, or whose tree would take more heap than its
+//! budget, stops the parse at that point instead of being built first and measured after, and
+//! that repeated member names are reported (RFC 7493, I-JSON: names must be unique) — listed
+//! for a document, an error for a pack's trusted files.
+//!
+//! **The memory budget.** Every allocation the tree makes is charged before it is made: a
+//! string's or number's text its capacity (allocated once, at the length of its JSON text, which
+//! bounds the decoded one), an array's buffer each time it grows (the parser grows it itself,
+//! doubling, so the charge is its capacity in `Value` slots), an object's map each time it
+//! grows (its entries — hash, name and value — and its index table, as `indexmap` and
+//! `hashbrown` size them: [`map_bytes`]). The tree's values hold all of it: what the parser
+//! keeps besides (its path, the repeated keys listed) is bounded by the depth and
+//! [`MAX_DUPLICATE_KEYS`]. Checked against a counting allocator in `input_tests.rs`: the charge
+//! is never below the heap the tree holds.
 
 use std::fmt;
 
@@ -31,6 +41,44 @@ pub(crate) fn push_pointer_token(pointer: &mut String, token: &str) {
 pub(crate) enum LimitHit {
     Depth,
     ArrayLength,
+    /// The tree would take more heap than its budget.
+    Memory,
+}
+
+/// Heap of one JSON value's slot in an array, and a map entry's value.
+const VALUE_BYTES: usize = std::mem::size_of::<Json>();
+
+/// Heap of one entry of an object's map: `indexmap`'s `Bucket` — the key's hash, the key's
+/// `String` and the value (the key's text is charged as a string).
+const ENTRY_BYTES: usize = std::mem::size_of::<usize>() + std::mem::size_of::<String>() + VALUE_BYTES;
+
+/// Capacity of the index table `hashbrown` gives an object's map when it grows from `capacity`
+/// (3, 7, then doubling: the table has 4, 8, 16, … buckets, 7/8 of them usable from 8 on);
+/// `indexmap` then grows the entries' vector to match.
+fn next_map_capacity(capacity: usize) -> usize {
+    match capacity {
+        0 => 3,
+        1..=3 => 7,
+        n => n.saturating_mul(2),
+    }
+}
+
+/// Heap of an object's map of `capacity` entries: the entries' vector (`indexmap` keeps it as
+/// large as the index table's capacity) and the index table — per bucket an index and a
+/// control byte, plus 16 control bytes, with the buckets rounded up as `hashbrown` does.
+fn map_bytes(capacity: usize) -> usize {
+    if capacity == 0 {
+        return 0;
+    }
+    let buckets = if capacity < 4 {
+        4
+    } else if capacity < 8 {
+        8
+    } else {
+        (capacity.saturating_mul(8) / 7).checked_next_power_of_two().unwrap_or(usize::MAX)
+    };
+    let index = buckets.saturating_mul(std::mem::size_of::<usize>() + 1).saturating_add(16);
+    capacity.saturating_mul(ENTRY_BYTES).saturating_add(index)
 }
 
 /// Why bytes could not be read as a document.
@@ -107,17 +155,36 @@ pub struct Parsed {
     pub duplicate_keys: Vec<DuplicateKey>,
     /// Repeated names past the first [`MAX_DUPLICATE_KEYS`].
     pub more_duplicates: usize,
+    /// Bytes of heap charged for the value (at most [`Limits::max_bytes`]).
+    pub charged: usize,
+}
+
+/// The limits of [`parse_limited`].
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct Limits {
+    /// Deepest nesting: the top-level object or array is depth 1.
+    pub max_depth: usize,
+    /// Most elements of one array.
+    pub max_array_len: usize,
+    /// Most heap the tree built may take, in bytes (as charged: see the module's docs).
+    pub max_bytes: usize,
+}
+
+impl Limits {
+    /// No limits of ours.
+    pub(crate) const NONE: Limits = Limits { max_depth: usize::MAX, max_array_len: usize::MAX, max_bytes: usize::MAX };
 }
 
 /// Parses `bytes` as one JSON value (nothing but whitespace after it), refusing nesting deeper
-/// than `max_depth` (the top-level object or array is depth 1) and arrays of more than
-/// `max_array_len` elements. Repeated member names are listed with the value.
-pub(crate) fn parse_limited(bytes: &[u8], max_depth: usize, max_array_len: usize) -> Result<Parsed, ParseError> {
-    let mut p = Parser::new(bytes, max_depth, max_array_len);
+/// than `max_depth`, arrays of more than `max_array_len` elements and a tree that would take
+/// more than `max_bytes` of heap — each at the first value past it, before building it.
+/// Repeated member names are listed with the value.
+pub(crate) fn parse_limited(bytes: &[u8], limits: Limits) -> Result<Parsed, ParseError> {
+    let mut p = Parser::new(bytes, limits);
     let value = p.value(0)?;
     match p.ws() {
         Some(_) => Err(p.peek_err(TRAILING_CHARACTERS)),
-        None => Ok(Parsed { value, duplicate_keys: p.dups, more_duplicates: p.more_dups }),
+        None => Ok(Parsed { value, duplicate_keys: p.dups, more_duplicates: p.more_dups, charged: limits.max_bytes - p.budget }),
     }
 }
 
@@ -126,7 +193,7 @@ pub(crate) fn parse_limited(bytes: &[u8], max_depth: usize, max_array_len: usize
 /// name is an error at that name (a trusted file must still be unambiguous). The same parser
 /// as documents, so the module carries one copy of it.
 pub(crate) fn parse_json(bytes: &[u8]) -> Result<Json, JsonError> {
-    let mut p = Parser::new(bytes, usize::MAX, usize::MAX);
+    let mut p = Parser::new(bytes, Limits::NONE);
     p.dup_is_error = true;
     let v = p.value(0).and_then(|v| match p.ws() {
         Some(_) => Err(p.peek_err(TRAILING_CHARACTERS)),
@@ -138,6 +205,7 @@ pub(crate) fn parse_json(bytes: &[u8]) -> Result<Json, JsonError> {
             msg: match hit {
                 LimitHit::Depth => "Depth limit",
                 LimitHit::ArrayLength => "ArrayLength limit",
+                LimitHit::Memory => "Memory limit",
             }
             .into(),
             line: 0,
@@ -185,6 +253,8 @@ struct Parser<'b> {
     remaining_depth: u8,
     max_depth: usize,
     max_array_len: usize,
+    /// Heap the tree may still take, in bytes: each allocation is charged before it is made.
+    budget: usize,
     /// Where the value being read sits: one segment per enclosing array or object, written out
     /// as a JSON Pointer only when a duplicate key is found.
     path: Vec<Seg>,
@@ -207,8 +277,30 @@ enum Seg {
 type Res<T> = Result<T, ParseError>;
 
 impl<'b> Parser<'b> {
-    fn new(s: &'b [u8], max_depth: usize, max_array_len: usize) -> Self {
-        Parser { s, i: 0, remaining_depth: 128, max_depth, max_array_len, path: Vec::new(), dup_is_error: false, dups: Vec::new(), more_dups: 0 }
+    fn new(s: &'b [u8], limits: Limits) -> Self {
+        Parser {
+            s,
+            i: 0,
+            remaining_depth: 128,
+            max_depth: limits.max_depth,
+            max_array_len: limits.max_array_len,
+            budget: limits.max_bytes,
+            path: Vec::new(),
+            dup_is_error: false,
+            dups: Vec::new(),
+            more_dups: 0,
+        }
+    }
+
+    /// Takes `bytes` from the budget, before they are allocated; past it, the parse stops.
+    fn charge(&mut self, bytes: usize) -> Res<()> {
+        match self.budget.checked_sub(bytes) {
+            Some(left) => {
+                self.budget = left;
+                Ok(())
+            }
+            None => Err(ParseError::Limit(LimitHit::Memory)),
+        }
     }
 
     /// The member `key` (its name just read) repeats one of its object's: listed, or counted
@@ -228,7 +320,7 @@ impl<'b> Parser<'b> {
                 Seg::Index(n) => pointer.push_str(&n.to_string()),
                 Seg::Key(start) => {
                     // A name already read once, so it decodes again without error.
-                    let mut p = Parser::new(self.s, 0, 0);
+                    let mut p = Parser::new(self.s, Limits::NONE);
                     p.i = start;
                     let name = p.string().unwrap_or_default();
                     push_pointer_token(&mut pointer, &name);
@@ -369,6 +461,13 @@ impl<'b> Parser<'b> {
             if items.len() == self.max_array_len {
                 return Err(ParseError::Limit(LimitHit::ArrayLength));
             }
+            if items.len() == items.capacity() {
+                // Grown here, doubling (at least 4 slots, as `Vec` would), so that the charge
+                // is the capacity allocated.
+                let more = items.capacity().max(4);
+                self.charge(more.saturating_mul(VALUE_BYTES))?;
+                items.reserve_exact(more);
+            }
             items.push(item);
         }
         self.path.pop();
@@ -379,6 +478,9 @@ impl<'b> Parser<'b> {
     /// After `{`: the members and the `}`.
     fn object(&mut self, depth: usize) -> Res<Json> {
         let mut obj = Map::new();
+        // The map's capacity, as `indexmap` and `hashbrown` grow it ([`next_map_capacity`]):
+        // `serde_json::Map` does not say.
+        let mut capacity = 0;
         let mut first = true;
         let mut inner = depth;
         self.path.push(Seg::Key(0));
@@ -412,6 +514,13 @@ impl<'b> Parser<'b> {
             }
             if let Some(last) = self.path.last_mut() {
                 *last = Seg::Key(key_start);
+            }
+            if obj.len() == capacity {
+                // The lookup below grows the map's index table when it is full (even for a
+                // repeated name), and the next new name its entries to match: charged first.
+                let next = next_map_capacity(capacity);
+                self.charge(map_bytes(next).saturating_sub(map_bytes(capacity)))?;
+                capacity = next;
             }
             // One lookup: the entry is held while the value is read (the map's `insert` would
             // put a repeated name's value at the first one's position, as this does).
@@ -464,16 +573,18 @@ impl<'b> Parser<'b> {
                 let text = self.string()?;
                 // `Number::from_str`: the text must be one number and nothing else; its errors
                 // are positioned in the text.
-                let mut p = Parser::new(text.as_bytes(), 0, 0);
+                let mut p = Parser::new(text.as_bytes(), Limits { max_depth: 0, max_array_len: 0, max_bytes: self.budget });
                 let n = match p.peek() {
                     None => Err(p.peek_err(EOF_VALUE)),
                     Some(b'-' | b'0'..=b'9') => p.number(),
                     Some(_) => Err(p.peek_err(INVALID_NUMBER)),
                 };
-                let n = match p.peek() {
-                    Some(_) => return Err(p.peek_err(INVALID_NUMBER)),
-                    None => n?,
+                let n = match (n, p.peek()) {
+                    (Err(e @ ParseError::Limit(_)), _) => return Err(e),
+                    (_, Some(_)) => return Err(p.peek_err(INVALID_NUMBER)),
+                    (n, None) => n?,
                 };
+                self.budget = p.budget;
                 return match self.ws() {
                     Some(b'}') => {
                         self.i += 1;
@@ -512,7 +623,11 @@ impl<'b> Parser<'b> {
     /// A number's text as `arbitrary_precision` keeps it (its first byte peeked): the exponent
     /// written `e`, with its sign.
     fn number(&mut self) -> Res<String> {
-        let mut buf = String::new();
+        // Its text is at most the bytes that can be part of a number, and one more (`1e5` is
+        // kept as `1e+5`): allocated once, charged first.
+        let len = self.s.get(self.i..).unwrap_or_default().iter().take_while(|b| matches!(b, b'0'..=b'9' | b'-' | b'+' | b'.' | b'e' | b'E')).count();
+        self.charge(len + 1)?;
+        let mut buf = String::with_capacity(len + 1);
         if self.peek() == Some(b'-') {
             self.i += 1;
             buf.push('-');
@@ -576,7 +691,11 @@ impl<'b> Parser<'b> {
 
     /// After the opening `"`: the string's content and the closing `"`.
     fn string(&mut self) -> Res<String> {
-        let mut out = Vec::new();
+        // Decoded, it is at most as long as its JSON text up to the closing quote (an escape is
+        // never shorter than what it stands for): allocated once, charged first.
+        let len = self.text_len();
+        self.charge(len)?;
+        let mut out = Vec::with_capacity(len);
         let mut start = self.i;
         loop {
             while let Some(b) = self.peek() {
@@ -613,6 +732,20 @@ impl<'b> Parser<'b> {
                 }
             }
         }
+    }
+
+    /// After the opening `"`: the bytes up to the closing one (or the end), escapes included.
+    fn text_len(&self) -> usize {
+        let rest = self.s.get(self.i..).unwrap_or_default();
+        let mut k = 0;
+        while let Some(&b) = rest.get(k) {
+            match b {
+                b'"' => break,
+                b'\\' => k += 2,
+                _ => k += 1,
+            }
+        }
+        k.min(rest.len())
     }
 
     /// After a `\`: the escape, appended to `out` as UTF-8.

@@ -7,6 +7,11 @@
 use super::*;
 use crate::test_rng::Rng;
 
+/// Depth and array-length limits, memory unbounded.
+fn lim(max_depth: usize, max_array_len: usize) -> Limits {
+    Limits { max_depth, max_array_len, max_bytes: usize::MAX }
+}
+
 mod dup_oracle {
     //! Duplicate member names found by a serde visitor over `serde_json::Deserializer`: the
     //! pointer of each repeated member, in document order.
@@ -147,6 +152,7 @@ mod oracle {
             E::custom(match what {
                 LimitHit::Depth => "nesting limit",
                 LimitHit::ArrayLength => "array length limit",
+                LimitHit::Memory => "memory limit",
             })
         }
     }
@@ -273,7 +279,7 @@ mod oracle {
 /// The outcome in a comparable form: the value and its text, the limit hit, or the error's
 /// text and position.
 fn ours(text: &[u8], depth: usize, len: usize) -> Result<(Json, String), String> {
-    match parse_limited(text, depth, len) {
+    match parse_limited(text, lim(depth, len)) {
         Ok(p) => {
             let t = serde_json::to_string(&p.value).unwrap_or_default();
             Ok((p.value, t))
@@ -606,31 +612,31 @@ fn parse_json_has_no_limits_but_serde_jsons_recursion_limit() {
 
 #[test]
 fn depth_counts_every_array_and_object_including_empty_ones() {
-    assert!(parse_limited(b"[[[]]]", 3, 10).is_ok());
-    assert!(matches!(parse_limited(b"[[[]]]", 2, 10), Err(ParseError::Limit(LimitHit::Depth))));
-    assert!(matches!(parse_limited(br#"{"a":{"b":{}}}"#, 2, 10), Err(ParseError::Limit(LimitHit::Depth))));
-    assert!(parse_limited(br#"{"a":{"b":{}}}"#, 3, 10).is_ok());
+    assert!(parse_limited(b"[[[]]]", lim(3, 10)).is_ok());
+    assert!(matches!(parse_limited(b"[[[]]]", lim(2, 10)), Err(ParseError::Limit(LimitHit::Depth))));
+    assert!(matches!(parse_limited(br#"{"a":{"b":{}}}"#, lim(2, 10)), Err(ParseError::Limit(LimitHit::Depth))));
+    assert!(parse_limited(br#"{"a":{"b":{}}}"#, lim(3, 10)).is_ok());
     // Scalars add no level.
-    assert!(parse_limited(b"1", 0, 10).is_ok());
+    assert!(parse_limited(b"1", lim(0, 10)).is_ok());
 }
 
 #[test]
 fn array_length_limit_counts_elements_at_each_level() {
-    assert!(parse_limited(b"[1,2,3]", 8, 3).is_ok());
-    assert!(matches!(parse_limited(b"[1,2,3,4]", 8, 3), Err(ParseError::Limit(LimitHit::ArrayLength))));
-    assert!(parse_limited(b"[[1,2,3],[1,2,3],[1,2,3]]", 8, 3).is_ok());
+    assert!(parse_limited(b"[1,2,3]", lim(8, 3)).is_ok());
+    assert!(matches!(parse_limited(b"[1,2,3,4]", lim(8, 3)), Err(ParseError::Limit(LimitHit::ArrayLength))));
+    assert!(parse_limited(b"[[1,2,3],[1,2,3],[1,2,3]]", lim(8, 3)).is_ok());
     // Objects have no length limit here (the input size bounds them).
-    assert!(parse_limited(br#"{"a":1,"b":2,"c":3,"d":4}"#, 8, 3).is_ok());
+    assert!(parse_limited(br#"{"a":1,"b":2,"c":3,"d":4}"#, lim(8, 3)).is_ok());
 }
 
 #[test]
 fn a_limit_hit_before_a_syntax_error_is_reported_as_the_limit() {
-    assert!(matches!(parse_limited(b"[[[[ oops", 2, 10), Err(ParseError::Limit(LimitHit::Depth))));
-    assert!(matches!(parse_limited(b"[1, oops", 2, 10), Err(ParseError::Json(_))));
+    assert!(matches!(parse_limited(b"[[[[ oops", lim(2, 10)), Err(ParseError::Limit(LimitHit::Depth))));
+    assert!(matches!(parse_limited(b"[1, oops", lim(2, 10)), Err(ParseError::Json(_))));
 }
 
 fn dups(text: &str) -> (Json, Vec<(String, String)>, usize) {
-    let p = parse_limited(text.as_bytes(), usize::MAX, usize::MAX).unwrap();
+    let p = parse_limited(text.as_bytes(), lim(usize::MAX, usize::MAX)).unwrap();
     let d = p.duplicate_keys.into_iter().map(|d| (d.pointer, d.key)).collect();
     (p.value, d, p.more_duplicates)
 }
@@ -711,7 +717,7 @@ fn parse_json_refuses_a_duplicate_key_at_the_repeated_name() {
 #[test]
 fn documents_without_duplicates_list_none_and_read_as_before() {
     for text in FIXED {
-        if let (Ok(p), Some(found)) = (parse_limited(text.as_bytes(), usize::MAX, usize::MAX), dup_oracle::duplicates(text.as_bytes())) {
+        if let (Ok(p), Some(found)) = (parse_limited(text.as_bytes(), lim(usize::MAX, usize::MAX)), dup_oracle::duplicates(text.as_bytes())) {
             assert_eq!(p.duplicate_keys.is_empty(), found.is_empty(), "{text}");
         }
     }
@@ -719,7 +725,7 @@ fn documents_without_duplicates_list_none_and_read_as_before() {
         let Ok(rd) = std::fs::read_dir(std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join(dir)) else { continue };
         for e in rd.flatten() {
             let bytes = std::fs::read(e.path()).unwrap_or_default();
-            let p = parse_limited(&bytes, 64, 100_000).unwrap();
+            let p = parse_limited(&bytes, lim(64, 100_000)).unwrap();
             assert!(p.duplicate_keys.is_empty() && p.more_duplicates == 0, "{:?}", e.path());
             assert_eq!(p.value, serde_json::from_slice::<Json>(&bytes).unwrap());
             assert_eq!(parse_json(&bytes).ok(), Some(p.value));
@@ -730,7 +736,7 @@ fn documents_without_duplicates_list_none_and_read_as_before() {
 /// Our list against the serde walk's on `text`: the number of duplicates, or `None` when
 /// the text is not JSON.
 fn same_duplicates(text: &str) -> Option<usize> {
-    let ours = parse_limited(text.as_bytes(), usize::MAX, usize::MAX);
+    let ours = parse_limited(text.as_bytes(), lim(usize::MAX, usize::MAX));
     let theirs = dup_oracle::duplicates(text.as_bytes());
     match (ours, theirs) {
         (Ok(p), Some(found)) => {
@@ -768,4 +774,54 @@ fn generated_documents_list_the_duplicates_a_serde_walk_finds() {
         }
     }
     assert!(with > 500 && without > 10_000 && capped > 100, "{with} {without} {capped}");
+}
+
+/// Small documents of every shape: each kind of value, objects and arrays across their growth
+/// steps, escapes, numbers with exponents, repeated names, nesting (`tests/parse_memory.rs`
+/// checks the charge against the heap held, with a counting allocator).
+fn memory_cases() -> Vec<String> {
+    let mut cases: Vec<String> = [
+        "0", "-1.5e10", "1E5", "123456789012345678901234567890", "null", "true", r#""""#, r#""abc""#,
+        r#""a\nb\u00e9\ud83d\ude00""#, r#""\\\\\\\\""#, "[]", "{}", "[[]]", "[{}]", r#"{"a":{}}"#,
+        r#"{"a":0,"a":1}"#, r#"{"a":0,"b":1,"c":2,"a":3}"#, r#"{"a":0,"b":1,"c":2,"c":3,"d":4}"#,
+        r#"{"$serde_json::private::Number":"1.5"}"#, r#"[{"$serde_json::private::Number":"12e3"}]"#,
+        r#"{"долгий ключ":"значение"}"#,
+    ]
+    .iter()
+    .map(|s| s.to_string())
+    .collect();
+    for n in [1, 2, 3, 4, 5, 7, 8, 9, 14, 15, 16, 17, 28, 29, 56, 57, 100, 1000] {
+        cases.push(format!("[{}]", vec!["0"; n].join(",")));
+        cases.push(format!("[{}]", vec![r#""x""#; n].join(",")));
+        cases.push(format!("[{}]", vec![r#"{"a":0}"#; n].join(",")));
+        cases.push(format!("{{{}}}", (0..n).map(|i| format!(r#""k{i}":[{i}]"#)).collect::<Vec<_>>().join(",")));
+        // Repeated names at the point of growth.
+        cases.push(format!("{{{},\"k0\":1,\"k0\":2}}", (0..n).map(|i| format!(r#""k{i}":{i}"#)).collect::<Vec<_>>().join(",")));
+    }
+    let mut r = Rng(0x0a11_0c8e);
+    for _ in 0..300 {
+        let mut text = String::new();
+        gen_value(&mut r, 0, &mut text);
+        if parse_json(text.as_bytes()).is_ok() || parse_limited(text.as_bytes(), Limits::NONE).is_ok() {
+            cases.push(text);
+        }
+    }
+    cases
+}
+
+#[test]
+fn the_parse_stops_at_the_first_value_past_its_memory_budget() {
+    for text in memory_cases() {
+        let charged = parse_limited(text.as_bytes(), Limits::NONE).map(|p| p.charged).unwrap();
+        let at = |max_bytes| parse_limited(text.as_bytes(), Limits { max_depth: usize::MAX, max_array_len: usize::MAX, max_bytes });
+        assert!(at(charged).is_ok(), "{text}");
+        if charged > 0 {
+            assert!(matches!(at(charged - 1), Err(ParseError::Limit(LimitHit::Memory))), "{text}");
+        }
+    }
+    // A syntax error met before the budget is the error; the budget met first is the limit.
+    assert!(matches!(parse_limited(br#"["abc", oops"#, Limits { max_bytes: 1000, ..Limits::NONE }), Err(ParseError::Json(_))));
+    assert!(matches!(parse_limited(br#"["abc", oops"#, Limits { max_bytes: 2, ..Limits::NONE }), Err(ParseError::Limit(LimitHit::Memory))));
+    // parse_json (a pack's trusted files) has no budget.
+    assert!(parse_json(format!("[{}]", vec!["0"; 10_000].join(",")).as_bytes()).is_ok());
 }

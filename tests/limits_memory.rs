@@ -306,6 +306,7 @@ fn lawful_documents_are_unaffected_by_the_memory_bounds() {
         max_text_chars: usize::MAX,
         max_result_bytes: usize::MAX,
         max_eval_bytes: usize::MAX,
+        max_parse_bytes: usize::MAX,
         ..Options::default()
     };
     let mut seen = 0;
@@ -324,6 +325,127 @@ fn lawful_documents_are_unaffected_by_the_memory_bounds() {
         }
     }
     assert!(seen >= 20, "{seen}");
+}
+
+/// Every `.json` file under `examples/` (at any depth), but `expected.json`.
+fn all_examples() -> Vec<std::path::PathBuf> {
+    let mut out = Vec::new();
+    let mut dirs = vec![std::path::PathBuf::from(format!("{}/examples", env!("CARGO_MANIFEST_DIR")))];
+    while let Some(dir) = dirs.pop() {
+        for entry in std::fs::read_dir(&dir).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                dirs.push(path);
+            } else if path.extension().is_some_and(|e| e == "json") && !path.ends_with("expected.json") {
+                out.push(path);
+            }
+        }
+    }
+    out.sort();
+    out
+}
+
+#[test]
+fn every_example_gives_the_same_result_with_the_parse_memory_budget_as_without() {
+    let p = Pack::embedded().unwrap();
+    let unbounded = Options { max_parse_bytes: usize::MAX, ..Options::default() };
+    let examples = all_examples();
+    assert!(examples.len() >= 80, "{}", examples.len());
+    for path in examples {
+        let bytes = std::fs::read(&path).unwrap();
+        let bounded = p.validate_bytes(&bytes, &Options::default());
+        assert_eq!(bounded, p.validate_bytes(&bytes, &unbounded), "{}", path.display());
+        // Far within the budget: a few KB of text, tens of KB once parsed.
+        let (_, charged) = qagida::engine::parse_input(&bytes, &Options::default()).unwrap();
+        assert!(charged < 20 * bytes.len() && charged < MB, "{}: {charged} bytes charged", path.display());
+    }
+}
+
+/// `[[item,item,…],…]`: inner arrays of 100 000 items (the array limit), `size` bytes at most.
+fn fragmented(item: &str, size: usize) -> Vec<u8> {
+    let inner = format!("[{}]", vec![item; 100_000].join(","));
+    let n = size / (inner.len() + 1);
+    format!("[{}]", vec![inner.as_str(); n].join(",")).into_bytes()
+}
+
+#[test]
+fn sixteen_mb_of_the_smallest_values_are_refused_by_the_parse_memory_budget() {
+    // Issue 12: 16 MB of `[[0,0,…],…]` took 840 MB of heap once parsed (51×), of
+    // `[[{"a":0},…],…]` 910 MB (57×); within every other limit, so validate_bytes built them.
+    // The parser now stops at the first value past `max_parse_bytes` (256 MiB).
+    let p = Pack::embedded().unwrap();
+    let limit = Options::default().max_parse_bytes;
+    assert_eq!(limit, 256 * MB);
+    for item in ["0", r#"{"a":0}"#] {
+        let input = fragmented(item, 16_000_000);
+        assert!(input.len() > 15_000_000 && input.len() <= Options::default().max_input_bytes, "{}", input.len());
+        let err = p.validate_bytes(&input, &Options::default()).unwrap_err();
+        assert_eq!(err, InputError::ParsedTooLarge { limit }, "{item}");
+        assert_eq!(err.to_string(), "input needs more than the limit of 268435456 bytes of memory once parsed");
+        // Such text takes over 40 times its size once parsed (measured on 1 MB of it, not to
+        // build 800 MB here): 16 MB of it would be 2.5 times the budget and more.
+        let sample = fragmented(item, 1_000_000);
+        let (_, charged) = qagida::engine::parse_input(&sample, &Options::default()).unwrap();
+        assert!(charged > 40 * sample.len(), "{item}: {charged} bytes for {}", sample.len());
+    }
+    // A lower budget (a browser tab) refuses a far smaller input the same way.
+    let small = Options { max_parse_bytes: MB, ..Options::default() };
+    let err = p.validate_bytes(&fragmented("0", 1_000_000), &small).unwrap_err();
+    assert_eq!(err, InputError::ParsedTooLarge { limit: MB });
+}
+
+/// A bundle of `n` members cycling through the larger valid examples, compact (the densest text:
+/// the most values per byte).
+fn realistic_bundle(n: usize) -> Vec<u8> {
+    let dir = format!("{}/examples/valid", env!("CARGO_MANIFEST_DIR"));
+    let mut docs: Vec<Value> = std::fs::read_dir(&dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| !p.ends_with("bundle.json"))
+        .map(|p| serde_json::from_slice(&std::fs::read(p).unwrap()).unwrap())
+        .filter(|d| serde_json::to_vec(d).unwrap().len() >= 900)
+        .collect();
+    docs.sort_by_key(|d| d["document_type"].as_str().unwrap().to_string());
+    assert!(docs.len() >= 4);
+    let members: Vec<Value> = (0..n).map(|i| docs[i % docs.len()].clone()).collect();
+    serde_json::to_vec(&json!({"document_type": "bundle", "id": "B-1", "documents": members})).unwrap()
+}
+
+#[test]
+fn the_largest_realistic_inputs_pass_the_parse_memory_budget() {
+    let p = Pack::embedded().unwrap();
+    let opts = Options::default();
+    let budget = opts.max_parse_bytes;
+    // A bundle of 10 000 documents (the bundle limit), 12+ MB of compact JSON.
+    let bundle = realistic_bundle(10_000);
+    assert!(bundle.len() > 12_000_000 && bundle.len() <= opts.max_input_bytes, "{}", bundle.len());
+    let (_, charged) = qagida::engine::parse_input(&bundle, &opts).unwrap();
+    // Even scaled to a full 16 MiB of such documents, half the budget would be left.
+    let at_16_mib = charged as f64 * opts.max_input_bytes as f64 / bundle.len() as f64;
+    assert!(at_16_mib < budget as f64 / 2.0, "{charged} bytes for {} of input: {at_16_mib} at 16 MiB", bundle.len());
+    // And it validates at the defaults (copies of one document repeat its IDs and patients,
+    // so the bundle's own rules find things: findings, not an error).
+    p.validate_bytes(&bundle, &opts).unwrap();
+    // A personalised need of 10 000 lines: valid, as its two lines are.
+    let mut need: Value = serde_json::from_slice(&std::fs::read(format!("{}/examples/valid/personalized_need.json", env!("CARGO_MANIFEST_DIR"))).unwrap()).unwrap();
+    let lines = need["lines"].as_array().unwrap().clone();
+    need["lines"] = Value::Array((0..10_000).map(|i| lines[i % lines.len()].clone()).collect());
+    let need = serde_json::to_vec(&need).unwrap();
+    let (_, charged) = qagida::engine::parse_input(&need, &opts).unwrap();
+    assert!(charged < budget / 4, "{charged}");
+    let r = p.validate_bytes(&need, &opts).unwrap();
+    assert!(r.valid, "{:?}", r.findings.first());
+}
+
+#[test]
+fn validate_on_a_parsed_value_does_not_charge_the_parse_budget() {
+    // The value is already built: only validate_bytes charges its parse.
+    let p = Pack::embedded().unwrap();
+    let doc: Value = serde_json::from_slice(&std::fs::read(format!("{}/examples/valid/prescription.json", env!("CARGO_MANIFEST_DIR"))).unwrap()).unwrap();
+    let tiny = Options { max_parse_bytes: 10, ..Options::default() };
+    assert!(p.validate(&doc, &tiny).unwrap().valid);
+    let bytes = serde_json::to_vec(&doc).unwrap();
+    assert_eq!(p.validate_bytes(&bytes, &tiny).unwrap_err(), InputError::ParsedTooLarge { limit: 10 });
 }
 
 #[test]

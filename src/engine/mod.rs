@@ -17,7 +17,7 @@ use serde_json::Value as Json;
 
 use crate::error::InputError;
 use crate::expr::{Env, EvalError, Val};
-use crate::input::{DuplicateKey, LimitHit, ParseError, Parsed, parse_limited};
+use crate::input::{DuplicateKey, LimitHit, Limits, ParseError, Parsed, parse_limited};
 use crate::pack::{DocType, Lang, LangTemplates, Pack, Seg, Severity};
 use crate::types::Type;
 use crate::value::decode;
@@ -63,6 +63,11 @@ pub struct Options {
     /// build (and of the lookup indexes kept for the whole document). Past it validation stops
     /// with [`InputError::MemoryExhausted`].
     pub max_eval_bytes: usize,
+    /// Memory budget of parsing ([`Pack::validate_bytes`]): bytes of heap the parsed JSON tree
+    /// may take (each string, number, array and object charged as the parser builds it). Past
+    /// it parsing stops with [`InputError::ParsedTooLarge`]. Not checked by [`Pack::validate`],
+    /// whose value is already built.
+    pub max_parse_bytes: usize,
 }
 
 impl Default for Options {
@@ -79,6 +84,7 @@ impl Default for Options {
             max_text_chars: 1_000,
             max_result_bytes: 8 * 1024 * 1024,
             max_eval_bytes: 64 * 1024 * 1024,
+            max_parse_bytes: 256 * 1024 * 1024,
         }
     }
 }
@@ -293,7 +299,8 @@ impl Pack {
         if bytes.len() > opts.max_input_bytes {
             return Err(InputError::TooLarge { size: bytes.len(), limit: opts.max_input_bytes });
         }
-        let parsed = parse_document(bytes, opts.max_depth, opts.max_array_len)?;
+        let limits = Limits { max_depth: opts.max_depth, max_array_len: opts.max_array_len, max_bytes: opts.max_parse_bytes };
+        let parsed = parse_document(bytes, limits)?;
         self.validate_with(&parsed.value, &parsed.duplicate_keys, parsed.more_duplicates, opts)
     }
 
@@ -488,12 +495,26 @@ fn render(t: &LangTemplates, lang: Lang, value: &dyn Fn(&Seg, &mut String)) -> S
     t.get(lang).map(|t| t.render(value)).unwrap_or_default()
 }
 
-/// Parses a document, refusing nesting deeper than `limit` and arrays longer than `max_len`
-/// as the parser meets them (no huge array is ever built, and the error is clear).
-fn parse_document(bytes: &[u8], limit: usize, max_len: usize) -> Result<Parsed, InputError> {
-    parse_limited(bytes, limit, max_len).map_err(|e| match e {
-        ParseError::Limit(LimitHit::Depth) => InputError::TooDeep { limit },
-        ParseError::Limit(LimitHit::ArrayLength) => InputError::ArrayTooLong { limit: max_len },
+/// Parses `bytes` as [`Pack::validate_bytes`] does, within the same limits of `opts` (size,
+/// depth, array length, `max_parse_bytes`), with the same errors; returns the value and the
+/// bytes of heap charged for it against `max_parse_bytes` — a deployment can size the budget
+/// from its documents with it. Repeated keys are not reported here.
+pub fn parse_input(bytes: &[u8], opts: &Options) -> Result<(Json, usize), InputError> {
+    if bytes.len() > opts.max_input_bytes {
+        return Err(InputError::TooLarge { size: bytes.len(), limit: opts.max_input_bytes });
+    }
+    let limits = Limits { max_depth: opts.max_depth, max_array_len: opts.max_array_len, max_bytes: opts.max_parse_bytes };
+    parse_document(bytes, limits).map(|p| (p.value, p.charged))
+}
+
+/// Parses a document, refusing nesting deeper than the limit, arrays longer than the limit and
+/// a tree larger than its memory budget as the parser meets them (no huge array or tree is ever
+/// built, and the error is clear).
+fn parse_document(bytes: &[u8], limits: Limits) -> Result<Parsed, InputError> {
+    parse_limited(bytes, limits).map_err(|e| match e {
+        ParseError::Limit(LimitHit::Depth) => InputError::TooDeep { limit: limits.max_depth },
+        ParseError::Limit(LimitHit::ArrayLength) => InputError::ArrayTooLong { limit: limits.max_array_len },
+        ParseError::Limit(LimitHit::Memory) => InputError::ParsedTooLarge { limit: limits.max_bytes },
         ParseError::Json(e) => InputError::NotJson(e.to_string()),
     })
 }
@@ -585,18 +606,22 @@ mod tests {
         assert_eq!(pack.data_indexes.len(), after, "no index built twice");
     }
 
+    fn lim(max_depth: usize, max_array_len: usize) -> Limits {
+        Limits { max_depth, max_array_len, max_bytes: usize::MAX }
+    }
+
     #[test]
     fn depth_check_ignores_brackets_inside_strings() {
-        assert!(parse_document(br#"{"a":"[[[[[[[[[["}"#, 2, 10).is_ok());
-        assert_eq!(parse_document(b"[[[[", 3, 10).map(|_| ()), Err(InputError::TooDeep { limit: 3 }));
+        assert!(parse_document(br#"{"a":"[[[[[[[[[["}"#, lim(2, 10)).is_ok());
+        assert_eq!(parse_document(b"[[[[", lim(3, 10)).map(|_| ()), Err(InputError::TooDeep { limit: 3 }));
     }
 
     #[test]
     fn array_length_counts_the_elements_of_each_array_alone() {
-        assert!(parse_document(br#"[1,2,3]"#, 8, 3).is_ok());
-        assert_eq!(parse_document(br#"[1,2,3,4]"#, 8, 3).map(|_| ()), Err(InputError::ArrayTooLong { limit: 3 }));
+        assert!(parse_document(br#"[1,2,3]"#, lim(8, 3)).is_ok());
+        assert_eq!(parse_document(br#"[1,2,3,4]"#, lim(8, 3)).map(|_| ()), Err(InputError::ArrayTooLong { limit: 3 }));
         // Commas of nested objects, arrays and strings are not the outer array's.
-        assert!(parse_document(br#"[{"a":1,"b":2,"c":3,"d":4},[1,2,3],"x,y,z,w"]"#, 8, 3).is_ok());
+        assert!(parse_document(br#"[{"a":1,"b":2,"c":3,"d":4},[1,2,3],"x,y,z,w"]"#, lim(8, 3)).is_ok());
         assert!(check_limits(&serde_json::json!([1, 2, 3]), 8, 3).is_ok());
         assert_eq!(check_limits(&serde_json::json!({"a": [1, 2, 3, 4]}), 8, 3), Err(InputError::ArrayTooLong { limit: 3 }));
         assert_eq!(check_limits(&serde_json::json!([[[]]]), 2, 3), Err(InputError::TooDeep { limit: 2 }));

@@ -105,7 +105,7 @@ fn to_js<T: Serialize + ?Sized>(v: &T) -> Result<JsValue, BindingError> {
 }
 
 /// The properties of [`ValidateOptions`] as JS sees them.
-const OPTION_KEYS: [&str; 11] = [
+const OPTION_KEYS: [&str; 12] = [
     "asOf",
     "lang",
     "maxInputBytes",
@@ -117,6 +117,7 @@ const OPTION_KEYS: [&str; 11] = [
     "maxTextChars",
     "maxResultBytes",
     "maxEvalBytes",
+    "maxParseBytes",
 ];
 
 fn to_options(opts: Option<Ts<ValidateOptions>>) -> Result<Options, BindingError> {
@@ -185,6 +186,9 @@ fn to_options(opts: Option<Ts<ValidateOptions>>) -> Result<Options, BindingError
     }
     if let Some(n) = size("maxEvalBytes")? {
         out.max_eval_bytes = n;
+    }
+    if let Some(n) = size("maxParseBytes")? {
+        out.max_parse_bytes = n;
     }
     if let Some(d) = as_of.as_deref() {
         // The dates chrono's `NaiveDate::from_str` took, read without chrono's parser.
@@ -273,7 +277,8 @@ impl Validator {
     /// read from their JSON text exactly as the native engine reads them). Returns the result
     /// object of DOCUMENTS.md: `{valid, rule_pack, as_of, findings}`.
     ///
-    /// @throws {Error} `InputError` (too large, too deep, evaluation budget exhausted),
+    /// @throws {Error} `InputError` (too large, too deep, too large once parsed, evaluation
+    /// budget exhausted),
     /// `DocumentError` (a cycle, a BigInt, `undefined`), `OptionsError` (bad `asOf`/`lang`).
     pub fn validate(
         &self,

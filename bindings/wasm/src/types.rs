@@ -91,6 +91,11 @@ pub struct ValidateOptions {
     #[tsify(optional)]
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub max_eval_bytes: Option<usize>,
+    /// Memory budget of parsing, in bytes of heap the parsed JSON tree may take; past it
+    /// validation stops with an `InputError`.
+    #[tsify(optional)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max_parse_bytes: Option<usize>,
 }
 
 /// Severity of a finding; `valid` is false when any finding is an `error`.

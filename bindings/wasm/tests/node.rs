@@ -360,6 +360,10 @@ fn memory_bounds_are_passed_through() {
     let js = js_sys::JSON::parse(&bundle.to_string()).unwrap();
     let e = v.validate(js, opts(o)).unwrap_err();
     assert_eq!(error_text(&e), "InputError: validation exceeded its memory budget of 100000 bytes");
+    // The parse's budget: the same bundle's tree takes more than 100 KB.
+    let o = ValidateOptions { max_parse_bytes: Some(100_000), ..Default::default() };
+    let e = v.validate_json(&bundle.to_string(), opts(o)).unwrap_err();
+    assert_eq!(error_text(&e), "InputError: input needs more than the limit of 100000 bytes of memory once parsed");
 }
 
 /// The embedded pack is the pack of rules/kz-orphan: the same rules, fixtures and test cases as
