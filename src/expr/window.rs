@@ -77,10 +77,38 @@ pub(crate) struct Window {
     pub shape: Box<str>,
 }
 
+/// The longest shape written out (the default pack's longest is about 8.4 KB: the shape
+/// includes the types of the nodes).
+const SHAPE_MAX: usize = 16 << 10;
+
+/// A `fmt::Write` that refuses to grow past [`SHAPE_MAX`]: formatting stops at the first write
+/// past it, so a deep or shared tree (a hostile compiled pack nests windows, each of whose
+/// written-out form holds its inner ones) costs at most that much, never exponential time.
+struct Capped(String);
+
+impl std::fmt::Write for Capped {
+    fn write_str(&mut self, s: &str) -> std::fmt::Result {
+        if self.0.len().saturating_add(s.len()) > SHAPE_MAX {
+            return Err(std::fmt::Error);
+        }
+        self.0.push_str(s);
+        Ok(())
+    }
+}
+
 impl Window {
     pub(crate) fn new(op: WinOp, list: Node, slot: usize, elem: Type, per: Vec<Node>, args: Vec<Node>, context: Vec<usize>) -> Window {
-        let shape = format!("{op:?} {slot} {elem:?} {per:?}").into_boxed_str();
-        Window { op, list, slot, elem, per, args, context, shape }
+        use std::fmt::Write as _;
+        use std::sync::atomic::{AtomicU64, Ordering};
+        static UNSHARED: AtomicU64 = AtomicU64::new(0);
+        let mut out = Capped(String::new());
+        let shape = match write!(out, "{op:?} {slot} {elem:?} {per:?}") {
+            Ok(()) => out.0,
+            // Too long to write out: an index of its own (shared with no other call; a shape
+            // written out never starts with `#`).
+            Err(_) => format!("#{}", UNSHARED.fetch_add(1, Ordering::Relaxed)),
+        };
+        Window { op, list, slot, elem, per, args, context, shape: shape.into_boxed_str() }
     }
 }
 
