@@ -210,11 +210,11 @@ fn the_fuzz_seeds_of_compiled_bodies_decode_or_are_refused_without_panicking() {
     let mut seen = 0;
     for e in std::fs::read_dir(dir).unwrap() {
         let bytes = std::fs::read(e.unwrap().path()).unwrap();
-        if let Some((&mode, body)) = bytes.split_first() {
-            if mode < 128 {
-                let _ = crate::pack::compiled::fuzzing::from_body(body);
-                seen += 1;
-            }
+        if let Some((&mode, body)) = bytes.split_first()
+            && mode < 128
+        {
+            let _ = crate::pack::compiled::fuzzing::from_body(body);
+            seen += 1;
         }
     }
     assert!(seen >= 2, "the whole-body seeds are there ({seen})");
