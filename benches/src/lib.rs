@@ -80,22 +80,7 @@ pub fn valid_id(prefix7: &str, k: usize) -> String {
 /// BIN, so the cross-document rules (matching by id, by patient, by organisation and period)
 /// find each copy's own documents, as in a real bundle of many patients.
 pub fn bundle_of(n: usize) -> Vec<u8> {
-    let mut doc = fixture("bundle");
-    let members = doc["documents"].as_array().cloned().expect("documents");
-    let docs: Vec<Json> = (0..n)
-        .map(|i| {
-            let k = i / members.len();
-            let mut m = members[i % members.len()].clone();
-            if let Some(Json::String(s)) = m.get("id") {
-                let s = format!("{s}-{k}");
-                m["id"] = json!(s);
-            }
-            rewrite_ids(&mut m, k);
-            m
-        })
-        .collect();
-    doc["documents"] = Json::Array(docs);
-    serde_json::to_vec(&doc).expect("serialise")
+    copies_of_the_bundle(n, |_, _| {})
 }
 
 /// A bundle of `n` documents of one patient: the bundle fixture's members repeated as in
@@ -104,9 +89,23 @@ pub fn bundle_of(n: usize) -> Vec<u8> {
 /// patient's dispensings of one drug follow each other (n / 4 of them): the worst case of DSP-07,
 /// which compares each dispensing with the patient's earlier ones.
 pub fn bundle_one_patient(n: usize) -> Vec<u8> {
+    let patient = fixture("bundle")["documents"][0]["patient"].clone();
+    copies_of_the_bundle(n, |m, k| {
+        if m.get("patient").is_some() {
+            m["patient"] = patient.clone();
+        }
+        if let Some(Json::String(at)) = m.get("dispensed_at") {
+            let at = later_by_days(at, 60 * k as u64);
+            m["dispensed_at"] = json!(at);
+        }
+    })
+}
+
+/// The bundle fixture's members repeated to `n`: copy `k` of a member gets the suffix `-k` on
+/// its id and references and copy `k`'s own patient IIN and organisation BINs, then `edit`.
+fn copies_of_the_bundle(n: usize, edit: impl Fn(&mut Json, usize)) -> Vec<u8> {
     let mut doc = fixture("bundle");
     let members = doc["documents"].as_array().cloned().expect("documents");
-    let patient = members[0]["patient"].clone();
     let docs: Vec<Json> = (0..n)
         .map(|i| {
             let k = i / members.len();
@@ -116,13 +115,7 @@ pub fn bundle_one_patient(n: usize) -> Vec<u8> {
                 m["id"] = json!(s);
             }
             rewrite_ids(&mut m, k);
-            if m.get("patient").is_some() {
-                m["patient"] = patient.clone();
-            }
-            if let Some(Json::String(at)) = m.get("dispensed_at") {
-                let at = chrono_free_shift(at, 60 * k as i64);
-                m["dispensed_at"] = json!(at);
-            }
+            edit(&mut m, k);
             m
         })
         .collect();
@@ -130,27 +123,12 @@ pub fn bundle_one_patient(n: usize) -> Vec<u8> {
     serde_json::to_vec(&doc).expect("serialise")
 }
 
-/// `YYYY-MM-DD…` moved `days` days later (the rest of the text kept).
-fn chrono_free_shift(at: &str, days: i64) -> String {
-    let (y, m, d): (i64, i64, i64) = (at[0..4].parse().expect("year"), at[5..7].parse().expect("month"), at[8..10].parse().expect("day"));
-    // Days from civil (Howard Hinnant's algorithm) and back.
-    let from_civil = |y: i64, m: i64, d: i64| {
-        let y = if m <= 2 { y - 1 } else { y };
-        let era = y.div_euclid(400);
-        let yoe = y - era * 400;
-        let doy = (153 * (if m > 2 { m - 3 } else { m + 9 }) + 2) / 5 + d - 1;
-        era * 146_097 + (yoe * 365 + yoe / 4 - yoe / 100 + doy) - 719_468
-    };
-    let z = from_civil(y, m, d) + days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z - era * 146_097;
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let d = doy - (153 * mp + 2) / 5 + 1;
-    let m = if mp < 10 { mp + 3 } else { mp - 9 };
-    let y = yoe + era * 400 + i64::from(m <= 2);
-    format!("{y:04}-{m:02}-{d:02}{}", &at[10..])
+/// A datetime `YYYY-MM-DDT…` moved `days` days later (the time and offset kept).
+fn later_by_days(at: &str, days: u64) -> String {
+    let (date, rest) = at.split_at(10);
+    let date: chrono::NaiveDate = date.parse().expect("a date");
+    let later = date.checked_add_days(chrono::Days::new(days)).expect("a date in range");
+    format!("{later}{rest}")
 }
 
 /// Suffixes every reference (`mdt_conclusion_id`, `prescription_id`, also inside need lines)
