@@ -1,0 +1,174 @@
+//! The command line: commands, their arguments and the values they accept (clap).
+
+use super::*;
+
+#[derive(Parser)]
+#[command(name = "qagida", version, about = "Validate documents against declarative rule packs")]
+pub(crate) struct Cli {
+    #[command(subcommand)]
+    pub(crate) command: Command,
+}
+
+/// `--as-of`: the dates chrono's `NaiveDate::from_str` (clap's parser for `NaiveDate`) took, read
+/// by the library's hand parser, as the WebAssembly module reads `asOf`.
+pub(crate) fn as_of_date(s: &str) -> Result<NaiveDate, String> {
+    qagida::dates::parse_date_relaxed(s).ok_or_else(|| "not a valid YYYY-MM-DD date".to_string())
+}
+
+#[derive(Subcommand)]
+pub(crate) enum Command {
+    /// Validate documents (JSON files, `-` for stdin, or NDJSON with --ndjson).
+    Validate {
+        /// Rule pack directory, a stack file listing layers (`rules/default.toml`), or a
+        /// compiled pack file (`qagida pack compile`). Default: the pack embedded at build time
+        /// (the national pack and every regional layer). A layer (`extends = "…"`) loads the
+        /// pack it extends from beside it.
+        #[arg(long)]
+        rules: Option<PathBuf>,
+        /// A deployment's overrides file: severities changed, rules silenced by ID.
+        #[arg(long, value_name = "FILE")]
+        overrides: Option<PathBuf>,
+        /// Validate as of this date (default: each document's own date).
+        #[arg(long, value_name = "YYYY-MM-DD", value_parser = as_of_date)]
+        as_of: Option<NaiveDate>,
+        /// Message language (default: the pack's own, `ru` for the national pack).
+        #[arg(long, value_enum, ignore_case = true)]
+        lang: Option<LangArg>,
+        /// Output format.
+        #[arg(long, value_enum, default_value_t = Format::Json)]
+        format: Format,
+        /// Inputs are NDJSON: one document per line, one result per line.
+        #[arg(long)]
+        ndjson: bool,
+        /// Worker threads for --ndjson (default: one per CPU core; at most 4 per core and 256).
+        #[arg(long, value_name = "N", default_value_t = 0, hide_default_value = true)]
+        jobs: usize,
+        /// Trusted public key (a `.pub` file from `qagida pack keygen`): the pack given with
+        /// --rules, and every pack it extends, must be signed by a trusted key, else nothing is
+        /// validated (exit 2). `ID,…=FILE` binds the key to the pack ids it may sign
+        /// (`kz-orphan=national.pub`); a bare FILE is trusted for any pack id. Repeatable.
+        #[arg(long, value_name = "[ID,…=]FILE", requires = "rules")]
+        pubkey: Vec<String>,
+        /// With --pubkey: refuse a pack whose signed version is below VERSION (rollback to an
+        /// older signed edition); `ID=VERSION` sets it for the layer ID (e.g. the base a regional
+        /// pack extends). Versions compare as versions: 2026.3.10 > 2026.3.9. Repeatable.
+        #[arg(long, value_name = "[ID=]VERSION", requires = "pubkey")]
+        min_version: Vec<String>,
+        /// A directory holding pack directories, searched (after the directories beside the
+        /// pack) for the pack ids that `extends` names. Repeatable.
+        #[arg(long, value_name = "DIR", requires = "rules")]
+        pack_path: Vec<PathBuf>,
+        /// Files to validate; `-` reads standard input.
+        #[arg(required = true)]
+        files: Vec<String>,
+    },
+    /// Run the tests a pack carries (each rule's pass/fail cases, and its fixtures).
+    Test {
+        /// Pack directory, stack file or compiled pack (default: the embedded pack).
+        dir: Option<PathBuf>,
+        /// Print every case, not only failures.
+        #[arg(long, short)]
+        verbose: bool,
+    },
+    /// Check a pack's files: syntax, types, references, and test coverage.
+    Lint {
+        /// Pack directory, stack file or compiled pack (default: the embedded pack).
+        dir: Option<PathBuf>,
+    },
+    /// Show a rule: clause, params, checks and messages.
+    Explain {
+        /// The rule's ID, as findings name it (e.g. `RX-01`).
+        rule_id: String,
+        /// Pack directory, stack file or compiled pack the rule is in (default: the embedded
+        /// pack).
+        #[arg(long, value_name = "DIR")]
+        rules: Option<PathBuf>,
+        /// Language of the title and clause (default: the pack's own); the messages are shown
+        /// in every language of the pack.
+        #[arg(long, value_enum, ignore_case = true)]
+        lang: Option<LangArg>,
+    },
+    /// Sign, verify and compile rule packs (signing: Ed25519, see docs/SIGNING.md).
+    #[command(subcommand)]
+    Pack(PackCommand),
+}
+
+#[derive(Subcommand)]
+pub(crate) enum PackCommand {
+    /// Make a key pair: NAME.key (secret, mode 0600) and NAME.pub (public, for vendors).
+    Keygen {
+        /// Path and name of the key files, without extension.
+        #[arg(long, value_name = "NAME")]
+        out: PathBuf,
+        /// Overwrite existing key files.
+        #[arg(long)]
+        force: bool,
+    },
+    /// Sign a pack directory: writes DIR/pack.sig covering every file under DIR.
+    Sign {
+        /// The pack directory to sign.
+        dir: PathBuf,
+        /// The secret key file (NAME.key).
+        #[arg(long, value_name = "FILE")]
+        key: PathBuf,
+    },
+    /// Compile a pack directory (and the packs it extends) or a stack file to its binary form:
+    /// what `--rules FILE` and the WebAssembly module's `Validator.fromCompiled` load without
+    /// the TOML parser and the expression compiler. Valid only for this version of qagida.
+    Compile {
+        /// Pack directory or stack file.
+        dir: PathBuf,
+        /// Where to write it (default: ID-VERSION.qpack in the current directory).
+        #[arg(long, short, value_name = "FILE")]
+        out: Option<PathBuf>,
+    },
+    /// Verify a pack directory's signature (and those of the packs it extends): exit 0 when
+    /// the pack is exactly what a trusted key signed, 1 when it is not.
+    Verify {
+        /// The signed pack directory.
+        dir: PathBuf,
+        /// Trusted public key file (NAME.pub); repeat to trust several. `ID,…=FILE` binds the
+        /// key to the pack ids it may sign (`kz-karaganda=regional.pub`): every layer must be
+        /// signed by a key trusted for its own id. A bare FILE is trusted for any pack id.
+        #[arg(long, value_name = "[ID,…=]FILE", required = true)]
+        pubkey: Vec<String>,
+        /// Refuse a pack whose signed version is below VERSION (a replayed older edition);
+        /// `ID=VERSION` sets it for the layer ID. Versions compare as versions. Repeatable.
+        #[arg(long, value_name = "[ID=]VERSION")]
+        min_version: Vec<String>,
+        /// A directory holding pack directories, searched (after the directories beside DIR)
+        /// for the pack ids that `extends` names. Repeatable.
+        #[arg(long, value_name = "DIR")]
+        pack_path: Vec<PathBuf>,
+    },
+}
+
+#[derive(Copy, Clone, ValueEnum, PartialEq, Eq)]
+pub(crate) enum Format {
+    /// One JSON result (pretty) for one file; one JSON line per file or NDJSON line otherwise.
+    Json,
+    /// Lines for a person to read; control characters in it are escaped (`\u001b`).
+    Text,
+}
+
+/// `--lang`: the languages a pack words its messages in.
+#[derive(Copy, Clone, ValueEnum)]
+pub(crate) enum LangArg {
+    /// Kazakh.
+    #[value(alias = "kz")]
+    Kk,
+    /// Russian.
+    Ru,
+    /// English.
+    En,
+}
+
+impl From<LangArg> for Lang {
+    fn from(l: LangArg) -> Lang {
+        match l {
+            LangArg::Kk => Lang::Kk,
+            LangArg::Ru => Lang::Ru,
+            LangArg::En => Lang::En,
+        }
+    }
+}
