@@ -7,9 +7,6 @@ pub mod compiled;
 mod compiled_tests;
 mod convert;
 mod dir;
-mod float_parse;
-#[cfg(test)]
-mod float_parse_tests;
 mod raw;
 mod template;
 pub(crate) mod walk;

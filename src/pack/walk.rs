@@ -126,8 +126,7 @@ fn int(i: &DeInteger<'_>, at: usize) -> R<Int> {
 }
 
 fn float(text: &str, at: usize) -> R<f64> {
-    // `text.parse::<f64>()` without core's float parser (the module's size; same values).
-    match super::float_parse::parse_f64(text) {
+    match text.parse::<f64>().ok() {
         // As `toml`: infinity only when written so, not from overflow.
         Some(f) if !f.is_infinite() || text.contains("inf") => Ok(f),
         _ => err(at, "floating-point number overflowed".into()),
