@@ -57,7 +57,7 @@ fn tick(env: &mut Env<'_>) -> Result<(), EvalError> {
 }
 
 /// Charges `n` steps at once.
-fn charge(steps_left: &mut u64, n: u64) -> Result<(), EvalError> {
+pub(crate) fn charge(steps_left: &mut u64, n: u64) -> Result<(), EvalError> {
     match steps_left.checked_sub(n) {
         Some(s) => {
             *steps_left = s;

@@ -29,7 +29,7 @@ use chrono::NaiveDate;
 
 use super::builtins::{ListItems, list_items};
 use super::check::Node;
-use super::eval::{Key, alloc, compare, eval, list_bytes};
+use super::eval::{Key, alloc, charge, compare, eval, list_bytes};
 use super::{Env, EvalError};
 use crate::types::Type;
 use crate::value::Val;
@@ -200,19 +200,6 @@ impl WindowCache<'_> {
     }
 }
 
-fn charge(env: &mut Env<'_>, n: usize) -> Result<(), EvalError> {
-    match env.steps_left.checked_sub(n as u64) {
-        Some(s) => {
-            env.steps_left = s;
-            Ok(())
-        }
-        None => {
-            env.steps_left = 0;
-            Err(EvalError::BudgetExhausted)
-        }
-    }
-}
-
 /// Evaluates `find_all_by` / `max_before`.
 #[inline(never)]
 pub(crate) fn eval_window<'a>(w: &'a Window, env: &mut Env<'a>) -> Result<Val<'a>, EvalError> {
@@ -275,7 +262,7 @@ pub(crate) fn eval_window<'a>(w: &'a Window, env: &mut Env<'a>) -> Result<Val<'a
     match w.op {
         WinOp::FindAllBy => {
             let hits: Vec<usize> = rest.iter().take_while(|r| r.0 == *key).map(|r| r.2 as usize).collect();
-            charge(env, hits.len())?;
+            charge(&mut env.steps_left, hits.len() as u64)?;
             alloc(env, list_bytes(hits.len()))?;
             let out: Vec<Val<'a>> = hits.iter().map(|&i| items.get(i, &w.elem)).collect();
             Ok(Val::List(Rc::new(out)))
@@ -301,7 +288,7 @@ fn build<'a>(
     context: Vec<Ident>,
     env: &mut Env<'a>,
 ) -> Result<Built<'a>, EvalError> {
-    charge(env, items.len())?;
+    charge(&mut env.steps_left, items.len() as u64)?;
     let old_len = env.slots.len();
     let saved = if w.slot < old_len {
         env.slots.get_mut(w.slot).map(|s| std::mem::replace(s, Val::Missing))
