@@ -208,7 +208,7 @@ pub(crate) fn eval<'a>(n: &'a Node, env: &mut Env<'a>) -> Result<Val<'a>, EvalEr
         Kind::Find(f) => eval_find(f, env)?,
         Kind::Window(w) => super::window::eval_window(w, env)?,
         Kind::AsType { expr, name } => match eval(expr, env)? {
-            Val::Json(j) if crate::engine::type_name(j) == Some(&**name) => {
+            Val::Json(j) if crate::document::type_name(j) == Some(&**name) => {
                 Val::Json(j)
             }
             _ => Val::Missing,
@@ -307,7 +307,7 @@ fn element_key<'a>(v: &'a Json, path: &[Box<str>], key_ty: &Type) -> Option<Key<
 
 fn at_path<'a>(mut v: &'a Json, path: &[Box<str>]) -> Option<&'a Json> {
     for p in path {
-        v = crate::engine::get_field(v.as_object()?, p)?;
+        v = crate::document::get_field(v.as_object()?, p)?;
     }
     Some(v)
 }
@@ -664,7 +664,7 @@ fn kleene<'a>(l: &'a Node, r: &'a Node, decisive: bool, env: &mut Env<'a>) -> Re
 fn field<'a>(b: &Val<'a>, name: &str, ty: &Type) -> Val<'a> {
     match *b {
         Val::Json(j) => match j.as_object() {
-            Some(m) => decode_or_missing(crate::engine::get_field(m, name), ty),
+            Some(m) => decode_or_missing(crate::document::get_field(m, name), ty),
             None => Val::Missing,
         },
         Val::Calendars(cals) => cals.iter().find(|c| c.name == name).map_or(Val::Missing, |c| Val::Calendar(c)),

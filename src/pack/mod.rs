@@ -22,7 +22,6 @@ use indexmap::IndexMap;
 use serde_json::Value as Json;
 use toml::Spanned;
 
-use crate::engine::PackRef;
 use crate::error::{Diagnostic, LineIndex, PackError};
 use crate::expr::{self, Expr, Scope};
 use crate::types::{RecordType, Type, parse_type};
@@ -502,6 +501,13 @@ const _: () = {
 
 /// The pack's files: path inside the pack (with `/` separators) → contents.
 pub type Files = BTreeMap<String, String>;
+
+/// Identifies the pack edition used.
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct PackRef {
+    pub id: String,
+    pub version: String,
+}
 
 #[cfg(feature = "embedded-pack")]
 mod embedded {
