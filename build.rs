@@ -23,9 +23,9 @@ fn collect(dir: &Path, root: &Path, out: &mut Vec<(String, PathBuf)>) {
 }
 
 /// The sources that define what a compiled pack (`src/pack/compiled.rs`) holds and means: its
-/// encoding, the typed expression tree, the types, the loader's scope slots, templates,
-/// calendars.
-const COMPILED_FORM_SOURCES: [&str; 9] = [
+/// encoding, the typed expression tree, the types, the pack model and the loader's scope slots,
+/// templates, calendars.
+const COMPILED_FORM_SOURCES: [&str; 16] = [
     "src/codec.rs",
     "src/expr/codec.rs",
     "src/pack/compiled.rs",
@@ -33,6 +33,13 @@ const COMPILED_FORM_SOURCES: [&str; 9] = [
     "src/expr/mod.rs",
     "src/types.rs",
     "src/pack/mod.rs",
+    "src/pack/model.rs",
+    "src/pack/pointer.rs",
+    "src/pack/load/mod.rs",
+    "src/pack/load/sources.rs",
+    "src/pack/load/doc_types.rs",
+    "src/pack/load/data.rs",
+    "src/pack/load/rules.rs",
     "src/pack/template.rs",
     "src/calendar.rs",
 ];
