@@ -50,10 +50,11 @@ fn modules(src: &Path) -> BTreeSet<String> {
         let name = e.file_name().to_string_lossy().into_owned();
         if e.path().is_dir() {
             out.insert(name);
-        } else if let Some(stem) = name.strip_suffix(".rs") {
-            if !matches!(stem, "lib" | "main") && !is_test_file(&name) {
-                out.insert(stem.to_string());
-            }
+        } else if let Some(stem) = name.strip_suffix(".rs")
+            && !matches!(stem, "lib" | "main")
+            && !is_test_file(&name)
+        {
+            out.insert(stem.to_string());
         }
     }
     out
