@@ -8,10 +8,9 @@ mod compiled_tests;
 mod convert;
 mod dir;
 mod raw;
-mod template;
-pub(crate) mod walk;
 #[cfg(test)]
-mod walk_tests;
+mod raw_tests;
+mod template;
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::Path;
@@ -32,9 +31,8 @@ pub use dir::{
     read_file_capped,
 };
 pub(crate) use dir::{in_dirs, layer_chain, layer_names, manifest_str, rel_path};
-pub use walk::{Error as TomlError, Table as TomlTable, Value as TomlValue};
+pub use raw::{Error as TomlError, Table as TomlTable, Value as TomlValue, calendar_from_toml};
 use raw::{RawCheck, RawRule, RawText};
-use walk::Node;
 pub use template::{Seg, Template};
 
 /// Message and text languages.
@@ -699,11 +697,11 @@ pub(crate) fn index_rules(rules: &[Rule]) -> Vec<(String, Vec<usize>)> {
 /// The layer names of a stack file (`layers = ["…", …]`: at least one, each a plain directory
 /// name, none twice).
 pub fn stack_layers(text: &str) -> Result<Vec<String>, String> {
-    let t = walk::read_doc(text, |v| v.table()).map_err(|e| e.message)?;
+    let t: TomlTable = raw::read_doc(text).map_err(|e| e.message)?;
     if let Some(k) = t.keys().find(|k| *k != "layers") {
         return Err(format!("unknown key `{k}` (a stack file has `layers` only)"));
     }
-    let Some(walk::Value::Array(items)) = t.get("layers") else {
+    let Some(TomlValue::Array(items)) = t.get("layers") else {
         return Err("a stack file lists its `layers = [\"base\", \"layer\", …]`".into());
     };
     let mut names: Vec<String> = Vec::new();
@@ -769,12 +767,12 @@ impl<'f> Loader<'f> {
     }
 
     /// Reads a TOML file of the pack with `read` (one of the raw shapes' readers).
-    fn parse<T>(&mut self, file: &str, read: fn(&Node<'_, '_>) -> walk::R<T>) -> Option<T> {
+    fn parse<T>(&mut self, file: &str, read: fn(&str) -> raw::R<T>) -> Option<T> {
         let Some(src) = self.files.get(file) else {
             self.err(file, None, "file not found in the pack");
             return None;
         };
-        match walk::read_doc(src, read) {
+        match read(src) {
             Ok(v) => Some(v),
             Err(e) => {
                 self.err(file, e.at, e.message);
@@ -1009,8 +1007,8 @@ impl<'f> Loader<'f> {
                     self.err_at(&file, path, format!("calendar file `{}` not found in the pack", path.get_ref()));
                     continue;
                 }
-                let Some(rc) = self.parse(&cal_file, crate::calendar::RawCalendar::read) else { continue };
-                match crate::calendar::Calendar::compile(name, &rc) {
+                let Some(rc) = self.parse(&cal_file, raw::RawCalendar::read) else { continue };
+                match rc.compile(name) {
                     Ok(c) => {
                         // A layer's calendar replaces the base's of the same name.
                         match calendars.binary_search_by(|have| have.name.as_str().cmp(name)) {
@@ -1428,8 +1426,8 @@ impl<'f> Loader<'f> {
         }
         let mut doc_types: Vec<&DocType> = Vec::new();
         let names: Vec<Option<&str>> = match r.applies_to.get_ref() {
-            walk::Value::String(s) => vec![Some(s.as_str())],
-            walk::Value::Array(a) if !a.is_empty() => a.iter().map(walk::Value::as_str).collect(),
+            TomlValue::String(s) => vec![Some(s.as_str())],
+            TomlValue::Array(a) if !a.is_empty() => a.iter().map(TomlValue::as_str).collect(),
             _ => vec![None],
         };
         for n in names {
@@ -1800,7 +1798,7 @@ struct ParamInfo {
 }
 
 impl ParamInfo {
-    fn new(name: &str, v: &walk::Value) -> ParamInfo {
+    fn new(name: &str, v: &TomlValue) -> ParamInfo {
         let json = toml_to_json(v);
         ParamInfo { ty: convert::infer_type(v, &format!("params.{name}")), shown: display_json(&json), json }
     }
