@@ -38,7 +38,6 @@ pub use ed25519_dalek::{SigningKey, VerifyingKey};
 use sha2::{Digest, Sha256};
 
 use crate::error::PackError;
-use crate::pack::walk::{self, Node, Shape};
 use crate::toml_text;
 use crate::pack::{
     Files, MAX_PACK_BYTES, MAX_PACK_ENTRIES, MAX_PACK_FILE_BYTES, Pack, in_dirs, layer_chain, layer_names, manifest_str, read_file_capped,
@@ -127,6 +126,8 @@ pub struct Verified {
 }
 
 /// The contents of `pack.sig`.
+#[derive(serde::Deserialize)]
+#[serde(deny_unknown_fields)]
 struct SigFile {
     format: String,
     algorithm: String,
@@ -136,32 +137,9 @@ struct SigFile {
 }
 
 impl SigFile {
-    const SHAPE: Shape = Shape {
-        name: "struct SigFile",
-        fields: &["format", "algorithm", "key_id", "signature", "files"],
-        defaults: &[],
-    };
-
-    /// Reads `pack.sig` (the messages of a malformed file are serde's, as before).
-    fn read(n: &Node<'_, '_>) -> walk::R<SigFile> {
-        let (mut format, mut algorithm, mut key_id, mut signature, mut files) = (None, None, None, None, None);
-        n.each_field(&Self::SHAPE, |i, v| {
-            match i {
-                0 => format = Some(v.string()?),
-                1 => algorithm = Some(v.string()?),
-                2 => key_id = Some(v.string()?),
-                3 => signature = Some(v.string()?),
-                _ => files = Some(v.map(|v| v.string())?.into_iter().collect()),
-            }
-            Ok(())
-        })?;
-        Ok(SigFile {
-            format: n.missing(format, "format")?,
-            algorithm: n.missing(algorithm, "algorithm")?,
-            key_id: n.missing(key_id, "key_id")?,
-            signature: n.missing(signature, "signature")?,
-            files: n.missing(files, "files")?,
-        })
+    /// Reads `pack.sig` (the messages of a malformed file are serde's and `toml`'s).
+    fn read(text: &str) -> Result<SigFile, String> {
+        toml::from_str(text).map_err(|e| e.message().trim().to_string())
     }
 
     /// The TOML text, as the `toml` crate's serializer wrote it: the four strings, then the
@@ -185,10 +163,10 @@ impl SigFile {
     }
 }
 
-/// Reads `pack.sig` as the loader does, for the walk's comparison with serde (src/pack/walk_tests.rs).
+/// Reads `pack.sig` as the verifier does, with the error's byte offset (src/pack/raw_tests.rs).
 #[cfg(test)]
-pub(crate) fn read_sig_for_tests(n: &Node<'_, '_>) -> walk::R<()> {
-    SigFile::read(n).map(|_| ())
+pub(crate) fn read_sig_for_tests(text: &str) -> Result<(), (String, Option<usize>)> {
+    toml::from_str::<SigFile>(text).map(|_| ()).map_err(|e| (e.message().trim().to_string(), e.span().map(|s| s.start)))
 }
 
 /// The key ID of a public key: the first 16 hex digits of SHA-256 of its 32 bytes.
@@ -301,7 +279,7 @@ pub fn verify_files_trusted<C: AsRef<[u8]>>(
 /// `trusted`, its entries, and the signature over its listing: the listing it returns is what
 /// a trusted key signed.
 fn authentic_listing<'k>(sig_text: &str, trusted: impl Iterator<Item = &'k VerifyingKey> + Clone) -> Result<SigFile, SignatureError> {
-    let sig = walk::read_doc(sig_text, SigFile::read).map_err(|e| SignatureError::Malformed(e.message))?;
+    let sig = SigFile::read(sig_text).map_err(SignatureError::Malformed)?;
     if sig.format != FORMAT {
         return Err(SignatureError::Malformed(format!("unknown format `{}` (expected `{FORMAT}`)", sig.format)));
     }
@@ -705,7 +683,7 @@ mod sig_text_tests {
             .unwrap();
             let text = sig.to_toml();
             assert_eq!(text, serde, "{name:?}");
-            let back = walk::read_doc(&text, SigFile::read).unwrap();
+            let back = SigFile::read(&text).unwrap();
             assert_eq!(back.files, files);
             assert_eq!(back.key_id, *name);
         }

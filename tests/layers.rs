@@ -29,8 +29,6 @@ const LAYERS: &[(&str, &[&str])] = &[
 
 /// Imports allowed against the layer order, each with the reason and the change that ends it.
 const TEMPORARY_EXCEPTIONS: &[(&str, &str)] = &[
-    // calendar.rs reads its TOML through `pack::walk` until the serde rewrite (branch h-toml) lands; delete this line then.
-    ("calendar", "pack"),
 ];
 
 fn src_dir() -> PathBuf {

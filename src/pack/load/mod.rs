@@ -22,7 +22,6 @@ use crate::types::{RecordType, Type};
 
 use super::*;
 use super::raw::{self, RawCheck, RawRule, RawText};
-use super::walk::{self, Node};
 use data::{Edition, build_epochs};
 use rules::{ParamInfo, RuleCtx};
 pub use sources::stack_layers;
@@ -73,12 +72,12 @@ impl<'f> Loader<'f> {
     }
 
     /// Reads a TOML file of the pack with `read` (one of the raw shapes' readers).
-    fn parse<T>(&mut self, file: &str, read: fn(&Node<'_, '_>) -> walk::R<T>) -> Option<T> {
+    fn parse<T>(&mut self, file: &str, read: fn(&str) -> raw::R<T>) -> Option<T> {
         let Some(src) = self.files.get(file) else {
             self.err(file, None, "file not found in the pack");
             return None;
         };
-        match walk::read_doc(src, read) {
+        match read(src) {
             Ok(v) => Some(v),
             Err(e) => {
                 self.err(file, e.at, e.message);
@@ -313,8 +312,8 @@ impl<'f> Loader<'f> {
                     self.err_at(&file, path, format!("calendar file `{}` not found in the pack", path.get_ref()));
                     continue;
                 }
-                let Some(rc) = self.parse(&cal_file, crate::calendar::RawCalendar::read) else { continue };
-                match crate::calendar::Calendar::compile(name, &rc) {
+                let Some(rc) = self.parse(&cal_file, raw::RawCalendar::read) else { continue };
+                match rc.compile(name) {
                     Ok(c) => {
                         // A layer's calendar replaces the base's of the same name.
                         match calendars.binary_search_by(|have| have.name.as_str().cmp(name)) {
