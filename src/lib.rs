@@ -38,7 +38,6 @@
 
 pub mod calendar;
 mod codec;
-pub mod dates;
 pub mod engine;
 pub mod error;
 pub mod expr;
