@@ -46,7 +46,6 @@ mod input;
 pub mod pack;
 pub mod signing;
 pub mod testing;
-mod toml_text;
 pub mod types;
 pub mod value;
 #[cfg(test)]
