@@ -38,7 +38,6 @@
 
 pub mod calendar;
 mod codec;
-pub mod dates;
 mod document;
 pub mod engine;
 pub mod error;
@@ -48,7 +47,6 @@ mod input;
 pub mod pack;
 pub mod signing;
 pub mod testing;
-mod toml_text;
 pub mod types;
 pub mod value;
 #[cfg(test)]

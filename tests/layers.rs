@@ -16,7 +16,7 @@ use std::path::{Path, PathBuf};
 const LAYERS: &[(&str, &[&str])] = &[
     (
         "leaves: errors, static types, date text, format checks, a document's fields, the document reader, pack.sig text",
-        &["error", "types", "dates", "formats", "document", "input", "toml_text"],
+        &["error", "types", "formats", "document", "input"],
     ),
     ("working-day calendars (pure data)", &["calendar"]),
     ("run-time values", &["value"]),

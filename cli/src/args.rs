@@ -9,10 +9,10 @@ pub(crate) struct Cli {
     pub(crate) command: Command,
 }
 
-/// `--as-of`: the dates chrono's `NaiveDate::from_str` (clap's parser for `NaiveDate`) took, read
-/// by the library's hand parser, as the WebAssembly module reads `asOf`.
+/// `--as-of`: a date read by chrono's `NaiveDate::from_str` (clap's parser for `NaiveDate`), as
+/// the WebAssembly module reads `asOf`, with a message that says the form expected.
 pub(crate) fn as_of_date(s: &str) -> Result<NaiveDate, String> {
-    qagida::dates::parse_date_relaxed(s).ok_or_else(|| "not a valid YYYY-MM-DD date".to_string())
+    s.parse::<NaiveDate>().map_err(|_| "not a valid YYYY-MM-DD date".to_string())
 }
 
 #[derive(Subcommand)]

@@ -34,8 +34,8 @@ mod js;
 mod read;
 pub mod types;
 
+use chrono::NaiveDate;
 use js::js_message;
-
 use qagida::{CompiledPackError, InputError, Options, Pack};
 use serde::Serialize;
 use tsify::Ts;
@@ -191,10 +191,10 @@ fn to_options(opts: Option<Ts<ValidateOptions>>) -> Result<Options, BindingError
         out.max_parse_bytes = n;
     }
     if let Some(d) = as_of.as_deref() {
-        // The dates chrono's `NaiveDate::from_str` took, read without chrono's parser.
+        // chrono's `NaiveDate::from_str`, as the CLI reads `--as-of`.
         out.as_of = Some(
-            qagida::dates::parse_date_relaxed(d)
-                .ok_or_else(|| BindingError::Options(format!("asOf `{d}` is not a valid YYYY-MM-DD date")))?,
+            d.parse::<NaiveDate>()
+                .map_err(|_| BindingError::Options(format!("asOf `{d}` is not a valid YYYY-MM-DD date")))?,
         );
     }
     Ok(out)

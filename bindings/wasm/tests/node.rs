@@ -122,8 +122,8 @@ fn validate_json_returns_the_same_result_as_text() {
     assert!(!from_text.valid);
 }
 
-/// `asOf` takes what chrono's `NaiveDate::from_str` took (the hand parser of `qagida::dates`):
-/// blanks around the numbers, 1-digit months and days, a signed year.
+/// `asOf` is read by chrono's `NaiveDate::from_str`, as the CLI's `--as-of`: blanks around the
+/// numbers, 1-digit months and days, a signed year.
 #[wasm_bindgen_test]
 fn as_of_takes_the_relaxed_forms_chrono_took() {
     let v = Validator::with_default_pack().unwrap();
