@@ -19,7 +19,7 @@
 //!     "date": "2026-04-02",
 //!     "single_dose": {"amount": "0", "unit": "U"}
 //! });
-//! let result = pack.validate(&doc, &Options { lang: Some(Lang::En), ..Options::default() })?;
+//! let result = pack.validate(&doc, &Options { lang: Some(Lang::new("en")?), ..Options::default() })?;
 //! assert!(!result.valid);
 //! for f in &result.findings {
 //!     println!("{} {} at {}: {}", f.severity.as_str(), f.rule_id, f.path, f.message);

@@ -28,7 +28,7 @@ use std::process::ExitCode;
 
 use chrono::NaiveDate;
 use clap::{Parser, Subcommand, ValueEnum};
-use qagida::pack::Expect;
+use qagida::pack::{Expect, LangId};
 use qagida::testing::run_pack_tests;
 use qagida::signing;
 use qagida::{Finding, Lang, Options, Pack, PackError, ValidationResult, VerifiedLoadError};
@@ -54,6 +54,15 @@ use lint::*;
 use explain::*;
 
 
+/// A note on stderr when the pack has no language serving `--lang` (its default is used).
+fn warn_language(pack: &Pack, lang: Option<&Lang>) {
+    if let Some(l) = lang.filter(|l| l.lookup(&pack.languages).is_none()) {
+        let have: Vec<&str> = pack.languages.iter().map(Lang::code).collect();
+        let used = pack.language_tag(pack.default_language).map_or("", Lang::code);
+        eprintln!("note: the pack has no language `{l}` (it has {}): messages are in `{used}`", have.join(", "));
+    }
+}
+
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let code = match cli.command {
@@ -76,7 +85,8 @@ fn main() -> ExitCode {
             };
             match loaded.and_then(|p| with_overrides(p, overrides.as_deref())) {
                 Ok(pack) => {
-                    let opts = Options { as_of, lang: lang.map(Lang::from), ..Options::default() };
+                    warn_language(&pack, lang.as_ref());
+                    let opts = Options { as_of, lang, ..Options::default() };
                     if ndjson {
                         validate_ndjson(&pack, &opts, format, &files, jobs)
                     } else {
@@ -95,7 +105,10 @@ fn main() -> ExitCode {
             Err(e) => pack_failed(&e),
         },
         Command::Explain { rule_id, rules, lang } => match load(rules.as_deref()) {
-            Ok(pack) => explain(&pack, &rule_id, lang.map(Lang::from)),
+            Ok(pack) => {
+                warn_language(&pack, lang.as_ref());
+                explain(&pack, &rule_id, lang.as_ref())
+            }
             Err(e) => pack_failed(&e),
         },
         Command::Pack(cmd) => pack_command(cmd),

@@ -26,6 +26,9 @@ use data::{Edition, build_epochs};
 use rules::{ParamInfo, RuleCtx};
 pub use sources::stack_layers;
 
+/// The most languages a pack may list (each text carries one slot per language).
+const MAX_LANGUAGES: usize = 64;
+
 struct Loader<'f> {
     files: &'f Files,
     /// Path prefix of each layer's files: `""` for the base, `"NAME/"` for the layers on it.
@@ -49,7 +52,7 @@ impl<'f> Loader<'f> {
             files,
             prefixes,
             diags: Vec::new(),
-            languages: Lang::ALL.to_vec(),
+            languages: Vec::new(),
             named_by_base: false,
         }
     }
@@ -97,17 +100,27 @@ impl<'f> Loader<'f> {
     fn text(&mut self, file: &str, raw: &RawText, what: &str) -> Text {
         let mut out = ByLang::default();
         for (k, v) in raw.get_ref() {
-            match Lang::parse(k) {
+            match self.language_of(k) {
                 Some(l) => out.insert(l, v.get_ref().clone()),
-                None => self.err_at(file, v, format!("unknown language `{k}` in {what}")),
+                None => {
+                    let known: Vec<&str> = self.languages.iter().map(Lang::code).collect();
+                    self.err_at(file, v, format!("`{k}` in {what} is not one of the pack's languages ({})", known.join(", ")));
+                }
             }
         }
-        for l in self.languages.clone() {
-            if out.get(l).is_none() {
-                self.err_at(file, raw, format!("{what} has no `{}` text", l.code()));
+        for (i, l) in self.languages.clone().iter().enumerate() {
+            if out.get(LangId(u16::try_from(i).unwrap_or(u16::MAX))).is_none() {
+                self.err_at(file, raw, format!("{what} has no `{l}` text"));
             }
         }
         Text(out)
+    }
+
+    /// The pack's language a text's key names (`kk`, `uz-Latn`; case aside).
+    fn language_of(&self, key: &str) -> Option<LangId> {
+        let l = Lang::new(key).ok()?;
+        let i = self.languages.iter().position(|x| *x == l)?;
+        u16::try_from(i).ok().map(LangId)
     }
 
     fn templates(
@@ -123,9 +136,10 @@ impl<'f> Loader<'f> {
             match Template::parse(s, names) {
                 Ok(t) => out.insert(lang, t),
                 Err(e) => {
-                    let at = raw.get_ref().get(lang.code());
+                    let tag = self.languages.get(usize::from(lang.0)).map(Lang::code).unwrap_or_default().to_string();
+                    let at = raw.get_ref().iter().find(|(k, _)| self.language_of(k) == Some(lang)).map(|(_, v)| v);
                     let offset = at.map(|v| v.span().start).unwrap_or(raw.span().start);
-                    self.err(file, Some(offset), format!("{what} ({}): {e}", lang.code()));
+                    self.err(file, Some(offset), format!("{what} ({tag}): {e}"));
                 }
             }
         }
@@ -204,13 +218,18 @@ impl<'f> Loader<'f> {
             let msg = format!("this pack extends `{}`: load it on top of that pack (e.g. keep both directories side by side)", e.get_ref());
             self.err_at(mf, e, msg);
         }
-        let mut languages = Vec::new();
+        let mut languages: Vec<Lang> = Vec::new();
         match &base.languages {
             Some(ls) => {
                 for l in ls.get_ref() {
-                    match Lang::parse(l.get_ref()) {
-                        Some(x) => languages.push(x),
-                        None => self.err_at(mf, l, format!("unknown language `{}` (kk, ru, en)", l.get_ref())),
+                    match Lang::new(l.get_ref()) {
+                        Ok(x) if languages.contains(&x) => self.err_at(mf, l, format!("language `{x}` is listed twice")),
+                        Ok(x) if languages.len() >= MAX_LANGUAGES => {
+                            self.err_at(mf, l, format!("a pack has at most {MAX_LANGUAGES} languages"));
+                            let _ = x;
+                        }
+                        Ok(x) => languages.push(x),
+                        Err(e) => self.err_at(mf, l, e.to_string()),
                     }
                 }
                 if languages.is_empty() {
@@ -219,19 +238,16 @@ impl<'f> Loader<'f> {
             }
             None => self.err(mf, Some(0), "the base pack must list its `languages`"),
         }
-        if languages.is_empty() {
-            languages.push(Lang::En);
-        }
         self.languages = languages.clone();
         let default_language = match &base.default_language {
-            Some(d) => match Lang::parse(d.get_ref()) {
-                Some(l) if languages.contains(&l) => l,
-                _ => {
+            Some(d) => match Lang::new(d.get_ref()).ok().and_then(|l| languages.iter().position(|x| *x == l)) {
+                Some(i) => LangId(u16::try_from(i).unwrap_or(0)),
+                None => {
                     self.err_at(mf, d, "default_language must be one of `languages`");
-                    languages.first().copied().unwrap_or(Lang::En)
+                    LangId(0)
                 }
             },
-            None => languages.first().copied().unwrap_or(Lang::En),
+            None => LangId(0),
         };
         let timezone = match &base.timezone {
             Some(tz) => parse_offset(tz.get_ref()).unwrap_or_else(|| {
@@ -422,6 +438,7 @@ impl<'f> Loader<'f> {
             "actual" => Some(Seg::Actual),
             "expected" => Some(Seg::Expected),
             "path" => Some(Seg::Path),
+            "limit" => Some(Seg::Let("limit".into())),
             _ => None,
         };
         let mut messages = SystemMessages::default();
