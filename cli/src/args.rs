@@ -31,7 +31,7 @@ pub(crate) enum Command {
         /// Validate as of this date (default: each document's own date).
         #[arg(long, value_name = "YYYY-MM-DD", value_parser = as_of_date)]
         as_of: Option<NaiveDate>,
-        /// Message language: a BCP 47 tag among the pack's languages (`kk`, `ru`, `en` for the
+        /// Message language: a BCP 47 tag the pack has a language for (`kk`, `ru`, `en` for the
         /// national pack; `kk-KZ` finds `kk`). Default: the pack's own, `ru` for the national pack.
         #[arg(long, value_name = "TAG", value_parser = lang_tag)]
         lang: Option<Lang>,

@@ -54,12 +54,16 @@ use lint::*;
 use explain::*;
 
 
-/// A note on stderr when the pack has no language serving `--lang` (its default is used).
-fn warn_language(pack: &Pack, lang: Option<&Lang>) {
-    if let Some(l) = lang.filter(|l| l.lookup(&pack.languages).is_none()) {
-        let have: Vec<&str> = pack.languages.iter().map(Lang::code).collect();
-        let used = pack.language_tag(pack.default_language).map_or("", Lang::code);
-        eprintln!("note: the pack has no language `{l}` (it has {}): messages are in `{used}`", have.join(", "));
+/// Whether the pack has a language serving `--lang` (RFC 4647 lookup among its languages);
+/// if not, says so on stderr (the command then exits 2).
+fn language_ok(pack: &Pack, lang: Option<&Lang>) -> bool {
+    match lang.filter(|l| l.lookup(&pack.languages).is_none()) {
+        Some(l) => {
+            let have: Vec<&str> = pack.languages.iter().map(Lang::code).collect();
+            eprintln!("error: the pack has no language `{l}` (it has {})", have.join(", "));
+            false
+        }
+        None => true,
     }
 }
 
@@ -85,7 +89,9 @@ fn main() -> ExitCode {
             };
             match loaded.and_then(|p| with_overrides(p, overrides.as_deref())) {
                 Ok(pack) => {
-                    warn_language(&pack, lang.as_ref());
+                    if !language_ok(&pack, lang.as_ref()) {
+                        return ExitCode::from(2);
+                    }
                     let opts = Options { as_of, lang, ..Options::default() };
                     if ndjson {
                         validate_ndjson(&pack, &opts, format, &files, jobs)
@@ -105,10 +111,8 @@ fn main() -> ExitCode {
             Err(e) => pack_failed(&e),
         },
         Command::Explain { rule_id, rules, lang } => match load(rules.as_deref()) {
-            Ok(pack) => {
-                warn_language(&pack, lang.as_ref());
-                explain(&pack, &rule_id, lang.as_ref())
-            }
+            Ok(pack) if !language_ok(&pack, lang.as_ref()) => 2,
+            Ok(pack) => explain(&pack, &rule_id, lang.as_ref()),
             Err(e) => pack_failed(&e),
         },
         Command::Pack(cmd) => pack_command(cmd),
