@@ -56,21 +56,21 @@ impl Lang {
 
     /// The language of `available` a reader asking for `tag` is served in — RFC 4647's lookup:
     /// the tag itself, else the tag with its last subtag cut, and so on (`kk-Cyrl-KZ` →
-    /// `kk-Cyrl` → `kk`), without regard to case; `None` when nothing matches. `tag` need not be
+    /// `kk-Cyrl` → `kk`), without regard to case; `None` when nothing matches. Written as its
+    /// equivalent for a pack's languages (which never end in a singleton subtag): the longest
+    /// language that is the tag or a prefix of it ending at a `-`. `tag` need not be
     /// well-formed: one that is not matches nothing.
     pub fn lookup_tag(tag: &str, available: &[Lang]) -> Option<usize> {
-        let mut tag = tag.trim();
-        loop {
-            if let Some(i) = available.iter().position(|l| l.0.eq_ignore_ascii_case(tag)) {
-                return Some(i);
-            }
-            let cut = tag.rfind('-')?;
-            tag = &tag[..cut];
-            // A single-letter subtag (an extension or private-use singleton) goes with the cut.
-            if tag.len() >= 2 && tag.as_bytes()[tag.len() - 2] == b'-' {
-                tag = &tag[..tag.len() - 2];
+        let tag = tag.trim().as_bytes();
+        let mut best: Option<(usize, usize)> = None;
+        for (i, l) in available.iter().enumerate() {
+            let n = l.0.len();
+            let prefix = tag.get(..n).is_some_and(|p| p.eq_ignore_ascii_case(l.0.as_bytes()));
+            if prefix && matches!(tag.get(n), None | Some(b'-')) && best.is_none_or(|(_, m)| n > m) {
+                best = Some((i, n));
             }
         }
+        best.map(|(i, _)| i)
     }
 }
 

@@ -285,7 +285,7 @@ impl Validator {
         #[wasm_bindgen(unchecked_param_type = "unknown")] document: JsValue,
         options: Option<Ts<ValidateOptions>>,
     ) -> Result<Ts<ValidationResult>, JsValue> {
-        let opts = self.options(options)?;
+        let opts = to_options(options)?;
         let text = js_sys::JSON::stringify(&document)
             .map_err(|e| BindingError::Document(js_message(&e)))?
             .as_string()
@@ -302,7 +302,7 @@ impl Validator {
     /// @throws {Error} `InputError` for text that is not JSON, too large or too deep.
     #[wasm_bindgen(js_name = validateJson)]
     pub fn validate_json(&self, text: &str, options: Option<Ts<ValidateOptions>>) -> Result<String, JsValue> {
-        let opts = self.options(options)?;
+        let opts = to_options(options)?;
         let result = self.pack.validate_bytes(text.as_bytes(), &opts).map_err(BindingError::from)?;
         Ok(serde_json::to_string(&result).map_err(|e| BindingError::Convert(e.to_string()))?)
     }
@@ -339,30 +339,10 @@ impl Validator {
         match lang {
             Some(l) if !(l.js_value().is_undefined() || l.js_value().is_null()) => {
                 let l = read::lang(&l.js_value()).map_err(BindingError::Options)?;
-                self.served(&l)?;
                 Ok(self.pack.language(Some(&l)))
             }
             _ => Ok(self.pack.default_language),
         }
-    }
-
-    /// A validation's options, whose `lang` must find one of the pack's languages.
-    fn options(&self, options: Option<Ts<ValidateOptions>>) -> Result<Options, BindingError> {
-        let opts = to_options(options)?;
-        if let Some(l) = &opts.lang {
-            self.served(l)?;
-        }
-        Ok(opts)
-    }
-
-    /// Whether the pack has a language for `l` (RFC 4647 lookup), else an options error naming
-    /// the pack's languages.
-    fn served(&self, l: &str) -> Result<(), BindingError> {
-        if qagida::Lang::lookup_tag(l, &self.pack.languages).is_some() {
-            return Ok(());
-        }
-        let have: Vec<&str> = self.pack.languages.iter().map(qagida::Lang::code).collect();
-        Err(BindingError::Options(format!("the pack has no language `{l}` (it has {})", have.join(", "))))
     }
 
     /// The compiled pack, for Rust callers of this crate.
