@@ -76,7 +76,7 @@ fn order() -> serde_json::Value {
 }
 
 fn message(pack: &Pack, lang: Option<&str>) -> String {
-    let opts = Options { lang: lang.map(|l| Lang::new(l).unwrap()), ..Options::default() };
+    let opts = Options { lang: lang.map(String::from), ..Options::default() };
     let r = pack.validate(&order(), &opts).unwrap();
     assert_eq!(r.findings.len(), 1, "{:?}", r.findings);
     r.findings[0].message.clone()

@@ -2,7 +2,7 @@
 
 use super::*;
 
-pub(crate) fn explain(pack: &Pack, id: &str, lang: Option<&Lang>) -> u8 {
+pub(crate) fn explain(pack: &Pack, id: &str, lang: Option<&str>) -> u8 {
     let Some(r) = pack.rule(id) else {
         eprintln!("error: no rule `{}` in {} {}", clean(id), clean(&pack.id), clean(&pack.version));
         return 2;

@@ -92,7 +92,7 @@ fn main() -> ExitCode {
                     if !language_ok(&pack, lang.as_ref()) {
                         return ExitCode::from(2);
                     }
-                    let opts = Options { as_of, lang, ..Options::default() };
+                    let opts = Options { as_of, lang: lang.map(|l| l.code().to_string()), ..Options::default() };
                     if ndjson {
                         validate_ndjson(&pack, &opts, format, &files, jobs)
                     } else {
@@ -112,7 +112,7 @@ fn main() -> ExitCode {
         },
         Command::Explain { rule_id, rules, lang } => match load(rules.as_deref()) {
             Ok(pack) if !language_ok(&pack, lang.as_ref()) => 2,
-            Ok(pack) => explain(&pack, &rule_id, lang.as_ref()),
+            Ok(pack) => explain(&pack, &rule_id, lang.as_ref().map(Lang::code)),
             Err(e) => pack_failed(&e),
         },
         Command::Pack(cmd) => pack_command(cmd),

@@ -19,7 +19,7 @@ pub(crate) use crate::document::{get_field, member, type_name};
 use crate::error::InputError;
 use crate::expr::{Env, EvalError, Val};
 use crate::input::{DuplicateKey, LimitHit, Limits, ParseError, Parsed, parse_limited};
-use crate::pack::{DocType, Lang, LangId, LangTemplates, Pack, Seg, Severity, SysMsg};
+use crate::pack::{DocType, LangId, LangTemplates, Pack, Seg, Severity, SysMsg};
 use crate::types::Type;
 use crate::value::decode;
 use text::TextCap;
@@ -38,8 +38,10 @@ pub const LIMIT_RULE: &str = "LIMIT";
 pub struct Options {
     /// Validation date; default: the document's own date, else today (in the pack's time zone).
     pub as_of: Option<NaiveDate>,
-    /// Message language; default: the pack's default language.
-    pub lang: Option<Lang>,
+    /// Message language: a BCP 47 tag (`"kk"`, `"uz-Latn"`); the pack's language it finds by
+    /// RFC 4647 lookup ([`Pack::language`]) serves it (`"kk-KZ"` → `kk`); default, and when
+    /// none is found: the pack's default language.
+    pub lang: Option<String>,
     /// Largest accepted input, in bytes (for [`Pack::validate_bytes`]).
     pub max_input_bytes: usize,
     /// Deepest accepted nesting of JSON arrays and objects.
@@ -309,7 +311,7 @@ impl Pack {
     /// keys `dups` (and `more` beyond them).
     fn validate_with(&self, doc: &Json, dups: &[DuplicateKey], more: usize, opts: &Options) -> Result<ValidationResult, InputError> {
         let cap = opts.max_findings;
-        let lang = self.language(opts.lang.as_ref());
+        let lang = self.language(opts.lang.as_deref());
         let mut out = Out::new(cap, TextCap::new(opts.max_text_chars), opts.max_result_bytes, self.result_frame(opts, lang));
         self.duplicate_key_findings(dups, more, lang, &mut out);
         let Some(doc_type) = self.document_type(doc, "", lang, &mut out) else {

@@ -143,14 +143,7 @@ fn write_lang(w: &mut Writer, l: &Lang) {
 }
 
 fn read_lang(r: &mut Reader<'_>) -> Lang {
-    let tag = r.str();
-    match Lang::new(&tag) {
-        Ok(l) => l,
-        Err(e) => {
-            r.fail(format_args!("{e}"));
-            Lang::undetermined()
-        }
-    }
+    Lang::compiled(r.str())
 }
 
 fn write_lang_id(w: &mut Writer, l: LangId) {

@@ -38,33 +38,39 @@ impl Lang {
         }
     }
 
-    /// `und`, BCP 47's "undetermined": what a damaged compiled pack's unreadable tag becomes
-    /// while the decoder goes on to report the damage.
-    pub(crate) fn undetermined() -> Lang {
-        Lang(Box::from("und"))
-    }
-
     /// The tag (`"kk"`).
     pub fn code(&self) -> &str {
         &self.0
     }
 
-    /// The language of `available` a reader of `self` is served in — RFC 4647's lookup: the tag
-    /// itself, else the tag with its last subtag cut, and so on (`kk-Cyrl-KZ` → `kk-Cyrl` →
-    /// `kk`), without regard to case; `None` when nothing matches.
+    /// A tag as a compiled pack carries it: the loader checked it (with [`Lang::new`]) when the
+    /// pack was compiled, so the validator reads it back without a BCP 47 parser.
+    pub(crate) fn compiled(tag: String) -> Lang {
+        Lang(tag.into_boxed_str())
+    }
+
+    /// The language of `available` a reader of `self` is served in: [`Lang::lookup_tag`].
     pub fn lookup(&self, available: &[Lang]) -> Option<usize> {
-        let mut tag: &str = &self.0;
-        loop {
-            if let Some(i) = available.iter().position(|l| l.0.eq_ignore_ascii_case(tag)) {
-                return Some(i);
-            }
-            let cut = tag.rfind('-')?;
-            tag = &tag[..cut];
-            // A single-letter subtag (an extension or private-use singleton) goes with the cut.
-            if tag.len() >= 2 && tag.as_bytes()[tag.len() - 2] == b'-' {
-                tag = &tag[..tag.len() - 2];
+        Lang::lookup_tag(&self.0, available)
+    }
+
+    /// The language of `available` a reader asking for `tag` is served in — RFC 4647's lookup:
+    /// the tag itself, else the tag with its last subtag cut, and so on (`kk-Cyrl-KZ` →
+    /// `kk-Cyrl` → `kk`), without regard to case; `None` when nothing matches. Written as its
+    /// equivalent for a pack's languages (which never end in a singleton subtag): the longest
+    /// language that is the tag or a prefix of it ending at a `-`. `tag` need not be
+    /// well-formed: one that is not matches nothing.
+    pub fn lookup_tag(tag: &str, available: &[Lang]) -> Option<usize> {
+        let tag = tag.trim().as_bytes();
+        let mut best: Option<(usize, usize)> = None;
+        for (i, l) in available.iter().enumerate() {
+            let n = l.0.len();
+            let prefix = tag.get(..n).is_some_and(|p| p.eq_ignore_ascii_case(l.0.as_bytes()));
+            if prefix && matches!(tag.get(n), None | Some(b'-')) && best.is_none_or(|(_, m)| n > m) {
+                best = Some((i, n));
             }
         }
+        best.map(|(i, _)| i)
     }
 }
 
@@ -524,9 +530,9 @@ pub struct PackRef {
 impl Pack {
     /// The language a result is written in when `requested` is asked for: the pack's
     /// language [`Lang::lookup`] finds, else the pack's default.
-    pub fn language(&self, requested: Option<&Lang>) -> LangId {
+    pub fn language(&self, requested: Option<&str>) -> LangId {
         requested
-            .and_then(|l| l.lookup(&self.languages))
+            .and_then(|l| Lang::lookup_tag(l, &self.languages))
             .and_then(|i| u16::try_from(i).ok())
             .map_or(self.default_language, LangId)
     }
