@@ -5,7 +5,7 @@
 use std::collections::BTreeSet;
 use std::path::Path;
 
-use qagida::{Lang, Options, Pack, Severity};
+use qagida::{Options, Pack, Severity};
 use serde_json::Value;
 
 fn dir() -> std::path::PathBuf {

@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 
 use super::compiled::{CompiledPackError, MAGIC, checksum};
 use crate::engine::Options;
-use crate::pack::{Lang, Pack};
+use crate::pack::Pack;
 use crate::test_rng::Rng;
 
 fn root() -> PathBuf {
