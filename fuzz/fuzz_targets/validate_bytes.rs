@@ -6,7 +6,7 @@ use std::sync::OnceLock;
 
 use chrono::NaiveDate;
 use libfuzzer_sys::fuzz_target;
-use qagida::{Lang, Options, Pack, Severity};
+use qagida::{Options, Pack, Severity};
 
 fn pack() -> &'static Pack {
     static PACK: OnceLock<Pack> = OnceLock::new();
