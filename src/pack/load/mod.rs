@@ -116,10 +116,13 @@ impl<'f> Loader<'f> {
         Text(out)
     }
 
-    /// The pack's language a text's key names (`kk`, `uz-Latn`; case aside).
+    /// The pack's language a text's key names (`kk`, `uz-Latn`; case aside). The pack's tags are
+    /// well-formed and differ from any spelling of them in ASCII case only, so a comparison
+    /// without case finds the same language as parsing the key would, with no parse or
+    /// allocation per text.
     fn language_of(&self, key: &str) -> Option<LangId> {
-        let l = Lang::new(key).ok()?;
-        let i = self.languages.iter().position(|x| *x == l)?;
+        let key = key.trim();
+        let i = self.languages.iter().position(|x| x.code().eq_ignore_ascii_case(key))?;
         u16::try_from(i).ok().map(LangId)
     }
 
