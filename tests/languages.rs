@@ -18,34 +18,25 @@ date = "date"
 lines = "list<line>"
 "#;
 
-/// The fixture messages with `kk`/`ru`/`en` re-keyed to `from` → `to` pairs.
-fn messages(keys: &[(&str, &str)]) -> String {
-    let mut m = MSGS.to_string();
-    for (from, to) in keys {
-        m = m.replace(&format!("{from} = \""), &format!("\"{to}\" = \""));
-    }
-    m
+/// The fixture messages in `uz-Latn` (their `kk` texts) and `ru`, without the `en` ones.
+fn uzbek_messages() -> String {
+    let line = |l: &str| match l.find(", en = ") {
+        Some(i) => format!("{} }}", &l[..i]).replacen("kk = \"", "\"uz-Latn\" = \"", 1),
+        None => l.to_string(),
+    };
+    MSGS.lines().map(line).collect::<Vec<_>>().join("\n")
 }
 
 /// A pack in Uzbek (Latin script) and Russian, Uzbek first; `extra_title` adds a key to the
 /// rule's title.
 fn uzbek_pack(languages: &str, extra_title: &str) -> Result<Pack, qagida::PackError> {
     let mut f = Files::new();
-    let all = messages(&[("kk", "uz-Latn"), ("en", "drop")]);
-    let msgs = all.lines().map(|l| {
-        // Keep two languages: drop the `drop = "…"` entry of each message.
-        match l.find(", \"drop\" = ") {
-            Some(i) => format!("{} }}", &l[..i]),
-            None => l.to_string(),
-        }
-    });
-    let msgs: Vec<String> = msgs.collect();
     f.insert(
         "pack.toml".into(),
         format!(
             "id = \"uz\"\nversion = \"1.0.0\"\neffective_from = 2020-01-01\nlanguages = {languages}\n\
              timezone = \"+05:00\"\ntypes = \"types.toml\"\nrule_files = [\"rules.toml\"]\n{}",
-            msgs.join("\n")
+            uzbek_messages()
         ),
     );
     f.insert("types.toml".into(), TYPES.into());
