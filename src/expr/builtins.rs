@@ -28,10 +28,13 @@ use crate::formats;
 use crate::types::Type;
 use crate::value::{Val, parse_date, parse_datetime, parse_decimal};
 
+mod dates;
 mod values;
 mod working_days;
 
 pub(crate) use values::{ListItems, delta_to_secs, integral, list_items, parse_hhmm, parse_offset, secs_to_delta};
+pub(crate) use dates::safe_dt;
+use dates::*;
 use values::*;
 use working_days::*;
 
@@ -499,116 +502,6 @@ fn size<'a>(a: &mut [Val<'a>]) -> Option<Val<'a>> {
     Some(Val::Num(Decimal::from(n)))
 }
 
-fn date<'a>(a: &mut [Val<'a>]) -> Option<Val<'a>> {
-    let [s] = a else { return None };
-    match s {
-        Val::Date(d) => Some(Val::Date(*d)),
-        other => Some(Val::Date(parse_date(text(other)?.trim())?)),
-    }
-}
-
-fn datetime<'a>(a: &mut [Val<'a>]) -> Option<Val<'a>> {
-    let [s] = a else { return None };
-    match s {
-        Val::DateTime(d) => Some(Val::DateTime(*d)),
-        other => Some(Val::DateTime(safe_dt(parse_datetime(
-            text(other)?.trim(),
-        )?)?)),
-    }
-}
-
-/// A datetime whose local time is representable (so formatting and `local_date` never fail).
-pub(crate) fn safe_dt(dt: DateTime<FixedOffset>) -> Option<DateTime<FixedOffset>> {
-    dt.naive_utc().checked_add_offset(*dt.offset())?;
-    Some(dt)
-}
-
-fn make_date<'a>(a: &mut [Val<'a>]) -> Option<Val<'a>> {
-    let [y, m, d] = a else { return None };
-    let y = i32::try_from(integral(num(y)?)?).ok()?;
-    let m = u32::try_from(integral(num(m)?)?).ok()?;
-    let d = u32::try_from(integral(num(d)?)?).ok()?;
-    Some(Val::Date(NaiveDate::from_ymd_opt(y, m, d)?))
-}
-
-fn date_part<'a>(a: &mut [Val<'a>], f: fn(NaiveDate) -> i64) -> Option<Val<'a>> {
-    let [d] = a else { return None };
-    Some(Val::Num(Decimal::from(f(date_of(d)?))))
-}
-
-fn year<'a>(a: &mut [Val<'a>]) -> Option<Val<'a>> {
-    date_part(a, |d| i64::from(d.year()))
-}
-
-fn month<'a>(a: &mut [Val<'a>]) -> Option<Val<'a>> {
-    date_part(a, |d| i64::from(d.month()))
-}
-
-fn day<'a>(a: &mut [Val<'a>]) -> Option<Val<'a>> {
-    date_part(a, |d| i64::from(d.day()))
-}
-
-fn weekday<'a>(a: &mut [Val<'a>]) -> Option<Val<'a>> {
-    date_part(a, |d| i64::from(d.weekday().number_from_monday()))
-}
-
-fn make_dur<'a>(a: &mut [Val<'a>], unit_secs: i64) -> Option<Val<'a>> {
-    let [n] = a else { return None };
-    let secs = num(n)?.checked_mul(Decimal::from(unit_secs))?;
-    Some(Val::Dur(secs_to_delta(secs)?))
-}
-
-fn days<'a>(a: &mut [Val<'a>]) -> Option<Val<'a>> {
-    make_dur(a, 86_400)
-}
-
-fn hours<'a>(a: &mut [Val<'a>]) -> Option<Val<'a>> {
-    make_dur(a, 3_600)
-}
-
-fn minutes<'a>(a: &mut [Val<'a>]) -> Option<Val<'a>> {
-    make_dur(a, 60)
-}
-
-fn dur_in<'a>(a: &mut [Val<'a>], unit_secs: i64) -> Option<Val<'a>> {
-    let [d] = a else { return None };
-    let secs = delta_to_secs(dur(d)?)?;
-    Some(Val::Num(
-        secs.checked_div(Decimal::from(unit_secs))?.normalize(),
-    ))
-}
-
-fn in_days<'a>(a: &mut [Val<'a>]) -> Option<Val<'a>> {
-    dur_in(a, 86_400)
-}
-
-fn in_hours<'a>(a: &mut [Val<'a>]) -> Option<Val<'a>> {
-    dur_in(a, 3_600)
-}
-
-fn in_minutes<'a>(a: &mut [Val<'a>]) -> Option<Val<'a>> {
-    dur_in(a, 60)
-}
-
-fn add_months<'a>(a: &mut [Val<'a>]) -> Option<Val<'a>> {
-    let [d, n] = a else { return None };
-    let d = date_of(d)?;
-    let n = integral(num(n)?)?;
-    let months = Months::new(u32::try_from(n.unsigned_abs()).ok()?);
-    let r = if n >= 0 {
-        d.checked_add_months(months)
-    } else {
-        d.checked_sub_months(months)
-    };
-    Some(Val::Date(r?))
-}
-
-fn local_date<'a>(a: &mut [Val<'a>]) -> Option<Val<'a>> {
-    let [dt, off] = a else { return None };
-    let Val::DateTime(dt) = dt else { return None };
-    let off = parse_offset(text(off)?)?;
-    Some(Val::Date(dt.naive_utc().checked_add_offset(off)?.date()))
-}
 
 fn string<'a>(a: &mut [Val<'a>]) -> Option<Val<'a>> {
     let [x] = a else { return None };
@@ -798,17 +691,4 @@ fn iin_birth_date<'a>(a: &mut [Val<'a>]) -> Option<Val<'a>> {
 
 fn icd10_in<'a>(a: &mut [Val<'a>]) -> Option<Val<'a>> {
     str_pred(a, formats::icd10_in)
-}
-
-fn local_time<'a>(a: &mut [Val<'a>]) -> Option<Val<'a>> {
-    let [dt, off] = a else { return None };
-    let Val::DateTime(dt) = dt else { return None };
-    let off = parse_offset(text(off)?)?;
-    let local = dt.naive_utc().checked_add_offset(off)?;
-    Some(Val::Str(Cow::Owned(hh_mm(&local))))
-}
-
-/// `%H:%M` (what `format("%H:%M")` gives), without chrono's strftime machinery.
-fn hh_mm(t: &impl Timelike) -> String {
-    format!("{:02}:{:02}", t.hour(), t.minute())
 }
