@@ -155,7 +155,7 @@ impl RawFloating {
     }
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub(crate) struct Fixed {
     pub(crate) month: u32,
     pub(crate) day: u32,
@@ -164,7 +164,7 @@ pub(crate) struct Fixed {
     pub(crate) until_year: Option<i32>,
 }
 
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
 pub(crate) struct YearData {
     pub(crate) floating: Vec<(NaiveDate, bool)>,
     pub(crate) days_off: Vec<NaiveDate>,
@@ -172,14 +172,16 @@ pub(crate) struct YearData {
 }
 
 /// A compiled calendar. Days off per year are computed once and cached.
-#[derive(Debug)]
+#[derive(Debug, serde::Serialize, serde::Deserialize)]
 pub struct Calendar {
     pub name: String,
     pub(crate) weekend: [bool; 8],
     pub(crate) fixed: Vec<Fixed>,
     /// Per-year data, sorted by year (a year at most once).
     pub(crate) years: Vec<(i32, YearData)>,
-    /// Days off per year, each list sorted, the years in the order they were first asked for.
+    /// Days off per year, each list sorted, the years in the order they were first asked for
+    /// (not written: filled again as it is used).
+    #[serde(skip)]
     pub(crate) cache: Mutex<Vec<(i32, std::sync::Arc<Vec<NaiveDate>>)>>,
 }
 

@@ -10,7 +10,7 @@ use crate::types::Type;
 use crate::value::Val;
 
 /// A compile-time constant.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub(crate) enum Const {
     /// A folded call whose result is missing (e.g. `make_date(2026, 2, 30)`).
     Missing,
@@ -52,7 +52,7 @@ impl Const {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub(crate) enum ArithOp {
     Add,
     Sub,
@@ -61,7 +61,7 @@ pub(crate) enum ArithOp {
     Rem,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub(crate) enum CmpOp {
     Eq,
     Ne,
@@ -71,7 +71,7 @@ pub(crate) enum CmpOp {
     Ge,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub(crate) enum Quant {
     All,
     Any,
