@@ -166,8 +166,11 @@ pub(crate) struct Fixed {
 
 #[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
 pub(crate) struct YearData {
+    #[serde(with = "crate::wire::compact")]
     pub(crate) floating: Vec<(NaiveDate, bool)>,
+    #[serde(with = "crate::wire::compact")]
     pub(crate) days_off: Vec<NaiveDate>,
+    #[serde(with = "crate::wire::compact")]
     pub(crate) working_days: Vec<NaiveDate>,
 }
 

@@ -18,8 +18,8 @@ pub(crate) enum Const {
     Bool(bool),
     Num(Decimal),
     Str(Box<str>),
-    Date(NaiveDate),
-    DateTime(DateTime<FixedOffset>),
+    Date(#[serde(with = "crate::wire::compact")] NaiveDate),
+    DateTime(#[serde(with = "crate::wire::compact")] DateTime<FixedOffset>),
     Dur(TimeDelta),
 }
 

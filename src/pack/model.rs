@@ -270,6 +270,7 @@ pub struct RuleTest {
     #[serde(with = "json_text::pairs")]
     pub set: Vec<(String, Json)>,
     pub remove: Vec<String>,
+    #[serde(with = "crate::wire::compact")]
     pub as_of: Option<NaiveDate>,
     pub expect: Expect,
     /// The paths of the findings `expect` is about (error/warning ones for `fail`, info ones
@@ -287,7 +288,9 @@ pub struct Rule {
     pub severity: Severity,
     pub title: Text,
     pub clause: Text,
+    #[serde(with = "crate::wire::compact")]
     pub effective_from: NaiveDate,
+    #[serde(with = "crate::wire::compact")]
     pub effective_to: Option<NaiveDate>,
     pub when: Option<Expr>,
     pub when_source: Option<String>,
@@ -419,11 +422,13 @@ pub struct Pack {
     pub id: String,
     pub version: String,
     pub title: Text,
+    #[serde(with = "crate::wire::compact")]
     pub effective_from: NaiveDate,
+    #[serde(with = "crate::wire::compact")]
     pub effective_to: Option<NaiveDate>,
     pub languages: Vec<Lang>,
     pub default_language: Lang,
-    #[serde(with = "utc_offset")]
+    #[serde(with = "crate::wire::compact")]
     pub timezone: FixedOffset,
     pub doc_types: IndexMap<String, DocType>,
     pub rules: Vec<Rule>,
@@ -445,6 +450,7 @@ pub struct Pack {
     /// Rules a deployment silenced (`enabled = false`): each document type with the period
     /// the rule was in force. A document they applied to was judged by the deployment's choice,
     /// so it gets no `NOT-IN-FORCE` finding for them.
+    #[serde(with = "crate::wire::compact")]
     pub silenced: Vec<(String, NaiveDate, Option<NaiveDate>)>,
     /// Indexes over the reference data for `find` lookups, built on first use and shared by
     /// every validation with the pack.
@@ -503,21 +509,6 @@ pub(crate) fn index_rules(rules: &[Rule]) -> Vec<(String, Vec<usize>)> {
     by_doc
 }
 
-/// A UTC offset as its seconds east of UTC.
-mod utc_offset {
-    use chrono::FixedOffset;
-    use serde::{Deserialize, Deserializer, Serializer};
-
-    pub(super) fn serialize<S: Serializer>(o: &FixedOffset, s: S) -> Result<S::Ok, S::Error> {
-        s.serialize_i32(o.local_minus_utc())
-    }
-
-    pub(super) fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<FixedOffset, D::Error> {
-        let secs = i32::deserialize(d)?;
-        FixedOffset::east_opt(secs).ok_or_else(|| crate::wire::refuse(format_args!("{secs} s is not a UTC offset")))
-    }
-}
-
 /// JSON values (params, reference data, fixtures, test cases' values) as their text, read back
 /// exactly (numbers keep their text: `crate::input::parse_json`).
 mod json_text {
@@ -563,12 +554,15 @@ mod json_text {
 
     pub(super) mod epochs {
         use super::*;
-        use chrono::NaiveDate;
+        use chrono::{Datelike, NaiveDate};
         pub(crate) fn serialize<S: Serializer>(v: &[(NaiveDate, Json)], s: S) -> Result<S::Ok, S::Error> {
-            s.collect_seq(v.iter().map(|(k, j)| (k, Out(j))))
+            s.collect_seq(v.iter().map(|(k, j)| (k.num_days_from_ce(), Out(j))))
         }
         pub(crate) fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<(NaiveDate, Json)>, D::Error> {
-            Ok(Vec::<(NaiveDate, In)>::deserialize(d)?.into_iter().map(|(k, j)| (k, j.0)).collect())
+            Vec::<(i32, In)>::deserialize(d)?
+                .into_iter()
+                .map(|(k, j)| NaiveDate::from_num_days_from_ce_opt(k).map(|k| (k, j.0)).ok_or_else(|| crate::wire::refuse(format_args!("day {k} is not a date"))))
+                .collect()
         }
     }
 
