@@ -191,14 +191,15 @@ impl Stack {
         let Some(at) = self.0.len().checked_sub(n) else {
             return Err(refuse("an expression node lacks its operands"));
         };
-        let taken = self.0.split_off(at);
-        let depth = taken.iter().map(|(_, d)| *d).max().unwrap_or(0);
-        Ok((taken.into_iter().map(|(n, _)| n).collect(), depth))
+        let depth = self.0.get(at..).unwrap_or_default().iter().map(|(_, d)| *d).max().unwrap_or(0);
+        Ok((self.0.drain(at..).map(|(n, _)| n).collect(), depth))
     }
 
     fn one<E: serde::de::Error>(&mut self) -> Result<(Box<Node>, u32), E> {
-        let (mut v, d) = self.take(1)?;
-        Ok((Box::new(v.pop().ok_or_else(|| refuse("an expression node lacks its operands"))?), d))
+        match self.0.pop() {
+            Some((n, d)) => Ok((Box::new(n), d)),
+            None => Err(refuse("an expression node lacks its operands")),
+        }
     }
 
     fn two<E: serde::de::Error>(&mut self) -> Result<(Box<Node>, Box<Node>, u32), E> {
@@ -208,9 +209,19 @@ impl Stack {
     }
 }
 
+#[cfg(test)]
 fn rebuild<E: serde::de::Error>(nodes: Vec<Flat>) -> Result<Node, E> {
     let mut st = Stack(Vec::new());
-    for Flat { op, ty } in nodes {
+    for node in nodes {
+        st.push(node)?;
+    }
+    st.root()
+}
+
+impl Stack {
+    /// Adds a node read, taking its children from the stack.
+    fn push<E: serde::de::Error>(&mut self, Flat { op, ty }: Flat) -> Result<(), E> {
+        let st = self;
         let (kind, depth) = match op {
             Op::Const(c) => (Kind::Const(c), 0),
             Op::Slot(i) => (Kind::Slot(check_slot(i)?), 0),
@@ -309,16 +320,40 @@ fn rebuild<E: serde::de::Error>(nodes: Vec<Flat>) -> Result<Node, E> {
             return Err(refuse(format_args!("an expression tree deeper than {MAX_COMPILED_DEPTH}")));
         }
         st.0.push((Node { kind, ty }, depth));
+        Ok(())
     }
-    match (st.0.pop(), st.0.is_empty()) {
-        (Some((root, _)), true) => Ok(root),
-        _ => Err(refuse("an expression's nodes do not make one tree")),
+
+    /// The one tree the nodes made.
+    fn root<E: serde::de::Error>(mut self) -> Result<Node, E> {
+        match (self.0.pop(), self.0.is_empty()) {
+            (Some((root, _)), true) => Ok(root),
+            _ => Err(refuse("an expression's nodes do not make one tree")),
+        }
+    }
+}
+
+/// Rebuilds the tree as its nodes are read (no list of them in between).
+struct ExprVisitor;
+
+impl<'de> serde::de::Visitor<'de> for ExprVisitor {
+    type Value = Expr;
+
+    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("an expression's nodes")
+    }
+
+    fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut seq: A) -> Result<Expr, A::Error> {
+        let mut st = Stack(Vec::new());
+        while let Some(node) = seq.next_element::<Flat>()? {
+            st.push(node)?;
+        }
+        Ok(Expr { root: st.root()? })
     }
 }
 
 impl<'de> Deserialize<'de> for Expr {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Expr, D::Error> {
-        Ok(Expr { root: rebuild(Vec::<Flat>::deserialize(d)?)? })
+        d.deserialize_seq(ExprVisitor)
     }
 }
 
