@@ -18,6 +18,7 @@ use std::cell::Cell;
 
 use serde::{Deserialize, Serialize, Serializer};
 
+use super::load::MAX_LANGUAGES;
 use super::{Pack, RuleTest, SysMsg, index_rules};
 use crate::expr::MAX_SLOT;
 
@@ -159,14 +160,17 @@ pub mod fuzzing {
 }
 
 /// What the derives cannot say of a decoded pack: every check's slots within [`MAX_SLOT`] (the
-/// expressions' own are checked as they are read), one message per [`SysMsg`], calendar days
-/// that can be dates.
+/// expressions' own are checked as they are read), a default language among at most
+/// [`MAX_LANGUAGES`], one message per [`SysMsg`], calendar days that can be dates.
 fn check(p: &Pack) -> Result<(), String> {
     for c in p.rules.iter().flat_map(|r| &r.checks) {
         let slots = c.item_slot.iter().chain(&c.elem_slot).chain(c.lets.iter().map(|(_, s, _)| s));
         if let Some(s) = slots.into_iter().find(|s| **s > MAX_SLOT) {
             return Err(format!("slot {s} is out of range (at most {MAX_SLOT})"));
         }
+    }
+    if p.languages.len() > MAX_LANGUAGES || usize::from(p.default_language.0) >= p.languages.len() {
+        return Err(format!("default language {} of {} languages (at most {MAX_LANGUAGES})", p.default_language.0, p.languages.len()));
     }
     if p.messages.0.len() != SysMsg::ALL.len() {
         return Err(format!("{} engine messages, not {}", p.messages.0.len(), SysMsg::ALL.len()));

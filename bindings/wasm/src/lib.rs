@@ -34,8 +34,8 @@ mod js;
 mod read;
 pub mod types;
 
+use chrono::NaiveDate;
 use js::js_message;
-
 use qagida::{CompiledPackError, InputError, Options, Pack};
 use serde::Serialize;
 use tsify::Ts;
@@ -191,10 +191,10 @@ fn to_options(opts: Option<Ts<ValidateOptions>>) -> Result<Options, BindingError
         out.max_parse_bytes = n;
     }
     if let Some(d) = as_of.as_deref() {
-        // The dates chrono's `NaiveDate::from_str` took, read without chrono's parser.
+        // chrono's `NaiveDate::from_str`, as the CLI reads `--as-of`.
         out.as_of = Some(
-            qagida::dates::parse_date_relaxed(d)
-                .ok_or_else(|| BindingError::Options(format!("asOf `{d}` is not a valid YYYY-MM-DD date")))?,
+            d.parse::<NaiveDate>()
+                .map_err(|_| BindingError::Options(format!("asOf `{d}` is not a valid YYYY-MM-DD date")))?,
         );
     }
     Ok(out)
@@ -270,7 +270,7 @@ impl Validator {
     /// The language used when none is requested.
     #[wasm_bindgen(getter, js_name = defaultLanguage, unchecked_return_type = "Lang")]
     pub fn default_language(&self) -> String {
-        self.pack.default_language.code().to_string()
+        self.pack.language_tag(self.pack.default_language).map(|l| l.code().to_string()).unwrap_or_default()
     }
 
     /// Validates one document (any JS value; it goes through `JSON.stringify`, so numbers are
@@ -335,10 +335,11 @@ impl Validator {
 }
 
 impl Validator {
-    fn lang(&self, lang: Option<Ts<Lang>>) -> Result<qagida::Lang, BindingError> {
+    fn lang(&self, lang: Option<Ts<Lang>>) -> Result<qagida::pack::LangId, BindingError> {
         match lang {
             Some(l) if !(l.js_value().is_undefined() || l.js_value().is_null()) => {
-                read::lang(&l.js_value()).map_err(BindingError::Options)
+                let l = read::lang(&l.js_value()).map_err(BindingError::Options)?;
+                Ok(self.pack.language(Some(&l)))
             }
             _ => Ok(self.pack.default_language),
         }

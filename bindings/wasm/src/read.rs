@@ -46,15 +46,10 @@ pub(crate) fn bytes(v: &JsValue) -> Result<Vec<u8>, String> {
     Err(format!("expected the bytes of a compiled pack (a Uint8Array or an ArrayBuffer), not {}", kind(v)))
 }
 
-/// A message language: `"kk"`, `"ru"` or `"en"`.
-pub(crate) fn lang(v: &JsValue) -> Result<qagida::Lang, String> {
-    match v.as_string().as_deref() {
-        Some("kk") => Ok(qagida::Lang::Kk),
-        Some("ru") => Ok(qagida::Lang::Ru),
-        Some("en") => Ok(qagida::Lang::En),
-        Some(other) => Err(format!("lang must be \"kk\", \"ru\" or \"en\", not {other:?}")),
-        None => Err(format!("lang must be \"kk\", \"ru\" or \"en\", not {}", kind(v))),
-    }
+/// A message language: a BCP 47 tag (`"kk"`, `"uz-Latn"`) as text; which of the pack's
+/// languages it finds is the pack's lookup (`Validator::served`).
+pub(crate) fn lang(v: &JsValue) -> Result<String, String> {
+    v.as_string().ok_or_else(|| format!("lang must be a BCP 47 language tag such as \"kk\", not {}", kind(v)))
 }
 
 /// Property `key` of an options object, `None` when it is `null` or `undefined` (also when
