@@ -416,4 +416,34 @@ mod tests {
         let deeper = nested_windows(MAX_COMPILED_DEPTH as usize);
         assert!(postcard::from_bytes::<Expr>(&postcard::to_allocvec(&deeper).unwrap()).is_err());
     }
+
+    /// The `compiled_pack` fuzz seeds that are whole bodies are bodies of this engine's form,
+    /// so that the fuzzer starts from packs that decode: `small-body` is `fuzz/packs/small`
+    /// compiled, `nested-windows-shape` the same pack with its first check's `when` replaced by
+    /// nested windows (what the fuzzer once found: `nested_windows_read_back_within_the_shape_cap`).
+    /// After a change of the compiled form, `QAGIDA_WRITE_FUZZ_SEEDS=1 cargo test -p qagida --lib
+    /// whole_body_fuzz_seeds` writes them anew.
+    #[test]
+    fn the_whole_body_fuzz_seeds_decode_with_this_engine() {
+        use crate::pack::compiled::{CompileOptions, fuzzing};
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+        let mut pack = crate::Pack::load_dir(root.join("fuzz/packs/small")).unwrap();
+        let small = fuzzing::body(&pack, CompileOptions::default());
+        let check = pack.rules.iter_mut().flat_map(|r| &mut r.checks).next().unwrap();
+        check.when = Some(nested_windows((MAX_COMPILED_DEPTH as usize - 1).min(100)));
+        let nested = fuzzing::body(&pack, CompileOptions::default());
+        let dir = root.join("fuzz/corpus/compiled_pack");
+        for (name, body) in [("small-body", small), ("nested-windows-shape", nested)] {
+            let path = dir.join(name);
+            if std::env::var_os("QAGIDA_WRITE_FUZZ_SEEDS").is_some() {
+                std::fs::write(&path, [&[0u8][..], &body].concat()).unwrap();
+            }
+            let seed = std::fs::read(&path).unwrap();
+            let decoded = seed.split_first().map(|(_, b)| fuzzing::from_body(b).map(drop));
+            assert!(
+                matches!(decoded, Some(Ok(()))),
+                "fuzz/corpus/compiled_pack/{name} does not decode ({decoded:?}): the compiled form changed; write the seeds anew with QAGIDA_WRITE_FUZZ_SEEDS=1 cargo test -p qagida --lib whole_body_fuzz_seeds"
+            );
+        }
+    }
 }
