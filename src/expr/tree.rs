@@ -16,7 +16,7 @@ pub(crate) enum Const {
     Missing,
     Null,
     Bool(bool),
-    Num(Decimal),
+    Num(#[serde(with = "crate::wire::compact")] Decimal),
     Str(Box<str>),
     Date(#[serde(with = "crate::wire::compact")] NaiveDate),
     DateTime(#[serde(with = "crate::wire::compact")] DateTime<FixedOffset>),
