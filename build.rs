@@ -26,8 +26,8 @@ fn collect(dir: &Path, root: &Path, out: &mut Vec<(String, PathBuf)>) {
 /// encoding, the typed expression tree, the types, the pack model and the loader's scope slots,
 /// templates, calendars.
 const COMPILED_FORM_SOURCES: [&str; 19] = [
-    "src/codec.rs",
-    "src/expr/codec.rs",
+    "src/wire.rs",
+    "src/expr/flat.rs",
     "src/pack/compiled.rs",
     "src/expr/check.rs",
     "src/expr/check/lookup.rs",

@@ -25,7 +25,7 @@ pub struct CalendarData {
 }
 
 /// A holiday on the same month and day every year.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct Fixed {
     pub month: u32,
     pub day: u32,
@@ -37,25 +37,30 @@ pub struct Fixed {
 }
 
 /// One year's own data.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
 pub struct YearData {
     /// Floating holidays (date, transfers).
+    #[serde(with = "crate::wire::compact")]
     pub floating: Vec<(NaiveDate, bool)>,
     /// Extra days off (transfers).
+    #[serde(with = "crate::wire::compact")]
     pub days_off: Vec<NaiveDate>,
     /// Days off made working days.
+    #[serde(with = "crate::wire::compact")]
     pub working_days: Vec<NaiveDate>,
 }
 
 /// A compiled calendar. Days off per year are computed once and cached.
-#[derive(Debug)]
+#[derive(Debug, serde::Serialize, serde::Deserialize)]
 pub struct Calendar {
     pub name: String,
     pub(crate) weekend: [bool; 8],
     pub(crate) fixed: Vec<Fixed>,
     /// Per-year data, sorted by year (a year at most once).
     pub(crate) years: Vec<(i32, YearData)>,
-    /// Days off per year, each list sorted, the years in the order they were first asked for.
+    /// Days off per year, each list sorted, the years in the order they were first asked for
+    /// (not written: filled again as it is used).
+    #[serde(skip)]
     pub(crate) cache: Mutex<Vec<(i32, std::sync::Arc<Vec<NaiveDate>>)>>,
 }
 

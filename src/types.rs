@@ -1,10 +1,14 @@
 //! The static type model shared by the document model (`types.toml`), reference data,
 //! params and the check language's type checker.
 
+use std::cell::RefCell;
 use std::fmt;
 use std::sync::Arc;
 
 use indexmap::IndexMap;
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
+use crate::wire::refuse;
 
 /// A static type. Every value may additionally be *missing* at run time; optionality is
 /// not part of the type.
@@ -122,4 +126,217 @@ pub fn parse_type(
         "document" => Type::Document,
         other => lookup(other).ok_or_else(|| format!("unknown type `{other}`"))?,
     })
+}
+
+/// Deepest nesting of types a compiled pack may hold (lists in lists, records in records); the
+/// packs' own are a few levels deep.
+const MAX_TYPE_DEPTH: u32 = 64;
+
+/// The record types of one compiled pack being written or read ([`record_table`]): a record
+/// type is written in full the first time (its fields first) and by number afterwards, so that
+/// every node typed with the document's record does not repeat it, and the types read back
+/// share their records as the loader's do.
+#[derive(Default)]
+struct Records {
+    /// Inside [`record_table`]: records are numbered (else each is written in full).
+    active: bool,
+    /// Written: the address of each record type, in the order they were numbered.
+    written: Vec<usize>,
+    /// Read: each record type, in the order they were numbered.
+    read: Vec<Arc<RecordType>>,
+    /// How deep the type being read is nested.
+    depth: u32,
+}
+
+thread_local! {
+    static RECORDS: RefCell<Records> = RefCell::new(Records::default());
+}
+
+/// Runs `f` (the writing or reading of one compiled pack) with a table of record types of its
+/// own: types serialised inside it number their records.
+pub(crate) fn record_table<R>(f: impl FnOnce() -> R) -> R {
+    let outer = RECORDS.with(|r| std::mem::replace(&mut *r.borrow_mut(), Records { active: true, ..Records::default() }));
+    let out = f();
+    RECORDS.with(|r| *r.borrow_mut() = outer);
+    out
+}
+
+fn with_records<R>(f: impl FnOnce(&mut Records) -> R) -> R {
+    RECORDS.with(|r| f(&mut r.borrow_mut()))
+}
+
+/// A type as written: a record in full ([`TypeOut::Def`]) or by number ([`TypeOut::Ref`]).
+#[derive(Serialize)]
+enum TypeOut<'a> {
+    Bool,
+    Number,
+    Integer,
+    String,
+    Date,
+    DateTime,
+    Duration,
+    Null,
+    List(&'a Type),
+    Def(&'a str, RecordFields<'a>),
+    Ref(usize),
+    Document,
+    Calendar,
+    Any,
+}
+
+/// A record's fields, written as a sequence of (name, type) pairs.
+struct RecordFields<'a>(&'a IndexMap<String, Type>);
+
+impl Serialize for RecordFields<'_> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_seq(self.0.iter())
+    }
+}
+
+/// [`TypeOut`] as read.
+#[derive(Deserialize)]
+enum TypeIn {
+    Bool,
+    Number,
+    Integer,
+    String,
+    Date,
+    DateTime,
+    Duration,
+    Null,
+    List(Box<Type>),
+    Def(String, Vec<(String, Type)>),
+    Ref(usize),
+    Document,
+    Calendar,
+    Any,
+}
+
+impl Serialize for Type {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        match self {
+            Type::Bool => TypeOut::Bool,
+            Type::Number => TypeOut::Number,
+            Type::Integer => TypeOut::Integer,
+            Type::String => TypeOut::String,
+            Type::Date => TypeOut::Date,
+            Type::DateTime => TypeOut::DateTime,
+            Type::Duration => TypeOut::Duration,
+            Type::Null => TypeOut::Null,
+            Type::List(t) => TypeOut::List(t),
+            Type::Record(r) => return serialize_record(r, s),
+            Type::Document => TypeOut::Document,
+            Type::Calendar => TypeOut::Calendar,
+            Type::Any => TypeOut::Any,
+        }
+        .serialize(s)
+    }
+}
+
+/// A record type: by number when [`record_table`] has it, else in full (and numbered after its
+/// fields, so that the reader meets the same order).
+pub(crate) fn serialize_record<S: Serializer>(r: &Arc<RecordType>, s: S) -> Result<S::Ok, S::Error> {
+    let addr = Arc::as_ptr(r) as usize;
+    if let Some(i) = with_records(|t| t.written.iter().position(|a| *a == addr)) {
+        return TypeOut::Ref(i).serialize(s);
+    }
+    // A `Serialize` of the whole definition that numbers the record once its fields are out.
+    struct Def<'a>(&'a Arc<RecordType>);
+    impl Serialize for Def<'_> {
+        fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            TypeOut::Def(&self.0.name, RecordFields(&self.0.fields)).serialize(s)
+        }
+    }
+    let out = Def(r).serialize(s);
+    with_records(|t| {
+        if t.active {
+            t.written.push(addr);
+        }
+    });
+    out
+}
+
+impl<'de> Deserialize<'de> for Type {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Type, D::Error> {
+        let depth = with_records(|t| {
+            t.depth += 1;
+            t.depth
+        });
+        if depth > MAX_TYPE_DEPTH {
+            with_records(|t| t.depth -= 1);
+            return Err(refuse(format_args!("types nested deeper than {MAX_TYPE_DEPTH}")));
+        }
+        let read = TypeIn::deserialize(d);
+        with_records(|t| t.depth -= 1);
+        Ok(match read? {
+            TypeIn::Bool => Type::Bool,
+            TypeIn::Number => Type::Number,
+            TypeIn::Integer => Type::Integer,
+            TypeIn::String => Type::String,
+            TypeIn::Date => Type::Date,
+            TypeIn::DateTime => Type::DateTime,
+            TypeIn::Duration => Type::Duration,
+            TypeIn::Null => Type::Null,
+            TypeIn::List(t) => Type::List(t),
+            TypeIn::Def(name, fields) => {
+                let rec = Arc::new(RecordType { name, fields: fields.into_iter().collect() });
+                with_records(|t| {
+                    if t.active {
+                        t.read.push(rec.clone());
+                    }
+                });
+                Type::Record(rec)
+            }
+            TypeIn::Ref(i) => match with_records(|t| t.read.get(i).cloned()) {
+                Some(rec) => Type::Record(rec),
+                None => return Err(refuse(format_args!("record type #{i} is not defined before"))),
+            },
+            TypeIn::Document => Type::Document,
+            TypeIn::Calendar => Type::Calendar,
+            TypeIn::Any => Type::Any,
+        })
+    }
+}
+
+/// A record type written by [`serialize_record`].
+pub(crate) fn deserialize_record<'de, D: Deserializer<'de>>(d: D) -> Result<Arc<RecordType>, D::Error> {
+    match Type::deserialize(d)? {
+        Type::Record(r) => Ok(r),
+        t => Err(refuse(format_args!("a record type was expected, not {t}"))),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+    use super::*;
+
+    #[test]
+    fn a_record_type_is_written_once_and_shared_when_read_back() {
+        let rec = Arc::new(RecordType { name: "r".into(), fields: [("a".to_string(), Type::Number)].into_iter().collect() });
+        let types = vec![Type::Record(rec.clone()), Type::List(Box::new(Type::Record(rec)))];
+        let bytes = record_table(|| postcard::to_allocvec(&types)).unwrap();
+        assert_eq!(bytes.iter().filter(|b| **b == b'r').count(), 1, "{bytes:?}");
+        let back: Vec<Type> = record_table(|| postcard::from_bytes(&bytes)).unwrap();
+        match (&back[0], &back[1]) {
+            (Type::Record(a), Type::List(b)) => match &**b {
+                Type::Record(b) => assert!(Arc::ptr_eq(a, b) && a.field("a").is_some()),
+                t => panic!("{t}"),
+            },
+            _ => panic!("{back:?}"),
+        }
+    }
+
+    #[test]
+    fn types_nested_too_deep_or_unknown_records_are_refused() {
+        // `List` is variant 8, `Bool` 0, `Ref` 10.
+        let mut deep = vec![8u8; 100_000];
+        deep.push(0);
+        assert!(record_table(|| postcard::from_bytes::<Type>(&deep)).is_err());
+        let ok: Type = record_table(|| postcard::from_bytes(&[8, 8, 0])).unwrap();
+        assert_eq!(ok.to_string(), "list<list<bool>>");
+        let _ = crate::wire::take_problem();
+        assert!(record_table(|| postcard::from_bytes::<Type>(&[10, 0])).is_err());
+        assert_eq!(crate::wire::take_problem().as_deref(), Some("record type #0 is not defined before"));
+    }
 }

@@ -14,13 +14,13 @@ use std::path::{Path, PathBuf};
 /// The layers of `src/`, bottom first. A module may import the modules of lower layers only:
 /// none of its own layer, none above.
 const LAYERS: &[(&str, &[&str])] = &[
+    ("the compiled form's serde plumbing: the first problem met while reading, in words", &["wire"]),
     (
         "leaves: errors, static types, date text, format checks, a document's fields, the document reader, pack.sig text",
         &["error", "types", "formats", "document", "input"],
     ),
     ("working-day calendars (pure data)", &["calendar"]),
     ("run-time values", &["value"]),
-    ("the compiled form's byte codec", &["codec"]),
     ("the check language: lexer, parser, type checker, evaluator, built-ins", &["expr"]),
     ("the pack: the model, loading, compiling, the compiled form", &["pack"]),
     ("validating a document against a pack", &["engine"]),

@@ -26,7 +26,8 @@
 
 mod builtins;
 mod check;
-pub(crate) mod codec;
+mod flat;
+pub(crate) use flat::MAX_SLOT;
 mod eval;
 
 mod lexer;

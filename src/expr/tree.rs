@@ -10,16 +10,16 @@ use crate::types::Type;
 use crate::value::Val;
 
 /// A compile-time constant.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub(crate) enum Const {
     /// A folded call whose result is missing (e.g. `make_date(2026, 2, 30)`).
     Missing,
     Null,
     Bool(bool),
-    Num(Decimal),
+    Num(#[serde(with = "crate::wire::compact")] Decimal),
     Str(Box<str>),
-    Date(NaiveDate),
-    DateTime(DateTime<FixedOffset>),
+    Date(#[serde(with = "crate::wire::compact")] NaiveDate),
+    DateTime(#[serde(with = "crate::wire::compact")] DateTime<FixedOffset>),
     Dur(TimeDelta),
 }
 
@@ -52,7 +52,7 @@ impl Const {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub(crate) enum ArithOp {
     Add,
     Sub,
@@ -61,7 +61,7 @@ pub(crate) enum ArithOp {
     Rem,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub(crate) enum CmpOp {
     Eq,
     Ne,
@@ -71,7 +71,7 @@ pub(crate) enum CmpOp {
     Ge,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub(crate) enum Quant {
     All,
     Any,

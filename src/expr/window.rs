@@ -37,7 +37,7 @@ use crate::value::Val;
 /// Names a per-element expression may read besides its variable (bound once per rule run).
 pub(crate) const CONTEXT_NAMES: [&str; 6] = ["doc", "params", "data", "as_of", "calendars", "effective_from"];
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub(crate) enum WinOp {
     /// `find_all_by(list, v, key, value)`: per element `[key]`, arguments `[value]`.
     FindAllBy,
@@ -47,8 +47,6 @@ pub(crate) enum WinOp {
 }
 
 impl WinOp {
-    pub(crate) const ALL: [WinOp; 2] = [WinOp::FindAllBy, WinOp::MaxBefore];
-
     pub(crate) fn name(self) -> &'static str {
         match self {
             WinOp::FindAllBy => "find_all_by",

@@ -7,6 +7,7 @@ use std::sync::Arc;
 
 use chrono::{FixedOffset, NaiveDate};
 use indexmap::IndexMap;
+use serde::{Deserialize, Serialize};
 use serde_json::Value as Json;
 
 use crate::expr::{self, Expr};
@@ -102,11 +103,11 @@ impl<'de> serde::Deserialize<'de> for Lang {
 
 /// One of a pack's languages: its position in [`Pack::languages`]. What the engine carries
 /// while it writes one result's texts ([`Pack::language`] chooses it from a requested [`Lang`]).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Default, Serialize, Deserialize)]
 pub struct LangId(pub u16);
 
 /// One value per language of the pack, in [`Pack::languages`] order (indexed by [`LangId`]).
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct ByLang<T>(pub(crate) Vec<Option<T>>);
 
 impl<T> Default for ByLang<T> {
@@ -146,7 +147,7 @@ impl<T> ByLang<T> {
 }
 
 /// A text in every language of the pack.
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Debug, Default, Serialize, Deserialize)]
 pub struct Text(pub(crate) ByLang<String>);
 
 impl Text {
@@ -182,9 +183,10 @@ impl Severity {
 }
 
 /// A document type of the model.
-#[derive(Debug)]
+#[derive(Debug, Serialize, Deserialize)]
 pub struct DocType {
     pub name: String,
+    #[serde(serialize_with = "crate::types::serialize_record", deserialize_with = "crate::types::deserialize_record")]
     pub record: Arc<RecordType>,
     /// The fields giving the document's own date (the latest of those present), each as its
     /// path of field names, and whether it is a datetime.
@@ -202,7 +204,7 @@ pub(crate) const SLOT_CALENDARS: usize = 4;
 /// `effective_from`: the day the rule (edition) entered into force.
 pub(crate) const SLOT_EFFECTIVE_FROM: usize = 5;
 
-#[derive(Debug)]
+#[derive(Debug, Serialize, Deserialize)]
 pub enum CheckKind {
     Assert(Expr),
     /// JSON Pointers (relative to the item) that must be present.
@@ -219,7 +221,7 @@ pub enum Root {
     Elem,
 }
 
-#[derive(Debug)]
+#[derive(Debug, Serialize, Deserialize)]
 pub struct Check {
     /// The document type this check reads.
     pub doc_type: String,
@@ -242,6 +244,7 @@ pub struct Check {
     /// The message of the `info` finding when this check could not run (else the rule's).
     pub not_checked: Option<LangTemplates>,
     /// Source text of each expression, for `explain`.
+    #[serde(serialize_with = "super::compiled::sources_kept")]
     pub source: Vec<(String, String)>,
 }
 
@@ -287,7 +290,7 @@ pub fn reads_of<'e>(exprs: impl Iterator<Item = &'e Expr>, item_slot: Option<usi
 }
 
 /// A message template per language.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
 pub struct LangTemplates(pub ByLang<Template>);
 
 impl LangTemplates {
@@ -297,7 +300,7 @@ impl LangTemplates {
 }
 
 /// What a rule test case expects of its rule.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub enum Expect {
     /// No finding of the rule at all.
     Pass,
@@ -319,12 +322,14 @@ impl Expect {
 }
 
 /// A rule test case as written in the rule file.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct RuleTest {
     pub name: String,
     pub fixture: String,
+    #[serde(with = "json_text::pairs")]
     pub set: Vec<(String, Json)>,
     pub remove: Vec<String>,
+    #[serde(with = "crate::wire::compact")]
     pub as_of: Option<NaiveDate>,
     pub expect: Expect,
     /// The paths of the findings `expect` is about (error/warning ones for `fail`, info ones
@@ -334,7 +339,7 @@ pub struct RuleTest {
     pub severity: Option<Severity>,
 }
 
-#[derive(Debug)]
+#[derive(Debug, Serialize, Deserialize)]
 pub struct Rule {
     pub id: String,
     /// The document types the rule checks (each check reads one of them).
@@ -342,7 +347,9 @@ pub struct Rule {
     pub severity: Severity,
     pub title: Text,
     pub clause: Text,
+    #[serde(with = "crate::wire::compact")]
     pub effective_from: NaiveDate,
+    #[serde(with = "crate::wire::compact")]
     pub effective_to: Option<NaiveDate>,
     pub when: Option<Expr>,
     pub when_source: Option<String>,
@@ -350,8 +357,10 @@ pub struct Rule {
     /// The message of the rule's `info` finding when one of its checks could not run (else
     /// the pack's `not_checked_absent` / `not_checked`).
     pub not_checked: Option<LangTemplates>,
+    #[serde(with = "json_text::one")]
     pub params: Json,
     pub checks: Vec<Check>,
+    #[serde(serialize_with = "super::compiled::tests_kept")]
     pub tests: Vec<RuleTest>,
     /// File (inside the pack) and line where the rule is defined.
     pub file: String,
@@ -449,7 +458,7 @@ impl SysMsg {
 }
 
 /// Messages the engine itself emits, one per [`SysMsg`] (in [`SysMsg::ALL`] order).
-#[derive(Debug)]
+#[derive(Debug, Serialize, Deserialize)]
 pub struct SystemMessages(pub Vec<LangTemplates>);
 
 impl Default for SystemMessages {
@@ -475,25 +484,31 @@ pub fn engine_rule(id: &str) -> Option<usize> {
 }
 
 /// A compiled rule pack. Immutable and `Send + Sync`.
-#[derive(Debug)]
+#[derive(Debug, Serialize, Deserialize)]
 pub struct Pack {
     pub id: String,
     pub version: String,
     pub title: Text,
+    #[serde(with = "crate::wire::compact")]
     pub effective_from: NaiveDate,
+    #[serde(with = "crate::wire::compact")]
     pub effective_to: Option<NaiveDate>,
     /// The languages of its texts (BCP 47 tags), as the base pack lists them.
+    #[serde(deserialize_with = "compiled_langs")]
     pub languages: Vec<Lang>,
     pub default_language: LangId,
+    #[serde(with = "crate::wire::compact")]
     pub timezone: FixedOffset,
     pub doc_types: IndexMap<String, DocType>,
     pub rules: Vec<Rule>,
-    /// Rule indices by document type, sorted by type name.
+    /// Rule indices by document type, sorted by type name (not written: [`index_rules`]).
+    #[serde(skip)]
     pub(crate) rules_by_doc: Vec<(String, Vec<usize>)>,
     /// The layers this pack is made of, base first (empty for a single pack).
     pub layers: Vec<PackRef>,
     /// Reference data per period: `(from, data)`, sorted; the last one not after the
     /// validation date is in force.
+    #[serde(with = "json_text::epochs")]
     pub data_epochs: Vec<(NaiveDate, Json)>,
     /// The working-day calendars, sorted by name.
     pub calendars: Vec<Arc<crate::calendar::Calendar>>,
@@ -504,11 +519,14 @@ pub struct Pack {
     /// Rules a deployment silenced (`enabled = false`): each document type with the period
     /// the rule was in force. A document they applied to was judged by the deployment's choice,
     /// so it gets no `NOT-IN-FORCE` finding for them.
+    #[serde(with = "crate::wire::compact")]
     pub silenced: Vec<(String, NaiveDate, Option<NaiveDate>)>,
     /// Indexes over the reference data for `find` lookups, built on first use and shared by
     /// every validation with the pack.
+    #[serde(skip)]
     pub(crate) data_indexes: expr::SharedIndexes,
     /// Sample documents by name (`fixtures/NAME.json`), sorted by name.
+    #[serde(with = "json_text::map")]
     pub fixtures: serde_json::Map<String, Json>,
 }
 
@@ -572,4 +590,79 @@ pub(crate) fn index_rules(rules: &[Rule]) -> Vec<(String, Vec<usize>)> {
         }
     }
     by_doc
+}
+
+/// A compiled pack's languages: tags the loader checked when the pack was compiled, read back
+/// without a BCP 47 parser ([`Lang::compiled`]).
+fn compiled_langs<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Vec<Lang>, D::Error> {
+    Ok(Vec::<String>::deserialize(d)?.into_iter().map(Lang::compiled).collect())
+}
+
+/// JSON values (params, reference data, fixtures, test cases' values) as their text, read back
+/// exactly (numbers keep their text: `crate::input::parse_json`).
+mod json_text {
+    use serde::{Deserialize, Deserializer, Serialize, Serializer};
+    use serde_json::Value as Json;
+
+    struct Out<'a>(&'a Json);
+
+    impl Serialize for Out<'_> {
+        fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            s.serialize_str(&self.0.to_string())
+        }
+    }
+
+    struct In(Json);
+
+    impl<'de> Deserialize<'de> for In {
+        fn deserialize<D: Deserializer<'de>>(d: D) -> Result<In, D::Error> {
+            let text = <&str>::deserialize(d)?;
+            crate::input::parse_json(text.as_bytes()).map(In).map_err(|e| crate::wire::refuse(format_args!("bad JSON: {e}")))
+        }
+    }
+
+    pub(super) mod one {
+        use super::*;
+        pub(crate) fn serialize<S: Serializer>(v: &Json, s: S) -> Result<S::Ok, S::Error> {
+            Out(v).serialize(s)
+        }
+        pub(crate) fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Json, D::Error> {
+            Ok(In::deserialize(d)?.0)
+        }
+    }
+
+    pub(super) mod pairs {
+        use super::*;
+        pub(crate) fn serialize<S: Serializer>(v: &[(String, Json)], s: S) -> Result<S::Ok, S::Error> {
+            s.collect_seq(v.iter().map(|(k, j)| (k, Out(j))))
+        }
+        pub(crate) fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<(String, Json)>, D::Error> {
+            Ok(Vec::<(String, In)>::deserialize(d)?.into_iter().map(|(k, j)| (k, j.0)).collect())
+        }
+    }
+
+    pub(super) mod epochs {
+        use super::*;
+        use chrono::{Datelike, NaiveDate};
+        pub(crate) fn serialize<S: Serializer>(v: &[(NaiveDate, Json)], s: S) -> Result<S::Ok, S::Error> {
+            s.collect_seq(v.iter().map(|(k, j)| (k.num_days_from_ce(), Out(j))))
+        }
+        pub(crate) fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<(NaiveDate, Json)>, D::Error> {
+            Vec::<(i32, In)>::deserialize(d)?
+                .into_iter()
+                .map(|(k, j)| NaiveDate::from_num_days_from_ce_opt(k).map(|k| (k, j.0)).ok_or_else(|| crate::wire::refuse(format_args!("day {k} is not a date"))))
+                .collect()
+        }
+    }
+
+    pub(super) mod map {
+        use super::*;
+        use serde_json::Map;
+        pub(crate) fn serialize<S: Serializer>(v: &Map<String, Json>, s: S) -> Result<S::Ok, S::Error> {
+            s.collect_seq(v.iter().map(|(k, j)| (k, Out(j))))
+        }
+        pub(crate) fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Map<String, Json>, D::Error> {
+            Ok(Vec::<(String, In)>::deserialize(d)?.into_iter().map(|(k, j)| (k, j.0)).collect())
+        }
+    }
 }

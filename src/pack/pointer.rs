@@ -11,6 +11,19 @@ pub struct Pointer {
     tokens: Option<Box<[String]>>,
 }
 
+/// Written as its text; read back with its tokens unescaped again.
+impl serde::Serialize for Pointer {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(&self.text)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Pointer {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Pointer, D::Error> {
+        Ok(Pointer::new(<&str>::deserialize(d)?))
+    }
+}
+
 impl Pointer {
     pub fn new(text: &str) -> Pointer {
         Pointer { text: text.to_string(), tokens: pointer_tokens(text).ok().map(Vec::into_boxed_slice) }

@@ -1,7 +1,7 @@
 //! Message templates: text with `{placeholder}`s resolved when the pack loads.
 
 /// One piece of a template.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum Seg {
     Lit(String),
     Actual,
@@ -11,7 +11,7 @@ pub enum Seg {
     Let(String),
 }
 
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Template(pub Vec<Seg>);
 
 impl Template {

@@ -27,7 +27,7 @@ use rules::{ParamInfo, RuleCtx};
 pub use sources::stack_layers;
 
 /// The most languages a pack may list (each text carries one slot per language).
-const MAX_LANGUAGES: usize = 64;
+pub(super) const MAX_LANGUAGES: usize = 64;
 
 struct Loader<'f> {
     files: &'f Files,

@@ -1,0 +1,449 @@
+//! Compiled expressions in the pack's compiled form ([`crate::pack::compiled`]): the typed node
+//! tree as the type checker left it (built-ins by name, names already resolved to slots), written
+//! as its nodes in post-order, each with the number of children it takes from the ones before.
+//!
+//! A flat list keeps the reader free of recursion on untrusted bytes: [`Expr`]'s `Deserialize`
+//! rebuilds the tree with a stack, refusing trees deeper than [`MAX_COMPILED_DEPTH`], slots above
+//! [`MAX_SLOT`], unknown built-ins and nodes that lack or leave children.
+
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
+use super::builtins::lookup;
+use super::check::{ArithOp, CmpOp, Const, Find, Kind, Node, Quant};
+use super::window::{WinOp, Window};
+use super::{Expr, MAX_TREE_DEPTH};
+use crate::types::Type;
+use crate::wire::refuse;
+
+/// Highest scope slot a compiled expression may use (the loader's scopes hold a handful of
+/// names; the bound keeps a damaged file from asking the evaluator for a huge slot table).
+pub(crate) const MAX_SLOT: usize = 1 << 16;
+
+/// Deepest tree a compiled expression may hold: the parser's bound ([`MAX_TREE_DEPTH`]) and a
+/// level the type checker may add (a leaf counts 1).
+pub(crate) const MAX_COMPILED_DEPTH: u32 = MAX_TREE_DEPTH + 2;
+
+/// One node: what it is, without its children (they are the nodes just before it).
+#[derive(Serialize, Deserialize)]
+enum Op {
+    Const(Const),
+    Slot(usize),
+    /// base
+    Field(Box<str>),
+    /// base, index
+    Index,
+    /// the items
+    List(usize),
+    Not,
+    Neg,
+    Arith(ArithOp),
+    Cmp(CmpOp),
+    IsNull(bool),
+    /// needle, list
+    In(Type),
+    /// needle
+    InConsts(Vec<Const>),
+    And,
+    Or,
+    Coalesce,
+    /// condition, then, else
+    Cond,
+    Has,
+    /// list, body
+    Quant { q: Quant, slot: usize, elem: Type },
+    /// the arguments
+    Call { f: Box<str>, args: usize },
+    /// list, value
+    Find { path: Box<[Box<str>]>, index_key: Box<str>, key_ty: Type, elem: Type, all: bool, by_name: bool, shared: bool },
+    /// expr
+    AsType(Box<str>),
+    /// list, then `per` nodes, then `args` nodes
+    Window { op: WinOp, slot: usize, elem: Type, per: usize, args: usize, context: Vec<usize> },
+}
+
+#[derive(Serialize, Deserialize)]
+struct Flat {
+    op: Op,
+    ty: Type,
+}
+
+/// Appends `n`'s nodes in post-order.
+fn flatten(n: &Node, out: &mut Vec<Flat>) {
+    let kids = |ns: &[&Node], out: &mut Vec<Flat>| ns.iter().for_each(|k| flatten(k, out));
+    let op = match &n.kind {
+        Kind::Const(c) => Op::Const(c.clone()),
+        Kind::Slot(i) => Op::Slot(*i),
+        Kind::Field { base, name } => {
+            kids(&[base], out);
+            Op::Field(name.clone())
+        }
+        Kind::Index { base, index } => {
+            kids(&[base, index], out);
+            Op::Index
+        }
+        Kind::List(items) => {
+            items.iter().for_each(|k| flatten(k, out));
+            Op::List(items.len())
+        }
+        Kind::Not(a) => {
+            kids(&[a], out);
+            Op::Not
+        }
+        Kind::Neg(a) => {
+            kids(&[a], out);
+            Op::Neg
+        }
+        Kind::Arith(op, a, b) => {
+            kids(&[a, b], out);
+            Op::Arith(*op)
+        }
+        Kind::Cmp(op, a, b) => {
+            kids(&[a, b], out);
+            Op::Cmp(*op)
+        }
+        Kind::IsNull { expr, negate } => {
+            kids(&[expr], out);
+            Op::IsNull(*negate)
+        }
+        Kind::In { needle, list, elem } => {
+            kids(&[needle, list], out);
+            Op::In(elem.clone())
+        }
+        Kind::InConsts { needle, items } => {
+            kids(&[needle], out);
+            Op::InConsts(items.clone())
+        }
+        Kind::And(a, b) => {
+            kids(&[a, b], out);
+            Op::And
+        }
+        Kind::Or(a, b) => {
+            kids(&[a, b], out);
+            Op::Or
+        }
+        Kind::Coalesce(a, b) => {
+            kids(&[a, b], out);
+            Op::Coalesce
+        }
+        Kind::Cond(a, b, c) => {
+            kids(&[a, b, c], out);
+            Op::Cond
+        }
+        Kind::Has(a) => {
+            kids(&[a], out);
+            Op::Has
+        }
+        Kind::Quant { q, list, slot, elem, body } => {
+            kids(&[list, body], out);
+            Op::Quant { q: *q, slot: *slot, elem: elem.clone() }
+        }
+        Kind::Call { f, args } => {
+            args.iter().for_each(|k| flatten(k, out));
+            Op::Call { f: f.name.into(), args: args.len() }
+        }
+        Kind::Find(f) => {
+            kids(&[&f.list, &f.value], out);
+            Op::Find {
+                path: f.path.clone(),
+                index_key: f.index_key.clone(),
+                key_ty: f.key_ty.clone(),
+                elem: f.elem.clone(),
+                all: f.all,
+                by_name: f.by_name,
+                shared: f.shared,
+            }
+        }
+        Kind::AsType { expr, name } => {
+            kids(&[expr], out);
+            Op::AsType(name.clone())
+        }
+        Kind::Window(w) => {
+            flatten(&w.list, out);
+            w.per.iter().chain(&w.args).for_each(|k| flatten(k, out));
+            Op::Window { op: w.op, slot: w.slot, elem: w.elem.clone(), per: w.per.len(), args: w.args.len(), context: w.context.clone() }
+        }
+    };
+    out.push(Flat { op, ty: n.ty.clone() });
+}
+
+impl Serialize for Expr {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut nodes = Vec::new();
+        flatten(&self.root, &mut nodes);
+        nodes.serialize(s)
+    }
+}
+
+/// A slot number within [`MAX_SLOT`].
+pub(crate) fn check_slot<E: serde::de::Error>(slot: usize) -> Result<usize, E> {
+    if slot > MAX_SLOT {
+        return Err(refuse(format_args!("slot {slot} is out of range (at most {MAX_SLOT})")));
+    }
+    Ok(slot)
+}
+
+/// The tree being rebuilt: the nodes read so far that no node has taken yet, each with its depth.
+struct Stack(Vec<(Node, u32)>);
+
+impl Stack {
+    /// The last `n` nodes, in order, and the deepest of them.
+    fn take<E: serde::de::Error>(&mut self, n: usize) -> Result<(Vec<Node>, u32), E> {
+        let Some(at) = self.0.len().checked_sub(n) else {
+            return Err(refuse("an expression node lacks its operands"));
+        };
+        let depth = self.0.get(at..).unwrap_or_default().iter().map(|(_, d)| *d).max().unwrap_or(0);
+        Ok((self.0.drain(at..).map(|(n, _)| n).collect(), depth))
+    }
+
+    fn one<E: serde::de::Error>(&mut self) -> Result<(Box<Node>, u32), E> {
+        match self.0.pop() {
+            Some((n, d)) => Ok((Box::new(n), d)),
+            None => Err(refuse("an expression node lacks its operands")),
+        }
+    }
+
+    fn two<E: serde::de::Error>(&mut self) -> Result<(Box<Node>, Box<Node>, u32), E> {
+        let (b, db) = self.one()?;
+        let (a, da) = self.one()?;
+        Ok((a, b, da.max(db)))
+    }
+}
+
+#[cfg(test)]
+fn rebuild<E: serde::de::Error>(nodes: Vec<Flat>) -> Result<Node, E> {
+    let mut st = Stack(Vec::new());
+    for node in nodes {
+        st.push(node)?;
+    }
+    st.root()
+}
+
+impl Stack {
+    /// Adds a node read, taking its children from the stack.
+    fn push<E: serde::de::Error>(&mut self, Flat { op, ty }: Flat) -> Result<(), E> {
+        let st = self;
+        let (kind, depth) = match op {
+            Op::Const(c) => (Kind::Const(c), 0),
+            Op::Slot(i) => (Kind::Slot(check_slot(i)?), 0),
+            Op::Field(name) => {
+                let (base, d) = st.one()?;
+                (Kind::Field { base, name }, d)
+            }
+            Op::Index => {
+                let (base, index, d) = st.two()?;
+                (Kind::Index { base, index }, d)
+            }
+            Op::List(n) => {
+                let (items, d) = st.take(n)?;
+                (Kind::List(items), d)
+            }
+            Op::Not => {
+                let (a, d) = st.one()?;
+                (Kind::Not(a), d)
+            }
+            Op::Neg => {
+                let (a, d) = st.one()?;
+                (Kind::Neg(a), d)
+            }
+            Op::Arith(op) => {
+                let (a, b, d) = st.two()?;
+                (Kind::Arith(op, a, b), d)
+            }
+            Op::Cmp(op) => {
+                let (a, b, d) = st.two()?;
+                (Kind::Cmp(op, a, b), d)
+            }
+            Op::IsNull(negate) => {
+                let (expr, d) = st.one()?;
+                (Kind::IsNull { expr, negate }, d)
+            }
+            Op::In(elem) => {
+                let (needle, list, d) = st.two()?;
+                (Kind::In { needle, list, elem }, d)
+            }
+            Op::InConsts(items) => {
+                let (needle, d) = st.one()?;
+                (Kind::InConsts { needle, items }, d)
+            }
+            Op::And => {
+                let (a, b, d) = st.two()?;
+                (Kind::And(a, b), d)
+            }
+            Op::Or => {
+                let (a, b, d) = st.two()?;
+                (Kind::Or(a, b), d)
+            }
+            Op::Coalesce => {
+                let (a, b, d) = st.two()?;
+                (Kind::Coalesce(a, b), d)
+            }
+            Op::Cond => {
+                let (c, dc) = st.one()?;
+                let (a, b, d) = st.two()?;
+                (Kind::Cond(a, b, c), d.max(dc))
+            }
+            Op::Has => {
+                let (a, d) = st.one()?;
+                (Kind::Has(a), d)
+            }
+            Op::Quant { q, slot, elem } => {
+                let (list, body, d) = st.two()?;
+                (Kind::Quant { q, list, slot: check_slot(slot)?, elem, body }, d)
+            }
+            Op::Call { f, args } => {
+                let Some(f) = lookup(&f) else {
+                    return Err(refuse(format_args!("no built-in function `{f}` in this engine")));
+                };
+                let (args, d) = st.take(args)?;
+                (Kind::Call { f, args }, d)
+            }
+            Op::Find { path, index_key, key_ty, elem, all, by_name, shared } => {
+                let (list, value, d) = st.two()?;
+                (Kind::Find(Box::new(Find { list: *list, path, index_key, key_ty, value: *value, elem, all, by_name, shared })), d)
+            }
+            Op::AsType(name) => {
+                let (expr, d) = st.one()?;
+                (Kind::AsType { expr, name }, d)
+            }
+            Op::Window { op, slot, elem, per, args, context } => {
+                let (args, da) = st.take(args)?;
+                let (per, dp) = st.take(per)?;
+                let (list, dl) = st.one()?;
+                for s in &context {
+                    check_slot::<E>(*s)?;
+                }
+                (Kind::Window(Box::new(Window::new(op, *list, check_slot(slot)?, elem, per, args, context))), da.max(dp).max(dl))
+            }
+        };
+        let depth = depth + 1;
+        if depth > MAX_COMPILED_DEPTH {
+            return Err(refuse(format_args!("an expression tree deeper than {MAX_COMPILED_DEPTH}")));
+        }
+        st.0.push((Node { kind, ty }, depth));
+        Ok(())
+    }
+
+    /// The one tree the nodes made.
+    fn root<E: serde::de::Error>(mut self) -> Result<Node, E> {
+        match (self.0.pop(), self.0.is_empty()) {
+            (Some((root, _)), true) => Ok(root),
+            _ => Err(refuse("an expression's nodes do not make one tree")),
+        }
+    }
+}
+
+/// Rebuilds the tree as its nodes are read (no list of them in between).
+struct ExprVisitor;
+
+impl<'de> serde::de::Visitor<'de> for ExprVisitor {
+    type Value = Expr;
+
+    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("an expression's nodes")
+    }
+
+    fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut seq: A) -> Result<Expr, A::Error> {
+        let mut st = Stack(Vec::new());
+        while let Some(node) = seq.next_element::<Flat>()? {
+            st.push(node)?;
+        }
+        Ok(Expr { root: st.root()? })
+    }
+}
+
+impl<'de> Deserialize<'de> for Expr {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Expr, D::Error> {
+        d.deserialize_seq(ExprVisitor)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used, clippy::panic)]
+    use super::*;
+
+    #[test]
+    fn the_deepest_accepted_expressions_read_back_from_their_flat_form() {
+        let (n, t) = (super::super::MAX_NESTING - 1, MAX_TREE_DEPTH as usize - 1);
+        let scope = super::super::Scope::default();
+        for src in [
+            format!("{}1{}", "(1 + ".repeat(n), ")".repeat(n)),
+            format!("1{}", " + 1".repeat(t - 1)),
+            format!("{}1{}", "[".repeat(n), "]".repeat(n)),
+            format!("{}true{}", "(true ? ".repeat(n / 2), " : false)".repeat(n / 2)),
+        ] {
+            let e = super::super::compile(&src, &scope).unwrap();
+            let bytes = postcard::to_allocvec(&e).unwrap();
+            let back: Expr = postcard::from_bytes(&bytes).unwrap();
+            assert_eq!(format!("{back:?}"), format!("{e:?}"), "{src}");
+        }
+    }
+
+    #[test]
+    fn nodes_that_do_not_make_one_tree_are_refused() {
+        let one = Flat { op: Op::Const(Const::Null), ty: Type::Null };
+        for nodes in [vec![], vec![Flat { op: Op::Not, ty: Type::Bool }], vec![one, Flat { op: Op::Const(Const::Null), ty: Type::Null }]] {
+            assert!(rebuild::<serde::de::value::Error>(nodes).is_err());
+        }
+        let deep: Vec<Flat> = std::iter::once(Flat { op: Op::Const(Const::Null), ty: Type::Null })
+            .chain((0..MAX_COMPILED_DEPTH).map(|_| Flat { op: Op::Not, ty: Type::Bool }))
+            .collect();
+        assert!(rebuild::<serde::de::value::Error>(deep).is_err());
+        assert!(rebuild::<serde::de::value::Error>(vec![Flat { op: Op::Slot(MAX_SLOT + 1), ty: Type::Any }]).is_err());
+    }
+
+    /// Windowed lookups nested in each other's per-element expressions, as the fuzzer once wrote
+    /// in a compiled body: each written-out shape holds its inner ones, and shapes are capped
+    /// (`window::SHAPE_MAX`), so reading them back stays quick and small. The `compiled_pack`
+    /// fuzz seed `nested-windows-shape` is the body of `fuzz/packs/small` with such a tree.
+    fn nested_windows(levels: usize) -> Expr {
+        let leaf = || Node { kind: Kind::Slot(0), ty: Type::Any };
+        let mut inner = leaf();
+        for _ in 0..levels {
+            let w = Window::new(WinOp::FindAllBy, leaf(), 7, Type::Any, vec![inner, leaf()], vec![leaf()], vec![0]);
+            inner = Node { kind: Kind::Window(Box::new(w)), ty: Type::Any };
+        }
+        Expr { root: inner }
+    }
+
+    #[test]
+    fn nested_windows_read_back_within_the_shape_cap() {
+        let e = nested_windows(MAX_COMPILED_DEPTH as usize - 1);
+        let bytes = postcard::to_allocvec(&e).unwrap();
+        let back: Expr = postcard::from_bytes(&bytes).unwrap();
+        let Kind::Window(w) = &back.root.kind else { panic!("a window") };
+        assert!(w.shape.len() <= 16 << 10);
+        let deeper = nested_windows(MAX_COMPILED_DEPTH as usize);
+        assert!(postcard::from_bytes::<Expr>(&postcard::to_allocvec(&deeper).unwrap()).is_err());
+    }
+
+    /// The `compiled_pack` fuzz seeds that are whole bodies are bodies of this engine's form,
+    /// so that the fuzzer starts from packs that decode: `small-body` is `fuzz/packs/small`
+    /// compiled, `nested-windows-shape` the same pack with its first check's `when` replaced by
+    /// nested windows (what the fuzzer once found: `nested_windows_read_back_within_the_shape_cap`).
+    /// After a change of the compiled form, `QAGIDA_WRITE_FUZZ_SEEDS=1 cargo test -p qagida --lib
+    /// whole_body_fuzz_seeds` writes them anew.
+    #[test]
+    fn the_whole_body_fuzz_seeds_decode_with_this_engine() {
+        use crate::pack::compiled::{CompileOptions, fuzzing};
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+        let mut pack = crate::Pack::load_dir(root.join("fuzz/packs/small")).unwrap();
+        let small = fuzzing::body(&pack, CompileOptions::default());
+        let check = pack.rules.iter_mut().flat_map(|r| &mut r.checks).next().unwrap();
+        check.when = Some(nested_windows((MAX_COMPILED_DEPTH as usize - 1).min(100)));
+        let nested = fuzzing::body(&pack, CompileOptions::default());
+        let dir = root.join("fuzz/corpus/compiled_pack");
+        for (name, body) in [("small-body", small), ("nested-windows-shape", nested)] {
+            let path = dir.join(name);
+            if std::env::var_os("QAGIDA_WRITE_FUZZ_SEEDS").is_some() {
+                std::fs::write(&path, [&[0u8][..], &body].concat()).unwrap();
+            }
+            let seed = std::fs::read(&path).unwrap();
+            let decoded = seed.split_first().map(|(_, b)| fuzzing::from_body(b).map(drop));
+            assert!(
+                matches!(decoded, Some(Ok(()))),
+                "fuzz/corpus/compiled_pack/{name} does not decode ({decoded:?}): the compiled form changed; write the seeds anew with QAGIDA_WRITE_FUZZ_SEEDS=1 cargo test -p qagida --lib whole_body_fuzz_seeds"
+            );
+        }
+    }
+}
