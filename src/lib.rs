@@ -37,6 +37,7 @@
 #![cfg_attr(not(test), deny(clippy::unwrap_used, clippy::expect_used, clippy::panic))]
 
 pub mod calendar;
+pub mod deploy;
 mod wire;
 mod document;
 pub mod engine;

@@ -1,0 +1,272 @@
+//! The OpenAPI 3.1 document (utoipa), generated from the handlers' annotations, and the
+//! shapes of the service's own JSON bodies.
+//!
+//! `ValidationResult`, `Finding`, `PackUsed` and `PackRef` here are *schemas* of the library's
+//! result (README, "The result"), not another result: responses are the library's
+//! `ValidationResult` serialised. A test (`tests/openapi.rs`) holds these schemas to real
+//! results: every key a result has is in its schema, every required key in the result.
+
+use serde::Serialize;
+use utoipa::openapi::security::{Http, HttpAuthScheme, SecurityScheme};
+use utoipa::{Modify, OpenApi, ToSchema};
+
+use crate::state::Serving;
+
+#[derive(OpenApi)]
+#[openapi(
+    info(title = "qagida validation service", description = "Validates documents against the rule pack it serves (`qagida serve`)."),
+    paths(
+        crate::routes::validate,
+        crate::batch::batch,
+        crate::routes::pack,
+        crate::routes::rules,
+        crate::routes::rule,
+        crate::routes::healthz,
+        crate::routes::readyz,
+        crate::routes::metrics,
+        crate::routes::openapi,
+        crate::routes::reload,
+    ),
+    components(schemas(ValidationResult, Finding, PackUsed, PackRefSchema, Severity, ErrorBody, BatchLine, PackInfo, RuleSummary, RuleExplained, CheckExplained, TestCounts)),
+    modifiers(&Bearer)
+)]
+struct Doc;
+
+struct Bearer;
+
+impl Modify for Bearer {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        let components = openapi.components.get_or_insert_with(Default::default);
+        components.add_security_scheme("bearer", SecurityScheme::Http(Http::new(HttpAuthScheme::Bearer)));
+    }
+}
+
+/// The service's OpenAPI document.
+pub fn document() -> utoipa::openapi::OpenApi {
+    Doc::openapi()
+}
+
+/// `{"error": "…"}`: why there is no result.
+#[derive(Serialize, ToSchema)]
+pub struct ErrorBody {
+    pub error: String,
+}
+
+/// The result of validating one document (README, "The result").
+#[allow(dead_code)]
+#[derive(ToSchema)]
+pub struct ValidationResult {
+    /// No finding of severity `error`.
+    pub valid: bool,
+    pub rule_pack: PackUsed,
+    /// The validation date, `YYYY-MM-DD`.
+    #[schema(format = Date)]
+    pub as_of: String,
+    /// In a deterministic order.
+    pub findings: Vec<Finding>,
+    /// Present (true) when validation stopped at a limit; the last finding is `LIMIT`.
+    pub truncated: Option<bool>,
+}
+
+/// The pack used, and the layers it is made of.
+#[allow(dead_code)]
+#[derive(ToSchema)]
+pub struct PackUsed {
+    pub id: String,
+    pub version: String,
+    /// Base first; present when the pack is layered.
+    pub layers: Option<Vec<PackRefSchema>>,
+}
+
+#[derive(Serialize, ToSchema)]
+#[schema(as = PackRef)]
+pub struct PackRefSchema {
+    pub id: String,
+    pub version: String,
+}
+
+#[allow(dead_code)]
+#[derive(ToSchema)]
+#[schema(rename_all = "lowercase")]
+pub enum Severity {
+    Error,
+    Warning,
+    Info,
+}
+
+/// One finding: which rule, where, why.
+#[allow(dead_code)]
+#[derive(ToSchema)]
+pub struct Finding {
+    pub rule_id: String,
+    pub severity: Severity,
+    /// JSON Pointer into the document.
+    pub path: String,
+    pub message: String,
+    /// The clause of the act (empty for the engine's own findings).
+    pub clause: String,
+    pub actual: Option<String>,
+    pub expected: Option<String>,
+}
+
+/// One output line of `/v1/batch`: the input line's number, then its result's fields, or the
+/// `error` that kept it from having one.
+#[allow(dead_code)]
+#[derive(ToSchema)]
+pub struct BatchLine {
+    /// The input line (1-based).
+    pub line: u64,
+    pub valid: Option<bool>,
+    pub rule_pack: Option<PackUsed>,
+    #[schema(format = Date)]
+    pub as_of: Option<String>,
+    pub findings: Option<Vec<Finding>>,
+    pub truncated: Option<bool>,
+    /// Why the line has no result (not JSON, empty, over a limit).
+    pub error: Option<String>,
+}
+
+/// The pack serving.
+#[derive(Serialize, ToSchema)]
+pub struct PackInfo {
+    pub id: String,
+    pub version: String,
+    pub title: String,
+    /// Base first; empty for a pack of one layer.
+    pub layers: Vec<PackRefSchema>,
+    /// BCP 47 tags of its languages, the default first.
+    pub languages: Vec<String>,
+    pub rules: usize,
+    /// The id of the key that verified it (`--pubkey`); absent when not verified.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub key_id: Option<String>,
+    /// When it was loaded (RFC 3339).
+    pub loaded_at: String,
+}
+
+impl PackInfo {
+    pub fn of(s: &Serving) -> PackInfo {
+        let p = &s.pack;
+        let mut languages: Vec<String> = p.language_tag(p.default_language).map(|l| l.code().to_string()).into_iter().collect();
+        for l in &p.languages {
+            if !languages.iter().any(|x| x == l.code()) {
+                languages.push(l.code().to_string());
+            }
+        }
+        PackInfo {
+            id: p.id.clone(),
+            version: p.version.clone(),
+            title: p.title.get(p.default_language).to_string(),
+            layers: p.layers.iter().map(|l| PackRefSchema { id: l.id.clone(), version: l.version.clone() }).collect(),
+            languages,
+            rules: p.rules.len(),
+            key_id: s.key_id.clone(),
+            loaded_at: s.loaded_at_text(),
+        }
+    }
+}
+
+/// A rule, as `GET /v1/rules` lists it.
+#[derive(Serialize, ToSchema)]
+pub struct RuleSummary {
+    pub id: String,
+    pub title: String,
+    pub severity: Severity2,
+    pub applies_to: Vec<String>,
+    #[schema(format = Date)]
+    pub effective_from: String,
+    /// Exclusive; absent: still in force.
+    #[schema(format = Date)]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub effective_to: Option<String>,
+}
+
+/// A severity as text (`error`, `warning`, `info`).
+pub type Severity2 = String;
+
+impl RuleSummary {
+    pub fn of(r: &qagida::Rule, lang: qagida::pack::LangId) -> RuleSummary {
+        RuleSummary {
+            id: r.id.clone(),
+            title: r.title.get(lang).to_string(),
+            severity: r.severity.as_str().to_string(),
+            applies_to: r.applies_to.clone(),
+            effective_from: r.effective_from.to_string(),
+            effective_to: r.effective_to.map(|d| d.to_string()),
+        }
+    }
+}
+
+/// One rule explained: what `qagida explain` shows, as JSON.
+#[derive(Serialize, ToSchema)]
+pub struct RuleExplained {
+    #[serde(flatten)]
+    pub summary: RuleSummary,
+    pub clause: String,
+    /// The file and line of the pack that defines it.
+    pub defined_in: String,
+    /// The rule's `when`, as written.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub when: Option<String>,
+    /// Its parameters.
+    #[schema(value_type = Object)]
+    pub params: serde_json::Value,
+    pub checks: Vec<CheckExplained>,
+    /// Its message template in every language of the pack, by BCP 47 tag.
+    #[schema(value_type = Object)]
+    pub message: serde_json::Map<String, serde_json::Value>,
+    pub tests: TestCounts,
+}
+
+/// A check of a rule, its keys as written in the pack.
+#[derive(Serialize, ToSchema)]
+pub struct CheckExplained {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub severity: Option<String>,
+    /// `assert`, `require`, `when`, `let`, … as written.
+    #[schema(value_type = Object)]
+    pub source: serde_json::Map<String, serde_json::Value>,
+}
+
+/// The rule's own test cases by expectation.
+#[derive(Serialize, ToSchema)]
+pub struct TestCounts {
+    pub pass: usize,
+    pub fail: usize,
+    pub info: usize,
+}
+
+impl RuleExplained {
+    pub fn of(pack: &qagida::Pack, r: &qagida::Rule, lang: qagida::pack::LangId) -> RuleExplained {
+        use qagida::pack::Expect;
+        let count = |e: Expect| r.tests.iter().filter(|t| t.expect == e).count();
+        let message = r
+            .message
+            .0
+            .iter()
+            .map(|(l, t)| (pack.language_tag(l).map_or(String::new(), |t| t.code().to_string()), serde_json::Value::String(template_text(t))))
+            .collect();
+        RuleExplained {
+            summary: RuleSummary::of(r, lang),
+            clause: r.clause.get(lang).to_string(),
+            defined_in: format!("{}:{}", r.file, r.line),
+            when: r.when_source.clone(),
+            params: r.params.clone(),
+            checks: r
+                .checks
+                .iter()
+                .map(|c| CheckExplained {
+                    severity: c.severity.map(|s| s.as_str().to_string()),
+                    source: c.source.iter().map(|(k, v)| (k.clone(), serde_json::Value::String(v.clone()))).collect(),
+                })
+                .collect(),
+            message,
+            tests: TestCounts { pass: count(Expect::Pass), fail: count(Expect::Fail), info: count(Expect::Info) },
+        }
+    }
+}
+
+/// A message template as the pack writes it.
+fn template_text(t: &qagida::pack::Template) -> String {
+    t.as_written()
+}
