@@ -82,8 +82,9 @@ pub fn run(config: Config, pack: Deployed) -> Result<(), String> {
     runtime.block_on(async move {
         let listener = tokio::net::TcpListener::bind(config.addr).await.map_err(|e| format!("cannot listen on {}: {e}", config.addr))?;
         let state = AppState::new(&config, pack)?;
+        let shutdown = shutdown_signal();
         tokio::spawn(reload_on_sighup(Arc::clone(&state)));
-        serve(listener, state, shutdown_signal()).await
+        serve(listener, state, shutdown).await
     })
 }
 
@@ -120,39 +121,49 @@ pub async fn serve(listener: tokio::net::TcpListener, state: Arc<AppState>, shut
     }
 }
 
-/// SIGTERM or SIGINT (Ctrl-C).
-pub async fn shutdown_signal() {
-    let ctrl_c = async {
-        let _ = tokio::signal::ctrl_c().await;
-    };
+/// SIGTERM or SIGINT (Ctrl-C). The handlers are installed when this is called (in the
+/// runtime), before the service says it is serving: a signal sent from then on is never lost.
+pub fn shutdown_signal() -> impl Future<Output = ()> + Send + 'static {
     #[cfg(unix)]
-    let term = async {
-        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
-            Ok(mut s) => {
-                s.recv().await;
+    {
+        use tokio::signal::unix::{SignalKind, signal};
+        let term = signal(SignalKind::terminate());
+        let int = signal(SignalKind::interrupt());
+        async move {
+            match (term, int) {
+                (Ok(mut term), Ok(mut int)) => {
+                    tokio::select! {
+                        _ = term.recv() => {}
+                        _ = int.recv() => {}
+                    }
+                }
+                _ => std::future::pending::<()>().await,
             }
-            Err(_) => std::future::pending::<()>().await,
         }
-    };
+    }
     #[cfg(not(unix))]
-    let term = std::future::pending::<()>();
-    tokio::select! {
-        () = ctrl_c => {}
-        () = term => {}
+    async {
+        let _ = tokio::signal::ctrl_c().await;
     }
 }
 
-/// Re-reads the pack on every SIGHUP (as `POST /v1/admin/reload` does).
-async fn reload_on_sighup(state: Arc<AppState>) {
+/// Re-reads the pack on every SIGHUP (as `POST /v1/admin/reload` does); the handler installed
+/// when this is called.
+fn reload_on_sighup(state: Arc<AppState>) -> impl Future<Output = ()> + Send + 'static {
     #[cfg(unix)]
     {
-        let Ok(mut hup) = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::hangup()) else { return };
-        while hup.recv().await.is_some() {
-            let _ = state.reload("SIGHUP").await;
+        let hup = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::hangup());
+        async move {
+            let Ok(mut hup) = hup else { return };
+            while hup.recv().await.is_some() {
+                let _ = state.reload("SIGHUP").await;
+            }
         }
     }
     #[cfg(not(unix))]
-    let _ = state;
+    async move {
+        let _ = state;
+    }
 }
 
 fn init_logs(json: bool) {
