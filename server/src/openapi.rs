@@ -171,7 +171,8 @@ impl PackInfo {
 pub struct RuleSummary {
     pub id: String,
     pub title: String,
-    pub severity: Severity2,
+    #[schema(value_type = Severity)]
+    pub severity: String,
     pub applies_to: Vec<String>,
     #[schema(format = Date)]
     pub effective_from: String,
@@ -180,9 +181,6 @@ pub struct RuleSummary {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub effective_to: Option<String>,
 }
-
-/// A severity as text (`error`, `warning`, `info`).
-pub type Severity2 = String;
 
 impl RuleSummary {
     pub fn of(r: &qagida::Rule, lang: qagida::pack::LangId) -> RuleSummary {
@@ -222,6 +220,7 @@ pub struct RuleExplained {
 #[derive(Serialize, ToSchema)]
 pub struct CheckExplained {
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(value_type = Option<Severity>)]
     pub severity: Option<String>,
     /// `assert`, `require`, `when`, `let`, … as written.
     #[schema(value_type = Object)]

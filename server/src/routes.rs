@@ -5,9 +5,9 @@ use std::sync::Arc;
 use std::time::Instant;
 
 use axum::Router;
-use axum::body::Bytes;
-use axum::extract::rejection::{BytesRejection, QueryRejection};
-use axum::extract::{DefaultBodyLimit, MatchedPath, Path, Query, Request, State};
+use axum::body::{Body, Bytes};
+use axum::extract::rejection::QueryRejection;
+use axum::extract::{MatchedPath, Path, Query, Request, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
@@ -42,7 +42,6 @@ pub const DECISION_ID: &str = "x-decision-id";
 
 pub fn router(state: Arc<AppState>) -> Router {
     let timeout = state.request_timeout;
-    let limit = state.max_body_bytes;
     Router::new()
         .route("/v1/validate", post(validate))
         .route("/v1/batch", post(crate::batch::batch))
@@ -55,7 +54,6 @@ pub fn router(state: Arc<AppState>) -> Router {
         .route("/openapi.json", get(openapi))
         .route("/v1/admin/reload", post(reload))
         .fallback(not_found)
-        .layer(DefaultBodyLimit::max(limit))
         .layer(TimeoutLayer::with_status_code(StatusCode::REQUEST_TIMEOUT, timeout))
         .layer(CatchPanicLayer::custom(|_| error(StatusCode::INTERNAL_SERVER_ERROR, "internal error (please report it)")))
         .layer(middleware::from_fn_with_state(Arc::clone(&state), track))
@@ -153,17 +151,10 @@ pub fn busy() -> Response {
         (status = 415, description = "Content type not application/json", body = ErrorBody),
         (status = 503, description = "Too many requests in flight", body = ErrorBody),
     ))]
-pub async fn validate(State(st): State<Arc<AppState>>, headers: HeaderMap, q: Result<Query<ValidateQuery>, QueryRejection>, body: Result<Bytes, BytesRejection>) -> Response {
+pub async fn validate(State(st): State<Arc<AppState>>, headers: HeaderMap, q: Result<Query<ValidateQuery>, QueryRejection>, body: Body) -> Response {
     if !content_type_is(&headers, &["application/json"]) {
         return error(StatusCode::UNSUPPORTED_MEDIA_TYPE, "the body must be one JSON document (Content-Type: application/json)");
     }
-    let body = match body {
-        Ok(b) => b,
-        Err(e) if e.status() == StatusCode::PAYLOAD_TOO_LARGE => {
-            return error(StatusCode::PAYLOAD_TOO_LARGE, format!("the body is over the limit of {} bytes", st.max_body_bytes));
-        }
-        Err(e) => return error(StatusCode::BAD_REQUEST, format!("cannot read the body: {}", e.body_text())),
-    };
     let q = match q {
         Ok(Query(q)) => q,
         Err(e) => return error(StatusCode::BAD_REQUEST, e.body_text()),
@@ -173,7 +164,12 @@ pub async fn validate(State(st): State<Arc<AppState>>, headers: HeaderMap, q: Re
         Ok(o) => o,
         Err(e) => return error(StatusCode::BAD_REQUEST, e),
     };
+    // Admitted before its body is read: a request turned away holds no body in memory.
     let Ok(admitted) = Arc::clone(&st.admitted).try_acquire_owned() else { return busy() };
+    let body = match read_body(body, st.max_body_bytes).await {
+        Ok(b) => b,
+        Err(r) => return r,
+    };
     let Ok(worker) = Arc::clone(&st.workers).acquire_owned().await else { return busy() };
     let decision_id = uuid::Uuid::new_v4().to_string();
     let id = decision_id.clone();
@@ -202,6 +198,17 @@ pub async fn validate(State(st): State<Arc<AppState>>, headers: HeaderMap, q: Re
         resp.headers_mut().insert(DECISION_ID, v);
     }
     resp
+}
+
+/// The whole body, within `limit` bytes (`413` past it, before more is read).
+async fn read_body(body: Body, limit: usize) -> Result<Bytes, Response> {
+    match http_body_util::BodyExt::collect(http_body_util::Limited::new(body, limit)).await {
+        Ok(c) => Ok(c.to_bytes()),
+        Err(e) if e.downcast_ref::<http_body_util::LengthLimitError>().is_some() => {
+            Err(error(StatusCode::PAYLOAD_TOO_LARGE, format!("the body is over the limit of {limit} bytes")))
+        }
+        Err(e) => Err(error(StatusCode::BAD_REQUEST, format!("cannot read the body: {e}"))),
+    }
 }
 
 /// The pack serving.

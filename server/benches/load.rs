@@ -1,0 +1,184 @@
+//! Load benchmark of `qagida serve` (not a test): an HTTP/1.1 client (hyper, keep-alive
+//! connections) drives the service over loopback at 1, 16 and 64 connections with the valid and
+//! the invalid prescription, for a few seconds each; then the library's own documents/s on the
+//! same machine in the same run, on as many threads as the service has workers. Prints the
+//! table of BENCHMARKS.md.
+//!
+//! `cargo bench -p qagida-server --bench load` (`QAGIDA_LOAD_SECS` per cell, default 5).
+//! Client and server share the machine: the service's numbers include the client's cost.
+
+// The allocator of the `qagida` binary (cli/src/main.rs), which `qagida serve` runs in.
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::time::{Duration, Instant};
+
+use http_body_util::{BodyExt, Full};
+use hyper::body::Bytes;
+use hyper_util::rt::TokioIo;
+use qagida_server::{AppState, Config};
+
+fn example(name: &str) -> Vec<u8> {
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../examples").join(name);
+    let v: serde_json::Value = serde_json::from_slice(&std::fs::read(path).expect("example")).expect("json");
+    serde_json::to_vec(&v).expect("json")
+}
+
+/// Process CPU time (user + system) so far, from /proc/self/stat (Linux), in seconds.
+fn cpu_seconds() -> f64 {
+    let stat = std::fs::read_to_string("/proc/self/stat").unwrap_or_default();
+    let after = stat.rsplit_once(')').map_or("", |(_, r)| r);
+    let f: Vec<&str> = after.split_whitespace().collect();
+    let ticks = |i: usize| f.get(i).and_then(|s| s.parse::<f64>().ok()).unwrap_or(0.0);
+    (ticks(11) + ticks(12)) / 100.0
+}
+
+fn cpu_model() -> String {
+    std::fs::read_to_string("/proc/cpuinfo")
+        .ok()
+        .and_then(|c| c.lines().find(|l| l.starts_with("model name")).and_then(|l| l.split_once(':')).map(|(_, m)| m.trim().to_string()))
+        .unwrap_or_else(|| "unknown CPU".into())
+}
+
+fn load_average() -> String {
+    std::fs::read_to_string("/proc/loadavg").map(|l| l.split_whitespace().take(3).collect::<Vec<_>>().join(" ")).unwrap_or_default()
+}
+
+/// The library's documents/s for `doc` on `threads` threads.
+fn library_rate(pack: &qagida::Pack, doc: &[u8], threads: usize, secs: f64) -> f64 {
+    let opts = qagida::Options::default();
+    let stop = AtomicBool::new(false);
+    let count = AtomicU64::new(0);
+    let t = Instant::now();
+    std::thread::scope(|s| {
+        for _ in 0..threads {
+            s.spawn(|| {
+                let mut n = 0u64;
+                while !stop.load(Ordering::Relaxed) {
+                    let r = pack.validate_bytes(doc, &opts).expect("a document");
+                    // What the service does too: the result as JSON.
+                    std::hint::black_box(serde_json::to_vec(&r).expect("json"));
+                    n += 1;
+                }
+                count.fetch_add(n, Ordering::Relaxed);
+            });
+        }
+        std::thread::sleep(Duration::from_secs_f64(secs));
+        stop.store(true, Ordering::Relaxed);
+    });
+    count.load(Ordering::Relaxed) as f64 / t.elapsed().as_secs_f64()
+}
+
+struct Cell {
+    rps: f64,
+    p50_ms: f64,
+    p99_ms: f64,
+    errors: u64,
+    cpu: f64,
+}
+
+async fn drive(addr: std::net::SocketAddr, doc: Bytes, conns: usize, secs: f64) -> Cell {
+    let stop = Arc::new(AtomicBool::new(false));
+    let cpu0 = cpu_seconds();
+    let t = Instant::now();
+    let mut tasks = Vec::new();
+    for _ in 0..conns {
+        let (stop, doc) = (Arc::clone(&stop), doc.clone());
+        tasks.push(tokio::spawn(async move {
+            let stream = tokio::net::TcpStream::connect(addr).await.expect("connect");
+            stream.set_nodelay(true).expect("nodelay");
+            let (mut sender, conn) = hyper::client::conn::http1::handshake(TokioIo::new(stream)).await.expect("handshake");
+            tokio::spawn(conn);
+            let (mut lat, mut errors) = (Vec::with_capacity(1 << 16), 0u64);
+            while !stop.load(Ordering::Relaxed) {
+                let req = hyper::Request::post("/v1/validate")
+                    .header("host", "bench")
+                    .header("content-type", "application/json")
+                    .body(Full::new(doc.clone()))
+                    .expect("request");
+                let t = Instant::now();
+                match sender.send_request(req).await {
+                    Ok(resp) => {
+                        let ok = resp.status() == 200;
+                        let body = resp.into_body().collect().await;
+                        if ok && body.is_ok() {
+                            lat.push(t.elapsed().as_micros() as u32);
+                        } else {
+                            errors += 1;
+                        }
+                    }
+                    Err(_) => {
+                        errors += 1;
+                        break;
+                    }
+                }
+            }
+            (lat, errors)
+        }));
+    }
+    tokio::time::sleep(Duration::from_secs_f64(secs)).await;
+    stop.store(true, Ordering::Relaxed);
+    let (mut all, mut errors) = (Vec::new(), 0);
+    for task in tasks {
+        let (lat, e) = task.await.expect("client");
+        all.extend(lat);
+        errors += e;
+    }
+    let elapsed = t.elapsed().as_secs_f64();
+    let cpu = (cpu_seconds() - cpu0) / elapsed;
+    all.sort_unstable();
+    let pct = |p: f64| all.get(((all.len() as f64 * p) as usize).min(all.len().saturating_sub(1))).map_or(0.0, |&us| us as f64 / 1000.0);
+    Cell { rps: all.len() as f64 / elapsed, p50_ms: pct(0.50), p99_ms: pct(0.99), errors, cpu }
+}
+
+fn main() {
+    let secs: f64 = std::env::var("QAGIDA_LOAD_SECS").ok().and_then(|s| s.parse().ok()).unwrap_or(5.0);
+    let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+    let docs = [("valid prescription", example("valid/prescription.json")), ("invalid prescription", example("invalid/prescription.json"))];
+    println!("# qagida serve, loopback, {cores} core(s): {}; load average before: {}", cpu_model(), load_average());
+
+    let config = Config { workers: cores, ..Config::default() };
+    let deployed = qagida::deploy::load_spec(&config.spec).expect("the embedded pack");
+    let pack = qagida::Pack::embedded().expect("the embedded pack");
+    let server_rt = tokio::runtime::Builder::new_multi_thread().worker_threads(cores).enable_all().build().expect("runtime");
+    let (addr, stop_tx) = server_rt.block_on(async {
+        let state = AppState::new(&config, deployed).expect("state");
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
+        let addr = listener.local_addr().expect("addr");
+        let (tx, rx) = tokio::sync::oneshot::channel::<()>();
+        tokio::spawn(qagida_server::serve(listener, state, async move {
+            let _ = rx.await;
+        }));
+        (addr, tx)
+    });
+    let client_rt = tokio::runtime::Builder::new_multi_thread().worker_threads(1).enable_all().build().expect("runtime");
+
+    println!();
+    println!("| document | connections | requests/s | p50 ms | p99 ms | errors | process CPU (cores busy) | library docs/s ({cores} threads) | service / library |");
+    println!("|---|---:|---:|---:|---:|---:|---:|---:|---:|");
+    for (name, doc) in &docs {
+        let lib = library_rate(&pack, doc, cores, secs);
+        let body = Bytes::from(doc.clone());
+        // Warm-up.
+        client_rt.block_on(drive(addr, body.clone(), 4, 0.5));
+        for conns in [1, 16, 64] {
+            let c = client_rt.block_on(drive(addr, body.clone(), conns, secs));
+            println!(
+                "| {name} | {conns} | {:.0} | {:.2} | {:.2} | {} | {:.2} | {:.0} | {:.2} |",
+                c.rps,
+                c.p50_ms,
+                c.p99_ms,
+                c.errors,
+                c.cpu,
+                lib,
+                c.rps / lib
+            );
+        }
+    }
+    println!();
+    println!("load average after: {}", load_average());
+    let _ = stop_tx.send(());
+    server_rt.shutdown_timeout(Duration::from_secs(5));
+}
