@@ -117,13 +117,14 @@ fn main() -> ExitCode {
             Ok(pack) => explain(&pack, &rule_id, lang.as_ref().map(Lang::code)),
             Err(e) => pack_failed(&e),
         },
-        Command::Serve { addr, rules, overrides, pubkey, min_version, pack_path, admin_token_file, decision_log, max_body_bytes, request_timeout, workers, max_in_flight, grace, log_json } => {
+        Command::Serve { addr, rules, overrides, pubkey, min_version, pack_path, admin_token_file, decision_log, max_body_bytes, inline_max_bytes, request_timeout, workers, max_in_flight, grace, log_json } => {
             let spec = qagida::deploy::PackSpec { rules, overrides, pubkeys: pubkey, min_versions: min_version, pack_path };
             serve(spec, |c| qagida_server::Config {
                 addr,
                 admin_token_file,
                 decision_log,
                 max_body_bytes,
+                inline_max_bytes,
                 request_timeout: std::time::Duration::from_secs(request_timeout),
                 workers: if workers == 0 { c.workers } else { workers },
                 max_in_flight,

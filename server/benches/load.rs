@@ -35,6 +35,23 @@ fn cpu_seconds() -> f64 {
     (ticks(11) + ticks(12)) / 100.0
 }
 
+/// CPU time (user + system) so far of this process's threads whose name starts with `prefix`
+/// (the server's runtime and blocking threads are `srv-…`, the client's `cli-…`), in seconds.
+fn thread_cpu_seconds(prefix: &str) -> f64 {
+    let mut total = 0.0;
+    for task in std::fs::read_dir("/proc/self/task").into_iter().flatten().flatten() {
+        let Ok(stat) = std::fs::read_to_string(task.path().join("stat")) else { continue };
+        let Some((head, after)) = stat.rsplit_once(')') else { continue };
+        if !head.split_once('(').is_some_and(|(_, name)| name.starts_with(prefix)) {
+            continue;
+        }
+        let f: Vec<&str> = after.split_whitespace().collect();
+        let ticks = |i: usize| f.get(i).and_then(|s| s.parse::<f64>().ok()).unwrap_or(0.0);
+        total += (ticks(11) + ticks(12)) / 100.0;
+    }
+    total
+}
+
 fn cpu_model() -> String {
     std::fs::read_to_string("/proc/cpuinfo")
         .ok()
@@ -46,8 +63,9 @@ fn load_average() -> String {
     std::fs::read_to_string("/proc/loadavg").map(|l| l.split_whitespace().take(3).collect::<Vec<_>>().join(" ")).unwrap_or_default()
 }
 
-/// The library's documents/s for `doc` on `threads` threads.
-fn library_rate(pack: &qagida::Pack, doc: &[u8], threads: usize, secs: f64) -> f64 {
+/// The library's documents/s for `doc` on `threads` threads, and the cores it kept busy.
+fn library_rate(pack: &qagida::Pack, doc: &[u8], threads: usize, secs: f64) -> (f64, f64) {
+    let cpu0 = cpu_seconds();
     let opts = qagida::Options::default();
     let stop = AtomicBool::new(false);
     let count = AtomicU64::new(0);
@@ -68,7 +86,8 @@ fn library_rate(pack: &qagida::Pack, doc: &[u8], threads: usize, secs: f64) -> f
         std::thread::sleep(Duration::from_secs_f64(secs));
         stop.store(true, Ordering::Relaxed);
     });
-    count.load(Ordering::Relaxed) as f64 / t.elapsed().as_secs_f64()
+    let elapsed = t.elapsed().as_secs_f64();
+    (count.load(Ordering::Relaxed) as f64 / elapsed, (cpu_seconds() - cpu0) / elapsed)
 }
 
 struct Cell {
@@ -76,12 +95,14 @@ struct Cell {
     p50_ms: f64,
     p99_ms: f64,
     errors: u64,
-    cpu: f64,
+    /// Cores busy in the server's threads, and in the client's.
+    server_cpu: f64,
+    client_cpu: f64,
 }
 
 async fn drive(addr: std::net::SocketAddr, doc: Bytes, conns: usize, secs: f64) -> Cell {
     let stop = Arc::new(AtomicBool::new(false));
-    let cpu0 = cpu_seconds();
+    let (srv0, cli0) = (thread_cpu_seconds("srv"), thread_cpu_seconds("cli"));
     let t = Instant::now();
     let mut tasks = Vec::new();
     for _ in 0..conns {
@@ -127,10 +148,10 @@ async fn drive(addr: std::net::SocketAddr, doc: Bytes, conns: usize, secs: f64) 
         errors += e;
     }
     let elapsed = t.elapsed().as_secs_f64();
-    let cpu = (cpu_seconds() - cpu0) / elapsed;
+    let (server_cpu, client_cpu) = ((thread_cpu_seconds("srv") - srv0) / elapsed, (thread_cpu_seconds("cli") - cli0) / elapsed);
     all.sort_unstable();
     let pct = |p: f64| all.get(((all.len() as f64 * p) as usize).min(all.len().saturating_sub(1))).map_or(0.0, |&us| us as f64 / 1000.0);
-    Cell { rps: all.len() as f64 / elapsed, p50_ms: pct(0.50), p99_ms: pct(0.99), errors, cpu }
+    Cell { rps: all.len() as f64 / elapsed, p50_ms: pct(0.50), p99_ms: pct(0.99), errors, server_cpu, client_cpu }
 }
 
 fn main() {
@@ -139,46 +160,62 @@ fn main() {
     let docs = [("valid prescription", example("valid/prescription.json")), ("invalid prescription", example("invalid/prescription.json"))];
     println!("# qagida serve, loopback, {cores} core(s): {}; load average before: {}", cpu_model(), load_average());
 
-    let config = Config { workers: cores, ..Config::default() };
-    let deployed = qagida::deploy::load_spec(&config.spec).expect("the embedded pack");
     let pack = qagida::Pack::embedded().expect("the embedded pack");
-    let server_rt = tokio::runtime::Builder::new_multi_thread().worker_threads(cores).enable_all().build().expect("runtime");
-    let (addr, stop_tx) = server_rt.block_on(async {
-        let state = AppState::new(&config, deployed).expect("state");
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
-        let addr = listener.local_addr().expect("addr");
-        let (tx, rx) = tokio::sync::oneshot::channel::<()>();
-        tokio::spawn(qagida_server::serve(listener, state, async move {
-            let _ = rx.await;
-        }));
-        (addr, tx)
-    });
-    let client_rt = tokio::runtime::Builder::new_multi_thread().worker_threads(1).enable_all().build().expect("runtime");
-
+    let client_rt = tokio::runtime::Builder::new_multi_thread().worker_threads(1).thread_name("cli").enable_all().build().expect("runtime");
     println!();
-    println!("| document | connections | requests/s | p50 ms | p99 ms | errors | process CPU (cores busy) | library docs/s ({cores} threads) | service / library |");
-    println!("|---|---:|---:|---:|---:|---:|---:|---:|---:|");
-    for (name, doc) in &docs {
-        let lib = library_rate(&pack, doc, cores, secs);
-        let body = Bytes::from(doc.clone());
-        // Warm-up.
-        client_rt.block_on(drive(addr, body.clone(), 4, 0.5));
-        for conns in [1, 16, 64] {
-            let c = client_rt.block_on(drive(addr, body.clone(), conns, secs));
-            println!(
-                "| {name} | {conns} | {:.0} | {:.2} | {:.2} | {} | {:.2} | {:.0} | {:.2} |",
-                c.rps,
-                c.p50_ms,
-                c.p99_ms,
-                c.errors,
-                c.cpu,
-                lib,
-                c.rps / lib
-            );
+    println!(
+        "| document | validated on | connections | requests/s | p50 ms | p99 ms | errors | server CPU (cores) | client CPU (cores) | library docs/s ({cores} threads; cores) | service / library | per server core / per library core |"
+    );
+    println!("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
+    // The default (a small document on the executor's thread), then every document on a
+    // blocking thread.
+    for (mode, inline_max_bytes) in [("executor thread", Config::default().inline_max_bytes), ("blocking pool", 0)] {
+        let config = Config { workers: cores, inline_max_bytes, ..Config::default() };
+        let deployed = qagida::deploy::load_spec(&config.spec).expect("the embedded pack");
+        // As `qagida serve` builds it (one async thread per core), its threads named for the CPU
+        // count and kept alive between cells.
+        let server_rt = tokio::runtime::Builder::new_multi_thread()
+            .thread_name("srv")
+            .thread_keep_alive(Duration::from_secs(3600))
+            .enable_all()
+            .build()
+            .expect("runtime");
+        let (addr, stop_tx) = server_rt.block_on(async {
+            let state = AppState::new(&config, deployed).expect("state");
+            let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
+            let addr = listener.local_addr().expect("addr");
+            let (tx, rx) = tokio::sync::oneshot::channel::<()>();
+            tokio::spawn(qagida_server::serve(listener, state, async move {
+                let _ = rx.await;
+            }));
+            (addr, tx)
+        });
+        for (name, doc) in &docs {
+            // The library just before, on the same machine at the same load.
+            let (lib, lib_cpu) = library_rate(&pack, doc, cores, secs);
+            let body = Bytes::from(doc.clone());
+            // Warm-up.
+            client_rt.block_on(drive(addr, body.clone(), 4, 0.5));
+            for conns in [1, 16, 64] {
+                let c = client_rt.block_on(drive(addr, body.clone(), conns, secs));
+                println!(
+                    "| {name} | {mode} | {conns} | {:.0} | {:.2} | {:.2} | {} | {:.2} | {:.2} | {:.0} ({:.2}) | {:.2} | {:.2} |",
+                    c.rps,
+                    c.p50_ms,
+                    c.p99_ms,
+                    c.errors,
+                    c.server_cpu,
+                    c.client_cpu,
+                    lib,
+                    lib_cpu,
+                    c.rps / lib,
+                    (c.rps / c.server_cpu) / (lib / lib_cpu)
+                );
+            }
         }
+        let _ = stop_tx.send(());
+        server_rt.shutdown_timeout(Duration::from_secs(5));
     }
     println!();
     println!("load average after: {}", load_average());
-    let _ = stop_tx.send(());
-    server_rt.shutdown_timeout(Duration::from_secs(5));
 }

@@ -61,7 +61,7 @@ pub async fn batch(State(st): State<Arc<AppState>>, headers: HeaderMap, q: Resul
         Err(e) => return error(StatusCode::BAD_REQUEST, e),
     };
     let Ok(admitted) = Arc::clone(&st.admitted).try_acquire_owned() else { return busy() };
-    let batch_id = uuid::Uuid::new_v4().to_string();
+    let batch_id = st.ids.next();
     let ahead = st.workers.available_permits().max(1) * LINES_AHEAD;
     let (tx, rx) = tokio::sync::mpsc::channel::<tokio::task::JoinHandle<Vec<u8>>>(ahead);
     let reader = Reader { st: Arc::clone(&st), serving, opts, batch_id: Arc::from(batch_id.as_str()), tx };

@@ -14,8 +14,8 @@ use crate::state::Serving;
 #[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
 pub struct RequestLabels {
     /// The route matched (`/v1/validate`), `other` for none.
-    pub endpoint: String,
-    pub method: String,
+    pub endpoint: &'static str,
+    pub method: &'static str,
     pub status: u16,
 }
 

@@ -16,7 +16,7 @@ use chrono::NaiveDate;
 use qagida::{Lang, Options};
 use serde::{Deserialize, Serialize};
 use tower_http::catch_panic::CatchPanicLayer;
-use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
+use tower_http::request_id::{PropagateRequestIdLayer, SetRequestIdLayer};
 use tower_http::timeout::TimeoutLayer;
 use tower_http::trace::TraceLayer;
 
@@ -62,14 +62,22 @@ pub fn router(state: Arc<AppState>) -> Router {
             tracing::info_span!("request", method = %req.method(), path = %req.uri().path(), request_id = %id)
         }))
         .layer(PropagateRequestIdLayer::x_request_id())
-        .layer(SetRequestIdLayer::x_request_id(MakeRequestUuid))
+        .layer(SetRequestIdLayer::x_request_id(crate::ids::MakeId(Arc::clone(&state.ids))))
         .with_state(state)
 }
 
 /// Counts every request and its latency by route, method and status.
 async fn track(State(st): State<Arc<AppState>>, req: Request, next: Next) -> Response {
-    let endpoint = req.extensions().get::<MatchedPath>().map_or_else(|| "other".to_string(), |p| p.as_str().to_string());
-    let method = req.method().as_str().to_ascii_lowercase();
+    // Labels from closed sets, without allocating: the route's own text, the method's.
+    let endpoint = req.extensions().get::<MatchedPath>().and_then(|p| ROUTES.iter().find(|(_, r)| *r == p.as_str())).map_or("other", |(_, r)| *r);
+    let method = match req.method().as_str() {
+        "GET" => "get",
+        "POST" => "post",
+        "HEAD" => "head",
+        "PUT" => "put",
+        "DELETE" => "delete",
+        _ => "other",
+    };
     let started = Instant::now();
     let resp = next.run(req).await;
     let labels = crate::metrics::RequestLabels { endpoint, method, status: resp.status().as_u16() };
@@ -171,10 +179,11 @@ pub async fn validate(State(st): State<Arc<AppState>>, headers: HeaderMap, q: Re
         Err(r) => return r,
     };
     let Ok(worker) = Arc::clone(&st.workers).acquire_owned().await else { return busy() };
-    let decision_id = uuid::Uuid::new_v4().to_string();
+    let body_len = body.len();
+    let decision_id = st.ids.next();
     let id = decision_id.clone();
     let st2 = Arc::clone(&st);
-    let done = tokio::task::spawn_blocking(move || {
+    let work = move || {
         let _permits = (admitted, worker);
         let res = serving.pack.validate_bytes(&body, &opts);
         st2.metrics.validated(res.as_ref().map_err(|_| ()));
@@ -187,8 +196,12 @@ pub async fn validate(State(st): State<Arc<AppState>>, headers: HeaderMap, q: Re
             Ok(r) => serde_json::to_vec(&r).map(|b| (StatusCode::OK, b)).map_err(|e| e.to_string()),
             Err(e) => serde_json::to_vec(&ErrorBody { error: e.to_string() }).map(|b| (StatusCode::BAD_REQUEST, b)).map_err(|e| e.to_string()),
         }
-    })
-    .await;
+    };
+    // A small document is validated in tens of microseconds, less than a task may run between
+    // awaits: on this thread, saving two thread hand-offs (a third of the service's CPU on a
+    // busy 2-core machine, BENCHMARKS.md). A larger one, whose time grows with it, on a
+    // blocking thread, off the executor's.
+    let done = if body_len <= st.inline_max_bytes { Ok(work()) } else { tokio::task::spawn_blocking(work).await };
     let mut resp = match done {
         Ok(Ok((status, bytes))) => json_bytes(status, bytes),
         Ok(Err(e)) => error(StatusCode::INTERNAL_SERVER_ERROR, format!("cannot write the result: {e}")),

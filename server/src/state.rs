@@ -63,12 +63,16 @@ pub struct AppState {
     /// Validations running at once, on blocking threads.
     pub workers: Arc<Semaphore>,
     pub max_body_bytes: usize,
+    /// Documents of at most this many bytes are validated on the executor's thread.
+    pub inline_max_bytes: usize,
     pub request_timeout: Duration,
     pub grace: Duration,
     /// SHA-256 of the admin token (none: reload over HTTP disabled).
     pub admin_token_hash: Option<[u8; 32]>,
     pub metrics: Metrics,
     pub decisions: Option<DecisionLog>,
+    /// Request and decision IDs.
+    pub ids: Arc<crate::ids::Ids>,
 }
 
 impl AppState {
@@ -101,11 +105,13 @@ impl AppState {
             admitted: Arc::new(Semaphore::new(config.max_in_flight.max(1))),
             workers: Arc::new(Semaphore::new(config.workers.max(1))),
             max_body_bytes: config.max_body_bytes,
+            inline_max_bytes: config.inline_max_bytes,
             request_timeout: config.request_timeout,
             grace: config.grace,
             admin_token_hash,
             metrics,
             decisions,
+            ids: Arc::new(crate::ids::Ids::new()),
         }))
     }
 
