@@ -211,6 +211,7 @@ fn main() {
                     c.rps / lib,
                     (c.rps / c.server_cpu) / (lib / lib_cpu)
                 );
+                assert_eq!(c.errors, 0, "{name}, {mode}, {conns} connections: requests failed");
             }
         }
         let _ = stop_tx.send(());
