@@ -91,7 +91,12 @@ pub fn load(dir: Option<&Path>) -> Result<Pack, PackError> {
         Some(f) if is_stack(f) => Pack::load_stack(f),
         Some(f) if f.is_file() => load_compiled(f),
         Some(d) => Pack::load_dir(d),
+        #[cfg(feature = "embedded-pack")]
         None => Pack::embedded(),
+        #[cfg(not(feature = "embedded-pack"))]
+        None => Err(PackError {
+            diagnostics: vec![Diagnostic { file: String::new(), line: 0, col: 0, message: "no pack given, and this build has no embedded pack".into() }],
+        }),
     }
 }
 
