@@ -178,17 +178,8 @@ pub async fn validate(State(st): State<Arc<AppState>>, headers: HeaderMap, q: Re
         Ok(b) => b,
         Err(r) => return r,
     };
-    // On the executor's thread a validation needs no worker: there are no more of them at once
-    // than the executor has threads (and waiting for a permit is a wake-up more per request).
-    let inline = body.len() <= st.inline_max_bytes;
-    let worker = if inline {
-        None
-    } else {
-        match Arc::clone(&st.workers).acquire_owned().await {
-            Ok(w) => Some(w),
-            Err(_) => return busy(),
-        }
-    };
+    let Ok(worker) = Arc::clone(&st.workers).acquire_owned().await else { return busy() };
+    let body_len = body.len();
     let decision_id = st.ids.next();
     let id = decision_id.clone();
     let st2 = Arc::clone(&st);
@@ -210,7 +201,7 @@ pub async fn validate(State(st): State<Arc<AppState>>, headers: HeaderMap, q: Re
     // awaits: on this thread, saving two thread hand-offs (a third of the service's CPU on a
     // busy 2-core machine, BENCHMARKS.md). A larger one, whose time grows with it, on a
     // blocking thread, off the executor's.
-    let done = if inline { Ok(work()) } else { tokio::task::spawn_blocking(work).await };
+    let done = if body_len <= st.inline_max_bytes { Ok(work()) } else { tokio::task::spawn_blocking(work).await };
     let mut resp = match done {
         Ok(Ok((status, bytes))) => json_bytes(status, bytes),
         Ok(Err(e)) => error(StatusCode::INTERNAL_SERVER_ERROR, format!("cannot write the result: {e}")),
