@@ -43,10 +43,12 @@ pub struct Config {
     /// Largest request body of `/v1/validate`, and largest line of `/v1/batch` (16 MiB, the
     /// library's input limit).
     pub max_body_bytes: usize,
-    /// A document of `/v1/validate` of at most this many bytes (default 8 KiB: a prescription
-    /// is 1.7 KB, validated in 15–25 µs) is validated on the executor's thread, which it holds
-    /// for less than a task should run between awaits; a larger one on a blocking thread. 0:
-    /// every document on a blocking thread.
+    /// A document of `/v1/validate` of at most this many bytes is validated on the executor's
+    /// thread (a prescription, 1.7 KB, takes 15–25 µs: less than a task should run between
+    /// awaits), a larger one on a blocking thread. Default 0: every document on a blocking
+    /// thread. 8 KiB spares two thread hand-offs per request (a third less CPU per request) but
+    /// in the runs of BENCHMARKS.md kept about one executor thread busy, so that it served no
+    /// more requests per second on 2 cores.
     pub inline_max_bytes: usize,
     /// Time to produce a response's head (default 30 s); past it `408`.
     pub request_timeout: Duration,
@@ -70,7 +72,7 @@ impl Default for Config {
             admin_token_file: None,
             decision_log: None,
             max_body_bytes: qagida::Options::default().max_input_bytes,
-            inline_max_bytes: 8 << 10,
+            inline_max_bytes: 0,
             request_timeout: Duration::from_secs(30),
             workers: cores,
             max_in_flight: 256,
@@ -109,11 +111,18 @@ pub async fn serve(listener: tokio::net::TcpListener, state: Arc<AppState>, shut
         let _ = fired_tx.send(true);
     };
     let grace = state.grace;
+    let watch = Arc::clone(&state);
     let app = routes::router(state);
     let server = axum::serve(listener, app).with_graceful_shutdown(signal);
     let mut server = std::pin::pin!(server.into_future());
     tokio::select! {
-        r = &mut server => return r.map_err(|e| e.to_string()),
+        r = &mut server => {
+            // Drained before this task saw the signal fire (nothing was in flight).
+            if watch.is_draining() {
+                tracing::info!("drained; exiting");
+            }
+            return r.map_err(|e| e.to_string());
+        }
         _ = fired_rx.wait_for(|f| *f) => {}
     }
     match tokio::time::timeout(grace, server).await {

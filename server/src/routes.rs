@@ -197,10 +197,9 @@ pub async fn validate(State(st): State<Arc<AppState>>, headers: HeaderMap, q: Re
             Err(e) => serde_json::to_vec(&ErrorBody { error: e.to_string() }).map(|b| (StatusCode::BAD_REQUEST, b)).map_err(|e| e.to_string()),
         }
     };
-    // A small document is validated in tens of microseconds, less than a task may run between
-    // awaits: on this thread, saving two thread hand-offs (a third of the service's CPU on a
-    // busy 2-core machine, BENCHMARKS.md). A larger one, whose time grows with it, on a
-    // blocking thread, off the executor's.
+    // On a blocking thread, off the executor's; with `--inline-max-bytes`, a document that
+    // small (validated in tens of microseconds) on this thread, sparing two hand-offs
+    // (Config::inline_max_bytes, BENCHMARKS.md).
     let done = if body_len <= st.inline_max_bytes { Ok(work()) } else { tokio::task::spawn_blocking(work).await };
     let mut resp = match done {
         Ok(Ok((status, bytes))) => json_bytes(status, bytes),
