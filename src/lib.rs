@@ -42,6 +42,7 @@ mod wire;
 mod document;
 pub mod engine;
 pub mod error;
+pub mod explain;
 pub mod expr;
 pub mod formats;
 mod input;

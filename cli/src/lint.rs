@@ -39,8 +39,3 @@ pub(crate) fn lint(pack: &Pack) -> u8 {
         )
     })
 }
-
-/// A message template as written: its placeholders as `{name}`.
-pub(crate) fn template_text(t: &qagida::pack::Template) -> String {
-    t.as_written()
-}

@@ -195,77 +195,55 @@ impl RuleSummary {
     }
 }
 
-/// One rule explained: what `qagida explain` shows, as JSON.
-#[derive(Serialize, ToSchema)]
+/// One rule explained: what `qagida explain` shows, as JSON (the schema of the library's
+/// `qagida::explain::RuleExplained`).
+#[allow(dead_code)]
+#[derive(ToSchema)]
 pub struct RuleExplained {
-    #[serde(flatten)]
-    pub summary: RuleSummary,
+    pub id: String,
+    pub title: String,
     pub clause: String,
-    /// The file and line of the pack that defines it.
-    pub defined_in: String,
-    /// The rule's `when`, as written.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    pub applies_to: Vec<String>,
+    pub severity: Severity,
+    #[schema(format = Date)]
+    pub effective_from: String,
+    /// Exclusive; absent: still in force.
+    #[schema(format = Date)]
+    pub effective_to: Option<String>,
+    /// The pack file and line that define it.
+    pub file: String,
+    pub line: u64,
+    /// Its `when`, as written.
     pub when: Option<String>,
     /// Its parameters.
     #[schema(value_type = Object)]
     pub params: serde_json::Value,
     pub checks: Vec<CheckExplained>,
-    /// Its message template in every language of the pack, by BCP 47 tag.
-    #[schema(value_type = Object)]
-    pub message: serde_json::Map<String, serde_json::Value>,
+    /// Its message in each language of the pack: `[BCP 47 tag, template as written]`.
+    pub message: Vec<Vec<String>>,
+    /// Its "not checked" text in each language, as `message`.
+    pub not_checked: Vec<Vec<String>>,
     pub tests: TestCounts,
 }
 
-/// A check of a rule, its keys as written in the pack.
-#[derive(Serialize, ToSchema)]
+/// A check of a rule.
+#[allow(dead_code)]
+#[derive(ToSchema)]
 pub struct CheckExplained {
-    #[serde(skip_serializing_if = "Option::is_none")]
-    #[schema(value_type = Option<Severity>)]
-    pub severity: Option<String>,
-    /// `assert`, `require`, `when`, `let`, … as written.
-    #[schema(value_type = Object)]
-    pub source: serde_json::Map<String, serde_json::Value>,
+    pub severity: Option<Severity>,
+    /// Its keys as written in the pack, in order: `[key, text]`.
+    pub source: Vec<Vec<String>>,
+    /// Its own "not checked" text.
+    pub not_checked: Option<String>,
+    /// Where its findings point: the item's and the element's indices stand as N and M.
+    pub paths: Vec<String>,
 }
 
 /// The rule's own test cases by expectation.
-#[derive(Serialize, ToSchema)]
+#[allow(dead_code)]
+#[derive(ToSchema)]
 pub struct TestCounts {
-    pub pass: usize,
-    pub fail: usize,
-    pub info: usize,
-}
-
-impl RuleExplained {
-    pub fn of(pack: &qagida::Pack, r: &qagida::Rule, lang: qagida::pack::LangId) -> RuleExplained {
-        use qagida::pack::Expect;
-        let count = |e: Expect| r.tests.iter().filter(|t| t.expect == e).count();
-        let message = r
-            .message
-            .0
-            .iter()
-            .map(|(l, t)| (pack.language_tag(l).map_or(String::new(), |t| t.code().to_string()), serde_json::Value::String(template_text(t))))
-            .collect();
-        RuleExplained {
-            summary: RuleSummary::of(r, lang),
-            clause: r.clause.get(lang).to_string(),
-            defined_in: format!("{}:{}", r.file, r.line),
-            when: r.when_source.clone(),
-            params: r.params.clone(),
-            checks: r
-                .checks
-                .iter()
-                .map(|c| CheckExplained {
-                    severity: c.severity.map(|s| s.as_str().to_string()),
-                    source: c.source.iter().map(|(k, v)| (k.clone(), serde_json::Value::String(v.clone()))).collect(),
-                })
-                .collect(),
-            message,
-            tests: TestCounts { pass: count(Expect::Pass), fail: count(Expect::Fail), info: count(Expect::Info) },
-        }
-    }
-}
-
-/// A message template as the pack writes it.
-fn template_text(t: &qagida::pack::Template) -> String {
-    t.as_written()
+    pub pass: u64,
+    pub fail: u64,
+    pub info: u64,
 }

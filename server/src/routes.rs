@@ -257,7 +257,7 @@ pub async fn rule(State(st): State<Arc<AppState>>, Path(id): Path<String>, Query
     match s.pack.rule(&id) {
         Some(r) => {
             let lang = s.pack.language(q.lang.as_deref());
-            axum::Json(crate::openapi::RuleExplained::of(&s.pack, r, lang)).into_response()
+            axum::Json(qagida::explain::explain(&s.pack, r, lang)).into_response()
         }
         None => error(StatusCode::NOT_FOUND, format!("no rule `{id}` in {} {}", s.pack.id, s.pack.version)),
     }

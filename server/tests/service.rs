@@ -153,7 +153,12 @@ async fn pack_rules_and_one_rule_explained() {
     let rx = rx.json();
     assert_eq!(rx["id"], "RX-01");
     assert!(rx["checks"].as_array().is_some_and(|c| !c.is_empty()));
-    assert!(rx["message"]["kk"].is_string() && rx["message"]["ru"].is_string() && rx["message"]["en"].is_string());
+    // What `qagida explain` shows: the library's `qagida::explain`, as JSON.
+    let rule = pack.rule("RX-01").expect("RX-01");
+    let want = serde_json::to_value(qagida::explain::explain(&pack, rule, pack.language(Some("en")))).expect("json");
+    assert_eq!(rx, want);
+    let langs: Vec<&str> = rx["message"].as_array().expect("message").iter().filter_map(|m| m[0].as_str()).collect();
+    assert_eq!(langs.len(), 3, "the message in every language: {langs:?}");
     let none = get(s.addr, "/v1/rules/NO-SUCH").await;
     assert_eq!(none.status, 404);
     assert!(none.json()["error"].is_string());
