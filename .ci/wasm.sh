@@ -16,7 +16,11 @@ echo "== wasm: tools"
 rustup target add wasm32-unknown-unknown
 
 # The CLI must be exactly the version of the wasm-bindgen crate (pinned with `=` in
-# bindings/wasm/Cargo.toml). No --locked: its lockfile wants a webpki-roots the registry lacks.
+# bindings/wasm/Cargo.toml). The one tool installed without --locked (measured 2026-12-06):
+# `cargo install wasm-bindgen-cli --version 0.2.130 --locked` fails in 0.5 s with
+#   error: failed to select a version for the requirement `webpki-roots = "^1.0.10"` (locked to 1.0.11)
+# (ureq 3.5.0's dependency; the registry here has webpki-roots up to 1.0.10), and so does
+# `--locked --no-default-features`: cargo resolves the whole packaged lockfile whatever the features.
 WASM_BINDGEN_VERSION=$(sed -n '/^name = "wasm-bindgen"$/{n;s/^version = "\(.*\)"$/\1/p;}' bindings/wasm/Cargo.lock)
 : "${WASM_BINDGEN_VERSION:?no wasm-bindgen in bindings/wasm/Cargo.lock}"
 if ! wasm-bindgen --version 2>/dev/null | grep -qx "wasm-bindgen $WASM_BINDGEN_VERSION"; then
