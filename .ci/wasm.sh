@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # WebAssembly package: installs what it needs on a clean machine (Rust, Node and Python are
 # there; also rust-src of the nightly toolchain, for the module's std), builds the npm package
-# (scripts/build-wasm.mjs: the validator and compiler modules, each within its size budget), then runs
+# (scripts/build-wasm.mjs: wasm-pack builds the validator and compiler modules, each within its
+# size budget), then runs
 #   1. the wasm-bindgen tests under Node of both crates, bindings/wasm and bindings/wasm-compiler
 #      (cargo's "test result:" lines),
 #   2. the parity test: WASM modules vs native CLI on every example and the pack's own tests,
@@ -28,6 +29,15 @@ if ! wasm-bindgen --version 2>/dev/null | grep -qx "wasm-bindgen $WASM_BINDGEN_V
   cargo install wasm-bindgen-cli --version "$WASM_BINDGEN_VERSION"
 fi
 wasm-bindgen --version
+
+# wasm-pack drives cargo and wasm-bindgen for each target (scripts/build-wasm.mjs, --mode
+# no-install: it uses the wasm-bindgen above and downloads nothing). About 2.5 minutes.
+WASM_PACK_VERSION=0.15.1
+if ! wasm-pack --version 2>/dev/null | grep -qx "wasm-pack $WASM_PACK_VERSION"; then
+  echo "installing wasm-pack $WASM_PACK_VERSION (about 2.5 minutes)"
+  cargo install wasm-pack --version "$WASM_PACK_VERSION" --locked
+fi
+wasm-pack --version
 
 # The module's std is compiled from source (pkg-config.json `build_std`): that takes the nightly
 # toolchain (.ci/fuzz.sh needs it too) and its rust-src component, both from rustup's server.

@@ -7,16 +7,19 @@
 //     `compiler`): compilePack, compileLayers, compileSignedPack, fetched by a page only when it
 //     loads an edited pack.
 //
-// For each module:
-//   cargo build --release --target wasm32-unknown-unknown   (opt-level from pkg-config.json)
-//   wasm-bindgen --target T --out-dir pkg/T[/compiler]       (T = web, bundler, nodejs)
-//   wasm-opt -Oz                                             (npm binaryen@132, not Debian's 108)
+// For each target T (web, bundler, nodejs) and module:
+//   wasm-pack build CRATE --release --target T --out-dir pkg/T[/compiler] --mode no-install
+//     --no-pack --no-opt     (cargo build with opt-level from pkg-config.json, then the
+//                             wasm-bindgen CLI on PATH; no-install: wasm-pack downloads nothing)
+//   wasm-opt (pkg-config.json `wasm_opt`, npm binaryen@132, not Debian's 108; our own step, its
+//             output cached by the hash of its input: wasm-pack's would rerun it every time)
 // then pkg/package.json, pkg/README.md                      (from pkg-config.json, docs/WASM.md)
 //
 // and prints each .wasm's size raw and gzipped (zlib level 9), failing when one is over its
 // budget: the validator module's is the 150 KiB target itself.
-// Needs: cargo with the wasm32-unknown-unknown target, wasm-bindgen-cli of the exact version of
-// the wasm-bindgen crate in bindings/wasm/Cargo.lock, `npm ci` (for node_modules/.bin/wasm-opt).
+// Needs: cargo with the wasm32-unknown-unknown target, wasm-pack, wasm-bindgen-cli of the exact
+// version of the wasm-bindgen crate in bindings/wasm/Cargo.lock (.ci/wasm.sh installs both at
+// pinned versions), `npm ci` (for node_modules/.bin/wasm-opt).
 //
 // Usage: node scripts/build-wasm.mjs [--targets=web,nodejs] [--no-opt] [--stable-std] [-- CARGO_ARGS…]
 //        CARGO_ARGS go to the validator module's cargo build: e.g. `-- --no-default-features`
@@ -97,6 +100,9 @@ if (wbCli.error) fail(`wasm-bindgen not found: cargo install wasm-bindgen-cli --
 if (wbCli.stdout.trim() !== `wasm-bindgen ${wbVersion}`) {
   fail(`${wbCli.stdout.trim()} on PATH, but the crate uses ${wbVersion}: cargo install wasm-bindgen-cli --version ${wbVersion}`);
 }
+const wp = spawnSync('wasm-pack', ['--version'], { encoding: 'utf8' });
+if (wp.error) fail('wasm-pack not found: bash .ci/wasm.sh installs it (cargo install wasm-pack --version … --locked)');
+console.log(wp.stdout.trim());
 const wasmOpt = join(root, 'node_modules', '.bin', 'wasm-opt');
 if (optimise) {
   if (!existsSync(wasmOpt)) fail('node_modules/.bin/wasm-opt is missing: run `npm ci` (binaryen@132.0.0)');
@@ -112,24 +118,6 @@ const optLevel = String(process.env.CARGO_PROFILE_RELEASE_OPT_LEVEL ?? config.op
 if (!['0', '1', '2', '3', 's', 'z'].includes(optLevel)) fail(`opt_level "${optLevel}" is not one of 0, 1, 2, 3, s, z`);
 console.log(`opt-level ${optLevel}`);
 const cargoEnv = { ...process.env, CARGO_PROFILE_RELEASE_OPT_LEVEL: optLevel, ...stdFromSource() };
-// One cargo build per module (the second reuses std and the dependencies the first compiled: same
-// workspace, same target directory).
-for (const m of modules) {
-  const cargoOut = run('cargo', ['build', '--release', '--target', 'wasm32-unknown-unknown', '--message-format=json-render-diagnostics', ...m.cargoArgs], {
-    cwd: join(root, m.crate),
-    capture: true,
-    env: cargoEnv,
-  });
-  for (const line of cargoOut.split('\n')) {
-    if (!line.startsWith('{')) continue;
-    const msg = JSON.parse(line);
-    if (msg.reason === 'compiler-artifact' && [m.crateName, m.crateName.replace(/_/g, '-')].includes(msg.target?.name)) {
-      m.artifact = msg.filenames.find((f) => f.endsWith('.wasm')) ?? m.artifact;
-    }
-  }
-  if (!m.artifact) fail(`cargo produced no .wasm artifact for ${m.crate}`);
-  console.log(`cargo artifact (${m.label}): ${m.artifact} (${kb(readFileSync(m.artifact).length)})`);
-}
 // The standard library compiled from source with the module (pkg-config.json `build_std`):
 // size-optimised std, and panics that abort at once instead of formatting a message nobody sees
 // (a panic is a bug; on wasm32 it traps either way). Cargo's -Zbuild-std needs a nightly
@@ -173,7 +161,9 @@ for (const target of targets) {
   rmSync(join(pkgDir, target), { recursive: true, force: true });
   for (const m of modules) {
     const out = join(pkgDir, target, m.sub);
-    run('wasm-bindgen', ['--target', target, '--out-dir', out, '--out-name', m.outName, m.artifact]);
+    // wasm-pack: cargo build (the first target compiles, the others reuse it), then wasm-bindgen.
+    run('wasm-pack', ['build', join(root, m.crate), '--release', '--target', target, '--out-dir', out, '--out-name', m.outName,
+      '--mode', 'no-install', '--no-pack', '--no-opt', ...(m.cargoArgs.length ? ['--', ...m.cargoArgs] : [])], { env: cargoEnv });
     const wasmPath = join(out, `${m.outName}_bg.wasm`);
     if (optimise) {
       const before = readFileSync(wasmPath);

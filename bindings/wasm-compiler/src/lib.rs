@@ -21,8 +21,6 @@
 #![deny(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 mod files;
-#[path = "../../wasm/src/js.rs"]
-mod js;
 pub mod types;
 
 use qagida::signing::{SIG_FILE, SignatureError, Trust, parse_verifying_key, verify_files_trusted};
@@ -42,7 +40,7 @@ pub enum CompileError {
     #[error("{0}")]
     Signature(#[from] SignatureError),
     /// The pack files argument is not an object of strings (or a list of layers): the message
-    /// names the offending key, e.g. `files["pack.toml"] must be a string, not a number`.
+    /// names the offending key, e.g. `files.pack.toml: invalid type: floating point `5`, expected a string`.
     #[error("pack files must be an object mapping paths in the pack to file contents: {0}")]
     Files(String),
 }
@@ -63,11 +61,9 @@ impl From<CompileError> for JsValue {
         err.set_name(e.name());
         if let CompileError::Pack(p) = &e {
             // `err.diagnostics`: [{file, line, col, message}], for an editor to point at; plain
-            // JS objects through JSON text, as the validator module returns its results.
+            // JS objects by serde-wasm-bindgen, as the validator module returns its results.
             let diags: Vec<PackDiagnostic> = p.diagnostics.iter().map(PackDiagnostic::from).collect();
-            if let Ok(text) = serde_json::to_string(&diags)
-                && let Ok(v) = js_sys::JSON::parse(&text)
-            {
+            if let Ok(v) = serde::Serialize::serialize(&diags, &serde_wasm_bindgen::Serializer::json_compatible()) {
                 let _ = js_sys::Reflect::set(&err, &JsValue::from_str("diagnostics"), &v);
             }
         }
@@ -86,7 +82,7 @@ impl From<CompileError> for JsValue {
 pub fn compile_pack(
     #[wasm_bindgen(unchecked_param_type = "Record<string, string>")] files: JsValue,
 ) -> Result<Vec<u8>, JsValue> {
-    let files = files::files(&files, "files").map_err(CompileError::Files)?;
+    let files = files::files(files).map_err(CompileError::Files)?;
     Ok(Pack::from_files(&files).map_err(CompileError::from)?.to_compiled())
 }
 
@@ -100,7 +96,7 @@ pub fn compile_pack(
 pub fn compile_layers(
     #[wasm_bindgen(unchecked_param_type = "PackLayer[]")] layers: JsValue,
 ) -> Result<Vec<u8>, JsValue> {
-    let layers = files::layers(&layers).map_err(CompileError::Files)?;
+    let layers = files::layers(layers).map_err(CompileError::Files)?;
     let refs: Vec<(&str, &qagida::Files)> = layers.iter().map(|(name, files)| (name.as_str(), files)).collect();
     Ok(Pack::from_layers(&refs).map_err(CompileError::from)?.to_compiled())
 }
@@ -121,7 +117,7 @@ pub fn compile_signed_pack(
     #[wasm_bindgen(js_name = publicKey)] public_key: &str,
     #[wasm_bindgen(js_name = minVersion)] min_version: Option<String>,
 ) -> Result<Vec<u8>, JsValue> {
-    let all = files::files(&files, "files").map_err(CompileError::Files)?;
+    let all = files::files(files).map_err(CompileError::Files)?;
     let key = parse_verifying_key(public_key).map_err(CompileError::from)?;
     let mut trust = Trust::any_of(std::slice::from_ref(&key));
     if let Some(v) = min_version {

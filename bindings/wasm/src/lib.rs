@@ -20,13 +20,13 @@
 //! them out of this module.
 //!
 //! The TypeScript types of options and results are generated from the mirror types in
-//! [`types`] (tsify); the mirror structs are what gets serialised (to JSON text, then
-//! `JSON.parse`), so the `.d.ts` describes the real objects — except the validation result,
-//! which is the core's own serialisation (the JSON of `validateJson` and of the CLI, one
-//! serialiser less in the module): `tests/node.rs` checks that its mirror serialises to exactly
-//! the same text. Arguments are read by hand with
-//! `js_sys` ([`read`]). Errors are thrown as JS `Error`s carrying the Rust error's
-//! message, never as a trap.
+//! [`types`] (tsify); options are deserialised into them and results serialised from them by
+//! serde-wasm-bindgen ([`read`]), so the `.d.ts` describes the real objects — except the
+//! validation result, which is the core's own serialisation (the one of `validateJson` and of
+//! the CLI): `tests/node.rs` checks that its mirror serialises to exactly the same text. A
+//! document given as a JS value goes through `JSON.stringify` and then the native path (see
+//! `validate`). Errors are thrown as JS `Error`s carrying the Rust error's message, never as a
+//! trap.
 #![forbid(unsafe_code)]
 #![deny(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
@@ -94,12 +94,15 @@ impl From<BindingError> for JsValue {
     }
 }
 
-/// Converts into plain JS objects and arrays through JSON text (`serde_json`, then
-/// `JSON.parse`): no `Map`s, keys in the fields' order, `None` fields absent (every one is
-/// `skip_serializing_if`), numbers as JS numbers. A `serde_json::Value` (the fixtures) comes out
-/// as its JSON text says, not as serde_json's internal number representation of
-/// `arbitrary_precision`.
+/// A result as a plain JS value, by serde-wasm-bindgen ([`read::to_js`]).
 fn to_js<T: Serialize + ?Sized>(v: &T) -> Result<JsValue, BindingError> {
+    read::to_js(v).map_err(BindingError::Convert)
+}
+
+/// JSON values (the fixtures) through their JSON text and `JSON.parse`: with serde_json's
+/// `arbitrary_precision` a number serialises as a private one-field struct, which
+/// serde-wasm-bindgen would turn into an object; its text gives the JS number the JSON says.
+fn json_to_js(v: &serde_json::Map<String, serde_json::Value>) -> Result<JsValue, BindingError> {
     let text = serde_json::to_string(v).map_err(|e| BindingError::Convert(e.to_string()))?;
     js_sys::JSON::parse(&text).map_err(|e| BindingError::Convert(js_message(&e)))
 }
@@ -130,71 +133,35 @@ fn to_options(opts: Option<Ts<ValidateOptions>>) -> Result<Options, BindingError
     if !js.is_object() {
         return Err(BindingError::Options("options must be an object like {asOf, lang}".into()));
     }
-    // Only the known properties are read; refuse the others, so that a typo (`as_of` for
-    // `asOf`) is an error instead of a silently ignored option.
-    for key in js_sys::Object::keys(js.unchecked_ref::<js_sys::Object>()).iter() {
-        let key = key.as_string().unwrap_or_default();
-        if !OPTION_KEYS.contains(&key.as_str()) {
-            return Err(BindingError::Options(format!(
-                "unknown option `{key}` (expected one of: {})",
-                OPTION_KEYS.join(", ")
-            )));
+    // Refuse unknown properties, so that a typo (`as_of` for `asOf`) is an error instead of a
+    // silently ignored option.
+    if let Some(key) = read::unknown_keys(&js, &OPTION_KEYS) {
+        return Err(BindingError::Options(format!("unknown option `{key}` (expected one of: {})", OPTION_KEYS.join(", "))));
+    }
+    let o: ValidateOptions = read::from_js(js).map_err(BindingError::Options)?;
+    out.lang = o.lang.map(qagida::Lang::from);
+    let set = |field: &mut usize, v: Option<usize>| {
+        if let Some(n) = v {
+            *field = n;
         }
-    }
-    // Read in the order of ValidateOptions' fields (the first bad one is reported), the date
-    // checked after the types.
-    let get = |key: &str| read::option(&js, key).map_err(BindingError::Options);
-    let as_of = match get("asOf")? {
-        Some(v) => Some(v.as_string().ok_or_else(|| {
-            BindingError::Options(format!("asOf must be a YYYY-MM-DD string, not {}", js::kind(&v)))
-        })?),
-        None => None,
     };
-    if let Some(v) = get("lang")? {
-        out.lang = Some(read::lang(&v).map_err(BindingError::Options)?);
-    }
-    // usize is 32 bits on wasm32: 4294967295 is the largest count a usize option takes.
-    let count = |key: &str, max: u64| -> Result<Option<u64>, BindingError> {
-        get(key)?.map(|v| read::count(&v, key, max).map_err(BindingError::Options)).transpose()
-    };
-    let size = |key: &str| -> Result<Option<usize>, BindingError> {
-        Ok(count(key, usize::MAX as u64)?.and_then(|n| usize::try_from(n).ok()))
-    };
-    if let Some(n) = size("maxInputBytes")? {
-        out.max_input_bytes = n;
-    }
-    if let Some(n) = size("maxDepth")? {
-        out.max_depth = n;
-    }
-    if let Some(n) = count("maxSteps", u64::MAX)? {
+    set(&mut out.max_input_bytes, o.max_input_bytes);
+    set(&mut out.max_depth, o.max_depth);
+    if let Some(n) = o.max_steps {
         out.max_steps = n;
     }
-    if let Some(n) = size("maxArrayLen")? {
-        out.max_array_len = n;
-    }
-    if let Some(n) = size("maxBundleDocuments")? {
-        out.max_bundle_documents = n;
-    }
-    if let Some(n) = size("maxFindings")? {
-        out.max_findings = n;
-    }
-    if let Some(n) = size("maxTextChars")? {
-        out.max_text_chars = n;
-    }
-    if let Some(n) = size("maxResultBytes")? {
-        out.max_result_bytes = n;
-    }
-    if let Some(n) = size("maxEvalBytes")? {
-        out.max_eval_bytes = n;
-    }
-    if let Some(n) = size("maxParseBytes")? {
-        out.max_parse_bytes = n;
-    }
-    if let Some(d) = as_of.as_deref() {
-        // The dates chrono's `NaiveDate::from_str` took, read without chrono's parser.
+    set(&mut out.max_array_len, o.max_array_len);
+    set(&mut out.max_bundle_documents, o.max_bundle_documents);
+    set(&mut out.max_findings, o.max_findings);
+    set(&mut out.max_text_chars, o.max_text_chars);
+    set(&mut out.max_result_bytes, o.max_result_bytes);
+    set(&mut out.max_eval_bytes, o.max_eval_bytes);
+    set(&mut out.max_parse_bytes, o.max_parse_bytes);
+    if let Some(d) = o.as_of.as_deref() {
+        // chrono's `NaiveDate::from_str`: the dates `YYYY-MM-DD` the CLI's `--as-of` takes.
         out.as_of = Some(
-            qagida::dates::parse_date_relaxed(d)
-                .ok_or_else(|| BindingError::Options(format!("asOf `{d}` is not a valid YYYY-MM-DD date")))?,
+            d.parse::<chrono::NaiveDate>()
+                .map_err(|_| BindingError::Options(format!("asOf `{d}` is not a valid YYYY-MM-DD date")))?,
         );
     }
     Ok(out)
@@ -319,7 +286,7 @@ impl Validator {
     /// form with a document that starts valid.
     #[wasm_bindgen(unchecked_return_type = "Record<string, Record<string, unknown>>")]
     pub fn fixtures(&self) -> Result<JsValue, JsValue> {
-        Ok(to_js(&self.pack.fixtures)?)
+        Ok(json_to_js(&self.pack.fixtures)?)
     }
 
     /// Runs the pack's own tests (every rule's `[[rule.test]]` case and the fixture checks),
@@ -338,7 +305,8 @@ impl Validator {
     fn lang(&self, lang: Option<Ts<Lang>>) -> Result<qagida::Lang, BindingError> {
         match lang {
             Some(l) if !(l.js_value().is_undefined() || l.js_value().is_null()) => {
-                read::lang(&l.js_value()).map_err(BindingError::Options)
+                let l: Lang = read::from_js(l.js_value()).map_err(|e| BindingError::Options(format!("lang: {e}")))?;
+                Ok(l.into())
             }
             _ => Ok(self.pack.default_language),
         }
