@@ -23,16 +23,26 @@ fn collect(dir: &Path, root: &Path, out: &mut Vec<(String, PathBuf)>) {
 }
 
 /// The sources that define what a compiled pack (`src/pack/compiled.rs`) holds and means: its
-/// encoding, the typed expression tree, the types, the loader's scope slots, templates,
-/// calendars.
-const COMPILED_FORM_SOURCES: [&str; 9] = [
+/// encoding, the typed expression tree, the types, the pack model and the loader's scope slots,
+/// templates, calendars.
+const COMPILED_FORM_SOURCES: [&str; 19] = [
     "src/codec.rs",
     "src/expr/codec.rs",
     "src/pack/compiled.rs",
     "src/expr/check.rs",
+    "src/expr/check/lookup.rs",
+    "src/expr/check/window.rs",
+    "src/expr/tree.rs",
     "src/expr/mod.rs",
     "src/types.rs",
     "src/pack/mod.rs",
+    "src/pack/model.rs",
+    "src/pack/pointer.rs",
+    "src/pack/load/mod.rs",
+    "src/pack/load/sources.rs",
+    "src/pack/load/doc_types.rs",
+    "src/pack/load/data.rs",
+    "src/pack/load/rules.rs",
     "src/pack/template.rs",
     "src/calendar.rs",
 ];

@@ -3,7 +3,7 @@
 //!
 //! The reader takes untrusted input: every length is checked against the bytes left before
 //! anything is allocated, recursion (types, expression trees) is bounded by a depth counter, and
-//! each failure is a [`CompiledPackError`] naming the byte offset — never a panic.
+//! each failure is a [`DecodeError`] naming the byte offset — never a panic.
 
 use std::sync::Arc;
 
@@ -12,14 +12,18 @@ use indexmap::IndexMap;
 use rust_decimal::Decimal;
 use serde_json::Value as Json;
 
-use crate::pack::compiled::CompiledPackError;
 use crate::types::{RecordType, Type};
 
 /// Deepest nesting the reader follows (expression trees are at most
 /// [`crate::expr::MAX_TREE_DEPTH`] deep when compiled; types and records far less).
 const MAX_DEPTH: u32 = 512;
 
-pub(crate) type Res<T> = Result<T, CompiledPackError>;
+/// Why bytes did not decode: the first problem met, with its byte offset (the compiled pack
+/// form turns it into a `CompiledPackError`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct DecodeError(pub(crate) String);
+
+pub(crate) type Res<T> = Result<T, DecodeError>;
 
 
 /// Appends the encoding of a pack's parts to a byte buffer.
@@ -232,7 +236,7 @@ impl<'b> Reader<'b> {
             self.fail(format_args!("data after the end of the pack"));
         }
         match self.error {
-            Some(e) => Err(CompiledPackError(e)),
+            Some(e) => Err(DecodeError(e)),
             None => Ok(()),
         }
     }

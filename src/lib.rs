@@ -39,6 +39,7 @@
 pub mod calendar;
 mod codec;
 pub mod dates;
+mod document;
 pub mod engine;
 pub mod error;
 pub mod expr;

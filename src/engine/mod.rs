@@ -15,6 +15,7 @@ use chrono::{NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 use serde_json::Value as Json;
 
+pub(crate) use crate::document::{get_field, member, type_name};
 use crate::error::InputError;
 use crate::expr::{Env, EvalError, Val};
 use crate::input::{DuplicateKey, LimitHit, Limits, ParseError, Parsed, parse_limited};
@@ -23,6 +24,7 @@ use crate::types::Type;
 use crate::value::decode;
 use text::TextCap;
 
+pub use crate::pack::PackRef;
 pub use run::NOT_IN_FORCE_RULE;
 pub use shape::{BUNDLE_RULE, DOCTYPE_RULE, INPUT_RULE, TYPE_RULE};
 
@@ -87,13 +89,6 @@ impl Default for Options {
             max_parse_bytes: 256 * 1024 * 1024,
         }
     }
-}
-
-/// Identifies the pack edition used.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct PackRef {
-    pub id: String,
-    pub version: String,
 }
 
 /// The `rule_pack` of a result: the pack used, and the layers it is made of.
@@ -517,28 +512,6 @@ fn parse_document(bytes: &[u8], limits: Limits) -> Result<Parsed, InputError> {
         ParseError::Limit(LimitHit::Memory) => InputError::ParsedTooLarge { limit: limits.max_bytes },
         ParseError::Json(e) => InputError::NotJson(e.to_string()),
     })
-}
-
-/// `v[name]` when `v` is an object (see [`get_field`]).
-pub(crate) fn member<'a>(v: &'a Json, name: &str) -> Option<&'a Json> {
-    get_field(v.as_object()?, name)
-}
-
-/// The `document_type` of a document, if it names one.
-pub(crate) fn type_name(v: &Json) -> Option<&str> {
-    member(v, "document_type")?.as_str()
-}
-
-/// `obj[name]`, by a linear scan for objects of up to 32 keys (documents have about 20):
-/// comparing short keys, most rejected by their length, is cheaper than hashing the name with
-/// the map's SipHash.
-#[inline]
-pub(crate) fn get_field<'a>(obj: &'a serde_json::Map<String, Json>, name: &str) -> Option<&'a Json> {
-    if obj.len() <= 32 {
-        obj.iter().find(|(k, _)| k.as_str() == name).map(|(_, v)| v)
-    } else {
-        obj.get(name)
-    }
 }
 
 /// The limits of [`parse_document`] on an already parsed value (iteratively: no recursion).

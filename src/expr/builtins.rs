@@ -28,6 +28,13 @@ use crate::formats;
 use crate::types::Type;
 use crate::value::{Val, parse_date, parse_datetime, parse_decimal};
 
+mod values;
+mod working_days;
+
+pub(crate) use values::{ListItems, delta_to_secs, integral, list_items, parse_hhmm, parse_offset, secs_to_delta};
+use values::*;
+use working_days::*;
+
 /// The kind of value a parameter accepts (an `any`-typed argument is always accepted and checked
 /// at run time).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -481,134 +488,6 @@ fn check_working_hours_lits(args: &[Node]) -> Result<(), (usize, String)> {
 }
 
 // ---------------------------------------------------------------------------------------------
-// Helpers
-
-/// Parses a time of day `HH:MM` (00:00–23:59).
-pub(crate) fn parse_hhmm(s: &str) -> Option<NaiveTime> {
-    let b = s.as_bytes();
-    let [h1, h2, b':', m1, m2] = *b else {
-        return None;
-    };
-    let digit = |c: u8| c.is_ascii_digit().then(|| u32::from(c - b'0'));
-    NaiveTime::from_hms_opt(digit(h1)? * 10 + digit(h2)?, digit(m1)? * 10 + digit(m2)?, 0)
-}
-
-/// Parses a UTC offset `±HH:MM` (hours 00–23, minutes 00–59).
-pub(crate) fn parse_offset(s: &str) -> Option<FixedOffset> {
-    let b = s.as_bytes();
-    let [sign, h1, h2, b':', m1, m2] = *b else {
-        return None;
-    };
-    let digit = |c: u8| c.is_ascii_digit().then(|| i32::from(c - b'0'));
-    let h = digit(h1)? * 10 + digit(h2)?;
-    let m = digit(m1)? * 10 + digit(m2)?;
-    if h > 23 || m > 59 {
-        return None;
-    }
-    let secs = (h * 60 + m) * 60;
-    match sign {
-        b'+' => FixedOffset::east_opt(secs),
-        b'-' => FixedOffset::west_opt(secs),
-        _ => None,
-    }
-}
-
-fn take<'a>(v: &mut Val<'a>) -> Val<'a> {
-    std::mem::replace(v, Val::Missing)
-}
-
-fn num(v: &Val<'_>) -> Option<Decimal> {
-    match v {
-        Val::Num(n) => Some(*n),
-        _ => None,
-    }
-}
-
-fn date_of(v: &Val<'_>) -> Option<NaiveDate> {
-    match v {
-        Val::Date(d) => Some(*d),
-        _ => None,
-    }
-}
-
-fn dur(v: &Val<'_>) -> Option<TimeDelta> {
-    match v {
-        Val::Dur(d) => Some(*d),
-        _ => None,
-    }
-}
-
-fn text<'v>(v: &'v Val<'_>) -> Option<&'v str> {
-    match v {
-        Val::Str(s) => Some(s),
-        _ => None,
-    }
-}
-
-/// An integral decimal as `i64` (`None` for fractions and out-of-range values).
-pub(crate) fn integral(d: Decimal) -> Option<i64> {
-    if d.fract().is_zero() {
-        d.to_i64()
-    } else {
-        None
-    }
-}
-
-const NANOS_PER_SEC: i64 = 1_000_000_000;
-
-/// Seconds (exact decimal) → duration; sub-nanosecond fractions are rounded.
-pub(crate) fn secs_to_delta(total: Decimal) -> Option<TimeDelta> {
-    let secs = total.floor();
-    let frac = total.checked_sub(secs)?;
-    let nanos = frac.checked_mul(Decimal::from(NANOS_PER_SEC))?.round();
-    let mut secs = secs.to_i64()?;
-    let mut nanos = nanos.to_u32()?;
-    if i64::from(nanos) >= NANOS_PER_SEC {
-        secs = secs.checked_add(1)?;
-        nanos = 0;
-    }
-    TimeDelta::new(secs, nanos)
-}
-
-/// Duration → seconds as an exact decimal.
-pub(crate) fn delta_to_secs(d: TimeDelta) -> Option<Decimal> {
-    let ns = i128::from(d.num_seconds()) * i128::from(NANOS_PER_SEC) + i128::from(d.subsec_nanos());
-    Decimal::try_from_i128_with_scale(ns, 9).ok()
-}
-
-/// The elements of a run-time list (a JSON array or a built list).
-pub(crate) enum ListItems<'a> {
-    Json(&'a [Json]),
-    Vals(std::rc::Rc<Vec<Val<'a>>>),
-}
-
-impl<'a> ListItems<'a> {
-    pub(crate) fn len(&self) -> usize {
-        match self {
-            ListItems::Json(a) => a.len(),
-            ListItems::Vals(v) => v.len(),
-        }
-    }
-
-    /// Element `i`, decoded as `elem` when it comes from JSON.
-    pub(crate) fn get(&self, i: usize, elem: &Type) -> Val<'a> {
-        match self {
-            ListItems::Json(a) => crate::value::decode_or_missing(a.get(i), elem),
-            ListItems::Vals(v) => v.get(i).cloned().unwrap_or(Val::Missing),
-        }
-    }
-}
-
-/// A list value's elements; `None` when `v` is not a list.
-pub(crate) fn list_items<'a>(v: &Val<'a>) -> Option<ListItems<'a>> {
-    match *v {
-        Val::Json(j) => j.as_array().map(|a| ListItems::Json(a.as_slice())),
-        Val::List(ref l) => Some(ListItems::Vals(l.clone())),
-        _ => None,
-    }
-}
-
-// ---------------------------------------------------------------------------------------------
 // Implementations
 
 fn size<'a>(a: &mut [Val<'a>]) -> Option<Val<'a>> {
@@ -932,110 +811,4 @@ fn local_time<'a>(a: &mut [Val<'a>]) -> Option<Val<'a>> {
 /// `%H:%M` (what `format("%H:%M")` gives), without chrono's strftime machinery.
 fn hh_mm(t: &impl Timelike) -> String {
     format!("{:02}:{:02}", t.hour(), t.minute())
-}
-
-// ---------------------------------------------------------------------------------------------
-// Working days
-
-fn calendar<'a>(v: &Val<'a>) -> Option<&'a crate::calendar::Calendar> {
-    match *v {
-        Val::Calendar(c) => Some(c),
-        _ => None,
-    }
-}
-
-fn is_working_day<'a>(a: &mut [Val<'a>]) -> Option<Val<'a>> {
-    let [d, c] = a else { return None };
-    Some(Val::Bool(calendar(c)?.is_working_day(date_of(d)?)))
-}
-
-/// `add_working_days(d, n, calendar)`: `n` must be an integer (negative counts back; `0` is `d`
-/// itself when it is a working day, else the next one).
-fn add_working_days<'a>(a: &mut [Val<'a>]) -> Option<Val<'a>> {
-    let [d, n, c] = a else { return None };
-    let n = integral(num(n)?)?;
-    Some(Val::Date(calendar(c)?.add_working_days(date_of(d)?, n)?))
-}
-
-/// Working days in `(a, b]`; negative when `b` is before `a`.
-fn working_days_between<'a>(a: &mut [Val<'a>]) -> Option<Val<'a>> {
-    let [x, y, c] = a else { return None };
-    let n = calendar(c)?.working_days_between(date_of(x)?, date_of(y)?)?;
-    Some(Val::Num(Decimal::from(n)))
-}
-
-/// When the clock starts for a request received at `dt`: inside working hours `[open, close)` of
-/// a working day (local time at `offset`) → `dt`; before `open` on a working day → that day at
-/// `open`; otherwise → the next working day at `open`. The result carries `offset`.
-fn working_time_start<'a>(a: &mut [Val<'a>]) -> Option<Val<'a>> {
-    let [dt, off, open, close, c] = a else {
-        return None;
-    };
-    let Val::DateTime(dt) = dt else { return None };
-    let off = parse_offset(text(off)?)?;
-    let open = parse_hhmm(text(open)?)?;
-    let close = parse_hhmm(text(close)?)?;
-    if open >= close {
-        return None;
-    }
-    let cal = calendar(c)?;
-    let local = dt.naive_utc().checked_add_offset(off)?;
-    let (day, time) = (local.date(), local.time());
-    let start = if cal.is_working_day(day) && time < close {
-        if time >= open {
-            return Some(Val::DateTime(safe_dt(dt.with_timezone(&off))?));
-        }
-        day.and_time(open)
-    } else {
-        cal.add_working_days(day, 1)?.and_time(open)
-    };
-    Some(Val::DateTime(safe_dt(off.from_local_datetime(&start).single()?)?))
-}
-
-/// Days between two dates, capped at the longest span a calendar walks.
-fn span_days(a: NaiveDate, b: NaiveDate) -> u64 {
-    let span = crate::calendar::MAX_SPAN_DAYS.unsigned_abs();
-    (b - a).num_days().unsigned_abs().min(span)
-}
-
-/// A failed walk may have gone the whole span.
-fn max_span() -> u64 {
-    crate::calendar::MAX_SPAN_DAYS.unsigned_abs()
-}
-
-fn cost_one_day(_: &[Val<'_>], _: Option<&Val<'_>>) -> u64 {
-    1
-}
-
-fn cost_add_working_days(args: &[Val<'_>], r: Option<&Val<'_>>) -> u64 {
-    match (args.first(), r) {
-        (Some(Val::Date(a)), Some(Val::Date(b))) => span_days(*a, *b),
-        // A fractional `n` fails before walking.
-        _ if args.get(1).and_then(num).and_then(integral).is_none() => 0,
-        _ => max_span(),
-    }
-}
-
-fn cost_working_days_between(args: &[Val<'_>], _: Option<&Val<'_>>) -> u64 {
-    match args {
-        [Val::Date(a), Val::Date(b), ..] => span_days(*a, *b),
-        _ => 0,
-    }
-}
-
-fn cost_working_time_start(args: &[Val<'_>], r: Option<&Val<'_>>) -> u64 {
-    match (args.first(), r) {
-        (Some(Val::DateTime(a)), Some(Val::DateTime(b))) => {
-            span_days(a.date_naive(), b.date_naive()).saturating_add(1)
-        }
-        (Some(Val::DateTime(_)), None) => {
-            // Only a failed walk is expensive, not a malformed offset or time.
-            let parsed = |i: usize, f: fn(&str) -> bool| args.get(i).and_then(text).is_some_and(f);
-            let ok = parsed(1, |s| parse_offset(s).is_some())
-                && parsed(2, |s| parse_hhmm(s).is_some())
-                && parsed(3, |s| parse_hhmm(s).is_some());
-            if ok { max_span() } else { 0 }
-        }
-        _ => 0,
-    }
 }

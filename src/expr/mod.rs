@@ -28,9 +28,11 @@ mod builtins;
 mod check;
 pub(crate) mod codec;
 mod eval;
+
 mod lexer;
 mod parser;
 mod reads;
+mod tree;
 mod window;
 #[cfg(test)]
 mod tests;

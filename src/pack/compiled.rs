@@ -14,16 +14,21 @@
 use std::sync::{Arc, Mutex};
 
 
-use super::{ByLang, Check, CheckKind, DocType, Expect, LangTemplates, Lang, Pack, Pointer, Rule, RuleTest, Seg, Severity, SysMsg, SystemMessages, Template, Text, index_rules};
+use super::{ByLang, Check, CheckKind, DocType, Expect, LangTemplates, Lang, Pack, PackRef, Pointer, Rule, RuleTest, Seg, Severity, SysMsg, SystemMessages, Template, Text, index_rules};
 use crate::calendar::{Calendar, Fixed, YearData};
-use crate::codec::{Reader, Writer};
-use crate::engine::PackRef;
+use crate::codec::{DecodeError, Reader, Writer};
 use crate::expr::codec::{MAX_SLOT, read_expr, write_expr};
 
 /// Why compiled bytes could not be loaded.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("not a usable compiled pack: {0}")]
 pub struct CompiledPackError(pub String);
+
+impl From<DecodeError> for CompiledPackError {
+    fn from(e: DecodeError) -> Self {
+        CompiledPackError(e.0)
+    }
+}
 
 /// The first bytes of every compiled pack.
 pub const MAGIC: &[u8; 8] = b"QAGIDAPK";
@@ -121,7 +126,7 @@ pub mod fuzzing {
     pub fn from_body(body: &[u8]) -> Result<Pack, CompiledPackError> {
         let mut r = Reader::new(body);
         let pack = read_pack(&mut r);
-        r.finish(true).map(|()| pack)
+        r.finish(true).map(|()| pack).map_err(CompiledPackError::from)
     }
 }
 

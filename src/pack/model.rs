@@ -1,0 +1,493 @@
+//! The `Pack` model: what a loaded or decoded pack holds (document types, rules and their
+//! checks, reference data, calendars, messages in each language) and the few questions the
+//! engine asks it (`rules_for`, `rule`).
+
+use std::collections::BTreeMap;
+use std::sync::Arc;
+
+use chrono::{FixedOffset, NaiveDate};
+use indexmap::IndexMap;
+use serde_json::Value as Json;
+
+use crate::expr::{self, Expr};
+use crate::types::RecordType;
+
+use super::{Pointer, Template};
+
+/// Message and text languages.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Lang {
+    Kk,
+    Ru,
+    En,
+}
+
+impl Lang {
+    pub const ALL: [Lang; 3] = [Lang::Kk, Lang::Ru, Lang::En];
+    pub fn code(self) -> &'static str {
+        match self {
+            Lang::Kk => "kk",
+            Lang::Ru => "ru",
+            Lang::En => "en",
+        }
+    }
+    pub fn parse(s: &str) -> Option<Lang> {
+        match s.trim().to_ascii_lowercase().as_str() {
+            "kk" | "kz" => Some(Lang::Kk),
+            "ru" => Some(Lang::Ru),
+            "en" => Some(Lang::En),
+            _ => None,
+        }
+    }
+}
+
+impl std::str::FromStr for Lang {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        Lang::parse(s).ok_or_else(|| format!("unknown language `{s}` (expected kk, ru or en)"))
+    }
+}
+
+/// One value per language, in a fixed slot per [`Lang`] (kk, ru, en): what a map from
+/// language would hold, without a map's code for each kind of value.
+#[derive(Clone, Debug)]
+pub struct ByLang<T>(pub(super) [Option<T>; 3]);
+
+impl<T> Default for ByLang<T> {
+    fn default() -> Self {
+        ByLang([None, None, None])
+    }
+}
+
+impl<T> ByLang<T> {
+    pub fn get(&self, lang: Lang) -> Option<&T> {
+        self.0.get(lang as usize).and_then(Option::as_ref)
+    }
+
+    /// The value in `lang`, else the first there is (in kk, ru, en order).
+    pub fn get_or_first(&self, lang: Lang) -> Option<&T> {
+        self.get(lang).or_else(|| self.0.iter().flatten().next())
+    }
+
+    pub fn insert(&mut self, lang: Lang, value: T) {
+        if let Some(slot) = self.0.get_mut(lang as usize) {
+            *slot = Some(value);
+        }
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.0.iter().all(Option::is_none)
+    }
+
+    /// The languages that have a value, with it, in kk, ru, en order.
+    pub fn iter(&self) -> impl Iterator<Item = (Lang, &T)> {
+        Lang::ALL.into_iter().zip(&self.0).filter_map(|(l, v)| Some((l, v.as_ref()?)))
+    }
+}
+
+/// A text in every language of the pack.
+#[derive(Clone, Debug, Default)]
+pub struct Text(pub(super) ByLang<String>);
+
+impl Text {
+    pub fn get(&self, lang: Lang) -> &str {
+        self.0.get_or_first(lang).map(String::as_str).unwrap_or("")
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    Error,
+    Warning,
+    Info,
+}
+
+impl Severity {
+    pub fn parse(s: &str) -> Option<Severity> {
+        match s {
+            "error" => Some(Severity::Error),
+            "warning" => Some(Severity::Warning),
+            "info" => Some(Severity::Info),
+            _ => None,
+        }
+    }
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+            Severity::Info => "info",
+        }
+    }
+}
+
+/// A document type of the model.
+#[derive(Debug)]
+pub struct DocType {
+    pub name: String,
+    pub record: Arc<RecordType>,
+    /// The fields giving the document's own date (the latest of those present), each as its
+    /// path of field names, and whether it is a datetime.
+    pub as_of: Vec<(Vec<String>, bool)>,
+    /// For a document holding documents: the field that identifies each member.
+    pub member_id: Option<String>,
+}
+
+/// Fixed slots of every check's scope.
+pub(crate) const SLOT_DOC: usize = 0;
+pub(crate) const SLOT_PARAMS: usize = 1;
+pub(crate) const SLOT_DATA: usize = 2;
+pub(crate) const SLOT_AS_OF: usize = 3;
+pub(crate) const SLOT_CALENDARS: usize = 4;
+/// `effective_from`: the day the rule (edition) entered into force.
+pub(crate) const SLOT_EFFECTIVE_FROM: usize = 5;
+
+#[derive(Debug)]
+pub enum CheckKind {
+    Assert(Expr),
+    /// JSON Pointers (relative to the item) that must be present.
+    Require(Vec<Pointer>),
+}
+
+
+/// The value a check's read starts from: the document, its `for_each` item or `then_each`
+/// element.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Root {
+    Doc,
+    Item,
+    Elem,
+}
+
+#[derive(Debug)]
+pub struct Check {
+    /// The document type this check reads.
+    pub doc_type: String,
+    /// The check's own severity (else the rule's).
+    pub severity: Option<Severity>,
+    pub kind: CheckKind,
+    pub for_each: Option<Pointer>,
+    /// Only list members whose `document_type` is this.
+    pub of_type: Option<String>,
+    pub item_slot: Option<usize>,
+    /// A list inside each `for_each` item: the check runs once per element of it, bound as `elem`.
+    pub then_each: Option<Pointer>,
+    pub elem_slot: Option<usize>,
+    pub when: Option<Expr>,
+    pub lets: Vec<(String, usize, Expr)>,
+    pub path: String,
+    pub actual: Option<Expr>,
+    pub expected: Option<Expr>,
+    pub message: Option<LangTemplates>,
+    /// The message of the `info` finding when this check could not run (else the rule's).
+    pub not_checked: Option<LangTemplates>,
+    /// Source text of each expression, for `explain`.
+    pub source: Vec<(String, String)>,
+}
+
+impl Check {
+    /// What the check's expressions (`when`, lets, `assert`) read from the document, its item
+    /// or its element, as pointers relative to them, without duplicates. The engine names the
+    /// absent ones when the check's outcome is unknown; a form may re-check a rule when one of
+    /// them changes.
+    pub fn reads(&self) -> Vec<(Root, Pointer)> {
+        let assert = match &self.kind {
+            CheckKind::Assert(e) => Some(e),
+            CheckKind::Require(_) => None,
+        };
+        let exprs = self.when.iter().chain(self.lets.iter().map(|(_, _, e)| e)).chain(assert);
+        reads_of(exprs, self.item_slot, self.elem_slot)
+    }
+}
+
+/// What expressions read from the document (slot `doc`), an item (`item_slot`) or an element
+/// (`elem_slot`), as pointers relative to them, without duplicates (see [`Check::reads`]).
+pub fn reads_of<'e>(exprs: impl Iterator<Item = &'e Expr>, item_slot: Option<usize>, elem_slot: Option<usize>) -> Vec<(Root, Pointer)> {
+    let mut raw = Vec::new();
+    for e in exprs {
+        e.reads_into(&mut raw);
+    }
+    let mut out: Vec<(Root, Pointer)> = Vec::new();
+    for r in raw {
+        let root = if r.slot == SLOT_DOC {
+            Root::Doc
+        } else if Some(r.slot) == item_slot {
+            Root::Item
+        } else if Some(r.slot) == elem_slot {
+            Root::Elem
+        } else {
+            continue;
+        };
+        let ptr = Pointer::from_tokens(&r.path);
+        if !out.iter().any(|(x, p)| *x == root && p.text == ptr.text) {
+            out.push((root, ptr));
+        }
+    }
+    out
+}
+
+/// A message template per language.
+#[derive(Debug, Clone, Default)]
+pub struct LangTemplates(pub ByLang<Template>);
+
+impl LangTemplates {
+    pub fn get(&self, lang: Lang) -> Option<&Template> {
+        self.0.get_or_first(lang)
+    }
+}
+
+/// What a rule test case expects of its rule.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Expect {
+    /// No finding of the rule at all.
+    Pass,
+    /// At least one finding of the rule of severity error or warning.
+    Fail,
+    /// Only `info` findings of the rule, at least one (e.g. "not checked").
+    Info,
+}
+
+impl Expect {
+    pub fn parse(s: &str) -> Option<Expect> {
+        match s {
+            "pass" => Some(Expect::Pass),
+            "fail" => Some(Expect::Fail),
+            "info" => Some(Expect::Info),
+            _ => None,
+        }
+    }
+}
+
+/// A rule test case as written in the rule file.
+#[derive(Debug, Clone)]
+pub struct RuleTest {
+    pub name: String,
+    pub fixture: String,
+    pub set: Vec<(String, Json)>,
+    pub remove: Vec<String>,
+    pub as_of: Option<NaiveDate>,
+    pub expect: Expect,
+    /// The paths of the findings `expect` is about (error/warning ones for `fail`, info ones
+    /// for `info`), exactly.
+    pub paths: Option<Vec<String>>,
+    /// With `fail`: the severity each of those findings has.
+    pub severity: Option<Severity>,
+}
+
+#[derive(Debug)]
+pub struct Rule {
+    pub id: String,
+    /// The document types the rule checks (each check reads one of them).
+    pub applies_to: Vec<String>,
+    pub severity: Severity,
+    pub title: Text,
+    pub clause: Text,
+    pub effective_from: NaiveDate,
+    pub effective_to: Option<NaiveDate>,
+    pub when: Option<Expr>,
+    pub when_source: Option<String>,
+    pub message: LangTemplates,
+    /// The message of the rule's `info` finding when one of its checks could not run (else
+    /// the pack's `not_checked_absent` / `not_checked`).
+    pub not_checked: Option<LangTemplates>,
+    pub params: Json,
+    pub checks: Vec<Check>,
+    pub tests: Vec<RuleTest>,
+    /// File (inside the pack) and line where the rule is defined.
+    pub file: String,
+    pub line: usize,
+}
+
+impl Rule {
+    /// Whether the rule is in force on `date` (`effective_to` is exclusive).
+    pub fn in_force(&self, date: NaiveDate) -> bool {
+        self.effective_from <= date && self.effective_to.is_none_or(|to| date < to)
+    }
+}
+
+/// A message the engine itself emits; every base pack words each in `[messages]`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum SysMsg {
+    /// `TYPE`: a field's value has the wrong JSON type (`{expected}`, `{actual}`).
+    TypeMismatch,
+    /// `TYPE`: a number beyond the range of exact decimals (`{actual}`: the number).
+    NumberOutOfRange,
+    /// `TYPE`: a number with more digits than an exact decimal holds (`{actual}`).
+    NumberTooManyDigits,
+    /// `DOCTYPE`: an unknown `document_type` (`{actual}`; `{expected}`: the known ones).
+    UnknownDocumentType,
+    /// `DOCTYPE`: no `document_type` (`{expected}`: the known ones).
+    MissingDocumentType,
+    /// `INPUT`: an object has the key `{actual}` more than once.
+    DuplicateKey,
+    /// A rule's `info`: a check could not run; `{actual}`: what is absent.
+    NotCheckedAbsent,
+    /// A rule's `info`: a check could not run, though what it reads is present (a value that
+    /// does not convert, a referenced document that is not there).
+    NotChecked,
+    /// A rule's finding: a check's arithmetic overflowed (`{actual}`: what it showed).
+    Overflow,
+    /// `NOT-IN-FORCE`: no rule for the document's type was in force on `{actual}`; `{expected}`:
+    /// when the earliest applies.
+    NotInForce,
+    /// `BUNDLE`: a list of documents (`{path}`) is absent or empty.
+    BundleEmpty,
+    /// `BUNDLE`: a member that is not a document object (`{actual}`: its JSON kind).
+    BundleMember,
+    /// `BUNDLE`: two members with one id (`{actual}`; `{expected}`: where the first is).
+    BundleDuplicateId,
+    /// Not a message: the `clause` of the findings on the input's shape (`TYPE`, `DOCTYPE`,
+    /// `BUNDLE`) — where the pack's document contract is. Optional (empty clause without it).
+    ShapeClause,
+}
+
+impl SysMsg {
+    pub const ALL: [SysMsg; 14] = [
+        SysMsg::TypeMismatch,
+        SysMsg::NumberOutOfRange,
+        SysMsg::NumberTooManyDigits,
+        SysMsg::UnknownDocumentType,
+        SysMsg::MissingDocumentType,
+        SysMsg::DuplicateKey,
+        SysMsg::NotCheckedAbsent,
+        SysMsg::NotChecked,
+        SysMsg::Overflow,
+        SysMsg::NotInForce,
+        SysMsg::BundleEmpty,
+        SysMsg::BundleMember,
+        SysMsg::BundleDuplicateId,
+        SysMsg::ShapeClause,
+    ];
+
+    /// The key of the message in a manifest's `[messages]`.
+    pub fn key(self) -> &'static str {
+        match self {
+            SysMsg::TypeMismatch => "type_mismatch",
+            SysMsg::NumberOutOfRange => "number_out_of_range",
+            SysMsg::NumberTooManyDigits => "number_too_many_digits",
+            SysMsg::UnknownDocumentType => "unknown_document_type",
+            SysMsg::MissingDocumentType => "missing_document_type",
+            SysMsg::DuplicateKey => "duplicate_key",
+            SysMsg::NotCheckedAbsent => "not_checked_absent",
+            SysMsg::NotChecked => "not_checked",
+            SysMsg::Overflow => "overflow",
+            SysMsg::NotInForce => "not_in_force",
+            SysMsg::BundleEmpty => "bundle_empty",
+            SysMsg::BundleMember => "bundle_member",
+            SysMsg::BundleDuplicateId => "bundle_duplicate_id",
+            SysMsg::ShapeClause => "shape_clause",
+        }
+    }
+}
+
+/// Messages the engine itself emits, one per [`SysMsg`] (in [`SysMsg::ALL`] order).
+#[derive(Debug)]
+pub struct SystemMessages(pub Vec<LangTemplates>);
+
+impl Default for SystemMessages {
+    fn default() -> Self {
+        SystemMessages(SysMsg::ALL.iter().map(|_| LangTemplates::default()).collect())
+    }
+}
+
+impl SystemMessages {
+    pub fn get(&self, m: SysMsg) -> &LangTemplates {
+        static EMPTY: std::sync::OnceLock<LangTemplates> = std::sync::OnceLock::new();
+        self.0.get(m as usize).unwrap_or_else(|| EMPTY.get_or_init(LangTemplates::default))
+    }
+}
+
+/// The IDs of the engine's own findings whose severity a deployment may change (each is an
+/// error by default). `LIMIT`, which ends a cut result, stays an error.
+pub const ENGINE_RULES: [&str; 5] = ["TYPE", "DOCTYPE", "INPUT", "NOT-IN-FORCE", "BUNDLE"];
+
+/// The index of an engine finding's ID in [`ENGINE_RULES`].
+pub fn engine_rule(id: &str) -> Option<usize> {
+    ENGINE_RULES.iter().position(|r| *r == id)
+}
+
+/// A compiled rule pack. Immutable and `Send + Sync`.
+#[derive(Debug)]
+pub struct Pack {
+    pub id: String,
+    pub version: String,
+    pub title: Text,
+    pub effective_from: NaiveDate,
+    pub effective_to: Option<NaiveDate>,
+    pub languages: Vec<Lang>,
+    pub default_language: Lang,
+    pub timezone: FixedOffset,
+    pub doc_types: IndexMap<String, DocType>,
+    pub rules: Vec<Rule>,
+    /// Rule indices by document type, sorted by type name.
+    pub(crate) rules_by_doc: Vec<(String, Vec<usize>)>,
+    /// The layers this pack is made of, base first (empty for a single pack).
+    pub layers: Vec<PackRef>,
+    /// Reference data per period: `(from, data)`, sorted; the last one not after the
+    /// validation date is in force.
+    pub data_epochs: Vec<(NaiveDate, Json)>,
+    /// The working-day calendars, sorted by name.
+    pub calendars: Vec<Arc<crate::calendar::Calendar>>,
+    pub messages: SystemMessages,
+    /// The severity of each engine finding ([`ENGINE_RULES`] order); a deployment's overrides
+    /// may change them.
+    pub engine_severity: [Severity; 5],
+    /// Rules a deployment silenced (`enabled = false`): each document type with the period
+    /// the rule was in force. A document they applied to was judged by the deployment's choice,
+    /// so it gets no `NOT-IN-FORCE` finding for them.
+    pub silenced: Vec<(String, NaiveDate, Option<NaiveDate>)>,
+    /// Indexes over the reference data for `find` lookups, built on first use and shared by
+    /// every validation with the pack.
+    pub(crate) data_indexes: expr::SharedIndexes,
+    /// Sample documents by name (`fixtures/NAME.json`), sorted by name.
+    pub fixtures: serde_json::Map<String, Json>,
+}
+
+const _: () = {
+    const fn assert_send_sync<T: Send + Sync>() {}
+    assert_send_sync::<Pack>();
+};
+
+/// The pack's files: path inside the pack (with `/` separators) → contents.
+pub type Files = BTreeMap<String, String>;
+
+/// Identifies the pack edition used.
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct PackRef {
+    pub id: String,
+    pub version: String,
+}
+
+impl Pack {
+    /// Rules that apply to a document type, in pack order.
+    pub fn rules_for(&self, doc_type: &str) -> impl Iterator<Item = &Rule> {
+        let at = self.rules_by_doc.binary_search_by(|(t, _)| t.as_str().cmp(doc_type)).ok();
+        at.and_then(|i| self.rules_by_doc.get(i))
+            .into_iter()
+            .flat_map(|(_, rules)| rules)
+            .filter_map(|&i| self.rules.get(i))
+    }
+
+    pub fn rule(&self, id: &str) -> Option<&Rule> {
+        self.rules.iter().find(|r| r.id.eq_ignore_ascii_case(id))
+    }
+}
+
+/// Rule indices by the document types the rules apply to, in pack order.
+pub(crate) fn index_rules(rules: &[Rule]) -> Vec<(String, Vec<usize>)> {
+    let mut by_doc: Vec<(String, Vec<usize>)> = Vec::new();
+    for (i, r) in rules.iter().enumerate() {
+        for t in &r.applies_to {
+            match by_doc.binary_search_by(|(have, _)| have.cmp(t)) {
+                Ok(at) => {
+                    if let Some((_, list)) = by_doc.get_mut(at) {
+                        list.push(i);
+                    }
+                }
+                Err(at) => by_doc.insert(at, (t.clone(), vec![i])),
+            }
+        }
+    }
+    by_doc
+}

@@ -1,0 +1,76 @@
+//! JSON Pointers (RFC 6901) in a pack: a check's pointers with their tokens unescaped once,
+//! array indexes, and the static type a pointer reaches in the document model.
+
+use crate::types::Type;
+
+/// A JSON Pointer (RFC 6901) as written, and its tokens unescaped once when the pack loads.
+#[derive(Debug, Clone)]
+pub struct Pointer {
+    pub text: String,
+    /// `None` when the text is neither empty nor starts with `/` (it then points at nothing).
+    tokens: Option<Box<[String]>>,
+}
+
+impl Pointer {
+    pub fn new(text: &str) -> Pointer {
+        Pointer { text: text.to_string(), tokens: pointer_tokens(text).ok().map(Vec::into_boxed_slice) }
+    }
+
+    /// The unescaped tokens, or `None` for a text that is not a pointer.
+    pub fn tokens(&self) -> Option<&[String]> {
+        self.tokens.as_deref()
+    }
+
+    /// The pointer to the (unescaped) tokens.
+    pub fn from_tokens(tokens: &[String]) -> Pointer {
+        let mut text = String::new();
+        for t in tokens {
+            text.push('/');
+            crate::input::push_pointer_token(&mut text, t);
+        }
+        Pointer { text, tokens: Some(tokens.to_vec().into_boxed_slice()) }
+    }
+}
+
+/// Splits a JSON Pointer into unescaped tokens. `""` is the root.
+pub fn pointer_tokens(ptr: &str) -> Result<Vec<String>, String> {
+    if ptr.is_empty() {
+        return Ok(Vec::new());
+    }
+    let Some(rest) = ptr.strip_prefix('/') else {
+        return Err(format!("`{ptr}` is not a JSON Pointer (it must start with `/`)"));
+    };
+    Ok(rest.split('/').map(|t| t.replace("~1", "/").replace("~0", "~")).collect())
+}
+
+/// An array index token of a JSON Pointer (RFC 6901): `0`, or digits without a leading zero —
+/// no sign, no `01`. Every walk of a pointer into an array reads its index with this one rule
+/// (`require`, `for_each`, the pack loader's type resolution, the pack tests' `set`/`remove`).
+pub fn array_index(tok: &str) -> Option<usize> {
+    let b = tok.as_bytes();
+    if b.is_empty() || !b.iter().all(u8::is_ascii_digit) || (b[0] == b'0' && b.len() > 1) {
+        return None;
+    }
+    tok.parse().ok()
+}
+
+/// The static type a JSON Pointer reaches inside `ty`; an error names the unknown step.
+pub fn resolve_pointer(ty: &Type, ptr: &str) -> Result<Type, String> {
+    let mut cur = ty;
+    for tok in pointer_tokens(ptr)? {
+        cur = match cur {
+            Type::Record(r) => match r.field(&tok) {
+                Some(t) => t,
+                None => {
+                    let known: Vec<&str> = r.fields.keys().map(String::as_str).collect();
+                    return Err(format!("unknown field `{tok}` in `{ptr}`: `{}` has {}", r.name, known.join(", ")));
+                }
+            },
+            Type::List(e) if array_index(&tok).is_some() => e,
+            // Every step into `any` is `any`.
+            Type::Any => return Ok(Type::Any),
+            other => return Err(format!("`{ptr}`: cannot step into `{tok}` of a `{other}`")),
+        };
+    }
+    Ok(cur.clone())
+}
