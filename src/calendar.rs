@@ -1,174 +1,50 @@
 //! Working-day calendars compiled from rule-pack data.
 //!
-//! A calendar file says which weekdays are days off, which dates are public holidays (fixed
+//! A calendar says which weekdays are days off, which dates are public holidays (fixed
 //! month-day holidays, with the years they apply to and whether a holiday that falls on a day
 //! off moves to the next working day), and, year by year, the floating holidays (e.g. a
 //! lunar-calendar feast) and the government's day-off transfers. Nothing here knows any
-//! particular country: the data does.
-//!
-//! ```toml
-//! weekend = [6, 7]                       # ISO weekdays: 6 = Saturday, 7 = Sunday
-//! [[holiday]]
-//! date = "03-21"                         # MM-DD
-//! name = { kk = "Наурыз", ru = "Наурыз", en = "Nauryz" }
-//! transfer = true                        # on a day off → the next working day is off
-//! from_year = 2010                       # optional
-//! until_year = 2026                      # optional, inclusive
-//! [[year]]
-//! year = 2026
-//! holidays = [{ date = 2026-05-27, name = "…", transfer = false }]   # floating holidays
-//! days_off = [2026-01-05]                # extra days off (transfers)
-//! working_days = [2026-01-03]            # days off made working days
-//! ```
+//! particular country, nor the file a calendar is written in (`pack::raw::RawCalendar` reads
+//! it): the data does.
 
 use std::sync::Mutex;
 
 use chrono::{Datelike, NaiveDate, TimeDelta};
-use toml_datetime::Datetime;
-
-use crate::pack::walk::{self, Node, Shape, Value as TomlValue};
 
 /// Longest span a working-day computation may walk, in calendar days (bounds evaluation).
 pub const MAX_SPAN_DAYS: i64 = 366 * 20;
 
-/// A calendar file as written.
-pub struct RawCalendar {
+/// What a calendar says, before it is compiled.
+pub struct CalendarData {
+    /// The ISO weekdays that are days off (1 = Monday … 7 = Sunday).
     pub weekend: Vec<u32>,
-    pub holiday: Vec<RawHoliday>,
-    pub year: Vec<RawYear>,
-    /// Free text: where the data comes from.
-    #[allow(dead_code)]
-    pub provenance: Option<String>,
+    /// The holidays on the same month and day every year.
+    pub fixed: Vec<Fixed>,
+    /// Year by year: floating holidays, extra days off, days off made working days.
+    pub years: Vec<(i32, YearData)>,
 }
 
-pub struct RawHoliday {
-    pub date: String,
-    /// Free-form name (a string or a `{kk, ru, en}` table); informational.
-    #[allow(dead_code)]
-    pub name: Option<TomlValue>,
+/// A holiday on the same month and day every year.
+#[derive(Debug, Clone)]
+pub struct Fixed {
+    pub month: u32,
+    pub day: u32,
+    /// On a day off, the next working day is off instead.
     pub transfer: bool,
     pub from_year: Option<i32>,
+    /// Inclusive.
     pub until_year: Option<i32>,
 }
 
-pub struct RawYear {
-    pub year: i32,
-    pub holidays: Vec<RawFloating>,
-    pub days_off: Vec<Datetime>,
-    pub working_days: Vec<Datetime>,
-}
-
-pub struct RawFloating {
-    pub date: Datetime,
-    /// Free-form name (a string or a `{kk, ru, en}` table); informational.
-    #[allow(dead_code)]
-    pub name: Option<TomlValue>,
-    pub transfer: bool,
-}
-
-impl RawCalendar {
-    const SHAPE: Shape = Shape {
-        name: "struct RawCalendar",
-        fields: &["weekend", "holiday", "year", "provenance"],
-        defaults: &["weekend", "holiday", "year", "provenance"],
-    };
-
-    /// Reads a calendar file; an error carries the message and the byte offset.
-    pub fn from_toml(text: &str) -> Result<RawCalendar, walk::Error> {
-        walk::read_doc(text, RawCalendar::read)
-    }
-
-    pub(crate) fn read(n: &Node<'_, '_>) -> walk::R<Self> {
-        let (mut weekend, mut holiday, mut year, mut provenance) = (vec![6, 7], Vec::new(), Vec::new(), None);
-        n.each_field(&Self::SHAPE, |i, v| {
-            match i {
-                0 => weekend = v.vec(|v| v.u32())?,
-                1 => holiday = v.vec(RawHoliday::read)?,
-                2 => year = v.vec(RawYear::read)?,
-                _ => provenance = Some(v.string()?),
-            }
-            Ok(())
-        })?;
-        Ok(RawCalendar { weekend, holiday, year, provenance })
-    }
-}
-
-impl RawHoliday {
-    const SHAPE: Shape = Shape {
-        name: "struct RawHoliday",
-        fields: &["date", "name", "transfer", "from_year", "until_year"],
-        defaults: &["transfer"],
-    };
-
-    fn read(n: &Node<'_, '_>) -> walk::R<Self> {
-        let (mut date, mut name, mut transfer, mut from_year, mut until_year) = (None, None, false, None, None);
-        n.each_field(&Self::SHAPE, |i, v| {
-            match i {
-                0 => date = Some(v.string()?),
-                1 => name = Some(v.value()?),
-                2 => transfer = v.boolean()?,
-                3 => from_year = Some(v.i32()?),
-                _ => until_year = Some(v.i32()?),
-            }
-            Ok(())
-        })?;
-        Ok(RawHoliday { date: n.missing(date, "date")?, name, transfer, from_year, until_year })
-    }
-}
-
-impl RawYear {
-    const SHAPE: Shape = Shape {
-        name: "struct RawYear",
-        fields: &["year", "holidays", "days_off", "working_days"],
-        defaults: &["holidays", "days_off", "working_days"],
-    };
-
-    fn read(n: &Node<'_, '_>) -> walk::R<Self> {
-        let (mut year, mut holidays, mut days_off, mut working_days) = (None, Vec::new(), Vec::new(), Vec::new());
-        n.each_field(&Self::SHAPE, |i, v| {
-            match i {
-                0 => year = Some(v.i32()?),
-                1 => holidays = v.vec(RawFloating::read)?,
-                2 => days_off = v.vec(|v| v.datetime())?,
-                _ => working_days = v.vec(|v| v.datetime())?,
-            }
-            Ok(())
-        })?;
-        Ok(RawYear { year: n.missing(year, "year")?, holidays, days_off, working_days })
-    }
-}
-
-impl RawFloating {
-    const SHAPE: Shape = Shape { name: "struct RawFloating", fields: &["date", "name", "transfer"], defaults: &["transfer"] };
-
-    fn read(n: &Node<'_, '_>) -> walk::R<Self> {
-        let (mut date, mut name, mut transfer) = (None, None, false);
-        n.each_field(&Self::SHAPE, |i, v| {
-            match i {
-                0 => date = Some(v.datetime()?),
-                1 => name = Some(v.value()?),
-                _ => transfer = v.boolean()?,
-            }
-            Ok(())
-        })?;
-        Ok(RawFloating { date: n.missing(date, "date")?, name, transfer })
-    }
-}
-
-#[derive(Debug, Clone)]
-pub(crate) struct Fixed {
-    pub(crate) month: u32,
-    pub(crate) day: u32,
-    pub(crate) transfer: bool,
-    pub(crate) from_year: Option<i32>,
-    pub(crate) until_year: Option<i32>,
-}
-
+/// One year's own data.
 #[derive(Debug, Clone, Default)]
-pub(crate) struct YearData {
-    pub(crate) floating: Vec<(NaiveDate, bool)>,
-    pub(crate) days_off: Vec<NaiveDate>,
-    pub(crate) working_days: Vec<NaiveDate>,
+pub struct YearData {
+    /// Floating holidays (date, transfers).
+    pub floating: Vec<(NaiveDate, bool)>,
+    /// Extra days off (transfers).
+    pub days_off: Vec<NaiveDate>,
+    /// Days off made working days.
+    pub working_days: Vec<NaiveDate>,
 }
 
 /// A compiled calendar. Days off per year are computed once and cached.
@@ -185,45 +61,22 @@ pub struct Calendar {
 
 impl Calendar {
     /// Compiles a calendar; errors name the offending entry.
-    pub fn compile(name: &str, raw: &RawCalendar) -> Result<Calendar, String> {
+    pub fn compile(name: &str, data: &CalendarData) -> Result<Calendar, String> {
         let mut weekend = [false; 8];
-        for &d in &raw.weekend {
+        for &d in &data.weekend {
             match weekend.get_mut(d as usize) {
                 Some(w) if d >= 1 => *w = true,
                 _ => return Err(format!("weekend day {d} is not an ISO weekday (1 = Monday … 7 = Sunday)")),
             }
         }
-        let mut fixed = Vec::new();
-        for h in &raw.holiday {
-            let (m, d) = h
-                .date
-                .split_once('-')
-                .and_then(|(m, d)| Some((m.parse::<u32>().ok()?, d.parse::<u32>().ok()?)))
-                .filter(|(m, d)| NaiveDate::from_ymd_opt(2000, *m, *d).is_some())
-                .ok_or_else(|| format!("holiday date `{}` must be MM-DD", h.date))?;
-            fixed.push(Fixed { month: m, day: d, transfer: h.transfer, from_year: h.from_year, until_year: h.until_year });
-        }
-        let mut years: Vec<(i32, YearData)> = Vec::new();
-        for y in &raw.year {
-            let mut yd = YearData::default();
-            let date = |d: &Datetime| {
-                crate::pack::toml_date(d).ok_or_else(|| format!("year {}: `{d}` is not a date", y.year))
-            };
-            for f in &y.holidays {
-                yd.floating.push((date(&f.date)?, f.transfer));
-            }
-            for d in &y.days_off {
-                yd.days_off.push(date(d)?);
-            }
-            for d in &y.working_days {
-                yd.working_days.push(date(d)?);
-            }
-            match years.binary_search_by_key(&y.year, |(year, _)| *year) {
-                Ok(_) => return Err(format!("year {} is listed twice", y.year)),
-                Err(at) => years.insert(at, (y.year, yd)),
+        let mut years: Vec<(i32, YearData)> = Vec::with_capacity(data.years.len());
+        for (year, yd) in &data.years {
+            match years.binary_search_by_key(year, |(y, _)| *y) {
+                Ok(_) => return Err(format!("year {year} is listed twice")),
+                Err(at) => years.insert(at, (*year, yd.clone())),
             }
         }
-        Ok(Calendar { name: name.to_string(), weekend, fixed, years, cache: Mutex::new(Vec::new()) })
+        Ok(Calendar { name: name.to_string(), weekend, fixed: data.fixed.clone(), years, cache: Mutex::new(Vec::new()) })
     }
 
     fn year(&self, year: i32) -> Option<&YearData> {
@@ -346,6 +199,8 @@ impl Calendar {
 #[cfg(test)]
 mod tests {
     use super::*;
+    // The pack reads calendar files; these tests read theirs the same way.
+    use crate::pack::calendar_from_toml as from_toml;
 
     fn d(y: i32, m: u32, day: u32) -> NaiveDate {
         NaiveDate::from_ymd_opt(y, m, day).unwrap()
@@ -391,9 +246,7 @@ mod tests {
         for pack in ["kz-orphan", "kz-karaganda"] {
             for e in std::fs::read_dir(dir.join(pack).join("data")).into_iter().flatten().flatten() {
                 let Ok(text) = std::fs::read_to_string(e.path()) else { continue };
-                if let Ok(raw) = RawCalendar::from_toml(&text)
-                    && let Ok(c) = Calendar::compile("c", &raw)
-                {
+                if let Ok(c) = from_toml("c", &text) {
                     cals.push(c);
                 }
             }
@@ -407,7 +260,8 @@ mod tests {
     }
 
     fn cal() -> Calendar {
-        let raw = RawCalendar::from_toml(
+        from_toml(
+            "test",
             r#"
             weekend = [6, 7]
             [[holiday]]
@@ -438,8 +292,7 @@ mod tests {
             holidays = [{ date = 2026-05-27, transfer = false }]
             "#,
         )
-        .unwrap();
-        Calendar::compile("test", &raw).unwrap()
+        .unwrap()
     }
 
     #[test]
@@ -479,17 +332,17 @@ mod tests {
 
     #[test]
     fn bad_calendar_data_is_refused() {
-        let raw = RawCalendar::from_toml("weekend = [0]").unwrap();
-        assert!(Calendar::compile("x", &raw).is_err());
-        let raw = RawCalendar::from_toml("[[holiday]]\ndate = \"02-30\"").unwrap();
-        assert!(Calendar::compile("x", &raw).is_err());
+        assert!(from_toml("x", "weekend = [0]").unwrap_err().contains("weekend day 0"));
+        assert!(from_toml("x", "[[holiday]]\ndate = \"02-30\"").unwrap_err().contains("must be MM-DD"));
+        assert!(from_toml("x", "[[year]]\nyear = 2026\n[[year]]\nyear = 2026").unwrap_err().contains("listed twice"));
     }
 
     #[test]
     fn days_off_are_those_of_the_set_based_computation() {
         // Holidays on weekends back to back (transfers that chain), a floating holiday on a
         // transferred day, days off and working days given for the year.
-        let raw = RawCalendar::from_toml(
+        let c = from_toml(
+            "t",
             r#"
             weekend = [6, 7]
             holiday = [
@@ -510,7 +363,6 @@ mod tests {
             "#,
         )
         .unwrap();
-        let c = Calendar::compile("t", &raw).unwrap();
         for year in 2020..2032 {
             let want: Vec<NaiveDate> = off_days_by_set(&c, year).into_iter().collect();
             assert_eq!(c.compute_off_days(year), want, "{year}");

@@ -10,7 +10,7 @@
 //! `Send + Sync`, so one pack serves every thread of a server.
 //!
 //! ```
-//! use qagida::{Lang, Options, Pack};
+//! use qagida::{Options, Pack};
 //!
 //! let pack = Pack::embedded()?; // or Pack::load_dir("rules/kz-orphan")?
 //! let doc = serde_json::json!({
@@ -19,7 +19,7 @@
 //!     "date": "2026-04-02",
 //!     "single_dose": {"amount": "0", "unit": "U"}
 //! });
-//! let result = pack.validate(&doc, &Options { lang: Some(Lang::En), ..Options::default() })?;
+//! let result = pack.validate(&doc, &Options { lang: Some("en".into()), ..Options::default() })?;
 //! assert!(!result.valid);
 //! for f in &result.findings {
 //!     println!("{} {} at {}: {}", f.severity.as_str(), f.rule_id, f.path, f.message);
@@ -38,7 +38,6 @@
 
 pub mod calendar;
 mod codec;
-pub mod dates;
 mod document;
 pub mod engine;
 pub mod error;
@@ -48,7 +47,6 @@ mod input;
 pub mod pack;
 pub mod signing;
 pub mod testing;
-mod toml_text;
 pub mod types;
 pub mod value;
 #[cfg(test)]

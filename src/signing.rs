@@ -38,8 +38,6 @@ pub use ed25519_dalek::{SigningKey, VerifyingKey};
 use sha2::{Digest, Sha256};
 
 use crate::error::PackError;
-use crate::pack::walk::{self, Node, Shape};
-use crate::toml_text;
 use crate::pack::{
     Files, MAX_PACK_BYTES, MAX_PACK_ENTRIES, MAX_PACK_FILE_BYTES, Pack, in_dirs, layer_chain, layer_names, manifest_str, read_file_capped,
     rel_path,
@@ -127,6 +125,8 @@ pub struct Verified {
 }
 
 /// The contents of `pack.sig`.
+#[derive(serde::Serialize, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
 struct SigFile {
     format: String,
     algorithm: String,
@@ -136,59 +136,23 @@ struct SigFile {
 }
 
 impl SigFile {
-    const SHAPE: Shape = Shape {
-        name: "struct SigFile",
-        fields: &["format", "algorithm", "key_id", "signature", "files"],
-        defaults: &[],
-    };
-
-    /// Reads `pack.sig` (the messages of a malformed file are serde's, as before).
-    fn read(n: &Node<'_, '_>) -> walk::R<SigFile> {
-        let (mut format, mut algorithm, mut key_id, mut signature, mut files) = (None, None, None, None, None);
-        n.each_field(&Self::SHAPE, |i, v| {
-            match i {
-                0 => format = Some(v.string()?),
-                1 => algorithm = Some(v.string()?),
-                2 => key_id = Some(v.string()?),
-                3 => signature = Some(v.string()?),
-                _ => files = Some(v.map(|v| v.string())?.into_iter().collect()),
-            }
-            Ok(())
-        })?;
-        Ok(SigFile {
-            format: n.missing(format, "format")?,
-            algorithm: n.missing(algorithm, "algorithm")?,
-            key_id: n.missing(key_id, "key_id")?,
-            signature: n.missing(signature, "signature")?,
-            files: n.missing(files, "files")?,
-        })
+    /// Reads `pack.sig` (the messages of a malformed file are serde's and `toml`'s).
+    fn read(text: &str) -> Result<SigFile, String> {
+        toml::from_str(text).map_err(|e| e.message().trim().to_string())
     }
 
-    /// The TOML text, as the `toml` crate's serializer wrote it: the four strings, then the
-    /// `[files]` table.
-    fn to_toml(&self) -> String {
-        let mut out = String::with_capacity(256 + self.files.len() * 100);
-        for (k, v) in [("format", &self.format), ("algorithm", &self.algorithm), ("key_id", &self.key_id), ("signature", &self.signature)] {
-            toml_text::key(&mut out, k);
-            out.push_str(" = ");
-            toml_text::string(&mut out, v);
-            out.push('\n');
-        }
-        out.push_str("\n[files]\n");
-        for (k, v) in &self.files {
-            toml_text::key(&mut out, k);
-            out.push_str(" = ");
-            toml_text::string(&mut out, v);
-            out.push('\n');
-        }
-        out
+    /// The TOML text, written by the `toml` crate's serializer: the four strings, then the
+    /// `[files]` table. Strings and a table of strings always serialise: an error would be a bug,
+    /// reported as an unwritable `pack.sig` rather than a panic.
+    fn to_toml(&self) -> Result<String, SignatureError> {
+        toml::to_string(self).map_err(|e| SignatureError::Malformed(format!("cannot be written: {e}")))
     }
 }
 
-/// Reads `pack.sig` as the loader does, for the walk's comparison with serde (src/pack/walk_tests.rs).
+/// Reads `pack.sig` as the verifier does, with the error's byte offset (src/pack/raw_tests.rs).
 #[cfg(test)]
-pub(crate) fn read_sig_for_tests(n: &Node<'_, '_>) -> walk::R<()> {
-    SigFile::read(n).map(|_| ())
+pub(crate) fn read_sig_for_tests(text: &str) -> Result<(), (String, Option<usize>)> {
+    toml::from_str::<SigFile>(text).map(|_| ()).map_err(|e| (e.message().trim().to_string(), e.span().map(|s| s.start)))
 }
 
 /// The key ID of a public key: the first 16 hex digits of SHA-256 of its 32 bytes.
@@ -250,7 +214,7 @@ pub fn sign_files<C: AsRef<[u8]>>(files: &BTreeMap<String, C>, key: &SigningKey)
         signature: B64.encode(sig.to_bytes()),
         files: listing,
     };
-    let body = file.to_toml();
+    let body = file.to_toml()?;
     Ok(format!(
         "# Signature of this rule pack (qagida pack sign). Do not edit: any change to any file of\n\
          # the pack, or to this file, makes `qagida pack verify` refuse the pack.\n{body}"
@@ -301,7 +265,7 @@ pub fn verify_files_trusted<C: AsRef<[u8]>>(
 /// `trusted`, its entries, and the signature over its listing: the listing it returns is what
 /// a trusted key signed.
 fn authentic_listing<'k>(sig_text: &str, trusted: impl Iterator<Item = &'k VerifyingKey> + Clone) -> Result<SigFile, SignatureError> {
-    let sig = walk::read_doc(sig_text, SigFile::read).map_err(|e| SignatureError::Malformed(e.message))?;
+    let sig = SigFile::read(sig_text).map_err(SignatureError::Malformed)?;
     if sig.format != FORMAT {
         return Err(SignatureError::Malformed(format!("unknown format `{}` (expected `{FORMAT}`)", sig.format)));
     }
@@ -668,49 +632,64 @@ pub fn parse_signing_key(text: &str) -> Result<SigningKey, SignatureError> {
 mod sig_text_tests {
     use super::*;
 
-    /// `pack.sig` as the `toml` crate's serializer wrote it before.
-    #[derive(serde::Serialize)]
-    struct SerdeSigFile<'a> {
-        format: &'a str,
-        algorithm: &'a str,
-        key_id: &'a str,
-        signature: &'a str,
-        files: &'a BTreeMap<String, String>,
+    fn sign(files: &BTreeMap<String, String>) -> String {
+        sign_files(files, &SigningKey::from_bytes(&[7; 32])).unwrap()
     }
 
+    /// A `pack.sig` as qagida wrote it before its text came from the `toml` crate's serializer
+    /// (pinned byte for byte): it still reads and verifies, and signing the same files with the
+    /// same key writes the same text.
     #[test]
-    fn sig_file_text_is_what_the_toml_serializer_wrote_and_reads_back() {
+    fn pack_sig_keeps_its_text_and_an_earlier_one_verifies() {
+        let files: BTreeMap<String, String> =
+            [("pack.toml", "id = \"x\"\n"), ("rules/a b.toml", "")].map(|(p, c)| (p.to_string(), c.to_string())).into();
+        let key = SigningKey::from_bytes(&[7; 32]).verifying_key();
+        assert_eq!(verify_files(&files, EARLIER, &key), Ok(Verified { key_id: key_id(&key), files: 2 }));
+        assert_eq!(sign(&files), EARLIER);
+    }
+
+    const EARLIER: &str = r#"# Signature of this rule pack (qagida pack sign). Do not edit: any change to any file of
+# the pack, or to this file, makes `qagida pack verify` refuse the pack.
+format = "qagida-pack-v1"
+algorithm = "ed25519"
+key_id = "fe812c12f3ab4ce6"
+signature = "jT1p4zt5jrigVOP23jPN/OPT8F/+ytrI48eWlet+VtSgBVx1sO68cu2FnKdMctC7hVduTWZqFK5s2rV4TcRwAQ=="
+
+[files]
+"pack.toml" = "1638c7994a1884687d07b0697a6618c8b30f1a10db28a1249041b67d57e50a4d"
+"rules/a b.toml" = "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"
+"#;
+
+    /// Paths that need quoting or escapes in TOML (quotes, backslashes, control characters,
+    /// non-ASCII) are written so that they read back as they were, and the pack verifies.
+    #[test]
+    fn pack_sig_reads_back_every_path_it_writes() {
         let names = [
-            "pack.toml", "rules/mdt.toml", "fixtures/a b.json", "plain_name-1", "", "a'b", "a\"b", "a\"b'c", "a\\b", "a\\b'c",
+            "pack.toml", "rules/mdt.toml", "fixtures/a b.json", "plain_name-1", "a'b", "a\"b", "a\"b'c", "a\\b", "a\\b'c",
             "tab\there", "ctl\u{1}x", "del\u{7f}", "ж/қағида.toml", "a\"\"\"b'''c", "q\"\"\"\"x", "cr\rx", "x:y", "'", "\"",
         ];
+        let key = SigningKey::from_bytes(&[7; 32]).verifying_key();
         for (i, name) in names.iter().enumerate() {
             let mut files = BTreeMap::new();
             files.insert((*name).to_string(), format!("{i:064x}"));
             files.insert("z.json".to_string(), (*name).to_string());
+            let text = sign(&files);
+            let back = SigFile::read(&text).unwrap();
+            assert_eq!(back.files.keys().collect::<Vec<_>>(), files.keys().collect::<Vec<_>>(), "{name:?}");
+            assert_eq!(verify_files(&files, &text, &key).map(|v| v.files), Ok(2), "{name:?}");
+        }
+        // Every string field, not only the paths, reads back.
+        for name in names {
+            let files = BTreeMap::from([("z.json".to_string(), name.to_string())]);
             let sig = SigFile {
-                format: FORMAT.into(),
-                algorithm: ALGORITHM.into(),
-                key_id: (*name).to_string(),
+                format: name.into(),
+                algorithm: name.into(),
+                key_id: name.into(),
                 signature: format!("sig+/={name}"),
                 files: files.clone(),
             };
-            let serde = toml::to_string(&SerdeSigFile {
-                format: &sig.format,
-                algorithm: &sig.algorithm,
-                key_id: &sig.key_id,
-                signature: &sig.signature,
-                files: &files,
-            })
-            .unwrap();
-            let text = sig.to_toml();
-            assert_eq!(text, serde, "{name:?}");
-            let back = walk::read_doc(&text, SigFile::read).unwrap();
-            assert_eq!(back.files, files);
-            assert_eq!(back.key_id, *name);
+            let back = SigFile::read(&sig.to_toml().unwrap()).unwrap();
+            assert_eq!((back.format, back.algorithm, back.key_id, back.signature, back.files), (sig.format, sig.algorithm, sig.key_id, sig.signature, files));
         }
-        let empty = SigFile { format: "f".into(), algorithm: "a".into(), key_id: "k".into(), signature: "s".into(), files: BTreeMap::new() };
-        let serde = toml::to_string(&SerdeSigFile { format: "f", algorithm: "a", key_id: "k", signature: "s", files: &BTreeMap::new() }).unwrap();
-        assert_eq!(empty.to_toml(), serde);
     }
 }

@@ -8,6 +8,7 @@ use std::borrow::Cow;
 use std::fmt;
 use std::rc::Rc;
 
+use chrono::format::{Item, Numeric, Pad, Parsed};
 use chrono::{DateTime, FixedOffset, NaiveDate, TimeDelta};
 use rust_decimal::Decimal;
 use serde_json::Value as Json;
@@ -250,7 +251,31 @@ fn scan_json_number(s: &str) -> Option<NumberText<'_>> {
     (i == b.len()).then_some(NumberText { neg, int, frac, exp, plain })
 }
 
-pub use crate::dates::{parse_date, parse_datetime};
+/// A date as documents and check-language literals write it, `YYYY-MM-DD`
+/// (`../shared/spec/DOCUMENTS.md`), read by chrono's parser with the format `%Y-%m-%d`: a day
+/// that does not exist (`2026-02-30`) is refused.
+pub fn parse_date(s: &str) -> Option<NaiveDate> {
+    let mut parsed = Parsed::new();
+    chrono::format::parse(&mut parsed, s, DATE_FORMAT.iter()).ok()?;
+    parsed.to_naive_date().ok()
+}
+
+/// `%Y-%m-%d` as chrono's `StrftimeItems` reads it (a unit test compares them), given as items so
+/// that the format string is not parsed for every date and chrono's strftime reader stays out
+/// of the WebAssembly module.
+const DATE_FORMAT: &[Item<'static>] = &[
+    Item::Numeric(Numeric::Year, Pad::Zero),
+    Item::Literal("-"),
+    Item::Numeric(Numeric::Month, Pad::Zero),
+    Item::Literal("-"),
+    Item::Numeric(Numeric::Day, Pad::Zero),
+];
+
+/// A date-time as documents write it: RFC 3339 with its offset (`2026-03-20T10:15:00+05:00`),
+/// read by chrono's RFC 3339 parser.
+pub fn parse_datetime(s: &str) -> Option<DateTime<FixedOffset>> {
+    DateTime::parse_from_rfc3339(s).ok()
+}
 
 /// Decodes a JSON value as a value of static type `ty`. `None` when the JSON does not fit the
 /// type (the engine reports that as a `TYPE` finding; rules see it as missing).
@@ -373,6 +398,63 @@ mod tests {
 
     use super::*;
     use crate::test_rng::Rng;
+
+    #[test]
+    fn the_date_format_is_chronos_reading_of_percent_y_m_d() {
+        let strftime: Vec<Item<'_>> = chrono::format::StrftimeItems::new("%Y-%m-%d").collect();
+        assert_eq!(DATE_FORMAT, &strftime[..]);
+        for s in ["2026-04-02", "2024-02-29", "2023-02-29", " 2026-4-2", "2026-04-02 ", "+12026-01-01", "x"] {
+            assert_eq!(parse_date(s), NaiveDate::parse_from_str(s, "%Y-%m-%d").ok(), "{s:?}");
+        }
+    }
+
+    #[test]
+    fn dates_are_year_month_day_and_days_that_do_not_exist_are_refused() {
+        let d = |y, m, day| NaiveDate::from_ymd_opt(y, m, day);
+        assert_eq!(parse_date("2026-04-02"), d(2026, 4, 2));
+        assert_eq!(parse_date("2024-02-29"), d(2024, 2, 29));
+        assert_eq!(parse_date("0001-01-01"), d(1, 1, 1));
+        for refused in [
+            "2023-02-29", "2026-02-30", "2026-04-31", "2026-13-01", "2026-00-10", "2026-01-00", "2026/04/02", "02.04.2026",
+            "2026-04-02T10:15:00+05:00", "2026-04-02 ", "2026-04-02x", "2026-04", "", "12026-01-01", "2026-001-01",
+        ] {
+            assert_eq!(parse_date(refused), None, "{refused:?}");
+        }
+    }
+
+    /// chrono's leniencies that documents' dates inherit, pinned so that a chrono upgrade changing
+    /// which documents are valid shows here.
+    #[test]
+    fn chronos_lenient_date_forms_are_pinned() {
+        let d = |y, m, day| NaiveDate::from_ymd_opt(y, m, day);
+        assert_eq!(parse_date("2026-4-2"), d(2026, 4, 2));
+        assert_eq!(parse_date(" 2026- 4- 2"), d(2026, 4, 2));
+        assert_eq!(parse_date("26-01-01"), d(26, 1, 1));
+        assert_eq!(parse_date("+12026-01-01"), d(12026, 1, 1));
+        assert_eq!(parse_date("-0044-03-15"), d(-44, 3, 15));
+        assert_eq!(parse_date("2026 -04-02"), None);
+    }
+
+    #[test]
+    fn datetimes_are_rfc_3339_with_their_offset() {
+        let dt = |s: &str| parse_datetime(s).map(|d| (d.naive_local().to_string(), d.offset().local_minus_utc()));
+        let some = |t: &str, off: i32| Some((t.to_string(), off));
+        assert_eq!(dt("2026-03-20T10:15:00+05:00"), some("2026-03-20 10:15:00", 5 * 3600));
+        assert_eq!(dt("2026-03-20T10:15:00-05:30"), some("2026-03-20 10:15:00", -(5 * 3600 + 30 * 60)));
+        assert_eq!(dt("2026-03-20T10:15:00Z"), some("2026-03-20 10:15:00", 0));
+        assert_eq!(dt("2026-03-20t10:15:00z"), some("2026-03-20 10:15:00", 0));
+        assert_eq!(dt("2026-03-20 10:15:00.25+05:00"), some("2026-03-20 10:15:00.250", 5 * 3600));
+        assert_eq!(dt("2026-03-20T23:59:60Z"), some("2026-03-20 23:59:60", 0));
+        // The same instant in two offsets.
+        assert_eq!(parse_datetime("2026-03-20T10:15:00+05:00"), parse_datetime("2026-03-20T05:15:00Z"));
+        for refused in [
+            "2026-03-20T10:15:00", "2026-03-20", "2026-03-20T10:15", "2026-02-30T10:15:00Z", "2026-03-20T24:00:00Z",
+            "2026-03-20T10:15:00+24:00", "2026-03-20T10:15:00+0500", "2026-03-20T10:15:00+05", "2026-03-20T10:15:00Z ",
+            "2026-03-20T10:15:00UTC", "+2026-03-20T10:15:00Z", "26-03-20T10:15:00Z",
+        ] {
+            assert_eq!(parse_datetime(refused), None, "{refused:?}");
+        }
+    }
 
     #[test]
     fn dates_display_as_strftime_ymd() {

@@ -16,7 +16,7 @@ use std::path::{Path, PathBuf};
 const LAYERS: &[(&str, &[&str])] = &[
     (
         "leaves: errors, static types, date text, format checks, a document's fields, the document reader, pack.sig text",
-        &["error", "types", "dates", "formats", "document", "input", "toml_text"],
+        &["error", "types", "formats", "document", "input"],
     ),
     ("working-day calendars (pure data)", &["calendar"]),
     ("run-time values", &["value"]),
@@ -25,12 +25,6 @@ const LAYERS: &[(&str, &[&str])] = &[
     ("the pack: the model, loading, compiling, the compiled form", &["pack"]),
     ("validating a document against a pack", &["engine"]),
     ("a pack's own test cases; signatures", &["testing", "signing"]),
-];
-
-/// Imports allowed against the layer order, each with the reason and the change that ends it.
-const TEMPORARY_EXCEPTIONS: &[(&str, &str)] = &[
-    // calendar.rs reads its TOML through `pack::walk` until the serde rewrite (branch h-toml) lands; delete this line then.
-    ("calendar", "pack"),
 ];
 
 fn src_dir() -> PathBuf {
@@ -251,10 +245,6 @@ fn layer_of(module: &str) -> Option<usize> {
     LAYERS.iter().position(|(_, mods)| mods.contains(&module))
 }
 
-fn is_exception(from: &str, to: &str) -> bool {
-    TEMPORARY_EXCEPTIONS.contains(&(from, to))
-}
-
 #[test]
 fn every_src_module_has_a_layer() {
     let missing: Vec<String> = modules(&src_dir()).into_iter().filter(|m| layer_of(m).is_none()).collect();
@@ -268,7 +258,7 @@ fn src_modules_import_only_lower_layers() {
         let Some(lf) = layer_of(&from) else { continue };
         for (t, file) in to {
             let Some(lt) = layer_of(&t) else { continue };
-            if lt >= lf && !is_exception(&from, &t) {
+            if lt >= lf {
                 let how = if lt == lf { "its own layer" } else { "a higher layer" };
                 upward.push(format!("{from} imports {t} ({how}: \"{}\"), in src/{}", LAYERS[lt].0, file.display()));
             }
@@ -293,7 +283,7 @@ fn src_modules_form_no_import_cycle() {
             self.index.insert(v, (n, n));
             self.stack.push(v);
             let edges = self.edges;
-            for w in edges[v].keys().filter(|w| !is_exception(v, w)) {
+            for w in edges[v].keys() {
                 let w = w.as_str();
                 if !self.index.contains_key(w) {
                     self.visit(w);
@@ -327,7 +317,7 @@ fn src_modules_form_no_import_cycle() {
             c.sort_unstable();
             let ties: Vec<String> = c
                 .iter()
-                .flat_map(|a| edges[*a].iter().filter(|(b, _)| c.contains(&b.as_str()) && !is_exception(a, b)).map(move |(b, f)| format!("{a}->{b} (src/{})", f.display())))
+                .flat_map(|a| edges[*a].iter().filter(|(b, _)| c.contains(&b.as_str())).map(move |(b, f)| format!("{a}->{b} (src/{})", f.display())))
                 .collect();
             format!("{}: {}", c.join(" "), ties.join(", "))
         })

@@ -254,8 +254,8 @@ fn type_findings_count_towards_the_cap_too() {
 #[test]
 fn the_limit_finding_speaks_the_requested_language() {
     let p = pack();
-    for (lang, word) in [(qagida::Lang::Kk, "шегінен"), (qagida::Lang::Ru, "предела"), (qagida::Lang::En, "findings")] {
-        let opts = Options { max_findings: 1, lang: Some(lang), ..Options::default() };
+    for (lang, word) in [(qagida::Lang::new("kk").unwrap(), "шегінен"), (qagida::Lang::new("ru").unwrap(), "предела"), (qagida::Lang::new("en").unwrap(), "findings")] {
+        let opts = Options { max_findings: 1, lang: Some(lang.code().into()), ..Options::default() };
         let r = p.validate(&order(5, 9), &opts).unwrap();
         assert!(r.findings.last().unwrap().message.contains(word), "{:?}", r.findings);
     }

@@ -184,7 +184,7 @@ fn a_repeated_key_is_an_input_finding_at_its_pointer() {
 fn a_number_no_decimal_holds_exactly_is_a_type_finding_that_says_why() {
     let mut doc = example("valid/mdt_conclusion.json");
     doc["single_dose"]["amount"] = json!("0.00000000000000000000000000000001");
-    let r = pack().validate(&doc, &Options { lang: Some(qagida::Lang::En), ..Options::default() }).unwrap();
+    let r = pack().validate(&doc, &Options { lang: Some("en".into()), ..Options::default() }).unwrap();
     let f = findings(&r, "TYPE");
     assert_eq!(f.len(), 1, "{:?}", r.findings);
     assert_eq!(f[0].path, "/single_dose/amount");
@@ -192,7 +192,7 @@ fn a_number_no_decimal_holds_exactly_is_a_type_finding_that_says_why() {
     assert!(f[0].message.contains("0.00000000000000000000000000000001") && f[0].message.contains("too many digits"), "{}", f[0].message);
 
     let text = br#"{"document_type": "mdt_conclusion", "id": "MDT-1", "date": "2026-04-02", "single_dose": {"amount": 1e400, "unit": "mg"}}"#;
-    let r = pack().validate_bytes(text, &Options { lang: Some(qagida::Lang::En), ..Options::default() }).unwrap();
+    let r = pack().validate_bytes(text, &Options { lang: Some("en".into()), ..Options::default() }).unwrap();
     let f = findings(&r, "TYPE");
     assert_eq!(f.len(), 1, "{:?}", r.findings);
     assert_eq!(f[0].expected.as_deref(), Some("out of range"));

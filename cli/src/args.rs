@@ -9,10 +9,10 @@ pub(crate) struct Cli {
     pub(crate) command: Command,
 }
 
-/// `--as-of`: the dates chrono's `NaiveDate::from_str` (clap's parser for `NaiveDate`) took, read
-/// by the library's hand parser, as the WebAssembly module reads `asOf`.
+/// `--as-of`: a date read by chrono's `NaiveDate::from_str` (clap's parser for `NaiveDate`), as
+/// the WebAssembly module reads `asOf`, with a message that says the form expected.
 pub(crate) fn as_of_date(s: &str) -> Result<NaiveDate, String> {
-    qagida::dates::parse_date_relaxed(s).ok_or_else(|| "not a valid YYYY-MM-DD date".to_string())
+    s.parse::<NaiveDate>().map_err(|_| "not a valid YYYY-MM-DD date".to_string())
 }
 
 #[derive(Subcommand)]
@@ -31,9 +31,10 @@ pub(crate) enum Command {
         /// Validate as of this date (default: each document's own date).
         #[arg(long, value_name = "YYYY-MM-DD", value_parser = as_of_date)]
         as_of: Option<NaiveDate>,
-        /// Message language (default: the pack's own, `ru` for the national pack).
-        #[arg(long, value_enum, ignore_case = true)]
-        lang: Option<LangArg>,
+        /// Message language: a BCP 47 tag the pack has a language for (`kk`, `ru`, `en` for the
+        /// national pack; `kk-KZ` finds `kk`). Default: the pack's own, `ru` for the national pack.
+        #[arg(long, value_name = "TAG", value_parser = lang_tag)]
+        lang: Option<Lang>,
         /// Output format.
         #[arg(long, value_enum, default_value_t = Format::Json)]
         format: Format,
@@ -83,10 +84,10 @@ pub(crate) enum Command {
         /// pack).
         #[arg(long, value_name = "DIR")]
         rules: Option<PathBuf>,
-        /// Language of the title and clause (default: the pack's own); the messages are shown
-        /// in every language of the pack.
-        #[arg(long, value_enum, ignore_case = true)]
-        lang: Option<LangArg>,
+        /// Language of the title and clause, a BCP 47 tag (default: the pack's own); the
+        /// messages are shown in every language of the pack.
+        #[arg(long, value_name = "TAG", value_parser = lang_tag)]
+        lang: Option<Lang>,
     },
     /// Sign, verify and compile rule packs (signing: Ed25519, see docs/SIGNING.md).
     #[command(subcommand)]
@@ -151,24 +152,8 @@ pub(crate) enum Format {
     Text,
 }
 
-/// `--lang`: the languages a pack words its messages in.
-#[derive(Copy, Clone, ValueEnum)]
-pub(crate) enum LangArg {
-    /// Kazakh.
-    #[value(alias = "kz")]
-    Kk,
-    /// Russian.
-    Ru,
-    /// English.
-    En,
-}
-
-impl From<LangArg> for Lang {
-    fn from(l: LangArg) -> Lang {
-        match l {
-            LangArg::Kk => Lang::Kk,
-            LangArg::Ru => Lang::Ru,
-            LangArg::En => Lang::En,
-        }
-    }
+/// `--lang`: a BCP 47 language tag; which of the pack's languages serves it is the pack's
+/// choice ([`qagida::Pack::language`]).
+pub(crate) fn lang_tag(s: &str) -> Result<Lang, String> {
+    Lang::new(s).map_err(|e| e.to_string())
 }

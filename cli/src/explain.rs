@@ -2,17 +2,17 @@
 
 use super::*;
 
-pub(crate) fn explain(pack: &Pack, id: &str, lang: Option<Lang>) -> u8 {
+pub(crate) fn explain(pack: &Pack, id: &str, lang: Option<&str>) -> u8 {
     let Some(r) = pack.rule(id) else {
         eprintln!("error: no rule `{}` in {} {}", clean(id), clean(&pack.id), clean(&pack.version));
         return 2;
     };
-    let lang = lang.unwrap_or(pack.default_language);
+    let lang = pack.language(lang);
     report(0, |out| explain_rule(out, pack, r, lang))
 }
 
 /// What `explain` shows of rule `r`; every text of the pack escaped for the terminal.
-pub(crate) fn explain_rule(out: &mut dyn Write, pack: &Pack, r: &qagida::pack::Rule, lang: Lang) -> io::Result<()> {
+pub(crate) fn explain_rule(out: &mut dyn Write, pack: &Pack, r: &qagida::pack::Rule, lang: LangId) -> io::Result<()> {
     writeln!(out, "{} — {}", clean(&r.id), clean(r.title.get(lang)))?;
     writeln!(out, "  clause:     {}", clean(r.clause.get(lang)))?;
     writeln!(out, "  applies to: {}", clean(&r.applies_to.join(", ")))?;
@@ -59,17 +59,13 @@ pub(crate) fn explain_rule(out: &mut dyn Write, pack: &Pack, r: &qagida::pack::R
         }
     }
     writeln!(out, "  message:")?;
-    for l in &pack.languages {
-        if let Some(t) = r.message.0.get(*l) {
-            writeln!(out, "    {}: {}", l.code(), clean(&template_text(t)))?;
-        }
+    for (l, t) in r.message.0.iter() {
+        writeln!(out, "    {}: {}", pack.language_tag(l).map_or("", Lang::code), clean(&template_text(t)))?;
     }
     if let Some(nc) = &r.not_checked {
         writeln!(out, "  not checked:")?;
-        for l in &pack.languages {
-            if let Some(t) = nc.0.get(*l) {
-                writeln!(out, "    {}: {}", l.code(), clean(&template_text(t)))?;
-            }
+        for (l, t) in nc.0.iter() {
+            writeln!(out, "    {}: {}", pack.language_tag(l).map_or("", Lang::code), clean(&template_text(t)))?;
         }
     }
     let count = |e: Expect| r.tests.iter().filter(|t| t.expect == e).count();

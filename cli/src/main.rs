@@ -28,7 +28,7 @@ use std::process::ExitCode;
 
 use chrono::NaiveDate;
 use clap::{Parser, Subcommand, ValueEnum};
-use qagida::pack::Expect;
+use qagida::pack::{Expect, LangId};
 use qagida::testing::run_pack_tests;
 use qagida::signing;
 use qagida::{Finding, Lang, Options, Pack, PackError, ValidationResult, VerifiedLoadError};
@@ -54,6 +54,19 @@ use lint::*;
 use explain::*;
 
 
+/// Whether the pack has a language serving `--lang` (RFC 4647 lookup among its languages);
+/// if not, says so on stderr (the command then exits 2).
+fn language_ok(pack: &Pack, lang: Option<&Lang>) -> bool {
+    match lang.filter(|l| l.lookup(&pack.languages).is_none()) {
+        Some(l) => {
+            let have: Vec<&str> = pack.languages.iter().map(Lang::code).collect();
+            eprintln!("error: the pack has no language `{l}` (it has {})", have.join(", "));
+            false
+        }
+        None => true,
+    }
+}
+
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let code = match cli.command {
@@ -76,7 +89,10 @@ fn main() -> ExitCode {
             };
             match loaded.and_then(|p| with_overrides(p, overrides.as_deref())) {
                 Ok(pack) => {
-                    let opts = Options { as_of, lang: lang.map(Lang::from), ..Options::default() };
+                    if !language_ok(&pack, lang.as_ref()) {
+                        return ExitCode::from(2);
+                    }
+                    let opts = Options { as_of, lang: lang.map(|l| l.code().to_string()), ..Options::default() };
                     if ndjson {
                         validate_ndjson(&pack, &opts, format, &files, jobs)
                     } else {
@@ -95,7 +111,8 @@ fn main() -> ExitCode {
             Err(e) => pack_failed(&e),
         },
         Command::Explain { rule_id, rules, lang } => match load(rules.as_deref()) {
-            Ok(pack) => explain(&pack, &rule_id, lang.map(Lang::from)),
+            Ok(pack) if !language_ok(&pack, lang.as_ref()) => 2,
+            Ok(pack) => explain(&pack, &rule_id, lang.as_ref().map(Lang::code)),
             Err(e) => pack_failed(&e),
         },
         Command::Pack(cmd) => pack_command(cmd),

@@ -239,13 +239,20 @@ fn help_describes_every_argument_and_lists_accepted_values() {
         }
     }
     let help = text(&qagida().args(["validate", "-h"]).output().unwrap().stdout);
-    assert!(help.contains("[possible values: kk, ru, en]"), "{help}");
+    assert!(help.contains("--lang <TAG>") && help.contains("BCP 47"), "{help}");
     assert!(help.contains("[possible values: json, text]"), "{help}");
     let help = text(&qagida().args(["explain", "-h"]).output().unwrap().stdout);
-    assert!(help.contains("[possible values: kk, ru, en]"), "{help}");
-    // Accepted as before: any case, and `kz` for Kazakh.
-    qagida().args(["explain", "RX-01", "--lang", "KZ"]).assert().success();
-    qagida().args(["explain", "RX-01", "--lang", "de"]).assert().code(2);
+    assert!(help.contains("--lang <TAG>") && help.contains("BCP 47"), "{help}");
+    // The pack's languages, in any case, or a tag that finds one (RFC 4647 lookup).
+    qagida().args(["explain", "RX-01", "--lang", "KK"]).assert().success();
+    qagida().args(["explain", "RX-01", "--lang", "ru-KZ"]).assert().success();
+    // A tag the pack has no language for, or not a tag at all: exit 2, saying why.
+    let out = qagida().args(["explain", "RX-01", "--lang", "not a tag"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(text(&out.stderr).contains("not a BCP 47 language tag"), "{}", text(&out.stderr));
+    let out = qagida().args(["explain", "RX-01", "--lang", "de"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(text(&out.stderr).contains("the pack has no language `de` (it has kk, ru, en)"), "{}", text(&out.stderr));
 }
 
 #[test]

@@ -6,7 +6,7 @@ use std::sync::OnceLock;
 
 use chrono::NaiveDate;
 use libfuzzer_sys::fuzz_target;
-use qagida::{Lang, Options, Pack, Severity};
+use qagida::{Options, Pack, Severity};
 
 fn pack() -> &'static Pack {
     static PACK: OnceLock<Pack> = OnceLock::new();
@@ -18,7 +18,7 @@ fuzz_target!(|data: &[u8]| {
     // The first byte picks the language and whether the document's own date is used.
     let (sel, body) = data.split_first().map_or((0, data), |(s, b)| (*s, b));
     let opts = Options {
-        lang: Some(Lang::ALL[usize::from(sel % 3)]),
+        lang: pack.languages.get(usize::from(sel % 3)).map(|l| l.code().to_string()),
         as_of: if sel & 4 != 0 { NaiveDate::from_ymd_opt(2026, 4, 2) } else { None },
         ..Options::default()
     };

@@ -19,7 +19,7 @@ pub(crate) use crate::document::{get_field, member, type_name};
 use crate::error::InputError;
 use crate::expr::{Env, EvalError, Val};
 use crate::input::{DuplicateKey, LimitHit, Limits, ParseError, Parsed, parse_limited};
-use crate::pack::{DocType, Lang, LangTemplates, Pack, Seg, Severity};
+use crate::pack::{DocType, LangId, LangTemplates, Pack, Seg, Severity, SysMsg};
 use crate::types::Type;
 use crate::value::decode;
 use text::TextCap;
@@ -38,8 +38,10 @@ pub const LIMIT_RULE: &str = "LIMIT";
 pub struct Options {
     /// Validation date; default: the document's own date, else today (in the pack's time zone).
     pub as_of: Option<NaiveDate>,
-    /// Message language; default: the pack's default language.
-    pub lang: Option<Lang>,
+    /// Message language: a BCP 47 tag (`"kk"`, `"uz-Latn"`); the pack's language it finds by
+    /// RFC 4647 lookup ([`Pack::language`]) serves it (`"kk-KZ"` → `kk`); default, and when
+    /// none is found: the pack's default language.
+    pub lang: Option<String>,
     /// Largest accepted input, in bytes (for [`Pack::validate_bytes`]).
     pub max_input_bytes: usize,
     /// Deepest accepted nesting of JSON arrays and objects.
@@ -309,7 +311,7 @@ impl Pack {
     /// keys `dups` (and `more` beyond them).
     fn validate_with(&self, doc: &Json, dups: &[DuplicateKey], more: usize, opts: &Options) -> Result<ValidationResult, InputError> {
         let cap = opts.max_findings;
-        let lang = opts.lang.filter(|l| self.languages.contains(l)).unwrap_or(self.default_language);
+        let lang = self.language(opts.lang.as_deref());
         let mut out = Out::new(cap, TextCap::new(opts.max_text_chars), opts.max_result_bytes, self.result_frame(opts, lang));
         self.duplicate_key_findings(dups, more, lang, &mut out);
         let Some(doc_type) = self.document_type(doc, "", lang, &mut out) else {
@@ -343,7 +345,7 @@ impl Pack {
         as_of: NaiveDate,
         prefix: &str,
         opts: &Options,
-        lang: Lang,
+        lang: LangId,
         env: &mut Env<'a>,
         out: &mut Out,
     ) -> Result<(), EvalError> {
@@ -373,13 +375,13 @@ impl Pack {
 
     /// The result; past `cap` findings, the first `cap` and one `LIMIT` finding; past the
     /// result's bytes, the findings that fit and one `LIMIT` finding.
-    fn result(&self, as_of: NaiveDate, out: Out, cap: usize, lang: Lang) -> ValidationResult {
+    fn result(&self, as_of: NaiveDate, out: Out, cap: usize, lang: LangId) -> ValidationResult {
         let (mut findings, stopped) = out.finish();
         let stopped = stopped.or_else(|| (findings.len() > cap).then_some(Stop::Findings(cap)));
         let truncated = stopped.is_some();
         if let Some(stop) = stopped {
             findings.truncate(cap);
-            findings.push(limit_finding(stop, lang));
+            findings.push(self.limit_finding(stop, lang));
         }
         ValidationResult {
             valid: !findings.iter().any(|f| f.severity == Severity::Error),
@@ -392,8 +394,8 @@ impl Pack {
 
     /// The bytes of a result without findings, of the largest `LIMIT` finding and of the
     /// pack's longest date: what [`Options::max_result_bytes`] keeps for all but the findings.
-    fn result_frame(&self, opts: &Options, lang: Lang) -> usize {
-        let limits = [Stop::Findings(opts.max_findings), Stop::Bytes(opts.max_result_bytes)].map(|s| limit_finding(s, lang));
+    fn result_frame(&self, opts: &Options, lang: LangId) -> usize {
+        let limits = [Stop::Findings(opts.max_findings), Stop::Bytes(opts.max_result_bytes)].map(|s| self.limit_finding(s, lang));
         let frame = ValidationResult {
             valid: false,
             rule_pack: PackUsed { id: self.id.clone(), version: self.version.clone(), layers: self.layers.clone() },
@@ -433,35 +435,29 @@ impl Pack {
     }
 }
 
-fn limit_finding(stop: Stop, lang: Lang) -> Finding {
-    let (message, actual, expected) = match stop {
-        Stop::Findings(cap) => (
-            match lang {
-                Lang::Kk => format!("Ескертулер {cap} шегінен асты: тексеру тоқтатылды, қалғандары көрсетілмеді"),
-                Lang::Ru => format!("Замечаний больше предела {cap}: проверка остановлена, остальные не показаны"),
-                Lang::En => format!("more than {cap} findings: validation stopped and the rest are not reported"),
-            },
-            format!("more than {cap} findings"),
-            format!("at most {cap} findings"),
-        ),
-        Stop::Bytes(max) => (
-            match lang {
-                Lang::Kk => format!("Ескертулер көлемі {max} байт шегінен асты: тексеру тоқтатылды, қалғандары көрсетілмеді"),
-                Lang::Ru => format!("Объём замечаний превысил предел {max} байт: проверка остановлена, остальные не показаны"),
-                Lang::En => format!("findings over {max} bytes: validation stopped and the rest are not reported"),
-            },
-            format!("more than {max} bytes of findings"),
-            format!("at most {max} bytes"),
-        ),
-    };
-    Finding {
-        rule_id: LIMIT_RULE.into(),
-        severity: Severity::Error,
-        path: String::new(),
-        message,
-        clause: String::new(),
-        actual: Some(actual),
-        expected: Some(expected),
+impl Pack {
+    /// The `LIMIT` finding that ends a result cut at a cap, worded by the pack's
+    /// `findings_limit` / `bytes_limit` messages (`{limit}`: the cap).
+    fn limit_finding(&self, stop: Stop, lang: LangId) -> Finding {
+        let (msg, limit) = match stop {
+            Stop::Findings(cap) => (SysMsg::FindingsLimit, cap),
+            Stop::Bytes(max) => (SysMsg::BytesLimit, max),
+        };
+        let limit = limit.to_string();
+        let message = render(self.messages.get(msg), lang, &|s, out| {
+            if matches!(s, Seg::Let(n) if n == "limit") {
+                out.push_str(&limit);
+            }
+        });
+        Finding {
+            rule_id: LIMIT_RULE.into(),
+            severity: Severity::Error,
+            path: String::new(),
+            message,
+            clause: String::new(),
+            actual: Some(format!("> {limit}")),
+            expected: Some(format!("≤ {limit}")),
+        }
     }
 }
 
@@ -486,7 +482,7 @@ fn json_kind(v: &Json) -> &'static str {
     }
 }
 
-fn render(t: &LangTemplates, lang: Lang, value: &dyn Fn(&Seg, &mut String)) -> String {
+fn render(t: &LangTemplates, lang: LangId, value: &dyn Fn(&Seg, &mut String)) -> String {
     t.get(lang).map(|t| t.render(value)).unwrap_or_default()
 }
 

@@ -11,7 +11,7 @@ use super::text::TextCap;
 use super::{Finding, Out, get_field, render};
 use crate::expr::{Env, EvalError, Expr, Val};
 use crate::pack::{
-    Check, CheckKind, DocType, Lang, LangTemplates, Pack, Pointer, Root, Rule, SLOT_AS_OF, SLOT_CALENDARS, SLOT_DATA, SLOT_DOC, SLOT_EFFECTIVE_FROM,
+    Check, CheckKind, DocType, LangId, LangTemplates, Pack, Pointer, Root, Rule, SLOT_AS_OF, SLOT_CALENDARS, SLOT_DATA, SLOT_DOC, SLOT_EFFECTIVE_FROM,
     SLOT_PARAMS, Seg, Severity, SysMsg, array_index,
 };
 use crate::types::Type;
@@ -33,7 +33,7 @@ impl Pack {
         as_of: NaiveDate,
         prefix: &str,
         with_members: bool,
-        lang: Lang,
+        lang: LangId,
         env: &mut Env<'a>,
         out: &mut Out,
     ) -> Result<(), EvalError> {
@@ -87,7 +87,7 @@ struct RuleRun<'a, 'p> {
     /// The reference data in force on `as_of`.
     data: &'a Json,
     as_of: NaiveDate,
-    lang: Lang,
+    lang: LangId,
 }
 
 impl<'a> RuleRun<'a, '_> {
@@ -456,7 +456,7 @@ fn finding(
     rule: &Rule,
     check: &Check,
     severity: Severity,
-    lang: Lang,
+    lang: LangId,
     env: &Env<'_>,
     cap: TextCap,
     path: String,
@@ -482,7 +482,7 @@ fn finding(
 fn render_check(
     t: &LangTemplates,
     check: &Check,
-    lang: Lang,
+    lang: LangId,
     env: &Env<'_>,
     cap: TextCap,
     path: &str,

@@ -6,7 +6,7 @@ use serde_json::Value as Json;
 
 use super::{Finding, Out, get_field, json_kind, member, render, truncate, type_name};
 use crate::input::{DuplicateKey, push_pointer_token};
-use crate::pack::{DocType, Lang, Pack, Seg, Severity, SysMsg};
+use crate::pack::{DocType, LangId, Pack, Seg, Severity, SysMsg};
 use crate::types::{RecordType, Type};
 use crate::value::{NumberError, decimal_error, decode};
 
@@ -23,7 +23,7 @@ pub const INPUT_RULE: &str = "INPUT";
 
 impl Pack {
     /// An engine finding: its severity as the deployment set it, the message in `lang`.
-    pub(super) fn engine_finding(&self, rule: &str, msg: SysMsg, lang: Lang, path: String, actual: Option<String>, expected: Option<String>) -> Finding {
+    pub(super) fn engine_finding(&self, rule: &str, msg: SysMsg, lang: LangId, path: String, actual: Option<String>, expected: Option<String>) -> Finding {
         let message = render(self.messages.get(msg), lang, &|s, out| match s {
             Seg::Actual => out.push_str(actual.as_deref().unwrap_or("—")),
             Seg::Expected => out.push_str(expected.as_deref().unwrap_or("—")),
@@ -38,7 +38,7 @@ impl Pack {
 
     /// The document type `doc` names; else a `DOCTYPE` (or, for a non-object, `TYPE`) finding at
     /// `prefix` (the document's pointer in the input).
-    pub(super) fn document_type(&self, doc: &Json, prefix: &str, lang: Lang, out: &mut Out) -> Option<&DocType> {
+    pub(super) fn document_type(&self, doc: &Json, prefix: &str, lang: LangId, out: &mut Out) -> Option<&DocType> {
         let Some(obj) = doc.as_object() else {
             out.push(self.engine_finding(TYPE_RULE, SysMsg::TypeMismatch, lang, prefix.into(), Some(json_kind(doc).into()), Some("object".into())));
             return None;
@@ -66,7 +66,7 @@ impl Pack {
     }
 
     /// `INPUT` findings for keys repeated in one object (`more`: how many beyond those listed).
-    pub(super) fn duplicate_key_findings(&self, dups: &[DuplicateKey], more: usize, lang: Lang, out: &mut Out) {
+    pub(super) fn duplicate_key_findings(&self, dups: &[DuplicateKey], more: usize, lang: LangId, out: &mut Out) {
         for d in dups {
             out.push(self.engine_finding(INPUT_RULE, SysMsg::DuplicateKey, lang, d.pointer.clone(), Some(truncate(&d.key, 64)), None));
         }
@@ -80,7 +80,7 @@ impl Pack {
     /// the documents it holds, members that are not documents or name no known type, an absent
     /// or empty list, and repeated member ids (`BUNDLE`, `DOCTYPE`); members are walked the
     /// same way, at every level.
-    pub(super) fn check_shape(&self, doc: &Json, dt: &DocType, prefix: &str, lang: Lang, out: &mut Out) {
+    pub(super) fn check_shape(&self, doc: &Json, dt: &DocType, prefix: &str, lang: LangId, out: &mut Out) {
         if let Some(obj) = doc.as_object() {
             let mut report = |path: &str, problem: Problem| {
                 out.push(match problem {

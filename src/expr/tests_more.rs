@@ -13,7 +13,7 @@ use indexmap::IndexMap;
 use serde_json::{Value as Json, json};
 
 use super::*;
-use crate::calendar::{Calendar, RawCalendar};
+use crate::calendar::Calendar;
 use crate::types::RecordType;
 
 fn rec(name: &str, fields: &[(&str, Type)]) -> Arc<RecordType> {
@@ -33,7 +33,8 @@ fn list(t: Type) -> Type {
 /// A Kazakhstan-like 2026 calendar: Saturday and Sunday off; 8 March and Nauryz (21–23 March)
 /// move to the next working days when they fall on a day off.
 fn calendars() -> Vec<Arc<Calendar>> {
-    let raw = RawCalendar::from_toml(
+    let cal = crate::pack::calendar_from_toml(
+        "kz",
         r#"
         weekend = [6, 7]
         [[holiday]]
@@ -51,7 +52,7 @@ fn calendars() -> Vec<Arc<Calendar>> {
         "#,
     )
     .unwrap();
-    vec![Arc::new(Calendar::compile("kz", &raw).unwrap())]
+    vec![Arc::new(cal)]
 }
 
 /// The document types of a small bundle pack.

@@ -14,7 +14,7 @@
 use std::sync::{Arc, Mutex};
 
 
-use super::{ByLang, Check, CheckKind, DocType, Expect, LangTemplates, Lang, Pack, PackRef, Pointer, Rule, RuleTest, Seg, Severity, SysMsg, SystemMessages, Template, Text, index_rules};
+use super::{ByLang, Check, CheckKind, DocType, Expect, LangTemplates, Lang, LangId, Pack, PackRef, Pointer, Rule, RuleTest, Seg, Severity, SysMsg, SystemMessages, Template, Text, index_rules};
 use crate::calendar::{Calendar, Fixed, YearData};
 use crate::codec::{DecodeError, Reader, Writer};
 use crate::expr::codec::{MAX_SLOT, read_expr, write_expr};
@@ -131,25 +131,38 @@ pub mod fuzzing {
 }
 
 fn write_text(w: &mut Writer, t: &Text) {
-    for v in &t.0.0 {
-        w.opt(v.as_ref(), |w, s| w.str(s));
-    }
+    w.seq(t.0.0.iter(), |w, v| w.opt(v.as_ref(), |w, s| w.str(s)));
 }
 
 fn read_text(r: &mut Reader<'_>) -> Text {
-    Text(ByLang([r.opt(Reader::str), r.opt(Reader::str), r.opt(Reader::str)]))
+    Text(ByLang(r.seq(|r| r.opt(Reader::str))))
 }
 
-fn write_lang(w: &mut Writer, l: Lang) {
-    w.u8(l as u8);
+fn write_lang(w: &mut Writer, l: &Lang) {
+    w.str(l.code());
 }
 
 fn read_lang(r: &mut Reader<'_>) -> Lang {
-    Lang::ALL.get(usize::from(r.tag(3, "language"))).copied().unwrap_or(Lang::Kk)
+    Lang::compiled(r.str())
+}
+
+fn write_lang_id(w: &mut Writer, l: LangId) {
+    w.var(u64::from(l.0));
+}
+
+fn read_lang_id(r: &mut Reader<'_>, languages: usize) -> LangId {
+    let i = r.var();
+    match u16::try_from(i).ok().filter(|i| usize::from(*i) < languages) {
+        Some(i) => LangId(i),
+        None => {
+            r.fail(format_args!("language {i} out of range"));
+            LangId(0)
+        }
+    }
 }
 
 fn write_templates(w: &mut Writer, t: &LangTemplates) {
-    for t in &t.0.0 {
+    w.seq(t.0.0.iter(), |w, t| {
         w.opt(t.as_ref(), |w, t| {
             w.seq(t.0.iter(), |w, seg| match seg {
                 Seg::Lit(s) => {
@@ -165,7 +178,7 @@ fn write_templates(w: &mut Writer, t: &LangTemplates) {
                 }
             });
         });
-    }
+    });
 }
 
 fn read_templates(r: &mut Reader<'_>) -> LangTemplates {
@@ -179,7 +192,7 @@ fn read_templates(r: &mut Reader<'_>) -> LangTemplates {
         }
     };
     let one = |r: &mut Reader<'_>| r.opt(|r| Template(r.seq(read_seg)));
-    LangTemplates(ByLang([one(r), one(r), one(r)]))
+    LangTemplates(ByLang(r.seq(one)))
 }
 
 fn write_strs(w: &mut Writer, v: &[String]) {
@@ -387,8 +400,8 @@ fn write_pack(w: &mut Writer, p: &Pack, o: CompileOptions) {
     write_text(w, &p.title);
     w.date(p.effective_from);
     w.opt(p.effective_to.as_ref(), |w, d| w.date(*d));
-    w.seq(p.languages.iter(), |w, l| write_lang(w, *l));
-    write_lang(w, p.default_language);
+    w.seq(p.languages.iter(), write_lang);
+    write_lang_id(w, p.default_language);
     w.int(i64::from(p.timezone.local_minus_utc()));
     w.seq(p.doc_types.iter(), |w, (name, d)| {
         w.str(name);
@@ -434,7 +447,7 @@ fn read_pack(r: &mut Reader<'_>) -> Pack {
     let effective_from = r.date();
     let effective_to = r.opt(Reader::date);
     let languages = r.seq(read_lang);
-    let default_language = read_lang(r);
+    let default_language = read_lang_id(r, languages.len());
     let timezone = r.offset();
     let doc_types = r.map(|r| {
         let key = r.str();

@@ -8,7 +8,7 @@ use indexmap::IndexMap;
 use serde_json::Value as Json;
 use toml_datetime::Datetime;
 
-use super::walk::{Table, Value};
+use super::raw::{Table, Value};
 use crate::types::{RecordType, Type};
 
 /// Converts a TOML value to JSON. Dates become ISO text, datetimes RFC 3339 text, floats keep
@@ -155,7 +155,7 @@ mod tests {
 
     #[test]
     fn toml_floats_keep_their_decimal_text() {
-        let t = super::super::walk::read_doc("a = 0.1\nb = 2026-03-15\nc = [1, 2]", |v| v.table()).unwrap();
+        let t: Table = super::super::raw::read_doc("a = 0.1\nb = 2026-03-15\nc = [1, 2]").unwrap();
         let j = table_to_json(&t);
         assert_eq!(j["a"].to_string(), "0.1");
         assert_eq!(j["b"], "2026-03-15");

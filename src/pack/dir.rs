@@ -6,7 +6,7 @@ use std::io::Read as _;
 use std::path::{Path, PathBuf};
 
 use crate::error::{Diagnostic, PackError};
-use crate::pack::{Files, walk};
+use crate::pack::{Files, TomlTable, raw};
 
 /// The largest file of a pack that is read (a `.toml` or `.json` file the loader reads; any
 /// file a signature lists): 8 MiB. The default pack's largest file is 69 KB.
@@ -153,7 +153,7 @@ pub(crate) fn rel_path(dir: &Path, p: &Path) -> String {
 
 /// A string field of a manifest, read loosely (the loader checks the manifest properly).
 pub(crate) fn manifest_str(text: &str, key: &str) -> Option<String> {
-    let t = walk::read_doc(text, |v| v.table()).ok()?;
+    let t: TomlTable = raw::read_doc(text).ok()?;
     t.get(key)?.as_str().map(str::to_string)
 }
 

@@ -4,7 +4,7 @@
 //!
 //! `model` is what a pack holds; `load` reads a pack's files into it (`load/sources` where the
 //! files come from, `doc_types`, `data`, `rules` the parts); `compiled` writes and reads the
-//! binary form; `dir` reads directories within caps; `walk`, `raw` and `convert` read the TOML;
+//! binary form; `dir` reads directories within caps; `raw` (serde derive with spans) and `convert` read the TOML;
 //! `template` the messages; `pointer` the JSON Pointers.
 
 pub mod compiled;
@@ -16,10 +16,9 @@ mod load;
 mod model;
 mod pointer;
 mod raw;
-mod template;
-pub(crate) mod walk;
 #[cfg(test)]
-mod walk_tests;
+mod raw_tests;
+mod template;
 
 pub use convert::{toml_date, toml_to_json};
 pub use dir::{
@@ -27,7 +26,7 @@ pub use dir::{
     read_file_capped,
 };
 pub(crate) use dir::{in_dirs, layer_chain, layer_names, manifest_str, rel_path};
-pub use walk::{Error as TomlError, Table as TomlTable, Value as TomlValue};
+pub use raw::{Error as TomlError, Table as TomlTable, Value as TomlValue, calendar_from_toml};
 pub use template::{Seg, Template};
 
 pub use load::{parse_offset, stack_layers};

@@ -14,64 +14,123 @@ use crate::types::RecordType;
 
 use super::{Pointer, Template};
 
-/// Message and text languages.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, serde::Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Lang {
-    Kk,
-    Ru,
-    En,
+/// A language of a pack's texts: a BCP 47 tag (RFC 5646) in its canonical case — `kk`, `ru`,
+/// `en`, `uz-Latn`, `pt-BR`. A pack declares its languages (`languages = [...]` in pack.toml);
+/// the engine knows none of them.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct Lang(Box<str>);
+
+/// Why a text is not a BCP 47 language tag.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[error("`{tag}` is not a BCP 47 language tag (such as `kk`, `ru`, `en`, `uz-Latn`): {reason}")]
+pub struct LangError {
+    pub tag: String,
+    pub reason: String,
 }
 
 impl Lang {
-    pub const ALL: [Lang; 3] = [Lang::Kk, Lang::Ru, Lang::En];
-    pub fn code(self) -> &'static str {
-        match self {
-            Lang::Kk => "kk",
-            Lang::Ru => "ru",
-            Lang::En => "en",
+    /// Reads a BCP 47 tag (well-formedness by `oxilangtag`), writing it in its canonical case
+    /// (`UZ-latn` → `uz-Latn`).
+    pub fn new(tag: &str) -> Result<Lang, LangError> {
+        match oxilangtag::LanguageTag::parse_and_normalize(tag.trim()) {
+            Ok(t) => Ok(Lang(t.into_inner().into_boxed_str())),
+            Err(e) => Err(LangError { tag: tag.to_string(), reason: e.to_string() }),
         }
     }
-    pub fn parse(s: &str) -> Option<Lang> {
-        match s.trim().to_ascii_lowercase().as_str() {
-            "kk" | "kz" => Some(Lang::Kk),
-            "ru" => Some(Lang::Ru),
-            "en" => Some(Lang::En),
-            _ => None,
+
+    /// The tag (`"kk"`).
+    pub fn code(&self) -> &str {
+        &self.0
+    }
+
+    /// A tag as a compiled pack carries it: the loader checked it (with [`Lang::new`]) when the
+    /// pack was compiled, so the validator reads it back without a BCP 47 parser.
+    pub(crate) fn compiled(tag: String) -> Lang {
+        Lang(tag.into_boxed_str())
+    }
+
+    /// The language of `available` a reader of `self` is served in: [`Lang::lookup_tag`].
+    pub fn lookup(&self, available: &[Lang]) -> Option<usize> {
+        Lang::lookup_tag(&self.0, available)
+    }
+
+    /// The language of `available` a reader asking for `tag` is served in — RFC 4647's lookup:
+    /// the tag itself, else the tag with its last subtag cut, and so on (`kk-Cyrl-KZ` →
+    /// `kk-Cyrl` → `kk`), without regard to case; `None` when nothing matches. Written as its
+    /// equivalent for a pack's languages (which never end in a singleton subtag): the longest
+    /// language that is the tag or a prefix of it ending at a `-`. `tag` need not be
+    /// well-formed: one that is not matches nothing.
+    pub fn lookup_tag(tag: &str, available: &[Lang]) -> Option<usize> {
+        let tag = tag.trim().as_bytes();
+        let mut best: Option<(usize, usize)> = None;
+        for (i, l) in available.iter().enumerate() {
+            let n = l.0.len();
+            let prefix = tag.get(..n).is_some_and(|p| p.eq_ignore_ascii_case(l.0.as_bytes()));
+            if prefix && matches!(tag.get(n), None | Some(b'-')) && best.is_none_or(|(_, m)| n > m) {
+                best = Some((i, n));
+            }
         }
+        best.map(|(i, _)| i)
+    }
+}
+
+impl std::fmt::Display for Lang {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
     }
 }
 
 impl std::str::FromStr for Lang {
-    type Err = String;
+    type Err = LangError;
     fn from_str(s: &str) -> Result<Self, Self::Err> {
-        Lang::parse(s).ok_or_else(|| format!("unknown language `{s}` (expected kk, ru or en)"))
+        Lang::new(s)
     }
 }
 
-/// One value per language, in a fixed slot per [`Lang`] (kk, ru, en): what a map from
-/// language would hold, without a map's code for each kind of value.
+impl serde::Serialize for Lang {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(&self.0)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Lang {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let s = <std::borrow::Cow<'de, str>>::deserialize(d)?;
+        Lang::new(&s).map_err(serde::de::Error::custom)
+    }
+}
+
+/// One of a pack's languages: its position in [`Pack::languages`]. What the engine carries
+/// while it writes one result's texts ([`Pack::language`] chooses it from a requested [`Lang`]).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
+pub struct LangId(pub u16);
+
+/// One value per language of the pack, in [`Pack::languages`] order (indexed by [`LangId`]).
 #[derive(Clone, Debug)]
-pub struct ByLang<T>(pub(super) [Option<T>; 3]);
+pub struct ByLang<T>(pub(crate) Vec<Option<T>>);
 
 impl<T> Default for ByLang<T> {
     fn default() -> Self {
-        ByLang([None, None, None])
+        ByLang(Vec::new())
     }
 }
 
 impl<T> ByLang<T> {
-    pub fn get(&self, lang: Lang) -> Option<&T> {
-        self.0.get(lang as usize).and_then(Option::as_ref)
+    pub fn get(&self, lang: LangId) -> Option<&T> {
+        self.0.get(usize::from(lang.0)).and_then(Option::as_ref)
     }
 
-    /// The value in `lang`, else the first there is (in kk, ru, en order).
-    pub fn get_or_first(&self, lang: Lang) -> Option<&T> {
+    /// The value in `lang`, else the first there is (in the pack's order of languages).
+    pub fn get_or_first(&self, lang: LangId) -> Option<&T> {
         self.get(lang).or_else(|| self.0.iter().flatten().next())
     }
 
-    pub fn insert(&mut self, lang: Lang, value: T) {
-        if let Some(slot) = self.0.get_mut(lang as usize) {
+    pub fn insert(&mut self, lang: LangId, value: T) {
+        let i = usize::from(lang.0);
+        if self.0.len() <= i {
+            self.0.resize_with(i + 1, || None);
+        }
+        if let Some(slot) = self.0.get_mut(i) {
             *slot = Some(value);
         }
     }
@@ -80,18 +139,18 @@ impl<T> ByLang<T> {
         self.0.iter().all(Option::is_none)
     }
 
-    /// The languages that have a value, with it, in kk, ru, en order.
-    pub fn iter(&self) -> impl Iterator<Item = (Lang, &T)> {
-        Lang::ALL.into_iter().zip(&self.0).filter_map(|(l, v)| Some((l, v.as_ref()?)))
+    /// The languages that have a value, with it, in the pack's order.
+    pub fn iter(&self) -> impl Iterator<Item = (LangId, &T)> {
+        self.0.iter().enumerate().filter_map(|(i, v)| Some((LangId(u16::try_from(i).ok()?), v.as_ref()?)))
     }
 }
 
 /// A text in every language of the pack.
 #[derive(Clone, Debug, Default)]
-pub struct Text(pub(super) ByLang<String>);
+pub struct Text(pub(crate) ByLang<String>);
 
 impl Text {
-    pub fn get(&self, lang: Lang) -> &str {
+    pub fn get(&self, lang: LangId) -> &str {
         self.0.get_or_first(lang).map(String::as_str).unwrap_or("")
     }
 }
@@ -232,7 +291,7 @@ pub fn reads_of<'e>(exprs: impl Iterator<Item = &'e Expr>, item_slot: Option<usi
 pub struct LangTemplates(pub ByLang<Template>);
 
 impl LangTemplates {
-    pub fn get(&self, lang: Lang) -> Option<&Template> {
+    pub fn get(&self, lang: LangId) -> Option<&Template> {
         self.0.get_or_first(lang)
     }
 }
@@ -340,10 +399,14 @@ pub enum SysMsg {
     /// Not a message: the `clause` of the findings on the input's shape (`TYPE`, `DOCTYPE`,
     /// `BUNDLE`) — where the pack's document contract is. Optional (empty clause without it).
     ShapeClause,
+    /// `LIMIT`: more findings than `max_findings` (`{limit}`: the cap).
+    FindingsLimit,
+    /// `LIMIT`: findings over `max_result_bytes` (`{limit}`: the bytes).
+    BytesLimit,
 }
 
 impl SysMsg {
-    pub const ALL: [SysMsg; 14] = [
+    pub const ALL: [SysMsg; 16] = [
         SysMsg::TypeMismatch,
         SysMsg::NumberOutOfRange,
         SysMsg::NumberTooManyDigits,
@@ -358,6 +421,8 @@ impl SysMsg {
         SysMsg::BundleMember,
         SysMsg::BundleDuplicateId,
         SysMsg::ShapeClause,
+        SysMsg::FindingsLimit,
+        SysMsg::BytesLimit,
     ];
 
     /// The key of the message in a manifest's `[messages]`.
@@ -377,6 +442,8 @@ impl SysMsg {
             SysMsg::BundleMember => "bundle_member",
             SysMsg::BundleDuplicateId => "bundle_duplicate_id",
             SysMsg::ShapeClause => "shape_clause",
+            SysMsg::FindingsLimit => "findings_limit",
+            SysMsg::BytesLimit => "bytes_limit",
         }
     }
 }
@@ -415,8 +482,9 @@ pub struct Pack {
     pub title: Text,
     pub effective_from: NaiveDate,
     pub effective_to: Option<NaiveDate>,
+    /// The languages of its texts (BCP 47 tags), as the base pack lists them.
     pub languages: Vec<Lang>,
-    pub default_language: Lang,
+    pub default_language: LangId,
     pub timezone: FixedOffset,
     pub doc_types: IndexMap<String, DocType>,
     pub rules: Vec<Rule>,
@@ -460,6 +528,20 @@ pub struct PackRef {
 }
 
 impl Pack {
+    /// The language a result is written in when `requested` is asked for: the pack's
+    /// language [`Lang::lookup`] finds, else the pack's default.
+    pub fn language(&self, requested: Option<&str>) -> LangId {
+        requested
+            .and_then(|l| Lang::lookup_tag(l, &self.languages))
+            .and_then(|i| u16::try_from(i).ok())
+            .map_or(self.default_language, LangId)
+    }
+
+    /// The tag of one of the pack's languages.
+    pub fn language_tag(&self, lang: LangId) -> Option<&Lang> {
+        self.languages.get(usize::from(lang.0))
+    }
+
     /// Rules that apply to a document type, in pack order.
     pub fn rules_for(&self, doc_type: &str) -> impl Iterator<Item = &Rule> {
         let at = self.rules_by_doc.binary_search_by(|(t, _)| t.as_str().cmp(doc_type)).ok();

@@ -1,30 +1,59 @@
-//! The rule-pack files as written (shapes with spans), read from TOML by [`super::walk`]. See
-//! docs/RULES.md.
+//! The rule-pack files as written: serde shapes with spans, read by the `toml` crate's
+//! deserialiser. See docs/RULES.md.
 //!
-//! Each shape lists its fields in declaration order, as serde's derive did: unknown-field
-//! messages name them in this order and missing fields are reported in it.
+//! Every shape refuses unknown fields. An error carries the byte offset `toml` gives it (the key
+//! of an unknown field, the enclosing table of a missing one, the value otherwise), which the
+//! loader turns into `file:line:col`; the messages are serde's and `toml`'s own. Nesting is
+//! bounded by `toml`'s parser (80 levels: "cannot recurse further; max recursion depth met"), so
+//! no file can exhaust the stack.
 
+use chrono::NaiveDate;
 use indexmap::IndexMap;
+use serde::de::{DeserializeOwned, Deserializer, SeqAccess, Visitor};
+use serde::Deserialize;
 use toml::Spanned;
 use toml_datetime::Datetime;
 
-use super::walk::{Error, Node, R, Shape, Table, Value};
+use crate::calendar::{Calendar, CalendarData, Fixed, YearData};
+
+/// A TOML value as the pack keeps it (params, rows of reference data, test values, names).
+pub use toml::Value;
+/// A TOML table, keys in the order of the file.
+pub use toml::Table;
+
+/// A diagnostic of reading a TOML file: message and byte offset.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Error {
+    pub message: String,
+    pub at: Option<usize>,
+}
+
+pub type R<T> = Result<T, Error>;
+
+/// Reads a whole TOML document as `T`. Syntax errors (and duplicate keys) are worded by the
+/// parser, shape errors by serde. The one error `toml` gives no place (a key of 80 dotted parts
+/// or more: "recursion limit") is reported at the file's start.
+pub fn read_doc<T: DeserializeOwned>(src: &str) -> R<T> {
+    toml::from_str(src).map_err(|e| Error { message: e.message().trim().to_string(), at: Some(e.span().map_or(0, |s| s.start)) })
+}
+
+/// `Type::read(text)` for each file's shape (what `Loader::parse` takes).
+macro_rules! readable {
+    ($($t:ty),*) => {$(
+        impl $t {
+            pub fn read(src: &str) -> R<Self> {
+                read_doc(src)
+            }
+        }
+    )*};
+}
+readable!(Manifest, OverridesFile, TypesFile, DataFile, RuleFile, RawCalendar);
 
 /// A string in several languages: `{ kk = "…", ru = "…", en = "…" }`.
 pub type RawText = Spanned<IndexMap<String, Spanned<String>>>;
 
-fn text(n: &Node<'_, '_>) -> R<RawText> {
-    n.spanned(|n| n.map(|v| v.spanned_string()))
-}
-
-fn spanned_datetime(n: &Node<'_, '_>) -> R<Spanned<Datetime>> {
-    n.spanned(|v| v.datetime())
-}
-
-fn string_map(n: &Node<'_, '_>) -> R<IndexMap<String, Spanned<String>>> {
-    n.map(|v| v.spanned_string())
-}
-
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct Manifest {
     pub id: Spanned<String>,
     pub version: Spanned<String>,
@@ -37,76 +66,26 @@ pub struct Manifest {
     pub timezone: Option<Spanned<String>>,
     pub title: Option<RawText>,
     pub types: Option<Spanned<String>>,
+    #[serde(default)]
     pub rule_files: Vec<Spanned<String>>,
+    #[serde(default)]
     pub data: IndexMap<String, Spanned<String>>,
+    #[serde(default)]
     pub data_edition: Vec<RawEdition>,
     /// Lists every layer adds rows to (name → the record type of a row, from the types file).
+    #[serde(default)]
     pub shared_data: IndexMap<String, Spanned<String>>,
+    #[serde(default)]
     pub calendars: IndexMap<String, Spanned<String>>,
+    #[serde(default)]
     pub params: Table,
+    #[serde(default)]
     pub messages: IndexMap<String, RawText>,
 }
 
-impl Manifest {
-    const SHAPE: Shape = Shape {
-        name: "struct Manifest",
-        fields: &[
-            "id", "version", "extends", "effective_from", "effective_to", "languages", "default_language", "timezone",
-            "title", "types", "rule_files", "data", "data_edition", "shared_data", "calendars", "params", "messages",
-        ],
-        defaults: &["rule_files", "data", "data_edition", "shared_data", "calendars", "params", "messages"],
-    };
-
-    pub fn read(n: &Node<'_, '_>) -> R<Self> {
-        let (mut id, mut version, mut extends, mut effective_from, mut effective_to) = (None, None, None, None, None);
-        let (mut languages, mut default_language, mut timezone, mut title, mut types) = (None, None, None, None, None);
-        let (mut rule_files, mut data, mut data_edition, mut shared_data) = (Vec::new(), IndexMap::new(), Vec::new(), IndexMap::new());
-        let (mut calendars, mut params, mut messages) = (IndexMap::new(), Table::new(), IndexMap::new());
-        n.each_field(&Self::SHAPE, |i, v| {
-            match i {
-                0 => id = Some(v.spanned_string()?),
-                1 => version = Some(v.spanned_string()?),
-                2 => extends = Some(v.spanned_string()?),
-                3 => effective_from = Some(spanned_datetime(&v)?),
-                4 => effective_to = Some(spanned_datetime(&v)?),
-                5 => languages = Some(v.spanned(|n| n.vec(|v| v.spanned_string()))?),
-                6 => default_language = Some(v.spanned_string()?),
-                7 => timezone = Some(v.spanned_string()?),
-                8 => title = Some(text(&v)?),
-                9 => types = Some(v.spanned_string()?),
-                10 => rule_files = v.vec(|v| v.spanned_string())?,
-                11 => data = string_map(&v)?,
-                12 => data_edition = v.vec(RawEdition::read)?,
-                13 => shared_data = string_map(&v)?,
-                14 => calendars = string_map(&v)?,
-                15 => params = v.table()?,
-                _ => messages = v.map(text)?,
-            }
-            Ok(())
-        })?;
-        Ok(Manifest {
-            id: n.missing(id, "id")?,
-            version: n.missing(version, "version")?,
-            extends,
-            effective_from: n.missing(effective_from, "effective_from")?,
-            effective_to,
-            languages,
-            default_language,
-            timezone,
-            title,
-            types,
-            rule_files,
-            data,
-            data_edition,
-            shared_data,
-            calendars,
-            params,
-            messages,
-        })
-    }
-}
-
 /// One edition of a reference list, in force over a period.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct RawEdition {
     pub name: Spanned<String>,
     pub file: Spanned<String>,
@@ -117,167 +96,101 @@ pub struct RawEdition {
     pub source: Option<String>,
 }
 
-impl RawEdition {
-    const SHAPE: Shape = Shape {
-        name: "struct RawEdition",
-        fields: &["name", "file", "effective_from", "effective_to", "source"],
-        defaults: &[],
-    };
-
-    fn read(n: &Node<'_, '_>) -> R<Self> {
-        let (mut name, mut file, mut effective_from, mut effective_to, mut source) = (None, None, None, None, None);
-        n.each_field(&Self::SHAPE, |i, v| {
-            match i {
-                0 => name = Some(v.spanned_string()?),
-                1 => file = Some(v.spanned_string()?),
-                2 => effective_from = Some(spanned_datetime(&v)?),
-                3 => effective_to = Some(spanned_datetime(&v)?),
-                _ => source = Some(v.string()?),
-            }
-            Ok(())
-        })?;
-        Ok(RawEdition {
-            name: n.missing(name, "name")?,
-            file: n.missing(file, "file")?,
-            effective_from: n.missing(effective_from, "effective_from")?,
-            effective_to,
-            source,
-        })
-    }
-}
-
 /// A deployment's overrides: severities changed or rules silenced by ID.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct OverridesFile {
+    #[serde(default)]
     pub rules: IndexMap<Spanned<String>, RawOverride>,
 }
 
-impl OverridesFile {
-    const SHAPE: Shape = Shape { name: "struct OverridesFile", fields: &["rules"], defaults: &["rules"] };
-
-    pub fn read(n: &Node<'_, '_>) -> R<Self> {
-        let mut rules = IndexMap::new();
-        n.each_field(&Self::SHAPE, |_, v| {
-            rules = v.spanned_key_map(RawOverride::read)?;
-            Ok(())
-        })?;
-        Ok(OverridesFile { rules })
-    }
-}
-
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct RawOverride {
     pub severity: Option<Spanned<String>>,
     pub enabled: Option<bool>,
 }
 
-impl RawOverride {
-    const SHAPE: Shape = Shape { name: "struct RawOverride", fields: &["severity", "enabled"], defaults: &[] };
-
-    fn read(n: &Node<'_, '_>) -> R<Self> {
-        let (mut severity, mut enabled) = (None, None);
-        n.each_field(&Self::SHAPE, |i, v| {
-            match i {
-                0 => severity = Some(v.spanned_string()?),
-                _ => enabled = Some(v.boolean()?),
-            }
-            Ok(())
-        })?;
-        Ok(RawOverride { severity, enabled })
-    }
-}
-
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct TypesFile {
+    #[serde(default)]
     pub types: IndexMap<Spanned<String>, IndexMap<String, Spanned<String>>>,
+    #[serde(default)]
     pub documents: IndexMap<Spanned<String>, RawDocType>,
 }
 
-impl TypesFile {
-    const SHAPE: Shape = Shape { name: "struct TypesFile", fields: &["types", "documents"], defaults: &["types", "documents"] };
-
-    pub fn read(n: &Node<'_, '_>) -> R<Self> {
-        let (mut types, mut documents) = (IndexMap::new(), IndexMap::new());
-        n.each_field(&Self::SHAPE, |i, v| {
-            match i {
-                0 => types = v.spanned_key_map(string_map)?,
-                _ => documents = v.spanned_key_map(RawDocType::read)?,
-            }
-            Ok(())
-        })?;
-        Ok(TypesFile { types, documents })
-    }
-}
-
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct RawDocType {
     /// The field giving the document's own date, or several (the latest present is its date);
     /// a dotted path reaches into a record (`signature.signed_at`).
+    #[serde(default, deserialize_with = "field_or_fields")]
     pub as_of: Vec<Spanned<String>>,
     /// For a document that holds documents (`list<document>`): the field that identifies each
     /// of them; two members with the same value are a finding.
     pub member_id: Option<Spanned<String>>,
+    #[serde(default)]
     pub fields: IndexMap<String, Spanned<String>>,
 }
 
-impl RawDocType {
-    const SHAPE: Shape = Shape { name: "struct RawDocType", fields: &["as_of", "member_id", "fields"], defaults: &["fields"] };
-
-    fn read(n: &Node<'_, '_>) -> R<Self> {
-        let (mut as_of, mut member_id, mut fields) = (Vec::new(), None, IndexMap::new());
-        n.each_field(&Self::SHAPE, |i, v| {
-            match i {
-                0 => {
-                    as_of = match v.spanned_string() {
-                        Ok(one) => vec![one],
-                        Err(_) => v.vec(|v| v.spanned_string()).map_err(|e| Error { message: format!("as_of is a field name or a list of them: {}", e.message), ..e })?,
-                    }
-                }
-                1 => member_id = Some(v.spanned_string()?),
-                _ => fields = string_map(&v)?,
-            }
-            Ok(())
-        })?;
-        Ok(RawDocType { as_of, member_id, fields })
+/// `as_of`: one field name, or a list of them, each with its span. (Not an untagged enum: serde
+/// buffers those, and the elements' spans would be lost.)
+fn field_or_fields<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<Spanned<String>>, D::Error> {
+    enum OneOrMany {
+        One(String),
+        Many(Vec<Spanned<String>>),
     }
+    struct V;
+    impl<'de> Visitor<'de> for V {
+        type Value = OneOrMany;
+        fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.write_str("a field name or a list of field names")
+        }
+        fn visit_str<E: serde::de::Error>(self, s: &str) -> Result<OneOrMany, E> {
+            Ok(OneOrMany::One(s.to_string()))
+        }
+        fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<OneOrMany, A::Error> {
+            let mut out = Vec::new();
+            while let Some(name) = seq.next_element::<Spanned<String>>()? {
+                out.push(name);
+            }
+            Ok(OneOrMany::Many(out))
+        }
+    }
+    impl<'de> Deserialize<'de> for OneOrMany {
+        fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            d.deserialize_any(V)
+        }
+    }
+    let v = Spanned::<OneOrMany>::deserialize(d)?;
+    let span = v.span();
+    Ok(match v.into_inner() {
+        OneOrMany::One(name) => vec![Spanned::new(span, name)],
+        OneOrMany::Many(names) => names,
+    })
 }
 
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct DataFile {
+    #[serde(default)]
     pub row: Vec<Spanned<Table>>,
 }
 
-impl DataFile {
-    const SHAPE: Shape = Shape { name: "struct DataFile", fields: &["row"], defaults: &["row"] };
-
-    pub fn read(n: &Node<'_, '_>) -> R<Self> {
-        let mut row = Vec::new();
-        n.each_field(&Self::SHAPE, |_, v| {
-            row = v.vec(|r| r.spanned(|v| v.table()))?;
-            Ok(())
-        })?;
-        Ok(DataFile { row })
-    }
-}
-
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct RuleFile {
+    #[serde(default)]
     pub rule: Vec<RawRule>,
     /// Test cases of rules defined in a layer below (each names its `rule`): a regional
     /// layer's cases for a national rule that reads the layer's data.
+    #[serde(default)]
     pub test: Vec<RawTest>,
 }
 
-impl RuleFile {
-    const SHAPE: Shape = Shape { name: "struct RuleFile", fields: &["rule", "test"], defaults: &["rule", "test"] };
-
-    pub fn read(n: &Node<'_, '_>) -> R<Self> {
-        let (mut rule, mut test) = (Vec::new(), Vec::new());
-        n.each_field(&Self::SHAPE, |i, v| {
-            match i {
-                0 => rule = v.vec(RawRule::read)?,
-                _ => test = v.vec(RawTest::read)?,
-            }
-            Ok(())
-        })?;
-        Ok(RuleFile { rule, test })
-    }
-}
-
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct RawRule {
     pub id: Spanned<String>,
     /// A document type, or a list of them (each check then names its own).
@@ -291,61 +204,16 @@ pub struct RawRule {
     pub message: RawText,
     /// The message of the rule's `info` finding when one of its checks could not run.
     pub not_checked: Option<RawText>,
+    #[serde(default)]
     pub params: Table,
+    #[serde(default)]
     pub check: Vec<RawCheck>,
+    #[serde(default)]
     pub test: Vec<RawTest>,
 }
 
-impl RawRule {
-    const SHAPE: Shape = Shape {
-        name: "struct RawRule",
-        fields: &[
-            "id", "applies_to", "severity", "title", "clause", "effective_from", "effective_to", "when", "message", "not_checked",
-            "params", "check", "test",
-        ],
-        defaults: &["params", "check", "test"],
-    };
-
-    fn read(n: &Node<'_, '_>) -> R<Self> {
-        let (mut id, mut applies_to, mut severity, mut title, mut clause) = (None, None, None, None, None);
-        let (mut effective_from, mut effective_to, mut when, mut message, mut not_checked) = (None, None, None, None, None);
-        let (mut params, mut check, mut test) = (Table::new(), Vec::new(), Vec::new());
-        n.each_field(&Self::SHAPE, |i, v| {
-            match i {
-                0 => id = Some(v.spanned_string()?),
-                1 => applies_to = Some(v.spanned(|v| v.value())?),
-                2 => severity = Some(v.spanned_string()?),
-                3 => title = Some(text(&v)?),
-                4 => clause = Some(text(&v)?),
-                5 => effective_from = Some(spanned_datetime(&v)?),
-                6 => effective_to = Some(spanned_datetime(&v)?),
-                7 => when = Some(v.spanned_string()?),
-                8 => message = Some(text(&v)?),
-                9 => not_checked = Some(text(&v)?),
-                10 => params = v.table()?,
-                11 => check = v.vec(RawCheck::read)?,
-                _ => test = v.vec(RawTest::read)?,
-            }
-            Ok(())
-        })?;
-        Ok(RawRule {
-            id: n.missing(id, "id")?,
-            applies_to: n.missing(applies_to, "applies_to")?,
-            severity: n.missing(severity, "severity")?,
-            title,
-            clause: n.missing(clause, "clause")?,
-            effective_from,
-            effective_to,
-            when,
-            message: n.missing(message, "message")?,
-            not_checked,
-            params,
-            check,
-            test,
-        })
-    }
-}
-
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct RawCheck {
     /// Which of the rule's document types this check reads (required when there are several).
     pub applies_to: Option<Spanned<String>>,
@@ -358,6 +226,7 @@ pub struct RawCheck {
     pub then_each: Option<Spanned<String>>,
     pub when: Option<Spanned<String>>,
     /// `let` in the file.
+    #[serde(default, rename = "let")]
     pub lets: IndexMap<String, Spanned<String>>,
     pub path: Option<Spanned<String>>,
     pub actual: Option<Spanned<String>>,
@@ -369,63 +238,16 @@ pub struct RawCheck {
     pub not_checked: Option<RawText>,
 }
 
-impl RawCheck {
-    const SHAPE: Shape = Shape {
-        name: "struct RawCheck",
-        fields: &[
-            "applies_to", "assert", "require", "for_each", "of_type", "then_each", "when", "let", "path", "actual", "expected",
-            "message", "severity", "not_checked",
-        ],
-        defaults: &["let"],
-    };
-
-    fn read(n: &Node<'_, '_>) -> R<Self> {
-        let mut c = RawCheck {
-            applies_to: None,
-            assert: None,
-            require: None,
-            for_each: None,
-            of_type: None,
-            then_each: None,
-            when: None,
-            lets: IndexMap::new(),
-            path: None,
-            actual: None,
-            expected: None,
-            message: None,
-            severity: None,
-            not_checked: None,
-        };
-        n.each_field(&Self::SHAPE, |i, v| {
-            match i {
-                0 => c.applies_to = Some(v.spanned_string()?),
-                1 => c.assert = Some(v.spanned_string()?),
-                2 => c.require = Some(v.vec(|v| v.spanned_string())?),
-                3 => c.for_each = Some(v.spanned_string()?),
-                4 => c.of_type = Some(v.spanned_string()?),
-                5 => c.then_each = Some(v.spanned_string()?),
-                6 => c.when = Some(v.spanned_string()?),
-                7 => c.lets = string_map(&v)?,
-                8 => c.path = Some(v.spanned_string()?),
-                9 => c.actual = Some(v.spanned_string()?),
-                10 => c.expected = Some(v.spanned_string()?),
-                11 => c.message = Some(text(&v)?),
-                12 => c.severity = Some(v.spanned_string()?),
-                _ => c.not_checked = Some(text(&v)?),
-            }
-            Ok(())
-        })?;
-        Ok(c)
-    }
-}
-
-#[derive(Clone)]
+#[derive(Deserialize, Clone)]
+#[serde(deny_unknown_fields)]
 pub struct RawTest {
     /// Only in a file's top-level `[[test]]`: the rule (of a layer below) the case tests.
     pub rule: Option<Spanned<String>>,
     pub name: Spanned<String>,
     pub fixture: Spanned<String>,
+    #[serde(default)]
     pub set: IndexMap<String, Value>,
+    #[serde(default)]
     pub remove: Vec<String>,
     pub as_of: Option<Spanned<Datetime>>,
     pub expect: Spanned<String>,
@@ -434,40 +256,117 @@ pub struct RawTest {
     pub severity: Option<Spanned<String>>,
 }
 
-impl RawTest {
-    const SHAPE: Shape = Shape {
-        name: "struct RawTest",
-        fields: &["rule", "name", "fixture", "set", "remove", "as_of", "expect", "paths", "severity"],
-        defaults: &["set", "remove"],
-    };
+/// A working-day calendar file (the manifest's `calendars`), read into a calendar's data
+/// ([`CalendarData`]: `crate::calendar` knows nothing of TOML):
+///
+/// ```toml
+/// weekend = [6, 7]                       # ISO weekdays: 6 = Saturday, 7 = Sunday
+/// [[holiday]]
+/// date = "03-21"                         # MM-DD
+/// name = { kk = "Наурыз", ru = "Наурыз", en = "Nauryz" }
+/// transfer = true                        # on a day off → the next working day is off
+/// from_year = 2010                       # optional
+/// until_year = 2026                      # optional, inclusive
+/// [[year]]
+/// year = 2026
+/// holidays = [{ date = 2026-05-27, name = "…", transfer = false }]   # floating holidays
+/// days_off = [2026-01-05]                # extra days off (transfers)
+/// working_days = [2026-01-03]            # days off made working days
+/// ```
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawCalendar {
+    #[serde(default = "default_weekend")]
+    pub weekend: Vec<u32>,
+    #[serde(default)]
+    pub holiday: Vec<RawHoliday>,
+    #[serde(default)]
+    pub year: Vec<RawYear>,
+    /// Free text: where the data comes from.
+    #[serde(default)]
+    #[allow(dead_code)]
+    pub provenance: Option<String>,
+}
 
-    fn read(n: &Node<'_, '_>) -> R<Self> {
-        let (mut rule, mut name, mut fixture, mut set, mut remove) = (None, None, None, IndexMap::new(), Vec::new());
-        let (mut as_of, mut expect, mut paths, mut severity) = (None, None, None, None);
-        n.each_field(&Self::SHAPE, |i, v| {
-            match i {
-                0 => rule = Some(v.spanned_string()?),
-                1 => name = Some(v.spanned_string()?),
-                2 => fixture = Some(v.spanned_string()?),
-                3 => set = v.map(|v| v.value())?,
-                4 => remove = v.vec(|v| v.string())?,
-                5 => as_of = Some(spanned_datetime(&v)?),
-                6 => expect = Some(v.spanned_string()?),
-                7 => paths = Some(v.vec(|v| v.string())?),
-                _ => severity = Some(v.spanned_string()?),
+fn default_weekend() -> Vec<u32> {
+    vec![6, 7]
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawHoliday {
+    pub date: String,
+    /// Free-form name (a string or a `{kk, ru, en}` table); informational.
+    #[allow(dead_code)]
+    pub name: Option<Value>,
+    #[serde(default)]
+    pub transfer: bool,
+    pub from_year: Option<i32>,
+    pub until_year: Option<i32>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawYear {
+    pub year: i32,
+    #[serde(default)]
+    pub holidays: Vec<RawFloating>,
+    #[serde(default)]
+    pub days_off: Vec<Datetime>,
+    #[serde(default)]
+    pub working_days: Vec<Datetime>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawFloating {
+    pub date: Datetime,
+    /// Free-form name (a string or a `{kk, ru, en}` table); informational.
+    #[allow(dead_code)]
+    pub name: Option<Value>,
+    #[serde(default)]
+    pub transfer: bool,
+}
+
+impl RawCalendar {
+    /// The calendar's data: each holiday's `MM-DD` a day of the year, each date of a year a
+    /// date (no time). The error names the offending entry.
+    pub fn data(&self) -> Result<CalendarData, String> {
+        let mut holidays = Vec::with_capacity(self.holiday.len());
+        for h in &self.holiday {
+            let (month, day) = h
+                .date
+                .split_once('-')
+                .and_then(|(m, d)| Some((m.parse::<u32>().ok()?, d.parse::<u32>().ok()?)))
+                .filter(|(m, d)| NaiveDate::from_ymd_opt(2000, *m, *d).is_some())
+                .ok_or_else(|| format!("holiday date `{}` must be MM-DD", h.date))?;
+            holidays.push(Fixed { month, day, transfer: h.transfer, from_year: h.from_year, until_year: h.until_year });
+        }
+        let mut years = Vec::with_capacity(self.year.len());
+        for y in &self.year {
+            let date = |d: &Datetime| super::convert::toml_date(d).ok_or_else(|| format!("year {}: `{d}` is not a date", y.year));
+            let mut yd = YearData::default();
+            for f in &y.holidays {
+                yd.floating.push((date(&f.date)?, f.transfer));
             }
-            Ok(())
-        })?;
-        Ok(RawTest {
-            rule,
-            name: n.missing(name, "name")?,
-            fixture: n.missing(fixture, "fixture")?,
-            set,
-            remove,
-            as_of,
-            expect: n.missing(expect, "expect")?,
-            paths,
-            severity,
-        })
+            for d in &y.days_off {
+                yd.days_off.push(date(d)?);
+            }
+            for d in &y.working_days {
+                yd.working_days.push(date(d)?);
+            }
+            years.push((y.year, yd));
+        }
+        Ok(CalendarData { weekend: self.weekend.clone(), fixed: holidays, years })
     }
+
+    /// The compiled calendar named `name`; errors name the offending entry.
+    pub fn compile(&self, name: &str) -> Result<Calendar, String> {
+        Calendar::compile(name, &self.data()?)
+    }
+}
+
+/// Reads and compiles a calendar file, as the loader does (without the file's location).
+pub fn calendar_from_toml(name: &str, text: &str) -> Result<Calendar, String> {
+    RawCalendar::read(text).map_err(|e| e.message)?.compile(name)
 }

@@ -19,6 +19,8 @@ not_in_force = { kk = "f {actual}", ru = "с {actual}", en = "not in force on {a
 bundle_empty = { kk = "e {path}", ru = "п {path}", en = "empty {path}" }
 bundle_member = { kk = "b {actual}", ru = "э {actual}", en = "not a document: {actual}" }
 bundle_duplicate_id = { kk = "i {actual}", ru = "и {actual}", en = "duplicate id {actual}" }
+findings_limit = { kk = "Ескертулер {limit} шегінен асты", ru = "Замечаний больше предела {limit}", en = "more than {limit} findings: validation stopped and the rest are not reported" }
+bytes_limit = { kk = "Ескертулер көлемі {limit} байт шегінен асты", ru = "Объём замечаний превысил предел {limit} байт", en = "findings over {limit} bytes: validation stopped and the rest are not reported" }
 "#;
 
 /// A text in the three languages: `{ kk = "S kk", ru = "S ru", en = "S" }`.

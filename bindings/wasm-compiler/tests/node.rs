@@ -55,8 +55,8 @@ fn same_as_native(bytes: &[u8], pack: &qagida::Pack) {
     let docs = examples();
     assert!(docs.len() > 5, "{} examples", docs.len());
     for (name, text) in &docs {
-        for lang in [qagida::Lang::Kk, qagida::Lang::Ru, qagida::Lang::En] {
-            let opts = qagida::Options { lang: Some(lang), ..Default::default() };
+        for lang in pack.languages.clone() {
+            let opts = qagida::Options { lang: Some(lang.code().into()), ..Default::default() };
             let native = pack.validate_bytes(text.as_bytes(), &opts).map(|r| serde_json::to_string(&r).unwrap());
             let o = js_sys::JSON::parse(&format!(r#"{{"lang": "{}"}}"#, lang.code())).unwrap();
             let wasm = v.validate_json(text, Some(tsify::Ts::new_unchecked(o)));

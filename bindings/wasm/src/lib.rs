@@ -34,8 +34,8 @@ mod js;
 mod read;
 pub mod types;
 
+use chrono::NaiveDate;
 use js::js_message;
-
 use qagida::{CompiledPackError, InputError, Options, Pack};
 use serde::Serialize;
 use tsify::Ts;
@@ -139,7 +139,7 @@ fn to_options(opts: Option<Ts<ValidateOptions>>) -> Result<Options, BindingError
         return Err(BindingError::Options(format!("unknown option `{key}` (expected one of: {})", OPTION_KEYS.join(", "))));
     }
     let o: ValidateOptions = read::from_js(js).map_err(BindingError::Options)?;
-    out.lang = o.lang.map(qagida::Lang::from);
+    out.lang = o.lang.map(|l| l.0);
     let set = |field: &mut usize, v: Option<usize>| {
         if let Some(n) = v {
             *field = n;
@@ -160,7 +160,7 @@ fn to_options(opts: Option<Ts<ValidateOptions>>) -> Result<Options, BindingError
     if let Some(d) = o.as_of.as_deref() {
         // chrono's `NaiveDate::from_str`: the dates `YYYY-MM-DD` the CLI's `--as-of` takes.
         out.as_of = Some(
-            d.parse::<chrono::NaiveDate>()
+            d.parse::<NaiveDate>()
                 .map_err(|_| BindingError::Options(format!("asOf `{d}` is not a valid YYYY-MM-DD date")))?,
         );
     }
@@ -237,7 +237,7 @@ impl Validator {
     /// The language used when none is requested.
     #[wasm_bindgen(getter, js_name = defaultLanguage, unchecked_return_type = "Lang")]
     pub fn default_language(&self) -> String {
-        self.pack.default_language.code().to_string()
+        self.pack.language_tag(self.pack.default_language).map(|l| l.code().to_string()).unwrap_or_default()
     }
 
     /// Validates one document (any JS value; it goes through `JSON.stringify`, so numbers are
@@ -302,11 +302,11 @@ impl Validator {
 }
 
 impl Validator {
-    fn lang(&self, lang: Option<Ts<Lang>>) -> Result<qagida::Lang, BindingError> {
+    fn lang(&self, lang: Option<Ts<Lang>>) -> Result<qagida::pack::LangId, BindingError> {
         match lang {
             Some(l) if !(l.js_value().is_undefined() || l.js_value().is_null()) => {
                 let l: Lang = read::from_js(l.js_value()).map_err(|e| BindingError::Options(format!("lang: {e}")))?;
-                Ok(l.into())
+                Ok(self.pack.language(Some(&l.0)))
             }
             _ => Ok(self.pack.default_language),
         }

@@ -10,34 +10,12 @@
 use serde::{Deserialize, Serialize};
 use tsify::Tsify;
 
-/// A message language.
-#[derive(Tsify, Serialize, Deserialize, Clone, Copy, Debug, PartialEq, Eq)]
-#[serde(rename_all = "lowercase")]
-pub enum Lang {
-    Kk,
-    Ru,
-    En,
-}
-
-impl From<qagida::Lang> for Lang {
-    fn from(l: qagida::Lang) -> Self {
-        match l {
-            qagida::Lang::Kk => Lang::Kk,
-            qagida::Lang::Ru => Lang::Ru,
-            qagida::Lang::En => Lang::En,
-        }
-    }
-}
-
-impl From<Lang> for qagida::Lang {
-    fn from(l: Lang) -> Self {
-        match l {
-            Lang::Kk => qagida::Lang::Kk,
-            Lang::Ru => qagida::Lang::Ru,
-            Lang::En => qagida::Lang::En,
-        }
-    }
-}
+/// A message language: a BCP 47 tag naming one of the pack's languages (`"kk"`, `"ru"`, `"en"`
+/// for the national pack; `"kk-KZ"` finds `"kk"`). Languages are the pack's data: a pack in
+/// `"uz-Latn"` is served with no change to this module.
+#[derive(Tsify, Serialize, Deserialize, Clone, Debug, PartialEq, Eq)]
+#[serde(transparent)]
+pub struct Lang(pub String);
 
 /// Options of one validation. Every field is optional.
 #[derive(Tsify, Serialize, Deserialize, Clone, Debug, Default, PartialEq, Eq)]
@@ -233,7 +211,7 @@ pub struct RuleInfo {
 }
 
 impl RuleInfo {
-    pub fn new(r: &qagida::Rule, lang: qagida::Lang) -> Self {
+    pub fn new(r: &qagida::Rule, lang: qagida::pack::LangId) -> Self {
         RuleInfo {
             id: r.id.clone(),
             applies_to: r.applies_to.clone(),

@@ -22,10 +22,12 @@ use crate::types::{RecordType, Type};
 
 use super::*;
 use super::raw::{self, RawCheck, RawRule, RawText};
-use super::walk::{self, Node};
 use data::{Edition, build_epochs};
 use rules::{ParamInfo, RuleCtx};
 pub use sources::stack_layers;
+
+/// The most languages a pack may list (each text carries one slot per language).
+const MAX_LANGUAGES: usize = 64;
 
 struct Loader<'f> {
     files: &'f Files,
@@ -50,7 +52,7 @@ impl<'f> Loader<'f> {
             files,
             prefixes,
             diags: Vec::new(),
-            languages: Lang::ALL.to_vec(),
+            languages: Vec::new(),
             named_by_base: false,
         }
     }
@@ -73,12 +75,12 @@ impl<'f> Loader<'f> {
     }
 
     /// Reads a TOML file of the pack with `read` (one of the raw shapes' readers).
-    fn parse<T>(&mut self, file: &str, read: fn(&Node<'_, '_>) -> walk::R<T>) -> Option<T> {
+    fn parse<T>(&mut self, file: &str, read: fn(&str) -> raw::R<T>) -> Option<T> {
         let Some(src) = self.files.get(file) else {
             self.err(file, None, "file not found in the pack");
             return None;
         };
-        match walk::read_doc(src, read) {
+        match read(src) {
             Ok(v) => Some(v),
             Err(e) => {
                 self.err(file, e.at, e.message);
@@ -98,17 +100,30 @@ impl<'f> Loader<'f> {
     fn text(&mut self, file: &str, raw: &RawText, what: &str) -> Text {
         let mut out = ByLang::default();
         for (k, v) in raw.get_ref() {
-            match Lang::parse(k) {
+            match self.language_of(k) {
                 Some(l) => out.insert(l, v.get_ref().clone()),
-                None => self.err_at(file, v, format!("unknown language `{k}` in {what}")),
+                None => {
+                    let known: Vec<&str> = self.languages.iter().map(Lang::code).collect();
+                    self.err_at(file, v, format!("`{k}` in {what} is not one of the pack's languages ({})", known.join(", ")));
+                }
             }
         }
-        for l in self.languages.clone() {
-            if out.get(l).is_none() {
-                self.err_at(file, raw, format!("{what} has no `{}` text", l.code()));
+        for (i, l) in self.languages.clone().iter().enumerate() {
+            if out.get(LangId(u16::try_from(i).unwrap_or(u16::MAX))).is_none() {
+                self.err_at(file, raw, format!("{what} has no `{l}` text"));
             }
         }
         Text(out)
+    }
+
+    /// The pack's language a text's key names (`kk`, `uz-Latn`; case aside). The pack's tags are
+    /// well-formed and differ from any spelling of them in ASCII case only, so a comparison
+    /// without case finds the same language as parsing the key would, with no parse or
+    /// allocation per text.
+    fn language_of(&self, key: &str) -> Option<LangId> {
+        let key = key.trim();
+        let i = self.languages.iter().position(|x| x.code().eq_ignore_ascii_case(key))?;
+        u16::try_from(i).ok().map(LangId)
     }
 
     fn templates(
@@ -124,9 +139,10 @@ impl<'f> Loader<'f> {
             match Template::parse(s, names) {
                 Ok(t) => out.insert(lang, t),
                 Err(e) => {
-                    let at = raw.get_ref().get(lang.code());
+                    let tag = self.languages.get(usize::from(lang.0)).map(Lang::code).unwrap_or_default().to_string();
+                    let at = raw.get_ref().iter().find(|(k, _)| self.language_of(k) == Some(lang)).map(|(_, v)| v);
                     let offset = at.map(|v| v.span().start).unwrap_or(raw.span().start);
-                    self.err(file, Some(offset), format!("{what} ({}): {e}", lang.code()));
+                    self.err(file, Some(offset), format!("{what} ({tag}): {e}"));
                 }
             }
         }
@@ -205,13 +221,18 @@ impl<'f> Loader<'f> {
             let msg = format!("this pack extends `{}`: load it on top of that pack (e.g. keep both directories side by side)", e.get_ref());
             self.err_at(mf, e, msg);
         }
-        let mut languages = Vec::new();
+        let mut languages: Vec<Lang> = Vec::new();
         match &base.languages {
             Some(ls) => {
                 for l in ls.get_ref() {
-                    match Lang::parse(l.get_ref()) {
-                        Some(x) => languages.push(x),
-                        None => self.err_at(mf, l, format!("unknown language `{}` (kk, ru, en)", l.get_ref())),
+                    match Lang::new(l.get_ref()) {
+                        Ok(x) if languages.contains(&x) => self.err_at(mf, l, format!("language `{x}` is listed twice")),
+                        Ok(x) if languages.len() >= MAX_LANGUAGES => {
+                            self.err_at(mf, l, format!("a pack has at most {MAX_LANGUAGES} languages"));
+                            let _ = x;
+                        }
+                        Ok(x) => languages.push(x),
+                        Err(e) => self.err_at(mf, l, e.to_string()),
                     }
                 }
                 if languages.is_empty() {
@@ -220,19 +241,16 @@ impl<'f> Loader<'f> {
             }
             None => self.err(mf, Some(0), "the base pack must list its `languages`"),
         }
-        if languages.is_empty() {
-            languages.push(Lang::En);
-        }
         self.languages = languages.clone();
         let default_language = match &base.default_language {
-            Some(d) => match Lang::parse(d.get_ref()) {
-                Some(l) if languages.contains(&l) => l,
-                _ => {
+            Some(d) => match Lang::new(d.get_ref()).ok().and_then(|l| languages.iter().position(|x| *x == l)) {
+                Some(i) => LangId(u16::try_from(i).unwrap_or(0)),
+                None => {
                     self.err_at(mf, d, "default_language must be one of `languages`");
-                    languages.first().copied().unwrap_or(Lang::En)
+                    LangId(0)
                 }
             },
-            None => languages.first().copied().unwrap_or(Lang::En),
+            None => LangId(0),
         };
         let timezone = match &base.timezone {
             Some(tz) => parse_offset(tz.get_ref()).unwrap_or_else(|| {
@@ -313,8 +331,8 @@ impl<'f> Loader<'f> {
                     self.err_at(&file, path, format!("calendar file `{}` not found in the pack", path.get_ref()));
                     continue;
                 }
-                let Some(rc) = self.parse(&cal_file, crate::calendar::RawCalendar::read) else { continue };
-                match crate::calendar::Calendar::compile(name, &rc) {
+                let Some(rc) = self.parse(&cal_file, raw::RawCalendar::read) else { continue };
+                match rc.compile(name) {
                     Ok(c) => {
                         // A layer's calendar replaces the base's of the same name.
                         match calendars.binary_search_by(|have| have.name.as_str().cmp(name)) {
@@ -423,6 +441,7 @@ impl<'f> Loader<'f> {
             "actual" => Some(Seg::Actual),
             "expected" => Some(Seg::Expected),
             "path" => Some(Seg::Path),
+            "limit" => Some(Seg::Let("limit".into())),
             _ => None,
         };
         let mut messages = SystemMessages::default();

@@ -23,8 +23,8 @@ impl Loader<'_> {
         }
         let mut doc_types: Vec<&DocType> = Vec::new();
         let names: Vec<Option<&str>> = match r.applies_to.get_ref() {
-            walk::Value::String(s) => vec![Some(s.as_str())],
-            walk::Value::Array(a) if !a.is_empty() => a.iter().map(walk::Value::as_str).collect(),
+            TomlValue::String(s) => vec![Some(s.as_str())],
+            TomlValue::Array(a) if !a.is_empty() => a.iter().map(TomlValue::as_str).collect(),
             _ => vec![None],
         };
         for n in names {
@@ -395,7 +395,7 @@ pub(super) struct ParamInfo {
 }
 
 impl ParamInfo {
-    pub(super) fn new(name: &str, v: &walk::Value) -> ParamInfo {
+    pub(super) fn new(name: &str, v: &TomlValue) -> ParamInfo {
         let json = toml_to_json(v);
         ParamInfo { ty: convert::infer_type(v, &format!("params.{name}")), shown: display_json(&json), json }
     }

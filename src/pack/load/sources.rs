@@ -174,11 +174,11 @@ impl Pack {
 /// The layer names of a stack file (`layers = ["…", …]`: at least one, each a plain directory
 /// name, none twice).
 pub fn stack_layers(text: &str) -> Result<Vec<String>, String> {
-    let t = walk::read_doc(text, |v| v.table()).map_err(|e| e.message)?;
+    let t: TomlTable = super::raw::read_doc(text).map_err(|e| e.message)?;
     if let Some(k) = t.keys().find(|k| *k != "layers") {
         return Err(format!("unknown key `{k}` (a stack file has `layers` only)"));
     }
-    let Some(walk::Value::Array(items)) = t.get("layers") else {
+    let Some(TomlValue::Array(items)) = t.get("layers") else {
         return Err("a stack file lists its `layers = [\"base\", \"layer\", …]`".into());
     };
     let mut names: Vec<String> = Vec::new();
