@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # WebAssembly package: installs what it needs on a clean machine (Rust, Node and Python are
-# there; also rust-src of the nightly toolchain, for the module's std), builds the npm package
-# (scripts/build-wasm.mjs: wasm-pack builds the validator and compiler modules, each within its
-# size budget), then runs
+# there), builds the npm package with the stable toolchain (scripts/build-wasm.mjs: wasm-pack
+# builds the validator and compiler modules, each within its size budget, and the native CLI
+# compiles the default pack file shipped beside them), then runs
 #   1. the wasm-bindgen tests under Node of both crates, bindings/wasm and bindings/wasm-compiler
 #      (cargo's "test result:" lines),
 #   2. the parity test: WASM modules vs native CLI on every example and the pack's own tests,
@@ -38,16 +38,6 @@ if ! wasm-pack --version 2>/dev/null | grep -qx "wasm-pack $WASM_PACK_VERSION"; 
   cargo install wasm-pack --version "$WASM_PACK_VERSION" --locked
 fi
 wasm-pack --version
-
-# The module's std is compiled from source (pkg-config.json `build_std`): that takes the nightly
-# toolchain (.ci/fuzz.sh needs it too) and its rust-src component, both from rustup's server.
-BUILD_STD_TOOLCHAIN=$(node -p 'const b = require("./pkg-config.json").build_std; b && b.enabled ? b.toolchain : ""')
-if [ -n "$BUILD_STD_TOOLCHAIN" ]; then
-  rustc "+$BUILD_STD_TOOLCHAIN" --version >/dev/null 2>&1 \
-    || rustup toolchain install "$BUILD_STD_TOOLCHAIN" --profile minimal
-  rustup component add rust-src --toolchain "$BUILD_STD_TOOLCHAIN"
-  rustc "+$BUILD_STD_TOOLCHAIN" --version
-fi
 
 # binaryen@132 (wasm-opt; Debian's 108 breaks the module) and playwright-core (no browser download).
 if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modules/.package-lock.json ] \

@@ -2,7 +2,9 @@
 //!
 //! The validator module (`bindings/wasm`, `qagida_wasm`) loads packs only in compiled form;
 //! this module turns a pack's files (TOML and JSON) into those bytes, with the core's full
-//! loader: TOML parser, type checker, expression compiler, and Ed25519 signature check. A page
+//! loader: TOML parser, type checker, expression compiler, and Ed25519 signature check. It also
+//! runs a pack's own tests (`runPackTests`, `runLayerTests`: what `qagida test` runs), which need
+//! the rules' test cases that the validator module's compiled packs may leave out. A page
 //! fetches it only when it loads an edited pack:
 //!
 //! ```js
@@ -27,7 +29,7 @@ use qagida::signing::{SIG_FILE, SignatureError, Trust, parse_verifying_key, veri
 use qagida::{Pack, PackError};
 use wasm_bindgen::prelude::*;
 
-pub use types::{PackDiagnostic, PackLayer};
+pub use types::{PackDiagnostic, PackLayer, PackTestCase};
 
 /// Every way a compiler call can fail. Turned into a JS `Error` whose `name` is the variant's
 /// (`PackError`, `SignatureError`, `FilesError`) and whose `message` is the Rust error's text.
@@ -130,4 +132,37 @@ pub fn compile_signed_pack(
         .filter(|(p, _)| p.ends_with(".toml") || p.ends_with(".json"))
         .collect();
     Ok(Pack::from_files(&files).map_err(CompileError::from)?.to_compiled())
+}
+
+/// Runs the own tests of a pack given as its files (as for `compilePack`): every rule's
+/// `[[rule.test]]` case and the fixture checks, exactly as `qagida test` does, in its order.
+///
+/// @throws {Error} `PackError` as for `compilePack` (a pack that does not load has no tests to
+/// run); `FilesError` for an argument that is not pack files.
+#[wasm_bindgen(js_name = runPackTests, unchecked_return_type = "PackTestCase[]")]
+pub fn run_pack_tests(
+    #[wasm_bindgen(unchecked_param_type = "Record<string, string>")] files: JsValue,
+) -> Result<JsValue, JsValue> {
+    let files = files::files(files).map_err(CompileError::Files)?;
+    test_cases(&Pack::from_files(&files).map_err(CompileError::from)?)
+}
+
+/// Runs the own tests of a layered pack given as for `compileLayers` (base first): those of
+/// every layer over the layers below it, as `qagida test` does for a regional directory.
+///
+/// @throws {Error} as `compileLayers`.
+#[wasm_bindgen(js_name = runLayerTests, unchecked_return_type = "PackTestCase[]")]
+pub fn run_layer_tests(
+    #[wasm_bindgen(unchecked_param_type = "PackLayer[]")] layers: JsValue,
+) -> Result<JsValue, JsValue> {
+    let layers = files::layers(layers).map_err(CompileError::Files)?;
+    let refs: Vec<(&str, &qagida::Files)> = layers.iter().map(|(name, files)| (name.as_str(), files)).collect();
+    test_cases(&Pack::from_layers(&refs).map_err(CompileError::from)?)
+}
+
+/// The outcomes of `pack`'s tests as plain JS objects (serde-wasm-bindgen).
+fn test_cases(pack: &Pack) -> Result<JsValue, JsValue> {
+    let cases: Vec<PackTestCase> = qagida::testing::run_pack_tests(pack).iter().map(PackTestCase::from).collect();
+    serde::Serialize::serialize(&cases, &serde_wasm_bindgen::Serializer::json_compatible())
+        .map_err(|e| js_sys::Error::new(&format!("cannot convert the test outcomes to JavaScript: {e}")).into())
 }

@@ -7,13 +7,15 @@
 //! ```js
 //! import init, { Validator } from "@qagida/validator/web";
 //! await init();
-//! const v = Validator.withDefaultPack();
+//! const pack = await fetch("/pkg/web/packs/default.qpack");  // shipped beside the module
+//! const v = Validator.fromCompiled(new Uint8Array(await pack.arrayBuffer()));
 //! const r = v.validate(doc, { lang: "kk" });  // the result object of DOCUMENTS.md
 //! ```
 //!
 //! This is the validator module: it loads packs only in their compiled binary form
-//! (`Pack::from_compiled`): the default pack, compiled by `build.rs` at build time and embedded,
-//! or the bytes of `Validator.fromCompiled`. Pack files (TOML) are compiled by the separate
+//! (`Pack::from_compiled`, `Validator.fromCompiled`): the default pack is a file of the npm
+//! package (`packs/default.qpack`, compiled natively by `scripts/build-wasm.mjs`), not part of
+//! the module, and a regulator's edited pack is compiled by the page. Pack files (TOML) are compiled by the separate
 //! compiler module (`bindings/wasm-compiler`, `@qagida/validator/web/compiler`), which a page
 //! fetches only when it loads an edited pack; nothing here reaches the TOML parser, the pack
 //! loader, the expression compiler or the signature check, so link-time optimisation leaves
@@ -42,12 +44,8 @@ use tsify::Ts;
 use wasm_bindgen::prelude::*;
 
 pub use types::{
-    Finding, Lang, PackRef, PackTestCase, PackUsed, RuleInfo, Severity, ValidateOptions, ValidationResult,
+    Finding, Lang, PackRef, PackUsed, RuleInfo, Severity, ValidateOptions, ValidationResult,
 };
-
-/// The default pack in compiled form, written by `build.rs` from pkg-config.json `packs_embedded`.
-#[cfg(feature = "embedded-pack")]
-static DEFAULT_PACK: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/default-pack.qpack"));
 
 /// Every way a binding call can fail. Turned into a JS `Error` whose `name` is the variant's
 /// (`CompiledPackError`, `InputError`, `OptionsError`, `DocumentError`) and whose `message` is
@@ -175,19 +173,9 @@ pub struct Validator {
 
 #[wasm_bindgen]
 impl Validator {
-    /// The pack embedded at build time (`rules/kz-orphan`, pkg-config.json `packs_embedded`),
-    /// compiled on the host by `build.rs` and decoded here.
-    ///
-    /// @throws {Error} `CompiledPackError` if the embedded bytes do not decode (a build defect).
-    #[cfg(feature = "embedded-pack")]
-    #[wasm_bindgen(js_name = withDefaultPack)]
-    pub fn with_default_pack() -> Result<Validator, JsValue> {
-        Ok(Validator { pack: Pack::from_compiled(DEFAULT_PACK).map_err(BindingError::from)? })
-    }
-
-    /// A pack in compiled form: the bytes returned by the compiler module's `compilePack`,
-    /// `compileLayers` or `compileSignedPack` (or `Pack::to_compiled` in Rust), e.g. a
-    /// regulator's edited pack compiled by the page, or compiled ahead of time and fetched. The
+    /// A pack in compiled form: the package's default pack (`packs/default.qpack`, fetched or
+    /// read beside the module), the bytes returned by the compiler module's `compilePack`,
+    /// `compileLayers` or `compileSignedPack`, or a file of `qagida pack compile`. The
     /// bytes must come from the same engine version as this module. A `Uint8Array` (a Node
     /// `Buffer` too), an `ArrayBuffer` or any other `ArrayBuffer` view; the bytes are copied.
     ///
@@ -287,17 +275,6 @@ impl Validator {
     #[wasm_bindgen(unchecked_return_type = "Record<string, Record<string, unknown>>")]
     pub fn fixtures(&self) -> Result<JsValue, JsValue> {
         Ok(json_to_js(&self.pack.fixtures)?)
-    }
-
-    /// Runs the pack's own tests (every rule's `[[rule.test]]` case and the fixture checks),
-    /// exactly as `qagida test` does.
-    #[wasm_bindgen(js_name = runPackTests, unchecked_return_type = "PackTestCase[]")]
-    pub fn run_pack_tests(&self) -> Result<JsValue, JsValue> {
-        let cases: Vec<PackTestCase> = qagida::testing::run_pack_tests(&self.pack)
-            .iter()
-            .map(PackTestCase::from)
-            .collect();
-        Ok(to_js(&cases)?)
     }
 }
 
