@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
 # WebAssembly package: installs what it needs on a clean machine (Rust, Node and Python are
 # there), builds the npm package with the stable toolchain (scripts/build-wasm.mjs: wasm-pack
-# builds the validator and compiler modules, each within its size budget, and the native CLI
+# builds the validator, compiler and tester modules, each within its size budget, and the native CLI
 # compiles the default pack file shipped beside them), then runs
-#   1. the wasm-bindgen tests under Node of both crates, bindings/wasm and bindings/wasm-compiler
+#   1. the wasm-bindgen tests under Node of the three crates, bindings/wasm, bindings/wasm-compiler, bindings/wasm-tester
 #      (cargo's "test result:" lines),
 #   2. the parity test: WASM modules vs native CLI on every example and the pack's own tests,
 #   3. the end-to-end test of the demo form in headless Chromium.
@@ -57,8 +57,8 @@ fi
 echo "== wasm: build the npm package (pkg/)"
 node scripts/build-wasm.mjs
 
-echo "== wasm: wasm-bindgen tests under Node (validator and compiler modules)"
-# bindings/wasm is the workspace root of both crates (one Cargo.lock, one target directory).
+echo "== wasm: wasm-bindgen tests under Node (validator, compiler and tester modules)"
+# bindings/wasm is the workspace root of the three crates (one Cargo.lock, one target directory).
 (cd bindings/wasm && CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER=wasm-bindgen-test-runner \
   cargo test --workspace --target wasm32-unknown-unknown)
 

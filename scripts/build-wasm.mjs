@@ -4,8 +4,10 @@
 //   - the validator module (bindings/wasm, `qagida_wasm`): the engine and Validator.fromCompiled;
 //     no pack, TOML parser, loader or signature check;
 //   - the compiler module (bindings/wasm-compiler, `qagida_compiler`, pkg-config.json
-//     `compiler`): compilePack, compileLayers, compileSignedPack, runPackTests, fetched by a page
-//     only when it loads an edited pack;
+//     `compiler`): compilePack, compileLayers, compileSignedPack, fetched by a page only when it
+//     loads an edited pack;
+//   - the tester module (bindings/wasm-tester, `qagida_tester`, pkg-config.json `tester`):
+//     runPackTests, runLayerTests, fetched only to run a pack's own tests;
 //   - the default pack as a file beside them (pkg-config.json `pack_file`): rules/default.toml
 //     compiled by the native CLI, `qagida pack compile --validation-only`, into
 //     pkg/T/packs/default.qpack, which a page loads with Validator.fromCompiled.
@@ -67,6 +69,17 @@ const modules = [
     profile: ['--profile', 'compiler'],
     limit: budget.compiler_gzip_bytes,
     limitKey: 'compiler_gzip_bytes',
+  },
+  {
+    label: 'tester',
+    crate: config.tester.crate,
+    crateName: config.tester.crate_name,
+    outName: config.tester.out_name,
+    sub: config.tester.dir,
+    cargoArgs: [],
+    profile: ['--profile', 'compiler'],
+    limit: budget.tester_gzip_bytes,
+    limitKey: 'tester_gzip_bytes',
   },
 ];
 for (const m of modules) {
@@ -192,6 +205,9 @@ const entry = (t) => ({ types: `./${t}/${outName}.d.ts`, default: `./${t}/${outN
 const compiler = config.compiler;
 const cdir = (t) => `./${t}/${compiler.dir}`;
 const centry = (t) => ({ types: `${cdir(t)}/${compiler.out_name}.d.ts`, default: `${cdir(t)}/${compiler.out_name}.js` });
+const tester = config.tester;
+const tdir = (t) => `./${t}/${tester.dir}`;
+const tentry = (t) => ({ types: `${tdir(t)}/${tester.out_name}.d.ts`, default: `${tdir(t)}/${tester.out_name}.js` });
 const pkg = {
   name: config.name,
   version: config.version,
@@ -203,29 +219,33 @@ const pkg = {
   main: `./nodejs/${outName}.js`,
   module: `./bundler/${outName}.js`,
   types: `./bundler/${outName}.d.ts`,
-  sideEffects: [`./bundler/${outName}.js`, './bundler/snippets/*', `${cdir('bundler')}/${compiler.out_name}.js`, `${cdir('bundler')}/snippets/*`],
+  sideEffects: [`./bundler/${outName}.js`, './bundler/snippets/*', `${cdir('bundler')}/${compiler.out_name}.js`, `${cdir('bundler')}/snippets/*`,
+    `${tdir('bundler')}/${tester.out_name}.js`, `${tdir('bundler')}/snippets/*`],
   // `.`, `./web`, … the validator module; `./compiler`, `./web/compiler`, … the compiler module.
   exports: {
     '.': { node: entry('nodejs'), default: entry('bundler') },
     [`./${compiler.dir}`]: { node: centry('nodejs'), default: centry('bundler') },
+    [`./${tester.dir}`]: { node: tentry('nodejs'), default: tentry('bundler') },
     ...Object.fromEntries(config.targets.map((t) => [`./${t}`, entry(t)])),
     ...Object.fromEntries(config.targets.map((t) => [`./${t}/${compiler.dir}`, centry(t)])),
+    ...Object.fromEntries(config.targets.map((t) => [`./${t}/${tester.dir}`, tentry(t)])),
     ...Object.fromEntries(config.targets.map((t) => [`./${t}/${outName}_bg.wasm`, `./${t}/${outName}_bg.wasm`])),
     ...Object.fromEntries(config.targets.map((t) => [`${cdir(t)}/${compiler.out_name}_bg.wasm`, `${cdir(t)}/${compiler.out_name}_bg.wasm`])),
+    ...Object.fromEntries(config.targets.map((t) => [`${tdir(t)}/${tester.out_name}_bg.wasm`, `${tdir(t)}/${tester.out_name}_bg.wasm`])),
     // The default pack: the same bytes in each target's directory (a page serving pkg/web/ alone
     // finds it there); `./packs/…` for a bundler or Node that does not care which.
     [`./${packFile.path}`]: `./bundler/${packFile.path}`,
     ...Object.fromEntries(config.targets.map((t) => [`./${t}/${packFile.path}`, `./${t}/${packFile.path}`])),
     './package.json': './package.json',
   },
-  qagida: { pack_file: { source: packFile.source, path: packFile.path }, targets: config.targets, compiler: compiler.dir },
+  qagida: { pack_file: { source: packFile.source, path: packFile.path }, targets: config.targets, compiler: compiler.dir, tester: tester.dir },
 };
 writeFileSync(join(pkgDir, 'package.json'), JSON.stringify(pkg, null, 2) + '\n');
 if (existsSync(join(root, 'docs', 'WASM.md'))) copyFileSync(join(root, 'docs', 'WASM.md'), join(pkgDir, 'README.md'));
 
 // --- sizes and budget ---------------------------------------------------------------------------
 // Each module has a ceiling that fails the build: the validator module's budget.target_gzip_bytes,
-// the compiler's budget.compiler_gzip_bytes.
+// the compiler's budget.compiler_gzip_bytes, the tester's budget.tester_gzip_bytes.
 const over = [];
 console.log(`\n${config.name}@${config.version} in ${relative(root, pkgDir)}/`);
 for (const m of modules) {

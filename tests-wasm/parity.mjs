@@ -14,7 +14,7 @@
 //    (`Validator.fromCompiled(compilePack(files))`, against `qagida validate --rules rules/kz-orphan`).
 //    validate(object) must agree with validateJson. The regional pack rules/kz-karaganda
 //    (`compileLayers`) against `qagida validate --rules rules/kz-karaganda`.
-// 2. The pack's own tests: `qagida test -v DIR` vs the compiler module's `runPackTests(files)`
+// 2. The pack's own tests: `qagida test -v DIR` vs the tester module's `runPackTests(files)`
 //    (rules/kz-orphan) and `runLayerTests(layers)` (the regional pack over it: the layers of the
 //    default pack), case by case. The shipped pack file is the one of `qagida pack compile
 //    rules/default.toml --validation-only`, byte for byte, in every target's directory.
@@ -35,6 +35,9 @@ const { Validator } = require(join(repo, 'pkg', 'nodejs', 'qagida_wasm.js'));
 // The compiler module, imported on first use as a page does (dynamic import()).
 let compilerModule = null;
 const compiler = async () => (compilerModule ??= (await import(join(repo, 'pkg', 'nodejs', 'compiler', 'qagida_compiler.js'))).default);
+// The tester module (a pack's own tests), likewise.
+let testerModule = null;
+const tester = async () => (testerModule ??= (await import(join(repo, 'pkg', 'nodejs', 'tester', 'qagida_tester.js'))).default);
 const LANGS = ['kk', 'ru', 'en'];
 const AS_OF = [null, '2026-06-15'];
 const PACK_DIR = join(repo, 'rules', 'kz-orphan');
@@ -281,8 +284,8 @@ const layersOf = () => [
   { name: 'kz-karaganda', files: packFiles(REGIONAL) },
 ];
 for (const [label, args, run] of [
-  ['rules/kz-orphan: runPackTests(files)', [PACK_DIR], async () => (await compiler()).runPackTests(packFiles(PACK_DIR))],
-  ['rules/kz-karaganda over kz-orphan: runLayerTests(layers)', [REGIONAL], async () => (await compiler()).runLayerTests(layersOf())],
+  ['rules/kz-orphan: runPackTests(files)', [PACK_DIR], async () => (await tester()).runPackTests(packFiles(PACK_DIR))],
+  ['rules/kz-karaganda over kz-orphan: runLayerTests(layers)', [REGIONAL], async () => (await tester()).runLayerTests(layersOf())],
 ]) {
   const native = nativeTests(args);
   let wasm;

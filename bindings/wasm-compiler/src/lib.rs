@@ -2,10 +2,9 @@
 //!
 //! The validator module (`bindings/wasm`, `qagida_wasm`) loads packs only in compiled form;
 //! this module turns a pack's files (TOML and JSON) into those bytes, with the core's full
-//! loader: TOML parser, type checker, expression compiler, and Ed25519 signature check. It also
-//! runs a pack's own tests (`runPackTests`, `runLayerTests`: what `qagida test` runs), which need
-//! the rules' test cases that the validator module's compiled packs may leave out. A page
-//! fetches it only when it loads an edited pack:
+//! loader: TOML parser, type checker, expression compiler, and Ed25519 signature check. A page
+//! fetches it only when it loads an edited pack. (A pack's own tests run in the tester module,
+//! `bindings/wasm-tester`: they need the engine too.)
 //!
 //! ```js
 //! import init, { Validator } from "@qagida/validator/web";
@@ -22,56 +21,17 @@
 #![forbid(unsafe_code)]
 #![deny(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
+mod error;
 mod files;
 pub mod types;
 
+pub use error::CompileError;
+
 use qagida::signing::{SIG_FILE, SignatureError, Trust, parse_verifying_key, verify_files_trusted};
-use qagida::{Pack, PackError};
+use qagida::Pack;
 use wasm_bindgen::prelude::*;
 
-pub use types::{PackDiagnostic, PackLayer, PackTestCase};
-
-/// Every way a compiler call can fail. Turned into a JS `Error` whose `name` is the variant's
-/// (`PackError`, `SignatureError`, `FilesError`) and whose `message` is the Rust error's text.
-#[derive(Debug, thiserror::Error)]
-pub enum CompileError {
-    /// The pack was refused: one `file:line:col: message` line per problem.
-    #[error("{0}")]
-    Pack(#[from] PackError),
-    /// A signed pack whose signature does not verify, or a bad public key.
-    #[error("{0}")]
-    Signature(#[from] SignatureError),
-    /// The pack files argument is not an object of strings (or a list of layers): the message
-    /// names the offending key, e.g. `files.pack.toml: invalid type: floating point `5`, expected a string`.
-    #[error("pack files must be an object mapping paths in the pack to file contents: {0}")]
-    Files(String),
-}
-
-impl CompileError {
-    fn name(&self) -> &'static str {
-        match self {
-            CompileError::Pack(_) => "PackError",
-            CompileError::Signature(_) => "SignatureError",
-            CompileError::Files(_) => "FilesError",
-        }
-    }
-}
-
-impl From<CompileError> for JsValue {
-    fn from(e: CompileError) -> JsValue {
-        let err = js_sys::Error::new(&e.to_string());
-        err.set_name(e.name());
-        if let CompileError::Pack(p) = &e {
-            // `err.diagnostics`: [{file, line, col, message}], for an editor to point at; plain
-            // JS objects by serde-wasm-bindgen, as the validator module returns its results.
-            let diags: Vec<PackDiagnostic> = p.diagnostics.iter().map(PackDiagnostic::from).collect();
-            if let Ok(v) = serde::Serialize::serialize(&diags, &serde_wasm_bindgen::Serializer::json_compatible()) {
-                let _ = js_sys::Reflect::set(&err, &JsValue::from_str("diagnostics"), &v);
-            }
-        }
-        err.into()
-    }
-}
+pub use types::{PackDiagnostic, PackLayer};
 
 /// Compiles a pack from in-memory files, e.g. a regulator's edited pack fetched by the page:
 /// path in the pack (`pack.toml`, `types.toml`, `rules/mdt.toml`, `fixtures/x.json`, …) →
@@ -134,35 +94,3 @@ pub fn compile_signed_pack(
     Ok(Pack::from_files(&files).map_err(CompileError::from)?.to_compiled())
 }
 
-/// Runs the own tests of a pack given as its files (as for `compilePack`): every rule's
-/// `[[rule.test]]` case and the fixture checks, exactly as `qagida test` does, in its order.
-///
-/// @throws {Error} `PackError` as for `compilePack` (a pack that does not load has no tests to
-/// run); `FilesError` for an argument that is not pack files.
-#[wasm_bindgen(js_name = runPackTests, unchecked_return_type = "PackTestCase[]")]
-pub fn run_pack_tests(
-    #[wasm_bindgen(unchecked_param_type = "Record<string, string>")] files: JsValue,
-) -> Result<JsValue, JsValue> {
-    let files = files::files(files).map_err(CompileError::Files)?;
-    test_cases(&Pack::from_files(&files).map_err(CompileError::from)?)
-}
-
-/// Runs the own tests of a layered pack given as for `compileLayers` (base first): those of
-/// every layer over the layers below it, as `qagida test` does for a regional directory.
-///
-/// @throws {Error} as `compileLayers`.
-#[wasm_bindgen(js_name = runLayerTests, unchecked_return_type = "PackTestCase[]")]
-pub fn run_layer_tests(
-    #[wasm_bindgen(unchecked_param_type = "PackLayer[]")] layers: JsValue,
-) -> Result<JsValue, JsValue> {
-    let layers = files::layers(layers).map_err(CompileError::Files)?;
-    let refs: Vec<(&str, &qagida::Files)> = layers.iter().map(|(name, files)| (name.as_str(), files)).collect();
-    test_cases(&Pack::from_layers(&refs).map_err(CompileError::from)?)
-}
-
-/// The outcomes of `pack`'s tests as plain JS objects (serde-wasm-bindgen).
-fn test_cases(pack: &Pack) -> Result<JsValue, JsValue> {
-    let cases: Vec<PackTestCase> = qagida::testing::run_pack_tests(pack).iter().map(PackTestCase::from).collect();
-    serde::Serialize::serialize(&cases, &serde_wasm_bindgen::Serializer::json_compatible())
-        .map_err(|e| js_sys::Error::new(&format!("cannot convert the test outcomes to JavaScript: {e}")).into())
-}

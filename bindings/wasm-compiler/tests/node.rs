@@ -10,9 +10,8 @@
 
 use std::collections::BTreeMap;
 
-use qagida_compiler::{
-    PackDiagnostic, PackLayer, PackTestCase, compile_layers, compile_pack, compile_signed_pack, run_layer_tests, run_pack_tests,
-};
+use qagida_compiler::{PackDiagnostic, PackLayer, compile_layers, compile_pack, compile_signed_pack};
+use qagida_tester::{PackTestCase, run_layer_tests, run_pack_tests};
 use qagida_wasm::{ValidationResult, Validator};
 use wasm_bindgen::JsCast;
 use wasm_bindgen::prelude::*;
@@ -50,8 +49,8 @@ fn examples() -> Vec<(String, String)> {
 }
 
 /// The validator of `bytes` and the natively loaded `pack` give the same result JSON for every
-/// example, in every language; `tests` (the outcomes of `runPackTests` or `runLayerTests` on the
-/// same files) are those of `qagida test`, and all pass.
+/// example, in every language; `tests` (the outcomes of the tester module's `runPackTests` or
+/// `runLayerTests` on the same files) are those of `qagida test`, and all pass.
 fn same_as_native(bytes: &[u8], pack: &qagida::Pack, tests: JsValue) {
     let v = load(bytes);
     assert_eq!(v.pack_id(), pack.id);
@@ -89,31 +88,6 @@ fn a_pack_compiled_here_loads_in_the_validator_and_validates_as_natively() {
     assert_eq!(bytes, native.to_compiled(), "the wasm compiler and the native one disagree");
     assert_eq!(compile(&files).unwrap(), bytes, "compiling twice gives other bytes");
     same_as_native(&bytes, &native, run_pack_tests(js_of(&files)).map_err(|e| error_text(&e)).unwrap());
-}
-
-/// The pack tests run here, on the pack's files (the validator module's packs may be compiled
-/// without their tests): every rule's cases and the fixture checks, as `qagida test`; a failing
-/// case is reported as failed, and a pack that does not load is a PackError.
-#[wasm_bindgen_test]
-fn the_packs_own_tests_run_in_the_compiler_module() {
-    let files = pack_files();
-    let cases: Vec<PackTestCase> = rust_of(&run_pack_tests(js_of(&files)).map_err(|e| error_text(&e)).unwrap());
-    assert!(cases.len() > 20 && cases.iter().all(|c| c.passed), "{cases:?}");
-    assert!(cases.iter().any(|c| c.rule_id == "MDT-03") && cases.iter().any(|c| c.rule_id.starts_with("fixture:")));
-    // A rule made laxer than its own test cases expect: those cases fail, with a reason.
-    let mut edited = files.clone();
-    let dsp = edited.get_mut("rules/dispensing.toml").unwrap();
-    *dsp = dsp.replacen("max_supply_months = 1", "max_supply_months = 2", 1);
-    let cases: Vec<PackTestCase> = rust_of(&run_pack_tests(js_of(&edited)).unwrap());
-    let failed: Vec<&PackTestCase> = cases.iter().filter(|c| !c.passed).collect();
-    assert!(!failed.is_empty() && failed.iter().all(|c| !c.detail.is_empty()), "{cases:?}");
-    let native = qagida::testing::run_pack_tests(&qagida::Pack::from_files(&edited).unwrap());
-    assert_eq!(cases.iter().map(|c| c.passed).collect::<Vec<_>>(), native.iter().map(|c| c.passed).collect::<Vec<_>>());
-    edited.insert("pack.toml".into(), "id = [".into());
-    let e = run_pack_tests(js_of(&edited)).err().unwrap();
-    assert!(error_text(&e).starts_with("PackError: pack.toml:1:"), "{}", error_text(&e));
-    let e = run_pack_tests(JsValue::from_str("pack.toml")).err().unwrap();
-    assert!(error_text(&e).starts_with("FilesError: "), "{}", error_text(&e));
 }
 
 #[wasm_bindgen_test]
