@@ -461,7 +461,7 @@ impl<'b> Reader<'b> {
 
     pub(crate) fn json(&mut self) -> Json {
         let s = self.str();
-        crate::input::parse_json(s.as_bytes()).unwrap_or_else(|e| {
+        crate::document::parse_json_value(s.as_bytes()).unwrap_or_else(|e| {
             self.fail(format_args!("bad JSON: {e}"));
             Json::Null
         })

@@ -13,12 +13,12 @@ use std::collections::{BTreeSet, HashSet};
 
 use chrono::{NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
-use serde_json::Value as Json;
+use crate::document::Json;
 
-pub(crate) use crate::document::{get_field, member, type_name};
+pub(crate) use crate::document::{member, type_name};
+use crate::document::{DuplicateKey, LimitHit, Limits, ParseError, Parsed, parse};
 use crate::error::InputError;
 use crate::expr::{Env, EvalError, Val};
-use crate::input::{DuplicateKey, LimitHit, Limits, ParseError, Parsed, parse_limited};
 use crate::pack::{DocType, LangId, LangTemplates, Pack, Seg, Severity, SysMsg};
 use crate::types::Type;
 use crate::value::decode;
@@ -301,15 +301,15 @@ impl Pack {
         self.validate_with(&parsed.value, &parsed.duplicate_keys, parsed.more_duplicates, opts)
     }
 
-    /// Validates a parsed document.
-    pub fn validate(&self, doc: &Json, opts: &Options) -> Result<ValidationResult, InputError> {
+    /// Validates a parsed document (seen through the document model, its strings borrowed).
+    pub fn validate(&self, doc: &serde_json::Value, opts: &Options) -> Result<ValidationResult, InputError> {
         check_limits(doc, opts.max_depth, opts.max_array_len)?;
-        self.validate_with(doc, &[], 0, opts)
+        self.validate_with(&Json::from_serde(doc), &[], 0, opts)
     }
 
     /// Validates a document within the depth and array limits, whose parse found the repeated
     /// keys `dups` (and `more` beyond them).
-    fn validate_with(&self, doc: &Json, dups: &[DuplicateKey], more: usize, opts: &Options) -> Result<ValidationResult, InputError> {
+    fn validate_with(&self, doc: &Json<'_>, dups: &[DuplicateKey], more: usize, opts: &Options) -> Result<ValidationResult, InputError> {
         let cap = opts.max_findings;
         let lang = self.language(opts.lang.as_deref());
         let mut out = Out::new(cap, TextCap::new(opts.max_text_chars), opts.max_result_bytes, self.result_frame(opts, lang));
@@ -341,7 +341,7 @@ impl Pack {
     fn validate_doc<'a>(
         &'a self,
         doc_type: &'a DocType,
-        doc: &'a Json,
+        doc: &'a Json<'a>,
         as_of: NaiveDate,
         prefix: &str,
         opts: &Options,
@@ -367,10 +367,34 @@ impl Pack {
     }
 
     /// The reference data in force on `date`.
-    pub fn data_as_of(&self, date: NaiveDate) -> &Json {
+    pub fn data_as_of(&self, date: NaiveDate) -> &serde_json::Value {
         let i = self.data_epochs.partition_point(|(from, _)| *from <= date);
-        static EMPTY: Json = Json::Null;
+        static EMPTY: serde_json::Value = serde_json::Value::Null;
         self.data_epochs.get(i.saturating_sub(1)).map_or(&EMPTY, |(_, d)| d)
+    }
+
+    /// The rules' parameters (by rule index) and the reference data (by epoch) as the engine
+    /// reads them, copied from the pack's `serde_json` values on the first validation.
+    fn engine_json(&self) -> &(Vec<Json<'static>>, Vec<Json<'static>>) {
+        self.engine_json.get_or_init(|| {
+            (
+                self.rules.iter().map(|r| Json::owned_from_serde(&r.params)).collect(),
+                self.data_epochs.iter().map(|(_, d)| Json::owned_from_serde(d)).collect(),
+            )
+        })
+    }
+
+    /// [`Pack::data_as_of`] in the document model.
+    pub(crate) fn data_json(&self, date: NaiveDate) -> &Json<'static> {
+        let i = self.data_epochs.partition_point(|(from, _)| *from <= date);
+        static EMPTY: Json<'static> = Json::Null;
+        self.engine_json().1.get(i.saturating_sub(1)).unwrap_or(&EMPTY)
+    }
+
+    /// The parameters of rule `i` in the document model.
+    pub(crate) fn params_json(&self, i: usize) -> &Json<'static> {
+        static EMPTY: Json<'static> = Json::Null;
+        self.engine_json().0.get(i).unwrap_or(&EMPTY)
     }
 
     /// The result; past `cap` findings, the first `cap` and one `LIMIT` finding; past the
@@ -413,7 +437,7 @@ impl Pack {
 
     /// The document's own date (its type's `as_of` field), in the pack's time zone; for a
     /// document without one that holds documents (a bundle), the latest date of its members.
-    fn own_date(&self, doc: &Json, dt: &DocType) -> Option<NaiveDate> {
+    fn own_date(&self, doc: &Json<'_>, dt: &DocType) -> Option<NaiveDate> {
         if dt.as_of.is_empty() {
             return shape::member_lists(doc, dt)
                 .filter_map(|(_, l)| l.and_then(Json::as_array))
@@ -471,7 +495,7 @@ fn truncate(s: &str, n: usize) -> String {
     }
 }
 
-fn json_kind(v: &Json) -> &'static str {
+fn json_kind(v: &Json<'_>) -> &'static str {
     match v {
         Json::Null => "null",
         Json::Bool(_) => "bool",
@@ -490,7 +514,7 @@ fn render(t: &LangTemplates, lang: LangId, value: &dyn Fn(&Seg, &mut String)) ->
 /// depth, array length, `max_parse_bytes`), with the same errors; returns the value and the
 /// bytes of heap charged for it against `max_parse_bytes` — a deployment can size the budget
 /// from its documents with it. Repeated keys are not reported here.
-pub fn parse_input(bytes: &[u8], opts: &Options) -> Result<(Json, usize), InputError> {
+pub fn parse_input<'b>(bytes: &'b [u8], opts: &Options) -> Result<(Json<'b>, usize), InputError> {
     if bytes.len() > opts.max_input_bytes {
         return Err(InputError::TooLarge { size: bytes.len(), limit: opts.max_input_bytes });
     }
@@ -501,21 +525,21 @@ pub fn parse_input(bytes: &[u8], opts: &Options) -> Result<(Json, usize), InputE
 /// Parses a document, refusing nesting deeper than the limit, arrays longer than the limit and
 /// a tree larger than its memory budget as the parser meets them (no huge array or tree is ever
 /// built, and the error is clear).
-fn parse_document(bytes: &[u8], limits: Limits) -> Result<Parsed, InputError> {
-    parse_limited(bytes, limits).map_err(|e| match e {
+fn parse_document(bytes: &[u8], limits: Limits) -> Result<Parsed<'_>, InputError> {
+    parse(bytes, limits).map_err(|e| match e {
         ParseError::Limit(LimitHit::Depth) => InputError::TooDeep { limit: limits.max_depth },
         ParseError::Limit(LimitHit::ArrayLength) => InputError::ArrayTooLong { limit: limits.max_array_len },
         ParseError::Limit(LimitHit::Memory) => InputError::ParsedTooLarge { limit: limits.max_bytes },
-        ParseError::Json(e) => InputError::NotJson(e.to_string()),
+        ParseError::Syntax(e) => InputError::NotJson(e.to_string()),
     })
 }
 
 /// The limits of [`parse_document`] on an already parsed value (iteratively: no recursion).
-fn check_limits(doc: &Json, limit: usize, max_len: usize) -> Result<(), InputError> {
+fn check_limits(doc: &serde_json::Value, limit: usize, max_len: usize) -> Result<(), InputError> {
     let mut stack = vec![(doc, 0usize)];
     while let Some((v, d)) = stack.pop() {
         match v {
-            Json::Array(a) => {
+            serde_json::Value::Array(a) => {
                 if d + 1 > limit {
                     return Err(InputError::TooDeep { limit });
                 }
@@ -524,7 +548,7 @@ fn check_limits(doc: &Json, limit: usize, max_len: usize) -> Result<(), InputErr
                 }
                 stack.extend(a.iter().map(|x| (x, d + 1)));
             }
-            Json::Object(o) => {
+            serde_json::Value::Object(o) => {
                 if d + 1 > limit {
                     return Err(InputError::TooDeep { limit });
                 }
@@ -545,6 +569,7 @@ mod tests {
         use crate::pack::Pointer;
         use run::present;
         let doc = serde_json::json!({"a/b": {"~c": "x"}, "list": [{"d": " "}, {"d": 0}], "n": null});
+        let doc = Json::from_serde(&doc);
         assert_eq!(Pointer::new("/a~1b/~0c").tokens(), Some(&["a/b".to_string(), "~c".to_string()][..]));
         assert!(present(&doc, &Pointer::new("/a~1b/~0c")));
         assert!(present(&doc, &Pointer::new("/list/1/d")));
@@ -558,7 +583,7 @@ mod tests {
     #[test]
     fn lookups_over_reference_data_are_indexed_once_for_every_validation() {
         let pack = Pack::embedded().unwrap();
-        let read = |name: &str| -> Json {
+        let read = |name: &str| -> serde_json::Value {
             let text = std::fs::read_to_string(format!("{}/examples/valid/{name}", env!("CARGO_MANIFEST_DIR"))).unwrap();
             serde_json::from_str(&text).unwrap()
         };

@@ -486,6 +486,7 @@ fn read_pack(r: &mut Reader<'_>) -> Pack {
         engine_severity,
         silenced,
         data_indexes: crate::expr::SharedIndexes::default(),
+        engine_json: std::sync::OnceLock::new(),
         fixtures,
     }
 }

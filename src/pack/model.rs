@@ -508,6 +508,9 @@ pub struct Pack {
     /// Indexes over the reference data for `find` lookups, built on first use and shared by
     /// every validation with the pack.
     pub(crate) data_indexes: expr::SharedIndexes,
+    /// The rules' parameters (by rule index) and the reference data (by epoch) in the document
+    /// model the engine reads (`document::Json`), copied from the fields above on first use.
+    pub(crate) engine_json: std::sync::OnceLock<(Vec<crate::document::Json<'static>>, Vec<crate::document::Json<'static>>)>,
     /// Sample documents by name (`fixtures/NAME.json`), sorted by name.
     pub fixtures: serde_json::Map<String, Json>,
 }
