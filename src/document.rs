@@ -103,12 +103,17 @@ impl<'a> Object<'a> {
         self.position(key).and_then(|i| self.pairs.get(i)).map(|(_, v)| v)
     }
 
+    #[inline]
     fn position(&self, key: &str) -> Option<usize> {
+        // Most names differ in length or first byte: compared inline before the bytes are.
+        let bytes = key.as_bytes();
+        let same = |k: &Cow<'_, str>| {
+            let k = k.as_bytes();
+            k.len() == bytes.len() && k.first() == bytes.first() && k == bytes
+        };
         match &self.index {
-            None => self.pairs.iter().position(|(k, _)| k == key),
-            Some(t) => {
-                t.find(hash(key), |&i| self.pairs.get(i as usize).is_some_and(|(k, _)| k == key)).map(|&i| i as usize)
-            }
+            None => self.pairs.iter().position(|(k, _)| same(k)),
+            Some(t) => t.find(hash(key), |&i| self.pairs.get(i as usize).is_some_and(|(k, _)| same(k))).map(|&i| i as usize),
         }
     }
 

@@ -487,6 +487,7 @@ fn read_pack(r: &mut Reader<'_>) -> Pack {
         silenced,
         data_indexes: crate::expr::SharedIndexes::default(),
         engine_json: std::sync::OnceLock::new(),
+        frames: std::sync::Mutex::default(),
         fixtures,
     }
 }

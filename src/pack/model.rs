@@ -511,6 +511,9 @@ pub struct Pack {
     /// The rules' parameters (by rule index) and the reference data (by epoch) in the document
     /// model the engine reads (`document::Json`), copied from the fields above on first use.
     pub(crate) engine_json: std::sync::OnceLock<(Vec<crate::document::Json<'static>>, Vec<crate::document::Json<'static>>)>,
+    /// The bytes a result takes besides its findings, by `(max_findings, max_result_bytes,
+    /// language)` (the engine's `result_frame`), kept once computed.
+    pub(crate) frames: std::sync::Mutex<Vec<((usize, usize, u16), usize)>>,
     /// Sample documents by name (`fixtures/NAME.json`), sorted by name.
     pub fixtures: serde_json::Map<String, Json>,
 }

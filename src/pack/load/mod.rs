@@ -581,6 +581,7 @@ impl<'f> Loader<'f> {
             silenced: Vec::new(),
             data_indexes: expr::SharedIndexes::default(),
             engine_json: std::sync::OnceLock::new(),
+            frames: std::sync::Mutex::default(),
             fixtures: fixtures.into_iter().collect(),
         })
     }
