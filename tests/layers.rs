@@ -15,7 +15,7 @@ use std::path::{Path, PathBuf};
 /// none of its own layer, none above.
 const LAYERS: &[(&str, &[&str])] = &[
     (
-        "leaves: errors, static types, date text, format checks, a document's fields, the document reader, pack.sig text",
+        "leaves: errors, static types, date text, format checks, the document model and its parser, the old reader (a test oracle), pack.sig text",
         &["error", "types", "formats", "document", "input"],
     ),
     ("working-day calendars (pure data)", &["calendar"]),
