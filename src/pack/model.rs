@@ -513,10 +513,13 @@ pub struct Pack {
     pub(crate) engine_json: std::sync::OnceLock<(Vec<crate::document::Json<'static>>, Vec<crate::document::Json<'static>>)>,
     /// The bytes a result takes besides its findings, by `(max_findings, max_result_bytes,
     /// language)` (the engine's `result_frame`), kept once computed.
-    pub(crate) frames: std::sync::Mutex<Vec<((usize, usize, u16), usize)>>,
+    pub(crate) frames: std::sync::Mutex<Vec<ResultFrame>>,
     /// Sample documents by name (`fixtures/NAME.json`), sorted by name.
     pub fixtures: serde_json::Map<String, Json>,
 }
+
+/// `((max_findings, max_result_bytes, language), bytes)`: see [`Pack`]'s `frames`.
+pub(crate) type ResultFrame = ((usize, usize, u16), usize);
 
 const _: () = {
     const fn assert_send_sync<T: Send + Sync>() {}

@@ -122,7 +122,7 @@ impl<'a> ListItems<'a> {
 /// A list value's elements; `None` when `v` is not a list.
 pub(crate) fn list_items<'a>(v: &Val<'a>) -> Option<ListItems<'a>> {
     match *v {
-        Val::Json(j) => j.as_array().map(|a| ListItems::Json(a)),
+        Val::Json(j) => j.as_array().map(ListItems::Json),
         Val::List(ref l) => Some(ListItems::Vals(l.clone())),
         _ => None,
     }
