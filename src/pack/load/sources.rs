@@ -167,6 +167,8 @@ impl Pack {
         }
         self.rules.retain(|r| !silenced.contains(&r.id));
         self.rules_by_doc = index_rules(&self.rules);
+        // The engine's copy of the rules' parameters is by rule index: made again on first use.
+        self.engine_json = std::sync::OnceLock::new();
         Ok(self)
     }
 }
