@@ -576,11 +576,16 @@ impl<'a> Parser<'a> {
         Ok(match peek {
             Peek::Array => return self.array(depth, path),
             Peek::Object => return self.object(depth, path),
-            Peek::Null => {
-                self.jiter.known_null().map_err(|e| self.jerr(e))?;
-                Json::Null
+            // Literals and numbers are skipped by jiter (`known_skip`: checked, not decoded): its
+            // `known_bool` and `known_number_bytes` reach its float parser on their error paths,
+            // 20 KB of the WebAssembly module that nothing else needs (twiggy).
+            Peek::Null | Peek::True | Peek::False => {
+                self.jiter.known_skip(peek).map_err(|e| self.jerr(e))?;
+                match peek {
+                    Peek::Null => Json::Null,
+                    _ => Json::Bool(peek == Peek::True),
+                }
             }
-            Peek::True | Peek::False => Json::Bool(self.jiter.known_bool(peek).map_err(|e| self.jerr(e))?),
             Peek::String => {
                 let (range, owned) = match self.jiter.known_str() {
                     Ok(s) => match in_input(self.data, s.as_bytes()) {
@@ -600,15 +605,13 @@ impl<'a> Parser<'a> {
             // A number: its text as written (jiter checks its syntax, without reading it as a
             // float, which keeps its float parser out of the WebAssembly module).
             _ => {
-                let range = match self.jiter.known_number_bytes(peek) {
-                    Ok(b) => in_input(self.data, b),
-                    Err(e) => return Err(self.jerr(e)),
-                };
                 let start = self.jiter.current_index();
-                match range.and_then(|r| match self.text {
-                    Some(t) => t.get(r),
-                    None => self.data.get(r).and_then(|b| std::str::from_utf8(b).ok()),
-                }) {
+                self.jiter.known_skip(peek).map_err(|e| self.jerr(e))?;
+                let end = start + self.jiter.slice_to_current(start).len();
+                match match self.text {
+                    Some(t) => t.get(start..end),
+                    None => self.data.get(start..end).and_then(|b| std::str::from_utf8(b).ok()),
+                } {
                     Some(t) => Json::Number(Number(Cow::Borrowed(t))),
                     None => return Err(self.at(start, "invalid number".into())),
                 }
