@@ -224,16 +224,26 @@ impl<'a> Json<'a> {
         }
     }
 
-    /// The value as `serde_json::Value` (numbers by their text, with `arbitrary_precision`).
+    /// The value as `serde_json::Value` (numbers by their text, with `arbitrary_precision`). A
+    /// number serde_json does not take (none the parser accepts) becomes `null`; see
+    /// [`Json::try_to_serde`] to be told instead.
     pub fn to_serde(&self) -> serde_json::Value {
-        match self {
+        self.try_to_serde().unwrap_or_else(|_| serde_json::Value::Null)
+    }
+
+    /// The value as `serde_json::Value`, or the text of the first number serde_json does not
+    /// take.
+    pub fn try_to_serde(&self) -> Result<serde_json::Value, String> {
+        Ok(match self {
             Json::Null => serde_json::Value::Null,
             Json::Bool(b) => serde_json::Value::Bool(*b),
-            Json::Number(n) => n.as_str().parse::<serde_json::Number>().map_or(serde_json::Value::Null, serde_json::Value::Number),
+            Json::Number(n) => serde_json::Value::Number(n.as_str().parse::<serde_json::Number>().map_err(|_| n.as_str().to_string())?),
             Json::String(s) => serde_json::Value::String(s.to_string()),
-            Json::Array(a) => serde_json::Value::Array(a.iter().map(Json::to_serde).collect()),
-            Json::Object(o) => serde_json::Value::Object(o.iter().map(|(k, v)| (k.to_string(), v.to_serde())).collect()),
-        }
+            Json::Array(a) => serde_json::Value::Array(a.iter().map(Json::try_to_serde).collect::<Result<_, _>>()?),
+            Json::Object(o) => serde_json::Value::Object(
+                o.iter().map(|(k, v)| Ok((k.to_string(), v.try_to_serde()?))).collect::<Result<_, String>>()?,
+            ),
+        })
     }
 
     /// Writes the value's compact JSON (as `serde_json::to_writer` writes it; numbers as their
@@ -418,7 +428,7 @@ pub fn parse_trusted(bytes: &[u8]) -> Result<Json<'_>, SyntaxError> {
 /// Parses a trusted file (a pack's fixture, a compiled pack's JSON) as [`parse_trusted`] does,
 /// into a `serde_json::Value` (numbers keep their text).
 pub fn parse_json_value(bytes: &[u8]) -> Result<serde_json::Value, SyntaxError> {
-    parse_trusted(bytes).map(|v| v.to_serde())
+    parse_trusted(bytes)?.try_to_serde().map_err(|n| SyntaxError { msg: format!("number `{n}` out of serde_json's range"), line: 0, column: 0 })
 }
 
 /// Appends `token` to a JSON Pointer as RFC 6901 escapes it.
