@@ -1,8 +1,9 @@
 //! Embeds the default rule pack into the library (`Pack::embedded()`): the layers that
 //! `rules/default.toml` lists (the national pack and every regional layer), each as every
 //! `.toml` and `.json` file by its path inside the layer's directory. And sets
-//! `QAGIDA_COMPILED_FINGERPRINT` for the compiled pack form (below). (The WebAssembly module
-//! embeds the pack compiled instead: `bindings/wasm/build.rs`.)
+//! `QAGIDA_COMPILED_FINGERPRINT` for the compiled pack form (below). (The WebAssembly validator
+//! module embeds no pack: the npm package ships the default pack compiled beside it,
+//! `packs/default.qpack`, which `Validator.fromCompiled` reads.)
 use std::path::{Path, PathBuf};
 use std::{env, fs};
 
@@ -23,10 +24,12 @@ fn collect(dir: &Path, root: &Path, out: &mut Vec<(String, PathBuf)>) {
 }
 
 /// The sources that define what a compiled pack (`src/pack/compiled.rs`) holds and means: its
-/// encoding, the typed expression tree, the types, the pack model and the loader's scope slots,
-/// templates, calendars.
-const COMPILED_FORM_SOURCES: [&str; 19] = [
+/// encoding, the typed expression tree (windows included), the types, the pack model and the
+/// loader's scope slots, templates, calendars, and the JSON reader of its data.
+const COMPILED_FORM_SOURCES: [&str; 21] = [
     "src/wire.rs",
+    "src/document.rs",
+    "src/expr/window.rs",
     "src/expr/flat.rs",
     "src/pack/compiled.rs",
     "src/expr/check.rs",

@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # WebAssembly package: installs what it needs on a clean machine (Rust, Node and Python are
-# there; also rust-src of the nightly toolchain, for the module's std), builds the npm package
-# (scripts/build-wasm.mjs: the validator and compiler modules, each within its size budget), then runs
-#   1. the wasm-bindgen tests under Node of both crates, bindings/wasm and bindings/wasm-compiler
+# there), builds the npm package with the stable toolchain (scripts/build-wasm.mjs: wasm-pack
+# builds the validator, compiler and tester modules, each within its size budget, and the native CLI
+# compiles the default pack file shipped beside them), then runs
+#   1. the wasm-bindgen tests under Node of the three crates, bindings/wasm, bindings/wasm-compiler, bindings/wasm-tester
 #      (cargo's "test result:" lines),
 #   2. the parity test: WASM modules vs native CLI on every example and the pack's own tests,
 #   3. the end-to-end test of the demo form in headless Chromium.
@@ -16,7 +17,11 @@ echo "== wasm: tools"
 rustup target add wasm32-unknown-unknown
 
 # The CLI must be exactly the version of the wasm-bindgen crate (pinned with `=` in
-# bindings/wasm/Cargo.toml). No --locked: its lockfile wants a webpki-roots the registry lacks.
+# bindings/wasm/Cargo.toml). The one tool installed without --locked (measured 2026-12-06):
+# `cargo install wasm-bindgen-cli --version 0.2.130 --locked` fails in 0.5 s with
+#   error: failed to select a version for the requirement `webpki-roots = "^1.0.10"` (locked to 1.0.11)
+# (ureq 3.5.0's dependency; the registry here has webpki-roots up to 1.0.10), and so does
+# `--locked --no-default-features`: cargo resolves the whole packaged lockfile whatever the features.
 WASM_BINDGEN_VERSION=$(sed -n '/^name = "wasm-bindgen"$/{n;s/^version = "\(.*\)"$/\1/p;}' bindings/wasm/Cargo.lock)
 : "${WASM_BINDGEN_VERSION:?no wasm-bindgen in bindings/wasm/Cargo.lock}"
 if ! wasm-bindgen --version 2>/dev/null | grep -qx "wasm-bindgen $WASM_BINDGEN_VERSION"; then
@@ -25,15 +30,14 @@ if ! wasm-bindgen --version 2>/dev/null | grep -qx "wasm-bindgen $WASM_BINDGEN_V
 fi
 wasm-bindgen --version
 
-# The module's std is compiled from source (pkg-config.json `build_std`): that takes the nightly
-# toolchain (.ci/fuzz.sh needs it too) and its rust-src component, both from rustup's server.
-BUILD_STD_TOOLCHAIN=$(node -p 'const b = require("./pkg-config.json").build_std; b && b.enabled ? b.toolchain : ""')
-if [ -n "$BUILD_STD_TOOLCHAIN" ]; then
-  rustc "+$BUILD_STD_TOOLCHAIN" --version >/dev/null 2>&1 \
-    || rustup toolchain install "$BUILD_STD_TOOLCHAIN" --profile minimal
-  rustup component add rust-src --toolchain "$BUILD_STD_TOOLCHAIN"
-  rustc "+$BUILD_STD_TOOLCHAIN" --version
+# wasm-pack drives cargo and wasm-bindgen for each target (scripts/build-wasm.mjs, --mode
+# no-install: it uses the wasm-bindgen above and downloads nothing). About 2.5 minutes.
+WASM_PACK_VERSION=0.15.1
+if ! wasm-pack --version 2>/dev/null | grep -qx "wasm-pack $WASM_PACK_VERSION"; then
+  echo "installing wasm-pack $WASM_PACK_VERSION (about 2.5 minutes)"
+  cargo install wasm-pack --version "$WASM_PACK_VERSION" --locked
 fi
+wasm-pack --version
 
 # binaryen@132 (wasm-opt; Debian's 108 breaks the module) and playwright-core (no browser download).
 if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modules/.package-lock.json ] \
@@ -53,8 +57,8 @@ fi
 echo "== wasm: build the npm package (pkg/)"
 node scripts/build-wasm.mjs
 
-echo "== wasm: wasm-bindgen tests under Node (validator and compiler modules)"
-# bindings/wasm is the workspace root of both crates (one Cargo.lock, one target directory).
+echo "== wasm: wasm-bindgen tests under Node (validator, compiler and tester modules)"
+# bindings/wasm is the workspace root of the three crates (one Cargo.lock, one target directory).
 (cd bindings/wasm && CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER=wasm-bindgen-test-runner \
   cargo test --workspace --target wasm32-unknown-unknown)
 

@@ -1,26 +1,33 @@
 #!/usr/bin/env node
 // Builds the npm package of qagida's two WebAssembly modules from pkg-config.json:
 //
-//   - the validator module (bindings/wasm, `qagida_wasm`): the engine, the default pack embedded
-//     in compiled form, Validator.fromCompiled; no TOML parser, loader or signature check;
+//   - the validator module (bindings/wasm, `qagida_wasm`): the engine and Validator.fromCompiled;
+//     no pack, TOML parser, loader or signature check;
 //   - the compiler module (bindings/wasm-compiler, `qagida_compiler`, pkg-config.json
 //     `compiler`): compilePack, compileLayers, compileSignedPack, fetched by a page only when it
-//     loads an edited pack.
+//     loads an edited pack;
+//   - the tester module (bindings/wasm-tester, `qagida_tester`, pkg-config.json `tester`):
+//     runPackTests, runLayerTests, fetched only to run a pack's own tests;
+//   - the default pack as a file beside them (pkg-config.json `pack_file`): rules/default.toml
+//     compiled by the native CLI, `qagida pack compile --validation-only`, into
+//     pkg/T/packs/default.qpack, which a page loads with Validator.fromCompiled.
 //
-// For each module:
-//   cargo build --release --target wasm32-unknown-unknown   (opt-level from pkg-config.json)
-//   wasm-bindgen --target T --out-dir pkg/T[/compiler]       (T = web, bundler, nodejs)
-//   wasm-opt -Oz                                             (npm binaryen@132, not Debian's 108)
+// For each target T (web, bundler, nodejs) and module:
+//   wasm-pack build CRATE --release --target T --out-dir pkg/T[/compiler] --mode no-install
+//     --no-pack --no-opt     (cargo build with opt-level from pkg-config.json, then the
+//                             wasm-bindgen CLI on PATH; no-install: wasm-pack downloads nothing)
+//   wasm-opt (pkg-config.json `wasm_opt`, npm binaryen@132, not Debian's 108; our own step, its
+//             output cached by the hash of its input: wasm-pack's would rerun it every time)
 // then pkg/package.json, pkg/README.md                      (from pkg-config.json, docs/WASM.md)
 //
 // and prints each .wasm's size raw and gzipped (zlib level 9), failing when one is over its
-// budget: the validator module's is the 150 KiB target itself.
-// Needs: cargo with the wasm32-unknown-unknown target, wasm-bindgen-cli of the exact version of
-// the wasm-bindgen crate in bindings/wasm/Cargo.lock, `npm ci` (for node_modules/.bin/wasm-opt).
+// budget (pkg-config.json `budget`). Everything is built with the stable toolchain.
+// Needs: cargo with the wasm32-unknown-unknown target, wasm-pack, wasm-bindgen-cli of the exact
+// version of the wasm-bindgen crate in bindings/wasm/Cargo.lock (.ci/wasm.sh installs both at
+// pinned versions), `npm ci` (for node_modules/.bin/wasm-opt).
 //
-// Usage: node scripts/build-wasm.mjs [--targets=web,nodejs] [--no-opt] [--stable-std] [-- CARGO_ARGS…]
-//        CARGO_ARGS go to the validator module's cargo build: e.g. `-- --no-default-features`
-//        leaves out the embedded pack (a page then loads every pack with fromCompiled).
+// Usage: node scripts/build-wasm.mjs [--targets=web,nodejs] [--no-opt] [-- CARGO_ARGS…]
+//        CARGO_ARGS go to the validator module's cargo build.
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { copyFileSync, existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
@@ -32,15 +39,14 @@ const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const config = JSON.parse(readFileSync(join(root, 'pkg-config.json'), 'utf8'));
 const dashdash = process.argv.indexOf('--');
 const args = process.argv.slice(2, dashdash < 0 ? undefined : dashdash);
-const cargoArgs = dashdash < 0 ? [] : process.argv.slice(dashdash + 1); // e.g. -- --no-default-features
+const cargoArgs = dashdash < 0 ? [] : process.argv.slice(dashdash + 1);
 const arg = (name) => args.find((a) => a.startsWith(`--${name}=`))?.split('=')[1];
 const targets = arg('targets')?.split(',') ?? config.targets;
 const optimise = !args.includes('--no-opt');
-const usesStableStd = !config.build_std?.enabled || args.includes('--stable-std');
 const pkgDir = join(root, 'pkg');
 const budget = config.budget;
 // The two modules: where each crate is, its output name, its directory inside pkg/T/, and its
-// size ceiling (gzipped): the precompiled-std build (--stable-std) has its own.
+// size ceiling (gzipped).
 const modules = [
   {
     label: 'validator',
@@ -49,8 +55,10 @@ const modules = [
     outName: config.out_name,
     sub: '',
     cargoArgs,
-    limit: usesStableStd ? budget.stable_std_gzip_bytes : budget.target_gzip_bytes,
-    limitKey: usesStableStd ? 'stable_std_gzip_bytes' : 'target_gzip_bytes',
+    profile: ['--release'],
+    limit: budget.validator_ceiling_gzip_bytes,
+    limitKey: 'validator_ceiling_gzip_bytes',
+    target: budget.target_gzip_bytes,
   },
   {
     label: 'compiler',
@@ -59,8 +67,20 @@ const modules = [
     outName: config.compiler.out_name,
     sub: config.compiler.dir,
     cargoArgs: [],
-    limit: usesStableStd ? budget.compiler_stable_std_gzip_bytes : budget.compiler_gzip_bytes,
-    limitKey: usesStableStd ? 'compiler_stable_std_gzip_bytes' : 'compiler_gzip_bytes',
+    profile: ['--profile', 'compiler'],
+    limit: budget.compiler_gzip_bytes,
+    limitKey: 'compiler_gzip_bytes',
+  },
+  {
+    label: 'tester',
+    crate: config.tester.crate,
+    crateName: config.tester.crate_name,
+    outName: config.tester.out_name,
+    sub: config.tester.dir,
+    cargoArgs: [],
+    profile: ['--profile', 'compiler'],
+    limit: budget.tester_gzip_bytes,
+    limitKey: 'tester_gzip_bytes',
   },
 ];
 for (const m of modules) {
@@ -97,6 +117,9 @@ if (wbCli.error) fail(`wasm-bindgen not found: cargo install wasm-bindgen-cli --
 if (wbCli.stdout.trim() !== `wasm-bindgen ${wbVersion}`) {
   fail(`${wbCli.stdout.trim()} on PATH, but the crate uses ${wbVersion}: cargo install wasm-bindgen-cli --version ${wbVersion}`);
 }
+const wp = spawnSync('wasm-pack', ['--version'], { encoding: 'utf8' });
+if (wp.error) fail('wasm-pack not found: bash .ci/wasm.sh installs it (cargo install wasm-pack --version … --locked)');
+console.log(wp.stdout.trim());
 const wasmOpt = join(root, 'node_modules', '.bin', 'wasm-opt');
 if (optimise) {
   if (!existsSync(wasmOpt)) fail('node_modules/.bin/wasm-opt is missing: run `npm ci` (binaryen@132.0.0)');
@@ -105,67 +128,33 @@ if (optimise) {
 }
 
 // --- cargo ------------------------------------------------------------------------------------
-// Rust's opt-level for the module, from pkg-config.json `opt_level` ("z" smallest, "s", "3"
-// fastest: the size/speed trade-off measured in docs/WASM.md), unless the environment sets
-// CARGO_PROFILE_RELEASE_OPT_LEVEL.
-const optLevel = String(process.env.CARGO_PROFILE_RELEASE_OPT_LEVEL ?? config.opt_level ?? 'z');
-if (!['0', '1', '2', '3', 's', 'z'].includes(optLevel)) fail(`opt_level "${optLevel}" is not one of 0, 1, 2, 3, s, z`);
-console.log(`opt-level ${optLevel}`);
-const cargoEnv = { ...process.env, CARGO_PROFILE_RELEASE_OPT_LEVEL: optLevel, ...stdFromSource() };
-// One cargo build per module (the second reuses std and the dependencies the first compiled: same
-// workspace, same target directory).
-for (const m of modules) {
-  const cargoOut = run('cargo', ['build', '--release', '--target', 'wasm32-unknown-unknown', '--message-format=json-render-diagnostics', ...m.cargoArgs], {
-    cwd: join(root, m.crate),
-    capture: true,
-    env: cargoEnv,
-  });
-  for (const line of cargoOut.split('\n')) {
-    if (!line.startsWith('{')) continue;
-    const msg = JSON.parse(line);
-    if (msg.reason === 'compiler-artifact' && [m.crateName, m.crateName.replace(/_/g, '-')].includes(msg.target?.name)) {
-      m.artifact = msg.filenames.find((f) => f.endsWith('.wasm')) ?? m.artifact;
-    }
-  }
-  if (!m.artifact) fail(`cargo produced no .wasm artifact for ${m.crate}`);
-  console.log(`cargo artifact (${m.label}): ${m.artifact} (${kb(readFileSync(m.artifact).length)})`);
+// Rust's opt-level of each module: pkg-config.json `opt_level` for the validator (cargo profile
+// `release`) and `compiler.opt_level` for the compiler (profile `compiler`, its own target
+// directory, so neither build undoes the other's): "z" smallest, "s", "3" fastest — the
+// size/speed trade-off measured in docs/WASM.md. CARGO_PROFILE_RELEASE_OPT_LEVEL and
+// CARGO_PROFILE_COMPILER_OPT_LEVEL override them.
+const optLevels = {
+  validator: String(process.env.CARGO_PROFILE_RELEASE_OPT_LEVEL ?? config.opt_level ?? 's'),
+  compiler: String(process.env.CARGO_PROFILE_COMPILER_OPT_LEVEL ?? config.compiler.opt_level ?? 'z'),
+};
+for (const [m, l] of Object.entries(optLevels)) {
+  if (!['0', '1', '2', '3', 's', 'z'].includes(l)) fail(`opt_level "${l}" of the ${m} module is not one of 0, 1, 2, 3, s, z`);
 }
-// The standard library compiled from source with the module (pkg-config.json `build_std`):
-// size-optimised std, and panics that abort at once instead of formatting a message nobody sees
-// (a panic is a bug; on wasm32 it traps either way). Cargo's -Zbuild-std needs a nightly
-// toolchain with its rust-src component; `--stable-std` (or build_std.enabled false) builds with
-// the stable toolchain's precompiled std instead, a bigger module (docs/WASM.md, Size).
-function stdFromSource() {
-  const bs = config.build_std;
-  if (usesStableStd) {
-    console.log('std: precompiled (stable toolchain)');
-    return {};
-  }
-  const toolchain = process.env.QAGIDA_BUILD_STD_TOOLCHAIN ?? bs.toolchain;
-  const sysroot = spawnSync('rustc', [`+${toolchain}`, '--print', 'sysroot'], { encoding: 'utf8' });
-  if (sysroot.status !== 0) {
-    fail(`pkg-config.json build_std needs the ${toolchain} toolchain (rustup toolchain install ${toolchain} --profile minimal --component rust-src), or pass --stable-std for a bigger module`);
-  }
-  const src = join(sysroot.stdout.trim(), 'lib', 'rustlib', 'src', 'rust', 'library');
-  if (!existsSync(src)) {
-    fail(`pkg-config.json build_std needs rust-src for ${toolchain} (rustup component add rust-src --toolchain ${toolchain}), or pass --stable-std for a bigger module`);
-  }
-  const version = spawnSync('rustc', [`+${toolchain}`, '--version'], { encoding: 'utf8' }).stdout.trim();
-  console.log(`std: built from source by ${version} (${bs.crates.join(', ')}; features: ${bs.features.join(', ') || 'none'}; panic = "${bs.panic}")`);
-  const env = {
-    RUSTUP_TOOLCHAIN: toolchain,
-    CARGO_UNSTABLE_BUILD_STD: bs.crates.join(','),
-    CARGO_UNSTABLE_BUILD_STD_FEATURES: bs.features.join(','),
-  };
-  if (bs.panic && bs.panic !== 'abort') {
-    env.CARGO_PROFILE_RELEASE_PANIC = bs.panic;
-    env[`CARGO_UNSTABLE_PANIC_${bs.panic.toUpperCase().replace(/-/g, '_')}`] = 'true';
-  }
-  return env;
-}
+console.log(`opt-level: validator ${optLevels.validator}, compiler ${optLevels.compiler}`);
+const cargoEnv = { ...process.env, CARGO_PROFILE_RELEASE_OPT_LEVEL: optLevels.validator, CARGO_PROFILE_COMPILER_OPT_LEVEL: optLevels.compiler };
+
+// --- the default pack, compiled once by the native CLI ------------------------------------------
+// Only what validation reads (`--validation-only`: no rule tests, no expression sources), the
+// form the validator module loads with Validator.fromCompiled. The native CLI and the module come
+// from the same sources, so the bytes are of this engine version.
+const packFile = config.pack_file;
+mkdirSync(pkgDir, { recursive: true });
+const packTmp = join(pkgDir, '.default.qpack');
+run('cargo', ['run', '--locked', '-q', '-p', 'qagida-cli', '--', 'pack', 'compile', join(root, packFile.source), '--validation-only', '-o', packTmp], { cwd: root });
+const packBytes = readFileSync(packTmp);
+rmSync(packTmp);
 
 // --- wasm-bindgen + wasm-opt per target and module -----------------------------------------------
-mkdirSync(pkgDir, { recursive: true });
 const optCache = new Map(); // sha256 of the wasm-bindgen output -> optimised bytes
 const cacheRoot = join(root, 'node_modules', '.cache', 'qagida-wasm-opt');
 const sizes = {}; // module label -> target -> {raw, gzip}
@@ -173,7 +162,9 @@ for (const target of targets) {
   rmSync(join(pkgDir, target), { recursive: true, force: true });
   for (const m of modules) {
     const out = join(pkgDir, target, m.sub);
-    run('wasm-bindgen', ['--target', target, '--out-dir', out, '--out-name', m.outName, m.artifact]);
+    // wasm-pack: cargo build (the first target compiles, the others reuse it), then wasm-bindgen.
+    run('wasm-pack', ['build', join(root, m.crate), ...m.profile, '--target', target, '--out-dir', out, '--out-name', m.outName,
+      '--mode', 'no-install', '--no-pack', '--no-opt', ...(m.cargoArgs.length ? ['--', ...m.cargoArgs] : [])], { env: cargoEnv });
     const wasmPath = join(out, `${m.outName}_bg.wasm`);
     if (optimise) {
       const before = readFileSync(wasmPath);
@@ -203,6 +194,8 @@ for (const target of targets) {
     const bytes = readFileSync(wasmPath);
     (sizes[m.label] ??= {})[target] = { raw: bytes.length, gzip: gzipSync(bytes, { level: 9 }).length };
   }
+  mkdirSync(dirname(join(pkgDir, target, packFile.path)), { recursive: true });
+  writeFileSync(join(pkgDir, target, packFile.path), packBytes);
   // Module format of each directory (the compiler's inherits it), for Node and bundlers that look
   // at the nearest package.json.
   writeFileSync(join(pkgDir, target, 'package.json'), JSON.stringify({ type: target === 'nodejs' ? 'commonjs' : 'module' }, null, 2) + '\n');
@@ -213,6 +206,9 @@ const entry = (t) => ({ types: `./${t}/${outName}.d.ts`, default: `./${t}/${outN
 const compiler = config.compiler;
 const cdir = (t) => `./${t}/${compiler.dir}`;
 const centry = (t) => ({ types: `${cdir(t)}/${compiler.out_name}.d.ts`, default: `${cdir(t)}/${compiler.out_name}.js` });
+const tester = config.tester;
+const tdir = (t) => `./${t}/${tester.dir}`;
+const tentry = (t) => ({ types: `${tdir(t)}/${tester.out_name}.d.ts`, default: `${tdir(t)}/${tester.out_name}.js` });
 const pkg = {
   name: config.name,
   version: config.version,
@@ -224,35 +220,50 @@ const pkg = {
   main: `./nodejs/${outName}.js`,
   module: `./bundler/${outName}.js`,
   types: `./bundler/${outName}.d.ts`,
-  sideEffects: [`./bundler/${outName}.js`, './bundler/snippets/*', `${cdir('bundler')}/${compiler.out_name}.js`, `${cdir('bundler')}/snippets/*`],
+  sideEffects: [`./bundler/${outName}.js`, './bundler/snippets/*', `${cdir('bundler')}/${compiler.out_name}.js`, `${cdir('bundler')}/snippets/*`,
+    `${tdir('bundler')}/${tester.out_name}.js`, `${tdir('bundler')}/snippets/*`],
   // `.`, `./web`, … the validator module; `./compiler`, `./web/compiler`, … the compiler module.
   exports: {
     '.': { node: entry('nodejs'), default: entry('bundler') },
     [`./${compiler.dir}`]: { node: centry('nodejs'), default: centry('bundler') },
+    [`./${tester.dir}`]: { node: tentry('nodejs'), default: tentry('bundler') },
     ...Object.fromEntries(config.targets.map((t) => [`./${t}`, entry(t)])),
     ...Object.fromEntries(config.targets.map((t) => [`./${t}/${compiler.dir}`, centry(t)])),
+    ...Object.fromEntries(config.targets.map((t) => [`./${t}/${tester.dir}`, tentry(t)])),
     ...Object.fromEntries(config.targets.map((t) => [`./${t}/${outName}_bg.wasm`, `./${t}/${outName}_bg.wasm`])),
     ...Object.fromEntries(config.targets.map((t) => [`${cdir(t)}/${compiler.out_name}_bg.wasm`, `${cdir(t)}/${compiler.out_name}_bg.wasm`])),
+    ...Object.fromEntries(config.targets.map((t) => [`${tdir(t)}/${tester.out_name}_bg.wasm`, `${tdir(t)}/${tester.out_name}_bg.wasm`])),
+    // The default pack: the same bytes in each target's directory (a page serving pkg/web/ alone
+    // finds it there); `./packs/…` for a bundler or Node that does not care which.
+    [`./${packFile.path}`]: `./bundler/${packFile.path}`,
+    ...Object.fromEntries(config.targets.map((t) => [`./${t}/${packFile.path}`, `./${t}/${packFile.path}`])),
     './package.json': './package.json',
   },
-  qagida: { packs_embedded: config.packs_embedded, targets: config.targets, compiler: compiler.dir },
+  qagida: { pack_file: { source: packFile.source, path: packFile.path }, targets: config.targets, compiler: compiler.dir, tester: tester.dir },
 };
 writeFileSync(join(pkgDir, 'package.json'), JSON.stringify(pkg, null, 2) + '\n');
 if (existsSync(join(root, 'docs', 'WASM.md'))) copyFileSync(join(root, 'docs', 'WASM.md'), join(pkgDir, 'README.md'));
 
 // --- sizes and budget ---------------------------------------------------------------------------
-// Each module has a ceiling that fails the build: the validator module's is the 150 KiB target
-// (budget.target_gzip_bytes), the compiler's budget.compiler_gzip_bytes; a --stable-std build (no
-// build_std) has its own, higher ones (budget.stable_std_gzip_bytes, compiler_stable_std_gzip_bytes).
+// Each module has a ceiling that fails the build: the validator module's
+// budget.validator_ceiling_gzip_bytes, the compiler's budget.compiler_gzip_bytes, the tester's
+// budget.tester_gzip_bytes. The validator module also has issue 13's target,
+// budget.target_gzip_bytes, which is reported (met or not) but does not fail the build while the
+// issue is open: see pkg-config.json's note.
 const over = [];
-console.log(`\n${config.name}@${config.version} in ${relative(root, pkgDir)}/ (packs: ${config.packs_embedded.join(', ')})`);
+console.log(`\n${config.name}@${config.version} in ${relative(root, pkgDir)}/`);
 for (const m of modules) {
   for (const [t, s] of Object.entries(sizes[m.label])) {
     const ok = s.gzip <= m.limit;
     if (!ok) over.push(`${t}/${m.sub ? `${m.sub}/` : ''}${m.outName}_bg.wasm (${s.gzip} bytes gzipped) is over budget.${m.limitKey} ${m.limit}`);
     const file = `${m.sub ? `${m.sub}/` : ''}${m.outName}_bg.wasm`;
     console.log(`  ${t.padEnd(8)} ${file.padEnd(30)} ${m.label.padEnd(9)}: ${s.raw} bytes (${kb(s.raw)}) raw, ${s.gzip} bytes (${kb(s.gzip)}) gzipped -9 — ${ok ? 'ok' : 'OVER'} (limit ${m.limit}, ${kb(m.limit)}; ${ok ? `${m.limit - s.gzip} bytes to spare` : `${s.gzip - m.limit} bytes over`})`);
+    if (typeof m.target === 'number') {
+      const met = s.gzip <= m.target;
+      console.log(`  ${''.padEnd(8)} ${''.padEnd(30)} ${''.padEnd(9)}  target ${m.target} (${kb(m.target)}): ${met ? `met, ${m.target - s.gzip} bytes to spare` : `NOT MET, ${s.gzip - m.target} bytes over (budget.target_gzip_bytes; not a build failure: pkg-config.json's note)`}`);
+    }
   }
 }
+console.log(`  each     ${packFile.path.padEnd(30)} pack     : ${packBytes.length} bytes (${kb(packBytes.length)}) raw, ${gzipSync(packBytes, { level: 9 }).length} bytes (${kb(gzipSync(packBytes, { level: 9 }).length)}) gzipped -9 (${packFile.source}, validation only)`);
 if (!optimise) console.log('  (wasm-opt skipped: --no-opt)');
 if (over.length) fail(`over the size limit (pkg-config.json budget):\n  ${over.join('\n  ')}`);

@@ -2,7 +2,8 @@
 // A tiny static server for the demo (node:http, no dependencies):
 //
 //   /                    www/ (the demo form)
-//   /pkg/…               pkg/web/ (the web-target package built by scripts/build-wasm.mjs)
+//   /pkg/…               pkg/web/ (the web-target package built by scripts/build-wasm.mjs; the
+//                        default pack the page loads is /pkg/packs/default.qpack)
 //   /packs/NAME/…        a rule pack directory; /packs/NAME/index.json lists its .toml/.json
 //                        files ({"files": [...]}) unless the directory has its own index.json
 //
@@ -38,6 +39,7 @@ const TYPES = {
   '.css': 'text/css; charset=utf-8',
   '.json': 'application/json; charset=utf-8',
   '.wasm': 'application/wasm',
+  '.qpack': 'application/octet-stream', // a compiled pack (Validator.fromCompiled)
   '.toml': 'text/plain; charset=utf-8',
   '.md': 'text/plain; charset=utf-8',
   '.ts': 'text/plain; charset=utf-8',

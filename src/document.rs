@@ -1,26 +1,799 @@
-//! Reading a parsed JSON document's fields: the helpers the check language (`expr`) and the
-//! engine share, below both.
+//! The document model: a JSON value that borrows its strings, keys and numbers from the input
+//! bytes, read by `jiter`'s iterator with the limits enforced while parsing.
+//!
+//! * **Strings and keys** are `Cow<'a, str>`: borrowed from the input unless they hold escapes
+//!   (then decoded once, into their own allocation).
+//! * **Numbers** keep their text exactly as written ([`Number::as_str`]), so a decimal is decoded
+//!   from its digits (`12.345678901234567890123` stays exact): no `f64` on the way.
+//! * **Objects** keep their members in input order in one vector of pairs; a lookup scans it up
+//!   to [`INDEX_FROM`] members and uses a hash index (`hashbrown::HashTable` of positions) above.
+//!   A repeated name keeps the last value at the first one's position and is noted
+//!   ([`DuplicateKey`]), as I-JSON (RFC 7493) says names must be unique.
+//! * **Limits** ([`Limits`]): nesting depth and array length are checked at the first container
+//!   or element past them; the tree's heap is charged before each allocation (an array's or an
+//!   object's buffer each time it grows, a decoded string, an object's index), and the parse
+//!   stops at the first one past `max_bytes`. Borrowed strings and numbers cost no heap.
+//!
+//! The engine, the check language and the values read documents through this model only; a
+//! `serde_json::Value` (the public `Pack::validate`, the pack's parameters and reference data) is
+//! seen through it by [`Json::from_serde`], borrowing its strings.
 
-use serde_json::Value as Json;
+use std::borrow::Cow;
+use std::fmt;
+use std::hash::BuildHasher;
 
-/// `v[name]` when `v` is an object (see [`get_field`]).
-pub(crate) fn member<'a>(v: &'a Json, name: &str) -> Option<&'a Json> {
-    get_field(v.as_object()?, name)
+use hashbrown::{DefaultHashBuilder, HashTable};
+use jiter::{Jiter, JiterError, JiterErrorType, JiterResult, Peek};
+
+/// A JSON value borrowing from the input `'a`.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Json<'a> {
+    Null,
+    Bool(bool),
+    Number(Number<'a>),
+    String(Cow<'a, str>),
+    Array(Vec<Json<'a>>),
+    Object(Object<'a>),
+}
+
+/// A JSON number, as its text in the input (valid JSON number syntax): borrowed from a parsed
+/// document, owned in the pack's data.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Number<'a>(Cow<'a, str>);
+
+impl Number<'_> {
+    /// The number's text exactly as written (`1E5`, `-0.10`).
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+/// How many members an object has before it gets a hash index (below, a linear scan of the
+/// pairs is faster than hashing).
+pub const INDEX_FROM: usize = 16;
+
+/// A JSON object: members in input order, names unique.
+#[derive(Clone, Default)]
+pub struct Object<'a> {
+    pairs: Vec<(Cow<'a, str>, Json<'a>)>,
+    /// Positions in `pairs`, hashed by name: present from [`INDEX_FROM`] members on.
+    index: Option<Box<HashTable<u32>>>,
+}
+
+impl fmt::Debug for Object<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_map().entries(self.pairs.iter().map(|(k, v)| (k, v))).finish()
+    }
+}
+
+/// Objects are equal when they hold the same members in the same order.
+impl PartialEq for Object<'_> {
+    fn eq(&self, other: &Self) -> bool {
+        self.pairs == other.pairs
+    }
+}
+
+/// The hasher of object indexes (one per process: names are compared after hashing, so the
+/// seed only spreads them).
+fn hasher() -> &'static DefaultHashBuilder {
+    static STATE: std::sync::OnceLock<DefaultHashBuilder> = std::sync::OnceLock::new();
+    STATE.get_or_init(DefaultHashBuilder::default)
+}
+
+fn hash(key: &str) -> u64 {
+    hasher().hash_one(key)
+}
+
+impl<'a> Object<'a> {
+    /// An object of `pairs` whose names are unique, indexed when it has more than
+    /// [`INDEX_FROM`] of them.
+    fn from_pairs(pairs: Vec<(Cow<'a, str>, Json<'a>)>) -> Object<'a> {
+        let index = (pairs.len() > INDEX_FROM).then(|| {
+            let mut t = HashTable::with_capacity(pairs.len());
+            for (i, (k, _)) in pairs.iter().enumerate() {
+                t.insert_unique(hash(k), i as u32, rehash(&pairs));
+            }
+            Box::new(t)
+        });
+        Object { pairs, index }
+    }
+
+    /// The value of member `key`.
+    pub fn get(&self, key: &str) -> Option<&Json<'a>> {
+        self.position(key).and_then(|i| self.pairs.get(i)).map(|(_, v)| v)
+    }
+
+    #[inline]
+    fn position(&self, key: &str) -> Option<usize> {
+        // Most names differ in length or first byte: compared inline before the bytes are.
+        let bytes = key.as_bytes();
+        let same = |k: &Cow<'_, str>| {
+            let k = k.as_bytes();
+            k.len() == bytes.len() && k.first() == bytes.first() && k == bytes
+        };
+        match &self.index {
+            None => self.pairs.iter().position(|(k, _)| same(k)),
+            Some(t) => t.find(hash(key), |&i| self.pairs.get(i as usize).is_some_and(|(k, _)| same(k))).map(|&i| i as usize),
+        }
+    }
+
+    /// The members, in input order.
+    pub fn iter(&self) -> impl ExactSizeIterator<Item = (&str, &Json<'a>)> {
+        self.pairs.iter().map(|(k, v)| (k.as_ref(), v))
+    }
+
+    /// The values, in input order.
+    pub fn values(&self) -> impl ExactSizeIterator<Item = &Json<'a>> {
+        self.pairs.iter().map(|(_, v)| v)
+    }
+
+    /// The names, in input order.
+    pub fn keys(&self) -> impl ExactSizeIterator<Item = &str> {
+        self.pairs.iter().map(|(k, _)| k.as_ref())
+    }
+
+    pub fn len(&self) -> usize {
+        self.pairs.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.pairs.is_empty()
+    }
+}
+
+impl<'a> Json<'a> {
+    /// Member `key` of an object (`None` for anything else).
+    pub fn get(&self, key: &str) -> Option<&Json<'a>> {
+        match self {
+            Json::Object(o) => o.get(key),
+            _ => None,
+        }
+    }
+
+    pub fn as_str(&self) -> Option<&str> {
+        match self {
+            Json::String(s) => Some(s),
+            _ => None,
+        }
+    }
+
+    pub fn as_array(&self) -> Option<&[Json<'a>]> {
+        match self {
+            Json::Array(a) => Some(a),
+            _ => None,
+        }
+    }
+
+    pub fn as_object(&self) -> Option<&Object<'a>> {
+        match self {
+            Json::Object(o) => Some(o),
+            _ => None,
+        }
+    }
+
+    pub fn is_null(&self) -> bool {
+        matches!(self, Json::Null)
+    }
+
+    pub fn is_number(&self) -> bool {
+        matches!(self, Json::Number(_))
+    }
+
+    pub fn is_array(&self) -> bool {
+        matches!(self, Json::Array(_))
+    }
+
+    pub fn is_object(&self) -> bool {
+        matches!(self, Json::Object(_))
+    }
+
+    pub fn as_bool(&self) -> Option<bool> {
+        match self {
+            Json::Bool(b) => Some(*b),
+            _ => None,
+        }
+    }
+
+    /// A `serde_json::Value` (with `arbitrary_precision`: numbers keep their text) seen as this
+    /// model, its strings, names and numbers borrowed.
+    pub fn from_serde(v: &'a serde_json::Value) -> Json<'a> {
+        match v {
+            serde_json::Value::Null => Json::Null,
+            serde_json::Value::Bool(b) => Json::Bool(*b),
+            serde_json::Value::Number(n) => Json::Number(Number(Cow::Borrowed(n.as_str()))),
+            serde_json::Value::String(s) => Json::String(Cow::Borrowed(s)),
+            serde_json::Value::Array(a) => Json::Array(a.iter().map(Json::from_serde).collect()),
+            serde_json::Value::Object(o) => {
+                Json::Object(Object::from_pairs(o.iter().map(|(k, v)| (Cow::Borrowed(k.as_str()), Json::from_serde(v))).collect()))
+            }
+        }
+    }
+
+    /// A `serde_json::Value` copied into this model, owning its text (the pack's parameters and
+    /// reference data, kept for the pack's life).
+    pub fn owned_from_serde(v: &serde_json::Value) -> Json<'static> {
+        match v {
+            serde_json::Value::Null => Json::Null,
+            serde_json::Value::Bool(b) => Json::Bool(*b),
+            serde_json::Value::Number(n) => Json::Number(Number(Cow::Owned(n.as_str().to_owned()))),
+            serde_json::Value::String(s) => Json::String(Cow::Owned(s.clone())),
+            serde_json::Value::Array(a) => Json::Array(a.iter().map(Json::owned_from_serde).collect()),
+            serde_json::Value::Object(o) => {
+                Json::Object(Object::from_pairs(o.iter().map(|(k, v)| (Cow::Owned(k.clone()), Json::owned_from_serde(v))).collect()))
+            }
+        }
+    }
+
+    /// The value as `serde_json::Value` (numbers by their text, with `arbitrary_precision`). A
+    /// number serde_json does not take (none the parser accepts) becomes `null`; see
+    /// [`Json::try_to_serde`] to be told instead.
+    pub fn to_serde(&self) -> serde_json::Value {
+        self.try_to_serde().unwrap_or_else(|_| serde_json::Value::Null)
+    }
+
+    /// The value as `serde_json::Value`, or the text of the first number serde_json does not
+    /// take.
+    pub fn try_to_serde(&self) -> Result<serde_json::Value, String> {
+        Ok(match self {
+            Json::Null => serde_json::Value::Null,
+            Json::Bool(b) => serde_json::Value::Bool(*b),
+            Json::Number(n) => serde_json::Value::Number(n.as_str().parse::<serde_json::Number>().map_err(|_| n.as_str().to_string())?),
+            Json::String(s) => serde_json::Value::String(s.to_string()),
+            Json::Array(a) => serde_json::Value::Array(a.iter().map(Json::try_to_serde).collect::<Result<_, _>>()?),
+            Json::Object(o) => serde_json::Value::Object(
+                o.iter().map(|(k, v)| Ok((k.to_string(), v.try_to_serde()?))).collect::<Result<_, String>>()?,
+            ),
+        })
+    }
+
+    /// Writes the value's compact JSON (as `serde_json::to_writer` writes it; numbers as their
+    /// text).
+    pub fn write_json(&self, w: &mut dyn fmt::Write) -> fmt::Result {
+        match self {
+            Json::Null => w.write_str("null"),
+            Json::Bool(b) => w.write_str(if *b { "true" } else { "false" }),
+            Json::Number(n) => w.write_str(n.as_str()),
+            Json::String(s) => write_json_str(w, s),
+            Json::Array(a) => {
+                w.write_char('[')?;
+                for (i, v) in a.iter().enumerate() {
+                    if i > 0 {
+                        w.write_char(',')?;
+                    }
+                    v.write_json(w)?;
+                }
+                w.write_char(']')
+            }
+            Json::Object(o) => {
+                w.write_char('{')?;
+                for (i, (k, v)) in o.iter().enumerate() {
+                    if i > 0 {
+                        w.write_char(',')?;
+                    }
+                    write_json_str(w, k)?;
+                    w.write_char(':')?;
+                    v.write_json(w)?;
+                }
+                w.write_char('}')
+            }
+        }
+    }
+}
+
+/// The value's compact JSON.
+impl fmt::Display for Json<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        self.write_json(f)
+    }
+}
+
+/// A JSON string literal as serde_json writes it: `"` and `\\` escaped, control characters as
+/// `\b \f \n \r \t` or `\u00XX`, everything else as it is.
+fn write_json_str(w: &mut dyn fmt::Write, s: &str) -> fmt::Result {
+    w.write_char('"')?;
+    let mut start = 0;
+    for (i, b) in s.bytes().enumerate() {
+        let esc = match b {
+            b'"' => "\\\"",
+            b'\\' => "\\\\",
+            b'\n' => "\\n",
+            b'\r' => "\\r",
+            b'\t' => "\\t",
+            0x08 => "\\b",
+            0x0c => "\\f",
+            0..=0x1f => "",
+            _ => continue,
+        };
+        w.write_str(s.get(start..i).unwrap_or_default())?;
+        if esc.is_empty() {
+            write!(w, "\\u{b:04x}")?;
+        } else {
+            w.write_str(esc)?;
+        }
+        start = i + 1;
+    }
+    w.write_str(s.get(start..).unwrap_or_default())?;
+    w.write_char('"')
+}
+
+/// `v[name]` when `v` is an object.
+#[inline]
+pub(crate) fn member<'v, 'a>(v: &'v Json<'a>, name: &str) -> Option<&'v Json<'a>> {
+    v.as_object()?.get(name)
 }
 
 /// The `document_type` of a document, if it names one.
-pub(crate) fn type_name(v: &Json) -> Option<&str> {
+pub(crate) fn type_name<'v>(v: &'v Json<'_>) -> Option<&'v str> {
     member(v, "document_type")?.as_str()
 }
 
-/// `obj[name]`, by a linear scan for objects of up to 32 keys (documents have about 20):
-/// comparing short keys, most rejected by their length, is cheaper than hashing the name with
-/// the map's SipHash.
-#[inline]
-pub(crate) fn get_field<'a>(obj: &'a serde_json::Map<String, Json>, name: &str) -> Option<&'a Json> {
-    if obj.len() <= 32 {
-        obj.iter().find(|(k, _)| k.as_str() == name).map(|(_, v)| v)
-    } else {
-        obj.get(name)
+/// Which limit stopped the parse.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum LimitHit {
+    Depth,
+    ArrayLength,
+    /// The tree would take more heap than its budget.
+    Memory,
+}
+
+/// The limits of [`parse`].
+#[derive(Clone, Copy, Debug)]
+pub struct Limits {
+    /// Deepest nesting: the top-level object or array is depth 1.
+    pub max_depth: usize,
+    /// Most elements of one array.
+    pub max_array_len: usize,
+    /// Most heap the tree may take, in bytes, as charged (see the module's docs).
+    pub max_bytes: usize,
+}
+
+impl Limits {
+    /// No limits but [`RECURSION_LIMIT`].
+    pub const NONE: Limits = Limits { max_depth: usize::MAX, max_array_len: usize::MAX, max_bytes: usize::MAX };
+}
+
+/// Nesting past which any parse stops (the stack's guard, whatever [`Limits::max_depth`] says):
+/// `serde_json`'s recursion limit.
+pub const RECURSION_LIMIT: usize = 127;
+
+/// Why bytes could not be read as a document.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ParseError {
+    Limit(LimitHit),
+    Syntax(SyntaxError),
+}
+
+/// Invalid JSON: the message (jiter's words, which are serde_json's) and where, line and column
+/// from 1 (the column in bytes).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SyntaxError {
+    pub msg: String,
+    pub line: usize,
+    pub column: usize,
+}
+
+impl fmt::Display for SyntaxError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{} at line {} column {}", self.msg, self.line, self.column)
     }
 }
+
+/// A member name repeated in an object: one per occurrence after the first.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DuplicateKey {
+    /// RFC 6901 JSON Pointer of the member (`/drug/inn`; `~` and `/` in names as `~0`, `~1`).
+    pub pointer: String,
+    /// The member's name, decoded.
+    pub key: String,
+}
+
+/// How many repeated names [`parse`] lists; the rest are only counted.
+pub const MAX_DUPLICATE_KEYS: usize = 100;
+
+/// Longest pointer and name of a listed repeated name, in bytes: past it they are cut (on a
+/// character boundary) and end with `…`.
+pub const MAX_DUPLICATE_KEY_TEXT: usize = 4096;
+
+/// A document read by [`parse`].
+#[derive(Debug)]
+pub struct Parsed<'a> {
+    pub value: Json<'a>,
+    /// The repeated names, in document order, at most [`MAX_DUPLICATE_KEYS`].
+    pub duplicate_keys: Vec<DuplicateKey>,
+    /// Repeated names past the first [`MAX_DUPLICATE_KEYS`].
+    pub more_duplicates: usize,
+    /// Bytes of heap charged for the value (at most [`Limits::max_bytes`]).
+    pub charged: usize,
+}
+
+/// Parses `bytes` as one JSON value (nothing but whitespace after it) within `limits`; repeated
+/// names are listed.
+pub fn parse(bytes: &[u8], limits: Limits) -> Result<Parsed<'_>, ParseError> {
+    let mut p = Parser::new(bytes, limits, false);
+    let value = p.document()?;
+    Ok(Parsed { value, duplicate_keys: p.dups, more_duplicates: p.more_dups, charged: limits.max_bytes - p.budget })
+}
+
+/// Parses `bytes` as one JSON value with no limits but [`RECURSION_LIMIT`], for trusted files (a
+/// pack's fixtures): a repeated name is an error at that name.
+pub fn parse_trusted(bytes: &[u8]) -> Result<Json<'_>, SyntaxError> {
+    let mut p = Parser::new(bytes, Limits::NONE, true);
+    p.document().map_err(|e| match e {
+        ParseError::Syntax(e) => e,
+        // No limits: only the budget of `usize::MAX` bytes, which no allocation reaches.
+        ParseError::Limit(hit) => SyntaxError { msg: format!("{hit:?} limit"), line: 0, column: 0 },
+    })
+}
+
+/// Parses a trusted file (a pack's fixture, a compiled pack's JSON) as [`parse_trusted`] does,
+/// into a `serde_json::Value` (numbers keep their text).
+pub fn parse_json_value(bytes: &[u8]) -> Result<serde_json::Value, SyntaxError> {
+    parse_trusted(bytes)?.try_to_serde().map_err(|n| SyntaxError { msg: format!("number `{n}` out of serde_json's range"), line: 0, column: 0 })
+}
+
+/// Appends `token` to a JSON Pointer as RFC 6901 escapes it.
+pub fn push_pointer_token(pointer: &mut String, token: &str) {
+    for c in token.chars() {
+        match c {
+            '~' => pointer.push_str("~0"),
+            '/' => pointer.push_str("~1"),
+            c => pointer.push(c),
+        }
+    }
+}
+
+fn cut_key_text(s: &mut String) {
+    if s.len() > MAX_DUPLICATE_KEY_TEXT {
+        let mut end = MAX_DUPLICATE_KEY_TEXT;
+        while !s.is_char_boundary(end) {
+            end -= 1;
+        }
+        s.truncate(end);
+        s.push('…');
+    }
+}
+
+/// A step of the path to the value being read, on the parser's stack (no allocation): the
+/// parent's step and this one.
+#[derive(Clone, Copy)]
+struct Path<'p> {
+    parent: Option<&'p Path<'p>>,
+    seg: Seg<'p>,
+}
+
+#[derive(Clone, Copy)]
+enum Seg<'p> {
+    Root,
+    Index(usize),
+    Key(&'p str),
+}
+
+impl Path<'_> {
+    /// The RFC 6901 pointer of this place, up to about [`MAX_DUPLICATE_KEY_TEXT`] bytes.
+    fn pointer(&self) -> String {
+        let mut segs = Vec::new();
+        let mut at = Some(self);
+        while let Some(p) = at {
+            segs.push(p.seg);
+            at = p.parent;
+        }
+        let mut pointer = String::new();
+        for seg in segs.iter().rev() {
+            match *seg {
+                Seg::Root => continue,
+                Seg::Index(n) => {
+                    pointer.push('/');
+                    pointer.push_str(&n.to_string());
+                }
+                Seg::Key(k) => {
+                    pointer.push('/');
+                    push_pointer_token(&mut pointer, k);
+                }
+            }
+            if pointer.len() > MAX_DUPLICATE_KEY_TEXT {
+                break;
+            }
+        }
+        pointer
+    }
+}
+
+const ROOT: Path<'static> = Path { parent: None, seg: Seg::Root };
+
+type Res<T> = Result<T, ParseError>;
+
+const VALUE_BYTES: usize = std::mem::size_of::<Json<'static>>();
+const PAIR_BYTES: usize = std::mem::size_of::<(Cow<'static, str>, Json<'static>)>();
+
+/// Heap of a `HashTable<u32>` able to hold `capacity` entries: per bucket a position and a
+/// control byte, plus a group of control bytes, buckets a power of two at most 7/8 full.
+fn table_bytes(capacity: usize) -> usize {
+    let buckets = (capacity.saturating_mul(8) / 7).checked_next_power_of_two().unwrap_or(usize::MAX);
+    buckets.saturating_mul(std::mem::size_of::<u32>() + 1).saturating_add(16)
+}
+
+struct Parser<'a> {
+    data: &'a [u8],
+    /// The whole input as text when it is UTF-8 (checked once): strings and keys without
+    /// escapes, and numbers, are borrowed from it without checking their bytes again.
+    text: Option<&'a str>,
+    jiter: Jiter<'a>,
+    max_depth: usize,
+    max_array_len: usize,
+    budget: usize,
+    dup_is_error: bool,
+    dups: Vec<DuplicateKey>,
+    more_dups: usize,
+}
+
+impl<'a> Parser<'a> {
+    fn new(data: &'a [u8], limits: Limits, dup_is_error: bool) -> Self {
+        Parser {
+            data,
+            text: std::str::from_utf8(data).ok(),
+            jiter: Jiter::new(data),
+            max_depth: limits.max_depth.min(RECURSION_LIMIT),
+            max_array_len: limits.max_array_len,
+            budget: limits.max_bytes,
+            dup_is_error,
+            dups: Vec::new(),
+            more_dups: 0,
+        }
+    }
+
+    fn document(&mut self) -> Res<Json<'a>> {
+        let peek = self.jiter.peek().map_err(|e| self.jerr(e))?;
+        let v = self.value(peek, 0, &ROOT)?;
+        self.jiter.finish().map_err(|e| self.jerr(e))?;
+        Ok(v)
+    }
+
+    fn charge(&mut self, bytes: usize) -> Res<()> {
+        charge(&mut self.budget, bytes)
+    }
+
+    fn at(&self, index: usize, msg: String) -> ParseError {
+        let pos = self.jiter.error_position(index);
+        ParseError::Syntax(SyntaxError { msg, line: pos.line, column: pos.column })
+    }
+
+    fn jerr(&self, e: JiterError) -> ParseError {
+        let msg = match &e.error_type {
+            JiterErrorType::JsonError(t) => t.to_string(),
+            other => other.to_string(),
+        };
+        self.at(e.index, msg)
+    }
+
+    /// Text jiter returned (a string's or a name's, decoded and checked by it): borrowed from
+    /// the input when it is a slice of it (no escape), else copied, charged first.
+    fn text_of(&mut self, range: Option<std::ops::Range<usize>>, decoded: &str) -> Res<Cow<'a, str>> {
+        if let Some(r) = range {
+            if let Some(s) = self.text.and_then(|t| t.get(r.clone())) {
+                return Ok(Cow::Borrowed(s));
+            }
+            // Input that is not UTF-8 as a whole: this string's bytes are (jiter checked them).
+            if let Some(s) = self.data.get(r).and_then(|b| std::str::from_utf8(b).ok()) {
+                return Ok(Cow::Borrowed(s));
+            }
+        }
+        self.charge(decoded.len())?;
+        Ok(Cow::Owned(decoded.to_owned()))
+    }
+
+    /// One value, its first byte peeked.
+    fn value(&mut self, peek: Peek, depth: usize, path: &Path<'_>) -> Res<Json<'a>> {
+        Ok(match peek {
+            Peek::Array => return self.array(depth, path),
+            Peek::Object => return self.object(depth, path),
+            // Literals and numbers are skipped by jiter (`known_skip`: checked, not decoded): its
+            // `known_bool` and `known_number_bytes` reach its float parser on their error paths,
+            // 20 KB of the WebAssembly module that nothing else needs (twiggy).
+            Peek::Null | Peek::True | Peek::False => {
+                self.jiter.known_skip(peek).map_err(|e| self.jerr(e))?;
+                match peek {
+                    Peek::Null => Json::Null,
+                    _ => Json::Bool(peek == Peek::True),
+                }
+            }
+            Peek::String => {
+                let (range, owned) = match self.jiter.known_str() {
+                    Ok(s) => match in_input(self.data, s.as_bytes()) {
+                        Some(r) => (Some(r), None),
+                        None => (None, Some(s.to_owned())),
+                    },
+                    Err(e) => return Err(self.jerr(e)),
+                };
+                match owned {
+                    None => Json::String(self.text_of(range, "")?),
+                    Some(s) => {
+                        self.charge(s.len())?;
+                        Json::String(Cow::Owned(s))
+                    }
+                }
+            }
+            // A number: its text as written (jiter checks its syntax, without reading it as a
+            // float, which keeps its float parser out of the WebAssembly module).
+            _ => {
+                let start = self.jiter.current_index();
+                self.jiter.known_skip(peek).map_err(|e| self.jerr(e))?;
+                let end = start + self.jiter.slice_to_current(start).len();
+                match match self.text {
+                    Some(t) => t.get(start..end),
+                    None => self.data.get(start..end).and_then(|b| std::str::from_utf8(b).ok()),
+                } {
+                    Some(t) => Json::Number(Number(Cow::Borrowed(t))),
+                    None => return Err(self.at(start, "invalid number".into())),
+                }
+            }
+        })
+    }
+
+    fn enter(&self, depth: usize) -> Res<usize> {
+        let depth = depth + 1;
+        if depth > self.max_depth {
+            if self.max_depth == RECURSION_LIMIT && depth > RECURSION_LIMIT {
+                return Err(self.at(self.jiter.current_index(), "recursion limit exceeded".into()));
+            }
+            return Err(ParseError::Limit(LimitHit::Depth));
+        }
+        Ok(depth)
+    }
+
+    fn array(&mut self, depth: usize, path: &Path<'_>) -> Res<Json<'a>> {
+        let inner = self.enter(depth)?;
+        let mut items: Vec<Json<'a>> = Vec::new();
+        let mut next = self.jiter.known_array().map_err(|e| self.jerr(e))?;
+        while let Some(peek) = next {
+            let here = Path { parent: Some(path), seg: Seg::Index(items.len()) };
+            let item = self.value(peek, inner, &here)?;
+            if items.len() == self.max_array_len {
+                return Err(ParseError::Limit(LimitHit::ArrayLength));
+            }
+            if items.len() == items.capacity() {
+                // Grown here, doubling from 4, so that the charge is the capacity allocated.
+                let more = items.capacity().max(4);
+                self.charge(more.saturating_mul(VALUE_BYTES))?;
+                items.reserve_exact(more);
+            }
+            items.push(item);
+            next = self.jiter.array_step().map_err(|e| self.jerr(e))?;
+        }
+        Ok(Json::Array(items))
+    }
+
+    /// A member's name as [`name`] took it from jiter.
+    fn key(&mut self, k: Result<Option<Name>, JiterError>) -> Res<Option<Cow<'a, str>>> {
+        match k {
+            Ok(None) => Ok(None),
+            Ok(Some(Name::At(r))) => self.text_of(Some(r), "").map(Some),
+            Ok(Some(Name::Decoded(s))) => {
+                self.charge(s.len())?;
+                Ok(Some(Cow::Owned(s)))
+            }
+            Err(e) => Err(self.jerr(e)),
+        }
+    }
+
+    fn object(&mut self, depth: usize, path: &Path<'_>) -> Res<Json<'a>> {
+        let inner = self.enter(depth)?;
+        let mut obj = Object::default();
+        let first = name(self.data, self.jiter.known_object());
+        let mut key = self.key(first)?;
+        while let Some(k) = key {
+            let existing = obj.position(&k);
+            if existing.is_some() {
+                self.duplicate(&k, path)?;
+            }
+            let peek = self.jiter.peek().map_err(|e| self.jerr(e))?;
+            let value = {
+                let here = Path { parent: Some(path), seg: Seg::Key(&k) };
+                self.value(peek, inner, &here)?
+            };
+            match existing.and_then(|i| obj.pairs.get_mut(i)) {
+                Some(slot) => slot.1 = value,
+                None => self.insert(&mut obj, k, value)?,
+            }
+            let next = name(self.data, self.jiter.next_key());
+            key = self.key(next)?;
+        }
+        Ok(Json::Object(obj))
+    }
+
+    /// Appends a new member, growing the pairs (doubling from 4) and the index (from
+    /// [`INDEX_FROM`] members) with their heap charged first.
+    fn insert(&mut self, obj: &mut Object<'a>, k: Cow<'a, str>, v: Json<'a>) -> Res<()> {
+        if obj.pairs.len() == obj.pairs.capacity() {
+            let more = obj.pairs.capacity().max(4);
+            self.charge(more.saturating_mul(PAIR_BYTES))?;
+            obj.pairs.reserve_exact(more);
+        }
+        let n = obj.pairs.len();
+        match &mut obj.index {
+            Some(t) => {
+                if t.len() == t.capacity() {
+                    let cap = t.capacity().saturating_mul(2);
+                    self.charge(table_bytes(cap).saturating_sub(table_bytes(t.capacity())))?;
+                    t.reserve(cap - t.len(), rehash(&obj.pairs));
+                }
+                t.insert_unique(hash(&k), n as u32, rehash(&obj.pairs));
+            }
+            None if n == INDEX_FROM => {
+                let cap = INDEX_FROM * 2;
+                self.charge(table_bytes(cap).saturating_add(std::mem::size_of::<HashTable<u32>>()))?;
+                let mut t = HashTable::with_capacity(cap);
+                for (i, (key, _)) in obj.pairs.iter().enumerate() {
+                    t.insert_unique(hash(key), i as u32, rehash(&obj.pairs));
+                }
+                t.insert_unique(hash(&k), n as u32, rehash(&obj.pairs));
+                obj.index = Some(Box::new(t));
+            }
+            None => {}
+        }
+        obj.pairs.push((k, v));
+        Ok(())
+    }
+
+    /// The member `key` of the object at `path` (its name just read) repeats one of its
+    /// object's: listed, or counted past the cap, or the parse's error.
+    fn duplicate(&mut self, key: &str, path: &Path<'_>) -> Res<()> {
+        if self.dup_is_error {
+            // At the name's closing quote (the parser is past it and its colon).
+            let now = self.jiter.current_index();
+            let at = self.data.get(..now).and_then(|d| d.iter().rposition(|&b| b == b'"')).unwrap_or(now);
+            return Err(self.at(at, format!("duplicate key `{key}`")));
+        }
+        if self.dups.len() == MAX_DUPLICATE_KEYS {
+            self.more_dups += 1;
+            return Ok(());
+        }
+        let mut pointer = Path { parent: Some(path), seg: Seg::Key(key) }.pointer();
+        cut_key_text(&mut pointer);
+        let mut key = key.to_string();
+        cut_key_text(&mut key);
+        self.dups.push(DuplicateKey { pointer, key });
+        Ok(())
+    }
+}
+
+/// A member's name jiter returned: where it lies in the input, or decoded (it had escapes).
+enum Name {
+    At(std::ops::Range<usize>),
+    Decoded(String),
+}
+
+fn name(data: &[u8], k: JiterResult<Option<&str>>) -> Result<Option<Name>, JiterError> {
+    Ok(k?.map(|k| match in_input(data, k.as_bytes()) {
+        Some(r) => Name::At(r),
+        None => Name::Decoded(k.to_owned()),
+    }))
+}
+
+/// The hash of an index entry (a position in `pairs`) when the table grows: one closure type,
+/// so the table's growth is compiled once.
+fn rehash<'p>(pairs: &'p [(Cow<'_, str>, Json<'_>)]) -> impl Fn(&u32) -> u64 + 'p {
+    move |&i| pairs.get(i as usize).map_or(0, |(k, _)| hash(k))
+}
+
+/// Takes `bytes` from `budget`, before they are allocated; past it, the parse stops.
+fn charge(budget: &mut usize, bytes: usize) -> Res<()> {
+    match budget.checked_sub(bytes) {
+        Some(left) => {
+            *budget = left;
+            Ok(())
+        }
+        None => Err(ParseError::Limit(LimitHit::Memory)),
+    }
+}
+
+/// Where in `data` the slice `s` lies, when jiter returned a slice of the input (not of its own
+/// buffer of decoded escapes).
+fn in_input(data: &[u8], s: &[u8]) -> Option<std::ops::Range<usize>> {
+    let start = (s.as_ptr() as usize).wrapping_sub(data.as_ptr() as usize);
+    let end = start.checked_add(s.len())?;
+    (end <= data.len()).then_some(start..end)
+}
+
+#[cfg(test)]
+#[path = "document_tests.rs"]
+mod tests;

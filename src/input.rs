@@ -815,4 +815,4 @@ impl<'b> Parser<'b> {
 
 #[cfg(test)]
 #[path = "input_tests.rs"]
-mod tests;
+pub(crate) mod tests;

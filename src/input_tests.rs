@@ -12,7 +12,7 @@ fn lim(max_depth: usize, max_array_len: usize) -> Limits {
     Limits { max_depth, max_array_len, max_bytes: usize::MAX }
 }
 
-mod dup_oracle {
+pub(crate) mod dup_oracle {
     //! Duplicate member names found by a serde visitor over `serde_json::Deserializer`: the
     //! pointer of each repeated member, in document order.
 
@@ -315,7 +315,7 @@ fn same_all_limits(text: &[u8]) {
     }
 }
 
-const FIXED: &[&str] = &[
+pub(crate) const FIXED: &[&str] = &[
     "{}",
     "[]",
     "null",
@@ -469,7 +469,7 @@ fn nesting_around_the_recursion_limit_matches_serde_json() {
 }
 
 /// A random JSON text, mostly valid, with the spellings that matter to the reader.
-fn gen_value(r: &mut Rng, depth: u32, out: &mut String) {
+pub(crate) fn gen_value(r: &mut Rng, depth: u32, out: &mut String) {
     let ws = |r: &mut Rng, out: &mut String| {
         if r.below(4) == 0 {
             out.push_str(r.pick::<&str>(&[" ", "\n", "\t", "\r\n", "  \n "]));
@@ -531,9 +531,9 @@ fn gen_value(r: &mut Rng, depth: u32, out: &mut String) {
     ws(r, out);
 }
 
-const NOISE: &[u8] = b"{}[],:\"\\0123456789-+.eEnultrfas \n\tx\x01\xc3\xa9\xff/ubdD8";
+pub(crate) const NOISE: &[u8] = b"{}[],:\"\\0123456789-+.eEnultrfas \n\tx\x01\xc3\xa9\xff/ubdD8";
 
-fn mutate(r: &mut Rng, text: &[u8]) -> Vec<u8> {
+pub(crate) fn mutate(r: &mut Rng, text: &[u8]) -> Vec<u8> {
     let mut t = text.to_vec();
     for _ in 0..=r.below(3) {
         let at = if t.is_empty() { 0 } else { r.index(t.len() + 1) };

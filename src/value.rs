@@ -11,7 +11,7 @@ use std::rc::Rc;
 use chrono::format::{Item, Numeric, Pad, Parsed};
 use chrono::{DateTime, FixedOffset, NaiveDate, TimeDelta};
 use rust_decimal::Decimal;
-use serde_json::Value as Json;
+use crate::document::Json;
 
 use crate::types::Type;
 
@@ -29,7 +29,7 @@ pub enum Val<'a> {
     /// A list built at run time (a literal or a function result).
     List(Rc<Vec<Val<'a>>>),
     /// A JSON object or array, decoded lazily.
-    Json(&'a Json),
+    Json(&'a Json<'a>),
     /// The pack's calendars (`calendars`), and one of them (`calendars.NAME`).
     Calendars(&'a [std::sync::Arc<crate::calendar::Calendar>]),
     Calendar(&'a crate::calendar::Calendar),
@@ -74,7 +74,7 @@ impl fmt::Display for NumberError {
 
 /// Reads a JSON number or decimal string exactly (no binary floating point on the way, and
 /// never rounded): `None` when it is neither, or does not decode (see [`decimal_error`]).
-pub fn decimal_from_json(v: &Json) -> Option<Decimal> {
+pub fn decimal_from_json(v: &Json<'_>) -> Option<Decimal> {
     match v {
         Json::Number(n) => parse_decimal_exact(n.as_str()).ok(),
         Json::String(s) => parse_decimal_exact(s.trim()).ok(),
@@ -84,7 +84,7 @@ pub fn decimal_from_json(v: &Json) -> Option<Decimal> {
 
 /// Why a JSON number or decimal string does not decode as a decimal; `None` when it does, or
 /// when the value is neither a number nor a string.
-pub fn decimal_error(v: &Json) -> Option<NumberError> {
+pub fn decimal_error(v: &Json<'_>) -> Option<NumberError> {
     match v {
         Json::Number(n) => parse_decimal_exact(n.as_str()).err(),
         Json::String(s) => parse_decimal_exact(s.trim()).err(),
@@ -280,7 +280,7 @@ pub fn parse_datetime(s: &str) -> Option<DateTime<FixedOffset>> {
 /// Decodes a JSON value as a value of static type `ty`. `None` when the JSON does not fit the
 /// type (the engine reports that as a `TYPE` finding; rules see it as missing).
 /// `null` decodes to `Val::Null` for every type.
-pub fn decode<'a>(v: &'a Json, ty: &Type) -> Option<Val<'a>> {
+pub fn decode<'a>(v: &'a Json<'a>, ty: &Type) -> Option<Val<'a>> {
     if v.is_null() {
         return Some(Val::Null);
     }
@@ -288,7 +288,7 @@ pub fn decode<'a>(v: &'a Json, ty: &Type) -> Option<Val<'a>> {
         Type::Any => match v {
             Json::Bool(b) => Val::Bool(*b),
             Json::Number(_) => Val::Num(decimal_from_json(v)?),
-            Json::String(s) => Val::Str(Cow::Borrowed(s)),
+            Json::String(s) => Val::Str(Cow::Borrowed(&**s)),
             _ => Val::Json(v),
         },
         Type::Bool => Val::Bool(v.as_bool()?),
@@ -324,7 +324,7 @@ pub fn decode<'a>(v: &'a Json, ty: &Type) -> Option<Val<'a>> {
 }
 
 /// Like [`decode`], but a misfit is `Missing`.
-pub fn decode_or_missing<'a>(v: Option<&'a Json>, ty: &Type) -> Val<'a> {
+pub fn decode_or_missing<'a>(v: Option<&'a Json<'a>>, ty: &Type) -> Val<'a> {
     match v {
         None => Val::Missing,
         Some(v) => decode(v, ty).unwrap_or(Val::Missing),
@@ -383,9 +383,8 @@ impl fmt::Display for Val<'_> {
                 }
                 f.write_str("]")
             }
-            // The compact JSON text `Value`'s `Display` writes, through the serializer the module
-            // already has (`Display` would add its pretty-printing and `fmt::Write` instances).
-            Val::Json(v) => f.write_str(&serde_json::to_string(v).unwrap_or_default()),
+            // The compact JSON text (as `serde_json::to_string` writes it).
+            Val::Json(v) => v.write_json(f),
             Val::Calendars(_) => f.write_str("calendars"),
             Val::Calendar(c) => write!(f, "calendar {}", c.name),
         }
@@ -466,10 +465,12 @@ mod tests {
 
     #[test]
     fn decimal_numbers_are_read_from_their_text_exactly() {
-        let v: Json = serde_json::from_str(r#"{"a": 0.1, "b": "2400.50", "c": 1e3}"#).unwrap();
-        assert_eq!(decimal_from_json(&v["a"]).unwrap().to_string(), "0.1");
-        assert_eq!(decimal_from_json(&v["b"]).unwrap().to_string(), "2400.50");
-        assert_eq!(decimal_from_json(&v["c"]).unwrap(), Decimal::from(1000));
+        let v: serde_json::Value = serde_json::from_str(r#"{"a": 0.1, "b": "2400.50", "c": 1e3}"#).unwrap();
+        let v = Json::from_serde(&v);
+        let v = |k: &str| v.get(k).unwrap().clone();
+        assert_eq!(decimal_from_json(&v("a")).unwrap().to_string(), "0.1");
+        assert_eq!(decimal_from_json(&v("b")).unwrap().to_string(), "2400.50");
+        assert_eq!(decimal_from_json(&v("c")).unwrap(), Decimal::from(1000));
     }
 
     fn exact(s: &str) -> Result<String, NumberError> {
@@ -573,11 +574,13 @@ mod tests {
 
     #[test]
     fn decimal_error_names_why_a_number_or_decimal_string_does_not_decode() {
-        let v: Json = serde_json::from_str(
+        let v: serde_json::Value = serde_json::from_str(
             r#"[1e400, 1e-40, " 2400.50 ", "+1", "1.", 0.00000000000000000000000000000001, 12, true, null, [1], "abc"]"#,
         )
         .unwrap();
-        let errs: Vec<_> = v.as_array().unwrap().iter().map(decimal_error).collect();
+        let v = Json::from_serde(&v);
+        let v = v.as_array().unwrap();
+        let errs: Vec<_> = v.iter().map(decimal_error).collect();
         use NumberError::*;
         assert_eq!(errs, [Some(OutOfRange), Some(TooManyDigits), None, Some(NotANumber), Some(NotANumber), Some(TooManyDigits), None, None, None, None, Some(NotANumber)]);
         assert_eq!(decimal_from_json(&v[2]).map(|d| d.to_string()).as_deref(), Some("2400.50"));
@@ -698,7 +701,9 @@ mod tests {
 
     #[test]
     fn integer_fields_refuse_fractions_and_strings() {
-        let v: Json = serde_json::from_str(r#"[2, 2.5, "2"]"#).unwrap();
+        let v: serde_json::Value = serde_json::from_str(r#"[2, 2.5, "2"]"#).unwrap();
+        let v = Json::from_serde(&v);
+        let v = v.as_array().unwrap();
         assert!(decode(&v[0], &Type::Integer).is_some());
         assert!(decode(&v[1], &Type::Integer).is_none());
         assert!(decode(&v[2], &Type::Integer).is_none());

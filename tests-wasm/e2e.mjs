@@ -20,7 +20,7 @@ const screenshot = process.argv.find((a) => a.startsWith('--screenshot='))?.slic
 const CHROMIUM = process.env.CHROMIUM ?? '/usr/bin/chromium';
 const KAZAKH_LETTERS = /[әғқңөұүһі]/i;
 
-if (!existsSync(join(repo, 'pkg', 'web', 'qagida_wasm_bg.wasm')) || !existsSync(join(repo, 'pkg', 'web', 'compiler', 'qagida_compiler_bg.wasm'))) {
+if (!['qagida_wasm_bg.wasm', 'compiler/qagida_compiler_bg.wasm', 'packs/default.qpack'].every((f) => existsSync(join(repo, 'pkg', 'web', f)))) {
   console.error('pkg/web is missing: run `node scripts/build-wasm.mjs` first');
   process.exit(1);
 }
@@ -122,8 +122,9 @@ try {
         `${type} starts with findings: ${await page.locator(form(type)).getAttribute('data-findings')}`);
     }
     const status = await page.locator('#pack-status').getAttribute('data-source');
-    assert(status === 'embedded', `pack source ${status}`);
+    assert(status === 'default', `pack source ${status}`);
     assert(requests.some((u) => u.endsWith('/pkg/qagida_wasm_bg.wasm')), 'the validator module was not fetched');
+    assert(requests.some((u) => u.endsWith('/pkg/packs/default.qpack')), 'the default pack file was not fetched');
     assert(compilerRequests().length === 0, `the compiler module was fetched before any pack was loaded: ${compilerRequests().join(', ')}`);
   });
 
@@ -210,9 +211,9 @@ try {
     await page.screenshot({ path: screenshot.replace(/(\.png)?$/, '-edited-pack.png') });
   });
 
-  await test('going back to the embedded pack restores the one-month cap', async () => {
+  await test('going back to the default pack restores the one-month cap', async () => {
     await page.click('#pack-reset');
-    await waitFor(() => document.getElementById('pack-status').dataset.source === 'embedded');
+    await waitFor(() => document.getElementById('pack-status').dataset.source === 'default');
     await valid('dispensing', false);
     await flagged('dispensing', '/supply_days');
   });
@@ -231,7 +232,7 @@ try {
     await waitFor(() => document.getElementById('pack-errors').dataset.state === 'refused');
     const lines = await page.locator('#pack-errors code').allTextContents();
     assert(lines.some((l) => /^rules\/mdt\.toml:\d+:\d+: /.test(l)), `diagnostics: ${JSON.stringify(lines)}`);
-    assert((await page.locator('#pack-status').getAttribute('data-source')) === 'embedded', 'the broken pack replaced the rules');
+    assert((await page.locator('#pack-status').getAttribute('data-source')) === 'default', 'the broken pack replaced the rules');
     await valid('dispensing', false);
   });
 

@@ -8,15 +8,16 @@
 //    language (kk, ru, en) and each as-of (the document's own date, and a fixed date):
 //    `qagida validate --lang L [--as-of D] FILE` vs `validator.validateJson(text, {lang, asOf})`,
 //    compared as JSON text (same keys, same order, same values), and unusable input must fail
-//    with the same message on both sides; for the embedded pack (compiled at build time) and for
-//    rules/kz-orphan compiled by the compiler module (`Validator.fromCompiled(compilePack(files))`,
-//    against `qagida validate --rules rules/kz-orphan`).
+//    with the same message on both sides; for the default pack as the package ships it
+//    (`Validator.fromCompiled(pkg/nodejs/packs/default.qpack)`, against the CLI's own default pack)
+//    and for rules/kz-orphan compiled by the compiler module
+//    (`Validator.fromCompiled(compilePack(files))`, against `qagida validate --rules rules/kz-orphan`).
 //    validate(object) must agree with validateJson. The regional pack rules/kz-karaganda
 //    (`compileLayers`) against `qagida validate --rules rules/kz-karaganda`.
-// 2. The pack's own tests: `qagida test -v [DIR]` vs `validator.runPackTests()`, case by case,
-//    for rules/kz-orphan compiled from its files and the regional pack, and for the embedded pack
-//    (whose compiled form leaves out the rule tests unless pkg-config.json
-//    `embedded_pack_compile.tests` is true: then only its fixture checks are compared).
+// 2. The pack's own tests: `qagida test -v DIR` vs the tester module's `runPackTests(files)`
+//    (rules/kz-orphan) and `runLayerTests(layers)` (the regional pack over it: the layers of the
+//    default pack), case by case. The shipped pack file is the one of `qagida pack compile
+//    rules/default.toml --validation-only`, byte for byte, in every target's directory.
 // 3. The web and bundler targets give the nodejs target's result, and their compiler modules
 //    the nodejs compiler's bytes.
 //
@@ -34,9 +35,15 @@ const { Validator } = require(join(repo, 'pkg', 'nodejs', 'qagida_wasm.js'));
 // The compiler module, imported on first use as a page does (dynamic import()).
 let compilerModule = null;
 const compiler = async () => (compilerModule ??= (await import(join(repo, 'pkg', 'nodejs', 'compiler', 'qagida_compiler.js'))).default);
+// The tester module (a pack's own tests), likewise.
+let testerModule = null;
+const tester = async () => (testerModule ??= (await import(join(repo, 'pkg', 'nodejs', 'tester', 'qagida_tester.js'))).default);
 const LANGS = ['kk', 'ru', 'en'];
 const AS_OF = [null, '2026-06-15'];
 const PACK_DIR = join(repo, 'rules', 'kz-orphan');
+// The default pack as the npm package ships it beside the module (pkg-config.json `pack_file`).
+const packFileConfig = JSON.parse(readFileSync(join(repo, 'pkg-config.json'), 'utf8')).pack_file;
+const shippedPack = (target) => readFileSync(join(repo, 'pkg', target, packFileConfig.path));
 
 let passed = 0;
 let failed = 0;
@@ -68,17 +75,17 @@ if (!exe) {
   process.exit(1);
 }
 const cli = (args) => spawnSync(exe, args, { cwd: repo, encoding: 'utf8', maxBuffer: 1 << 28 });
-// Both sides must load their embedded pack; otherwise every comparison below would fail alike.
+// Both sides must load their default pack; otherwise every comparison below would fail alike.
 {
   const lint = cli(['lint']);
   let wasmError = null;
   try {
-    Validator.withDefaultPack().free();
+    Validator.fromCompiled(shippedPack('nodejs')).free();
   } catch (e) {
     wasmError = e;
   }
   if (lint.status !== 0 || wasmError) {
-    console.log(`FAIL  the embedded pack does not load\n    native (qagida lint): exit ${lint.status} ${clip(lint.stderr.trim())}\n    wasm: ${wasmError ? clip(wasmError.message) : 'loads'}`);
+    console.log(`FAIL  the default pack does not load\n    native (qagida lint): exit ${lint.status} ${clip(lint.stderr.trim())}\n    wasm (pkg/nodejs/${packFileConfig.path}): ${wasmError ? clip(wasmError.message) : 'loads'}`);
     console.log('0 passed, 1 failed');
     process.exit(1);
   }
@@ -109,7 +116,7 @@ const inputs = [...walk(join(repo, 'examples')), ...walk(join(PACK_DIR, 'fixture
 if (walk(join(repo, 'examples')).length === 0) check('examples/ has documents', false, 'no *.json under examples/');
 
 // ---------------------------------------------------------------- 1. validation results
-const embedded = Validator.withDefaultPack();
+const shipped = Validator.fromCompiled(shippedPack('nodejs'));
 // rules/kz-orphan compiled by the compiler module from its files (null if it is refused: reported).
 const fromFiles = await fromDir(PACK_DIR);
 let compared = 0;
@@ -118,7 +125,7 @@ let compared = 0;
 const unusable = new Set(
   inputs.filter((f) => {
     try {
-      embedded.validateJson(readFileSync(f, 'utf8'));
+      shipped.validateJson(readFileSync(f, 'utf8'));
       return false;
     } catch {
       return true;
@@ -170,7 +177,7 @@ for (const file of inputs) {
       let wasm;
       let wasmError;
       try {
-        wasm = embedded.validateJson(text, opts);
+        wasm = shipped.validateJson(text, opts);
       } catch (e) {
         wasmError = e;
       }
@@ -204,8 +211,8 @@ for (const file of inputs) {
       } catch {
         continue;
       }
-      const viaObject = JSON.stringify(embedded.validate(doc, opts));
-      const viaText = JSON.stringify(JSON.parse(embedded.validateJson(JSON.stringify(doc), opts)));
+      const viaObject = JSON.stringify(shipped.validate(doc, opts));
+      const viaText = JSON.stringify(JSON.parse(shipped.validateJson(JSON.stringify(doc), opts)));
       check(`${label} (validate(object))`, viaObject === viaText, `object: ${viaObject}\n    text:   ${viaText}`);
     }
   }
@@ -272,16 +279,22 @@ async function fromDir(dir) {
     return null;
   }
 }
-const embeddedTests = JSON.parse(readFileSync(join(repo, 'pkg-config.json'), 'utf8')).embedded_pack_compile?.tests === true;
-for (const [label, args, validator] of [
-  ['embedded pack', [], embedded],
-  ['rules/kz-orphan from files', [PACK_DIR], fromFiles],
-  ['rules/kz-karaganda over kz-orphan', [REGIONAL], regional],
+const layersOf = () => [
+  { name: 'kz-orphan', files: packFiles(PACK_DIR) },
+  { name: 'kz-karaganda', files: packFiles(REGIONAL) },
+];
+for (const [label, args, run] of [
+  ['rules/kz-orphan: runPackTests(files)', [PACK_DIR], async () => (await tester()).runPackTests(packFiles(PACK_DIR))],
+  ['rules/kz-karaganda over kz-orphan: runLayerTests(layers)', [REGIONAL], async () => (await tester()).runLayerTests(layersOf())],
 ]) {
-  if (!validator) continue;
   const native = nativeTests(args);
-  if (label === 'embedded pack' && !embeddedTests) native.cases = native.cases.filter((c) => c.rule_id.startsWith('fixture:'));
-  const wasm = validator.runPackTests().map(({ rule_id, name, passed }) => ({ rule_id, name, passed }));
+  let wasm;
+  try {
+    wasm = (await run()).map(({ rule_id, name, passed }) => ({ rule_id, name, passed }));
+  } catch (e) {
+    check(`pack tests (${label}) run`, false, `${e.name}: ${e.message}`);
+    continue;
+  }
   check(`qagida test (${label}): ${native.summary}`, native.cases.length > 0, 'no cases parsed from `qagida test -v`');
   const n = native.cases.length;
   for (let i = 0; i < Math.max(n, wasm.length); i++) {
@@ -290,12 +303,20 @@ for (const [label, args, validator] of [
     const same = a && b && a.rule_id === b.rule_id && a.name === b.name && a.passed === b.passed;
     check(`pack test (${label}) ${b?.rule_id ?? a?.rule_id}: ${b?.name ?? a?.name}`, same, `native: ${JSON.stringify(a)}\n    wasm:   ${JSON.stringify(b)}`);
   }
-  if (n !== wasm.length && label === 'embedded pack') {
-    console.log(`note: the embedded packs differ (${n} cases natively, ${wasm.length} in wasm): was the pack edited between the two builds? Rebuild pkg/ (scripts/build-wasm.mjs).`);
-  }
   const wasmFailed = wasm.filter((c) => !c.passed).length;
-  const only = label === 'embedded pack' && !embeddedTests ? ` (compared: its ${native.cases.length} fixture checks; the embedded form has no rule tests)` : '';
-  console.log(`pack tests, ${label}: native "${native.summary}"; wasm ${wasm.length - wasmFailed} passed, ${wasmFailed} failed${only}`);
+  console.log(`pack tests, ${label}: native "${native.summary}"; wasm ${wasm.length - wasmFailed} passed, ${wasmFailed} failed`);
+}
+
+// The shipped pack file: `qagida pack compile rules/default.toml --validation-only`, the same
+// bytes in each target's directory.
+{
+  const out = join(tmp, 'default.qpack');
+  const r = cli(['pack', 'compile', join(repo, packFileConfig.source), '--validation-only', '-o', out]);
+  const native = r.status === 0 ? readFileSync(out) : null;
+  for (const t of ['nodejs', 'web', 'bundler']) {
+    check(`pkg/${t}/${packFileConfig.path} = qagida pack compile ${packFileConfig.source} --validation-only`,
+      native && Buffer.compare(native, shippedPack(t)) === 0, native ? `native ${native.length} bytes, shipped ${shippedPack(t).length}` : `exit ${r.status}: ${clip(r.stderr)}`);
+  }
 }
 
 // ---------------------------------------------------------------- 2b. compiled bytes
@@ -334,12 +355,14 @@ for (const [label, dir, compile] of [
 // Node's --experimental-wasm-modules standing in for a bundler) give the same result too.
 {
   const doc = readFileSync(join(PACK_DIR, 'fixtures', 'mdt_conclusion.json'), 'utf8').replace(/"amount":\s*[^,}]+/, '"amount": 0');
-  const want = embedded.validateJson(doc, { lang: 'kk' });
+  const want = shipped.validateJson(doc, { lang: 'kk' });
   const web = await import(join(repo, 'pkg', 'web', 'qagida_wasm.js'));
   web.initSync({ module: readFileSync(join(repo, 'pkg', 'web', 'qagida_wasm_bg.wasm')) });
-  check('web target gives the same result', web.Validator.withDefaultPack().validateJson(doc, { lang: 'kk' }) === want);
+  check('web target gives the same result', web.Validator.fromCompiled(shippedPack('web')).validateJson(doc, { lang: 'kk' }) === want);
   const script = `import { Validator } from ${JSON.stringify(join(repo, 'pkg', 'bundler', 'qagida_wasm.js'))};
-    process.stdout.write(Validator.withDefaultPack().validateJson(${JSON.stringify(doc)}, { lang: 'kk' }));`;
+    import { readFileSync } from 'node:fs';
+    const pack = readFileSync(${JSON.stringify(join(repo, 'pkg', 'bundler', packFileConfig.path))});
+    process.stdout.write(Validator.fromCompiled(pack).validateJson(${JSON.stringify(doc)}, { lang: 'kk' }));`;
   const r = spawnSync(process.execPath, ['--experimental-wasm-modules', '--no-warnings', '--input-type=module', '-e', script], { encoding: 'utf8' });
   check('bundler target gives the same result', r.status === 0 && r.stdout === want, `exit ${r.status}: ${r.stderr}`);
 
@@ -372,6 +395,6 @@ for (const [label, dir, compile] of [
 rmSync(tmp, { recursive: true, force: true });
 for (const f of failures.slice(0, 30)) console.log(`FAIL  ${f}`);
 if (failures.length > 30) console.log(`… and ${failures.length - 30} more`);
-console.log(`validation results compared: ${compared} (${inputs.length} documents × ${LANGS.length} languages × ${AS_OF.length} dates, with the embedded pack and with rules/kz-orphan compiled by the compiler module, and the usable ones with the regional pack × ${LANGS.length} languages)`);
+console.log(`validation results compared: ${compared} (${inputs.length} documents × ${LANGS.length} languages × ${AS_OF.length} dates, with the shipped default pack and with rules/kz-orphan compiled by the compiler module, and the usable ones with the regional pack × ${LANGS.length} languages)`);
 console.log(`${passed} passed, ${failed} failed`);
 process.exit(failed ? 1 : 0);

@@ -16,7 +16,7 @@ use std::path::{Path, PathBuf};
 const LAYERS: &[(&str, &[&str])] = &[
     ("the compiled form's serde plumbing: the first problem met while reading, in words", &["wire"]),
     (
-        "leaves: errors, static types, date text, format checks, a document's fields, the document reader, pack.sig text",
+        "leaves: errors, static types, format checks, the document model and its parser, the old reader (a test oracle)",
         &["error", "types", "formats", "document", "input"],
     ),
     ("working-day calendars (pure data)", &["calendar"]),

@@ -4,8 +4,10 @@
 // document from the form on every (debounced) edit, call `validate(doc, {lang})`, and put each
 // finding next to the input whose `data-path` equals the finding's JSON Pointer `path`.
 //
-// The pack panel compiles an edited pack with the compiler module (pkg/compiler/), fetched only
-// the first time a pack is loaded: the validator module alone carries no TOML parser or loader.
+// The rules are data beside the engine: the default pack is the file pkg/packs/default.qpack
+// (compiled ahead of time), loaded with Validator.fromCompiled. The pack panel compiles an edited
+// pack with the compiler module (pkg/compiler/), fetched only the first time a pack is loaded: the
+// validator module alone carries no pack, TOML parser or loader.
 import init, { Validator, engineVersion } from './pkg/qagida_wasm.js';
 import { FORMS } from './forms.js';
 import { LANG_NAMES, UI } from './i18n.js';
@@ -15,9 +17,9 @@ const LANGS = ['kk', 'ru', 'en'];
 
 const state = {
   lang: 'ru',
-  embedded: null, // the Validator of the pack built into the module
-  validator: null, // the Validator in use (embedded, or an edited pack)
-  packSource: null, // null = embedded, else where the pack was loaded from
+  defaultPack: null, // the Validator of the default pack (pkg/packs/default.qpack)
+  validator: null, // the Validator in use (the default pack, or an edited pack)
+  packSource: null, // null = the default pack, else where the pack was loaded from
   fixtures: {},
   forms: [], // one entry per FORMS item: { spec, root, fields: Map(path -> {input, wrap, notes, spec}), ... }
   active: 'mdt_conclusion',
@@ -332,10 +334,10 @@ function renderPackStatus() {
   try {
     n = v.rules().length;
   } catch {}
-  const where = state.packSource ? `${t('packLoadedFrom')} ${state.packSource}` : t('packEmbedded');
+  const where = state.packSource ? `${t('packLoadedFrom')} ${state.packSource}` : t('packDefault');
   status.replaceChildren(el('strong', { text: `${v.packId} ${v.packVersion}` }), ` — ${where} · ${n} ${t('packRules')}`);
   status.dataset.pack = `${v.packId}@${v.packVersion}`;
-  status.dataset.source = state.packSource ?? 'embedded';
+  status.dataset.source = state.packSource ?? 'default';
   document.getElementById('engine').textContent = `qagida-wasm ${engineVersion()} · ${v.packTitle(state.lang)}`;
 }
 
@@ -381,7 +383,7 @@ async function usePack(files, source) {
     showPackErrors(e);
     return false;
   }
-  if (state.validator && state.validator !== state.embedded) state.validator.free();
+  if (state.validator && state.validator !== state.defaultPack) state.validator.free();
   state.validator = v;
   state.packSource = source;
   showPackErrors(null);
@@ -442,8 +444,8 @@ function wirePackPanel() {
     e.target.value = '';
   });
   document.getElementById('pack-reset').addEventListener('click', () => {
-    if (state.validator !== state.embedded) state.validator.free();
-    state.validator = state.embedded;
+    if (state.validator !== state.defaultPack) state.validator.free();
+    state.validator = state.defaultPack;
     state.packSource = null;
     showPackErrors(null);
     relabel();
@@ -455,11 +457,14 @@ function wirePackPanel() {
 
 async function main() {
   await init(); // fetches and compiles pkg/qagida_wasm_bg.wasm (CSP: 'wasm-unsafe-eval')
-  state.embedded = Validator.withDefaultPack();
-  state.validator = state.embedded;
-  state.fixtures = state.embedded.fixtures();
+  // The rules: the default pack in compiled form, a file of the npm package beside the module.
+  const pack = await fetch('./pkg/packs/default.qpack');
+  if (!pack.ok) throw new Error(`pkg/packs/default.qpack: HTTP ${pack.status}`);
+  state.defaultPack = Validator.fromCompiled(new Uint8Array(await pack.arrayBuffer()));
+  state.validator = state.defaultPack;
+  state.fixtures = state.defaultPack.fixtures();
   const wanted = new URLSearchParams(location.search).get('lang');
-  state.lang = LANGS.includes(wanted) ? wanted : state.embedded.defaultLanguage;
+  state.lang = LANGS.includes(wanted) ? wanted : state.defaultPack.defaultLanguage;
 
   document.getElementById('langs').append(
     ...LANGS.map((l) =>

@@ -176,6 +176,11 @@ pub(crate) enum PackCommand {
         /// Where to write it (default: ID-VERSION.qpack in the current directory).
         #[arg(long, short, value_name = "FILE")]
         out: Option<PathBuf>,
+        /// Only what validation reads: without the rules' test cases (`qagida test` then runs
+        /// only the fixture checks) and the expressions' source text (read by `explain`). The
+        /// npm package ships the default pack in this form.
+        #[arg(long)]
+        validation_only: bool,
     },
     /// Verify a pack directory's signature (and those of the packs it extends): exit 0 when
     /// the pack is exactly what a trusted key signed, 1 when it is not.

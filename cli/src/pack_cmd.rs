@@ -2,7 +2,7 @@
 
 use super::*;
 
-pub(crate) fn compile(dir: &Path, out: Option<&Path>) -> u8 {
+pub(crate) fn compile(dir: &Path, out: Option<&Path>, validation_only: bool) -> u8 {
     if dir.is_file() && !is_stack(dir) {
         eprintln!("error: {} is a file: give the pack's directory or a stack file (.toml)", dir.display());
         return 2;
@@ -11,7 +11,7 @@ pub(crate) fn compile(dir: &Path, out: Option<&Path>) -> u8 {
         Ok(p) => p,
         Err(e) => return pack_failed(&e),
     };
-    let bytes = pack.to_compiled();
+    let bytes = if validation_only { pack.to_compiled_with(qagida::CompileOptions::VALIDATION_ONLY) } else { pack.to_compiled() };
     let out = out.map(Path::to_path_buf).unwrap_or_else(|| PathBuf::from(format!("{}-{}.qpack", pack.id, pack.version)));
     match std::fs::write(&out, &bytes) {
         Ok(()) => {
@@ -49,7 +49,7 @@ pub(crate) fn pack_command(cmd: PackCommand) -> u8 {
                 }
             }
         }
-        PackCommand::Compile { dir, out } => compile(&dir, out.as_deref()),
+        PackCommand::Compile { dir, out, validation_only } => compile(&dir, out.as_deref(), validation_only),
         PackCommand::Verify { dir, pubkey, min_version, pack_path } => {
             let trust = match read_trust(&pubkey, &min_version) {
                 Ok(t) => t,

@@ -80,3 +80,27 @@ fn a_compiled_pack_cannot_stand_for_a_signed_directory() {
     assert_eq!(o.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&o.stderr).contains("carries no signature"));
 }
+
+#[test]
+fn a_validation_only_pack_validates_as_the_full_one_and_is_smaller() {
+    // What scripts/build-wasm.mjs ships in the npm package: the default stack, validation only.
+    let tmp = tempfile::tempdir().unwrap();
+    let full = tmp.path().join("full.qpack");
+    let lean = tmp.path().join("lean.qpack");
+    for (out, extra) in [(&full, None), (&lean, Some("--validation-only"))] {
+        let o = qagida().args(["pack", "compile", "rules/default.toml", "-o"]).arg(out).args(extra).output().unwrap();
+        assert_eq!(o.status.code(), Some(0), "{}", String::from_utf8_lossy(&o.stderr));
+    }
+    let (full_len, lean_len) = (std::fs::metadata(&full).unwrap().len(), std::fs::metadata(&lean).unwrap().len());
+    assert!(lean_len < full_len, "validation only {lean_len} bytes, full {full_len}");
+    let docs = ["examples/valid/prescription.json", "examples/invalid/mdt_conclusion.json"].map(|d| root().join(d));
+    let embedded = qagida().args(["validate", "--lang", "ru"]).args(&docs).output().unwrap();
+    let from_lean = qagida().args(["validate", "--lang", "ru", "--rules"]).arg(&lean).args(&docs).output().unwrap();
+    assert_eq!(String::from_utf8_lossy(&from_lean.stdout), String::from_utf8_lossy(&embedded.stdout));
+    assert_eq!(from_lean.status.code(), embedded.status.code());
+    // Without the rule tests, `qagida test` runs the fixture checks alone.
+    let t = qagida().arg("test").arg("-v").arg(&lean).output().unwrap();
+    let said = String::from_utf8_lossy(&t.stdout);
+    assert_eq!(t.status.code(), Some(0), "{said}");
+    assert!(said.contains("fixture:") && !said.contains("MDT-03"), "{said}");
+}

@@ -7,6 +7,7 @@ use std::sync::{Arc, OnceLock};
 
 use indexmap::IndexMap;
 use libfuzzer_sys::fuzz_target;
+use qagida::document::Json as Doc;
 use qagida::expr::{Env, Scope, Val, compile};
 use qagida::types::{RecordType, Type};
 use serde_json::{Value as Json, json};
@@ -86,12 +87,15 @@ fuzz_target!(|data: &[u8]| {
         }
         Ok(expr) => {
             let _ = expr.ty().to_string();
+            // The engine's document model, seen over the fixture's serde_json values.
+            let (params, data) = (Doc::from_serde(&f.params), Doc::from_serde(&f.data));
             for doc in &f.docs {
-                let item = doc.get("lines").and_then(|l| l.get(0)).map_or(Val::Missing, Val::Json);
+                let doc = Doc::from_serde(doc);
+                let item = doc.get("lines").and_then(|l| l.as_array()?.first()).map_or(Val::Missing, Val::Json);
                 let slots = vec![
-                    Val::Json(doc),
-                    Val::Json(&f.params),
-                    Val::Json(&f.data),
+                    Val::Json(&doc),
+                    Val::Json(&params),
+                    Val::Json(&data),
                     Val::Date(chrono::NaiveDate::from_ymd_opt(2026, 4, 2).unwrap_or_default()),
                     item,
                 ];

@@ -5,10 +5,10 @@
 use std::fmt::Write as _;
 
 use chrono::NaiveDate;
-use serde_json::Value as Json;
+use crate::document::Json;
 
 use super::text::TextCap;
-use super::{Finding, Out, get_field, render};
+use super::{Finding, Out, render};
 use crate::expr::{Env, EvalError, Expr, Val};
 use crate::pack::{
     Check, CheckKind, DocType, LangId, LangTemplates, Pack, Pointer, Root, Rule, SLOT_AS_OF, SLOT_CALENDARS, SLOT_DATA, SLOT_DOC, SLOT_EFFECTIVE_FROM,
@@ -29,7 +29,7 @@ impl Pack {
     pub(super) fn run_rules<'a>(
         &'a self,
         doc_type: &'a DocType,
-        doc: &'a Json,
+        doc: &'a Json<'a>,
         as_of: NaiveDate,
         prefix: &str,
         with_members: bool,
@@ -37,9 +37,11 @@ impl Pack {
         env: &mut Env<'a>,
         out: &mut Out,
     ) -> Result<(), EvalError> {
-        let data = self.data_as_of(as_of);
+        let data = self.data_json(as_of);
         let mut applied = false;
-        for rule in self.rules_for(&doc_type.name) {
+        let at = self.rules_by_doc.binary_search_by(|(t, _)| t.as_str().cmp(&doc_type.name)).ok();
+        let indices = at.and_then(|i| self.rules_by_doc.get(i)).map_or(&[][..], |(_, r)| r.as_slice());
+        for (rule, &i) in indices.iter().filter_map(|i| Some((self.rules.get(*i)?, i))) {
             if out.full() {
                 return Ok(());
             }
@@ -47,7 +49,7 @@ impl Pack {
                 continue;
             }
             applied = true;
-            let run = RuleRun { pack: self, doc_type: &doc_type.name, rule, doc, data, as_of, lang, prefix };
+            let run = RuleRun { pack: self, doc_type: &doc_type.name, rule, params: self.params_json(i), doc, data, as_of, lang, prefix };
             eval_rule(&run, env, out)?;
         }
         if applied || with_members {
@@ -83,9 +85,11 @@ struct RuleRun<'a, 'p> {
     /// Pointer of `doc` inside the input (`/documents/3` for a bundle member, else empty).
     prefix: &'p str,
     rule: &'a Rule,
-    doc: &'a Json,
+    /// The rule's parameters.
+    params: &'a Json<'a>,
+    doc: &'a Json<'a>,
     /// The reference data in force on `as_of`.
-    data: &'a Json,
+    data: &'a Json<'a>,
     as_of: NaiveDate,
     lang: LangId,
 }
@@ -100,7 +104,7 @@ impl<'a> RuleRun<'a, '_> {
         env.slots.clear();
         env.slots.extend([
             Val::Json(self.doc),
-            Val::Json(&self.rule.params),
+            Val::Json(self.params),
             Val::Json(self.data),
             Val::Date(self.as_of),
             Val::Calendars(&self.pack.calendars),
@@ -257,14 +261,14 @@ impl Base<'_> {
 
 /// `doc.pointer(ptr)` (RFC 6901, as serde_json reads it: no `+` or leading zero in an index),
 /// over the tokens split when the pack loaded.
-fn pointer<'j>(doc: &'j Json, ptr: &Pointer) -> Option<&'j Json> {
+fn pointer<'j>(doc: &'j Json<'j>, ptr: &Pointer) -> Option<&'j Json<'j>> {
     ptr.tokens()?.iter().try_fold(doc, |cur, t| step(cur, t))
 }
 
 /// One token of a JSON Pointer into a value: an object's member, an array's element.
-fn step<'j>(cur: &'j Json, token: &str) -> Option<&'j Json> {
+fn step<'j>(cur: &'j Json<'j>, token: &str) -> Option<&'j Json<'j>> {
     match cur {
-        Json::Object(o) => get_field(o, token),
+        Json::Object(o) => o.get(token),
         Json::Array(a) => a.get(array_index(token)?),
         _ => None,
     }
@@ -272,7 +276,7 @@ fn step<'j>(cur: &'j Json, token: &str) -> Option<&'j Json> {
 
 /// Of the pointers a check reads, those absent in the input (each as its highest absent
 /// prefix: `/eligibility`, not `/eligibility/status`), as full pointers into the input.
-fn absent_reads(reads: &[(Root, Pointer)], base: Base<'_>, doc: &Json, item: Option<&Json>, elem: Option<&Json>) -> Vec<String> {
+fn absent_reads(reads: &[(Root, Pointer)], base: Base<'_>, doc: &Json<'_>, item: Option<&Json<'_>>, elem: Option<&Json<'_>>) -> Vec<String> {
     let mut out: Vec<String> = Vec::new();
     for (root, ptr) in reads {
         let (scope, at) = match root {
@@ -285,7 +289,7 @@ fn absent_reads(reads: &[(Root, Pointer)], base: Base<'_>, doc: &Json, item: Opt
         let mut tail = String::new();
         for t in tokens {
             tail.push('/');
-            crate::input::push_pointer_token(&mut tail, t);
+            crate::document::push_pointer_token(&mut tail, t);
             match step(cur, t) {
                 Some(v) if !v.is_null() => cur = v,
                 _ => {
@@ -332,8 +336,8 @@ fn set_slot<'a>(env: &mut Env<'a>, slot: usize, v: Val<'a>) {
 fn eval_check<'a>(
     run: &RuleRun<'a, '_>,
     check: &'a Check,
-    item: Option<&'a Json>,
-    elem: Option<&'a Json>,
+    item: Option<&'a Json<'a>>,
+    elem: Option<&'a Json<'a>>,
     base: Base<'_>,
     env: &mut Env<'a>,
     out: &mut Out,
@@ -346,7 +350,7 @@ fn eval_check<'a>(
     env.reclaim();
     env.overflowed = false;
     // Objects and arrays stay lazily borrowed; leaves decode dynamically.
-    let bound = |v: &'a Json| match v {
+    let bound = |v: &'a Json<'a>| match v {
         Json::Object(_) | Json::Array(_) => Val::Json(v),
         other => crate::value::decode(other, &Type::Any).unwrap_or(Val::Missing),
     };
@@ -443,7 +447,7 @@ fn overflow_finding(run: &RuleRun<'_, '_>, severity: Severity, path: String, act
 }
 
 /// Present, non-null, and not a blank string.
-pub(super) fn present(scope: &Json, ptr: &Pointer) -> bool {
+pub(super) fn present(scope: &Json<'_>, ptr: &Pointer) -> bool {
     match pointer(scope, ptr) {
         None | Some(Json::Null) => false,
         Some(Json::String(s)) => !s.trim().is_empty(),

@@ -2,10 +2,10 @@
 //! and number range (`TYPE`), the documents a bundle holds (`DOCTYPE`, `BUNDLE`, at every level
 //! of nesting) and keys repeated in one object (`INPUT`).
 
-use serde_json::Value as Json;
+use crate::document::Json;
 
-use super::{Finding, Out, get_field, json_kind, member, render, truncate, type_name};
-use crate::input::{DuplicateKey, push_pointer_token};
+use super::{Finding, Out, json_kind, member, render, truncate, type_name};
+use crate::document::{DuplicateKey, Object, push_pointer_token};
 use crate::pack::{DocType, LangId, Pack, Seg, Severity, SysMsg};
 use crate::types::{RecordType, Type};
 use crate::value::{NumberError, decimal_error, decode};
@@ -38,19 +38,19 @@ impl Pack {
 
     /// The document type `doc` names; else a `DOCTYPE` (or, for a non-object, `TYPE`) finding at
     /// `prefix` (the document's pointer in the input).
-    pub(super) fn document_type(&self, doc: &Json, prefix: &str, lang: LangId, out: &mut Out) -> Option<&DocType> {
+    pub(super) fn document_type(&self, doc: &Json<'_>, prefix: &str, lang: LangId, out: &mut Out) -> Option<&DocType> {
         let Some(obj) = doc.as_object() else {
             out.push(self.engine_finding(TYPE_RULE, SysMsg::TypeMismatch, lang, prefix.into(), Some(json_kind(doc).into()), Some("object".into())));
             return None;
         };
         let known = || self.doc_types.keys().cloned().collect::<Vec<_>>().join(" | ");
         let path = format!("{prefix}/document_type");
-        match get_field(obj, "document_type") {
+        match obj.get("document_type") {
             None | Some(Json::Null) => {
                 out.push(self.engine_finding(DOCTYPE_RULE, SysMsg::MissingDocumentType, lang, path, None, Some(known())));
                 None
             }
-            Some(Json::String(s)) => match self.doc_types.get(s) {
+            Some(Json::String(s)) => match self.doc_types.get(&**s) {
                 Some(dt) => Some(dt),
                 None => {
                     out.push(self.engine_finding(DOCTYPE_RULE, SysMsg::UnknownDocumentType, lang, path, Some(truncate(s, 64)), Some(known())));
@@ -58,7 +58,7 @@ impl Pack {
                 }
             },
             Some(other) => {
-                let shown = truncate(&serde_json::to_string(other).unwrap_or_default(), 64);
+                let shown = truncate(&other.to_string(), 64);
                 out.push(self.engine_finding(DOCTYPE_RULE, SysMsg::UnknownDocumentType, lang, path, Some(shown), Some(known())));
                 None
             }
@@ -80,7 +80,7 @@ impl Pack {
     /// the documents it holds, members that are not documents or name no known type, an absent
     /// or empty list, and repeated member ids (`BUNDLE`, `DOCTYPE`); members are walked the
     /// same way, at every level.
-    pub(super) fn check_shape(&self, doc: &Json, dt: &DocType, prefix: &str, lang: LangId, out: &mut Out) {
+    pub(super) fn check_shape(&self, doc: &Json<'_>, dt: &DocType, prefix: &str, lang: LangId, out: &mut Out) {
         if let Some(obj) = doc.as_object() {
             let mut report = |path: &str, problem: Problem| {
                 out.push(match problem {
@@ -134,7 +134,7 @@ impl Pack {
     }
 
     /// How many documents `doc` holds, at every level of nesting.
-    pub(super) fn count_members(&self, doc: &Json, dt: &DocType) -> usize {
+    pub(super) fn count_members(&self, doc: &Json<'_>, dt: &DocType) -> usize {
         member_lists(doc, dt)
             .filter_map(|(_, l)| l.and_then(Json::as_array))
             .flatten()
@@ -145,7 +145,7 @@ impl Pack {
 
 /// The lists of documents a document type declares (a bundle's `documents`), with the value
 /// the input has for each (absent: `None`).
-pub(super) fn member_lists<'a>(doc: &'a Json, dt: &'a DocType) -> impl Iterator<Item = (&'a str, Option<&'a Json>)> {
+pub(super) fn member_lists<'a>(doc: &'a Json<'a>, dt: &'a DocType) -> impl Iterator<Item = (&'a str, Option<&'a Json<'a>>)> {
     dt.record.fields.iter().filter_map(move |(name, ty)| match ty {
         Type::List(e) if matches!(**e, Type::Document) => Some((name.as_str(), member(doc, name))),
         _ => None,
@@ -189,7 +189,7 @@ impl At<'_> {
 
 /// Reports every declared field whose input value does not fit its type, with its pointer.
 /// Documents held in a `list<document>` are left to [`Pack::check_shape`].
-fn check_types(v: &Json, ty: &Type, at: &At, report: &mut dyn FnMut(&str, Problem)) {
+fn check_types(v: &Json<'_>, ty: &Type, at: &At, report: &mut dyn FnMut(&str, Problem)) {
     let path = || {
         let mut p = String::new();
         at.write(&mut p);
@@ -231,9 +231,9 @@ fn check_types(v: &Json, ty: &Type, at: &At, report: &mut dyn FnMut(&str, Proble
     }
 }
 
-fn check_fields(obj: &serde_json::Map<String, Json>, r: &RecordType, at: &At, report: &mut dyn FnMut(&str, Problem)) {
+fn check_fields(obj: &Object<'_>, r: &RecordType, at: &At, report: &mut dyn FnMut(&str, Problem)) {
     for (name, fty) in &r.fields {
-        if let Some(fv) = get_field(obj, name) {
+        if let Some(fv) = obj.get(name) {
             check_types(fv, fty, &At::Field(at, name), report);
         }
     }

@@ -124,6 +124,13 @@ impl<'s> Capped<'s> {
 
 impl fmt::Write for Capped<'_> {
     fn write_str(&mut self, s: &str) -> fmt::Result {
+        // No more bytes than characters left: it fits, counted by `chars().count()` (fast)
+        // rather than walked character by character.
+        if s.len() <= self.left {
+            self.left -= s.chars().count();
+            self.out.push_str(s);
+            return Ok(());
+        }
         match s.char_indices().nth(self.left) {
             None => {
                 // At most `left` characters: all of them fit.

@@ -21,7 +21,7 @@ use std::fmt;
 use chrono::{DateTime, Datelike, FixedOffset, Months, NaiveDate, NaiveTime, TimeDelta, TimeZone, Timelike};
 use rust_decimal::prelude::ToPrimitive;
 use rust_decimal::{Decimal, RoundingStrategy};
-use serde_json::Value as Json;
+use crate::document::Json;
 
 use super::check::{Const, Kind, Node};
 use crate::formats;

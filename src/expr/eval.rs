@@ -281,7 +281,7 @@ fn kleene<'a>(l: &'a Node, r: &'a Node, decisive: bool, env: &mut Env<'a>) -> Re
 fn field<'a>(b: &Val<'a>, name: &str, ty: &Type) -> Val<'a> {
     match *b {
         Val::Json(j) => match j.as_object() {
-            Some(m) => decode_or_missing(crate::document::get_field(m, name), ty),
+            Some(m) => decode_or_missing(m.get(name), ty),
             None => Val::Missing,
         },
         Val::Calendars(cals) => cals.iter().find(|c| c.name == name).map_or(Val::Missing, |c| Val::Calendar(c)),
@@ -468,23 +468,10 @@ fn written_len(v: &Val<'_>, limit: u64) -> u64 {
     c.n
 }
 
-/// Writes `v` as its `Display` does, without building it whole first: a document is streamed
-/// from the JSON serializer and a list written element by element, so a writer that stops
+/// Writes `v` as its `Display` does, without building it whole first: a document is written
+/// piece by piece and a list element by element, so a writer that stops
 /// early (a capped or a counting one) stops the writing, whatever the size of `v`.
 pub(crate) fn write_val(v: &Val<'_>, w: &mut dyn fmt::Write) -> fmt::Result {
-    /// The JSON serializer's bytes into a `fmt::Write` (it writes whole UTF-8 sequences).
-    struct Io<'w>(&'w mut dyn fmt::Write);
-    impl std::io::Write for Io<'_> {
-        fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-            self.0
-                .write_str(&String::from_utf8_lossy(buf))
-                .map_err(|_| std::io::Error::other("the writer stopped"))?;
-            Ok(buf.len())
-        }
-        fn flush(&mut self) -> std::io::Result<()> {
-            Ok(())
-        }
-    }
     match v {
         Val::List(items) => {
             w.write_str("[")?;
@@ -496,7 +483,7 @@ pub(crate) fn write_val(v: &Val<'_>, w: &mut dyn fmt::Write) -> fmt::Result {
             }
             w.write_str("]")
         }
-        Val::Json(j) => serde_json::to_writer(Io(w), j).map_err(|_| fmt::Error),
+        Val::Json(j) => j.write_json(w),
         other => write!(w, "{other}"),
     }
 }

@@ -95,11 +95,13 @@ fn params() -> Json {
 fn ev(src: &str, doc: &Json) -> String {
     let e = compile(src, &scope()).unwrap_or_else(|e| panic!("{src}: {e:?}"));
     let p = params();
+    let dm_p = crate::document::Json::from_serde(&p);
+    let dm_doc = crate::document::Json::from_serde(doc);
     let mut env = Env::new(
         vec![
-            Val::Json(doc),
+            Val::Json(&dm_doc),
             Val::Date(chrono::NaiveDate::from_ymd_opt(2026, 4, 1).unwrap()),
-            Val::Json(&p),
+            Val::Json(&dm_p),
         ],
         100_000,
     );
@@ -384,7 +386,8 @@ fn dynamic_date_parsing_is_missing_when_invalid() {
 fn field_access_borrows_strings_from_the_document() {
     let d = sample();
     let e = compile("doc.lines[0].inn", &scope()).unwrap();
-    let mut env = Env::new(vec![Val::Json(&d)], 100);
+    let dm_d = crate::document::Json::from_serde(&d);
+    let mut env = Env::new(vec![Val::Json(&dm_d)], 100);
     assert!(matches!(
         e.eval(&mut env).unwrap(),
         Val::Str(Cow::Borrowed("Imiglucerase"))
@@ -489,9 +492,10 @@ fn quantifier_restores_existing_slots() {
     let s = scope();
     let e = compile("all(doc.tags, t, size(t) == 1)", &s).unwrap();
     // The loader may hand over more slots than the scope had at compile time.
+    let dm_d = crate::document::Json::from_serde(&d);
     let mut env = Env::new(
         vec![
-            Val::Json(&d),
+            Val::Json(&dm_d),
             Val::Missing,
             Val::Missing,
             Val::Num(7.into()),
@@ -503,7 +507,8 @@ fn quantifier_restores_existing_slots() {
     assert_eq!(env.slots.len(), 5);
     assert!(matches!(env.slots[3], Val::Num(n) if n == 7.into()));
     // And fewer: the quantifier grows the slots and shrinks them back.
-    let mut env = Env::new(vec![Val::Json(&d)], 1000);
+    let dm_d = crate::document::Json::from_serde(&d);
+    let mut env = Env::new(vec![Val::Json(&dm_d)], 1000);
     assert!(matches!(e.eval(&mut env).unwrap(), Val::Bool(true)));
     assert_eq!(env.slots.len(), 1);
 }
@@ -826,12 +831,14 @@ fn budget_exhaustion_is_an_error_not_a_hang() {
     let items: Vec<Json> = (0..100_000).map(|i| json!({"n": i})).collect();
     let d = json!({ "lines": items });
     let e = compile("all(doc.lines, a, all(doc.lines, b, a.n >= 0))", &scope()).unwrap();
-    let mut env = Env::new(vec![Val::Json(&d)], 1_000_000);
+    let dm_d = crate::document::Json::from_serde(&d);
+    let mut env = Env::new(vec![Val::Json(&dm_d)], 1_000_000);
     assert_eq!(e.eval(&mut env).unwrap_err(), EvalError::BudgetExhausted);
     assert_eq!(env.slots.len(), 1, "slots restored after an error");
     let e = compile("1 in doc.extra", &scope()).unwrap();
     let d = json!({ "extra": vec![0; 1000] });
-    let mut env = Env::new(vec![Val::Json(&d)], 100);
+    let dm_d = crate::document::Json::from_serde(&d);
+    let mut env = Env::new(vec![Val::Json(&dm_d)], 100);
     assert_eq!(e.eval(&mut env).unwrap_err(), EvalError::BudgetExhausted);
     let e = compile("1 + 1", &scope()).unwrap();
     let mut env = Env::new(vec![], 0);
@@ -892,12 +899,14 @@ fn expr_is_send_and_sync() {
         let e = e.clone();
         move || {
             let d = sample();
-            let mut env = Env::new(vec![Val::Json(&d)], 10);
+            let dm_d = crate::document::Json::from_serde(&d);
+            let mut env = Env::new(vec![Val::Json(&dm_d)], 10);
             e.eval(&mut env).unwrap().to_string()
         }
     });
     assert_eq!(h.join().unwrap(), "MDT-1");
-    let mut env = Env::new(vec![Val::Json(&d)], 10);
+    let dm_d = crate::document::Json::from_serde(&d);
+    let mut env = Env::new(vec![Val::Json(&dm_d)], 10);
     assert_eq!(e.eval(&mut env).unwrap().to_string(), "MDT-1");
 }
 
@@ -1022,7 +1031,9 @@ fn random_garbage_never_panics() {
         }
         if let Ok(e) = compile(&src, &s) {
             compiled += 1;
-            let mut env = Env::new(vec![Val::Json(&d), Val::Missing, Val::Json(&p)], 10_000);
+            let dm_p = crate::document::Json::from_serde(&p);
+            let dm_d = crate::document::Json::from_serde(&d);
+            let mut env = Env::new(vec![Val::Json(&dm_d), Val::Missing, Val::Json(&dm_p)], 10_000);
             let _ = e.eval(&mut env);
             assert_eq!(env.slots.len(), 3);
         } else if let Err(e) = compile(&src, &s) {
@@ -1122,7 +1133,8 @@ fn random_well_formed_expressions_never_panic() {
         let src = generate(&mut next, 4);
         if let Ok(e) = compile(&src, &s) {
             ok += 1;
-            let mut env = Env::new(vec![Val::Json(&d), Val::Missing, Val::Missing], 10_000);
+            let dm_d = crate::document::Json::from_serde(&d);
+            let mut env = Env::new(vec![Val::Json(&dm_d), Val::Missing, Val::Missing], 10_000);
             let _ = e.eval(&mut env);
         }
     }
@@ -1152,7 +1164,8 @@ fn deepest_accepted_expressions_fit_a_small_stack() {
         ];
         for src in &srcs {
             let e = compile(src, &s).unwrap_or_else(|e| panic!("{src}: {e}"));
-            let mut env = Env::new(vec![Val::Json(&d)], 1_000_000);
+            let dm_d = crate::document::Json::from_serde(&d);
+            let mut env = Env::new(vec![Val::Json(&dm_d)], 1_000_000);
             e.eval(&mut env).unwrap();
             // One level deeper is refused.
             let deeper = format!("({src}) == 1");
@@ -1237,7 +1250,9 @@ fn arithmetic_overflow_is_flagged_apart_from_undefined_results() {
     let run = |src: &str| {
         let e = compile(src, &scope()).unwrap_or_else(|e| panic!("{src}: {e:?}"));
         let p = params();
-        let mut env = Env::new(vec![Val::Json(&doc), Val::Date(chrono::NaiveDate::from_ymd_opt(2026, 4, 1).unwrap()), Val::Json(&p)], 100_000);
+        let dm_p = crate::document::Json::from_serde(&p);
+        let dm_doc = crate::document::Json::from_serde(&doc);
+        let mut env = Env::new(vec![Val::Json(&dm_doc), Val::Date(chrono::NaiveDate::from_ymd_opt(2026, 4, 1).unwrap()), Val::Json(&dm_p)], 100_000);
         let v = e.eval(&mut env).unwrap().to_string();
         (v, env.overflowed)
     };

@@ -122,8 +122,9 @@ fn run(src: &str, doc: &Json) -> (String, u64) {
     let e = compile_ok(src);
     let cals = calendars();
     let budget = 100_000_000;
+    let dm_doc = crate::document::Json::from_serde(doc);
     let mut env = Env::new(
-        vec![Val::Json(doc), Val::Calendars(&cals), Val::Missing],
+        vec![Val::Json(&dm_doc), Val::Calendars(&cals), Val::Missing],
         budget,
     );
     let v = e.eval(&mut env).unwrap();
@@ -211,7 +212,8 @@ fn working_day_walks_are_charged_to_the_budget() {
     let e = compile_ok("add_working_days(date('2026-03-19'), 2000, calendars.kz)");
     let cals = calendars();
     let d = json!({});
-    let mut env = Env::new(vec![Val::Json(&d), Val::Calendars(&cals)], 100);
+    let dm_d = crate::document::Json::from_serde(&d);
+    let mut env = Env::new(vec![Val::Json(&dm_d), Val::Calendars(&cals)], 100);
     assert_eq!(e.eval(&mut env).unwrap_err(), EvalError::BudgetExhausted);
 }
 
@@ -252,7 +254,8 @@ fn calendars_pass_through_lets_conditionals_and_coalesce() {
     let e = compile("add_working_days(date('2026-03-20'), 1, cal)", &s).unwrap();
     let cals = calendars();
     let d = json!({});
-    let mut slots = vec![Val::Json(&d), Val::Calendars(&cals), Val::Missing];
+    let dm_d = crate::document::Json::from_serde(&d);
+    let mut slots = vec![Val::Json(&dm_d), Val::Calendars(&cals), Val::Missing];
     slots.push(Val::Calendar(&cals[0]));
     assert_eq!(slot, 3);
     let mut env = Env::new(slots, 1000);
@@ -353,7 +356,8 @@ fn find_uses_an_index_not_a_scan() {
     // One index serves every lookup.
     let e = compile_ok(src);
     let cals = calendars();
-    let mut env = Env::new(vec![Val::Json(&doc), Val::Calendars(&cals)], 1_000_000);
+    let dm_doc = crate::document::Json::from_serde(&doc);
+    let mut env = Env::new(vec![Val::Json(&dm_doc), Val::Calendars(&cals)], 1_000_000);
     assert_eq!(e.eval(&mut env).unwrap().to_string(), "true");
     assert_eq!(env.index.len(), 1);
     // …and is reused by a second evaluation in the same environment, which saves exactly
@@ -369,9 +373,11 @@ fn find_charges_the_budget_for_building_the_index() {
     let doc = items(10_000);
     let e = compile_ok("find(doc.items, 'id', 'k9999').v");
     let cals = calendars();
-    let mut env = Env::new(vec![Val::Json(&doc), Val::Calendars(&cals)], 5_000);
+    let dm_doc = crate::document::Json::from_serde(&doc);
+    let mut env = Env::new(vec![Val::Json(&dm_doc), Val::Calendars(&cals)], 5_000);
     assert_eq!(e.eval(&mut env).unwrap_err(), EvalError::BudgetExhausted);
-    let mut env = Env::new(vec![Val::Json(&doc), Val::Calendars(&cals)], 20_000);
+    let dm_doc = crate::document::Json::from_serde(&doc);
+    let mut env = Env::new(vec![Val::Json(&dm_doc), Val::Calendars(&cals)], 20_000);
     assert_eq!(e.eval(&mut env).unwrap().to_string(), "9999");
 }
 
@@ -595,7 +601,8 @@ fn deeply_nested_lookups_fit_a_small_stack() {
         for src in &srcs {
             let e = compile_ok(src);
             let cals = calendars();
-            let mut env = Env::new(vec![Val::Json(&d), Val::Calendars(&cals)], 1_000_000);
+            let dm_d = crate::document::Json::from_serde(&d);
+            let mut env = Env::new(vec![Val::Json(&dm_d), Val::Calendars(&cals)], 1_000_000);
             assert!(e.eval(&mut env).is_ok());
         }
     };

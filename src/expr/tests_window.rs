@@ -41,7 +41,10 @@ fn run(src: &str, doc: &Json, item: usize) -> (String, usize, u64) {
     let e = compile(src, &scope()).unwrap_or_else(|e| panic!("{src}: {e:?}"));
     let p = json!({"base": 0});
     let it = &doc["rows"][item];
-    let mut env = Env::new(vec![Val::Json(doc), Val::Date(chrono::NaiveDate::from_ymd_opt(2026, 4, 1).unwrap()), Val::Json(&p), Val::Json(it)], 10_000_000);
+    let dm_it = crate::document::Json::from_serde(it);
+    let dm_p = crate::document::Json::from_serde(&p);
+    let dm_doc = crate::document::Json::from_serde(doc);
+    let mut env = Env::new(vec![Val::Json(&dm_doc), Val::Date(chrono::NaiveDate::from_ymd_opt(2026, 4, 1).unwrap()), Val::Json(&dm_p), Val::Json(&dm_it)], 10_000_000);
     let v = e.eval(&mut env).unwrap();
     assert_eq!(env.slots.len(), 4, "slots restored after {src}");
     (v.to_string(), env.windows.len(), 10_000_000 - env.steps_left)
@@ -141,7 +144,10 @@ fn a_windowed_index_and_its_results_count_toward_the_memory_budget() {
     let it = &doc["rows"][0];
     let eval_with = |src: &str, bytes: u64| {
         let e = compile(src, &scope()).unwrap();
-        let mut env = Env::new(vec![Val::Json(&doc), Val::Date(chrono::NaiveDate::from_ymd_opt(2026, 4, 1).unwrap()), Val::Json(&p), Val::Json(it)], 10_000_000)
+        let dm_it = crate::document::Json::from_serde(it);
+        let dm_p = crate::document::Json::from_serde(&p);
+        let dm_doc = crate::document::Json::from_serde(&doc);
+        let mut env = Env::new(vec![Val::Json(&dm_doc), Val::Date(chrono::NaiveDate::from_ymd_opt(2026, 4, 1).unwrap()), Val::Json(&dm_p), Val::Json(&dm_it)], 10_000_000)
             .with_memory_budget(bytes);
         e.eval(&mut env).map(|v| v.to_string())
     };

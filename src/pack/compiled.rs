@@ -2,7 +2,8 @@
 //! type-checked expressions, document model, reference data, calendars, messages, tests and
 //! fixtures), so that a pack can be compiled once (`qagida pack compile`, or the WebAssembly
 //! compiler module) and then loaded without the TOML parser, the loader or the expression
-//! compiler: what the small WebAssembly validator module embeds.
+//! compiler: the only form the small WebAssembly validator module reads (the npm package ships
+//! the default pack so, `packs/default.qpack`).
 //!
 //! The body is the `Pack` written with postcard through the model's serde derives (expression
 //! trees flat, in post-order: `expr::flat`; record types numbered: `types::record_table`).
@@ -59,7 +60,8 @@ impl Default for CompileOptions {
 }
 
 impl CompileOptions {
-    /// Only what validation reads: no tests, no sources. What a WebAssembly module embeds.
+    /// Only what validation reads: no tests, no sources. What the npm package ships beside the
+    /// WebAssembly validator module (`qagida pack compile --validation-only`).
     pub const VALIDATION_ONLY: CompileOptions = CompileOptions { tests: false, sources: false };
 }
 

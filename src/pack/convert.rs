@@ -144,7 +144,7 @@ pub fn check_value(v: &Json, ty: &Type) -> Result<(), String> {
             }
             Ok(())
         }
-        (leaf, v) if !matches!(leaf, Type::Record(_) | Type::List(_)) && crate::value::decode(v, leaf).is_some() && !v.is_null() => Ok(()),
+        (leaf, v) if !matches!(leaf, Type::Record(_) | Type::List(_)) && crate::value::decode(&crate::document::Json::from_serde(v), leaf).is_some() && !v.is_null() => Ok(()),
         (ty, _) => Err(format!("expected `{ty}`")),
     }
 }

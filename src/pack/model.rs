@@ -525,10 +525,21 @@ pub struct Pack {
     /// every validation with the pack.
     #[serde(skip)]
     pub(crate) data_indexes: expr::SharedIndexes,
+    /// The rules' parameters (by rule index) and the reference data (by epoch) in the document
+    /// model the engine reads (`document::Json`), copied from the fields above on first use.
+    #[serde(skip)]
+    pub(crate) engine_json: std::sync::OnceLock<(Vec<crate::document::Json<'static>>, Vec<crate::document::Json<'static>>)>,
+    /// The bytes a result takes besides its findings, by `(max_findings, max_result_bytes,
+    /// language)` (the engine's `result_frame`), kept once computed.
+    #[serde(skip)]
+    pub(crate) frames: std::sync::Mutex<Vec<ResultFrame>>,
     /// Sample documents by name (`fixtures/NAME.json`), sorted by name.
     #[serde(with = "json_text::map")]
     pub fixtures: serde_json::Map<String, Json>,
 }
+
+/// `((max_findings, max_result_bytes, language), bytes)`: see [`Pack`]'s `frames`.
+pub(crate) type ResultFrame = ((usize, usize, u16), usize);
 
 const _: () = {
     const fn assert_send_sync<T: Send + Sync>() {}
@@ -599,7 +610,7 @@ fn compiled_langs<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Vec<Lang>, D
 }
 
 /// JSON values (params, reference data, fixtures, test cases' values) as their text, read back
-/// exactly (numbers keep their text: `crate::input::parse_json`).
+/// exactly (numbers keep their text: `crate::document::parse_json_value`).
 mod json_text {
     use serde::{Deserialize, Deserializer, Serialize, Serializer};
     use serde_json::Value as Json;
@@ -617,7 +628,7 @@ mod json_text {
     impl<'de> Deserialize<'de> for In {
         fn deserialize<D: Deserializer<'de>>(d: D) -> Result<In, D::Error> {
             let text = <&str>::deserialize(d)?;
-            crate::input::parse_json(text.as_bytes()).map(In).map_err(|e| crate::wire::refuse(format_args!("bad JSON: {e}")))
+            crate::document::parse_json_value(text.as_bytes()).map(In).map_err(|e| crate::wire::refuse(format_args!("bad JSON: {e}")))
         }
     }
 

@@ -39,7 +39,7 @@ impl Pointer {
         let mut text = String::new();
         for t in tokens {
             text.push('/');
-            crate::input::push_pointer_token(&mut text, t);
+            crate::document::push_pointer_token(&mut text, t);
         }
         Pointer { text, tokens: Some(tokens.to_vec().into_boxed_slice()) }
     }

@@ -4,7 +4,7 @@
 //! `validateJson`), and prints the mean time per call as JSON lines. Also the binary to profile:
 //!
 //! ```sh
-//! cargo run --release --bin native_loop -- [ITER] [FILTER]       # e.g. 2000 prescription
+//! cargo run --release --bin native_loop -- [ITER] [FILTER] [KIND] # e.g. 2000 prescription valid
 //! cargo run --release --bin native_loop -- load [ITER]           # Pack::embedded() only
 //! cargo run --release --bin native_loop -- need N | bundle N     # one generated document
 //! ```
@@ -37,9 +37,14 @@ fn main() {
     }
     let iter: usize = args.first().and_then(|a| a.parse().ok()).unwrap_or(2000);
     let filter = args.get(1).cloned().unwrap_or_default();
+    // `valid` or `invalid`: only those examples (to count one document's instructions).
+    let only = args.get(2).cloned();
     let pack = Pack::embedded().expect("embedded pack");
     let opts = Options::default();
     for kind in ["valid", "invalid"] {
+        if only.as_deref().is_some_and(|k| k != kind) {
+            continue;
+        }
         for name in EXAMPLE_TYPES {
             if !name.contains(&filter) {
                 continue;

@@ -1,77 +1,74 @@
-//! Reading pack files and layers from JS by hand with `js_sys` (moved here from the validator
-//! module's `read.rs`; they took the same values when serde-wasm-bindgen read them): pack files
-//! as a plain object of strings (its own enumerable keys), a `Map` or any other iterable of
-//! `[path, contents]` pairs; layers as an array (or iterable) of `{name, files}` objects. The
-//! messages name the offending key and what was expected.
+//! Pack files and layers from JS, read with serde-wasm-bindgen (as the validator module reads
+//! its options): pack files as a plain object of strings (its own enumerable keys), a `Map` or
+//! any other iterable of `[path, contents]` pairs; layers as an array of `{name, files}`
+//! objects. A message is serde's with the path of the offending value in front
+//! (serde_path_to_error): `files.pack.toml: invalid type: floating point `5`, expected a string`.
 
-use js_sys::{Array, Object, Reflect};
+use std::collections::BTreeMap;
+
+use serde::de::DeserializeOwned;
 use wasm_bindgen::{JsCast, JsValue};
 
-use crate::js::{js_message, kind};
+use crate::types::PackLayer;
 
-/// Pack files, `what` naming them in messages (`files`, `layers[1].files`): an object mapping
-/// paths in the pack to contents, a `Map`, or any iterable of `[path, contents]` pairs.
-pub(crate) fn files(v: &JsValue, what: &str) -> Result<qagida::Files, String> {
-    if !v.is_object() {
-        return Err(format!("{what} must be an object, not {}", kind(v)));
-    }
-    let mut out = qagida::Files::new();
-    let mut add = |path: JsValue, contents: JsValue| -> Result<(), String> {
-        let Some(path) = path.as_string() else {
-            return Err(format!("{what}: a path must be a string, not {}", kind(&path)));
-        };
-        let Some(contents) = contents.as_string() else {
-            return Err(format!("{what}[{path:?}] must be a string, not {}", kind(&contents)));
-        };
-        out.insert(path, contents);
-        Ok(())
-    };
-    match js_sys::try_iter(v).map_err(|e| format!("{what}: {}", js_message(&e)))? {
-        Some(pairs) => {
-            for (i, pair) in pairs.enumerate() {
-                let pair = pair.map_err(|e| format!("{what}: {}", js_message(&e)))?;
-                if !pair.is_object() {
-                    return Err(format!("{what}: entry {i} must be a [path, contents] pair, not {}", kind(&pair)));
-                }
-                let get = |k| Reflect::get_u32(&pair, k).map_err(|e| format!("{what}: {}", js_message(&e)));
-                add(get(0)?, get(1)?)?;
-            }
+/// `v` as a `T`, `what` naming it in messages (`files`, `layers`).
+fn from_js<T: DeserializeOwned>(v: JsValue, what: &str) -> Result<T, String> {
+    serde_path_to_error::deserialize(serde_wasm_bindgen::Deserializer::from(v)).map_err(|e| {
+        let path = e.path().to_string();
+        // The message of the JS Error serde-wasm-bindgen made (its `Display` prefixes `Error: `).
+        let inner = JsValue::from(e.into_inner());
+        let inner = inner.dyn_ref::<js_sys::Error>().map_or_else(|| format!("{inner:?}"), |e| String::from(e.message()));
+        // serde_path_to_error writes an index as a segment of its own (`[1].files`): `layers[1].files`.
+        let path = path.replace(".[", "[");
+        if path == "." {
+            format!("{what}: {inner}")
+        } else if path.starts_with('[') {
+            format!("{what}{path}: {inner}")
+        } else {
+            format!("{what}.{path}: {inner}")
         }
-        None => {
-            for pair in Object::entries(v.unchecked_ref::<Object>()).iter() {
-                let pair = pair.unchecked_into::<Array>();
-                add(pair.get(0), pair.get(1))?;
-            }
-        }
-    }
-    Ok(out)
+    })
 }
 
-/// The layers of `compileLayers`, base first: an array (or iterable) of `{name, files}`.
-pub(crate) fn layers(v: &JsValue) -> Result<Vec<(String, qagida::Files)>, String> {
-    const EXPECTED: &str = "layers must be an array of {name, files} objects";
-    let items: Vec<JsValue> = if let Some(a) = v.dyn_ref::<Array>() {
-        a.iter().collect()
-    } else if v.is_object() {
-        match js_sys::try_iter(v).map_err(|e| format!("layers: {}", js_message(&e)))? {
-            Some(it) => it.collect::<Result<_, _>>().map_err(|e| format!("layers: {}", js_message(&e)))?,
-            None => return Err(format!("{EXPECTED}, not {}", kind(v))),
-        }
-    } else {
-        return Err(format!("{EXPECTED}, not {}", kind(v)));
-    };
-    let mut out = Vec::with_capacity(items.len());
-    for (i, item) in items.iter().enumerate() {
-        if !item.is_object() {
-            return Err(format!("layers[{i}] must be an object {{name, files}}, not {}", kind(item)));
-        }
-        let get = |k: &str| Reflect::get(item, &JsValue::from_str(k)).map_err(|e| format!("layers[{i}]: {}", js_message(&e)));
-        let name = get("name")?;
-        let Some(name) = name.as_string() else {
-            return Err(format!("layers[{i}].name must be a string, not {}", kind(&name)));
-        };
-        let files = files(&get("files")?, &format!("layers[{i}].files"))?;
-        out.push((name, files));
+/// What kind of JS value `v` is, for messages: `a string`, `undefined`, `an object`, …
+fn kind(v: &JsValue) -> String {
+    match v.js_typeof().as_string().as_deref() {
+        _ if v.is_null() => "null".into(),
+        Some("undefined") => "undefined".into(),
+        Some(t @ "object") => format!("an {t}"),
+        Some(t) => format!("a {t}"),
+        None => "a value".into(),
     }
-    Ok(out)
+}
+
+/// Pack files: an object mapping paths in the pack to contents, a `Map`, or any iterable of
+/// `[path, contents]` pairs.
+pub(crate) fn files(v: JsValue) -> Result<qagida::Files, String> {
+    // serde-wasm-bindgen's own words for a non-object here are `Reflect.get called on non-object`.
+    if !v.is_object() {
+        return Err(format!("files must be an object, not {}", kind(&v)));
+    }
+    from_js::<BTreeMap<String, String>>(v, "files")
+}
+
+/// The layers of `compileLayers`, base first: an array of `{name, files}`.
+pub(crate) fn layers(v: JsValue) -> Result<Vec<(String, qagida::Files)>, String> {
+    // serde-wasm-bindgen would quote the whole value (every file's text) in its message.
+    if !js_sys::Array::is_array(&v) && !matches!(js_sys::try_iter(&v), Ok(Some(_))) {
+        return Err(format!("layers must be an array of {{name, files}} objects, not {}", kind(&v)));
+    }
+    // A layer's `files` that is not an object: serde-wasm-bindgen's words would be `Reflect.get
+    // called on non-object`.
+    if let Some(items) = v.dyn_ref::<js_sys::Array>() {
+        for (i, item) in items.iter().enumerate() {
+            if item.is_object() {
+                let files = js_sys::Reflect::get(&item, &JsValue::from_str("files")).unwrap_or(JsValue::UNDEFINED);
+                if !files.is_object() && !files.is_undefined() {
+                    return Err(format!("layers[{i}].files must be an object, not {}", kind(&files)));
+                }
+            }
+        }
+    }
+    let layers: Vec<PackLayer> = from_js(v, "layers")?;
+    Ok(layers.into_iter().map(|l| (l.name, l.files)).collect())
 }

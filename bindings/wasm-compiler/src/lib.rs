@@ -3,7 +3,8 @@
 //! The validator module (`bindings/wasm`, `qagida_wasm`) loads packs only in compiled form;
 //! this module turns a pack's files (TOML and JSON) into those bytes, with the core's full
 //! loader: TOML parser, type checker, expression compiler, and Ed25519 signature check. A page
-//! fetches it only when it loads an edited pack:
+//! fetches it only when it loads an edited pack. (A pack's own tests run in the tester module,
+//! `bindings/wasm-tester`: they need the engine too.)
 //!
 //! ```js
 //! import init, { Validator } from "@qagida/validator/web";
@@ -20,60 +21,17 @@
 #![forbid(unsafe_code)]
 #![deny(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
+mod error;
 mod files;
-#[path = "../../wasm/src/js.rs"]
-mod js;
 pub mod types;
 
+pub use error::CompileError;
+
 use qagida::signing::{SIG_FILE, SignatureError, Trust, parse_verifying_key, verify_files_trusted};
-use qagida::{Pack, PackError};
+use qagida::Pack;
 use wasm_bindgen::prelude::*;
 
 pub use types::{PackDiagnostic, PackLayer};
-
-/// Every way a compiler call can fail. Turned into a JS `Error` whose `name` is the variant's
-/// (`PackError`, `SignatureError`, `FilesError`) and whose `message` is the Rust error's text.
-#[derive(Debug, thiserror::Error)]
-pub enum CompileError {
-    /// The pack was refused: one `file:line:col: message` line per problem.
-    #[error("{0}")]
-    Pack(#[from] PackError),
-    /// A signed pack whose signature does not verify, or a bad public key.
-    #[error("{0}")]
-    Signature(#[from] SignatureError),
-    /// The pack files argument is not an object of strings (or a list of layers): the message
-    /// names the offending key, e.g. `files["pack.toml"] must be a string, not a number`.
-    #[error("pack files must be an object mapping paths in the pack to file contents: {0}")]
-    Files(String),
-}
-
-impl CompileError {
-    fn name(&self) -> &'static str {
-        match self {
-            CompileError::Pack(_) => "PackError",
-            CompileError::Signature(_) => "SignatureError",
-            CompileError::Files(_) => "FilesError",
-        }
-    }
-}
-
-impl From<CompileError> for JsValue {
-    fn from(e: CompileError) -> JsValue {
-        let err = js_sys::Error::new(&e.to_string());
-        err.set_name(e.name());
-        if let CompileError::Pack(p) = &e {
-            // `err.diagnostics`: [{file, line, col, message}], for an editor to point at; plain
-            // JS objects through JSON text, as the validator module returns its results.
-            let diags: Vec<PackDiagnostic> = p.diagnostics.iter().map(PackDiagnostic::from).collect();
-            if let Ok(text) = serde_json::to_string(&diags)
-                && let Ok(v) = js_sys::JSON::parse(&text)
-            {
-                let _ = js_sys::Reflect::set(&err, &JsValue::from_str("diagnostics"), &v);
-            }
-        }
-        err.into()
-    }
-}
 
 /// Compiles a pack from in-memory files, e.g. a regulator's edited pack fetched by the page:
 /// path in the pack (`pack.toml`, `types.toml`, `rules/mdt.toml`, `fixtures/x.json`, …) →
@@ -86,7 +44,7 @@ impl From<CompileError> for JsValue {
 pub fn compile_pack(
     #[wasm_bindgen(unchecked_param_type = "Record<string, string>")] files: JsValue,
 ) -> Result<Vec<u8>, JsValue> {
-    let files = files::files(&files, "files").map_err(CompileError::Files)?;
+    let files = files::files(files).map_err(CompileError::Files)?;
     Ok(Pack::from_files(&files).map_err(CompileError::from)?.to_compiled())
 }
 
@@ -100,7 +58,7 @@ pub fn compile_pack(
 pub fn compile_layers(
     #[wasm_bindgen(unchecked_param_type = "PackLayer[]")] layers: JsValue,
 ) -> Result<Vec<u8>, JsValue> {
-    let layers = files::layers(&layers).map_err(CompileError::Files)?;
+    let layers = files::layers(layers).map_err(CompileError::Files)?;
     let refs: Vec<(&str, &qagida::Files)> = layers.iter().map(|(name, files)| (name.as_str(), files)).collect();
     Ok(Pack::from_layers(&refs).map_err(CompileError::from)?.to_compiled())
 }
@@ -121,7 +79,7 @@ pub fn compile_signed_pack(
     #[wasm_bindgen(js_name = publicKey)] public_key: &str,
     #[wasm_bindgen(js_name = minVersion)] min_version: Option<String>,
 ) -> Result<Vec<u8>, JsValue> {
-    let all = files::files(&files, "files").map_err(CompileError::Files)?;
+    let all = files::files(files).map_err(CompileError::Files)?;
     let key = parse_verifying_key(public_key).map_err(CompileError::from)?;
     let mut trust = Trust::any_of(std::slice::from_ref(&key));
     if let Some(v) = min_version {
@@ -135,3 +93,4 @@ pub fn compile_signed_pack(
         .collect();
     Ok(Pack::from_files(&files).map_err(CompileError::from)?.to_compiled())
 }
+

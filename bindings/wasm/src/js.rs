@@ -1,5 +1,4 @@
-//! Small helpers on JS values, shared with the compiler module (`bindings/wasm-compiler`
-//! includes this file).
+//! Small helpers on JS values: a thrown value's message, a value's kind for messages.
 
 use js_sys::Array;
 use wasm_bindgen::{JsCast, JsValue};
@@ -36,4 +35,3 @@ pub(crate) fn kind(v: &JsValue) -> &'static str {
         "an object"
     }
 }
-

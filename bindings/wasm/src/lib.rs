@@ -7,26 +7,28 @@
 //! ```js
 //! import init, { Validator } from "@qagida/validator/web";
 //! await init();
-//! const v = Validator.withDefaultPack();
+//! const pack = await fetch("/pkg/web/packs/default.qpack");  // shipped beside the module
+//! const v = Validator.fromCompiled(new Uint8Array(await pack.arrayBuffer()));
 //! const r = v.validate(doc, { lang: "kk" });  // the result object of DOCUMENTS.md
 //! ```
 //!
 //! This is the validator module: it loads packs only in their compiled binary form
-//! (`Pack::from_compiled`): the default pack, compiled by `build.rs` at build time and embedded,
-//! or the bytes of `Validator.fromCompiled`. Pack files (TOML) are compiled by the separate
+//! (`Pack::from_compiled`, `Validator.fromCompiled`): the default pack is a file of the npm
+//! package (`packs/default.qpack`, compiled natively by `scripts/build-wasm.mjs`), not part of
+//! the module, and a regulator's edited pack is compiled by the page. Pack files (TOML) are compiled by the separate
 //! compiler module (`bindings/wasm-compiler`, `@qagida/validator/web/compiler`), which a page
 //! fetches only when it loads an edited pack; nothing here reaches the TOML parser, the pack
 //! loader, the expression compiler or the signature check, so link-time optimisation leaves
 //! them out of this module.
 //!
 //! The TypeScript types of options and results are generated from the mirror types in
-//! [`types`] (tsify); the mirror structs are what gets serialised (to JSON text, then
-//! `JSON.parse`), so the `.d.ts` describes the real objects — except the validation result,
-//! which is the core's own serialisation (the JSON of `validateJson` and of the CLI, one
-//! serialiser less in the module): `tests/node.rs` checks that its mirror serialises to exactly
-//! the same text. Arguments are read by hand with
-//! `js_sys` ([`read`]). Errors are thrown as JS `Error`s carrying the Rust error's
-//! message, never as a trap.
+//! [`types`] (tsify); options are deserialised into them and results serialised from them by
+//! serde-wasm-bindgen ([`read`]), so the `.d.ts` describes the real objects — except the
+//! validation result, which is the core's own serialisation (the one of `validateJson` and of
+//! the CLI): `tests/node.rs` checks that its mirror serialises to exactly the same text. A
+//! document given as a JS value goes through `JSON.stringify` and then the native path (see
+//! `validate`). Errors are thrown as JS `Error`s carrying the Rust error's message, never as a
+//! trap.
 #![forbid(unsafe_code)]
 #![deny(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
@@ -42,12 +44,8 @@ use tsify::Ts;
 use wasm_bindgen::prelude::*;
 
 pub use types::{
-    Finding, Lang, PackRef, PackTestCase, PackUsed, RuleInfo, Severity, ValidateOptions, ValidationResult,
+    Finding, Lang, PackRef, PackUsed, RuleInfo, Severity, ValidateOptions, ValidationResult,
 };
-
-/// The default pack in compiled form, written by `build.rs` from pkg-config.json `packs_embedded`.
-#[cfg(feature = "embedded-pack")]
-static DEFAULT_PACK: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/default-pack.qpack"));
 
 /// Every way a binding call can fail. Turned into a JS `Error` whose `name` is the variant's
 /// (`CompiledPackError`, `InputError`, `OptionsError`, `DocumentError`) and whose `message` is
@@ -94,12 +92,15 @@ impl From<BindingError> for JsValue {
     }
 }
 
-/// Converts into plain JS objects and arrays through JSON text (`serde_json`, then
-/// `JSON.parse`): no `Map`s, keys in the fields' order, `None` fields absent (every one is
-/// `skip_serializing_if`), numbers as JS numbers. A `serde_json::Value` (the fixtures) comes out
-/// as its JSON text says, not as serde_json's internal number representation of
-/// `arbitrary_precision`.
+/// A result as a plain JS value, by serde-wasm-bindgen ([`read::to_js`]).
 fn to_js<T: Serialize + ?Sized>(v: &T) -> Result<JsValue, BindingError> {
+    read::to_js(v).map_err(BindingError::Convert)
+}
+
+/// JSON values (the fixtures) through their JSON text and `JSON.parse`: with serde_json's
+/// `arbitrary_precision` a number serialises as a private one-field struct, which
+/// serde-wasm-bindgen would turn into an object; its text gives the JS number the JSON says.
+fn json_to_js(v: &serde_json::Map<String, serde_json::Value>) -> Result<JsValue, BindingError> {
     let text = serde_json::to_string(v).map_err(|e| BindingError::Convert(e.to_string()))?;
     js_sys::JSON::parse(&text).map_err(|e| BindingError::Convert(js_message(&e)))
 }
@@ -130,68 +131,32 @@ fn to_options(opts: Option<Ts<ValidateOptions>>) -> Result<Options, BindingError
     if !js.is_object() {
         return Err(BindingError::Options("options must be an object like {asOf, lang}".into()));
     }
-    // Only the known properties are read; refuse the others, so that a typo (`as_of` for
-    // `asOf`) is an error instead of a silently ignored option.
-    for key in js_sys::Object::keys(js.unchecked_ref::<js_sys::Object>()).iter() {
-        let key = key.as_string().unwrap_or_default();
-        if !OPTION_KEYS.contains(&key.as_str()) {
-            return Err(BindingError::Options(format!(
-                "unknown option `{key}` (expected one of: {})",
-                OPTION_KEYS.join(", ")
-            )));
+    // Refuse unknown properties, so that a typo (`as_of` for `asOf`) is an error instead of a
+    // silently ignored option.
+    if let Some(key) = read::unknown_keys(&js, &OPTION_KEYS) {
+        return Err(BindingError::Options(format!("unknown option `{key}` (expected one of: {})", OPTION_KEYS.join(", "))));
+    }
+    let o: ValidateOptions = read::from_js(js).map_err(BindingError::Options)?;
+    out.lang = o.lang.map(|l| l.0);
+    let set = |field: &mut usize, v: Option<usize>| {
+        if let Some(n) = v {
+            *field = n;
         }
-    }
-    // Read in the order of ValidateOptions' fields (the first bad one is reported), the date
-    // checked after the types.
-    let get = |key: &str| read::option(&js, key).map_err(BindingError::Options);
-    let as_of = match get("asOf")? {
-        Some(v) => Some(v.as_string().ok_or_else(|| {
-            BindingError::Options(format!("asOf must be a YYYY-MM-DD string, not {}", js::kind(&v)))
-        })?),
-        None => None,
     };
-    if let Some(v) = get("lang")? {
-        out.lang = Some(read::lang(&v).map_err(BindingError::Options)?);
-    }
-    // usize is 32 bits on wasm32: 4294967295 is the largest count a usize option takes.
-    let count = |key: &str, max: u64| -> Result<Option<u64>, BindingError> {
-        get(key)?.map(|v| read::count(&v, key, max).map_err(BindingError::Options)).transpose()
-    };
-    let size = |key: &str| -> Result<Option<usize>, BindingError> {
-        Ok(count(key, usize::MAX as u64)?.and_then(|n| usize::try_from(n).ok()))
-    };
-    if let Some(n) = size("maxInputBytes")? {
-        out.max_input_bytes = n;
-    }
-    if let Some(n) = size("maxDepth")? {
-        out.max_depth = n;
-    }
-    if let Some(n) = count("maxSteps", u64::MAX)? {
+    set(&mut out.max_input_bytes, o.max_input_bytes);
+    set(&mut out.max_depth, o.max_depth);
+    if let Some(n) = o.max_steps {
         out.max_steps = n;
     }
-    if let Some(n) = size("maxArrayLen")? {
-        out.max_array_len = n;
-    }
-    if let Some(n) = size("maxBundleDocuments")? {
-        out.max_bundle_documents = n;
-    }
-    if let Some(n) = size("maxFindings")? {
-        out.max_findings = n;
-    }
-    if let Some(n) = size("maxTextChars")? {
-        out.max_text_chars = n;
-    }
-    if let Some(n) = size("maxResultBytes")? {
-        out.max_result_bytes = n;
-    }
-    if let Some(n) = size("maxEvalBytes")? {
-        out.max_eval_bytes = n;
-    }
-    if let Some(n) = size("maxParseBytes")? {
-        out.max_parse_bytes = n;
-    }
-    if let Some(d) = as_of.as_deref() {
-        // chrono's `NaiveDate::from_str`, as the CLI reads `--as-of`.
+    set(&mut out.max_array_len, o.max_array_len);
+    set(&mut out.max_bundle_documents, o.max_bundle_documents);
+    set(&mut out.max_findings, o.max_findings);
+    set(&mut out.max_text_chars, o.max_text_chars);
+    set(&mut out.max_result_bytes, o.max_result_bytes);
+    set(&mut out.max_eval_bytes, o.max_eval_bytes);
+    set(&mut out.max_parse_bytes, o.max_parse_bytes);
+    if let Some(d) = o.as_of.as_deref() {
+        // chrono's `NaiveDate::from_str`: the dates `YYYY-MM-DD` the CLI's `--as-of` takes.
         out.as_of = Some(
             d.parse::<NaiveDate>()
                 .map_err(|_| BindingError::Options(format!("asOf `{d}` is not a valid YYYY-MM-DD date")))?,
@@ -208,19 +173,9 @@ pub struct Validator {
 
 #[wasm_bindgen]
 impl Validator {
-    /// The pack embedded at build time (`rules/kz-orphan`, pkg-config.json `packs_embedded`),
-    /// compiled on the host by `build.rs` and decoded here.
-    ///
-    /// @throws {Error} `CompiledPackError` if the embedded bytes do not decode (a build defect).
-    #[cfg(feature = "embedded-pack")]
-    #[wasm_bindgen(js_name = withDefaultPack)]
-    pub fn with_default_pack() -> Result<Validator, JsValue> {
-        Ok(Validator { pack: Pack::from_compiled(DEFAULT_PACK).map_err(BindingError::from)? })
-    }
-
-    /// A pack in compiled form: the bytes returned by the compiler module's `compilePack`,
-    /// `compileLayers` or `compileSignedPack` (or `Pack::to_compiled` in Rust), e.g. a
-    /// regulator's edited pack compiled by the page, or compiled ahead of time and fetched. The
+    /// A pack in compiled form: the package's default pack (`packs/default.qpack`, fetched or
+    /// read beside the module), the bytes returned by the compiler module's `compilePack`,
+    /// `compileLayers` or `compileSignedPack`, or a file of `qagida pack compile`. The
     /// bytes must come from the same engine version as this module. A `Uint8Array` (a Node
     /// `Buffer` too), an `ArrayBuffer` or any other `ArrayBuffer` view; the bytes are copied.
     ///
@@ -319,18 +274,7 @@ impl Validator {
     /// form with a document that starts valid.
     #[wasm_bindgen(unchecked_return_type = "Record<string, Record<string, unknown>>")]
     pub fn fixtures(&self) -> Result<JsValue, JsValue> {
-        Ok(to_js(&self.pack.fixtures)?)
-    }
-
-    /// Runs the pack's own tests (every rule's `[[rule.test]]` case and the fixture checks),
-    /// exactly as `qagida test` does.
-    #[wasm_bindgen(js_name = runPackTests, unchecked_return_type = "PackTestCase[]")]
-    pub fn run_pack_tests(&self) -> Result<JsValue, JsValue> {
-        let cases: Vec<PackTestCase> = qagida::testing::run_pack_tests(&self.pack)
-            .iter()
-            .map(PackTestCase::from)
-            .collect();
-        Ok(to_js(&cases)?)
+        Ok(json_to_js(&self.pack.fixtures)?)
     }
 }
 
@@ -338,8 +282,8 @@ impl Validator {
     fn lang(&self, lang: Option<Ts<Lang>>) -> Result<qagida::pack::LangId, BindingError> {
         match lang {
             Some(l) if !(l.js_value().is_undefined() || l.js_value().is_null()) => {
-                let l = read::lang(&l.js_value()).map_err(BindingError::Options)?;
-                Ok(self.pack.language(Some(&l)))
+                let l: Lang = read::from_js(l.js_value()).map_err(|e| BindingError::Options(format!("lang: {e}")))?;
+                Ok(self.pack.language(Some(&l.0)))
             }
             _ => Ok(self.pack.default_language),
         }

@@ -1,32 +1,43 @@
-//! Reading the JS arguments by hand with `js_sys`: compiled pack bytes, options and languages.
-//! (Pack files and layers are read by the compiler module, `bindings/wasm-compiler`.)
+//! JS values into Rust and back, with serde-wasm-bindgen: options and message languages are
+//! deserialised from the JS values ([`from_js`]); results are serialised into plain JS objects
+//! and arrays ([`to_js`], `Serializer::json_compatible()`: no `Map`s, numbers as JS numbers).
+//! Compiled pack bytes are copied out of their `Uint8Array`/`ArrayBuffer` with `js_sys`
+//! ([`bytes`]: serde-wasm-bindgen would take only those two, not a `DataView` or another view).
 //!
-//! They took the same values when serde-wasm-bindgen read them: option properties read with
-//! `obj[key]` (so inherited ones count), `null` and `undefined` meaning "not given", counts as
-//! non-negative safe integers (or BigInts) within the field's range. Only the error messages
-//! differ: they name the offending key and what was expected.
-//!
-//! A message never formats an `f64` with `{}` (that would bring core's float printing back into
-//! the module): it says what kind of value it got, and a number is printed by JS's own
-//! `Number.prototype.toString`.
+//! Deserialisation errors are serde's words with the path of the offending property in front
+//! (serde_path_to_error): `maxDepth: invalid type: floating point `1.5`, expected usize`.
 
-use js_sys::{ArrayBuffer, Reflect, Uint8Array};
+use js_sys::{ArrayBuffer, Object, Uint8Array};
+use serde::Serialize;
+use serde::de::DeserializeOwned;
 use wasm_bindgen::{JsCast, JsValue};
 
 use crate::js::{js_message, kind};
 
-/// `v` (a number or a BigInt) as JS prints it: `1.5`, `-1`, `NaN`, `9007199254740992`, `5n`.
-fn number_text(v: &JsValue) -> String {
-    let text = if v.is_bigint() {
-        v.unchecked_ref::<js_sys::BigInt>().to_string(10).map(|s| format!("{}n", String::from(s))).ok()
-    } else {
-        v.unchecked_ref::<js_sys::Number>().to_string_with_radix(10).map(String::from).ok()
-    };
-    text.unwrap_or_else(|| kind(v).to_string())
+/// A JS value as a `T`, by serde-wasm-bindgen. `null` and `undefined` are `None` for an
+/// `Option`; a number must be a safe integer for an integer type (a BigInt also does).
+pub(crate) fn from_js<T: DeserializeOwned>(v: JsValue) -> Result<T, String> {
+    serde_path_to_error::deserialize(serde_wasm_bindgen::Deserializer::from(v)).map_err(|e| {
+        let path = e.path().to_string();
+        // The message of the JS Error serde-wasm-bindgen made (its `Display` prefixes `Error: `).
+        let inner = js_message(&JsValue::from(e.into_inner()));
+        if path == "." { inner } else { format!("{path}: {inner}") }
+    })
 }
 
-fn is_nullish(v: &JsValue) -> bool {
-    v.is_undefined() || v.is_null()
+/// A Rust value as a plain JS value: objects (not `Map`s) with the fields in order, `None`
+/// fields absent (every one is `skip_serializing_if`), numbers as JS numbers.
+pub(crate) fn to_js<T: Serialize + ?Sized>(v: &T) -> Result<JsValue, String> {
+    v.serialize(&serde_wasm_bindgen::Serializer::json_compatible()).map_err(|e| js_message(&JsValue::from(e)))
+}
+
+/// The own enumerable property names of `v` that are not in `known` (serde-wasm-bindgen reads
+/// a struct's fields by name, so `deny_unknown_fields` never sees the others).
+pub(crate) fn unknown_keys(v: &JsValue, known: &[&str]) -> Option<String> {
+    Object::keys(v.unchecked_ref::<Object>())
+        .iter()
+        .filter_map(|k| k.as_string())
+        .find(|k| !known.contains(&k.as_str()))
 }
 
 /// The bytes of a compiled pack: a `Uint8Array` (a Node `Buffer` too), any other view of an
@@ -44,38 +55,4 @@ pub(crate) fn bytes(v: &JsValue) -> Result<Vec<u8>, String> {
         return Ok(Uint8Array::new(v).to_vec());
     }
     Err(format!("expected the bytes of a compiled pack (a Uint8Array or an ArrayBuffer), not {}", kind(v)))
-}
-
-/// A message language: a BCP 47 tag (`"kk"`, `"uz-Latn"`) as text; which of the pack's
-/// languages it finds is the pack's lookup (`Validator::served`).
-pub(crate) fn lang(v: &JsValue) -> Result<String, String> {
-    v.as_string().ok_or_else(|| format!("lang must be a BCP 47 language tag such as \"kk\", not {}", kind(v)))
-}
-
-/// Property `key` of an options object, `None` when it is `null` or `undefined` (also when
-/// inherited: `obj[key]`).
-pub(crate) fn option(obj: &JsValue, key: &str) -> Result<Option<JsValue>, String> {
-    let v = Reflect::get(obj, &JsValue::from_str(key)).map_err(|e| format!("{key}: {}", js_message(&e)))?;
-    Ok(if is_nullish(&v) { None } else { Some(v) })
-}
-
-/// The largest safe integer of JS, `Number.MAX_SAFE_INTEGER`.
-const MAX_SAFE_INTEGER: u64 = (1 << 53) - 1;
-
-/// A count option: a non-negative integer up to `max`. A number must be a safe integer (so
-/// `1.5`, `-1`, `NaN`, `Infinity` and `2**53` are refused, `-0` is 0); a BigInt is taken too.
-pub(crate) fn count(v: &JsValue, key: &str, max: u64) -> Result<u64, String> {
-    let (n, max) = if v.is_bigint() {
-        (u64::try_from(v.clone()).ok(), max)
-    } else if let Some(x) = v.as_f64() {
-        // `x >= 0.0` is true for -0, which JS's Number.isSafeInteger also takes.
-        let n = (js_sys::Number::is_safe_integer(v) && x >= 0.0).then_some(x as u64);
-        (n, max.min(MAX_SAFE_INTEGER))
-    } else {
-        return Err(format!("{key} must be a whole number from 0 to {}, not {}", max.min(MAX_SAFE_INTEGER), kind(v)));
-    };
-    match n {
-        Some(n) if n <= max => Ok(n),
-        _ => Err(format!("{key} must be a whole number from 0 to {max}, not {}", number_text(v))),
-    }
 }

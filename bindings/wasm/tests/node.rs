@@ -7,7 +7,7 @@
 
 use std::collections::BTreeMap;
 
-use qagida_wasm::{Lang, PackTestCase, RuleInfo, Severity, ValidateOptions, ValidationResult, Validator};
+use qagida_wasm::{Lang, RuleInfo, Severity, ValidateOptions, ValidationResult, Validator};
 use tsify::Ts;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
@@ -24,6 +24,22 @@ fn compiled(files: &BTreeMap<String, String>) -> Vec<u8> {
 
 fn compiled_layers(layers: &[(&str, &BTreeMap<String, String>)]) -> Vec<u8> {
     qagida::Pack::from_layers(layers).map_err(|e| e.to_string()).unwrap().to_compiled()
+}
+
+/// The default pack as the npm package ships it beside the module (`packs/default.qpack`,
+/// `qagida pack compile rules/default.toml --validation-only`): the layers rules/default.toml
+/// lists, compiled without the rules' tests and the expressions' sources.
+fn default_pack() -> Vec<u8> {
+    let stack = read_file_sync(&format!("{RULES_DIR}/default.toml"), "utf8").unwrap();
+    let chain: Vec<(String, BTreeMap<String, String>)> =
+        qagida::pack::stack_layers(&stack).unwrap().into_iter().map(|name| { let f = files_of(&name); (name, f) }).collect();
+    let layers: Vec<(&str, &BTreeMap<String, String>)> = chain.iter().map(|(n, f)| (n.as_str(), f)).collect();
+    qagida::Pack::stack_of(&layers).map_err(|e| e.to_string()).unwrap().to_compiled_with(qagida::CompileOptions::VALIDATION_ONLY)
+}
+
+/// A validator of the default pack, loaded as a page loads it: `Validator.fromCompiled(bytes)`.
+fn default_validator() -> Validator {
+    Validator::from_compiled(u8_array(&default_pack())).map_err(|e| error_text(&e)).unwrap()
 }
 
 /// Bytes as a JS `Uint8Array`.
@@ -61,7 +77,7 @@ fn error_text(e: &JsValue) -> String {
 
 #[wasm_bindgen_test]
 fn default_pack_loads_with_id_version_and_languages() {
-    let v = Validator::with_default_pack().unwrap();
+    let v = default_validator();
     assert_eq!(v.pack_id(), "kz-orphan");
     assert!(!v.pack_version().is_empty());
     let langs: Vec<Lang> = rust_of(&v.languages().into());
@@ -74,7 +90,7 @@ fn default_pack_loads_with_id_version_and_languages() {
 
 #[wasm_bindgen_test]
 fn every_fixture_is_valid() {
-    let v = Validator::with_default_pack().unwrap();
+    let v = default_validator();
     let names: Vec<String> = js_sys::Object::keys(v.fixtures().unwrap().unchecked_ref::<js_sys::Object>())
         .iter()
         .map(|k| k.as_string().unwrap())
@@ -88,7 +104,7 @@ fn every_fixture_is_valid() {
 
 #[wasm_bindgen_test]
 fn zero_single_dose_is_mdt03_in_every_language() {
-    let v = Validator::with_default_pack().unwrap();
+    let v = default_validator();
     let mut doc = fixture(&v, "mdt_conclusion");
     doc["single_dose"]["amount"] = 0.into();
     let mut messages = Vec::new();
@@ -110,7 +126,7 @@ fn zero_single_dose_is_mdt03_in_every_language() {
 
 #[wasm_bindgen_test]
 fn validate_json_returns_the_same_result_as_text() {
-    let v = Validator::with_default_pack().unwrap();
+    let v = default_validator();
     let mut doc = fixture(&v, "prescription");
     doc["single_dose"] = serde_json::Value::Null;
     let o = ValidateOptions { lang: Some(Lang("en".into())), as_of: Some("2026-04-10".into()), ..Default::default() };
@@ -126,7 +142,7 @@ fn validate_json_returns_the_same_result_as_text() {
 /// numbers, 1-digit months and days, a signed year.
 #[wasm_bindgen_test]
 fn as_of_takes_the_relaxed_forms_chrono_took() {
-    let v = Validator::with_default_pack().unwrap();
+    let v = default_validator();
     let doc = fixture(&v, "prescription");
     for (given, as_of) in [(" 2026 - 4-10 ", "2026-04-10"), ("+002026-04-1", "2026-04-01")] {
         let o = ValidateOptions { as_of: Some(given.into()), ..Default::default() };
@@ -137,7 +153,7 @@ fn as_of_takes_the_relaxed_forms_chrono_took() {
 #[wasm_bindgen_test]
 fn a_document_without_its_own_date_is_validated_as_of_today_without_trapping() {
     // The core calls Utc::now(): this traps on wasm unless chrono's `wasmbind` is on.
-    let v = Validator::with_default_pack().unwrap();
+    let v = default_validator();
     let r = validate(&v, &serde_json::json!({"document_type": "mdt_conclusion"}), None);
     let now = js_sys::Date::new_0();
     let astana = js_sys::Date::new(&JsValue::from_f64(now.get_time() + 5.0 * 3600.0 * 1000.0));
@@ -148,7 +164,7 @@ fn a_document_without_its_own_date_is_validated_as_of_today_without_trapping() {
 
 #[wasm_bindgen_test]
 fn bad_input_is_an_exception_never_a_trap() {
-    let v = Validator::with_default_pack().unwrap();
+    let v = default_validator();
     let e = v.validate_json("{not json", None).unwrap_err();
     assert!(error_text(&e).starts_with("InputError: input is not valid JSON"), "{}", error_text(&e));
 
@@ -175,7 +191,7 @@ fn bad_input_is_an_exception_never_a_trap() {
 
 #[wasm_bindgen_test]
 fn bad_options_are_reported() {
-    let v = Validator::with_default_pack().unwrap();
+    let v = default_validator();
     let doc = || js_sys::JSON::parse(r#"{"document_type": "mdt_conclusion"}"#).unwrap();
     let raw = |json: &str| Some(Ts::new_unchecked(js_sys::JSON::parse(json).unwrap()));
     let e = v.validate(doc(), raw(r#"{"as_of": "2026-04-02"}"#)).unwrap_err();
@@ -191,11 +207,12 @@ fn bad_options_are_reported() {
     assert!(v.validate(doc(), Some(Ts::new_unchecked(JsValue::NULL))).is_ok());
 }
 
-/// Options are read by hand: each bad value is named with what was expected; counts are
-/// non-negative safe integers (or BigInts) within the field's range, as serde-wasm-bindgen took.
+/// Options are read by serde-wasm-bindgen: each bad value is named (serde_path_to_error) with
+/// serde's words for the problem; counts are non-negative safe integers (or BigInts) within the
+/// field's range.
 #[wasm_bindgen_test]
 fn option_types_are_checked_field_by_field() {
-    let v = Validator::with_default_pack().unwrap();
+    let v = default_validator();
     let doc = || js_sys::JSON::parse(r#"{"document_type": "mdt_conclusion", "date": "2026-04-02"}"#).unwrap();
     let with = |key: &str, value: JsValue| {
         let o = js_sys::Object::new();
@@ -204,21 +221,27 @@ fn option_types_are_checked_field_by_field() {
     };
     let refused = |key: &str, value: JsValue| error_text(&with(key, value).expect_err("refused"));
 
-    assert_eq!(refused("asOf", 5.into()), "OptionsError: invalid options: asOf must be a YYYY-MM-DD string, not a number");
-    assert_eq!(refused("lang", 1.5.into()), r#"OptionsError: invalid options: lang must be a BCP 47 language tag such as "kk", not a number"#);
-    let max = "OptionsError: invalid options: maxDepth must be a whole number from 0 to 4294967295, not";
-    assert_eq!(refused("maxDepth", 1.5.into()), format!("{max} 1.5"));
-    assert_eq!(refused("maxDepth", (-1).into()), format!("{max} -1"));
-    assert_eq!(refused("maxDepth", f64::NAN.into()), format!("{max} NaN"));
-    assert_eq!(refused("maxDepth", f64::INFINITY.into()), format!("{max} Infinity"));
-    assert_eq!(refused("maxDepth", 4294967296.0.into()), format!("{max} 4294967296"));
-    assert_eq!(refused("maxDepth", "5".into()), format!("{max} a string"));
-    assert_eq!(refused("maxDepth", true.into()), format!("{max} a boolean"));
-    assert_eq!(refused("maxDepth", js_sys::Object::new().into()), format!("{max} an object"));
-    assert_eq!(refused("maxDepth", js_sys::BigInt::from(-1i64).into()), format!("{max} -1n"));
-    let steps = "OptionsError: invalid options: maxSteps must be a whole number from 0 to 9007199254740991, not";
-    assert_eq!(refused("maxSteps", 9007199254740992.0.into()), format!("{steps} 9007199254740992"));
-    assert_eq!(refused("maxSteps", 1e300.into()), format!("{steps} 1e+300"));
+    let bad = "OptionsError: invalid options:";
+    assert_eq!(refused("asOf", 5.into()), format!("{bad} asOf: invalid type: floating point `5.0`, expected a string"));
+    assert_eq!(refused("lang", 1.5.into()), format!("{bad} lang: invalid type: floating point `1.5`, expected a string"));
+    let max = "OptionsError: invalid options: maxDepth:";
+    assert_eq!(refused("maxDepth", 1.5.into()), format!("{max} invalid type: floating point `1.5`, expected usize"));
+    assert_eq!(refused("maxDepth", (-1).into()), format!("{max} invalid type: floating point `-1.0`, expected usize"));
+    assert_eq!(refused("maxDepth", f64::NAN.into()), format!("{max} invalid type: floating point `NaN`, expected usize"));
+    assert_eq!(refused("maxDepth", f64::INFINITY.into()), format!("{max} invalid type: floating point `inf`, expected usize"));
+    // wasm32's usize is 32 bits.
+    assert_eq!(refused("maxDepth", 4294967296.0.into()), format!("{max} invalid value: integer `4294967296`, expected usize"));
+    assert_eq!(refused("maxDepth", "5".into()), format!(r#"{max} invalid type: string "5", expected usize"#));
+    assert_eq!(refused("maxDepth", true.into()), format!("{max} invalid type: boolean `true`, expected usize"));
+    assert_eq!(refused("maxDepth", js_sys::Object::new().into()), format!("{max} invalid type: JsValue(Object({{}})), expected usize"));
+    assert_eq!(
+        refused("maxDepth", js_sys::BigInt::from(-1i64).into()),
+        format!("{max} Couldn't deserialize u64 from a BigInt outside u64::MIN..u64::MAX bounds")
+    );
+    // Past 2^53 - 1 a JS number is no longer a safe integer.
+    let steps = "OptionsError: invalid options: maxSteps:";
+    assert_eq!(refused("maxSteps", 9007199254740992.0.into()), format!("{steps} invalid type: floating point `9007199254740992.0`, expected u64"));
+    assert!(refused("maxSteps", 1e300.into()).starts_with(&format!("{steps} invalid type: floating point `1000000")));
 
     // Taken: -0 (is 0), the largest usize, a BigInt, null and undefined (the default). Past
     // maxFindings the result ends with one LIMIT finding.
@@ -233,13 +256,13 @@ fn option_types_are_checked_field_by_field() {
     // A lang argument is checked the same way.
     assert_eq!(v.pack_title(Some(Ts::new_unchecked("de".into()))).unwrap(), v.pack_title(None).unwrap());
     let e = v.rules(Some(Ts::new_unchecked(5.into()))).unwrap_err();
-    assert_eq!(error_text(&e), r#"OptionsError: invalid options: lang must be a BCP 47 language tag such as "kk", not a number"#);
+    assert_eq!(error_text(&e), "OptionsError: invalid options: lang: invalid type: floating point `5.0`, expected a string");
 }
 
 /// Results are plain JS objects with keys in the fields' order and no key for an absent field.
 #[wasm_bindgen_test]
 fn results_are_plain_objects_without_absent_keys() {
-    let v = Validator::with_default_pack().unwrap();
+    let v = default_validator();
     let doc = js_sys::JSON::parse(r#"{"document_type": "mdt_conclusion", "date": "2026-04-02"}"#).unwrap();
     let r = v.validate(doc, opts(ValidateOptions { max_findings: Some(2), ..Default::default() })).unwrap().js_value();
     let keys = |o: &JsValue| js_sys::Object::keys(o.unchecked_ref::<js_sys::Object>()).iter().map(|k| k.as_string().unwrap()).collect::<Vec<_>>();
@@ -276,7 +299,7 @@ fn an_edited_pack_changes_the_verdict_without_a_rebuild() {
 
 #[wasm_bindgen_test]
 fn rules_come_in_the_requested_language() {
-    let v = Validator::with_default_pack().unwrap();
+    let v = default_validator();
     let en: Vec<RuleInfo> = rust_of(&v.rules(Some(Ts::new_unchecked("en".into()))).unwrap());
     let kk: Vec<RuleInfo> = rust_of(&v.rules(Some(Ts::new_unchecked("kk".into()))).unwrap());
     assert_eq!(en.len(), kk.len());
@@ -285,22 +308,6 @@ fn rules_come_in_the_requested_language() {
     assert_eq!(mdt03.file, "rules/mdt.toml");
     let mdt03_kk = kk.iter().find(|r| r.id == "MDT-03").unwrap();
     assert_ne!(mdt03.title, mdt03_kk.title);
-}
-
-#[wasm_bindgen_test]
-fn the_packs_own_tests_pass_in_wasm() {
-    // A pack compiled with its tests (as the compiler module does) runs every rule test case.
-    let v = validator_from(&pack_files()).unwrap();
-    let cases: Vec<PackTestCase> = rust_of(&v.run_pack_tests().unwrap());
-    assert!(cases.len() > 20, "only {} cases", cases.len());
-    let failed: Vec<_> = cases.iter().filter(|c| !c.passed).collect();
-    assert!(failed.is_empty(), "{failed:?}");
-    // The embedded pack (without its rule tests, pkg-config.json `embedded_pack_compile`) runs
-    // at least the fixture checks, which come first.
-    let embedded: Vec<PackTestCase> = rust_of(&Validator::with_default_pack().unwrap().run_pack_tests().unwrap());
-    let fixtures = cases.iter().filter(|c| c.rule_id.starts_with("fixture:")).count();
-    assert!(fixtures > 0 && embedded.len() >= fixtures, "{embedded:?}");
-    assert_eq!(embedded[..], cases[..embedded.len()]);
 }
 
 #[wasm_bindgen_test]
@@ -317,14 +324,11 @@ fn a_regional_layer_over_the_national_pack() {
     let text = v.validate_json(&fixture(&v, "prescription").to_string(), None).unwrap();
     assert_eq!(serde_json::from_str::<ValidationResult>(&text).unwrap(), r);
     assert!(text.contains(r#""layers":[{"id":"kz-orphan""#), "{text}");
-    // The regional pack's own tests, as `qagida test rules/kz-karaganda`.
-    let cases: Vec<PackTestCase> = rust_of(&v.run_pack_tests().unwrap());
-    assert!(!cases.is_empty() && cases.iter().all(|c| c.passed), "{cases:?}");
 }
 
 #[wasm_bindgen_test]
 fn max_findings_truncates_the_result() {
-    let v = Validator::with_default_pack().unwrap();
+    let v = default_validator();
     let doc = serde_json::json!({"document_type": "mdt_conclusion", "date": "2026-04-02"});
     let all = validate(&v, &doc, None);
     assert!(all.findings.len() > 2 && !all.truncated, "{:?}", all.findings);
@@ -341,7 +345,7 @@ fn max_findings_truncates_the_result() {
 /// evaluation budget reach the engine.
 #[wasm_bindgen_test]
 fn memory_bounds_are_passed_through() {
-    let v = Validator::with_default_pack().unwrap();
+    let v = default_validator();
     let doc = serde_json::json!({"document_type": "mdt_conclusion", "date": "2026-04-02"});
     let all = validate(&v, &doc, None);
     let o = ValidateOptions { max_text_chars: Some(10), ..Default::default() };
@@ -362,32 +366,37 @@ fn memory_bounds_are_passed_through() {
     let js = js_sys::JSON::parse(&bundle.to_string()).unwrap();
     let e = v.validate(js, opts(o)).unwrap_err();
     assert_eq!(error_text(&e), "InputError: validation exceeded its memory budget of 100000 bytes");
-    // The parse's budget: the same bundle's tree takes more than 100 KB.
-    let o = ValidateOptions { max_parse_bytes: Some(100_000), ..Default::default() };
+    // The parse's budget: the bundle's tree (its objects and arrays; strings are borrowed from
+    // the input, so the 100 KB unit costs nothing) takes more than 2 KB.
+    let o = ValidateOptions { max_parse_bytes: Some(2_000), ..Default::default() };
     let e = v.validate_json(&bundle.to_string(), opts(o)).unwrap_err();
-    assert_eq!(error_text(&e), "InputError: input needs more than the limit of 100000 bytes of memory once parsed");
+    assert_eq!(error_text(&e), "InputError: input needs more than the limit of 2000 bytes of memory once parsed");
 }
 
-/// The embedded pack is the pack of rules/kz-orphan: the same rules, fixtures and test cases as
-/// the pack compiled from its files now.
+/// The default pack as shipped (validation only) is the pack of its layers' files: the same
+/// rules, fixtures and results as the stack compiled in full, with the rules' tests left out.
 #[wasm_bindgen_test]
-fn the_embedded_pack_is_the_pack_of_its_directory() {
-    let embedded = Validator::with_default_pack().unwrap();
-    let from_files = validator_from(&pack_files()).map_err(|e| error_text(&e)).unwrap();
-    assert_eq!(embedded.pack_id(), from_files.pack_id());
-    assert_eq!(embedded.pack_version(), from_files.pack_version());
+fn the_shipped_default_pack_is_the_pack_of_its_files() {
+    let shipped = default_validator();
+    let stack = read_file_sync(&format!("{RULES_DIR}/default.toml"), "utf8").unwrap();
+    let names = qagida::pack::stack_layers(&stack).unwrap();
+    assert_eq!(names.first().map(String::as_str), Some("kz-orphan"));
+    let chain: Vec<(String, BTreeMap<String, String>)> = names.into_iter().map(|n| { let f = files_of(&n); (n, f) }).collect();
+    let layers: Vec<(&str, &BTreeMap<String, String>)> = chain.iter().map(|(n, f)| (n.as_str(), f)).collect();
+    let full_bytes = qagida::Pack::stack_of(&layers).map_err(|e| e.to_string()).unwrap().to_compiled();
+    assert!(default_pack().len() < full_bytes.len(), "the validation-only form leaves out the tests and sources");
+    let full = Validator::from_compiled(u8_array(&full_bytes)).map_err(|e| error_text(&e)).unwrap();
+    assert_eq!((shipped.pack_id(), shipped.pack_version()), (full.pack_id(), full.pack_version()));
+    let layers_of = |v: &Validator| rust_of::<Vec<qagida_wasm::PackRef>>(&v.pack_layers().unwrap());
+    assert_eq!(layers_of(&shipped), layers_of(&full));
     for l in ["kk", "ru", "en"] {
-        let a: Vec<RuleInfo> = rust_of(&embedded.rules(Some(Ts::new_unchecked(l.into()))).unwrap());
-        let b: Vec<RuleInfo> = rust_of(&from_files.rules(Some(Ts::new_unchecked(l.into()))).unwrap());
+        let a: Vec<RuleInfo> = rust_of(&shipped.rules(Some(Ts::new_unchecked(l.into()))).unwrap());
+        let b: Vec<RuleInfo> = rust_of(&full.rules(Some(Ts::new_unchecked(l.into()))).unwrap());
         assert_eq!(a, b, "{l}");
     }
-    // The embedded form may leave out the rule tests (pkg-config.json `embedded_pack_compile`):
-    // then only the fixture checks, which come first.
-    let a: Vec<PackTestCase> = rust_of(&embedded.run_pack_tests().unwrap());
-    let b: Vec<PackTestCase> = rust_of(&from_files.run_pack_tests().unwrap());
-    assert!(!a.is_empty() && a.len() <= b.len());
-    assert_eq!(a[..], b[..a.len()]);
-    assert_eq!(js_sys::JSON::stringify(&embedded.fixtures().unwrap()).unwrap(), js_sys::JSON::stringify(&from_files.fixtures().unwrap()).unwrap());
+    assert_eq!(js_sys::JSON::stringify(&shipped.fixtures().unwrap()).unwrap(), js_sys::JSON::stringify(&full.fixtures().unwrap()).unwrap());
+    let doc = fixture(&full, "prescription").to_string();
+    assert_eq!(shipped.validate_json(&doc, None).unwrap(), full.validate_json(&doc, None).unwrap());
 }
 
 /// `fromCompiled` takes a Uint8Array (also a subarray, a Node Buffer), another view of an

@@ -98,7 +98,7 @@ pub(crate) fn delta_to_secs(d: TimeDelta) -> Option<Decimal> {
 
 /// The elements of a run-time list (a JSON array or a built list).
 pub(crate) enum ListItems<'a> {
-    Json(&'a [Json]),
+    Json(&'a [Json<'a>]),
     Vals(std::rc::Rc<Vec<Val<'a>>>),
 }
 
@@ -122,7 +122,7 @@ impl<'a> ListItems<'a> {
 /// A list value's elements; `None` when `v` is not a list.
 pub(crate) fn list_items<'a>(v: &Val<'a>) -> Option<ListItems<'a>> {
     match *v {
-        Val::Json(j) => j.as_array().map(|a| ListItems::Json(a.as_slice())),
+        Val::Json(j) => j.as_array().map(ListItems::Json),
         Val::List(ref l) => Some(ListItems::Vals(l.clone())),
         _ => None,
     }

@@ -477,14 +477,14 @@ impl<'f> Loader<'f> {
                 if prefix.is_empty() && self.prefixes.iter().any(|p| !p.is_empty() && path.starts_with(p.as_str())) {
                     continue;
                 }
-                match crate::input::parse_json(src.as_bytes()) {
+                match crate::document::parse_json_value(src.as_bytes()) {
                     Ok(v) => {
                         fixtures.insert(name.to_string(), v);
                     }
                     Err(e) => self.diags.push(Diagnostic {
                         file: path.clone(),
-                        line: e.line(),
-                        col: e.column(),
+                        line: e.line,
+                        col: e.column,
                         message: format!("invalid JSON: {e}"),
                     }),
                 }
@@ -580,6 +580,8 @@ impl<'f> Loader<'f> {
             engine_severity: [Severity::Error; ENGINE_RULES.len()],
             silenced: Vec::new(),
             data_indexes: expr::SharedIndexes::default(),
+            engine_json: std::sync::OnceLock::new(),
+            frames: std::sync::Mutex::default(),
             fixtures: fixtures.into_iter().collect(),
         })
     }
