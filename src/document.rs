@@ -442,7 +442,8 @@ pub fn push_pointer_token(pointer: &mut String, token: &str) {
     }
 }
 
-fn cut_key_text(s: &mut String) {
+/// `s` cut to [`MAX_DUPLICATE_KEY_TEXT`] bytes, with `…`.
+pub(crate) fn cut_key_text(s: &mut String) {
     if s.len() > MAX_DUPLICATE_KEY_TEXT {
         let mut end = MAX_DUPLICATE_KEY_TEXT;
         while !s.is_char_boundary(end) {

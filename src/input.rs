@@ -24,17 +24,9 @@ use std::fmt;
 use serde_json::map::Entry;
 use serde_json::{Map, Number, Value as Json};
 
-/// Appends `token` to a JSON Pointer as RFC 6901 escapes it (`~` as `~0`, `/` as `~1`): the one
-/// writer of pointer tokens (the engine's finding paths, the pack's pointers, repeated keys).
-pub(crate) fn push_pointer_token(pointer: &mut String, token: &str) {
-    for c in token.chars() {
-        match c {
-            '~' => pointer.push_str("~0"),
-            '/' => pointer.push_str("~1"),
-            c => pointer.push(c),
-        }
-    }
-}
+// The repeated-key record, its caps and the pointer writer are the document model's: this oracle
+// checks the parse, not how a repeated key is written down.
+use crate::document::{DuplicateKey, MAX_DUPLICATE_KEY_TEXT, MAX_DUPLICATE_KEYS, cut_key_text, push_pointer_token};
 
 /// Which limit stopped the parse.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -114,35 +106,6 @@ impl fmt::Display for JsonError {
             write!(f, " at line {} column {}", self.line, self.column)?;
         }
         Ok(())
-    }
-}
-
-/// A member name repeated in an object: one per occurrence after the first.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct DuplicateKey {
-    /// RFC 6901 JSON Pointer of the member (`/drug/inn`; `~` and `/` in names as `~0`, `~1`).
-    pub pointer: String,
-    /// The member's name, decoded.
-    pub key: String,
-}
-
-/// How many duplicate keys [`parse_limited`] lists; the rest are only counted.
-pub const MAX_DUPLICATE_KEYS: usize = 100;
-
-/// Longest pointer and name of a listed duplicate key, in bytes: past it they are cut (on a
-/// character boundary) and end with `…`, so that 100 keys repeated inside an object whose name
-/// is megabytes long cost 100 short pointers, not 100 copies of the name.
-pub const MAX_DUPLICATE_KEY_TEXT: usize = 4096;
-
-/// `s` cut to [`MAX_DUPLICATE_KEY_TEXT`] bytes, with `…`.
-fn cut_key_text(s: &mut String) {
-    if s.len() > MAX_DUPLICATE_KEY_TEXT {
-        let mut end = MAX_DUPLICATE_KEY_TEXT;
-        while !s.is_char_boundary(end) {
-            end -= 1;
-        }
-        s.truncate(end);
-        s.push('…');
     }
 }
 

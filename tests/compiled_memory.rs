@@ -3,7 +3,6 @@
 //! reserves for a sequence that could fit is capped (1 MiB), so damaged bytes cost bounded
 //! memory (docs/COMPILED.md, docs/LIMITS.md). Memory is counted by this test binary's allocator,
 //! per thread, so tests running side by side do not disturb each other.
-use std::alloc::{GlobalAlloc, Layout, System};
 use std::cell::Cell;
 use std::path::Path;
 
@@ -23,37 +22,11 @@ fn add(n: isize) {
     });
 }
 
-struct Counting;
-
-// SAFETY: every call is passed on to `System` unchanged; the counting only reads sizes.
-unsafe impl GlobalAlloc for Counting {
-    unsafe fn alloc(&self, l: Layout) -> *mut u8 {
-        add(l.size() as isize);
-        // SAFETY: the caller's contract, passed on.
-        unsafe { System.alloc(l) }
-    }
-    unsafe fn alloc_zeroed(&self, l: Layout) -> *mut u8 {
-        add(l.size() as isize);
-        // SAFETY: as above.
-        unsafe { System.alloc_zeroed(l) }
-    }
-    unsafe fn dealloc(&self, p: *mut u8, l: Layout) {
-        add(-(l.size() as isize));
-        // SAFETY: as above.
-        unsafe { System.dealloc(p, l) }
-    }
-    unsafe fn realloc(&self, p: *mut u8, l: Layout, new: usize) -> *mut u8 {
-        // The old block and the new one, both held while it is copied.
-        add(new as isize);
-        // SAFETY: as above.
-        let r = unsafe { System.realloc(p, l, new) };
-        add(-(l.size() as isize));
-        r
-    }
-}
+#[path = "common/counting.rs"]
+mod counting;
 
 #[global_allocator]
-static COUNTING: Counting = Counting;
+static COUNTING: counting::Counting = counting::Counting(add);
 
 /// What `f` returns, and the most heap this thread held above its start while it ran.
 fn peak_of<T>(f: impl FnOnce() -> T) -> (T, usize) {

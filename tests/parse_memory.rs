@@ -2,7 +2,6 @@
 //! holds, counted by this test binary's allocator (per thread, so tests running side by side do
 //! not disturb each other); and, ignored, the peak heap of the largest inputs (docs/LIMITS.md,
 //! "Worst-case memory": `cargo test --release --test parse_memory -- --ignored --nocapture`).
-use std::alloc::{GlobalAlloc, Layout, System};
 use std::cell::Cell;
 use std::sync::atomic::{AtomicUsize, Ordering::Relaxed};
 
@@ -32,37 +31,11 @@ fn held() -> isize {
     HELD.try_with(Cell::get).unwrap_or(0)
 }
 
-struct Counting;
-
-// SAFETY: every call is passed on to `System` unchanged; the counting only reads sizes.
-unsafe impl GlobalAlloc for Counting {
-    unsafe fn alloc(&self, l: Layout) -> *mut u8 {
-        add(l.size() as isize);
-        // SAFETY: the caller's contract, passed on.
-        unsafe { System.alloc(l) }
-    }
-    unsafe fn alloc_zeroed(&self, l: Layout) -> *mut u8 {
-        add(l.size() as isize);
-        // SAFETY: as above.
-        unsafe { System.alloc_zeroed(l) }
-    }
-    unsafe fn dealloc(&self, p: *mut u8, l: Layout) {
-        add(-(l.size() as isize));
-        // SAFETY: as above.
-        unsafe { System.dealloc(p, l) }
-    }
-    unsafe fn realloc(&self, p: *mut u8, l: Layout, new: usize) -> *mut u8 {
-        // The old block and the new one, both held while it is copied.
-        add(new as isize);
-        // SAFETY: as above.
-        let r = unsafe { System.realloc(p, l, new) };
-        add(-(l.size() as isize));
-        r
-    }
-}
+#[path = "common/counting.rs"]
+mod counting;
 
 #[global_allocator]
-static COUNTING: Counting = Counting;
+static COUNTING: counting::Counting = counting::Counting(add);
 
 /// The heap `text`'s tree holds once parsed, and what was charged for it.
 fn held_and_charged(text: &[u8]) -> (usize, usize) {

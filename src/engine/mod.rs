@@ -360,7 +360,7 @@ impl Pack {
         self.check_shape(doc, doc_type, "", lang, &mut out);
         let max_eval_bytes = u64::try_from(opts.max_eval_bytes).unwrap_or(u64::MAX);
         let mut env = Env::new(Vec::with_capacity(16), opts.max_steps).with_memory_budget(max_eval_bytes);
-        env.shared = Some(&self.data_indexes);
+        env.shared = Some(&self.cache.data_indexes);
         self.validate_doc(doc_type, doc, as_of, "", opts, lang, &mut env, &mut out).map_err(|e| match e {
             EvalError::BudgetExhausted => InputError::BudgetExhausted(opts.max_steps),
             EvalError::MemoryExhausted => InputError::MemoryExhausted(opts.max_eval_bytes),
@@ -409,7 +409,7 @@ impl Pack {
     /// The rules' parameters (by rule index) and the reference data (by epoch) as the engine
     /// reads them, copied from the pack's `serde_json` values on the first validation.
     fn engine_json(&self) -> &(Vec<Json<'static>>, Vec<Json<'static>>) {
-        self.engine_json.get_or_init(|| {
+        self.cache.json.get_or_init(|| {
             (
                 self.rules.iter().map(|r| Json::owned_from_serde(&r.params)).collect(),
                 self.data_epochs.iter().map(|(_, d)| Json::owned_from_serde(d)).collect(),
@@ -455,11 +455,11 @@ impl Pack {
     /// per validation, callgrind on the prescription: a third of a small document's rules).
     fn result_frame(&self, opts: &Options, lang: LangId) -> usize {
         let key = (opts.max_findings, opts.max_result_bytes, lang.0);
-        if let Some(&(_, n)) = self.frames.lock().ok().and_then(|f| f.iter().find(|(k, _)| *k == key).copied()).as_ref() {
+        if let Some(&(_, n)) = self.cache.frames.lock().ok().and_then(|f| f.iter().find(|(k, _)| *k == key).copied()).as_ref() {
             return n;
         }
         let n = self.compute_result_frame(opts, lang);
-        if let Ok(mut f) = self.frames.lock() {
+        if let Ok(mut f) = self.cache.frames.lock() {
             // A few sets of caps per pack in practice; a server varying them per request keeps
             // the last 16.
             if f.len() >= 16 {
@@ -661,7 +661,7 @@ mod tests {
         assert_eq!(pack.result_frame(&opts, lang), first);
         let other = Options { max_findings: 7, ..Options::default() };
         assert_eq!(pack.result_frame(&other, lang), pack.compute_result_frame(&other, lang));
-        assert_eq!(pack.frames.lock().unwrap().len(), 2);
+        assert_eq!(pack.cache.frames.lock().unwrap().len(), 2);
     }
 
     #[test]
@@ -672,16 +672,16 @@ mod tests {
             serde_json::from_str(&text).unwrap()
         };
         let (rx, mdt) = (read("prescription.json"), read("mdt_conclusion.json"));
-        assert!(pack.data_indexes.is_empty());
+        assert!(pack.cache.data_indexes.is_empty());
         let first = pack.validate(&rx, &Options::default()).unwrap();
-        let built = pack.data_indexes.len();
+        let built = pack.cache.data_indexes.len();
         assert!(built > 0, "the orphan List is looked up by INN");
         pack.validate(&mdt, &Options::default()).unwrap();
         let again = pack.validate(&rx, &Options::default()).unwrap();
         assert_eq!(again, first, "the same verdict from a kept index");
-        let after = pack.data_indexes.len();
+        let after = pack.cache.data_indexes.len();
         pack.validate(&rx, &Options::default()).unwrap();
-        assert_eq!(pack.data_indexes.len(), after, "no index built twice");
+        assert_eq!(pack.cache.data_indexes.len(), after, "no index built twice");
     }
 
     fn lim(max_depth: usize, max_array_len: usize) -> Limits {

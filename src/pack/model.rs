@@ -521,24 +521,30 @@ pub struct Pack {
     /// so it gets no `NOT-IN-FORCE` finding for them.
     #[serde(with = "crate::wire::compact")]
     pub silenced: Vec<(String, NaiveDate, Option<NaiveDate>)>,
-    /// Indexes over the reference data for `find` lookups, built on first use and shared by
-    /// every validation with the pack.
+    /// What validations derive from the fields above and keep (never written, never read back).
     #[serde(skip)]
-    pub(crate) data_indexes: expr::SharedIndexes,
-    /// The rules' parameters (by rule index) and the reference data (by epoch) in the document
-    /// model the engine reads (`document::Json`), copied from the fields above on first use.
-    #[serde(skip)]
-    pub(crate) engine_json: std::sync::OnceLock<(Vec<crate::document::Json<'static>>, Vec<crate::document::Json<'static>>)>,
-    /// The bytes a result takes besides its findings, by `(max_findings, max_result_bytes,
-    /// language)` (the engine's `result_frame`), kept once computed.
-    #[serde(skip)]
-    pub(crate) frames: std::sync::Mutex<Vec<ResultFrame>>,
+    pub(crate) cache: EngineCache,
     /// Sample documents by name (`fixtures/NAME.json`), sorted by name.
     #[serde(with = "json_text::map")]
     pub fixtures: serde_json::Map<String, Json>,
 }
 
-/// `((max_findings, max_result_bytes, language), bytes)`: see [`Pack`]'s `frames`.
+/// What validations derive from a pack and keep for the next ones: each part made on first use,
+/// all of them dropped together when the pack's rules change ([`Pack::with_overrides`]).
+#[derive(Debug, Default)]
+pub(crate) struct EngineCache {
+    /// Indexes over the reference data for `find` lookups (keyed by the lists' places in
+    /// `json`), shared by every validation with the pack.
+    pub(crate) data_indexes: expr::SharedIndexes,
+    /// The rules' parameters (by rule index) and the reference data (by epoch) in the document
+    /// model the engine reads (`document::Json`), copied from the pack's fields.
+    pub(crate) json: std::sync::OnceLock<(Vec<crate::document::Json<'static>>, Vec<crate::document::Json<'static>>)>,
+    /// The bytes a result takes besides its findings, by `(max_findings, max_result_bytes,
+    /// language)` (the engine's `result_frame`).
+    pub(crate) frames: std::sync::Mutex<Vec<ResultFrame>>,
+}
+
+/// `((max_findings, max_result_bytes, language), bytes)`: see [`EngineCache`]'s `frames`.
 pub(crate) type ResultFrame = ((usize, usize, u16), usize);
 
 const _: () = {

@@ -21,12 +21,6 @@ use wasm_bindgen_test::*;
 mod common;
 use common::*;
 
-/// `name: message` of a thrown JS error.
-fn error_text(e: &JsValue) -> String {
-    let e = e.dyn_ref::<js_sys::Error>().expect("a JS Error");
-    format!("{}: {}", String::from(e.name()), String::from(e.message()))
-}
-
 /// Loads compiled bytes in the validator module.
 fn load(bytes: &[u8]) -> Validator {
     Validator::from_compiled(js_sys::Uint8Array::from(bytes).into()).map_err(|e| error_text(&e)).unwrap()

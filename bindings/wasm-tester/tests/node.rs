@@ -10,19 +10,12 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 use qagida_tester::{PackTestCase, run_pack_tests};
-use wasm_bindgen::JsCast;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_test::*;
 
 #[path = "../../wasm/tests/common/mod.rs"]
 mod common;
 use common::*;
-
-/// `name: message` of a thrown JS error.
-fn error_text(e: &JsValue) -> String {
-    let e = e.dyn_ref::<js_sys::Error>().expect("a JS Error");
-    format!("{}: {}", String::from(e.name()), String::from(e.message()))
-}
 
 /// The pack tests run in the tester module, on the pack's files (the validator module's packs may
 /// be compiled without their tests): every rule's cases and the fixture checks, as `qagida test`; a failing

@@ -69,12 +69,6 @@ fn fixture(v: &Validator, name: &str) -> serde_json::Value {
     rust_of(&js_sys::Reflect::get(&all, &name.into()).unwrap())
 }
 
-/// `name: message` of a thrown JS error.
-fn error_text(e: &JsValue) -> String {
-    let e = e.dyn_ref::<js_sys::Error>().expect("a JS Error");
-    format!("{}: {}", String::from(e.name()), String::from(e.message()))
-}
-
 #[wasm_bindgen_test]
 fn default_pack_loads_with_id_version_and_languages() {
     let v = default_validator();

@@ -579,9 +579,7 @@ impl<'f> Loader<'f> {
             messages,
             engine_severity: [Severity::Error; ENGINE_RULES.len()],
             silenced: Vec::new(),
-            data_indexes: expr::SharedIndexes::default(),
-            engine_json: std::sync::OnceLock::new(),
-            frames: std::sync::Mutex::default(),
+            cache: Default::default(),
             fixtures: fixtures.into_iter().collect(),
         })
     }

@@ -167,12 +167,8 @@ impl Pack {
         }
         self.rules.retain(|r| !silenced.contains(&r.id));
         self.rules_by_doc = index_rules(&self.rules);
-        // The engine's copy of the rules' parameters is by rule index: made again on first use,
-        // and with it the `find` indexes over it (keyed by the lists' places in that copy) and
-        // the result frames.
-        self.engine_json = std::sync::OnceLock::new();
-        self.data_indexes = Default::default();
-        self.frames = Default::default();
+        // What validations kept is by rule index and place: made again on first use.
+        self.cache = Default::default();
         Ok(self)
     }
 }

@@ -1,10 +1,12 @@
-//! What the wasm-bindgen tests of both modules share: the repository's files read through
-//! Node's `fs`, and plain JS values to and from Rust through JSON text. Included by
-//! `bindings/wasm/tests/node.rs` and, by path, by `bindings/wasm-compiler/tests/node.rs`.
+//! What the wasm-bindgen tests of the three modules share: the repository's files read through
+//! Node's `fs`, plain JS values to and from Rust through JSON text, and a thrown error's text.
+//! Included by `bindings/wasm/tests/node.rs` and, by path, by the compiler's and the tester's
+//! `tests/node.rs`.
 #![allow(dead_code)] // each test file uses its own part
 
 use std::collections::BTreeMap;
 
+use wasm_bindgen::JsCast;
 use wasm_bindgen::prelude::*;
 
 #[wasm_bindgen(module = "node:fs")]
@@ -56,4 +58,10 @@ pub fn js_of<T: serde::Serialize + ?Sized>(v: &T) -> JsValue {
 /// A plain JS value as a Rust value, through JSON text.
 pub fn rust_of<T: serde::de::DeserializeOwned>(v: &JsValue) -> T {
     serde_json::from_str(&String::from(js_sys::JSON::stringify(v).unwrap())).unwrap()
+}
+
+/// `name: message` of a thrown JS error.
+pub fn error_text(e: &JsValue) -> String {
+    let e = e.dyn_ref::<js_sys::Error>().expect("a JS Error");
+    format!("{}: {}", String::from(e.name()), String::from(e.message()))
 }
