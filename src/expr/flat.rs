@@ -412,7 +412,7 @@ mod tests {
         let bytes = postcard::to_allocvec(&e).unwrap();
         let back: Expr = postcard::from_bytes(&bytes).unwrap();
         let Kind::Window(w) = &back.root.kind else { panic!("a window") };
-        assert!(w.shape.len() <= 16 << 10);
+        assert!(w.shape().len() <= 16 << 10);
         let deeper = nested_windows(MAX_COMPILED_DEPTH as usize);
         assert!(postcard::from_bytes::<Expr>(&postcard::to_allocvec(&deeper).unwrap()).is_err());
     }

@@ -56,7 +56,6 @@ impl WinOp {
 }
 
 /// The operands of a windowed lookup.
-#[derive(Debug)]
 pub(crate) struct Window {
     pub op: WinOp,
     pub list: Node,
@@ -71,8 +70,24 @@ pub(crate) struct Window {
     /// The outer slots the per-element expressions read (their values identify the index).
     pub context: Vec<usize>,
     /// The per-element expressions' tree, written out: calls that compute the same keys and
-    /// values over one list share one index.
-    pub shape: Box<str>,
+    /// values over one list share one index ([`Window::shape`]).
+    shape: std::sync::OnceLock<Box<str>>,
+}
+
+/// Without the shape: it is written out on first use, and a window's shape holds the inner
+/// windows' Debug, which must not depend on whether theirs was written yet.
+impl std::fmt::Debug for Window {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Window")
+            .field("op", &self.op)
+            .field("list", &self.list)
+            .field("slot", &self.slot)
+            .field("elem", &self.elem)
+            .field("per", &self.per)
+            .field("args", &self.args)
+            .field("context", &self.context)
+            .finish()
+    }
 }
 
 /// The longest shape written out (the default pack's longest is about 8.4 KB: the shape
@@ -96,17 +111,25 @@ impl std::fmt::Write for Capped {
 
 impl Window {
     pub(crate) fn new(op: WinOp, list: Node, slot: usize, elem: Type, per: Vec<Node>, args: Vec<Node>, context: Vec<usize>) -> Window {
-        use std::fmt::Write as _;
-        use std::sync::atomic::{AtomicU64, Ordering};
-        static UNSHARED: AtomicU64 = AtomicU64::new(0);
-        let mut out = Capped(String::new());
-        let shape = match write!(out, "{op:?} {slot} {elem:?} {per:?}") {
-            Ok(()) => out.0,
-            // Too long to write out: an index of its own (shared with no other call; a shape
-            // written out never starts with `#`).
-            Err(_) => format!("#{}", UNSHARED.fetch_add(1, Ordering::Relaxed)),
-        };
-        Window { op, list, slot, elem, per, args, context, shape: shape.into_boxed_str() }
+        Window { op, list, slot, elem, per, args, context, shape: std::sync::OnceLock::new() }
+    }
+
+    /// The per-element expressions' tree written out, on first use (writing it out is a sixth
+    /// of reading a compiled pack when done for every window at load time).
+    pub(crate) fn shape(&self) -> &str {
+        self.shape.get_or_init(|| {
+            use std::fmt::Write as _;
+            use std::sync::atomic::{AtomicU64, Ordering};
+            static UNSHARED: AtomicU64 = AtomicU64::new(0);
+            let mut out = Capped(String::new());
+            let shape = match write!(out, "{:?} {} {:?} {:?}", self.op, self.slot, self.elem, self.per) {
+                Ok(()) => out.0,
+                // Too long to write out: an index of its own (shared with no other call; a
+                // shape written out never starts with `#`).
+                Err(_) => format!("#{}", UNSHARED.fetch_add(1, Ordering::Relaxed)),
+            };
+            shape.into_boxed_str()
+        })
     }
 }
 
@@ -212,7 +235,7 @@ pub(crate) fn eval_window<'a>(w: &'a Window, env: &mut Env<'a>) -> Result<Val<'a
             None => return Ok(Val::Missing),
         }
     }
-    let site: &'a str = &w.shape;
+    let site: &'a str = w.shape();
     let list = match &l {
         Val::Json(j) => Some(std::ptr::from_ref(*j) as usize),
         _ => None,
