@@ -1,9 +1,8 @@
-//! The jiter-based document parser against the reader it replaces (`input::parse_limited`,
-//! itself checked against serde_json in `input_tests.rs`): the same values (numbers' text,
-//! member order, a repeated name's last value at its first position), the same documents
-//! refused at the same line, the same limit hits and the same repeated names listed — on the
-//! fixed cases, generated documents, their mutations and prefixes, and the pack's fixtures and
-//! examples. Error messages are jiter's words (serde_json's, for most) and their positions may
+//! The jiter-based document parser against serde_json's reader driven by a seed that enforces
+//! the same limits (`test_json_oracle.rs`): the same values (numbers' text, member order, a
+//! repeated name's last value at its first position), the same documents refused, the same
+//! limit hits and the same repeated names listed — on the fixed cases, generated documents,
+//! their mutations and prefixes, and the pack's fixtures and examples. Error messages are jiter's words (serde_json's, for most) and their positions may
 //! differ (jiter points at the first bad byte of an escape, serde_json after the four it read);
 //! an object past the depth limit is refused as such before its first name is read (serde_json
 //! read the name first, so a bad name there was a syntax error).
@@ -12,8 +11,10 @@ use std::borrow::Cow;
 use std::str::FromStr;
 
 use super::*;
-use crate::input;
-use crate::input::tests::{FIXED, NOISE, dup_oracle, gen_value, mutate};
+#[path = "test_json_oracle.rs"]
+mod oracles;
+
+use oracles::{FIXED, NOISE, dup_oracle, gen_value, mutate, oracle};
 use crate::test_rng::Rng;
 
 fn lim(max_depth: usize, max_array_len: usize) -> Limits {
@@ -44,12 +45,17 @@ fn ours(text: &[u8], l: Limits) -> Outcome {
     }
 }
 
+/// serde_json's outcome: its value with the limits enforced, and the repeated names its walk
+/// finds (the first [`MAX_DUPLICATE_KEYS`] listed, the rest counted).
 fn before(text: &[u8], l: Limits) -> Outcome {
-    let l = input::Limits { max_depth: l.max_depth, max_array_len: l.max_array_len, max_bytes: usize::MAX };
-    match input::parse_limited(text, l) {
-        Ok(p) => Ok((p.value, p.duplicate_keys.into_iter().map(|d| (d.pointer, d.key)).collect(), p.more_duplicates)),
-        Err(input::ParseError::Limit(h)) => Err(format!("limit {h:?}")),
-        Err(input::ParseError::Json(_)) => Err("invalid".into()),
+    match oracle::parse_limited(text, l.max_depth, l.max_array_len) {
+        Ok(v) => {
+            let dups = dup_oracle::duplicates(text).unwrap_or_default();
+            let more = dups.len().saturating_sub(MAX_DUPLICATE_KEYS);
+            Ok((v, dups.into_iter().take(MAX_DUPLICATE_KEYS).collect(), more))
+        }
+        Err(oracle::ParseError::Limit(h)) => Err(format!("limit {h:?}")),
+        Err(oracle::ParseError::Json) => Err("invalid".into()),
     }
 }
 
