@@ -39,6 +39,8 @@ impl Pack {
     ) -> Result<(), EvalError> {
         let data = self.data_json(as_of);
         let mut applied = false;
+        // One for every rule of the document (what it holds is reset for each check).
+        let mut lets = LetState::default();
         let at = self.rules_by_doc.binary_search_by(|(t, _)| t.as_str().cmp(&doc_type.name)).ok();
         let indices = at.and_then(|i| self.rules_by_doc.get(i)).map_or(&[][..], |(_, r)| r.as_slice());
         for (rule, &i) in indices.iter().filter_map(|i| Some((self.rules.get(*i)?, i))) {
@@ -50,7 +52,7 @@ impl Pack {
             }
             applied = true;
             let run = RuleRun { pack: self, doc_type: &doc_type.name, rule, params: self.params_json(i), doc, data, as_of, lang, prefix };
-            eval_rule(&run, env, out)?;
+            eval_rule(&run, env, out, &mut lets)?;
         }
         if applied || with_members {
             return Ok(());
@@ -126,7 +128,7 @@ struct Unknown {
     message: Option<String>,
 }
 
-fn eval_rule<'a>(run: &RuleRun<'a, '_>, env: &mut Env<'a>, out: &mut Out) -> Result<(), EvalError> {
+fn eval_rule<'a>(run: &RuleRun<'a, '_>, env: &mut Env<'a>, out: &mut Out, lets: &mut LetState) -> Result<(), EvalError> {
     run.reset(env);
     env.reclaim();
     let mut unknown: Vec<Unknown> = Vec::new();
@@ -149,8 +151,6 @@ fn eval_rule<'a>(run: &RuleRun<'a, '_>, env: &mut Env<'a>, out: &mut Out) -> Res
         }
     }
     let plans = &run.rule.plan().checks;
-    let mut lets = LetState::default();
-    let mut events: Vec<Event> = Vec::new();
     let mut k = 0;
     while let Some(check) = run.rule.checks.get(k) {
         let plan = plans.get(k);
@@ -162,7 +162,7 @@ fn eval_rule<'a>(run: &RuleRun<'a, '_>, env: &mut Env<'a>, out: &mut Out) -> Res
         if let Some(g) = group
             && let (Some(checks), Some(group_plans)) = (run.rule.checks.get(k..k + g.len), plans.get(k..k + g.len))
         {
-            if eval_group(run, checks, group_plans, g, env, out, &mut unknown, &mut lets)? == Flow::Stop {
+            if eval_group(run, checks, group_plans, g, env, out, &mut unknown, lets)? == Flow::Stop {
                 return Ok(());
             }
             k += g.len;
@@ -173,9 +173,8 @@ fn eval_rule<'a>(run: &RuleRun<'a, '_>, env: &mut Env<'a>, out: &mut Out) -> Res
         let mut one = |item: Option<&'a Json<'a>>, elem: Option<&'a Json<'a>>, base: Base<'_>, env: &mut Env<'a>, out: &mut Out| {
             start_unit(env, check, item, elem);
             lets.reset(check.lets.len(), 0);
-            let done = eval_check(run, check, plan, item, elem, base, env, out.text, &mut lets, &mut events, &mut unknown);
-            replay(run, events.drain(..), out);
-            done
+            let text = out.text;
+            eval_check(run, check, plan, item, elem, base, env, text, lets, &mut Sink::Out(out), &mut unknown)
         };
         match &check.for_each {
             None => one(None, None, doc_base, env, out)?,
@@ -376,6 +375,29 @@ enum Event {
     Settle(String),
 }
 
+/// Where a check's findings go: straight into the result, or kept to be written in order later
+/// (a group of checks).
+enum Sink<'o> {
+    Out(&'o mut Out),
+    Events(&'o mut Vec<Event>),
+}
+
+impl Sink<'_> {
+    fn finding(&mut self, run: &RuleRun<'_, '_>, f: Finding, base: String) {
+        match self {
+            Sink::Out(out) => out.push_at(f, &run.rule.id, base),
+            Sink::Events(ev) => ev.push(Event::Finding(f, base)),
+        }
+    }
+
+    fn settle(&mut self, run: &RuleRun<'_, '_>, base: String) {
+        match self {
+            Sink::Out(out) => out.settle(&run.rule.id, base),
+            Sink::Events(ev) => ev.push(Event::Settle(base)),
+        }
+    }
+}
+
 /// Writes `events` into `out`; [`Flow::Stop`] when the result was full at a new item.
 fn replay(run: &RuleRun<'_, '_>, events: impl Iterator<Item = Event>, out: &mut Out) -> Flow {
     for e in events {
@@ -389,12 +411,15 @@ fn replay(run: &RuleRun<'_, '_>, events: impl Iterator<Item = Event>, out: &mut 
     Flow::Go
 }
 
+const BOUND: u8 = 1;
+const OVERFLOWED: u8 = 2;
+
 /// Which lets of the check running are bound (evaluated into their slots) and whether each
 /// overflowed; the first `shared` are a group's, kept from check to check on one item.
 #[derive(Default)]
 struct LetState {
-    done: Vec<bool>,
-    overflowed: Vec<bool>,
+    /// By let: [`BOUND`], and [`OVERFLOWED`] when evaluating it overflowed.
+    flags: Vec<u8>,
     shared: usize,
     /// The memory budget the shared lets bound so far took (charged again to each next check of
     /// the group on the item: their values stay alive in their slots).
@@ -404,18 +429,17 @@ struct LetState {
 impl LetState {
     /// A check with `n` lets, of which the first `keep` stay bound.
     fn reset(&mut self, n: usize, keep: usize) {
-        self.done.truncate(keep);
-        self.done.resize(n, false);
-        self.overflowed.truncate(keep);
-        self.overflowed.resize(n, false);
+        self.flags.truncate(keep);
+        self.flags.resize(n, 0);
     }
 
     /// Binds the lets `which` (ascending) not bound yet. A let bound before counts its overflow
     /// again, as evaluating it again would.
     fn need<'a>(&mut self, check: &'a Check, which: impl IntoIterator<Item = usize>, env: &mut Env<'a>) -> Result<(), EvalError> {
         for i in which {
-            if self.done.get(i).copied().unwrap_or(true) {
-                env.overflowed |= self.overflowed.get(i).copied().unwrap_or(false);
+            let flags = self.flags.get(i).copied().unwrap_or(BOUND);
+            if flags & BOUND != 0 {
+                env.overflowed |= flags & OVERFLOWED != 0;
                 continue;
             }
             let Some((_, slot, e)) = check.lets.get(i) else { continue };
@@ -425,9 +449,8 @@ impl LetState {
             if i < self.shared {
                 self.shared_bytes = self.shared_bytes.saturating_add(env.bytes_used.saturating_sub(before));
             }
-            if let (Some(d), Some(o)) = (self.done.get_mut(i), self.overflowed.get_mut(i)) {
-                *d = true;
-                *o = env.overflowed;
+            if let Some(f) = self.flags.get_mut(i) {
+                *f = if env.overflowed { BOUND | OVERFLOWED } else { BOUND };
             }
             env.overflowed |= was;
             set_slot(env, *slot, v);
@@ -509,7 +532,7 @@ fn eval_group<'a>(
             lets.reset(check.lets.len(), g.shared);
             let (Some(ev), Some(un)) = (events.get_mut(k), unknowns.get_mut(k)) else { continue };
             let from = ev.len();
-            eval_check(run, check, plan, Some(item), elem, base, env, out.text, lets, ev, un)?;
+            eval_check(run, check, plan, Some(item), elem, base, env, out.text, lets, &mut Sink::Events(ev), un)?;
             if ev.len() > from {
                 let mut before: usize = found.get(..=k).map_or(0, |f| f.iter().sum());
                 let new = ev.split_off(from);
@@ -574,21 +597,21 @@ fn eval_check<'a>(
     env: &mut Env<'a>,
     text: TextCap,
     lets: &mut LetState,
-    events: &mut Vec<Event>,
+    sink: &mut Sink<'_>,
     unknown: &mut Vec<Unknown>,
 ) -> Result<(), EvalError> {
     let severity = check.severity.unwrap_or(run.rule.severity);
     let scope_doc = elem.or(item).unwrap_or(run.doc);
     // The check could not run: every let is bound first, as the message may name any of them
     // and an overflow in any of them decides what is said.
-    let not_run = |env: &mut Env<'a>, lets: &mut LetState, events: &mut Vec<Event>, unknown: &mut Vec<Unknown>| -> Result<(), EvalError> {
+    let not_run = |env: &mut Env<'a>, lets: &mut LetState, sink: &mut Sink<'_>, unknown: &mut Vec<Unknown>| -> Result<(), EvalError> {
         lets.need(check, 0..check.lets.len(), env)?;
         if env.overflowed {
             // Arithmetic overflowed: the values are out of range, and a check is never passed
             // by overflowing it.
             let path = base.join(&check.path);
             let actual = check.actual.as_ref().and_then(|a| a.eval(env).ok()).and_then(|v| text.value(&v));
-            events.push(Event::Finding(overflow_finding(run, severity, path, actual), base.join("")));
+            sink.finding(run, overflow_finding(run, severity, path, actual), base.join(""));
         } else {
             let absent = absent_reads(&check.reads(), base, run.doc, item, elem);
             let path = base.join(&check.path);
@@ -598,26 +621,30 @@ fn eval_check<'a>(
         }
         Ok(())
     };
-    lets.need(check, plan.when.iter().copied(), env)?;
+    if !plan.when.is_empty() {
+        lets.need(check, plan.when.iter().copied(), env)?;
+    }
     match outcome(check.when.as_ref(), env)? {
         Outcome::Holds => {}
         Outcome::Fails => return Ok(()),
-        Outcome::Unknown => return not_run(env, lets, events, unknown),
+        Outcome::Unknown => return not_run(env, lets, sink, unknown),
     }
     // A check over the members of a bundle that decided on a member stands for the member's
     // own checks of the rule: what they could not check alone is checked here.
-    let settle = |events: &mut Vec<Event>| {
+    let settle = |sink: &mut Sink<'_>| {
         if check.of_type.is_some() {
-            events.push(Event::Settle(base.join("")));
+            sink.settle(run, base.join(""));
         }
     };
     match &check.kind {
         CheckKind::Assert(e) => {
-            lets.need(check, plan.assert.iter().copied(), env)?;
+            if !plan.assert.is_empty() {
+                lets.need(check, plan.assert.iter().copied(), env)?;
+            }
             match e.eval(env)? {
-                Val::Bool(true) => settle(events),
+                Val::Bool(true) => settle(sink),
                 Val::Bool(false) => {
-                    settle(events);
+                    settle(sink);
                     lets.need(check, plan.render.iter().copied(), env)?;
                     let actual = match &check.actual {
                         Some(a) => text.value(&a.eval(env)?),
@@ -629,9 +656,9 @@ fn eval_check<'a>(
                     };
                     let path = base.join(&check.path);
                     let f = finding(run.rule, check, severity, run.lang, env, text, path, actual, expected);
-                    events.push(Event::Finding(f, base.join("")));
+                    sink.finding(run, f, base.join(""));
                 }
-                _ => not_run(env, lets, events, unknown)?,
+                _ => not_run(env, lets, sink, unknown)?,
             }
         }
         CheckKind::Require(ptrs) => {
@@ -640,7 +667,7 @@ fn eval_check<'a>(
                     lets.need(check, plan.render.iter().copied(), env)?;
                     let path = base.join(&p.text);
                     let f = finding(run.rule, check, severity, run.lang, env, text, path, None, None);
-                    events.push(Event::Finding(f, base.join("")));
+                    sink.finding(run, f, base.join(""));
                 }
             }
         }
