@@ -9,7 +9,13 @@ mod common;
 use common::{fixture_pack, text};
 
 const TYPES: &str = r#"
+[types.part]
+code = "string"
+qty = "number"
+unit = "string"
+note = "string"
 [types.line]
+parts = "list<part>"
 code = "string"
 qty = "number"
 unit = "string"
@@ -50,6 +56,12 @@ big = "item.qty * 10000000000000000000000000000 * 10000000000000000000"
         c = text("clause"),
         m = text("message {actual} {expected}"),
     )
+}
+
+/// [`rules`] over the parts of each line (`then_each`), each part bound as `elem`.
+fn part_rules(shared: bool) -> String {
+    let inner = rules(shared).replace("item.", "elem.").replace("doc.lines", "item.parts");
+    inner.replace("for_each = \"/lines\"\n", "for_each = \"/lines\"\nthen_each = \"/parts\"\n")
 }
 
 fn pack(rules: &str) -> Pack {
@@ -158,6 +170,17 @@ fn shared_lets_give_the_findings_of_unshared_ones_in_the_same_order() {
             assert_eq!(serde_json::to_value(&a).unwrap(), serde_json::to_value(&b).unwrap(), "cap {cap} on {doc}");
         }
     }
+    // The same over `then_each` elements: the parts of each line.
+    let (shared, unshared) = (pack(&part_rules(true)), pack(&part_rules(false)));
+    for doc in &docs {
+        let doc = order(vec![json!({"code": "L", "parts": doc["lines"].clone()}), json!({"code": "M", "parts": doc["lines"].clone()})]);
+        for cap in [1, 2, 3, 5, 8, 13, 1000] {
+            let (a, b) = (result(&shared, &doc, cap), result(&unshared, &doc, cap));
+            assert_eq!(serde_json::to_value(&a).unwrap(), serde_json::to_value(&b).unwrap(), "parts, cap {cap} on {doc}");
+        }
+        assert!(min_steps(&shared, &doc) < min_steps(&unshared, &doc), "lets shared over parts too");
+    }
+    let (shared, unshared) = (pack(&rules(true)), pack(&rules(false)));
     // Not a vacuous comparison: the documents have findings of every check, cut by the caps.
     let r = result(&shared, &docs[1], 1000);
     assert!(r.findings.len() > 6 && !r.truncated, "{:?}", r.findings);
