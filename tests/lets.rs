@@ -1,7 +1,7 @@
 //! A check's lets are evaluated only when something reads them, and consecutive checks over
 //! one list share their common leading lets (evaluated once per item): the findings are those
 //! of evaluating every let of every check, only the step budget is spent less.
-use qagida::{InputError, Options, Pack, ValidationResult};
+use qagida::{CompileOptions, InputError, Options, Pack, ValidationResult};
 use serde_json::{Value, json};
 
 mod common;
@@ -194,4 +194,14 @@ fn lets_shared_by_consecutive_checks_are_evaluated_once_per_item() {
     let doc = clean(200);
     let (a, b) = (min_steps(&shared, &doc), min_steps(&unshared, &doc));
     assert!(a * 3 < b * 2, "shared {a} steps, unshared {b}");
+}
+
+#[test]
+fn a_pack_compiled_without_sources_shares_the_same_lets() {
+    // Without source texts the lets are compared by their compiled form.
+    let p = pack(&rules(true));
+    let bare = Pack::from_compiled(&p.to_compiled_with(CompileOptions { tests: true, sources: false })).unwrap();
+    let doc = clean(100);
+    assert_eq!(min_steps(&bare, &doc), min_steps(&p, &doc));
+    assert!(min_steps(&bare, &doc) < min_steps(&pack(&rules(false)), &doc));
 }

@@ -155,15 +155,30 @@ fn group_from(checks: &[Check], k: usize) -> (usize, usize) {
     (len, if len > 1 { shared } else { 0 })
 }
 
-/// How many leading lets two checks have in common: the same name, slot and compiled
-/// expression (compared in the compiled form's bytes, which say all that evaluates).
+/// How many leading lets two checks walking the same list have in common: the same name, slot
+/// and expression. Compiling is a function of the source and the scope, and the scopes agree up
+/// to the first let that differs, so the same source text is the same expression; without
+/// sources (a pack compiled without them) the compiled form's bytes, which say all that
+/// evaluates, are compared.
 fn common_lets(a: &Check, b: &Check) -> usize {
     let bytes = |e: &crate::expr::Expr| crate::types::record_table(|| postcard::to_allocvec(e)).ok();
     a.lets
         .iter()
         .zip(&b.lets)
-        .take_while(|((na, sa, ea), (nb, sb, eb))| na == nb && sa == sb && bytes(ea).is_some_and(|x| Some(x) == bytes(eb)))
+        .take_while(|((na, sa, ea), (nb, sb, eb))| {
+            na == nb
+                && sa == sb
+                && match (let_source(a, na), let_source(b, nb)) {
+                    (Some(x), Some(y)) => x == y,
+                    _ => bytes(ea).is_some_and(|x| Some(x) == bytes(eb)),
+                }
+        })
         .count()
+}
+
+/// The source text of a let, when the pack kept it.
+fn let_source<'c>(c: &'c Check, name: &str) -> Option<&'c str> {
+    c.source.iter().find(|(k, _)| k.strip_prefix("let.") == Some(name)).map(|(_, v)| v.as_str())
 }
 
 /// The slot count a group keeps from one check to the next on an item: above the item's and
