@@ -365,6 +365,9 @@ pub struct Rule {
     /// File (inside the pack) and line where the rule is defined.
     pub file: String,
     pub line: usize,
+    /// How the engine runs the checks ([`Rule::plan`]): derived, never written.
+    #[serde(skip)]
+    pub(crate) plan: std::sync::OnceLock<super::plan::RulePlan>,
 }
 
 impl Rule {

@@ -166,6 +166,7 @@ impl Loader<'_> {
             tests,
             file: file.to_string(),
             line,
+            plan: Default::default(),
         })
     }
 
