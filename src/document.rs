@@ -21,6 +21,7 @@
 use std::borrow::Cow;
 use std::fmt;
 use std::hash::BuildHasher;
+use std::sync::atomic::{AtomicU32, Ordering};
 
 use hashbrown::{DefaultHashBuilder, HashTable};
 use jiter::{Jiter, JiterError, JiterErrorType, JiterResult, Peek};
@@ -45,6 +46,18 @@ impl Number<'_> {
     /// The number's text exactly as written (`1E5`, `-0.10`).
     pub fn as_str(&self) -> &str {
         &self.0
+    }
+}
+
+/// Where a member of a given name was last found in the objects looked at (a position in
+/// [`Object::iter`]'s order): see [`Object::get_hinted`]. Shared by threads (a pack's expression
+/// holds one per field access); a stale or foreign hint only costs one comparison.
+#[derive(Default)]
+pub struct Hint(AtomicU32);
+
+impl fmt::Debug for Hint {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("Hint")
     }
 }
 
@@ -105,16 +118,33 @@ impl<'a> Object<'a> {
 
     #[inline]
     fn position(&self, key: &str) -> Option<usize> {
-        // Most names differ in length or first byte: compared inline before the bytes are.
+        // Most names differ in length: compared first, then the bytes inline (no `memcmp`).
         let bytes = key.as_bytes();
         let same = |k: &Cow<'_, str>| {
             let k = k.as_bytes();
-            k.len() == bytes.len() && k.first() == bytes.first() && k == bytes
+            same_bytes(k, bytes)
         };
         match &self.index {
             None => self.pairs.iter().position(|(k, _)| same(k)),
             Some(t) => t.find(hash(key), |&i| self.pairs.get(i as usize).is_some_and(|(k, _)| same(k))).map(|&i| i as usize),
         }
+    }
+
+    /// The value of member `key`, looked for first at the position `hint` holds (where an
+    /// earlier lookup of the same name found it: documents of one type list their members in
+    /// much the same order, so one comparison usually finds it, without a scan or a hash); `hint`
+    /// then holds where it was found.
+    #[inline]
+    pub fn get_hinted(&self, key: &str, hint: &Hint) -> Option<&Json<'a>> {
+        let at = hint.0.load(Ordering::Relaxed) as usize;
+        if let Some((k, v)) = self.pairs.get(at)
+            && same_bytes(k.as_bytes(), key.as_bytes())
+        {
+            return Some(v);
+        }
+        let i = self.position(key)?;
+        hint.0.store(u32::try_from(i).unwrap_or(u32::MAX), Ordering::Relaxed);
+        self.pairs.get(i).map(|(_, v)| v)
     }
 
     /// The members, in input order.
@@ -325,6 +355,29 @@ pub(crate) fn member<'v, 'a>(v: &'v Json<'a>, name: &str) -> Option<&'v Json<'a>
 /// The `document_type` of a document, if it names one.
 pub(crate) fn type_name<'v>(v: &'v Json<'_>) -> Option<&'v str> {
     member(v, "document_type")?.as_str()
+}
+
+/// Whether two slices hold the same bytes: names up to 16 bytes compared as two
+/// overlapping words (a call of `memcmp` costs more than the comparison on such short names).
+#[inline]
+pub(crate) fn same_bytes(a: &[u8], b: &[u8]) -> bool {
+    fn word8(s: &[u8], tail: bool) -> u64 {
+        let w = if tail { s.last_chunk::<8>() } else { s.first_chunk::<8>() };
+        w.map_or(0, |w| u64::from_ne_bytes(*w))
+    }
+    fn word4(s: &[u8], tail: bool) -> u32 {
+        let w = if tail { s.last_chunk::<4>() } else { s.first_chunk::<4>() };
+        w.map_or(0, |w| u32::from_ne_bytes(*w))
+    }
+    if a.len() != b.len() {
+        return false;
+    }
+    match a.len() {
+        8..=16 => word8(a, false) == word8(b, false) && word8(a, true) == word8(b, true),
+        4..=7 => word4(a, false) == word4(b, false) && word4(a, true) == word4(b, true),
+        0..=3 => a.iter().zip(b).all(|(x, y)| x == y),
+        _ => a == b,
+    }
 }
 
 /// Which limit stopped the parse.

@@ -43,6 +43,7 @@ use rust_decimal::Decimal;
 use super::builtins::{Builtin, ListItems, Ret, delta_to_secs, list_items, safe_dt, secs_to_delta};
 use super::check::{ArithOp, CmpOp, Kind, Node, Quant};
 use super::{Env, EvalError};
+use crate::document::Hint;
 use crate::types::Type;
 use crate::value::{Val, decode_or_missing};
 use lookup::eval_find;
@@ -98,9 +99,9 @@ pub(crate) fn eval<'a>(n: &'a Node, env: &mut Env<'a>) -> Result<Val<'a>, EvalEr
     Ok(match &n.kind {
         Kind::Const(c) => c.val(),
         Kind::Slot(i) => env.slots.get(*i).cloned().unwrap_or(Val::Missing),
-        Kind::Field { base, name } => {
+        Kind::Field { base, name, hint } => {
             let b = eval(base, env)?;
-            field(&b, name, &n.ty)
+            field(&b, name, hint, &n.ty)
         }
         Kind::Index { base, index } => {
             let b = eval(base, env)?;
@@ -278,10 +279,10 @@ fn kleene<'a>(l: &'a Node, r: &'a Node, decisive: bool, env: &mut Env<'a>) -> Re
     })
 }
 
-fn field<'a>(b: &Val<'a>, name: &str, ty: &Type) -> Val<'a> {
+fn field<'a>(b: &Val<'a>, name: &str, hint: &Hint, ty: &Type) -> Val<'a> {
     match *b {
         Val::Json(j) => match j.as_object() {
-            Some(m) => decode_or_missing(m.get(name), ty),
+            Some(m) => decode_or_missing(m.get_hinted(name, hint), ty),
             None => Val::Missing,
         },
         Val::Calendars(cals) => cals.iter().find(|c| c.name == name).map_or(Val::Missing, |c| Val::Calendar(c)),
