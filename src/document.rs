@@ -584,7 +584,9 @@ impl<'a> Parser<'a> {
     fn new(data: &'a [u8], limits: Limits, dup_is_error: bool) -> Self {
         Parser {
             data,
-            text: std::str::from_utf8(data).ok(),
+            // 5.8 K instructions of a 1.6 KB prescription with core's `from_utf8` (its Cyrillic
+            // leaves core's ASCII fast path), 0.9 K with simdutf8 (callgrind).
+            text: simdutf8::basic::from_utf8(data).ok(),
             jiter: Jiter::new(data),
             max_depth: limits.max_depth.min(RECURSION_LIMIT),
             max_array_len: limits.max_array_len,
