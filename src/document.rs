@@ -147,6 +147,19 @@ impl<'a> Object<'a> {
         self.pairs.get(i).map(|(_, v)| v)
     }
 
+    /// The value of member `key`, looked for first at position `*next` (where a walk of the
+    /// members in the order they are usually written expects it); `*next` then holds the
+    /// position after it.
+    #[inline]
+    pub fn get_next(&self, key: &str, next: &mut usize) -> Option<&Json<'a>> {
+        let i = match self.pairs.get(*next) {
+            Some((k, _)) if same_bytes(k.as_bytes(), key.as_bytes()) => *next,
+            _ => self.position(key)?,
+        };
+        *next = i + 1;
+        self.pairs.get(i).map(|(_, v)| v)
+    }
+
     /// The members, in input order.
     pub fn iter(&self) -> impl ExactSizeIterator<Item = (&str, &Json<'a>)> {
         self.pairs.iter().map(|(k, v)| (k.as_ref(), v))

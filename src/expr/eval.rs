@@ -100,7 +100,7 @@ pub(crate) fn eval<'a>(n: &'a Node, env: &mut Env<'a>) -> Result<Val<'a>, EvalEr
         Kind::Const(c) => c.val(),
         Kind::Slot(i) => env.slots.get(*i).cloned().unwrap_or(Val::Missing),
         Kind::Field { base, name, hint } => {
-            let b = eval(base, env)?;
+            let b = field_base(base, env)?;
             field(&b, name, hint, &n.ty)
         }
         Kind::Index { base, index } => {
@@ -277,6 +277,29 @@ fn kleene<'a>(l: &'a Node, r: &'a Node, decisive: bool, env: &mut Env<'a>) -> Re
         (Some(_), Some(_)) => Val::Bool(!decisive),
         _ => Val::Missing,
     })
+}
+
+/// The value a field is read from: a slot's or a field chain's (`doc.a.b`) read in place, without
+/// a copy of the slot's value (which a string bound by a `let` would allocate, and the copy be
+/// dropped after the read); anything else evaluated. Only documents and the calendars have
+/// fields: another slot value reads as missing, which gives the field the same missing.
+fn field_base<'a>(n: &'a Node, env: &mut Env<'a>) -> Result<Val<'a>, EvalError> {
+    match &n.kind {
+        Kind::Slot(i) => {
+            tick(env)?;
+            Ok(match env.slots.get(*i) {
+                Some(Val::Json(j)) => Val::Json(j),
+                Some(Val::Calendars(c)) => Val::Calendars(c),
+                _ => Val::Missing,
+            })
+        }
+        Kind::Field { base, name, hint } => {
+            tick(env)?;
+            let b = field_base(base, env)?;
+            Ok(field(&b, name, hint, &n.ty))
+        }
+        _ => eval(n, env),
+    }
 }
 
 fn field<'a>(b: &Val<'a>, name: &str, hint: &Hint, ty: &Type) -> Val<'a> {
