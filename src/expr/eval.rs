@@ -429,16 +429,19 @@ fn quantify_loop<'a>(
     })
 }
 
+/// A call of a built-in: its arguments in an array of their number (up to three: nothing on the
+/// heap, and no unused values to set and drop), in a vector above.
 fn call<'a>(f: &Builtin, args: &'a [Node], env: &mut Env<'a>) -> Result<Val<'a>, EvalError> {
-    const INLINE: usize = 4;
-    let mut buf: [Val<'a>; INLINE] = [Val::Missing, Val::Missing, Val::Missing, Val::Missing];
-    let mut heap: Vec<Val<'a>>;
-    let vals: &mut [Val<'a>] = if args.len() <= INLINE {
-        buf.get_mut(..args.len()).unwrap_or_default()
-    } else {
-        heap = vec![Val::Missing; args.len()];
-        &mut heap
-    };
+    match args.len() {
+        0 => call_with(f, args, &mut [], env),
+        1 => call_with(f, args, &mut [Val::Missing], env),
+        2 => call_with(f, args, &mut [Val::Missing, Val::Missing], env),
+        3 => call_with(f, args, &mut [Val::Missing, Val::Missing, Val::Missing], env),
+        n => call_with(f, args, &mut vec![Val::Missing; n], env),
+    }
+}
+
+fn call_with<'a>(f: &Builtin, args: &'a [Node], vals: &mut [Val<'a>], env: &mut Env<'a>) -> Result<Val<'a>, EvalError> {
     for (slot, a) in vals.iter_mut().zip(args) {
         let v = eval(a, env)?;
         if v.is_missing_or_null() {
