@@ -1,8 +1,8 @@
 //! Run-time values of the check language and their decoding from JSON input.
 //!
 //! Values borrow from the input document, the pack's params and its reference data: objects and
-//! arrays stay as `&serde_json::Value` and leaves are decoded on access, guided by the static
-//! type the type checker attached to the access.
+//! arrays stay as `&Json` (the document model) and leaves are decoded on access, guided by the
+//! static type the type checker attached to the access.
 
 use std::borrow::Cow;
 use std::fmt;
