@@ -55,6 +55,7 @@ impl Number<'_> {
 
 impl<'a> Json<'a> {
     /// Member `key` of an object (`None` for anything else).
+    #[inline]
     pub fn get(&self, key: &str) -> Option<&Json<'a>> {
         match self {
             Json::Object(o) => o.get(key),
@@ -62,6 +63,7 @@ impl<'a> Json<'a> {
         }
     }
 
+    #[inline]
     pub fn as_str(&self) -> Option<&str> {
         match self {
             Json::String(s) => Some(s),
@@ -69,6 +71,7 @@ impl<'a> Json<'a> {
         }
     }
 
+    #[inline]
     pub fn as_array(&self) -> Option<&[Json<'a>]> {
         match self {
             Json::Array(a) => Some(a),
@@ -76,6 +79,7 @@ impl<'a> Json<'a> {
         }
     }
 
+    #[inline]
     pub fn as_object(&self) -> Option<&Object<'a>> {
         match self {
             Json::Object(o) => Some(o),
@@ -83,6 +87,7 @@ impl<'a> Json<'a> {
         }
     }
 
+    #[inline]
     pub fn is_null(&self) -> bool {
         matches!(self, Json::Null)
     }

@@ -73,6 +73,7 @@ impl<'a> Object<'a> {
     }
 
     /// The value of member `key`.
+    #[inline]
     pub fn get(&self, key: &str) -> Option<&Json<'a>> {
         self.position(key).and_then(|i| self.pairs.get(i)).map(|(_, v)| v)
     }

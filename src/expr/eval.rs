@@ -98,7 +98,12 @@ pub(crate) fn eval<'a>(n: &'a Node, env: &mut Env<'a>) -> Result<Val<'a>, EvalEr
     tick(env)?;
     Ok(match &n.kind {
         Kind::Const(c) => c.val(),
-        Kind::Slot(i) => env.slots.get(*i).cloned().unwrap_or(Val::Missing),
+        Kind::Slot(i) => match env.slots.get(*i) {
+            // A document's value is a reference: copied without `Val::clone`'s call.
+            Some(Val::Json(j)) => Val::Json(j),
+            Some(v) => v.clone(),
+            None => Val::Missing,
+        },
         Kind::Field { base, name, hint } => {
             let b = field_base(base, env)?;
             field(&b, name, hint, &n.ty)
