@@ -351,3 +351,45 @@ fn the_parse_stops_at_the_first_value_past_its_memory_budget() {
     assert!(matches!(parse(br#"["a\n", oops"#, Limits { max_bytes: 1000, ..Limits::NONE }), Err(ParseError::Syntax(_))));
     assert!(matches!(parse(br#"["a\n", oops"#, Limits { max_bytes: 1, ..Limits::NONE }), Err(ParseError::Limit(LimitHit::Memory))));
 }
+
+#[test]
+fn names_compare_equal_exactly_when_their_bytes_do_at_every_length() {
+    let base: Vec<u8> = (0..40u8).map(|i| b'a' + i % 26).collect();
+    for n in 0..=base.len() {
+        let a = base.get(..n).unwrap();
+        assert!(object::same_bytes(a, a), "{n}");
+        for i in 0..n {
+            let mut b = a.to_vec();
+            b[i] ^= 0x20;
+            assert!(!object::same_bytes(a, &b), "{n} {i}");
+        }
+        if n > 0 {
+            assert!(!object::same_bytes(a, base.get(..n - 1).unwrap()), "{n}");
+        }
+    }
+}
+
+/// A field access's hint is where it last found its member: right or stale (another layout, an
+/// object too small for it, an indexed object), the lookup gives the member or nothing, as `get`.
+#[test]
+fn hinted_and_ordered_lookups_find_what_get_finds_whatever_the_hint() {
+    let texts = [
+        r#"{"a":1,"bb":2,"ccc":3}"#.to_string(),
+        r#"{"ccc":30,"a":10}"#.to_string(),
+        r#"{}"#.to_string(),
+        format!("{{{}}}", (0..40).map(|i| format!(r#""k{i}":{i}"#)).collect::<Vec<_>>().join(",")),
+    ];
+    let docs: Vec<Json<'_>> = texts.iter().map(|t| parse(t.as_bytes(), Limits::NONE).unwrap().value).collect();
+    let names = ["a", "bb", "ccc", "k0", "k17", "k39", "k40", "zz"];
+    let hints: Vec<Hint> = names.iter().map(|_| Hint::default()).collect();
+    for _ in 0..2 {
+        for doc in &docs {
+            let obj = doc.as_object().unwrap();
+            let mut next = 0;
+            for (name, hint) in names.iter().zip(&hints) {
+                assert_eq!(obj.get_hinted(name, hint), obj.get(name), "{name} in {doc}");
+                assert_eq!(obj.get_next(name, &mut next), obj.get(name), "{name} in {doc}");
+            }
+        }
+    }
+}

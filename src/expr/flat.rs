@@ -73,7 +73,7 @@ fn flatten(n: &Node, out: &mut Vec<Flat>) {
     let op = match &n.kind {
         Kind::Const(c) => Op::Const(c.clone()),
         Kind::Slot(i) => Op::Slot(*i),
-        Kind::Field { base, name } => {
+        Kind::Field { base, name, .. } => {
             kids(&[base], out);
             Op::Field(name.clone())
         }
@@ -227,7 +227,7 @@ impl Stack {
             Op::Slot(i) => (Kind::Slot(check_slot(i)?), 0),
             Op::Field(name) => {
                 let (base, d) = st.one()?;
-                (Kind::Field { base, name }, d)
+                (Kind::Field { base, name, hint: Default::default() }, d)
             }
             Op::Index => {
                 let (base, index, d) = st.two()?;

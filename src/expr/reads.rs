@@ -84,7 +84,7 @@ fn chain(n: &Node) -> Option<Read> {
     let mut cur = n;
     loop {
         match &cur.kind {
-            Kind::Field { base, name } => {
+            Kind::Field { base, name, .. } => {
                 path.push(name.to_string());
                 cur = base;
             }

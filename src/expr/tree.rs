@@ -96,6 +96,8 @@ pub(crate) enum Kind {
     Field {
         base: Box<Node>,
         name: Box<str>,
+        /// Where the member was last found ([`Object::get_hinted`](crate::document::Object::get_hinted)).
+        hint: crate::document::Hint,
     },
     Index {
         base: Box<Node>,
