@@ -400,34 +400,21 @@ impl Pack {
     }
 
     /// The reference data in force on `date`.
-    pub fn data_as_of(&self, date: NaiveDate) -> &serde_json::Value {
+    pub fn data_as_of(&self, date: NaiveDate) -> &Json<'static> {
         let i = self.data_epochs.partition_point(|(from, _)| *from <= date);
-        static EMPTY: serde_json::Value = serde_json::Value::Null;
+        static EMPTY: Json<'static> = Json::Null;
         self.data_epochs.get(i.saturating_sub(1)).map_or(&EMPTY, |(_, d)| d)
     }
 
-    /// The rules' parameters (by rule index) and the reference data (by epoch) as the engine
-    /// reads them, copied from the pack's `serde_json` values on the first validation.
-    fn engine_json(&self) -> &(Vec<Json<'static>>, Vec<Json<'static>>) {
-        self.cache.json.get_or_init(|| {
-            (
-                self.rules.iter().map(|r| Json::owned_from_serde(&r.params)).collect(),
-                self.data_epochs.iter().map(|(_, d)| Json::owned_from_serde(d)).collect(),
-            )
-        })
-    }
-
-    /// [`Pack::data_as_of`] in the document model.
+    /// [`Pack::data_as_of`], as the engine reads it.
     pub(crate) fn data_json(&self, date: NaiveDate) -> &Json<'static> {
-        let i = self.data_epochs.partition_point(|(from, _)| *from <= date);
-        static EMPTY: Json<'static> = Json::Null;
-        self.engine_json().1.get(i.saturating_sub(1)).unwrap_or(&EMPTY)
+        self.data_as_of(date)
     }
 
-    /// The parameters of rule `i` in the document model.
+    /// The parameters of rule `i`.
     pub(crate) fn params_json(&self, i: usize) -> &Json<'static> {
         static EMPTY: Json<'static> = Json::Null;
-        self.engine_json().0.get(i).unwrap_or(&EMPTY)
+        self.rules.get(i).map_or(&EMPTY, |r| &r.params)
     }
 
     /// The result; past `cap` findings, the first `cap` and one `LIMIT` finding; past the

@@ -97,12 +97,15 @@ fn to_js<T: Serialize + ?Sized>(v: &T) -> Result<JsValue, BindingError> {
     read::to_js(v).map_err(BindingError::Convert)
 }
 
-/// JSON values (the fixtures) through their JSON text and `JSON.parse`: with serde_json's
-/// `arbitrary_precision` a number serialises as a private one-field struct, which
-/// serde-wasm-bindgen would turn into an object; its text gives the JS number the JSON says.
-fn json_to_js(v: &serde_json::Map<String, serde_json::Value>) -> Result<JsValue, BindingError> {
-    let text = serde_json::to_string(v).map_err(|e| BindingError::Convert(e.to_string()))?;
-    js_sys::JSON::parse(&text).map_err(|e| BindingError::Convert(js_message(&e)))
+/// JSON values by name (the fixtures) as one JS object, each value through its JSON text and
+/// `JSON.parse` (a number keeps the value its text says).
+fn json_to_js<'v>(members: impl Iterator<Item = (&'v String, &'v qagida::document::Json<'static>)>) -> Result<JsValue, BindingError> {
+    let obj = js_sys::Object::new();
+    for (name, v) in members {
+        let v = js_sys::JSON::parse(&v.to_string()).map_err(|e| BindingError::Convert(js_message(&e)))?;
+        js_sys::Reflect::set(&obj, &JsValue::from_str(name), &v).map_err(|e| BindingError::Convert(js_message(&e)))?;
+    }
+    Ok(obj.into())
 }
 
 /// The properties of [`ValidateOptions`] as JS sees them.
@@ -274,7 +277,7 @@ impl Validator {
     /// form with a document that starts valid.
     #[wasm_bindgen(unchecked_return_type = "Record<string, Record<string, unknown>>")]
     pub fn fixtures(&self) -> Result<JsValue, JsValue> {
-        Ok(json_to_js(&self.pack.fixtures)?)
+        Ok(json_to_js(self.pack.fixtures.iter())?)
     }
 }
 

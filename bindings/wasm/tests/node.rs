@@ -485,7 +485,7 @@ fn the_result_declaration_serialises_as_the_core_result() {
     let national = pack_files();
     let layered = qagida::Pack::from_layers(&[("kz-orphan", &national), ("kz-karaganda", &files_of("kz-karaganda"))]).unwrap();
     let single = qagida::Pack::from_files(&national).unwrap();
-    let mut docs: Vec<serde_json::Value> = single.fixtures.values().cloned().collect();
+    let mut docs: Vec<serde_json::Value> = single.fixtures.values().map(|v| v.to_serde()).collect();
     for doc in docs.clone() {
         let mut broken = doc.clone();
         if let Some(o) = broken.as_object_mut() {
