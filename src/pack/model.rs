@@ -526,7 +526,7 @@ pub struct Pack {
     pub(crate) cache: EngineCache,
     /// Sample documents by name (`fixtures/NAME.json`), sorted by name.
     #[serde(with = "json_text::map")]
-    pub fixtures: BTreeMap<String, Json<'static>>,
+    pub fixtures: IndexMap<String, Json<'static>>,
 }
 
 /// What validations derive from a pack and keep for the next ones: each part made on first use,
@@ -673,11 +673,11 @@ mod json_text {
 
     pub(super) mod map {
         use super::*;
-        use std::collections::BTreeMap;
-        pub(crate) fn serialize<S: Serializer>(v: &BTreeMap<String, Json<'static>>, s: S) -> Result<S::Ok, S::Error> {
+        use indexmap::IndexMap;
+        pub(crate) fn serialize<S: Serializer>(v: &IndexMap<String, Json<'static>>, s: S) -> Result<S::Ok, S::Error> {
             s.collect_seq(v.iter().map(|(k, j)| (k, Out(j))))
         }
-        pub(crate) fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<BTreeMap<String, Json<'static>>, D::Error> {
+        pub(crate) fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<IndexMap<String, Json<'static>>, D::Error> {
             Ok(Vec::<(String, In)>::deserialize(d)?.into_iter().map(|(k, j)| (k, j.0)).collect())
         }
     }
