@@ -109,7 +109,7 @@ fn json_to_js<'v>(members: impl Iterator<Item = (&'v String, &'v qagida::documen
 }
 
 /// The properties of [`ValidateOptions`] as JS sees them.
-const OPTION_KEYS: [&str; 12] = [
+pub const OPTION_KEYS: [&str; 12] = [
     "asOf",
     "lang",
     "maxInputBytes",
@@ -123,6 +123,27 @@ const OPTION_KEYS: [&str; 12] = [
     "maxEvalBytes",
     "maxParseBytes",
 ];
+
+/// The options object's properties, each by serde-wasm-bindgen, in `ValidateOptions`'s order
+/// (its serde names, [`OPTION_KEYS`]: the test `every_option_key_is_read_into_its_field` holds
+/// the three together).
+pub fn read_options(js: &JsValue) -> Result<ValidateOptions, String> {
+    use read::property as p;
+    Ok(ValidateOptions {
+        as_of: p(js, "asOf")?,
+        lang: p(js, "lang")?,
+        max_input_bytes: p(js, "maxInputBytes")?,
+        max_depth: p(js, "maxDepth")?,
+        max_steps: p(js, "maxSteps")?,
+        max_array_len: p(js, "maxArrayLen")?,
+        max_bundle_documents: p(js, "maxBundleDocuments")?,
+        max_findings: p(js, "maxFindings")?,
+        max_text_chars: p(js, "maxTextChars")?,
+        max_result_bytes: p(js, "maxResultBytes")?,
+        max_eval_bytes: p(js, "maxEvalBytes")?,
+        max_parse_bytes: p(js, "maxParseBytes")?,
+    })
+}
 
 fn to_options(opts: Option<Ts<ValidateOptions>>) -> Result<Options, BindingError> {
     let mut out = Options::default();
@@ -139,7 +160,7 @@ fn to_options(opts: Option<Ts<ValidateOptions>>) -> Result<Options, BindingError
     if let Some(key) = read::unknown_keys(&js, &OPTION_KEYS) {
         return Err(BindingError::Options(format!("unknown option `{key}` (expected one of: {})", OPTION_KEYS.join(", "))));
     }
-    let o: ValidateOptions = read::from_js(js).map_err(BindingError::Options)?;
+    let o = read_options(&js).map_err(BindingError::Options)?;
     out.lang = o.lang.map(|l| l.0);
     let set = |field: &mut usize, v: Option<usize>| {
         if let Some(n) = v {
