@@ -260,24 +260,27 @@ impl Out {
         if self.not_checked.is_empty() {
             return self.list;
         }
-        // A sorted slice rather than a BTreeSet: the same range query, with less code in the WASM
-        // module (no B-tree build and its stable sort of the keys).
-        let mut flagged: Vec<&str> = self.list.iter().filter(|f| f.severity != Severity::Info).map(|f| f.path.as_str()).collect();
-        flagged.sort_unstable();
-        flagged.dedup();
-        let covered = |ptr: &str| {
-            let from = flagged.partition_point(|p| *p < ptr);
-            flagged[from..].iter().take_while(|p| p.starts_with(ptr)).any(|p| p.len() == ptr.len() || p.as_bytes().get(ptr.len()) == Some(&b'/'))
+        // The paths of the error and warning findings and every pointer above them (`/a/0/b`:
+        // also `/a/0`, `/a` and ``): a pointer is covered when it is one of them. A hash set
+        // rather than a sorted list and a range query: no sort instantiation in the WASM module.
+        let drop: HashSet<usize> = {
+            let mut flagged: HashSet<&str> = HashSet::new();
+            for f in self.list.iter().filter(|f| f.severity != Severity::Info) {
+                let p = f.path.as_str();
+                flagged.insert(p);
+                flagged.extend(p.match_indices('/').map(|(i, _)| p.get(..i).unwrap_or_default()));
+            }
+            let covered = |ptr: &str| flagged.contains(ptr);
+            let settled = &self.settled;
+            self
+                .not_checked
+                .iter()
+                .filter(|(_, rule, base, absent)| {
+                    (!absent.is_empty() && absent.iter().all(|a| covered(a))) || settled.contains(&(rule.clone(), base.clone()))
+                })
+                .map(|(i, ..)| *i)
+                .collect()
         };
-        let settled = &self.settled;
-        let drop: HashSet<usize> = self
-            .not_checked
-            .iter()
-            .filter(|(_, rule, base, absent)| {
-                (!absent.is_empty() && absent.iter().all(|a| covered(a))) || settled.contains(&(rule.clone(), base.clone()))
-            })
-            .map(|(i, ..)| *i)
-            .collect();
         if drop.is_empty() {
             return self.list;
         }
