@@ -267,8 +267,15 @@ impl Out {
             let mut flagged: HashSet<&str> = HashSet::new();
             for f in self.list.iter().filter(|f| f.severity != Severity::Info) {
                 let p = f.path.as_str();
-                flagged.insert(p);
-                flagged.extend(p.match_indices('/').map(|(i, _)| p.get(..i).unwrap_or_default()));
+                // Nearest first, up to the first already there: the set holds every pointer above
+                // each one in it, so each pointer is hashed once however many findings share it.
+                if flagged.insert(p) {
+                    for (i, _) in p.rmatch_indices('/') {
+                        if !flagged.insert(p.get(..i).unwrap_or_default()) {
+                            break;
+                        }
+                    }
+                }
             }
             let covered = |ptr: &str| flagged.contains(ptr);
             let settled = &self.settled;
@@ -620,6 +627,41 @@ mod tests {
         assert!(!present(&doc, &Pointer::new("/n")));
         assert!(!present(&doc, &Pointer::new("a~1b")), "not a pointer: no leading slash");
         assert!(present(&doc, &Pointer::new("")), "the empty pointer is the document itself");
+    }
+
+    /// A "not checked" info is dropped when an error or warning is at each pointer it names or
+    /// inside it (`/a` covers `/a/b`, not `/ab`), and kept otherwise.
+    #[test]
+    fn a_not_checked_info_goes_only_when_errors_cover_every_pointer_it_names() {
+        let f = |path: &str, severity| Finding {
+            rule_id: "R".into(),
+            severity,
+            path: path.into(),
+            message: String::new(),
+            clause: String::new(),
+            actual: None,
+            expected: None,
+        };
+        let kept = |flagged: &[&str], absent: &[&str]| {
+            let mut out = Out::new(100, TextCap::new(1000), usize::MAX, 0);
+            for p in flagged {
+                out.push(f(p, Severity::Error));
+            }
+            out.push(f("/info", Severity::Info));
+            out.push_not_checked(f("/x", Severity::Info), "N", String::new(), absent.iter().map(|a| a.to_string()).collect());
+            out.kept().iter().any(|k| k.rule_id == "R" && k.path == "/x")
+        };
+        assert!(!kept(&["/a/b/c"], &["/a"]));
+        assert!(!kept(&["/a/b/c"], &["/a/b/c", "/a/b", ""]));
+        assert!(!kept(&["/a/b", "/d"], &["/a", "/d"]));
+        assert!(!kept(&["/a/"], &["/a/"]));
+        assert!(kept(&["/ab"], &["/a"]));
+        assert!(kept(&["/a/b"], &["/a/b/c"]));
+        assert!(kept(&["/a/b"], &["/a", "/d"]));
+        assert!(kept(&["/a/x"], &["/a/"]));
+        assert!(kept(&[], &["/a"]));
+        // An info at the pointer does not cover it.
+        assert!(kept(&[], &["/info"]));
     }
 
     #[test]
