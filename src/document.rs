@@ -17,8 +17,9 @@
 //!   stops at the first one past `max_bytes`. Borrowed strings and numbers cost no heap.
 //!
 //! The engine, the check language and the values read documents through this model only; a
-//! `serde_json::Value` (the public `Pack::validate`, the pack's parameters and reference data) is
-//! seen through it by [`Json::from_serde`], borrowing its strings.
+//! `serde_json::Value` (the public `Pack::validate`) is seen through it by [`Json::from_serde`],
+//! borrowing its strings. The pack keeps its parameters, reference data and fixtures in it,
+//! owned (`Json<'static>`).
 
 use std::borrow::Cow;
 use std::fmt;
@@ -138,6 +139,20 @@ impl<'a> Json<'a> {
             serde_json::Value::Object(o) => {
                 Json::Object(Object::from_pairs(o.iter().map(|(k, v)| (Cow::Owned(k.clone()), Json::owned_from_serde(v))).collect()))
             }
+        }
+    }
+
+    /// The value owning its text (the pack's parameters, reference data and fixtures, read from
+    /// a compiled pack's JSON text and kept for the pack's life).
+    pub fn into_owned(self) -> Json<'static> {
+        let own = |s: Cow<'a, str>| Cow::Owned(s.into_owned());
+        match self {
+            Json::Null => Json::Null,
+            Json::Bool(b) => Json::Bool(b),
+            Json::Number(Number(n)) => Json::Number(Number(own(n))),
+            Json::String(s) => Json::String(own(s)),
+            Json::Array(a) => Json::Array(a.into_iter().map(Json::into_owned).collect()),
+            Json::Object(o) => Json::Object(Object::from_pairs(o.pairs.into_iter().map(|(k, v)| (own(k), v.into_owned())).collect())),
         }
     }
 
