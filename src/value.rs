@@ -280,7 +280,7 @@ pub fn parse_datetime(s: &str) -> Option<DateTime<FixedOffset>> {
 /// Decodes a JSON value as a value of static type `ty`. `None` when the JSON does not fit the
 /// type (the engine reports that as a `TYPE` finding; rules see it as missing).
 /// `null` decodes to `Val::Null` for every type.
-#[inline]
+#[cfg_attr(not(target_arch = "wasm32"), inline)]
 pub fn decode<'a>(v: &'a Json<'a>, ty: &Type) -> Option<Val<'a>> {
     // The reads that need no decoding, inline (every field access decodes); the rest below.
     match (ty, v) {

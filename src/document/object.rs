@@ -73,12 +73,12 @@ impl<'a> Object<'a> {
     }
 
     /// The value of member `key`.
-    #[inline]
+    #[cfg_attr(not(target_arch = "wasm32"), inline)]
     pub fn get(&self, key: &str) -> Option<&Json<'a>> {
         self.position(key).and_then(|i| self.pairs.get(i)).map(|(_, v)| v)
     }
 
-    #[inline]
+    #[cfg_attr(not(target_arch = "wasm32"), inline)]
     pub(super) fn position(&self, key: &str) -> Option<usize> {
         // Most names differ in length: compared first, then the bytes inline (no `memcmp`).
         let bytes = key.as_bytes();
@@ -96,7 +96,7 @@ impl<'a> Object<'a> {
     /// earlier lookup of the same name found it: documents of one type list their members in
     /// much the same order, so one comparison usually finds it, without a scan or a hash); `hint`
     /// then holds where it was found.
-    #[inline]
+    #[cfg_attr(not(target_arch = "wasm32"), inline)]
     pub fn get_hinted(&self, key: &str, hint: &Hint) -> Option<&Json<'a>> {
         let at = hint.0.load(Ordering::Relaxed) as usize;
         if let Some((k, v)) = self.pairs.get(at)
@@ -112,7 +112,7 @@ impl<'a> Object<'a> {
     /// The value of member `key`, looked for first at position `*next` (where a walk of the
     /// members in the order they are usually written expects it); `*next` then holds the
     /// position after it.
-    #[inline]
+    #[cfg_attr(not(target_arch = "wasm32"), inline)]
     pub fn get_next(&self, key: &str, next: &mut usize) -> Option<&Json<'a>> {
         let i = match self.pairs.get(*next) {
             Some((k, _)) if same_bytes(k.as_bytes(), key.as_bytes()) => *next,
@@ -148,7 +148,7 @@ impl<'a> Object<'a> {
 
 /// Whether two slices hold the same bytes: names up to 16 bytes compared as two
 /// overlapping words (a call of `memcmp` costs more than the comparison on such short names).
-#[inline]
+#[cfg_attr(not(target_arch = "wasm32"), inline)]
 pub(super) fn same_bytes(a: &[u8], b: &[u8]) -> bool {
     fn word8(s: &[u8], tail: bool) -> u64 {
         let w = if tail { s.last_chunk::<8>() } else { s.first_chunk::<8>() };

@@ -50,6 +50,7 @@ pub use eval::{IndexCache, SharedIndexes};
 pub(crate) use eval::write_val;
 pub use reads::Read;
 pub use window::WindowCache;
+pub(crate) use window::written_out;
 use crate::types::{RecordType, Type};
 pub use crate::value::Val;
 

@@ -133,6 +133,15 @@ impl Window {
     }
 }
 
+/// An expression's tree written out (its `Debug` text, which shows every node, type, constant
+/// and slot), up to [`SHAPE_MAX`] bytes: two expressions with the same text compute the same.
+/// `None` when it is longer.
+pub(crate) fn written_out(e: &super::Expr) -> Option<String> {
+    use std::fmt::Write as _;
+    let mut out = Capped(String::new());
+    write!(out, "{:?}", e.root).ok().map(|()| out.0)
+}
+
 /// A key: a scalar lookup key (as `find`'s indexes use) or a list of them, ordered (equal
 /// exactly when `==` says so).
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
