@@ -16,6 +16,13 @@ use super::Json;
 #[derive(Default)]
 pub struct Hint(AtomicU32);
 
+/// A hint is a cache: any two are equal (the nodes holding them compute the same).
+impl PartialEq for Hint {
+    fn eq(&self, _: &Hint) -> bool {
+        true
+    }
+}
+
 impl fmt::Debug for Hint {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str("Hint")

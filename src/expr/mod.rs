@@ -50,7 +50,6 @@ pub use eval::{IndexCache, SharedIndexes};
 pub(crate) use eval::write_val;
 pub use reads::Read;
 pub use window::WindowCache;
-pub(crate) use window::written_out;
 use crate::types::{RecordType, Type};
 pub use crate::value::Val;
 
@@ -157,8 +156,9 @@ impl ExprError {
     }
 }
 
-/// A compiled, type-checked expression. Immutable, `Send + Sync`.
-#[derive(Debug)]
+/// A compiled, type-checked expression. Immutable, `Send + Sync`. Equal when the trees compute
+/// the same ([`check::Node`]'s `PartialEq`).
+#[derive(Debug, PartialEq)]
 pub struct Expr {
     root: check::Node,
 }

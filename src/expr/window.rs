@@ -55,7 +55,8 @@ impl WinOp {
     }
 }
 
-/// The operands of a windowed lookup.
+/// The operands of a windowed lookup. Equal when every operand is.
+#[derive(Debug, PartialEq)]
 pub(crate) struct Window {
     pub op: WinOp,
     pub list: Node,
@@ -69,77 +70,18 @@ pub(crate) struct Window {
     pub args: Vec<Node>,
     /// The outer slots the per-element expressions read (their values identify the index).
     pub context: Vec<usize>,
-    /// The per-element expressions' tree, written out: calls that compute the same keys and
-    /// values over one list share one index ([`Window::shape`]).
-    shape: std::sync::OnceLock<Box<str>>,
-}
-
-/// Without the shape: it is written out on first use, and a window's shape holds the inner
-/// windows' Debug, which must not depend on whether theirs was written yet.
-impl std::fmt::Debug for Window {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Window")
-            .field("op", &self.op)
-            .field("list", &self.list)
-            .field("slot", &self.slot)
-            .field("elem", &self.elem)
-            .field("per", &self.per)
-            .field("args", &self.args)
-            .field("context", &self.context)
-            .finish()
-    }
-}
-
-/// The longest shape written out (the default pack's longest is about 8.4 KB: the shape
-/// includes the types of the nodes).
-const SHAPE_MAX: usize = 16 << 10;
-
-/// A `fmt::Write` that refuses to grow past [`SHAPE_MAX`]: formatting stops at the first write
-/// past it, so a deep or shared tree (a hostile compiled pack nests windows, each of whose
-/// written-out form holds its inner ones) costs at most that much, never exponential time.
-struct Capped(String);
-
-impl std::fmt::Write for Capped {
-    fn write_str(&mut self, s: &str) -> std::fmt::Result {
-        if self.0.len().saturating_add(s.len()) > SHAPE_MAX {
-            return Err(std::fmt::Error);
-        }
-        self.0.push_str(s);
-        Ok(())
-    }
 }
 
 impl Window {
     pub(crate) fn new(op: WinOp, list: Node, slot: usize, elem: Type, per: Vec<Node>, args: Vec<Node>, context: Vec<usize>) -> Window {
-        Window { op, list, slot, elem, per, args, context, shape: std::sync::OnceLock::new() }
+        Window { op, list, slot, elem, per, args, context }
     }
 
-    /// The per-element expressions' tree written out, on first use (writing it out is a sixth
-    /// of reading a compiled pack when done for every window at load time).
-    pub(crate) fn shape(&self) -> &str {
-        self.shape.get_or_init(|| {
-            use std::fmt::Write as _;
-            use std::sync::atomic::{AtomicU64, Ordering};
-            static UNSHARED: AtomicU64 = AtomicU64::new(0);
-            let mut out = Capped(String::new());
-            let shape = match write!(out, "{:?} {} {:?} {:?}", self.op, self.slot, self.elem, self.per) {
-                Ok(()) => out.0,
-                // Too long to write out: an index of its own (shared with no other call; a
-                // shape written out never starts with `#`).
-                Err(_) => format!("#{}", UNSHARED.fetch_add(1, Ordering::Relaxed)),
-            };
-            shape.into_boxed_str()
-        })
+    /// Calls that compute the same keys and values per element (the same operation, variable,
+    /// element type and per-element expressions) share one index over one list.
+    fn same_index(&self, other: &Window) -> bool {
+        std::ptr::eq(self, other) || (self.op == other.op && self.slot == other.slot && self.elem == other.elem && self.per == other.per)
     }
-}
-
-/// An expression's tree written out (its `Debug` text, which shows every node, type, constant
-/// and slot), up to [`SHAPE_MAX`] bytes: two expressions with the same text compute the same.
-/// `None` when it is longer.
-pub(crate) fn written_out(e: &super::Expr) -> Option<String> {
-    use std::fmt::Write as _;
-    let mut out = Capped(String::new());
-    write!(out, "{:?}", e.root).ok().map(|()| out.0)
 }
 
 /// A key: a scalar lookup key (as `find`'s indexes use) or a list of them, ordered (equal
@@ -178,9 +120,9 @@ fn ident(v: Option<&Val<'_>>) -> Option<Ident> {
 
 /// One index: the elements with a key, sorted by key, order and position.
 struct Built<'a> {
-    /// The per-element expressions ([`Window::shape`]), the list (its address) and the
-    /// context's values.
-    site: &'a str,
+    /// The call whose per-element expressions built it ([`Window::same_index`]), the list (its
+    /// address) and the context's values.
+    site: &'a Window,
     list: usize,
     context: Vec<Ident>,
     rows: Vec<(WKey<'a>, WKey<'a>, u32)>,
@@ -244,7 +186,7 @@ pub(crate) fn eval_window<'a>(w: &'a Window, env: &mut Env<'a>) -> Result<Val<'a
             None => return Ok(Val::Missing),
         }
     }
-    let site: &'a str = w.shape();
+    let site: &'a Window = w;
     let list = match &l {
         Val::Json(j) => Some(std::ptr::from_ref(*j) as usize),
         _ => None,
@@ -255,7 +197,7 @@ pub(crate) fn eval_window<'a>(w: &'a Window, env: &mut Env<'a>) -> Result<Val<'a
             .windows
             .built
             .iter()
-            .position(|b| b.list == list && b.context == *context && b.site == site),
+            .position(|b| b.list == list && b.context == *context && b.site.same_index(site)),
         _ => None,
     };
     let local;
@@ -313,7 +255,7 @@ pub(crate) fn eval_window<'a>(w: &'a Window, env: &mut Env<'a>) -> Result<Val<'a
 fn build<'a>(
     w: &'a Window,
     items: &ListItems<'a>,
-    site: &'a str,
+    site: &'a Window,
     list: usize,
     context: Vec<Ident>,
     env: &mut Env<'a>,
