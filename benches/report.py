@@ -40,8 +40,26 @@ for kind in ("valid", "invalid"):
         if q and f and r and j:
             print(f"| {kind} {name} | {t(q)} | {t(f)} | {t(r)} | {t(j)} | {r / q:.1f}× | {j / q:.2f}× |")
 
+geo = []
+for kind in ("valid", "invalid"):
+    for name in ("mdt_conclusion", "prescription", "dispensing"):
+        q, j = get(f"peers/qagida_subset/{kind}_{name}"), get(f"peers/datalogic/{kind}_{name}")
+        if q and j:
+            geo.append(j / q)
+if len(geo) == 6:
+    import math
+    print(f"\ndatalogic-rs ÷ qagida, geometric mean of the six documents: {math.exp(sum(map(math.log, geo)) / 6):.2f}")
+
+floor = {kind: get(f"parse_floor/serde_json_value_default_features/{kind}_prescription") for kind in ("valid", "invalid")}
+if all(floor.values()):
+    print("\n## validate ÷ serde_json parse with default features (parse-floor)")
+    for kind, p in floor.items():
+        v = get(f"validate_vs_parse/qagida_validate/{kind}_prescription")
+        if v:
+            print(f"- {kind} prescription: {t(v)} ÷ {t(p)} = {v / p:.2f}×")
+
 print("\n## pack load")
-for k in ("pack_load/embedded", "pack_load/from_files"):
+for k in ("pack_load/embedded", "pack_load/from_files", "pack_load/from_compiled"):
     if get(k):
         print(f"- {k}: {t(get(k))}")
 

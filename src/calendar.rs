@@ -112,16 +112,19 @@ impl Calendar {
     /// The sorted non-working dates of `year` other than plain weekends.
     fn compute_off_days(&self, year: i32) -> Vec<NaiveDate> {
         let yd = self.year(year).cloned().unwrap_or_default();
-        // (date, transfers) of every holiday of the year.
-        let mut holidays: Vec<(NaiveDate, bool)> = self
+        // (date, transfers) of every holiday of the year, sorted. A few dozen at most: each put
+        // in its place by a binary search rather than sorted afterwards (two sort instantiations
+        // fewer in the WASM module, about 12 KB raw, 2026-12-06).
+        let mut holidays: Vec<(NaiveDate, bool)> = Vec::new();
+        let dated = self
             .fixed
             .iter()
             .filter(|f| f.from_year.is_none_or(|y| year >= y) && f.until_year.is_none_or(|y| year <= y))
-            .filter_map(|f| NaiveDate::from_ymd_opt(year, f.month, f.day).map(|d| (d, f.transfer)))
-            .chain(yd.floating.iter().copied())
-            .collect();
-        // Unstable: equal elements are identical (one sort instantiation less in the WASM module).
-        holidays.sort_unstable();
+            .filter_map(|f| NaiveDate::from_ymd_opt(year, f.month, f.day).map(|d| (d, f.transfer)));
+        for h in dated.chain(yd.floating.iter().copied()) {
+            let at = holidays.partition_point(|x| *x < h);
+            holidays.insert(at, h);
+        }
         let mut off: Vec<NaiveDate> = holidays.iter().map(|(d, _)| *d).collect();
         off.dedup();
         // A transferable holiday on a weekend makes the next working day a day off.
@@ -141,9 +144,11 @@ impl Calendar {
                 }
             }
         }
-        off.extend(yd.days_off.iter().copied());
-        off.sort_unstable();
-        off.dedup();
+        for &d in &yd.days_off {
+            if let Err(at) = off.binary_search(&d) {
+                off.insert(at, d);
+            }
+        }
         off.retain(|d| !yd.working_days.contains(d));
         off
     }

@@ -6,7 +6,9 @@
 //! * **Numbers** keep their text exactly as written ([`Number::as_str`]), so a decimal is decoded
 //!   from its digits (`12.345678901234567890123` stays exact): no `f64` on the way.
 //! * **Objects** keep their members in input order in one vector of pairs; a lookup scans it up
-//!   to [`INDEX_FROM`] members and uses a hash index (`hashbrown::HashTable` of positions) above.
+//!   to [`INDEX_FROM`] members and uses a hash index (`hashbrown::HashTable` of positions) above;
+//!   a lookup given a [`Hint`] (a field access of the check language) first tries the position
+//!   where that access last found its member.
 //!   A repeated name keeps the last value at the first one's position and is noted
 //!   ([`DuplicateKey`]), as I-JSON (RFC 7493) says names must be unique.
 //! * **Limits** ([`Limits`]): nesting depth and array length are checked at the first container
@@ -15,15 +17,19 @@
 //!   stops at the first one past `max_bytes`. Borrowed strings and numbers cost no heap.
 //!
 //! The engine, the check language and the values read documents through this model only; a
-//! `serde_json::Value` (the public `Pack::validate`, the pack's parameters and reference data) is
-//! seen through it by [`Json::from_serde`], borrowing its strings.
+//! `serde_json::Value` (the public `Pack::validate`) is seen through it by [`Json::from_serde`],
+//! borrowing its strings. The pack keeps its parameters, reference data and fixtures in it,
+//! owned (`Json<'static>`).
 
 use std::borrow::Cow;
 use std::fmt;
-use std::hash::BuildHasher;
 
-use hashbrown::{DefaultHashBuilder, HashTable};
+use hashbrown::HashTable;
 use jiter::{Jiter, JiterError, JiterErrorType, JiterResult, Peek};
+
+mod object;
+pub use object::{Hint, INDEX_FROM, Object};
+use object::{hash, rehash};
 
 /// A JSON value borrowing from the input `'a`.
 #[derive(Debug, Clone, PartialEq)]
@@ -48,101 +54,9 @@ impl Number<'_> {
     }
 }
 
-/// How many members an object has before it gets a hash index (below, a linear scan of the
-/// pairs is faster than hashing).
-pub const INDEX_FROM: usize = 16;
-
-/// A JSON object: members in input order, names unique.
-#[derive(Clone, Default)]
-pub struct Object<'a> {
-    pairs: Vec<(Cow<'a, str>, Json<'a>)>,
-    /// Positions in `pairs`, hashed by name: present from [`INDEX_FROM`] members on.
-    index: Option<Box<HashTable<u32>>>,
-}
-
-impl fmt::Debug for Object<'_> {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_map().entries(self.pairs.iter().map(|(k, v)| (k, v))).finish()
-    }
-}
-
-/// Objects are equal when they hold the same members in the same order.
-impl PartialEq for Object<'_> {
-    fn eq(&self, other: &Self) -> bool {
-        self.pairs == other.pairs
-    }
-}
-
-/// The hasher of object indexes (one per process: names are compared after hashing, so the
-/// seed only spreads them).
-fn hasher() -> &'static DefaultHashBuilder {
-    static STATE: std::sync::OnceLock<DefaultHashBuilder> = std::sync::OnceLock::new();
-    STATE.get_or_init(DefaultHashBuilder::default)
-}
-
-fn hash(key: &str) -> u64 {
-    hasher().hash_one(key)
-}
-
-impl<'a> Object<'a> {
-    /// An object of `pairs` whose names are unique, indexed when it has more than
-    /// [`INDEX_FROM`] of them.
-    fn from_pairs(pairs: Vec<(Cow<'a, str>, Json<'a>)>) -> Object<'a> {
-        let index = (pairs.len() > INDEX_FROM).then(|| {
-            let mut t = HashTable::with_capacity(pairs.len());
-            for (i, (k, _)) in pairs.iter().enumerate() {
-                t.insert_unique(hash(k), i as u32, rehash(&pairs));
-            }
-            Box::new(t)
-        });
-        Object { pairs, index }
-    }
-
-    /// The value of member `key`.
-    pub fn get(&self, key: &str) -> Option<&Json<'a>> {
-        self.position(key).and_then(|i| self.pairs.get(i)).map(|(_, v)| v)
-    }
-
-    #[inline]
-    fn position(&self, key: &str) -> Option<usize> {
-        // Most names differ in length or first byte: compared inline before the bytes are.
-        let bytes = key.as_bytes();
-        let same = |k: &Cow<'_, str>| {
-            let k = k.as_bytes();
-            k.len() == bytes.len() && k.first() == bytes.first() && k == bytes
-        };
-        match &self.index {
-            None => self.pairs.iter().position(|(k, _)| same(k)),
-            Some(t) => t.find(hash(key), |&i| self.pairs.get(i as usize).is_some_and(|(k, _)| same(k))).map(|&i| i as usize),
-        }
-    }
-
-    /// The members, in input order.
-    pub fn iter(&self) -> impl ExactSizeIterator<Item = (&str, &Json<'a>)> {
-        self.pairs.iter().map(|(k, v)| (k.as_ref(), v))
-    }
-
-    /// The values, in input order.
-    pub fn values(&self) -> impl ExactSizeIterator<Item = &Json<'a>> {
-        self.pairs.iter().map(|(_, v)| v)
-    }
-
-    /// The names, in input order.
-    pub fn keys(&self) -> impl ExactSizeIterator<Item = &str> {
-        self.pairs.iter().map(|(k, _)| k.as_ref())
-    }
-
-    pub fn len(&self) -> usize {
-        self.pairs.len()
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.pairs.is_empty()
-    }
-}
-
 impl<'a> Json<'a> {
     /// Member `key` of an object (`None` for anything else).
+    #[cfg_attr(not(target_arch = "wasm32"), inline)]
     pub fn get(&self, key: &str) -> Option<&Json<'a>> {
         match self {
             Json::Object(o) => o.get(key),
@@ -150,6 +64,7 @@ impl<'a> Json<'a> {
         }
     }
 
+    #[cfg_attr(not(target_arch = "wasm32"), inline)]
     pub fn as_str(&self) -> Option<&str> {
         match self {
             Json::String(s) => Some(s),
@@ -157,6 +72,7 @@ impl<'a> Json<'a> {
         }
     }
 
+    #[cfg_attr(not(target_arch = "wasm32"), inline)]
     pub fn as_array(&self) -> Option<&[Json<'a>]> {
         match self {
             Json::Array(a) => Some(a),
@@ -164,6 +80,7 @@ impl<'a> Json<'a> {
         }
     }
 
+    #[cfg_attr(not(target_arch = "wasm32"), inline)]
     pub fn as_object(&self) -> Option<&Object<'a>> {
         match self {
             Json::Object(o) => Some(o),
@@ -171,6 +88,7 @@ impl<'a> Json<'a> {
         }
     }
 
+    #[cfg_attr(not(target_arch = "wasm32"), inline)]
     pub fn is_null(&self) -> bool {
         matches!(self, Json::Null)
     }
@@ -221,6 +139,20 @@ impl<'a> Json<'a> {
             serde_json::Value::Object(o) => {
                 Json::Object(Object::from_pairs(o.iter().map(|(k, v)| (Cow::Owned(k.clone()), Json::owned_from_serde(v))).collect()))
             }
+        }
+    }
+
+    /// The value owning its text (the pack's parameters, reference data and fixtures, read from
+    /// a compiled pack's JSON text and kept for the pack's life).
+    pub fn into_owned(self) -> Json<'static> {
+        let own = |s: Cow<'a, str>| Cow::Owned(s.into_owned());
+        match self {
+            Json::Null => Json::Null,
+            Json::Bool(b) => Json::Bool(b),
+            Json::Number(Number(n)) => Json::Number(Number(own(n))),
+            Json::String(s) => Json::String(own(s)),
+            Json::Array(a) => Json::Array(a.into_iter().map(Json::into_owned).collect()),
+            Json::Object(o) => Json::Object(Object::from_pairs(o.pairs.into_iter().map(|(k, v)| (own(k), v.into_owned())).collect())),
         }
     }
 
@@ -317,7 +249,7 @@ fn write_json_str(w: &mut dyn fmt::Write, s: &str) -> fmt::Result {
 }
 
 /// `v[name]` when `v` is an object.
-#[inline]
+#[cfg_attr(not(target_arch = "wasm32"), inline)]
 pub(crate) fn member<'v, 'a>(v: &'v Json<'a>, name: &str) -> Option<&'v Json<'a>> {
     v.as_object()?.get(name)
 }
@@ -531,7 +463,9 @@ impl<'a> Parser<'a> {
     fn new(data: &'a [u8], limits: Limits, dup_is_error: bool) -> Self {
         Parser {
             data,
-            text: std::str::from_utf8(data).ok(),
+            // 5.8 K instructions of a 1.6 KB prescription with core's `from_utf8` (its Cyrillic
+            // leaves core's ASCII fast path), 0.9 K with simdutf8 (callgrind).
+            text: simdutf8::basic::from_utf8(data).ok(),
             jiter: Jiter::new(data),
             max_depth: limits.max_depth.min(RECURSION_LIMIT),
             max_array_len: limits.max_array_len,
@@ -768,12 +702,6 @@ fn name(data: &[u8], k: JiterResult<Option<&str>>) -> Result<Option<Name>, Jiter
         Some(r) => Name::At(r),
         None => Name::Decoded(k.to_owned()),
     }))
-}
-
-/// The hash of an index entry (a position in `pairs`) when the table grows: one closure type,
-/// so the table's growth is compiled once.
-fn rehash<'p>(pairs: &'p [(Cow<'_, str>, Json<'_>)]) -> impl Fn(&u32) -> u64 + 'p {
-    move |&i| pairs.get(i as usize).map_or(0, |(k, _)| hash(k))
 }
 
 /// Takes `bytes` from `budget`, before they are allocated; past it, the parse stops.

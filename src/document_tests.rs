@@ -1,9 +1,8 @@
-//! The jiter-based document parser against the reader it replaces (`input::parse_limited`,
-//! itself checked against serde_json in `input_tests.rs`): the same values (numbers' text,
-//! member order, a repeated name's last value at its first position), the same documents
-//! refused at the same line, the same limit hits and the same repeated names listed — on the
-//! fixed cases, generated documents, their mutations and prefixes, and the pack's fixtures and
-//! examples. Error messages are jiter's words (serde_json's, for most) and their positions may
+//! The jiter-based document parser against serde_json's reader driven by a seed that enforces
+//! the same limits (`test_json_oracle.rs`): the same values (numbers' text, member order, a
+//! repeated name's last value at its first position), the same documents refused, the same
+//! limit hits and the same repeated names listed — on the fixed cases, generated documents,
+//! their mutations and prefixes, and the pack's fixtures and examples. Error messages are jiter's words (serde_json's, for most) and their positions may
 //! differ (jiter points at the first bad byte of an escape, serde_json after the four it read);
 //! an object past the depth limit is refused as such before its first name is read (serde_json
 //! read the name first, so a bad name there was a syntax error).
@@ -12,8 +11,10 @@ use std::borrow::Cow;
 use std::str::FromStr;
 
 use super::*;
-use crate::input;
-use crate::input::tests::{FIXED, NOISE, dup_oracle, gen_value, mutate};
+#[path = "test_json_oracle.rs"]
+mod oracles;
+
+use oracles::{FIXED, NOISE, dup_oracle, gen_value, mutate, oracle};
 use crate::test_rng::Rng;
 
 fn lim(max_depth: usize, max_array_len: usize) -> Limits {
@@ -44,12 +45,17 @@ fn ours(text: &[u8], l: Limits) -> Outcome {
     }
 }
 
+/// serde_json's outcome: its value with the limits enforced, and the repeated names its walk
+/// finds (the first [`MAX_DUPLICATE_KEYS`] listed, the rest counted).
 fn before(text: &[u8], l: Limits) -> Outcome {
-    let l = input::Limits { max_depth: l.max_depth, max_array_len: l.max_array_len, max_bytes: usize::MAX };
-    match input::parse_limited(text, l) {
-        Ok(p) => Ok((p.value, p.duplicate_keys.into_iter().map(|d| (d.pointer, d.key)).collect(), p.more_duplicates)),
-        Err(input::ParseError::Limit(h)) => Err(format!("limit {h:?}")),
-        Err(input::ParseError::Json(_)) => Err("invalid".into()),
+    match oracle::parse_limited(text, l.max_depth, l.max_array_len) {
+        Ok(v) => {
+            let dups = dup_oracle::duplicates(text).unwrap_or_default();
+            let more = dups.len().saturating_sub(MAX_DUPLICATE_KEYS);
+            Ok((v, dups.into_iter().take(MAX_DUPLICATE_KEYS).collect(), more))
+        }
+        Err(oracle::ParseError::Limit(h)) => Err(format!("limit {h:?}")),
+        Err(oracle::ParseError::Json) => Err("invalid".into()),
     }
 }
 
@@ -344,4 +350,46 @@ fn the_parse_stops_at_the_first_value_past_its_memory_budget() {
     assert_eq!(parse(b"[1,2]", Limits::NONE).map(|p| p.charged).ok(), Some(4 * VALUE_BYTES));
     assert!(matches!(parse(br#"["a\n", oops"#, Limits { max_bytes: 1000, ..Limits::NONE }), Err(ParseError::Syntax(_))));
     assert!(matches!(parse(br#"["a\n", oops"#, Limits { max_bytes: 1, ..Limits::NONE }), Err(ParseError::Limit(LimitHit::Memory))));
+}
+
+#[test]
+fn names_compare_equal_exactly_when_their_bytes_do_at_every_length() {
+    let base: Vec<u8> = (0..40u8).map(|i| b'a' + i % 26).collect();
+    for n in 0..=base.len() {
+        let a = base.get(..n).unwrap();
+        assert!(object::same_bytes(a, a), "{n}");
+        for i in 0..n {
+            let mut b = a.to_vec();
+            b[i] ^= 0x20;
+            assert!(!object::same_bytes(a, &b), "{n} {i}");
+        }
+        if n > 0 {
+            assert!(!object::same_bytes(a, base.get(..n - 1).unwrap()), "{n}");
+        }
+    }
+}
+
+/// A field access's hint is where it last found its member: right or stale (another layout, an
+/// object too small for it, an indexed object), the lookup gives the member or nothing, as `get`.
+#[test]
+fn hinted_and_ordered_lookups_find_what_get_finds_whatever_the_hint() {
+    let texts = [
+        r#"{"a":1,"bb":2,"ccc":3}"#.to_string(),
+        r#"{"ccc":30,"a":10}"#.to_string(),
+        r#"{}"#.to_string(),
+        format!("{{{}}}", (0..40).map(|i| format!(r#""k{i}":{i}"#)).collect::<Vec<_>>().join(",")),
+    ];
+    let docs: Vec<Json<'_>> = texts.iter().map(|t| parse(t.as_bytes(), Limits::NONE).unwrap().value).collect();
+    let names = ["a", "bb", "ccc", "k0", "k17", "k39", "k40", "zz"];
+    let hints: Vec<Hint> = names.iter().map(|_| Hint::default()).collect();
+    for _ in 0..2 {
+        for doc in &docs {
+            let obj = doc.as_object().unwrap();
+            let mut next = 0;
+            for (name, hint) in names.iter().zip(&hints) {
+                assert_eq!(obj.get_hinted(name, hint), obj.get(name), "{name} in {doc}");
+                assert_eq!(obj.get_next(name, &mut next), obj.get(name), "{name} in {doc}");
+            }
+        }
+    }
 }

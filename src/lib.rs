@@ -45,10 +45,6 @@ pub mod error;
 pub mod explain;
 pub mod expr;
 pub mod formats;
-// The hand port of serde_json's reader the document parser replaced: kept only as the oracle of
-// `document`'s tests (itself checked against serde_json in `input_tests.rs`).
-#[cfg(test)]
-mod input;
 pub mod pack;
 pub mod signing;
 pub mod testing;

@@ -33,7 +33,7 @@ pub fn check_fixtures(pack: &Pack) -> Vec<CaseOutcome> {
     pack.fixtures
         .iter()
         .map(|(name, doc)| {
-            let (passed, detail) = match pack.validate(doc, &Options::default()) {
+            let (passed, detail) = match pack.validate(&doc.to_serde(), &Options::default()) {
                 Ok(r) if r.findings.is_empty() => (true, String::new()),
                 Ok(r) => (
                     false,
@@ -58,13 +58,10 @@ pub fn run_case(pack: &Pack, rule: &Rule, t: &RuleTest) -> CaseOutcome {
         passed,
         detail,
     };
-    let Some(fixture) = pack.fixtures.get(&t.fixture) else {
-        return outcome(false, format!("unknown fixture `{}`", t.fixture));
+    let doc = match case_document(pack, t) {
+        Ok(doc) => doc,
+        Err(e) => return outcome(false, e),
     };
-    let mut doc = fixture.clone();
-    if let Err(e) = apply_patch(&mut doc, &t.set, &t.remove) {
-        return outcome(false, e);
-    }
     let opts = Options { as_of: t.as_of, ..Options::default() };
     let result = match pack.validate(&doc, &opts) {
         Ok(r) => r,
@@ -113,6 +110,17 @@ pub fn run_case(pack: &Pack, rule: &Rule, t: &RuleTest) -> CaseOutcome {
         }
     }
     outcome(true, String::new())
+}
+
+/// The document of a test case: its fixture with its patch applied.
+pub fn case_document(pack: &Pack, t: &RuleTest) -> Result<Json, String> {
+    let Some(fixture) = pack.fixtures.get(&t.fixture) else {
+        return Err(format!("unknown fixture `{}`", t.fixture));
+    };
+    let mut doc = fixture.to_serde();
+    let set: Vec<(String, Json)> = t.set.iter().map(|(k, v)| (k.clone(), v.to_serde())).collect();
+    apply_patch(&mut doc, &set, &t.remove)?;
+    Ok(doc)
 }
 
 /// Applies a test's patch: `set` (JSON Pointer → value; creates the last key, `-` appends)

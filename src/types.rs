@@ -36,6 +36,17 @@ pub enum Type {
     Any,
 }
 
+/// The same type: records by name (a pack names each record type once).
+impl PartialEq for Type {
+    fn eq(&self, other: &Type) -> bool {
+        match (self, other) {
+            (Type::List(a), Type::List(b)) => a == b,
+            (Type::Record(a), Type::Record(b)) => Arc::ptr_eq(a, b) || a.name == b.name,
+            (a, b) => std::mem::discriminant(a) == std::mem::discriminant(b) && !matches!(a, Type::List(_) | Type::Record(_)),
+        }
+    }
+}
+
 /// A named record type with ordered fields.
 #[derive(Debug)]
 pub struct RecordType {

@@ -81,7 +81,7 @@ fn missing_document_type_and_non_object_documents_are_findings() {
 }
 
 fn fixtures() -> Vec<(String, Value)> {
-    pack().fixtures.iter().map(|(k, v)| (k.clone(), v.clone())).collect()
+    pack().fixtures.iter().map(|(k, v)| (k.clone(), v.to_serde())).collect()
 }
 
 /// Every leaf path of a JSON value.

@@ -19,7 +19,6 @@ const LAYERS: &[(&str, &[&str])] = &[
         "leaves: errors, static types, format checks, the document model and its parser",
         &["error", "types", "formats", "document"],
     ),
-    ("the old JSON reader, a test oracle of the document parser (it shares document's repeated-key record)", &["input"]),
     ("working-day calendars (pure data)", &["calendar"]),
     ("run-time values", &["value"]),
     ("the check language: lexer, parser, type checker, evaluator, built-ins", &["expr"]),

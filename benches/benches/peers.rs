@@ -19,7 +19,7 @@ use std::hint::black_box;
 use criterion::{Criterion, criterion_group, criterion_main};
 use datalogic_rs::operator::EvalContext;
 use datalogic_rs::{ArenaExt, CustomOperator, DataValue, Engine, Logic};
-use qagida::testing::apply_patch;
+use qagida::testing::case_document;
 use qagida::{Options, Pack, Severity};
 use qagida_benches::{example, subset_pack};
 use serde_json::{Value as Json, json};
@@ -635,8 +635,7 @@ fn test_case_documents(pack: &Pack) -> Vec<(String, String)> {
     for rule in pack.rules.iter().filter(|r| RULES.contains(&r.id.as_str())) {
         // Single documents only (a rule may also have bundle cases: not mirrored here).
         for t in rule.tests.iter().filter(|t| ["mdt_conclusion", "prescription", "dispensing"].contains(&t.fixture.as_str())) {
-            let mut doc = pack.fixtures[&t.fixture].clone();
-            apply_patch(&mut doc, &t.set, &t.remove).expect("patch");
+            let doc = case_document(pack, t).expect("patch");
             out.push((format!("{} / {}", rule.id, t.name), doc.to_string()));
         }
     }

@@ -29,7 +29,7 @@ pub(crate) fn explain_rule(out: &mut dyn Write, pack: &Pack, r: &qagida::pack::R
     }
     if let Some(p) = e.params.as_object().filter(|p| !p.is_empty()) {
         writeln!(out, "  params:")?;
-        for (k, v) in p {
+        for (k, v) in p.iter() {
             writeln!(out, "    {} = {}", clean(k), clean(&v.to_string()))?;
         }
     }

@@ -260,24 +260,34 @@ impl Out {
         if self.not_checked.is_empty() {
             return self.list;
         }
-        // A sorted slice rather than a BTreeSet: the same range query, with less code in the WASM
-        // module (no B-tree build and its stable sort of the keys).
-        let mut flagged: Vec<&str> = self.list.iter().filter(|f| f.severity != Severity::Info).map(|f| f.path.as_str()).collect();
-        flagged.sort_unstable();
-        flagged.dedup();
-        let covered = |ptr: &str| {
-            let from = flagged.partition_point(|p| *p < ptr);
-            flagged[from..].iter().take_while(|p| p.starts_with(ptr)).any(|p| p.len() == ptr.len() || p.as_bytes().get(ptr.len()) == Some(&b'/'))
+        // The paths of the error and warning findings and every pointer above them (`/a/0/b`:
+        // also `/a/0`, `/a` and ``): a pointer is covered when it is one of them. A hash set
+        // rather than a sorted list and a range query: no sort instantiation in the WASM module.
+        let drop: HashSet<usize> = {
+            let mut flagged: HashSet<&str> = HashSet::new();
+            for f in self.list.iter().filter(|f| f.severity != Severity::Info) {
+                let p = f.path.as_str();
+                // Nearest first, up to the first already there: the set holds every pointer above
+                // each one in it, so each pointer is hashed once however many findings share it.
+                if flagged.insert(p) {
+                    for (i, _) in p.rmatch_indices('/') {
+                        if !flagged.insert(p.get(..i).unwrap_or_default()) {
+                            break;
+                        }
+                    }
+                }
+            }
+            let covered = |ptr: &str| flagged.contains(ptr);
+            let settled = &self.settled;
+            self
+                .not_checked
+                .iter()
+                .filter(|(_, rule, base, absent)| {
+                    (!absent.is_empty() && absent.iter().all(|a| covered(a))) || settled.contains(&(rule.clone(), base.clone()))
+                })
+                .map(|(i, ..)| *i)
+                .collect()
         };
-        let settled = &self.settled;
-        let drop: HashSet<usize> = self
-            .not_checked
-            .iter()
-            .filter(|(_, rule, base, absent)| {
-                (!absent.is_empty() && absent.iter().all(|a| covered(a))) || settled.contains(&(rule.clone(), base.clone()))
-            })
-            .map(|(i, ..)| *i)
-            .collect();
         if drop.is_empty() {
             return self.list;
         }
@@ -400,34 +410,21 @@ impl Pack {
     }
 
     /// The reference data in force on `date`.
-    pub fn data_as_of(&self, date: NaiveDate) -> &serde_json::Value {
+    pub fn data_as_of(&self, date: NaiveDate) -> &Json<'static> {
         let i = self.data_epochs.partition_point(|(from, _)| *from <= date);
-        static EMPTY: serde_json::Value = serde_json::Value::Null;
+        static EMPTY: Json<'static> = Json::Null;
         self.data_epochs.get(i.saturating_sub(1)).map_or(&EMPTY, |(_, d)| d)
     }
 
-    /// The rules' parameters (by rule index) and the reference data (by epoch) as the engine
-    /// reads them, copied from the pack's `serde_json` values on the first validation.
-    fn engine_json(&self) -> &(Vec<Json<'static>>, Vec<Json<'static>>) {
-        self.cache.json.get_or_init(|| {
-            (
-                self.rules.iter().map(|r| Json::owned_from_serde(&r.params)).collect(),
-                self.data_epochs.iter().map(|(_, d)| Json::owned_from_serde(d)).collect(),
-            )
-        })
-    }
-
-    /// [`Pack::data_as_of`] in the document model.
+    /// [`Pack::data_as_of`], as the engine reads it.
     pub(crate) fn data_json(&self, date: NaiveDate) -> &Json<'static> {
-        let i = self.data_epochs.partition_point(|(from, _)| *from <= date);
-        static EMPTY: Json<'static> = Json::Null;
-        self.engine_json().1.get(i.saturating_sub(1)).unwrap_or(&EMPTY)
+        self.data_as_of(date)
     }
 
-    /// The parameters of rule `i` in the document model.
+    /// The parameters of rule `i`.
     pub(crate) fn params_json(&self, i: usize) -> &Json<'static> {
         static EMPTY: Json<'static> = Json::Null;
-        self.engine_json().0.get(i).unwrap_or(&EMPTY)
+        self.rules.get(i).map_or(&EMPTY, |r| &r.params)
     }
 
     /// The result; past `cap` findings, the first `cap` and one `LIMIT` finding; past the
@@ -630,6 +627,41 @@ mod tests {
         assert!(!present(&doc, &Pointer::new("/n")));
         assert!(!present(&doc, &Pointer::new("a~1b")), "not a pointer: no leading slash");
         assert!(present(&doc, &Pointer::new("")), "the empty pointer is the document itself");
+    }
+
+    /// A "not checked" info is dropped when an error or warning is at each pointer it names or
+    /// inside it (`/a` covers `/a/b`, not `/ab`), and kept otherwise.
+    #[test]
+    fn a_not_checked_info_goes_only_when_errors_cover_every_pointer_it_names() {
+        let f = |path: &str, severity| Finding {
+            rule_id: "R".into(),
+            severity,
+            path: path.into(),
+            message: String::new(),
+            clause: String::new(),
+            actual: None,
+            expected: None,
+        };
+        let kept = |flagged: &[&str], absent: &[&str]| {
+            let mut out = Out::new(100, TextCap::new(1000), usize::MAX, 0);
+            for p in flagged {
+                out.push(f(p, Severity::Error));
+            }
+            out.push(f("/info", Severity::Info));
+            out.push_not_checked(f("/x", Severity::Info), "N", String::new(), absent.iter().map(|a| a.to_string()).collect());
+            out.kept().iter().any(|k| k.rule_id == "R" && k.path == "/x")
+        };
+        assert!(!kept(&["/a/b/c"], &["/a"]));
+        assert!(!kept(&["/a/b/c"], &["/a/b/c", "/a/b", ""]));
+        assert!(!kept(&["/a/b", "/d"], &["/a", "/d"]));
+        assert!(!kept(&["/a/"], &["/a/"]));
+        assert!(kept(&["/ab"], &["/a"]));
+        assert!(kept(&["/a/b"], &["/a/b/c"]));
+        assert!(kept(&["/a/b"], &["/a", "/d"]));
+        assert!(kept(&["/a/x"], &["/a/"]));
+        assert!(kept(&[], &["/a"]));
+        // An info at the pointer does not cover it.
+        assert!(kept(&[], &["/info"]));
     }
 
     #[test]

@@ -11,7 +11,7 @@ use super::text::TextCap;
 use super::{Finding, Out, render};
 use crate::expr::{Env, EvalError, Expr, Val};
 use crate::pack::{
-    Check, CheckKind, DocType, LangId, LangTemplates, Pack, Pointer, Root, Rule, SLOT_AS_OF, SLOT_CALENDARS, SLOT_DATA, SLOT_DOC, SLOT_EFFECTIVE_FROM,
+    Check, CheckKind, CheckPlan, Group, DocType, LangId, LangTemplates, Pack, Pointer, Root, Rule, SLOT_AS_OF, SLOT_CALENDARS, SLOT_DATA, SLOT_DOC, SLOT_EFFECTIVE_FROM,
     SLOT_PARAMS, Seg, Severity, SysMsg, array_index,
 };
 use crate::types::Type;
@@ -39,6 +39,8 @@ impl Pack {
     ) -> Result<(), EvalError> {
         let data = self.data_json(as_of);
         let mut applied = false;
+        // One for every rule of the document (what it holds is reset for each check).
+        let mut lets = LetState::default();
         let at = self.rules_by_doc.binary_search_by(|(t, _)| t.as_str().cmp(&doc_type.name)).ok();
         let indices = at.and_then(|i| self.rules_by_doc.get(i)).map_or(&[][..], |(_, r)| r.as_slice());
         for (rule, &i) in indices.iter().filter_map(|i| Some((self.rules.get(*i)?, i))) {
@@ -50,7 +52,7 @@ impl Pack {
             }
             applied = true;
             let run = RuleRun { pack: self, doc_type: &doc_type.name, rule, params: self.params_json(i), doc, data, as_of, lang, prefix };
-            eval_rule(&run, env, out)?;
+            eval_rule(&run, env, out, &mut lets)?;
         }
         if applied || with_members {
             return Ok(());
@@ -126,7 +128,7 @@ struct Unknown {
     message: Option<String>,
 }
 
-fn eval_rule<'a>(run: &RuleRun<'a, '_>, env: &mut Env<'a>, out: &mut Out) -> Result<(), EvalError> {
+fn eval_rule<'a>(run: &RuleRun<'a, '_>, env: &mut Env<'a>, out: &mut Out, lets: &mut LetState) -> Result<(), EvalError> {
     run.reset(env);
     env.reclaim();
     let mut unknown: Vec<Unknown> = Vec::new();
@@ -148,9 +150,34 @@ fn eval_rule<'a>(run: &RuleRun<'a, '_>, env: &mut Env<'a>, out: &mut Out) -> Res
             return Ok(());
         }
     }
-    for check in run.rule.checks.iter().filter(|c| c.doc_type == run.doc_type) {
+    let plans = &run.rule.plan().checks;
+    let mut k = 0;
+    while let Some(check) = run.rule.checks.get(k) {
+        let plan = plans.get(k);
+        let group = plan.and_then(|p| p.group);
+        if check.doc_type != run.doc_type {
+            k += group.map_or(1, |g| g.len);
+            continue;
+        }
+        if let Some(g) = group
+            && let (Some(checks), Some(group_plans)) = (run.rule.checks.get(k..k + g.len), plans.get(k..k + g.len))
+        {
+            if eval_group(run, checks, group_plans, g, env, out, &mut unknown, lets)? == Flow::Stop {
+                return Ok(());
+            }
+            k += g.len;
+            continue;
+        }
+        k += 1;
+        let Some(plan) = plan else { continue };
+        let mut one = |item: Option<&'a Json<'a>>, elem: Option<&'a Json<'a>>, base: Base<'_>, env: &mut Env<'a>, out: &mut Out| {
+            start_unit(env, check, item, elem);
+            lets.reset(check.lets.len(), 0);
+            let text = out.text;
+            eval_check(run, check, plan, item, elem, base, env, text, lets, &mut Sink::Out(out), &mut unknown)
+        };
         match &check.for_each {
-            None => eval_check(run, check, None, None, doc_base, env, out, &mut unknown)?,
+            None => one(None, None, doc_base, env, out)?,
             Some(ptr) => {
                 // An absent list has no element to check (a required one has its own `require`
                 // finding; a list of another JSON kind has its TYPE finding).
@@ -166,7 +193,7 @@ fn eval_rule<'a>(run: &RuleRun<'a, '_>, env: &mut Env<'a>, out: &mut Out) -> Res
                     }
                     let base = Base { prefix: run.prefix, item: Some((&ptr.text, i)), elem: None };
                     let Some(inner) = &check.then_each else {
-                        eval_check(run, check, Some(item), None, base, env, out, &mut unknown)?;
+                        one(Some(item), None, base, env, out)?;
                         continue;
                     };
                     let Some(Json::Array(elems)) = pointer(item, inner) else { continue };
@@ -175,7 +202,7 @@ fn eval_rule<'a>(run: &RuleRun<'a, '_>, env: &mut Env<'a>, out: &mut Out) -> Res
                             return Ok(());
                         }
                         let base = Base { elem: Some((&inner.text, j)), ..base };
-                        eval_check(run, check, Some(item), Some(elem), base, env, out, &mut unknown)?;
+                        one(Some(item), Some(elem), base, env, out)?;
                     }
                 }
             }
@@ -332,21 +359,111 @@ fn set_slot<'a>(env: &mut Env<'a>, slot: usize, v: Val<'a>) {
     }
 }
 
-#[allow(clippy::too_many_arguments)]
-fn eval_check<'a>(
-    run: &RuleRun<'a, '_>,
-    check: &'a Check,
-    item: Option<&'a Json<'a>>,
-    elem: Option<&'a Json<'a>>,
-    base: Base<'_>,
-    env: &mut Env<'a>,
-    out: &mut Out,
-    unknown: &mut Vec<Unknown>,
-) -> Result<(), EvalError> {
-    // The fixed slots were filled by `eval_rule` and no expression writes them (lets, items and
-    // quantifier variables get slots after them): drop only what the previous check bound.
+/// Whether a rule goes on after a group of checks, or the result is full and it stops there.
+#[derive(PartialEq, Eq)]
+enum Flow {
+    Go,
+    Stop,
+}
+
+/// What a check did, in order, kept to be written into [`Out`] in the order of running the
+/// checks one after another (a group runs item by item).
+enum Event {
+    /// A new item or element: a full result stops the rule here.
+    Unit,
+    Finding(Finding, String),
+    Settle(String),
+}
+
+/// Where a check's findings go: straight into the result, or kept to be written in order later
+/// (a group of checks).
+enum Sink<'o> {
+    Out(&'o mut Out),
+    Events(&'o mut Vec<Event>),
+}
+
+impl Sink<'_> {
+    fn finding(&mut self, run: &RuleRun<'_, '_>, f: Finding, base: String) {
+        match self {
+            Sink::Out(out) => out.push_at(f, &run.rule.id, base),
+            Sink::Events(ev) => ev.push(Event::Finding(f, base)),
+        }
+    }
+
+    fn settle(&mut self, run: &RuleRun<'_, '_>, base: String) {
+        match self {
+            Sink::Out(out) => out.settle(&run.rule.id, base),
+            Sink::Events(ev) => ev.push(Event::Settle(base)),
+        }
+    }
+}
+
+/// Writes `events` into `out`; [`Flow::Stop`] when the result was full at a new item.
+fn replay(run: &RuleRun<'_, '_>, events: impl Iterator<Item = Event>, out: &mut Out) -> Flow {
+    for e in events {
+        match e {
+            Event::Unit if out.full() => return Flow::Stop,
+            Event::Unit => {}
+            Event::Finding(f, base) => out.push_at(f, &run.rule.id, base),
+            Event::Settle(base) => out.settle(&run.rule.id, base),
+        }
+    }
+    Flow::Go
+}
+
+const BOUND: u8 = 1;
+const OVERFLOWED: u8 = 2;
+
+/// Which lets of the check running are bound (evaluated into their slots) and whether each
+/// overflowed; the first `shared` are a group's, kept from check to check on one item.
+#[derive(Default)]
+struct LetState {
+    /// By let: [`BOUND`], and [`OVERFLOWED`] when evaluating it overflowed.
+    flags: Vec<u8>,
+    shared: usize,
+    /// The memory budget the shared lets bound so far took (charged again to each next check of
+    /// the group on the item: their values stay alive in their slots).
+    shared_bytes: u64,
+}
+
+impl LetState {
+    /// A check with `n` lets, of which the first `keep` stay bound.
+    fn reset(&mut self, n: usize, keep: usize) {
+        self.flags.truncate(keep);
+        self.flags.resize(n, 0);
+    }
+
+    /// Binds the lets `which` (ascending) not bound yet. A let bound before counts its overflow
+    /// again, as evaluating it again would.
+    fn need<'a>(&mut self, check: &'a Check, which: impl IntoIterator<Item = usize>, env: &mut Env<'a>) -> Result<(), EvalError> {
+        for i in which {
+            let flags = self.flags.get(i).copied().unwrap_or(BOUND);
+            if flags & BOUND != 0 {
+                env.overflowed |= flags & OVERFLOWED != 0;
+                continue;
+            }
+            let Some((_, slot, e)) = check.lets.get(i) else { continue };
+            let was = std::mem::replace(&mut env.overflowed, false);
+            let before = env.bytes_used;
+            let v = e.eval(env)?;
+            if i < self.shared {
+                self.shared_bytes = self.shared_bytes.saturating_add(env.bytes_used.saturating_sub(before));
+            }
+            if let Some(f) = self.flags.get_mut(i) {
+                *f = if env.overflowed { BOUND | OVERFLOWED } else { BOUND };
+            }
+            env.overflowed |= was;
+            set_slot(env, *slot, v);
+        }
+        Ok(())
+    }
+}
+
+/// Starts what a check runs on: drops what the previous check bound (the fixed slots were
+/// filled by `eval_rule` and no expression writes them; lets, items and quantifier variables
+/// get slots after them), so the memory budget is whole again, and binds the item and element.
+fn start_unit<'a>(env: &mut Env<'a>, check: &Check, item: Option<&'a Json<'a>>, elem: Option<&'a Json<'a>>) {
     env.slots.truncate(SLOT_EFFECTIVE_FROM + 1);
-    // What the previous check built is dropped with its slots: the memory budget is whole again.
     env.reclaim();
     env.overflowed = false;
     // Objects and arrays stay lazily borrowed; leaves decode dynamically.
@@ -360,67 +477,197 @@ fn eval_check<'a>(
     if let (Some(slot), Some(elem)) = (check.elem_slot, elem) {
         set_slot(env, slot, bound(elem));
     }
+}
+
+/// A new item or element in every check's events (one mark for several with nothing between).
+fn mark(events: &mut [Vec<Event>]) {
+    for e in events {
+        if !matches!(e.last(), Some(Event::Unit)) {
+            e.push(Event::Unit);
+        }
+    }
+}
+
+/// Runs a group of checks ([`crate::pack::Group`]) item by item (element by element), each
+/// shared let evaluated once per item, and writes what they found as running them one after
+/// another would have: check by check, each over every item.
+#[allow(clippy::too_many_arguments)]
+fn eval_group<'a>(
+    run: &RuleRun<'a, '_>,
+    checks: &'a [Check],
+    plans: &[CheckPlan],
+    g: Group,
+    env: &mut Env<'a>,
+    out: &mut Out,
+    unknown: &mut Vec<Unknown>,
+    lets: &mut LetState,
+) -> Result<Flow, EvalError> {
+    let Some(first) = checks.first() else { return Ok(Flow::Go) };
+    let Some(ptr) = &first.for_each else { return Ok(Flow::Go) };
+    let Some(Json::Array(items)) = pointer(run.doc, ptr) else { return Ok(Flow::Go) };
+    let mut events: Vec<Vec<Event>> = checks.iter().map(|_| Vec::new()).collect();
+    let mut unknowns: Vec<Vec<Unknown>> = checks.iter().map(|_| Vec::new()).collect();
+    let mut found = vec![0usize; checks.len()];
+    // A finding at this place or later in the order of writing is never written: the result is
+    // full before it (past `max_findings` one more is kept; each finding written or refused).
+    let room = (out.cap + 1).saturating_sub(out.list.len());
+    // Whether to go on: once the first check alone fills the result, the rest is never written.
+    let mut unit = |item: &'a Json<'a>, elem: Option<&'a Json<'a>>, base: Base<'_>, env: &mut Env<'a>, events: &mut Vec<Vec<Event>>| -> Result<bool, EvalError> {
+        if found.first().is_some_and(|n| *n >= room) {
+            return Ok(false);
+        }
+        if elem.is_some() {
+            mark(events);
+        }
+        lets.shared = g.shared;
+        lets.shared_bytes = 0;
+        start_unit(env, first, Some(item), elem);
+        lets.reset(0, 0);
+        for (k, (check, plan)) in checks.iter().zip(plans).enumerate() {
+            if k > 0 {
+                env.slots.truncate(g.keep);
+                env.bytes_used = lets.shared_bytes;
+                env.overflowed = false;
+            }
+            lets.reset(check.lets.len(), g.shared);
+            let (Some(ev), Some(un)) = (events.get_mut(k), unknowns.get_mut(k)) else { continue };
+            let from = ev.len();
+            eval_check(run, check, plan, Some(item), elem, base, env, out.text, lets, &mut Sink::Events(ev), un)?;
+            if ev.len() > from {
+                let mut before: usize = found.get(..=k).map_or(0, |f| f.iter().sum());
+                let new = ev.split_off(from);
+                for e in new {
+                    if let Event::Finding(..) = e {
+                        if before >= room {
+                            continue;
+                        }
+                        before += 1;
+                        if let Some(n) = found.get_mut(k) {
+                            *n += 1;
+                        }
+                    }
+                    ev.push(e);
+                }
+            }
+        }
+        lets.shared = 0;
+        Ok(true)
+    };
+    'items: for (i, item) in items.iter().enumerate() {
+        mark(&mut events);
+        if let Some(t) = &first.of_type
+            && super::type_name(item) != Some(t.as_str())
+        {
+            continue;
+        }
+        let base = Base { prefix: run.prefix, item: Some((&ptr.text, i)), elem: None };
+        let Some(inner) = &first.then_each else {
+            if !unit(item, None, base, env, &mut events)? {
+                break;
+            }
+            continue;
+        };
+        let Some(Json::Array(elems)) = pointer(item, inner) else { continue };
+        for (j, elem) in elems.iter().enumerate() {
+            if !unit(item, Some(elem), Base { elem: Some((&inner.text, j)), ..base }, env, &mut events)? {
+                break 'items;
+            }
+        }
+    }
+    lets.shared = 0;
+    for (ev, un) in events.into_iter().zip(unknowns) {
+        if replay(run, ev.into_iter(), out) == Flow::Stop {
+            return Ok(Flow::Stop);
+        }
+        unknown.extend(un);
+    }
+    Ok(Flow::Go)
+}
+
+/// Runs one check on what `start_unit` bound: its lets as they are needed, `when`, then
+/// `assert` or `require`; what it finds goes to `events`, what it could not check to `unknown`.
+#[allow(clippy::too_many_arguments)]
+fn eval_check<'a>(
+    run: &RuleRun<'a, '_>,
+    check: &'a Check,
+    plan: &CheckPlan,
+    item: Option<&'a Json<'a>>,
+    elem: Option<&'a Json<'a>>,
+    base: Base<'_>,
+    env: &mut Env<'a>,
+    text: TextCap,
+    lets: &mut LetState,
+    sink: &mut Sink<'_>,
+    unknown: &mut Vec<Unknown>,
+) -> Result<(), EvalError> {
     let severity = check.severity.unwrap_or(run.rule.severity);
     let scope_doc = elem.or(item).unwrap_or(run.doc);
-    let not_run = |env: &mut Env<'a>, out: &mut Out, unknown: &mut Vec<Unknown>| {
+    // The check could not run: every let is bound first, as the message may name any of them
+    // and an overflow in any of them decides what is said.
+    let not_run = |env: &mut Env<'a>, lets: &mut LetState, sink: &mut Sink<'_>, unknown: &mut Vec<Unknown>| -> Result<(), EvalError> {
+        lets.need(check, 0..check.lets.len(), env)?;
         if env.overflowed {
             // Arithmetic overflowed: the values are out of range, and a check is never passed
             // by overflowing it.
             let path = base.join(&check.path);
-            let actual = check.actual.as_ref().and_then(|a| a.eval(env).ok()).and_then(|v| out.text.value(&v));
-            out.push_at(overflow_finding(run, severity, path, actual), &run.rule.id, base.join(""));
+            let actual = check.actual.as_ref().and_then(|a| a.eval(env).ok()).and_then(|v| text.value(&v));
+            sink.finding(run, overflow_finding(run, severity, path, actual), base.join(""));
         } else {
             let absent = absent_reads(&check.reads(), base, run.doc, item, elem);
             let path = base.join(&check.path);
             let template = check.not_checked.as_ref().or(run.rule.not_checked.as_ref());
-            let message = template.map(|t| render_check(t, check, run.lang, env, out.text, &path, Some(&absent.join(", ")), None));
+            let message = template.map(|t| render_check(t, check, run.lang, env, text, &path, Some(&absent.join(", ")), None));
             unknown.push(Unknown { base: base.join(""), absent, path, message });
         }
+        Ok(())
     };
-    for (_, slot, e) in &check.lets {
-        let v = e.eval(env)?;
-        set_slot(env, *slot, v);
+    if !plan.when.is_empty() {
+        lets.need(check, plan.when.iter().copied(), env)?;
     }
     match outcome(check.when.as_ref(), env)? {
         Outcome::Holds => {}
         Outcome::Fails => return Ok(()),
-        Outcome::Unknown => {
-            not_run(env, out, unknown);
-            return Ok(());
-        }
+        Outcome::Unknown => return not_run(env, lets, sink, unknown),
     }
     // A check over the members of a bundle that decided on a member stands for the member's
     // own checks of the rule: what they could not check alone is checked here.
-    let settle = |out: &mut Out| {
+    let settle = |sink: &mut Sink<'_>| {
         if check.of_type.is_some() {
-            out.settle(&run.rule.id, base.join(""));
+            sink.settle(run, base.join(""));
         }
     };
     match &check.kind {
-        CheckKind::Assert(e) => match e.eval(env)? {
-            Val::Bool(true) => settle(out),
-            Val::Bool(false) => {
-                settle(out);
-                let actual = match &check.actual {
-                    Some(a) => out.text.value(&a.eval(env)?),
-                    None => None,
-                };
-                let expected = match &check.expected {
-                    Some(x) => out.text.value(&x.eval(env)?),
-                    None => None,
-                };
-                let path = base.join(&check.path);
-                let f = finding(run.rule, check, severity, run.lang, env, out.text, path, actual, expected);
-                out.push_at(f, &run.rule.id, base.join(""));
+        CheckKind::Assert(e) => {
+            if !plan.assert.is_empty() {
+                lets.need(check, plan.assert.iter().copied(), env)?;
             }
-            _ => not_run(env, out, unknown),
-        },
+            match e.eval(env)? {
+                Val::Bool(true) => settle(sink),
+                Val::Bool(false) => {
+                    settle(sink);
+                    lets.need(check, plan.render.iter().copied(), env)?;
+                    let actual = match &check.actual {
+                        Some(a) => text.value(&a.eval(env)?),
+                        None => None,
+                    };
+                    let expected = match &check.expected {
+                        Some(x) => text.value(&x.eval(env)?),
+                        None => None,
+                    };
+                    let path = base.join(&check.path);
+                    let f = finding(run.rule, check, severity, run.lang, env, text, path, actual, expected);
+                    sink.finding(run, f, base.join(""));
+                }
+                _ => not_run(env, lets, sink, unknown)?,
+            }
+        }
         CheckKind::Require(ptrs) => {
             for p in ptrs {
                 if !present(scope_doc, p) {
+                    lets.need(check, plan.render.iter().copied(), env)?;
                     let path = base.join(&p.text);
-                    let f = finding(run.rule, check, severity, run.lang, env, out.text, path, None, None);
-                    out.push_at(f, &run.rule.id, base.join(""));
+                    let f = finding(run.rule, check, severity, run.lang, env, text, path, None, None);
+                    sink.finding(run, f, base.join(""));
                 }
             }
         }

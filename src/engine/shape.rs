@@ -232,8 +232,11 @@ fn check_types(v: &Json<'_>, ty: &Type, at: &At, report: &mut dyn FnMut(&str, Pr
 }
 
 fn check_fields(obj: &Object<'_>, r: &RecordType, at: &At, report: &mut dyn FnMut(&str, Problem)) {
+    // Documents mostly list the fields in the order declared: each is looked for first after
+    // the one found before it.
+    let mut next = 0;
     for (name, fty) in &r.fields {
-        if let Some(fv) = obj.get(name) {
+        if let Some(fv) = obj.get_next(name, &mut next) {
             check_types(fv, fty, &At::Field(at, name), report);
         }
     }

@@ -351,6 +351,7 @@ impl Checker {
             Kind::Field {
                 base: Box::new(b),
                 name: name.into(),
+                hint: Default::default(),
             },
             ty,
         ))

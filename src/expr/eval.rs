@@ -43,6 +43,7 @@ use rust_decimal::Decimal;
 use super::builtins::{Builtin, ListItems, Ret, delta_to_secs, list_items, safe_dt, secs_to_delta};
 use super::check::{ArithOp, CmpOp, Kind, Node, Quant};
 use super::{Env, EvalError};
+use crate::document::Hint;
 use crate::types::Type;
 use crate::value::{Val, decode_or_missing};
 use lookup::eval_find;
@@ -97,10 +98,15 @@ pub(crate) fn eval<'a>(n: &'a Node, env: &mut Env<'a>) -> Result<Val<'a>, EvalEr
     tick(env)?;
     Ok(match &n.kind {
         Kind::Const(c) => c.val(),
-        Kind::Slot(i) => env.slots.get(*i).cloned().unwrap_or(Val::Missing),
-        Kind::Field { base, name } => {
-            let b = eval(base, env)?;
-            field(&b, name, &n.ty)
+        Kind::Slot(i) => match env.slots.get(*i) {
+            // A document's value is a reference: copied without `Val::clone`'s call.
+            Some(Val::Json(j)) => Val::Json(j),
+            Some(v) => v.clone(),
+            None => Val::Missing,
+        },
+        Kind::Field { base, name, hint } => {
+            let b = field_base(base, env)?;
+            field(&b, name, hint, &n.ty)
         }
         Kind::Index { base, index } => {
             let b = eval(base, env)?;
@@ -278,10 +284,33 @@ fn kleene<'a>(l: &'a Node, r: &'a Node, decisive: bool, env: &mut Env<'a>) -> Re
     })
 }
 
-fn field<'a>(b: &Val<'a>, name: &str, ty: &Type) -> Val<'a> {
+/// The value a field is read from: a slot's or a field chain's (`doc.a.b`) read in place, without
+/// a copy of the slot's value (which a string bound by a `let` would allocate, and the copy be
+/// dropped after the read); anything else evaluated. Only documents and the calendars have
+/// fields: another slot value reads as missing, which gives the field the same missing.
+fn field_base<'a>(n: &'a Node, env: &mut Env<'a>) -> Result<Val<'a>, EvalError> {
+    match &n.kind {
+        Kind::Slot(i) => {
+            tick(env)?;
+            Ok(match env.slots.get(*i) {
+                Some(Val::Json(j)) => Val::Json(j),
+                Some(Val::Calendars(c)) => Val::Calendars(c),
+                _ => Val::Missing,
+            })
+        }
+        Kind::Field { base, name, hint } => {
+            tick(env)?;
+            let b = field_base(base, env)?;
+            Ok(field(&b, name, hint, &n.ty))
+        }
+        _ => eval(n, env),
+    }
+}
+
+fn field<'a>(b: &Val<'a>, name: &str, hint: &Hint, ty: &Type) -> Val<'a> {
     match *b {
         Val::Json(j) => match j.as_object() {
-            Some(m) => decode_or_missing(m.get(name), ty),
+            Some(m) => decode_or_missing(m.get_hinted(name, hint), ty),
             None => Val::Missing,
         },
         Val::Calendars(cals) => cals.iter().find(|c| c.name == name).map_or(Val::Missing, |c| Val::Calendar(c)),
@@ -405,16 +434,19 @@ fn quantify_loop<'a>(
     })
 }
 
+/// A call of a built-in: its arguments in an array of their number (up to three: nothing on the
+/// heap, and no unused values to set and drop), in a vector above.
 fn call<'a>(f: &Builtin, args: &'a [Node], env: &mut Env<'a>) -> Result<Val<'a>, EvalError> {
-    const INLINE: usize = 4;
-    let mut buf: [Val<'a>; INLINE] = [Val::Missing, Val::Missing, Val::Missing, Val::Missing];
-    let mut heap: Vec<Val<'a>>;
-    let vals: &mut [Val<'a>] = if args.len() <= INLINE {
-        buf.get_mut(..args.len()).unwrap_or_default()
-    } else {
-        heap = vec![Val::Missing; args.len()];
-        &mut heap
-    };
+    match args.len() {
+        0 => call_with(f, args, &mut [], env),
+        1 => call_with(f, args, &mut [Val::Missing], env),
+        2 => call_with(f, args, &mut [Val::Missing, Val::Missing], env),
+        3 => call_with(f, args, &mut [Val::Missing, Val::Missing, Val::Missing], env),
+        n => call_with(f, args, &mut vec![Val::Missing; n], env),
+    }
+}
+
+fn call_with<'a>(f: &Builtin, args: &'a [Node], vals: &mut [Val<'a>], env: &mut Env<'a>) -> Result<Val<'a>, EvalError> {
     for (slot, a) in vals.iter_mut().zip(args) {
         let v = eval(a, env)?;
         if v.is_missing_or_null() {

@@ -156,8 +156,9 @@ impl ExprError {
     }
 }
 
-/// A compiled, type-checked expression. Immutable, `Send + Sync`.
-#[derive(Debug)]
+/// A compiled, type-checked expression. Immutable, `Send + Sync`. Equal when the trees compute
+/// the same ([`check::Node`]'s `PartialEq`).
+#[derive(Debug, PartialEq)]
 pub struct Expr {
     root: check::Node,
 }

@@ -22,6 +22,54 @@ impl Expr {
     pub fn reads_into(&self, out: &mut Vec<Read>) {
         walk(&self.root, out);
     }
+
+    /// Appends every slot the expression reads, without duplicates: the names bound outside it
+    /// (lets, `item`, `doc` …) and its own quantifier and window variables (slots at or beyond
+    /// the scope it was compiled in). The engine evaluates a check's lets in the order these
+    /// say they are needed.
+    pub fn slots_into(&self, out: &mut Vec<usize>) {
+        slots(&self.root, out);
+    }
+}
+
+fn slots(n: &Node, out: &mut Vec<usize>) {
+    let mut each = |c: &Node| slots(c, out);
+    match &n.kind {
+        Kind::Slot(s) => {
+            if !out.contains(s) {
+                out.push(*s);
+            }
+        }
+        Kind::Const(_) => {}
+        Kind::Field { base: a, .. } | Kind::Not(a) | Kind::Neg(a) | Kind::Has(a) => each(a),
+        Kind::IsNull { expr, .. } | Kind::AsType { expr, .. } => each(expr),
+        Kind::InConsts { needle, .. } => each(needle),
+        Kind::Index { base: a, index: b }
+        | Kind::Arith(_, a, b)
+        | Kind::Cmp(_, a, b)
+        | Kind::And(a, b)
+        | Kind::Or(a, b)
+        | Kind::Coalesce(a, b)
+        | Kind::In { needle: a, list: b, .. }
+        | Kind::Quant { list: a, body: b, .. } => {
+            each(a);
+            each(b);
+        }
+        Kind::Cond(c, a, b) => {
+            each(c);
+            each(a);
+            each(b);
+        }
+        Kind::List(items) | Kind::Call { args: items, .. } => items.iter().for_each(each),
+        Kind::Find(f) => {
+            each(&f.list);
+            each(&f.value);
+        }
+        Kind::Window(w) => {
+            each(&w.list);
+            w.per.iter().chain(&w.args).for_each(each);
+        }
+    }
 }
 
 fn push(out: &mut Vec<Read>, r: Read) {
@@ -36,7 +84,7 @@ fn chain(n: &Node) -> Option<Read> {
     let mut cur = n;
     loop {
         match &cur.kind {
-            Kind::Field { base, name } => {
+            Kind::Field { base, name, .. } => {
                 path.push(name.to_string());
                 cur = base;
             }

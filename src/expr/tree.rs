@@ -23,6 +23,23 @@ pub(crate) enum Const {
     Dur(TimeDelta),
 }
 
+/// The same constant as written: a decimal with its scale (`1.0` is not `1.00`: they print
+/// differently), a date-time with its offset.
+impl PartialEq for Const {
+    fn eq(&self, other: &Const) -> bool {
+        match (self, other) {
+            (Const::Missing, Const::Missing) | (Const::Null, Const::Null) => true,
+            (Const::Bool(a), Const::Bool(b)) => a == b,
+            (Const::Num(a), Const::Num(b)) => a == b && a.scale() == b.scale(),
+            (Const::Str(a), Const::Str(b)) => a == b,
+            (Const::Date(a), Const::Date(b)) => a == b,
+            (Const::DateTime(a), Const::DateTime(b)) => a == b && a.offset() == b.offset(),
+            (Const::Dur(a), Const::Dur(b)) => a == b,
+            _ => false,
+        }
+    }
+}
+
 impl Const {
     pub(crate) fn val(&self) -> Val<'_> {
         match self {
@@ -81,21 +98,25 @@ pub(crate) enum Quant {
     First,
 }
 
-/// A typed, resolved expression node.
-#[derive(Debug)]
+/// A typed, resolved expression node. Two nodes are equal when they compute the same: the same
+/// tree, types, constants (decimals with their scale), slots and built-ins (what lets two checks
+/// share a let, and two windowed lookups an index).
+#[derive(Debug, PartialEq)]
 pub(crate) struct Node {
     pub kind: Kind,
     /// Static type; for field and index nodes also the type their value is decoded as.
     pub ty: Type,
 }
 
-#[derive(Debug)]
+#[derive(Debug, PartialEq)]
 pub(crate) enum Kind {
     Const(Const),
     Slot(usize),
     Field {
         base: Box<Node>,
         name: Box<str>,
+        /// Where the member was last found ([`Object::get_hinted`](crate::document::Object::get_hinted)).
+        hint: crate::document::Hint,
     },
     Index {
         base: Box<Node>,
@@ -150,7 +171,7 @@ pub(crate) enum Kind {
 }
 
 /// The operands of `find` / `find_all`.
-#[derive(Debug)]
+#[derive(Debug, PartialEq)]
 pub(crate) struct Find {
     pub list: Node,
     /// The field names of the dotted key.

@@ -55,8 +55,8 @@ impl WinOp {
     }
 }
 
-/// The operands of a windowed lookup.
-#[derive(Debug)]
+/// The operands of a windowed lookup. Equal when every operand is.
+#[derive(Debug, PartialEq)]
 pub(crate) struct Window {
     pub op: WinOp,
     pub list: Node,
@@ -70,43 +70,17 @@ pub(crate) struct Window {
     pub args: Vec<Node>,
     /// The outer slots the per-element expressions read (their values identify the index).
     pub context: Vec<usize>,
-    /// The per-element expressions' tree, written out: calls that compute the same keys and
-    /// values over one list share one index.
-    pub shape: Box<str>,
-}
-
-/// The longest shape written out (the default pack's longest is about 8.4 KB: the shape
-/// includes the types of the nodes).
-const SHAPE_MAX: usize = 16 << 10;
-
-/// A `fmt::Write` that refuses to grow past [`SHAPE_MAX`]: formatting stops at the first write
-/// past it, so a deep or shared tree (a hostile compiled pack nests windows, each of whose
-/// written-out form holds its inner ones) costs at most that much, never exponential time.
-struct Capped(String);
-
-impl std::fmt::Write for Capped {
-    fn write_str(&mut self, s: &str) -> std::fmt::Result {
-        if self.0.len().saturating_add(s.len()) > SHAPE_MAX {
-            return Err(std::fmt::Error);
-        }
-        self.0.push_str(s);
-        Ok(())
-    }
 }
 
 impl Window {
     pub(crate) fn new(op: WinOp, list: Node, slot: usize, elem: Type, per: Vec<Node>, args: Vec<Node>, context: Vec<usize>) -> Window {
-        use std::fmt::Write as _;
-        use std::sync::atomic::{AtomicU64, Ordering};
-        static UNSHARED: AtomicU64 = AtomicU64::new(0);
-        let mut out = Capped(String::new());
-        let shape = match write!(out, "{op:?} {slot} {elem:?} {per:?}") {
-            Ok(()) => out.0,
-            // Too long to write out: an index of its own (shared with no other call; a shape
-            // written out never starts with `#`).
-            Err(_) => format!("#{}", UNSHARED.fetch_add(1, Ordering::Relaxed)),
-        };
-        Window { op, list, slot, elem, per, args, context, shape: shape.into_boxed_str() }
+        Window { op, list, slot, elem, per, args, context }
+    }
+
+    /// Calls that compute the same keys and values per element (the same operation, variable,
+    /// element type and per-element expressions) share one index over one list.
+    fn same_index(&self, other: &Window) -> bool {
+        std::ptr::eq(self, other) || (self.op == other.op && self.slot == other.slot && self.elem == other.elem && self.per == other.per)
     }
 }
 
@@ -146,9 +120,9 @@ fn ident(v: Option<&Val<'_>>) -> Option<Ident> {
 
 /// One index: the elements with a key, sorted by key, order and position.
 struct Built<'a> {
-    /// The per-element expressions ([`Window::shape`]), the list (its address) and the
-    /// context's values.
-    site: &'a str,
+    /// The call whose per-element expressions built it ([`Window::same_index`]), the list (its
+    /// address) and the context's values.
+    site: &'a Window,
     list: usize,
     context: Vec<Ident>,
     rows: Vec<(WKey<'a>, WKey<'a>, u32)>,
@@ -212,7 +186,7 @@ pub(crate) fn eval_window<'a>(w: &'a Window, env: &mut Env<'a>) -> Result<Val<'a
             None => return Ok(Val::Missing),
         }
     }
-    let site: &'a str = &w.shape;
+    let site: &'a Window = w;
     let list = match &l {
         Val::Json(j) => Some(std::ptr::from_ref(*j) as usize),
         _ => None,
@@ -223,7 +197,7 @@ pub(crate) fn eval_window<'a>(w: &'a Window, env: &mut Env<'a>) -> Result<Val<'a
             .windows
             .built
             .iter()
-            .position(|b| b.list == list && b.context == *context && b.site == site),
+            .position(|b| b.list == list && b.context == *context && b.site.same_index(site)),
         _ => None,
     };
     let local;
@@ -281,7 +255,7 @@ pub(crate) fn eval_window<'a>(w: &'a Window, env: &mut Env<'a>) -> Result<Val<'a
 fn build<'a>(
     w: &'a Window,
     items: &ListItems<'a>,
-    site: &'a str,
+    site: &'a Window,
     list: usize,
     context: Vec<Ident>,
     env: &mut Env<'a>,

@@ -32,9 +32,8 @@ impl Icd10 {
                 if digits.is_empty() || digits.len() > 2 || !digits.iter().all(u8::is_ascii_digit) {
                     return None;
                 }
-                for (slot, d) in sub.iter_mut().zip(digits) {
-                    *slot = *d;
-                }
+                // Byte by byte: a loop over them is compiled to a call of `memcpy`.
+                sub = [digits.first().copied().unwrap_or(0), digits.get(1).copied().unwrap_or(0)];
                 digits.len()
             }
             Some(_) => return None,
@@ -83,14 +82,33 @@ pub fn icd10_valid(s: &str) -> bool {
 /// Splits a range `FROM-TO` at its single separator (`-` or the en dash `–`).
 /// `None` when there is no separator; `Some(Err)` when there are several.
 fn split_range(range: &str) -> Option<Result<(&str, &str), ()>> {
-    let is_sep = |c: char| c == '-' || c == '\u{2013}';
-    let (i, sep) = range.char_indices().find(|&(_, c)| is_sep(c))?;
+    // Found in the bytes (`-` is ASCII, `–` is E2 80 93 in UTF-8: neither is part of another
+    // character), without decoding characters: this runs for every range of every code checked.
+    let (i, len) = find_sep(range.as_bytes())?;
     let from = range.get(..i)?;
-    let to = range.get(i + sep.len_utf8()..)?;
-    if to.contains(is_sep) {
+    let to = range.get(i + len..)?;
+    if find_sep(to.as_bytes()).is_some() {
         return Some(Err(()));
     }
     Some(Ok((from, to)))
+}
+
+/// The first `-` or `–` in `b`: where, and its length in bytes.
+fn find_sep(b: &[u8]) -> Option<(usize, usize)> {
+    b.iter().enumerate().find_map(|(i, &c)| match c {
+        b'-' => Some((i, 1)),
+        0xE2 if b.get(i + 1..i + 3) == Some(&[0x80, 0x93]) => Some((i, 3)),
+        _ => None,
+    })
+}
+
+/// `s` without surrounding whitespace; a bound written without any (the usual case) is returned
+/// as it is, without `trim`'s decoding of characters at both ends.
+fn trim(s: &str) -> &str {
+    match (s.as_bytes().first(), s.as_bytes().last()) {
+        (Some(a), Some(z)) if a.is_ascii_graphic() && z.is_ascii_graphic() => s,
+        _ => s.trim(),
+    }
 }
 
 /// `code` lies in `range`. Both are case-insensitive; `code` must be a valid
@@ -111,11 +129,11 @@ pub fn icd10_in(code: &str, range: &str) -> bool {
         return false;
     };
     match split_range(range) {
-        None => match Icd10::parse(range.trim()) {
+        None => match Icd10::parse(trim(range)) {
             Some(single) => code.cmp_at_precision_of(&single) == Ordering::Equal,
             None => false,
         },
-        Some(Ok((from, to))) => match (Icd10::parse(from.trim()), Icd10::parse(to.trim())) {
+        Some(Ok((from, to))) => match (Icd10::parse(trim(from)), Icd10::parse(trim(to))) {
             (Some(from), Some(to)) => {
                 code.cmp_at_precision_of(&from) != Ordering::Less
                     && code.cmp_at_precision_of(&to) != Ordering::Greater

@@ -374,6 +374,8 @@ fn icd10_in_is_case_insensitive_and_tolerates_spaces_around_dash() {
     assert!(icd10_in("E76.1", "  E76.0 -E76.2 "));
     assert!(icd10_in("E76.1", "E76.0 – E76.2")); // en dash
     assert!(icd10_in("e84.1", " e84 "));
+    assert!(icd10_in("E84.1", "\u{a0}E84\u{2003}")); // Unicode spaces
+    assert!(icd10_in("E76.1", "E76.0\u{a0}–\u{a0}E76.2"));
 }
 
 #[test]
@@ -386,6 +388,8 @@ fn icd10_in_with_invalid_code_or_range_is_false() {
     assert!(!icd10_in("E76.1", "E75-"));
     assert!(!icd10_in("E76.1", "-E77"));
     assert!(!icd10_in("E76.1", "E75-E76-E77"));
+    assert!(!icd10_in("E76.1", "E75–E76-E77"));
+    assert!(!icd10_in("E76.1", "E75-E76–E77"));
     assert!(!icd10_in("E76.1", "E75.-E77"));
     assert!(!icd10_in("E76.1", "E75..E77"));
     assert!(!icd10_in("E76.1", "E75,E76"));

@@ -144,7 +144,7 @@ fn random_damage_behind_a_valid_checksum_never_panics() {
     let pack = load("kz-orphan");
     let bytes = pack.to_compiled();
     let body = header_len(&bytes) + 8;
-    let docs: Vec<Vec<u8>> = pack.fixtures.values().map(|v| serde_json::to_vec(v).unwrap()).collect();
+    let docs: Vec<Vec<u8>> = pack.fixtures.values().map(|v| v.to_string().into_bytes()).collect();
     let mut rng = Rng(42);
     let (mut accepted, mut refused_n) = (0, 0);
     for round in 0..400 {

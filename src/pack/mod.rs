@@ -14,6 +14,7 @@ mod convert;
 mod dir;
 mod load;
 mod model;
+mod plan;
 mod pointer;
 mod raw;
 #[cfg(test)]
@@ -31,4 +32,5 @@ pub use template::{Seg, Template};
 
 pub use load::{parse_offset, stack_layers};
 pub use model::*;
+pub(crate) use plan::{CheckPlan, Group};
 pub use pointer::{Pointer, array_index, pointer_tokens, resolve_pointer};

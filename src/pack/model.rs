@@ -8,8 +8,8 @@ use std::sync::Arc;
 use chrono::{FixedOffset, NaiveDate};
 use indexmap::IndexMap;
 use serde::{Deserialize, Serialize};
-use serde_json::Value as Json;
 
+use crate::document::Json;
 use crate::expr::{self, Expr};
 use crate::types::RecordType;
 
@@ -327,7 +327,7 @@ pub struct RuleTest {
     pub name: String,
     pub fixture: String,
     #[serde(with = "json_text::pairs")]
-    pub set: Vec<(String, Json)>,
+    pub set: Vec<(String, Json<'static>)>,
     pub remove: Vec<String>,
     #[serde(with = "crate::wire::compact")]
     pub as_of: Option<NaiveDate>,
@@ -358,13 +358,16 @@ pub struct Rule {
     /// the pack's `not_checked_absent` / `not_checked`).
     pub not_checked: Option<LangTemplates>,
     #[serde(with = "json_text::one")]
-    pub params: Json,
+    pub params: Json<'static>,
     pub checks: Vec<Check>,
     #[serde(serialize_with = "super::compiled::tests_kept")]
     pub tests: Vec<RuleTest>,
     /// File (inside the pack) and line where the rule is defined.
     pub file: String,
     pub line: usize,
+    /// How the engine runs the checks ([`Rule::plan`]): derived, never written.
+    #[serde(skip)]
+    pub(crate) plan: std::sync::OnceLock<super::plan::RulePlan>,
 }
 
 impl Rule {
@@ -509,7 +512,7 @@ pub struct Pack {
     /// Reference data per period: `(from, data)`, sorted; the last one not after the
     /// validation date is in force.
     #[serde(with = "json_text::epochs")]
-    pub data_epochs: Vec<(NaiveDate, Json)>,
+    pub data_epochs: Vec<(NaiveDate, Json<'static>)>,
     /// The working-day calendars, sorted by name.
     pub calendars: Vec<Arc<crate::calendar::Calendar>>,
     pub messages: SystemMessages,
@@ -526,7 +529,7 @@ pub struct Pack {
     pub(crate) cache: EngineCache,
     /// Sample documents by name (`fixtures/NAME.json`), sorted by name.
     #[serde(with = "json_text::map")]
-    pub fixtures: serde_json::Map<String, Json>,
+    pub fixtures: IndexMap<String, Json<'static>>,
 }
 
 /// What validations derive from a pack and keep for the next ones: each part made on first use,
@@ -534,11 +537,8 @@ pub struct Pack {
 #[derive(Debug, Default)]
 pub(crate) struct EngineCache {
     /// Indexes over the reference data for `find` lookups (keyed by the lists' places in
-    /// `json`), shared by every validation with the pack.
+    /// `data_epochs`), shared by every validation with the pack.
     pub(crate) data_indexes: expr::SharedIndexes,
-    /// The rules' parameters (by rule index) and the reference data (by epoch) in the document
-    /// model the engine reads (`document::Json`), copied from the pack's fields.
-    pub(crate) json: std::sync::OnceLock<(Vec<crate::document::Json<'static>>, Vec<crate::document::Json<'static>>)>,
     /// The bytes a result takes besides its findings, by `(max_findings, max_result_bytes,
     /// language)` (the engine's `result_frame`).
     pub(crate) frames: std::sync::Mutex<Vec<ResultFrame>>,
@@ -615,13 +615,15 @@ fn compiled_langs<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Vec<Lang>, D
     Ok(Vec::<String>::deserialize(d)?.into_iter().map(Lang::compiled).collect())
 }
 
-/// JSON values (params, reference data, fixtures, test cases' values) as their text, read back
-/// exactly (numbers keep their text: `crate::document::parse_json_value`).
+/// JSON values (params, reference data, fixtures, test cases' values) as their compact text
+/// (`document::Json`'s `Display`, serde_json's compact form), read back exactly by the document
+/// parser (numbers keep their text) into the document model the engine reads.
 mod json_text {
     use serde::{Deserialize, Deserializer, Serialize, Serializer};
-    use serde_json::Value as Json;
 
-    struct Out<'a>(&'a Json);
+    use crate::document::{parse_trusted, Json};
+
+    struct Out<'a>(&'a Json<'static>);
 
     impl Serialize for Out<'_> {
         fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
@@ -629,31 +631,31 @@ mod json_text {
         }
     }
 
-    struct In(Json);
+    struct In(Json<'static>);
 
     impl<'de> Deserialize<'de> for In {
         fn deserialize<D: Deserializer<'de>>(d: D) -> Result<In, D::Error> {
             let text = <&str>::deserialize(d)?;
-            crate::document::parse_json_value(text.as_bytes()).map(In).map_err(|e| crate::wire::refuse(format_args!("bad JSON: {e}")))
+            parse_trusted(text.as_bytes()).map(|j| In(j.into_owned())).map_err(|e| crate::wire::refuse(format_args!("bad JSON: {e}")))
         }
     }
 
     pub(super) mod one {
         use super::*;
-        pub(crate) fn serialize<S: Serializer>(v: &Json, s: S) -> Result<S::Ok, S::Error> {
+        pub(crate) fn serialize<S: Serializer>(v: &Json<'static>, s: S) -> Result<S::Ok, S::Error> {
             Out(v).serialize(s)
         }
-        pub(crate) fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Json, D::Error> {
+        pub(crate) fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Json<'static>, D::Error> {
             Ok(In::deserialize(d)?.0)
         }
     }
 
     pub(super) mod pairs {
         use super::*;
-        pub(crate) fn serialize<S: Serializer>(v: &[(String, Json)], s: S) -> Result<S::Ok, S::Error> {
+        pub(crate) fn serialize<S: Serializer>(v: &[(String, Json<'static>)], s: S) -> Result<S::Ok, S::Error> {
             s.collect_seq(v.iter().map(|(k, j)| (k, Out(j))))
         }
-        pub(crate) fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<(String, Json)>, D::Error> {
+        pub(crate) fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<(String, Json<'static>)>, D::Error> {
             Ok(Vec::<(String, In)>::deserialize(d)?.into_iter().map(|(k, j)| (k, j.0)).collect())
         }
     }
@@ -661,10 +663,10 @@ mod json_text {
     pub(super) mod epochs {
         use super::*;
         use chrono::{Datelike, NaiveDate};
-        pub(crate) fn serialize<S: Serializer>(v: &[(NaiveDate, Json)], s: S) -> Result<S::Ok, S::Error> {
+        pub(crate) fn serialize<S: Serializer>(v: &[(NaiveDate, Json<'static>)], s: S) -> Result<S::Ok, S::Error> {
             s.collect_seq(v.iter().map(|(k, j)| (k.num_days_from_ce(), Out(j))))
         }
-        pub(crate) fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<(NaiveDate, Json)>, D::Error> {
+        pub(crate) fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<(NaiveDate, Json<'static>)>, D::Error> {
             Vec::<(i32, In)>::deserialize(d)?
                 .into_iter()
                 .map(|(k, j)| NaiveDate::from_num_days_from_ce_opt(k).map(|k| (k, j.0)).ok_or_else(|| crate::wire::refuse(format_args!("day {k} is not a date"))))
@@ -674,11 +676,11 @@ mod json_text {
 
     pub(super) mod map {
         use super::*;
-        use serde_json::Map;
-        pub(crate) fn serialize<S: Serializer>(v: &Map<String, Json>, s: S) -> Result<S::Ok, S::Error> {
+        use indexmap::IndexMap;
+        pub(crate) fn serialize<S: Serializer>(v: &IndexMap<String, Json<'static>>, s: S) -> Result<S::Ok, S::Error> {
             s.collect_seq(v.iter().map(|(k, j)| (k, Out(j))))
         }
-        pub(crate) fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Map<String, Json>, D::Error> {
+        pub(crate) fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<IndexMap<String, Json<'static>>, D::Error> {
             Ok(Vec::<(String, In)>::deserialize(d)?.into_iter().map(|(k, j)| (k, j.0)).collect())
         }
     }

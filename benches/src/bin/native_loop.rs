@@ -6,6 +6,7 @@
 //! ```sh
 //! cargo run --release --bin native_loop -- [ITER] [FILTER] [KIND] # e.g. 2000 prescription valid
 //! cargo run --release --bin native_loop -- load [ITER]           # Pack::embedded() only
+//! cargo run --release --bin native_loop -- compiled [ITER]       # Pack::from_compiled() only
 //! cargo run --release --bin native_loop -- need N | bundle N     # one generated document
 //! ```
 
@@ -23,6 +24,17 @@ fn main() {
             std::hint::black_box(Pack::embedded().expect("embedded pack"));
         }
         println!("{{\"what\":\"pack_load\",\"us\":{:.1}}}", t.elapsed().as_secs_f64() * 1e6 / iter as f64);
+        return;
+    }
+    if args.first().map(String::as_str) == Some("compiled") {
+        // The validation-only form, as the WebAssembly module loads it (`packs/default.qpack`).
+        let iter: usize = args.get(1).and_then(|a| a.parse().ok()).unwrap_or(50);
+        let bytes = Pack::embedded().expect("embedded pack").to_compiled_with(qagida::CompileOptions::VALIDATION_ONLY);
+        let t = Instant::now();
+        for _ in 0..iter {
+            std::hint::black_box(Pack::from_compiled(std::hint::black_box(&bytes)).expect("compiled pack"));
+        }
+        println!("{{\"what\":\"from_compiled\",\"bytes\":{},\"us\":{:.1}}}", bytes.len(), t.elapsed().as_secs_f64() * 1e6 / iter.max(1) as f64);
         return;
     }
     if let (Some(what @ ("need" | "bundle")), Some(n)) = (args.first().map(String::as_str), args.get(1).and_then(|a| a.parse::<usize>().ok())) {

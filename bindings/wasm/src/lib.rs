@@ -97,16 +97,19 @@ fn to_js<T: Serialize + ?Sized>(v: &T) -> Result<JsValue, BindingError> {
     read::to_js(v).map_err(BindingError::Convert)
 }
 
-/// JSON values (the fixtures) through their JSON text and `JSON.parse`: with serde_json's
-/// `arbitrary_precision` a number serialises as a private one-field struct, which
-/// serde-wasm-bindgen would turn into an object; its text gives the JS number the JSON says.
-fn json_to_js(v: &serde_json::Map<String, serde_json::Value>) -> Result<JsValue, BindingError> {
-    let text = serde_json::to_string(v).map_err(|e| BindingError::Convert(e.to_string()))?;
-    js_sys::JSON::parse(&text).map_err(|e| BindingError::Convert(js_message(&e)))
+/// JSON values by name (the fixtures) as one JS object, each value through its JSON text and
+/// `JSON.parse` (a number keeps the value its text says).
+fn json_to_js<'v>(members: impl Iterator<Item = (&'v String, &'v qagida::document::Json<'static>)>) -> Result<JsValue, BindingError> {
+    let obj = js_sys::Object::new();
+    for (name, v) in members {
+        let v = js_sys::JSON::parse(&v.to_string()).map_err(|e| BindingError::Convert(js_message(&e)))?;
+        js_sys::Reflect::set(&obj, &JsValue::from_str(name), &v).map_err(|e| BindingError::Convert(js_message(&e)))?;
+    }
+    Ok(obj.into())
 }
 
 /// The properties of [`ValidateOptions`] as JS sees them.
-const OPTION_KEYS: [&str; 12] = [
+pub const OPTION_KEYS: [&str; 12] = [
     "asOf",
     "lang",
     "maxInputBytes",
@@ -120,6 +123,27 @@ const OPTION_KEYS: [&str; 12] = [
     "maxEvalBytes",
     "maxParseBytes",
 ];
+
+/// The options object's properties, each by serde-wasm-bindgen, in `ValidateOptions`'s order
+/// (its serde names, [`OPTION_KEYS`]: the test `every_option_key_is_read_into_its_field` holds
+/// the three together).
+pub fn read_options(js: &JsValue) -> Result<ValidateOptions, String> {
+    use read::property as p;
+    Ok(ValidateOptions {
+        as_of: p(js, "asOf")?,
+        lang: p(js, "lang")?,
+        max_input_bytes: p(js, "maxInputBytes")?,
+        max_depth: p(js, "maxDepth")?,
+        max_steps: p(js, "maxSteps")?,
+        max_array_len: p(js, "maxArrayLen")?,
+        max_bundle_documents: p(js, "maxBundleDocuments")?,
+        max_findings: p(js, "maxFindings")?,
+        max_text_chars: p(js, "maxTextChars")?,
+        max_result_bytes: p(js, "maxResultBytes")?,
+        max_eval_bytes: p(js, "maxEvalBytes")?,
+        max_parse_bytes: p(js, "maxParseBytes")?,
+    })
+}
 
 fn to_options(opts: Option<Ts<ValidateOptions>>) -> Result<Options, BindingError> {
     let mut out = Options::default();
@@ -136,7 +160,7 @@ fn to_options(opts: Option<Ts<ValidateOptions>>) -> Result<Options, BindingError
     if let Some(key) = read::unknown_keys(&js, &OPTION_KEYS) {
         return Err(BindingError::Options(format!("unknown option `{key}` (expected one of: {})", OPTION_KEYS.join(", "))));
     }
-    let o: ValidateOptions = read::from_js(js).map_err(BindingError::Options)?;
+    let o = read_options(&js).map_err(BindingError::Options)?;
     out.lang = o.lang.map(|l| l.0);
     let set = |field: &mut usize, v: Option<usize>| {
         if let Some(n) = v {
@@ -274,7 +298,7 @@ impl Validator {
     /// form with a document that starts valid.
     #[wasm_bindgen(unchecked_return_type = "Record<string, Record<string, unknown>>")]
     pub fn fixtures(&self) -> Result<JsValue, JsValue> {
-        Ok(json_to_js(&self.pack.fixtures)?)
+        Ok(json_to_js(self.pack.fixtures.iter())?)
     }
 }
 

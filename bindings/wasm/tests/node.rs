@@ -201,6 +201,30 @@ fn bad_options_are_reported() {
     assert!(v.validate(doc(), Some(Ts::new_unchecked(JsValue::NULL))).is_ok());
 }
 
+/// The options are read property by property (`read_options`): each key of `OPTION_KEYS` lands
+/// in the field that serde names so, and the keys are all of `ValidateOptions`'s fields, in order.
+#[wasm_bindgen_test]
+fn every_option_key_is_read_into_its_field() {
+    let o = js_sys::Object::new();
+    for (i, key) in qagida_wasm::OPTION_KEYS.iter().enumerate() {
+        let value: JsValue = match *key {
+            "asOf" => "2026-04-02".into(),
+            "lang" => "ru".into(),
+            _ => (i as u32 + 1).into(),
+        };
+        js_sys::Reflect::set(&o, &(*key).into(), &value).unwrap();
+    }
+    let read = qagida_wasm::read_options(&o.into()).unwrap();
+    let json = serde_json::to_value(&read).unwrap();
+    let keys: Vec<&str> = json.as_object().unwrap().keys().map(String::as_str).collect();
+    assert_eq!(keys, qagida_wasm::OPTION_KEYS);
+    assert_eq!(json["asOf"], "2026-04-02");
+    assert_eq!(json["lang"], "ru");
+    for (i, key) in qagida_wasm::OPTION_KEYS.iter().enumerate().skip(2) {
+        assert_eq!(json[*key], i + 1, "{key}");
+    }
+}
+
 /// Options are read by serde-wasm-bindgen: each bad value is named (serde_path_to_error) with
 /// serde's words for the problem; counts are non-negative safe integers (or BigInts) within the
 /// field's range.
@@ -485,7 +509,7 @@ fn the_result_declaration_serialises_as_the_core_result() {
     let national = pack_files();
     let layered = qagida::Pack::from_layers(&[("kz-orphan", &national), ("kz-karaganda", &files_of("kz-karaganda"))]).unwrap();
     let single = qagida::Pack::from_files(&national).unwrap();
-    let mut docs: Vec<serde_json::Value> = single.fixtures.values().cloned().collect();
+    let mut docs: Vec<serde_json::Value> = single.fixtures.values().map(|v| v.to_serde()).collect();
     for doc in docs.clone() {
         let mut broken = doc.clone();
         if let Some(o) = broken.as_object_mut() {

@@ -70,7 +70,7 @@ pub(super) struct Edition {
 /// Builds the data in force over each period: the plain lists always; each edition of a list
 /// over its period (an empty list where none is in force); a shared list, the rows of every
 /// edition in force, in layer order.
-pub(super) fn build_epochs(plain: &IndexMap<String, Json>, shared: &IndexMap<String, Type>, editions: &[Edition]) -> Vec<(NaiveDate, Json)> {
+pub(super) fn build_epochs(plain: &IndexMap<String, Json>, shared: &IndexMap<String, Type>, editions: &[Edition]) -> Vec<(NaiveDate, crate::document::Json<'static>)> {
     let mut starts: Vec<NaiveDate> = vec![NaiveDate::MIN];
     for e in editions {
         starts.push(e.from);
@@ -98,7 +98,8 @@ pub(super) fn build_epochs(plain: &IndexMap<String, Json>, shared: &IndexMap<Str
                     obj.insert(e.name.clone(), Json::Array(Vec::new()));
                 }
             }
-            (start, Json::Object(obj))
+            // In the document model the engine reads (kept for the pack's life).
+            (start, crate::document::Json::owned_from_serde(&Json::Object(obj)))
         })
         .collect()
 }

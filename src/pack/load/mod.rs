@@ -580,7 +580,7 @@ impl<'f> Loader<'f> {
             engine_severity: [Severity::Error; ENGINE_RULES.len()],
             silenced: Vec::new(),
             cache: Default::default(),
-            fixtures: fixtures.into_iter().collect(),
+            fixtures: fixtures.into_iter().map(|(k, v)| (k, crate::document::Json::owned_from_serde(&v))).collect(),
         })
     }
 }

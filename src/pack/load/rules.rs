@@ -161,11 +161,12 @@ impl Loader<'_> {
             when_source: r.when.as_ref().map(|w| w.get_ref().clone()),
             message: head.message,
             not_checked: head.not_checked,
-            params: head.params,
+            params: crate::document::Json::owned_from_serde(&head.params),
             checks,
             tests,
             file: file.to_string(),
             line,
+            plan: Default::default(),
         })
     }
 
@@ -352,7 +353,7 @@ impl Loader<'_> {
         Some(RuleTest {
             name: t.name.get_ref().clone(),
             fixture: t.fixture.get_ref().clone(),
-            set: t.set.iter().map(|(k, v)| (k.clone(), toml_to_json(v))).collect(),
+            set: t.set.iter().map(|(k, v)| (k.clone(), crate::document::Json::owned_from_serde(&toml_to_json(v)))).collect(),
             remove: t.remove.clone(),
             as_of,
             expect,

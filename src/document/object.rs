@@ -1,0 +1,183 @@
+//! A JSON object of the document model: its members in input order, found by name (see the
+//! parent module's docs), and the [`Hint`] a field access keeps of where it found one.
+
+use std::borrow::Cow;
+use std::fmt;
+use std::hash::BuildHasher;
+use std::sync::atomic::{AtomicU32, Ordering};
+
+use hashbrown::{DefaultHashBuilder, HashTable};
+
+use super::Json;
+
+/// Where a member of a given name was last found in the objects looked at (a position in
+/// [`Object::iter`]'s order): see [`Object::get_hinted`]. Shared by threads (a pack's expression
+/// holds one per field access); a stale or foreign hint only costs one comparison.
+#[derive(Default)]
+pub struct Hint(AtomicU32);
+
+/// A hint is a cache: any two are equal (the nodes holding them compute the same).
+impl PartialEq for Hint {
+    fn eq(&self, _: &Hint) -> bool {
+        true
+    }
+}
+
+impl fmt::Debug for Hint {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("Hint")
+    }
+}
+
+/// How many members an object has before it gets a hash index (below, a linear scan of the
+/// pairs is faster than hashing).
+pub const INDEX_FROM: usize = 16;
+
+/// A JSON object: members in input order, names unique.
+#[derive(Clone, Default)]
+pub struct Object<'a> {
+    pub(super) pairs: Vec<(Cow<'a, str>, Json<'a>)>,
+    /// Positions in `pairs`, hashed by name: present from [`INDEX_FROM`] members on.
+    pub(super) index: Option<Box<HashTable<u32>>>,
+}
+
+impl fmt::Debug for Object<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_map().entries(self.pairs.iter().map(|(k, v)| (k, v))).finish()
+    }
+}
+
+/// Objects are equal when they hold the same members in the same order.
+impl PartialEq for Object<'_> {
+    fn eq(&self, other: &Self) -> bool {
+        self.pairs == other.pairs
+    }
+}
+
+/// The hasher of object indexes (one per process: names are compared after hashing, so the
+/// seed only spreads them).
+fn hasher() -> &'static DefaultHashBuilder {
+    static STATE: std::sync::OnceLock<DefaultHashBuilder> = std::sync::OnceLock::new();
+    STATE.get_or_init(DefaultHashBuilder::default)
+}
+
+pub(super) fn hash(key: &str) -> u64 {
+    hasher().hash_one(key)
+}
+
+impl<'a> Object<'a> {
+    /// An object of `pairs` whose names are unique, indexed when it has more than
+    /// [`INDEX_FROM`] of them.
+    pub(super) fn from_pairs(pairs: Vec<(Cow<'a, str>, Json<'a>)>) -> Object<'a> {
+        let index = (pairs.len() > INDEX_FROM).then(|| {
+            let mut t = HashTable::with_capacity(pairs.len());
+            for (i, (k, _)) in pairs.iter().enumerate() {
+                t.insert_unique(hash(k), i as u32, rehash(&pairs));
+            }
+            Box::new(t)
+        });
+        Object { pairs, index }
+    }
+
+    /// The value of member `key`.
+    #[cfg_attr(not(target_arch = "wasm32"), inline)]
+    pub fn get(&self, key: &str) -> Option<&Json<'a>> {
+        self.position(key).and_then(|i| self.pairs.get(i)).map(|(_, v)| v)
+    }
+
+    #[cfg_attr(not(target_arch = "wasm32"), inline)]
+    pub(super) fn position(&self, key: &str) -> Option<usize> {
+        // Most names differ in length: compared first, then the bytes inline (no `memcmp`).
+        let bytes = key.as_bytes();
+        let same = |k: &Cow<'_, str>| {
+            let k = k.as_bytes();
+            same_bytes(k, bytes)
+        };
+        match &self.index {
+            None => self.pairs.iter().position(|(k, _)| same(k)),
+            Some(t) => t.find(hash(key), |&i| self.pairs.get(i as usize).is_some_and(|(k, _)| same(k))).map(|&i| i as usize),
+        }
+    }
+
+    /// The value of member `key`, looked for first at the position `hint` holds (where an
+    /// earlier lookup of the same name found it: documents of one type list their members in
+    /// much the same order, so one comparison usually finds it, without a scan or a hash); `hint`
+    /// then holds where it was found.
+    #[cfg_attr(not(target_arch = "wasm32"), inline)]
+    pub fn get_hinted(&self, key: &str, hint: &Hint) -> Option<&Json<'a>> {
+        let at = hint.0.load(Ordering::Relaxed) as usize;
+        if let Some((k, v)) = self.pairs.get(at)
+            && same_bytes(k.as_bytes(), key.as_bytes())
+        {
+            return Some(v);
+        }
+        let i = self.position(key)?;
+        hint.0.store(u32::try_from(i).unwrap_or(u32::MAX), Ordering::Relaxed);
+        self.pairs.get(i).map(|(_, v)| v)
+    }
+
+    /// The value of member `key`, looked for first at position `*next` (where a walk of the
+    /// members in the order they are usually written expects it); `*next` then holds the
+    /// position after it.
+    #[cfg_attr(not(target_arch = "wasm32"), inline)]
+    pub fn get_next(&self, key: &str, next: &mut usize) -> Option<&Json<'a>> {
+        let i = match self.pairs.get(*next) {
+            Some((k, _)) if same_bytes(k.as_bytes(), key.as_bytes()) => *next,
+            _ => self.position(key)?,
+        };
+        *next = i + 1;
+        self.pairs.get(i).map(|(_, v)| v)
+    }
+
+    /// The members, in input order.
+    pub fn iter(&self) -> impl ExactSizeIterator<Item = (&str, &Json<'a>)> {
+        self.pairs.iter().map(|(k, v)| (k.as_ref(), v))
+    }
+
+    /// The values, in input order.
+    pub fn values(&self) -> impl ExactSizeIterator<Item = &Json<'a>> {
+        self.pairs.iter().map(|(_, v)| v)
+    }
+
+    /// The names, in input order.
+    pub fn keys(&self) -> impl ExactSizeIterator<Item = &str> {
+        self.pairs.iter().map(|(k, _)| k.as_ref())
+    }
+
+    pub fn len(&self) -> usize {
+        self.pairs.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.pairs.is_empty()
+    }
+}
+
+/// Whether two slices hold the same bytes: names up to 16 bytes compared as two
+/// overlapping words (a call of `memcmp` costs more than the comparison on such short names).
+#[cfg_attr(not(target_arch = "wasm32"), inline)]
+pub(super) fn same_bytes(a: &[u8], b: &[u8]) -> bool {
+    fn word8(s: &[u8], tail: bool) -> u64 {
+        let w = if tail { s.last_chunk::<8>() } else { s.first_chunk::<8>() };
+        w.map_or(0, |w| u64::from_ne_bytes(*w))
+    }
+    fn word4(s: &[u8], tail: bool) -> u32 {
+        let w = if tail { s.last_chunk::<4>() } else { s.first_chunk::<4>() };
+        w.map_or(0, |w| u32::from_ne_bytes(*w))
+    }
+    if a.len() != b.len() {
+        return false;
+    }
+    match a.len() {
+        8..=16 => word8(a, false) == word8(b, false) && word8(a, true) == word8(b, true),
+        4..=7 => word4(a, false) == word4(b, false) && word4(a, true) == word4(b, true),
+        0..=3 => a.iter().zip(b).all(|(x, y)| x == y),
+        _ => a == b,
+    }
+}
+
+/// The hash of an index entry (a position in `pairs`) when the table grows: one closure type,
+/// so the table's growth is compiled once.
+pub(super) fn rehash<'p>(pairs: &'p [(Cow<'_, str>, Json<'_>)]) -> impl Fn(&u32) -> u64 + 'p {
+    move |&i| pairs.get(i as usize).map_or(0, |(k, _)| hash(k))
+}
