@@ -73,7 +73,7 @@ pub fn explain(pack: &Pack, r: &Rule, lang: LangId) -> RuleExplained {
         file: r.file.clone(),
         line: r.line,
         when: r.when_source.clone(),
-        params: r.params.clone(),
+        params: r.params.to_serde(),
         checks: r
             .checks
             .iter()
