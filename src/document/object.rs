@@ -106,13 +106,10 @@ impl<'a> Object<'a> {
     #[cfg_attr(not(target_arch = "wasm32"), inline)]
     pub fn get_hinted(&self, key: &str, hint: &Hint) -> Option<&Json<'a>> {
         let at = hint.0.load(Ordering::Relaxed) as usize;
-        if let Some((k, v)) = self.pairs.get(at)
-            && same_bytes(k.as_bytes(), key.as_bytes())
-        {
-            return Some(v);
+        let i = self.position_from(key, at)?;
+        if i != at {
+            hint.0.store(u32::try_from(i).unwrap_or(u32::MAX), Ordering::Relaxed);
         }
-        let i = self.position(key)?;
-        hint.0.store(u32::try_from(i).unwrap_or(u32::MAX), Ordering::Relaxed);
         self.pairs.get(i).map(|(_, v)| v)
     }
 
@@ -121,12 +118,19 @@ impl<'a> Object<'a> {
     /// position after it.
     #[cfg_attr(not(target_arch = "wasm32"), inline)]
     pub fn get_next(&self, key: &str, next: &mut usize) -> Option<&Json<'a>> {
-        let i = match self.pairs.get(*next) {
-            Some((k, _)) if same_bytes(k.as_bytes(), key.as_bytes()) => *next,
-            _ => self.position(key)?,
-        };
+        let i = self.position_from(key, *next)?;
         *next = i + 1;
         self.pairs.get(i).map(|(_, v)| v)
+    }
+
+    /// The position of member `key`: `at` when the member there has that name, else found as
+    /// [`Object::get`] finds it.
+    #[cfg_attr(not(target_arch = "wasm32"), inline)]
+    fn position_from(&self, key: &str, at: usize) -> Option<usize> {
+        match self.pairs.get(at) {
+            Some((k, _)) if same_bytes(k.as_bytes(), key.as_bytes()) => Some(at),
+            _ => self.position(key),
+        }
     }
 
     /// The members, in input order.

@@ -22,9 +22,11 @@ fn main() {
     let top = args.get(1).copied().unwrap_or(40);
     let full = Pack::embedded().expect("embedded pack");
     let opts = Options::default();
+    // Every type's valid and invalid example, and the valid bundle (a batch's dearest line).
     let examples: Vec<(String, Vec<u8>)> = ["valid", "invalid"]
         .iter()
         .flat_map(|kind| EXAMPLE_TYPES.iter().map(move |name| (format!("{kind}/{name}"), example(kind, name))))
+        .chain(std::iter::once(("valid/bundle".to_string(), example("valid", "bundle"))))
         .collect();
     // (µs per validation, rule, example)
     let mut cells: Vec<(f64, String, String)> = Vec::new();
