@@ -142,6 +142,16 @@ pub(crate) enum Command {
         /// Log lines as JSON objects.
         #[arg(long)]
         log_json: bool,
+        /// The least severe log lines written: error, warn, info, debug or trace.
+        #[arg(long, value_name = "LEVEL", default_value = "info", value_parser = ["error", "warn", "info", "debug", "trace"])]
+        log_level: String,
+        /// Seconds a client has to send a request's head (from its first byte, or the end of
+        /// the previous response on a kept-alive connection); past it the connection is closed.
+        #[arg(long, value_name = "SECS", default_value_t = 30)]
+        header_timeout: u64,
+        /// Connections open at once; past it no more are accepted until one closes.
+        #[arg(long, value_name = "N", default_value_t = 1024)]
+        max_connections: usize,
     },
     /// Sign, verify and compile rule packs (signing: Ed25519, see docs/SIGNING.md).
     #[command(subcommand)]

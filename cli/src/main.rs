@@ -117,7 +117,7 @@ fn main() -> ExitCode {
             Ok(pack) => explain(&pack, &rule_id, lang.as_ref().map(Lang::code)),
             Err(e) => pack_failed(&e),
         },
-        Command::Serve { addr, rules, overrides, pubkey, min_version, pack_path, admin_token_file, decision_log, max_body_bytes, inline_max_bytes, request_timeout, workers, max_in_flight, grace, log_json } => {
+        Command::Serve { addr, rules, overrides, pubkey, min_version, pack_path, admin_token_file, decision_log, max_body_bytes, inline_max_bytes, request_timeout, workers, max_in_flight, grace, log_json, log_level, header_timeout, max_connections } => {
             let spec = qagida::deploy::PackSpec { rules, overrides, pubkeys: pubkey, min_versions: min_version, pack_path };
             serve(spec, |c| qagida_server::Config {
                 addr,
@@ -130,6 +130,10 @@ fn main() -> ExitCode {
                 max_in_flight,
                 grace: std::time::Duration::from_secs(grace),
                 log_json,
+                // One of the five names clap admits: each parses.
+                log_level: log_level.parse().unwrap_or(c.log_level),
+                header_timeout: std::time::Duration::from_secs(header_timeout),
+                max_connections,
                 ..c
             })
         }

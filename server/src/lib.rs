@@ -28,6 +28,8 @@ use std::time::Duration;
 use qagida::deploy::{Deployed, PackSpec};
 
 pub use state::AppState;
+/// The log levels of [`Config::log_level`].
+pub use tracing::level_filters::LevelFilter;
 
 /// How `qagida serve` runs: every flag, with its default in [`Config::default`].
 #[derive(Clone, Debug)]
@@ -61,6 +63,17 @@ pub struct Config {
     pub grace: Duration,
     /// Log lines as JSON objects (default: text).
     pub log_json: bool,
+    /// The least severe log lines written (default `info`; `warn` or `error` for less, `debug`
+    /// or `trace` for more).
+    pub log_level: tracing::level_filters::LevelFilter,
+    /// Time a client has to send a request's head, from the connection's first byte or the end
+    /// of its previous response (default 30 s); past it the connection is closed. Without it a
+    /// client that opens connections and sends nothing (or a byte a minute) holds them forever.
+    pub header_timeout: Duration,
+    /// Connections open at once (default 1024): past it the service accepts no more until one
+    /// closes (they wait in the kernel's backlog), so a flood of connections costs a bounded
+    /// number of tasks and buffers.
+    pub max_connections: usize,
 }
 
 impl Default for Config {
@@ -78,6 +91,9 @@ impl Default for Config {
             max_in_flight: 256,
             grace: Duration::from_secs(30),
             log_json: false,
+            log_level: tracing::level_filters::LevelFilter::INFO,
+            header_timeout: Duration::from_secs(30),
+            max_connections: 1024,
         }
     }
 }
@@ -86,7 +102,7 @@ impl Default for Config {
 /// pack already loaded. An error: what kept it from starting (the address, the token file,
 /// the decision log).
 pub fn run(config: Config, pack: Deployed) -> Result<(), String> {
-    init_logs(config.log_json);
+    init_logs(config.log_json, config.log_level);
     let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().thread_name("qagida-serve").build().map_err(|e| format!("cannot start the runtime: {e}"))?;
     runtime.block_on(async move {
         let listener = tokio::net::TcpListener::bind(config.addr).await.map_err(|e| format!("cannot listen on {}: {e}", config.addr))?;
@@ -99,42 +115,78 @@ pub fn run(config: Config, pack: Deployed) -> Result<(), String> {
 
 /// Serves on `listener` until `shutdown` completes, then stops accepting, marks itself not
 /// ready and gives requests in flight the grace period to finish.
+///
+/// The accept loop is axum's `serve` written out over hyper (as axum's own "serve with hyper"
+/// and "graceful shutdown" examples do), for what `axum::serve` does not offer: a timeout on a
+/// request's head (hyper's `header_read_timeout`, which needs a timer) and a cap on the
+/// connections open at once.
 pub async fn serve(listener: tokio::net::TcpListener, state: Arc<AppState>, shutdown: impl Future<Output = ()> + Send + 'static) -> Result<(), String> {
+    use hyper_util::rt::{TokioIo, TokioTimer};
+    use hyper_util::server::graceful::GracefulShutdown;
+    use hyper_util::service::TowerToHyperService;
+
     let addr = listener.local_addr().map_err(|e| e.to_string())?;
     tracing::info!(%addr, pack = %state.serving().pack.id, version = %state.serving().pack.version, "serving");
-    let (fired_tx, mut fired_rx) = tokio::sync::watch::channel(false);
+    let (grace, header_timeout) = (state.grace, state.header_timeout);
+    let connections = Arc::new(tokio::sync::Semaphore::new(state.max_connections.max(1)));
     let draining = Arc::clone(&state);
-    let signal = async move {
-        shutdown.await;
-        draining.start_draining();
-        tracing::info!("shutting down: no new connections, draining requests in flight");
-        let _ = fired_tx.send(true);
-    };
-    let grace = state.grace;
-    let watch = Arc::clone(&state);
     let app = routes::router(state);
-    let server = axum::serve(listener, app).with_graceful_shutdown(signal);
-    let mut server = std::pin::pin!(server.into_future());
-    tokio::select! {
-        r = &mut server => {
-            // Drained before this task saw the signal fire (nothing was in flight).
-            if watch.is_draining() {
-                tracing::info!("drained; exiting");
+    let graceful = GracefulShutdown::new();
+    let mut shutdown = std::pin::pin!(shutdown);
+    loop {
+        // A free connection slot first, then a connection: past the cap, clients wait in the
+        // kernel's backlog rather than in this process.
+        let permit = tokio::select! {
+            p = Arc::clone(&connections).acquire_owned() => match p {
+                Ok(p) => p,
+                Err(_) => break,
+            },
+            () = &mut shutdown => break,
+        };
+        let (tcp, _peer) = tokio::select! {
+            r = listener.accept() => match r {
+                Ok(c) => c,
+                Err(e) => {
+                    // As axum's serve: a connection that failed before it was accepted is
+                    // skipped; anything else (out of file descriptors) is waited out.
+                    if !is_connection_error(&e) {
+                        tracing::error!(error = %e, "accept failed; retrying in 1 s");
+                        tokio::time::sleep(Duration::from_secs(1)).await;
+                    }
+                    continue;
+                }
+            },
+            () = &mut shutdown => break,
+        };
+        let _ = tcp.set_nodelay(true);
+        let mut http = hyper::server::conn::http1::Builder::new();
+        http.timer(TokioTimer::new()).header_read_timeout(header_timeout);
+        let conn = graceful.watch(http.serve_connection(TokioIo::new(tcp), TowerToHyperService::new(app.clone())));
+        tokio::spawn(async move {
+            if let Err(e) = conn.await {
+                tracing::debug!(error = %e, "connection ended with an error");
             }
-            return r.map_err(|e| e.to_string());
-        }
-        _ = fired_rx.wait_for(|f| *f) => {}
+            drop(permit);
+        });
     }
-    match tokio::time::timeout(grace, server).await {
-        Ok(r) => {
+    drop(listener);
+    draining.start_draining();
+    tracing::info!("shutting down: no new connections, draining requests in flight");
+    match tokio::time::timeout(grace, graceful.shutdown()).await {
+        Ok(()) => {
             tracing::info!("drained; exiting");
-            r.map_err(|e| e.to_string())
+            Ok(())
         }
         Err(_) => {
             tracing::warn!(grace_secs = grace.as_secs_f64(), "grace period over: exiting with requests still in flight");
             Ok(())
         }
     }
+}
+
+/// An accept error that concerns one connection only (axum's `serve` skips these too).
+fn is_connection_error(e: &std::io::Error) -> bool {
+    matches!(e.kind(), std::io::ErrorKind::ConnectionRefused | std::io::ErrorKind::ConnectionAborted | std::io::ErrorKind::ConnectionReset)
 }
 
 /// SIGTERM or SIGINT (Ctrl-C). The handlers are installed when this is called (in the
@@ -182,8 +234,8 @@ fn reload_on_sighup(state: Arc<AppState>) -> impl Future<Output = ()> + Send + '
     }
 }
 
-fn init_logs(json: bool) {
-    let builder = tracing_subscriber::fmt().with_writer(std::io::stderr).with_max_level(tracing::Level::INFO).with_target(false);
+fn init_logs(json: bool, level: tracing::level_filters::LevelFilter) {
+    let builder = tracing_subscriber::fmt().with_writer(std::io::stderr).with_max_level(level).with_target(false);
     // A second call (a test starting a second server) keeps the first subscriber.
     let _ = if json { builder.json().try_init() } else { builder.with_ansi(false).try_init() };
 }

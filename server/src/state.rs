@@ -66,6 +66,10 @@ pub struct AppState {
     /// Documents of at most this many bytes are validated on the executor's thread.
     pub inline_max_bytes: usize,
     pub request_timeout: Duration,
+    /// Time to send a request's head ([`crate::Config::header_timeout`]).
+    pub header_timeout: Duration,
+    /// Connections open at once ([`crate::Config::max_connections`]).
+    pub max_connections: usize,
     pub grace: Duration,
     /// SHA-256 of the admin token (none: reload over HTTP disabled).
     pub admin_token_hash: Option<[u8; 32]>,
@@ -107,6 +111,8 @@ impl AppState {
             max_body_bytes: config.max_body_bytes,
             inline_max_bytes: config.inline_max_bytes,
             request_timeout: config.request_timeout,
+            header_timeout: config.header_timeout,
+            max_connections: config.max_connections,
             grace: config.grace,
             admin_token_hash,
             metrics,
