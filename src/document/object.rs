@@ -87,16 +87,7 @@ impl<'a> Object<'a> {
 
     #[cfg_attr(not(target_arch = "wasm32"), inline)]
     pub(super) fn position(&self, key: &str) -> Option<usize> {
-        // Most names differ in length: compared first, then the bytes inline (no `memcmp`).
-        let bytes = key.as_bytes();
-        let same = |k: &Cow<'_, str>| {
-            let k = k.as_bytes();
-            same_bytes(k, bytes)
-        };
-        match &self.index {
-            None => self.pairs.iter().position(|(k, _)| same(k)),
-            Some(t) => t.find(hash(key), |&i| self.pairs.get(i as usize).is_some_and(|(k, _)| same(k))).map(|&i| i as usize),
-        }
+        position_in(&self.pairs, self.index.as_deref(), key)
     }
 
     /// The value of member `key`, looked for first at the position `hint` holds (where an
@@ -154,6 +145,19 @@ impl<'a> Object<'a> {
 
     pub fn is_empty(&self) -> bool {
         self.pairs.is_empty()
+    }
+}
+
+/// The position of member `key` among `pairs` (an object's members, `index` their index when
+/// they have one).
+#[cfg_attr(not(target_arch = "wasm32"), inline)]
+pub(super) fn position_in(pairs: &[(Cow<'_, str>, Json<'_>)], index: Option<&HashTable<u32>>, key: &str) -> Option<usize> {
+    // Most names differ in length: compared first, then the bytes inline (no `memcmp`).
+    let bytes = key.as_bytes();
+    let same = |k: &Cow<'_, str>| same_bytes(k.as_bytes(), bytes);
+    match index {
+        None => pairs.iter().position(|(k, _)| same(k)),
+        Some(t) => t.find(hash(key), |&i| pairs.get(i as usize).is_some_and(|(k, _)| same(k))).map(|&i| i as usize),
     }
 }
 
