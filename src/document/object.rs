@@ -30,8 +30,9 @@ impl fmt::Debug for Hint {
 }
 
 /// How many members an object has before it gets a hash index (below, a linear scan of the
-/// pairs is faster than hashing).
-pub const INDEX_FROM: usize = 16;
+/// pairs, lengths compared first, is faster than hashing: 32 rather than 16 keeps the
+/// prescription's 22-member root unindexed, −1.5 K instructions a validation, callgrind).
+pub const INDEX_FROM: usize = 32;
 
 /// A JSON object: members in input order, names unique.
 #[derive(Clone, Default)]
