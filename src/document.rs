@@ -120,16 +120,22 @@ impl<'a> Json<'a> {
     }
 
     /// A `serde_json::Value` (with `arbitrary_precision`: numbers keep their text) seen as this
-    /// model, its strings, names and numbers borrowed.
+    /// model, its strings, names and numbers borrowed: a document read, as [`parse`] reads one
+    /// (a new [`generation`]).
     pub fn from_serde(v: &'a serde_json::Value) -> Json<'a> {
+        next_generation();
+        Json::seen(v)
+    }
+
+    fn seen(v: &'a serde_json::Value) -> Json<'a> {
         match v {
             serde_json::Value::Null => Json::Null,
             serde_json::Value::Bool(b) => Json::Bool(*b),
             serde_json::Value::Number(n) => Json::Number(Number(Cow::Borrowed(n.as_str()))),
             serde_json::Value::String(s) => Json::String(Cow::Borrowed(s)),
-            serde_json::Value::Array(a) => Json::Array(a.iter().map(Json::from_serde).collect()),
+            serde_json::Value::Array(a) => Json::Array(a.iter().map(Json::seen).collect()),
             serde_json::Value::Object(o) => {
-                Json::Object(Object::from_pairs(o.iter().map(|(k, v)| (Cow::Borrowed(k.as_str()), Json::from_serde(v))).collect()))
+                Json::Object(Object::from_pairs(o.iter().map(|(k, v)| (Cow::Borrowed(k.as_str()), Json::seen(v))).collect()))
             }
         }
     }
@@ -348,9 +354,25 @@ pub struct Parsed<'a> {
 /// Parses `bytes` as one JSON value (nothing but whitespace after it) within `limits`; repeated
 /// names are listed.
 pub fn parse(bytes: &[u8], limits: Limits) -> Result<Parsed<'_>, ParseError> {
+    next_generation();
     let mut p = Parser::new(bytes, limits, false);
     let value = p.document()?;
     Ok(Parsed { value, duplicate_keys: p.dups, more_duplicates: p.more_dups, charged: limits.max_bytes - p.budget })
+}
+
+thread_local! {
+    static GENERATION: std::cell::Cell<u64> = const { std::cell::Cell::new(0) };
+}
+
+/// A number that changes each time this thread reads a document ([`parse`],
+/// [`Json::from_serde`]): what the layers above remember of one document's values (the dates
+/// `value` decodes) they forget at the next.
+pub fn generation() -> u64 {
+    GENERATION.try_with(std::cell::Cell::get).unwrap_or(u64::MAX)
+}
+
+fn next_generation() {
+    let _ = GENERATION.try_with(|g| g.set(g.get().wrapping_add(1)));
 }
 
 /// Parses `bytes` as one JSON value with no limits but [`RECURSION_LIMIT`], for trusted files (a

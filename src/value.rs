@@ -15,6 +15,8 @@ use crate::document::Json;
 
 use crate::types::Type;
 
+mod memo;
+
 #[derive(Clone, Debug)]
 pub enum Val<'a> {
     /// Absent, or present with a value that does not decode as the declared type.
@@ -310,14 +312,21 @@ fn decode_other<'a>(v: &'a Json<'a>, ty: &Type) -> Option<Val<'a>> {
                 return None;
             }
             let d = decimal_from_json(v)?;
-            if !d.fract().is_zero() {
+            // A scale of 0 is a whole number (`fract` needs a division otherwise).
+            if d.scale() != 0 && !d.fract().is_zero() {
                 return None;
             }
             Val::Num(d)
         }
         Type::String => Val::Str(Cow::Borrowed(v.as_str()?)),
-        Type::Date => Val::Date(parse_date(v.as_str()?)?),
-        Type::DateTime => Val::DateTime(parse_datetime(v.as_str()?)?),
+        Type::Date => match memo::remembered(v.as_str()?, true, |s| memo::Decoded::Date(parse_date(s))) {
+            memo::Decoded::Date(d) => Val::Date(d?),
+            memo::Decoded::DateTime(_) => return None,
+        },
+        Type::DateTime => match memo::remembered(v.as_str()?, false, |s| memo::Decoded::DateTime(parse_datetime(s))) {
+            memo::Decoded::DateTime(d) => Val::DateTime(d?),
+            memo::Decoded::Date(_) => return None,
+        },
         Type::Duration | Type::Null | Type::Calendar => return None,
         Type::List(_) => {
             if !v.is_array() {
