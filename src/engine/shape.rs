@@ -44,22 +44,23 @@ impl Pack {
             return None;
         };
         let known = || self.doc_types.keys().cloned().collect::<Vec<_>>().join(" | ");
-        let path = format!("{prefix}/document_type");
+        // Written only for a finding.
+        let path = || format!("{prefix}/document_type");
         match obj.get("document_type") {
             None | Some(Json::Null) => {
-                out.push(self.engine_finding(DOCTYPE_RULE, SysMsg::MissingDocumentType, lang, path, None, Some(known())));
+                out.push(self.engine_finding(DOCTYPE_RULE, SysMsg::MissingDocumentType, lang, path(), None, Some(known())));
                 None
             }
             Some(Json::String(s)) => match self.doc_types.get(&**s) {
                 Some(dt) => Some(dt),
                 None => {
-                    out.push(self.engine_finding(DOCTYPE_RULE, SysMsg::UnknownDocumentType, lang, path, Some(truncate(s, 64)), Some(known())));
+                    out.push(self.engine_finding(DOCTYPE_RULE, SysMsg::UnknownDocumentType, lang, path(), Some(truncate(s, 64)), Some(known())));
                     None
                 }
             },
             Some(other) => {
                 let shown = truncate(&other.to_string(), 64);
-                out.push(self.engine_finding(DOCTYPE_RULE, SysMsg::UnknownDocumentType, lang, path, Some(shown), Some(known())));
+                out.push(self.engine_finding(DOCTYPE_RULE, SysMsg::UnknownDocumentType, lang, path(), Some(shown), Some(known())));
                 None
             }
         }
