@@ -586,7 +586,9 @@ impl<'a> Parser<'a> {
         let from = r.start.saturating_sub(1);
         let literal = self.data.get(from..r.end.saturating_add(1)).unwrap_or_default();
         let mut j = Jiter::with_tape(literal, std::mem::take(&mut self.tape));
-        let decoded = match j.next_str() {
+        // `peek` and `known_str`, not `next_str`: its error path for a number reaches jiter's float
+        // parser, 20 KB of the WebAssembly module (the literal starts with `"`: always a string).
+        let decoded = match j.peek().and_then(|_| j.known_str()) {
             Ok(s) => charge(&mut self.budget, s.len()).map(|()| s.to_owned()),
             Err(e) => Err(self.jerr_from(e, from)),
         };
@@ -665,6 +667,26 @@ impl<'a> Parser<'a> {
         Ok(Json::Array(items.finish(&mut self.items)))
     }
 
+    /// An object's first name, read by jiter's `known_object` (decoded and UTF-8 checked: jiter
+    /// has no `known_object_bytes`, and its `next_object_bytes` reaches its float parser on an
+    /// error path, 20 KB of the WebAssembly module): borrowed when it lies in the input.
+    fn first_key(&mut self) -> Res<Option<Cow<'a, str>>> {
+        let data = self.data;
+        let first = match self.jiter.known_object() {
+            Ok(None) => return Ok(None),
+            Ok(Some(k)) => match in_input(data, k.as_bytes()) {
+                Some(r) => Ok(r),
+                // Decoded (it has escapes): charged, then copied.
+                None => charge(&mut self.budget, k.len()).map(|()| Err(k.to_owned()))?,
+            },
+            Err(e) => return Err(self.jerr(e)),
+        };
+        match first {
+            Ok(r) => self.text_at(r).map(Some),
+            Err(decoded) => Ok(Some(Cow::Owned(decoded))),
+        }
+    }
+
     /// A member's name, from where [`key_range`] found it.
     fn key(&mut self, k: JiterResult<Option<Option<Range<usize>>>>) -> Res<Option<Cow<'a, str>>> {
         match k {
@@ -688,8 +710,7 @@ impl<'a> Parser<'a> {
         // A bit per [`name_bit`] of the names read: a name whose bit is clear is new, with no
         // search of the members (most names; a repeated one always finds its bit set).
         let mut seen = 0u64;
-        let first = key_range(self.data, self.jiter.next_object_bytes());
-        let mut key = self.key(first)?;
+        let mut key = self.first_key()?;
         while let Some(k) = key {
             let bit = name_bit(&k);
             let existing = if seen & bit == 0 { None } else { position_in(members.slice(&self.pairs), index.as_deref(), &k) };
@@ -840,8 +861,22 @@ fn name_bit(name: &str) -> u64 {
 }
 
 /// Where the first `\` at or after `from` lies (`usize::MAX`: none).
+/// Natively `memchr` (SIMD: a whole document without escapes is searched in about 100
+/// instructions); in the WebAssembly module core's search, which adds no code (memchr's adds
+/// about 0.6 KB gzipped), the same answer (a test compares them).
+#[cfg(not(target_arch = "wasm32"))]
 fn find_backslash(data: &[u8], from: usize) -> usize {
     data.get(from..).and_then(|d| memchr::memchr(b'\\', d)).map_or(usize::MAX, |i| from + i)
+}
+
+#[cfg(target_arch = "wasm32")]
+fn find_backslash(data: &[u8], from: usize) -> usize {
+    find_backslash_core(data, from)
+}
+
+#[cfg_attr(not(any(test, target_arch = "wasm32")), allow(dead_code))]
+fn find_backslash_core(data: &[u8], from: usize) -> usize {
+    data.get(from..).and_then(|d| d.iter().position(|&b| b == b'\\')).map_or(usize::MAX, |i| from + i)
 }
 
 /// Takes `bytes` from `budget`, before they are allocated; past it, the parse stops.

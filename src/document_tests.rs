@@ -230,6 +230,17 @@ fn a_string_that_is_not_utf8_is_refused_where_jiter_refuses_it() {
     }
 }
 
+/// The WebAssembly module's search for the next `\` (core's) finds what memchr finds.
+#[test]
+fn the_backslash_search_of_either_build_finds_the_same() {
+    let texts: [&[u8]; 5] = [b"", b"abc", br#""a\nb" "\\" x\"#, &[b'\\'; 40], &[b'a'; 100]];
+    for text in texts {
+        for from in 0..=text.len() + 1 {
+            assert_eq!(find_backslash_core(text, from), find_backslash(text, from), "{text:?} {from}");
+        }
+    }
+}
+
 #[test]
 fn numbers_keep_their_text_exactly_as_written() {
     for n in ["0", "-0", "12.345678901234567890123", "1E5", "1e+5", "-2.5e-3", "18446744073709551616", "1e400", "0.10"] {
