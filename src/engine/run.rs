@@ -2,8 +2,6 @@
 //! `then_each` elements; what a check could not check (`info`); arithmetic that overflowed; and
 //! a document no rule applied to (`NOT-IN-FORCE`).
 
-use std::fmt::Write as _;
-
 use chrono::NaiveDate;
 use crate::document::Json;
 
@@ -35,7 +33,7 @@ impl Pack {
         with_members: bool,
         lang: LangId,
         env: &mut Env<'a>,
-        out: &mut Out,
+        out: &mut Out<'a>,
     ) -> Result<(), EvalError> {
         let data = self.data_json(as_of);
         let mut applied = false;
@@ -128,7 +126,7 @@ struct Unknown {
     message: Option<String>,
 }
 
-fn eval_rule<'a>(run: &RuleRun<'a, '_>, env: &mut Env<'a>, out: &mut Out, lets: &mut LetState) -> Result<(), EvalError> {
+fn eval_rule<'a>(run: &RuleRun<'a, '_>, env: &mut Env<'a>, out: &mut Out<'a>, lets: &mut LetState) -> Result<(), EvalError> {
     run.reset(env);
     env.reclaim();
     let mut unknown: Vec<Unknown> = Vec::new();
@@ -170,7 +168,7 @@ fn eval_rule<'a>(run: &RuleRun<'a, '_>, env: &mut Env<'a>, out: &mut Out, lets: 
         }
         k += 1;
         let Some(plan) = plan else { continue };
-        let mut one = |item: Option<&'a Json<'a>>, elem: Option<&'a Json<'a>>, base: Base<'_>, env: &mut Env<'a>, out: &mut Out| {
+        let mut one = |item: Option<&'a Json<'a>>, elem: Option<&'a Json<'a>>, base: Base<'_>, env: &mut Env<'a>, out: &mut Out<'a>| {
             start_unit(env, check, item, elem);
             lets.reset(check.lets.len(), 0);
             let text = out.text;
@@ -216,7 +214,7 @@ fn eval_rule<'a>(run: &RuleRun<'a, '_>, env: &mut Env<'a>, out: &mut Out, lets: 
 /// not run, unless the rule reported something there already. It names the absent data it
 /// needed, or says that what it read did not give a value (a value that does not convert, a
 /// document it refers to that is not there).
-fn report_unknown(run: &RuleRun<'_, '_>, unknown: Vec<Unknown>, out: &mut Out) {
+fn report_unknown<'a>(run: &RuleRun<'a, '_>, unknown: Vec<Unknown>, out: &mut Out<'a>) {
     // By place, in the order first met (a rule over 100,000 lines has as many places).
     let mut merged: indexmap::IndexMap<String, Unknown> = indexmap::IndexMap::new();
     for u in unknown {
@@ -276,14 +274,40 @@ struct Base<'s> {
 }
 
 impl Base<'_> {
+    /// The pointer followed by `tail`: one allocation of the right size, indices written by
+    /// hand (through `fmt`, joining took 400 instructions a pointer; a bundle joins hundreds).
     fn join(self, tail: &str) -> String {
-        let mut s = String::from(self.prefix);
-        for (ptr, i) in [self.item, self.elem].into_iter().flatten() {
-            let _ = write!(s, "{ptr}/{i}");
+        let parts = [self.item, self.elem];
+        let len = parts.iter().flatten().fold(self.prefix.len() + tail.len(), |n, (p, _)| n + p.len() + 21);
+        let mut s = String::with_capacity(len);
+        s.push_str(self.prefix);
+        for (ptr, i) in parts.into_iter().flatten() {
+            s.push_str(ptr);
+            s.push('/');
+            push_index(&mut s, i);
         }
         s.push_str(tail);
         s
     }
+}
+
+/// Appends `n` in decimal.
+fn push_index(s: &mut String, mut n: usize) {
+    let mut buf = [0u8; 20];
+    let mut at = buf.len();
+    loop {
+        at -= 1;
+        if let Some(d) = buf.get_mut(at) {
+            // A digit: `n % 10 < 10`.
+            *d = b'0' + (n % 10) as u8;
+        }
+        n /= 10;
+        if n == 0 || at == 0 {
+            break;
+        }
+    }
+    // ASCII digits only.
+    s.push_str(std::str::from_utf8(buf.get(at..).unwrap_or_default()).unwrap_or_default());
 }
 
 /// `doc.pointer(ptr)` (RFC 6901, as serde_json reads it: no `+` or leading zero in an index),
@@ -313,14 +337,15 @@ fn absent_reads(reads: &[(Root, Pointer)], base: Base<'_>, doc: &Json<'_>, item:
         };
         let Some(mut cur) = scope else { continue };
         let Some(tokens) = ptr.tokens() else { continue };
-        let mut tail = String::new();
+        // The pointer's text is its tokens escaped, each after a `/` (escaped, a token has no
+        // `/`): the absent prefix is the text up to the next `/` after the token.
+        let mut ends = ptr.text.match_indices('/').map(|(i, _)| i).skip(1).chain(std::iter::once(ptr.text.len()));
         for t in tokens {
-            tail.push('/');
-            crate::document::push_pointer_token(&mut tail, t);
+            let end = ends.next().unwrap_or(ptr.text.len());
             match step(cur, t) {
                 Some(v) if !v.is_null() => cur = v,
                 _ => {
-                    let full = at.join(&tail);
+                    let full = at.join(ptr.text.get(..end).unwrap_or(&ptr.text));
                     if !out.contains(&full) {
                         out.push(full);
                     }
@@ -377,35 +402,35 @@ enum Event {
 
 /// Where a check's findings go: straight into the result, or kept to be written in order later
 /// (a group of checks).
-enum Sink<'o> {
-    Out(&'o mut Out),
+enum Sink<'o, 'a> {
+    Out(&'o mut Out<'a>),
     Events(&'o mut Vec<Event>),
 }
 
-impl Sink<'_> {
-    fn finding(&mut self, run: &RuleRun<'_, '_>, f: Finding, base: String) {
+impl<'a> Sink<'_, 'a> {
+    fn finding(&mut self, run: &RuleRun<'a, '_>, f: Finding, base: String) {
         match self {
             Sink::Out(out) => out.push_at(f, &run.rule.id, base),
             Sink::Events(ev) => ev.push(Event::Finding(f, base)),
         }
     }
 
-    fn settle(&mut self, run: &RuleRun<'_, '_>, base: String) {
+    fn settle(&mut self, run: &RuleRun<'a, '_>, base: Base<'_>) {
         match self {
-            Sink::Out(out) => out.settle(&run.rule.id, base),
-            Sink::Events(ev) => ev.push(Event::Settle(base)),
+            Sink::Out(out) => out.settle(&run.rule.id, &base.join("")),
+            Sink::Events(ev) => ev.push(Event::Settle(base.join(""))),
         }
     }
 }
 
 /// Writes `events` into `out`; [`Flow::Stop`] when the result was full at a new item.
-fn replay(run: &RuleRun<'_, '_>, events: impl Iterator<Item = Event>, out: &mut Out) -> Flow {
+fn replay<'a>(run: &RuleRun<'a, '_>, events: impl Iterator<Item = Event>, out: &mut Out<'a>) -> Flow {
     for e in events {
         match e {
             Event::Unit if out.full() => return Flow::Stop,
             Event::Unit => {}
             Event::Finding(f, base) => out.push_at(f, &run.rule.id, base),
-            Event::Settle(base) => out.settle(&run.rule.id, base),
+            Event::Settle(base) => out.settle(&run.rule.id, &base),
         }
     }
     Flow::Go
@@ -498,7 +523,7 @@ fn eval_group<'a>(
     plans: &[CheckPlan],
     g: Group,
     env: &mut Env<'a>,
-    out: &mut Out,
+    out: &mut Out<'a>,
     unknown: &mut Vec<Unknown>,
     lets: &mut LetState,
 ) -> Result<Flow, EvalError> {
@@ -597,14 +622,14 @@ fn eval_check<'a>(
     env: &mut Env<'a>,
     text: TextCap,
     lets: &mut LetState,
-    sink: &mut Sink<'_>,
+    sink: &mut Sink<'_, 'a>,
     unknown: &mut Vec<Unknown>,
 ) -> Result<(), EvalError> {
     let severity = check.severity.unwrap_or(run.rule.severity);
     let scope_doc = elem.or(item).unwrap_or(run.doc);
     // The check could not run: every let is bound first, as the message may name any of them
     // and an overflow in any of them decides what is said.
-    let not_run = |env: &mut Env<'a>, lets: &mut LetState, sink: &mut Sink<'_>, unknown: &mut Vec<Unknown>| -> Result<(), EvalError> {
+    let not_run = |env: &mut Env<'a>, lets: &mut LetState, sink: &mut Sink<'_, 'a>, unknown: &mut Vec<Unknown>| -> Result<(), EvalError> {
         lets.need(check, 0..check.lets.len(), env)?;
         if env.overflowed {
             // Arithmetic overflowed: the values are out of range, and a check is never passed
@@ -613,7 +638,7 @@ fn eval_check<'a>(
             let actual = check.actual.as_ref().and_then(|a| a.eval(env).ok()).and_then(|v| text.value(&v));
             sink.finding(run, overflow_finding(run, severity, path, actual), base.join(""));
         } else {
-            let absent = absent_reads(&check.reads(), base, run.doc, item, elem);
+            let absent = absent_reads(&plan.reads, base, run.doc, item, elem);
             let path = base.join(&check.path);
             let template = check.not_checked.as_ref().or(run.rule.not_checked.as_ref());
             let message = template.map(|t| render_check(t, check, run.lang, env, text, &path, Some(&absent.join(", ")), None));
@@ -631,9 +656,9 @@ fn eval_check<'a>(
     }
     // A check over the members of a bundle that decided on a member stands for the member's
     // own checks of the rule: what they could not check alone is checked here.
-    let settle = |sink: &mut Sink<'_>| {
+    let settle = |sink: &mut Sink<'_, 'a>| {
         if check.of_type.is_some() {
-            sink.settle(run, base.join(""));
+            sink.settle(run, base);
         }
     };
     match &check.kind {

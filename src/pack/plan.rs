@@ -31,6 +31,9 @@ pub(crate) struct CheckPlan {
     pub render: Vec<usize>,
     /// On the first check of a group: the group.
     pub group: Option<Group>,
+    /// [`Check::reads`], for saying what a check that could not run lacked (every item of a
+    /// bundle's members may need it).
+    pub reads: Vec<(super::Root, super::Pointer)>,
 }
 
 /// Consecutive checks run item by item, their first `shared` lets evaluated once per item.
@@ -124,6 +127,7 @@ fn plan_check(rule: &Rule, check: &Check) -> CheckPlan {
         assert: closure(reads(&[assert])),
         render: closure(render),
         group: None,
+        reads: check.reads(),
     }
 }
 
