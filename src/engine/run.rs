@@ -170,7 +170,7 @@ fn eval_rule<'a>(run: &RuleRun<'a, '_>, env: &mut Env<'a>, out: &mut Out<'a>, le
         let Some(plan) = plan else { continue };
         let mut one = |item: Option<&'a Json<'a>>, elem: Option<&'a Json<'a>>, base: Base<'_>, env: &mut Env<'a>, out: &mut Out<'a>| {
             start_unit(env, check, item, elem);
-            lets.reset(check.lets.len(), 0);
+            lets.defer(check, 0, env);
             let text = out.text;
             eval_check(run, check, plan, item, elem, base, env, text, lets, &mut Sink::Out(out), &mut unknown)
         };
@@ -436,49 +436,31 @@ fn replay<'a>(run: &RuleRun<'a, '_>, events: impl Iterator<Item = Event>, out: &
     Flow::Go
 }
 
-const BOUND: u8 = 1;
-const OVERFLOWED: u8 = 2;
-
-/// Which lets of the check running are bound (evaluated into their slots) and whether each
-/// overflowed; the first `shared` are a group's, kept from check to check on one item.
+/// The lets of the check running: deferred into their slots as the check starts, each evaluated
+/// when an expression first reads it ([`crate::expr::Lazy`]), or when a finding's message or the
+/// reason the check could not run needs it ([`LetState::need`]).
 #[derive(Default)]
-struct LetState {
-    /// By let: [`BOUND`], and [`OVERFLOWED`] when evaluating it overflowed.
-    flags: Vec<u8>,
-    shared: usize,
-    /// The memory budget the shared lets bound so far took (charged again to each next check of
-    /// the group on the item: their values stay alive in their slots).
-    shared_bytes: u64,
-}
+struct LetState;
 
 impl LetState {
-    /// A check with `n` lets, of which the first `keep` stay bound.
-    fn reset(&mut self, n: usize, keep: usize) {
-        self.flags.truncate(keep);
-        self.flags.resize(n, 0);
+    /// Defers the lets of `check` from the `from`-th on (those before it are a group's shared
+    /// lets, kept from the check before).
+    fn defer<'a>(&mut self, check: &'a Check, from: usize, env: &mut Env<'a>) {
+        for (_, slot, e) in check.lets.iter().skip(from) {
+            env.lazy.defer(*slot, e, &mut env.slots);
+        }
     }
 
-    /// Binds the lets `which` (ascending) not bound yet. A let bound before counts its overflow
+    /// Evaluates the lets `which` not evaluated yet. A let evaluated before counts its overflow
     /// again, as evaluating it again would.
     fn need<'a>(&mut self, check: &'a Check, which: impl IntoIterator<Item = usize>, env: &mut Env<'a>) -> Result<(), EvalError> {
         for i in which {
-            let flags = self.flags.get(i).copied().unwrap_or(BOUND);
-            if flags & BOUND != 0 {
-                env.overflowed |= flags & OVERFLOWED != 0;
-                continue;
+            let Some((_, slot, _)) = check.lets.get(i) else { continue };
+            if env.lazy.is_pending(*slot) {
+                crate::expr::force(env, *slot)?;
+            } else {
+                env.overflowed |= env.lazy.overflowed(*slot);
             }
-            let Some((_, slot, e)) = check.lets.get(i) else { continue };
-            let was = std::mem::replace(&mut env.overflowed, false);
-            let before = env.bytes_used;
-            let v = e.eval(env)?;
-            if i < self.shared {
-                self.shared_bytes = self.shared_bytes.saturating_add(env.bytes_used.saturating_sub(before));
-            }
-            if let Some(f) = self.flags.get_mut(i) {
-                *f = if env.overflowed { BOUND | OVERFLOWED } else { BOUND };
-            }
-            env.overflowed |= was;
-            set_slot(env, *slot, v);
         }
         Ok(())
     }
@@ -544,17 +526,18 @@ fn eval_group<'a>(
         if elem.is_some() {
             mark(events);
         }
-        lets.shared = g.shared;
-        lets.shared_bytes = 0;
         start_unit(env, first, Some(item), elem);
-        lets.reset(0, 0);
+        env.lazy.shared_below = g.keep;
         for (k, (check, plan)) in checks.iter().zip(plans).enumerate() {
             if k > 0 {
+                // The shared lets stay bound (or deferred), with the bytes they hold.
                 env.slots.truncate(g.keep);
-                env.bytes_used = lets.shared_bytes;
+                env.lazy.truncate(g.keep);
+                env.lazy.bytes = env.lazy.shared_bytes;
+                env.bytes_used = 0;
                 env.overflowed = false;
             }
-            lets.reset(check.lets.len(), g.shared);
+            lets.defer(check, if k == 0 { 0 } else { g.shared }, env);
             let (Some(ev), Some(un)) = (events.get_mut(k), unknowns.get_mut(k)) else { continue };
             let from = ev.len();
             eval_check(run, check, plan, Some(item), elem, base, env, out.text, lets, &mut Sink::Events(ev), un)?;
@@ -575,7 +558,6 @@ fn eval_group<'a>(
                 }
             }
         }
-        lets.shared = 0;
         Ok(true)
     };
     'items: for (i, item) in items.iter().enumerate() {
@@ -599,7 +581,6 @@ fn eval_group<'a>(
             }
         }
     }
-    lets.shared = 0;
     for (ev, un) in events.into_iter().zip(unknowns) {
         if replay(run, ev.into_iter(), out) == Flow::Stop {
             return Ok(Flow::Stop);
@@ -646,9 +627,6 @@ fn eval_check<'a>(
         }
         Ok(())
     };
-    if !plan.when.is_empty() {
-        lets.need(check, plan.when.iter().copied(), env)?;
-    }
     match outcome(check.when.as_ref(), env)? {
         Outcome::Holds => {}
         Outcome::Fails => return Ok(()),
@@ -663,9 +641,6 @@ fn eval_check<'a>(
     };
     match &check.kind {
         CheckKind::Assert(e) => {
-            if !plan.assert.is_empty() {
-                lets.need(check, plan.assert.iter().copied(), env)?;
-            }
             match e.eval(env)? {
                 Val::Bool(true) => settle(sink),
                 Val::Bool(false) => {

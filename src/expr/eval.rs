@@ -83,7 +83,7 @@ pub(crate) fn charge(steps_left: &mut u64, n: u64) -> Result<(), EvalError> {
 pub(crate) fn alloc(env: &mut Env<'_>, n: usize) -> Result<(), EvalError> {
     let n = u64::try_from(n).unwrap_or(u64::MAX);
     env.bytes_used = env.bytes_used.saturating_add(n);
-    if env.bytes_used > env.bytes_limit {
+    if env.bytes_used.saturating_add(env.lazy.bytes) > env.bytes_limit {
         return Err(EvalError::MemoryExhausted);
     }
     charge(&mut env.steps_left, n >> 10)
@@ -94,11 +94,123 @@ pub(crate) fn list_bytes(n: usize) -> usize {
     n.saturating_mul(std::mem::size_of::<Val<'_>>())
 }
 
+/// Lets bound to their slots but evaluated only when an expression first reads them: the engine
+/// defers a check's lets, so what `&&`, `||`, `?:`, `??` or a quantifier passes over is never
+/// computed (evaluation is pure: the values are those of evaluating every let first; only the
+/// step and memory budgets are spent less). A let's value, once computed, is charged to the
+/// memory budget while it stays bound (in [`Lazy::bytes`], which a quantifier giving back what
+/// its body built leaves alone).
+#[derive(Default)]
+pub struct Lazy<'a> {
+    /// By slot: the let not evaluated yet.
+    pending: Vec<Option<&'a super::Expr>>,
+    /// By slot: whether evaluating the let overflowed ([`Env::overflowed`]).
+    overflowed: Vec<bool>,
+    /// Bytes of the bound lets' values.
+    pub bytes: u64,
+    /// Of them, those of the lets in slots below `shared_below` (a group's shared lets, kept
+    /// from one check of the group to the next).
+    pub shared_bytes: u64,
+    pub shared_below: usize,
+}
+
+impl<'a> Lazy<'a> {
+    /// No let deferred or bound.
+    pub fn reset(&mut self) {
+        self.pending.clear();
+        self.overflowed.clear();
+        self.bytes = 0;
+        self.shared_bytes = 0;
+        self.shared_below = 0;
+    }
+
+    /// Forgets the lets of the slots from `slot` on (their values were dropped).
+    pub fn truncate(&mut self, slot: usize) {
+        self.pending.truncate(slot);
+        self.overflowed.truncate(slot);
+    }
+
+    /// Binds `e` to `slot`, to be evaluated when first read (the slot holds missing until then).
+    pub fn defer(&mut self, slot: usize, e: &'a super::Expr, slots: &mut Vec<Val<'a>>) {
+        if self.pending.len() <= slot {
+            self.pending.resize(slot + 1, None);
+            self.overflowed.resize(slot + 1, false);
+        }
+        if let (Some(p), Some(o)) = (self.pending.get_mut(slot), self.overflowed.get_mut(slot)) {
+            *p = Some(e);
+            *o = false;
+        }
+        if slots.len() <= slot {
+            slots.resize(slot + 1, Val::Missing);
+        }
+    }
+
+    /// Whether the let of `slot` is still to be evaluated.
+    #[inline]
+    pub fn is_pending(&self, slot: usize) -> bool {
+        matches!(self.pending.get(slot), Some(Some(_)))
+    }
+
+    /// Whether evaluating the let of `slot` overflowed.
+    pub fn overflowed(&self, slot: usize) -> bool {
+        self.overflowed.get(slot).copied().unwrap_or(false)
+    }
+
+    /// Hides a let deferred to `slot` while a quantifier's variable uses the slot (a variable of
+    /// an earlier let's own quantifier may take the slot of a later let).
+    pub(crate) fn hide(&mut self, slot: usize) -> Option<&'a super::Expr> {
+        self.pending.get_mut(slot).and_then(Option::take)
+    }
+
+    pub(crate) fn unhide(&mut self, slot: usize, e: Option<&'a super::Expr>) {
+        if let (Some(e), Some(p)) = (e, self.pending.get_mut(slot)) {
+            *p = Some(e);
+        }
+    }
+}
+
+/// The let deferred to `slot`, evaluated into it now if it was not yet.
+#[inline]
+pub(crate) fn ready(env: &mut Env<'_>, slot: usize) -> Result<(), EvalError> {
+    if env.lazy.is_pending(slot) {
+        force(env, slot)?;
+    }
+    Ok(())
+}
+
+#[inline(never)]
+pub(crate) fn force<'a>(env: &mut Env<'a>, slot: usize) -> Result<(), EvalError> {
+    let Some(e) = env.lazy.pending.get_mut(slot).and_then(Option::take) else {
+        return Ok(());
+    };
+    let was = std::mem::replace(&mut env.overflowed, false);
+    let before = env.bytes_used;
+    let v = e.eval(env)?;
+    // The let's bytes stay charged while it is bound.
+    let used = env.bytes_used.saturating_sub(before);
+    env.bytes_used = before;
+    env.lazy.bytes = env.lazy.bytes.saturating_add(used);
+    if slot < env.lazy.shared_below {
+        env.lazy.shared_bytes = env.lazy.shared_bytes.saturating_add(used);
+    }
+    if let Some(o) = env.lazy.overflowed.get_mut(slot) {
+        *o = env.overflowed;
+    }
+    env.overflowed |= was;
+    if env.slots.len() <= slot {
+        env.slots.resize(slot + 1, Val::Missing);
+    }
+    if let Some(s) = env.slots.get_mut(slot) {
+        *s = v;
+    }
+    Ok(())
+}
+
 pub(crate) fn eval<'a>(n: &'a Node, env: &mut Env<'a>) -> Result<Val<'a>, EvalError> {
     tick(env)?;
     Ok(match &n.kind {
         Kind::Const(c) => c.val(),
-        Kind::Slot(i) => match env.slots.get(*i) {
+        Kind::Slot(i) => match ready(env, *i).map(|()| env.slots.get(*i))? {
             // A document's value is a reference: copied without `Val::clone`'s call.
             Some(Val::Json(j)) => Val::Json(j),
             Some(v) => v.clone(),
@@ -199,6 +311,7 @@ pub(crate) fn eval<'a>(n: &'a Node, env: &mut Env<'a>) -> Result<Val<'a>, EvalEr
             // A let or variable looked at in place (not copied).
             Kind::Slot(i) => {
                 tick(env)?;
+                ready(env, i)?;
                 Val::Bool(env.slots.get(i).is_some_and(present))
             }
             _ => Val::Bool(present(&eval(e, env)?)),
@@ -236,6 +349,7 @@ fn cmp_in_place<'a>(l: &'a Node, r: &'a Node, env: &mut Env<'a>) -> Result<Optio
         // Evaluating `r` leaves the slots as they were (quantifiers restore theirs).
         (Kind::Slot(i), _) => {
             tick(env)?;
+            ready(env, *i)?;
             if env.slots.get(*i).is_none_or(Val::is_missing_or_null) {
                 return Ok(None);
             }
@@ -248,6 +362,7 @@ fn cmp_in_place<'a>(l: &'a Node, r: &'a Node, env: &mut Env<'a>) -> Result<Optio
                 return Ok(None);
             }
             tick(env)?;
+            ready(env, *j)?;
             Ok(env.slots.get(*j).and_then(|b| compare(&a, b)))
         }
         _ => {
@@ -325,6 +440,7 @@ fn field_base<'a>(n: &'a Node, env: &mut Env<'a>) -> Result<Val<'a>, EvalError> 
     match &n.kind {
         Kind::Slot(i) => {
             tick(env)?;
+            ready(env, *i)?;
             Ok(match env.slots.get(*i) {
                 Some(Val::Json(j)) => Val::Json(j),
                 Some(Val::Calendars(c)) => Val::Calendars(c),
@@ -395,7 +511,9 @@ fn quantify<'a>(
         env.slots.resize(slot + 1, Val::Missing);
         None
     };
+    let hidden = env.lazy.hide(slot);
     let r = quantify_loop(q, items, slot, elem, body, env);
+    env.lazy.unhide(slot, hidden);
     if let (Some(v), Some(s)) = (saved, env.slots.get_mut(slot)) {
         *s = v;
     }

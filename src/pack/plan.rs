@@ -2,17 +2,17 @@
 //! once, on its first validation (not when the pack loads: a pack loads within its time target
 //! and most validations use a few of its rules).
 //!
-//! - Each check's lets are evaluated when something reads them: before `when` only the lets
-//!   `when` reads (directly or through other lets), then those `assert` reads, and the others
-//!   only to write a finding (`actual`, `expected`, the message) or to say why the check could
-//!   not run. Evaluation is pure, so the results are those of evaluating every let first; only
-//!   the step and memory budgets are spent less.
+//! - Each check's lets are evaluated when something reads them: the evaluator evaluates a let
+//!   when an expression first reads it (`expr::Lazy`), so `when` and `assert` compute only what
+//!   their `&&`, `||`, `?:` and quantifiers reach; the plan lists the lets a finding's message
+//!   names (written without an expression reading them). Evaluation is pure, so the results are
+//!   those of evaluating every let first; only the step and memory budgets are spent less.
 //! - Consecutive checks that walk the same list and begin with the same lets (same name, slot
 //!   and compiled expression; a let reads only lets before it, so a common prefix is closed
 //!   under what it reads) form a group: the engine runs it item by item, each shared let
 //!   evaluated once per item for all of them.
 
-use super::{Check, CheckKind, Rule, Seg};
+use super::{Check, Rule, Seg};
 
 /// What the engine needs to run a rule's checks ([`Rule::plan`]).
 #[derive(Debug, Default)]
@@ -21,13 +21,11 @@ pub(crate) struct RulePlan {
     pub checks: Vec<CheckPlan>,
 }
 
-/// The lets (indices into [`Check::lets`], ascending: a let reads only lets before it) each part
-/// of a check needs, each list closed under what its lets read.
+/// What the engine needs to run a check.
 #[derive(Debug, Default)]
 pub(crate) struct CheckPlan {
-    pub when: Vec<usize>,
-    pub assert: Vec<usize>,
-    /// What a finding's `actual`, `expected` and message read.
+    /// What a finding's `actual`, `expected` and message read: lets (indices into
+    /// [`Check::lets`], ascending: a let reads only lets before it), closed under what they read.
     pub render: Vec<usize>,
     /// On the first check of a group: the group.
     pub group: Option<Group>,
@@ -111,10 +109,6 @@ fn plan_check(rule: &Rule, check: &Check) -> CheckPlan {
         exprs.iter().flatten().for_each(|e| e.slots_into(&mut s));
         s.into_iter().filter_map(|s| let_of_slot(s, n)).collect::<Vec<usize>>()
     };
-    let assert = match &check.kind {
-        CheckKind::Assert(e) => Some(e),
-        CheckKind::Require(_) => None,
-    };
     let template = check.message.as_ref().unwrap_or(&rule.message);
     let named = template.0.0.iter().flatten().flat_map(|t| &t.0).filter_map(|s| match s {
         Seg::Let(name) => check.lets.iter().position(|(n, _, _)| n == name),
@@ -123,8 +117,6 @@ fn plan_check(rule: &Rule, check: &Check) -> CheckPlan {
     let mut render = reads(&[check.actual.as_ref(), check.expected.as_ref()]);
     render.extend(named);
     CheckPlan {
-        when: closure(reads(&[check.when.as_ref()])),
-        assert: closure(reads(&[assert])),
         render: closure(render),
         group: None,
         reads: check.reads(),
