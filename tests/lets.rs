@@ -244,3 +244,32 @@ fn a_quantifier_variable_keeps_its_slot_from_a_later_let_not_evaluated_yet() {
     let got: Vec<(&str, &str)> = r.findings.iter().map(|f| (f.path.as_str(), f.message.as_str())).collect();
     assert_eq!(got, [("/lines/0/qty", "message 1"), ("/lines/1/qty", "message 9")]);
 }
+
+#[test]
+fn checks_of_the_document_share_their_leading_lets_too() {
+    // Two checks of the order itself begin with `pairs` (quadratic): evaluated once when they
+    // share it, the same findings either way.
+    let rule = |shared: bool| {
+        let check = |n: usize, assert: &str| {
+            let own = if shared { 0 } else { n };
+            format!("\n[[rule.check]]\nassert = \"{assert}\"\npath = \"/lines\"\nactual = \"pairs\"\n[rule.check.let]\nown = \"{own}\"\npairs = \"count(doc.lines, l, count(doc.lines, m, m.code == l.code) > 1)\"\n")
+        };
+        pack(&format!(
+            "[[rule]]\nid = \"DUP-01\"\napplies_to = \"order\"\nseverity = \"error\"\nclause = {c}\nmessage = {m}\n{}{}",
+            check(1, "pairs == 0"),
+            check(2, "pairs < 3"),
+            c = text("clause"),
+            m = text("message {actual}"),
+        ))
+    };
+    let (shared, unshared) = (rule(true), rule(false));
+    let doc = clean(100);
+    assert!(min_steps(&shared, &doc) * 3 < min_steps(&unshared, &doc) * 2);
+    for doc in [clean(5), order(vec![json!({"code": "A"}), json!({"code": "A"}), json!({"code": "A"}), json!({"code": "B"})])] {
+        let (a, b) = (result(&shared, &doc, 100), result(&unshared, &doc, 100));
+        assert_eq!(serde_json::to_value(&a).unwrap(), serde_json::to_value(&b).unwrap());
+    }
+    let r = result(&shared, &order(vec![json!({"code": "A"}), json!({"code": "A"}), json!({"code": "A"})]), 100);
+    let got: Vec<(&str, &str)> = r.findings.iter().map(|f| (f.path.as_str(), f.message.as_str())).collect();
+    assert_eq!(got, [("/lines", "message 3"), ("/lines", "message 3")]);
+}

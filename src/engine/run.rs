@@ -510,8 +510,14 @@ fn eval_group<'a>(
     lets: &mut LetState,
 ) -> Result<Flow, EvalError> {
     let Some(first) = checks.first() else { return Ok(Flow::Go) };
-    let Some(ptr) = &first.for_each else { return Ok(Flow::Go) };
-    let Some(Json::Array(items)) = pointer(run.doc, ptr) else { return Ok(Flow::Go) };
+    // Checks of the document itself: one unit, the document (no item).
+    let (ptr, items): (Option<&Pointer>, &'a [Json<'a>]) = match &first.for_each {
+        None => (None, &[]),
+        Some(ptr) => match pointer(run.doc, ptr) {
+            Some(Json::Array(items)) => (Some(ptr), items),
+            _ => return Ok(Flow::Go),
+        },
+    };
     let mut events: Vec<Vec<Event>> = checks.iter().map(|_| Vec::new()).collect();
     let mut unknowns: Vec<Vec<Unknown>> = checks.iter().map(|_| Vec::new()).collect();
     let mut found = vec![0usize; checks.len()];
@@ -519,14 +525,14 @@ fn eval_group<'a>(
     // full before it (past `max_findings` one more is kept; each finding written or refused).
     let room = (out.cap + 1).saturating_sub(out.list.len());
     // Whether to go on: once the first check alone fills the result, the rest is never written.
-    let mut unit = |item: &'a Json<'a>, elem: Option<&'a Json<'a>>, base: Base<'_>, env: &mut Env<'a>, events: &mut Vec<Vec<Event>>| -> Result<bool, EvalError> {
+    let mut unit = |item: Option<&'a Json<'a>>, elem: Option<&'a Json<'a>>, base: Base<'_>, env: &mut Env<'a>, events: &mut Vec<Vec<Event>>| -> Result<bool, EvalError> {
         if found.first().is_some_and(|n| *n >= room) {
             return Ok(false);
         }
         if elem.is_some() {
             mark(events);
         }
-        start_unit(env, first, Some(item), elem);
+        start_unit(env, first, item, elem);
         env.lazy.shared_below = g.keep;
         for (k, (check, plan)) in checks.iter().zip(plans).enumerate() {
             if k > 0 {
@@ -540,7 +546,7 @@ fn eval_group<'a>(
             lets.defer(check, if k == 0 { 0 } else { g.shared }, env);
             let (Some(ev), Some(un)) = (events.get_mut(k), unknowns.get_mut(k)) else { continue };
             let from = ev.len();
-            eval_check(run, check, plan, Some(item), elem, base, env, out.text, lets, &mut Sink::Events(ev), un)?;
+            eval_check(run, check, plan, item, elem, base, env, out.text, lets, &mut Sink::Events(ev), un)?;
             if ev.len() > from {
                 let mut before: usize = found.get(..=k).map_or(0, |f| f.iter().sum());
                 let new = ev.split_off(from);
@@ -560,6 +566,11 @@ fn eval_group<'a>(
         }
         Ok(true)
     };
+    if ptr.is_none() {
+        mark(&mut events);
+        unit(None, None, Base { prefix: run.prefix, item: None, elem: None }, env, &mut events)?;
+    }
+    let ptr_text = ptr.map_or("", |p| p.text.as_str());
     'items: for (i, item) in items.iter().enumerate() {
         mark(&mut events);
         if let Some(t) = &first.of_type
@@ -567,16 +578,16 @@ fn eval_group<'a>(
         {
             continue;
         }
-        let base = Base { prefix: run.prefix, item: Some((&ptr.text, i)), elem: None };
+        let base = Base { prefix: run.prefix, item: Some((ptr_text, i)), elem: None };
         let Some(inner) = &first.then_each else {
-            if !unit(item, None, base, env, &mut events)? {
+            if !unit(Some(item), None, base, env, &mut events)? {
                 break;
             }
             continue;
         };
         let Some(Json::Array(elems)) = pointer(item, inner) else { continue };
         for (j, elem) in elems.iter().enumerate() {
-            if !unit(item, Some(elem), Base { elem: Some((&inner.text, j)), ..base }, env, &mut events)? {
+            if !unit(Some(item), Some(elem), Base { elem: Some((&inner.text, j)), ..base }, env, &mut events)? {
                 break 'items;
             }
         }

@@ -87,7 +87,8 @@ impl TextCap {
                 Some(out)
             }
             v => {
-                let mut out = String::new();
+                // Room for a short list or number without growing.
+                let mut out = String::with_capacity(32);
                 self.write(&mut out, v);
                 Some(out)
             }
@@ -123,6 +124,17 @@ impl<'s> Capped<'s> {
 }
 
 impl fmt::Write for Capped<'_> {
+    /// One character (a JSON value's brackets, commas and quotes) without encoding it first.
+    fn write_char(&mut self, c: char) -> fmt::Result {
+        if self.left == 0 {
+            self.cut = true;
+            return Err(fmt::Error);
+        }
+        self.left -= 1;
+        self.out.push(c);
+        Ok(())
+    }
+
     fn write_str(&mut self, s: &str) -> fmt::Result {
         // No more bytes than characters left: it fits, counted by `chars().count()` (fast)
         // rather than walked character by character.

@@ -7,10 +7,10 @@
 //!   their `&&`, `||`, `?:` and quantifiers reach; the plan lists the lets a finding's message
 //!   names (written without an expression reading them). Evaluation is pure, so the results are
 //!   those of evaluating every let first; only the step and memory budgets are spent less.
-//! - Consecutive checks that walk the same list and begin with the same lets (same name, slot
-//!   and compiled expression; a let reads only lets before it, so a common prefix is closed
-//!   under what it reads) form a group: the engine runs it item by item, each shared let
-//!   evaluated once per item for all of them.
+//! - Consecutive checks that walk the same list (or check the document itself) and begin with
+//!   the same lets (same name, slot and compiled expression; a let reads only lets before it,
+//!   so a common prefix is closed under what it reads) form a group: the engine runs it item by
+//!   item (the document once), each shared let evaluated at most once per item for all of them.
 
 use super::{Check, Rule, Seg};
 
@@ -123,13 +123,10 @@ fn plan_check(rule: &Rule, check: &Check) -> CheckPlan {
     }
 }
 
-/// How many checks from `k` on walk the same list as check `k` with some lets in common, and
-/// how many leading lets all of them share.
+/// How many checks from `k` on walk the same list as check `k` (or, like it, check the document
+/// itself) with some lets in common, and how many leading lets all of them share.
 fn group_from(checks: &[Check], k: usize) -> (usize, usize) {
     let Some(first) = checks.get(k) else { return (1, 0) };
-    if first.for_each.is_none() {
-        return (1, 0);
-    }
     let mut shared = first.lets.len();
     let mut len = 1;
     let mut prev = first;
@@ -186,6 +183,6 @@ fn group_keep(checks: &[Check], shared: usize) -> Option<usize> {
     let fixed = first.item_slot.into_iter().chain(first.elem_slot).chain(first.lets.iter().take(shared).map(|(_, s, _)| *s));
     let keep = fixed.max()? + 1;
     let own_above = checks.iter().all(|c| c.lets.iter().skip(shared).all(|(_, s, _)| *s >= keep));
-    let shared_above = first.lets.iter().take(shared).all(|(_, s, _)| first.item_slot.is_some_and(|i| *s > i) && first.elem_slot.is_none_or(|e| *s > e));
+    let shared_above = first.lets.iter().take(shared).all(|(_, s, _)| first.item_slot.is_none_or(|i| *s > i) && first.elem_slot.is_none_or(|e| *s > e));
     (own_above && shared_above).then_some(keep)
 }
