@@ -135,8 +135,7 @@ fn eval_rule<'a>(run: &RuleRun<'a, '_>, env: &mut Env<'a>, out: &mut Out<'a>, le
         Outcome::Holds => {}
         Outcome::Fails => return Ok(()),
         Outcome::Unknown => {
-            let ptrs = crate::pack::reads_of(run.rule.when.iter(), None, None);
-            let absent = absent_reads(&ptrs, doc_base, run.doc, None, None);
+            let absent = absent_reads(&run.rule.plan().when_reads, doc_base, run.doc, None, None);
             let message = run.rule.not_checked.as_ref().map(|t| render(t, run.lang, &|s, o| match s {
                 Seg::Actual => o.push_str(&absent.join(", ")),
                 Seg::Path => o.push_str(run.prefix),
@@ -486,6 +485,16 @@ fn start_unit<'a>(env: &mut Env<'a>, check: &Check, item: Option<&'a Json<'a>>, 
     }
 }
 
+/// The next check of a group on one unit: the shared lets stay bound (or deferred), with the
+/// bytes they hold; the previous check's own lets are dropped.
+fn next_in_group(env: &mut Env<'_>, g: Group) {
+    env.slots.truncate(g.keep);
+    env.lazy.truncate(g.keep);
+    env.lazy.bytes = env.lazy.shared_bytes;
+    env.bytes_used = 0;
+    env.overflowed = false;
+}
+
 /// A new item or element in every check's events (one mark for several with nothing between).
 fn mark(events: &mut [Vec<Event>]) {
     for e in events {
@@ -510,14 +519,21 @@ fn eval_group<'a>(
     lets: &mut LetState,
 ) -> Result<Flow, EvalError> {
     let Some(first) = checks.first() else { return Ok(Flow::Go) };
-    // Checks of the document itself: one unit, the document (no item).
-    let (ptr, items): (Option<&Pointer>, &'a [Json<'a>]) = match &first.for_each {
-        None => (None, &[]),
-        Some(ptr) => match pointer(run.doc, ptr) {
-            Some(Json::Array(items)) => (Some(ptr), items),
-            _ => return Ok(Flow::Go),
-        },
+    let Some(ptr) = &first.for_each else {
+        // Checks of the document itself: one unit, the checks one after another.
+        let base = Base { prefix: run.prefix, item: None, elem: None };
+        start_unit(env, first, None, None);
+        env.lazy.shared_below = g.keep;
+        for (k, (check, plan)) in checks.iter().zip(plans).enumerate() {
+            if k > 0 {
+                next_in_group(env, g);
+            }
+            lets.defer(check, if k == 0 { 0 } else { g.shared }, env);
+            eval_check(run, check, plan, None, None, base, env, out.text, lets, &mut Sink::Out(out), unknown)?;
+        }
+        return Ok(Flow::Go);
     };
+    let Some(Json::Array(items)) = pointer(run.doc, ptr) else { return Ok(Flow::Go) };
     let mut events: Vec<Vec<Event>> = checks.iter().map(|_| Vec::new()).collect();
     let mut unknowns: Vec<Vec<Unknown>> = checks.iter().map(|_| Vec::new()).collect();
     let mut found = vec![0usize; checks.len()];
@@ -536,12 +552,7 @@ fn eval_group<'a>(
         env.lazy.shared_below = g.keep;
         for (k, (check, plan)) in checks.iter().zip(plans).enumerate() {
             if k > 0 {
-                // The shared lets stay bound (or deferred), with the bytes they hold.
-                env.slots.truncate(g.keep);
-                env.lazy.truncate(g.keep);
-                env.lazy.bytes = env.lazy.shared_bytes;
-                env.bytes_used = 0;
-                env.overflowed = false;
+                next_in_group(env, g);
             }
             lets.defer(check, if k == 0 { 0 } else { g.shared }, env);
             let (Some(ev), Some(un)) = (events.get_mut(k), unknowns.get_mut(k)) else { continue };
@@ -566,11 +577,6 @@ fn eval_group<'a>(
         }
         Ok(true)
     };
-    if ptr.is_none() {
-        mark(&mut events);
-        unit(None, None, Base { prefix: run.prefix, item: None, elem: None }, env, &mut events)?;
-    }
-    let ptr_text = ptr.map_or("", |p| p.text.as_str());
     'items: for (i, item) in items.iter().enumerate() {
         mark(&mut events);
         if let Some(t) = &first.of_type
@@ -578,7 +584,7 @@ fn eval_group<'a>(
         {
             continue;
         }
-        let base = Base { prefix: run.prefix, item: Some((ptr_text, i)), elem: None };
+        let base = Base { prefix: run.prefix, item: Some((&ptr.text, i)), elem: None };
         let Some(inner) = &first.then_each else {
             if !unit(Some(item), None, base, env, &mut events)? {
                 break;

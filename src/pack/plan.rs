@@ -19,6 +19,8 @@ use super::{Check, Rule, Seg};
 pub(crate) struct RulePlan {
     /// By check index.
     pub checks: Vec<CheckPlan>,
+    /// What the rule's `when` reads (named when it cannot be decided).
+    pub when_reads: Vec<(super::Root, super::Pointer)>,
 }
 
 /// What the engine needs to run a check.
@@ -66,7 +68,7 @@ fn plan_rule(rule: &Rule) -> RulePlan {
             _ => k += 1,
         }
     }
-    RulePlan { checks }
+    RulePlan { checks, when_reads: super::reads_of(rule.when.iter(), None, None) }
 }
 
 /// The lets each part of `check` reads.
