@@ -73,6 +73,8 @@ impl TextCap {
     pub(crate) fn value(self, v: &Val<'_>) -> Option<String> {
         match v {
             Val::Missing => None,
+            // At most as many characters as bytes: within the cap, copied as it is.
+            Val::Str(s) if s.len() <= self.max_chars => Some(s.to_string()),
             Val::Str(s) => {
                 let mut out = String::new();
                 let mut w = Capped::new(&mut out, self.max_chars);
