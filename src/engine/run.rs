@@ -38,7 +38,7 @@ impl Pack {
         let data = self.data_json(as_of);
         let mut applied = false;
         // One for every rule of the document (what it holds is reset for each check).
-        let mut lets = LetState::default();
+        let mut lets = LetState;
         let at = self.rules_by_doc.binary_search_by(|(t, _)| t.as_str().cmp(&doc_type.name)).ok();
         let indices = at.and_then(|i| self.rules_by_doc.get(i)).map_or(&[][..], |(_, r)| r.as_slice());
         for (rule, &i) in indices.iter().filter_map(|i| Some((self.rules.get(*i)?, i))) {
@@ -438,7 +438,6 @@ fn replay<'a>(run: &RuleRun<'a, '_>, events: impl Iterator<Item = Event>, out: &
 /// The lets of the check running: deferred into their slots as the check starts, each evaluated
 /// when an expression first reads it ([`crate::expr::Lazy`]), or when a finding's message or the
 /// reason the check could not run needs it ([`LetState::need`]).
-#[derive(Default)]
 struct LetState;
 
 impl LetState {

@@ -785,6 +785,7 @@ pub(crate) fn arith<'a>(op: ArithOp, a: Val<'a>, b: Val<'a>) -> Result<Val<'a>, 
 
 #[cfg(test)]
 mod write_tests {
+    #![allow(clippy::unwrap_used)]
     use super::*;
 
     fn written(v: &Val<'_>) -> String {
