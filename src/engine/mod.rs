@@ -163,10 +163,19 @@ pub(crate) struct Out<'p> {
     settled: HashSet<(&'p str, String)>,
 }
 
-/// A `(rule ID, base)` key looked up without building its strings.
+/// A `(rule ID, base)` key looked up without building its strings (native builds; the
+/// WebAssembly module keeps the smaller code of looking up the pair itself).
+#[cfg(not(target_arch = "wasm32"))]
 #[derive(Hash)]
 struct At<'k>(&'k str, &'k str);
 
+#[cfg(target_arch = "wasm32")]
+#[allow(non_snake_case)]
+fn At<'k>(rule: &'k str, base: &str) -> (&'k str, String) {
+    (rule, base.to_string())
+}
+
+#[cfg(not(target_arch = "wasm32"))]
 impl hashbrown::Equivalent<(&str, String)> for At<'_> {
     fn equivalent(&self, key: &(&str, String)) -> bool {
         self.0 == key.0 && self.1 == key.1
@@ -234,7 +243,7 @@ impl<'p> Out<'p> {
         self.push(f);
     }
 
-    pub(crate) fn reported(&self, rule_id: &str, base: &str) -> bool {
+    pub(crate) fn reported(&self, rule_id: &'p str, base: &str) -> bool {
         self.reported.contains(&At(rule_id, base))
     }
 

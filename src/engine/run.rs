@@ -283,7 +283,14 @@ impl Base<'_> {
         for (ptr, i) in parts.into_iter().flatten() {
             s.push_str(ptr);
             s.push('/');
+            #[cfg(not(target_arch = "wasm32"))]
             push_index(&mut s, i);
+            // The WebAssembly module keeps the smaller code.
+            #[cfg(target_arch = "wasm32")]
+            {
+                use std::fmt::Write as _;
+                let _ = write!(s, "{i}");
+            }
         }
         s.push_str(tail);
         s
@@ -291,6 +298,7 @@ impl Base<'_> {
 }
 
 /// Appends `n` in decimal.
+#[cfg(not(target_arch = "wasm32"))]
 fn push_index(s: &mut String, mut n: usize) {
     let mut buf = [0u8; 20];
     let mut at = buf.len();

@@ -73,7 +73,8 @@ impl TextCap {
     pub(crate) fn value(self, v: &Val<'_>) -> Option<String> {
         match v {
             Val::Missing => None,
-            // At most as many characters as bytes: within the cap, copied as it is.
+            // At most as many characters as bytes: within the cap, copied as it is (native).
+            #[cfg(not(target_arch = "wasm32"))]
             Val::Str(s) if s.len() <= self.max_chars => Some(s.to_string()),
             Val::Str(s) => {
                 let mut out = String::new();
@@ -126,7 +127,9 @@ impl<'s> Capped<'s> {
 }
 
 impl fmt::Write for Capped<'_> {
-    /// One character (a JSON value's brackets, commas and quotes) without encoding it first.
+    /// One character (a JSON value's brackets, commas and quotes) without encoding it first
+    /// (native builds).
+    #[cfg(not(target_arch = "wasm32"))]
     fn write_char(&mut self, c: char) -> fmt::Result {
         if self.left == 0 {
             self.cut = true;

@@ -201,7 +201,8 @@ pub(crate) fn eval<'a>(n: &'a Node, env: &mut Env<'a>) -> Result<Val<'a>, EvalEr
             _ => Val::Missing,
         },
         Kind::Has(e) => match e.kind {
-            // A let or variable looked at in place (not copied).
+            // A let or variable looked at in place (not copied; native builds).
+            #[cfg(not(target_arch = "wasm32"))]
             Kind::Slot(i) => {
                 tick(env)?;
                 ready(env, i)?;
@@ -237,6 +238,18 @@ pub(crate) fn eval<'a>(n: &'a Node, env: &mut Env<'a>) -> Result<Val<'a>, EvalEr
 /// Orders the values of `l` and `r` (`None`: missing, as [`compare`]), `r` not evaluated when
 /// `l` is missing or null. A side that is a let or variable is compared in place, not copied
 /// (a string a let holds was copied for every comparison); the steps are the same.
+#[cfg(target_arch = "wasm32")]
+fn cmp_in_place<'a>(l: &'a Node, r: &'a Node, env: &mut Env<'a>) -> Result<Option<Ordering>, EvalError> {
+    // The WebAssembly module keeps the smaller code: both sides evaluated.
+    let a = eval(l, env)?;
+    if a.is_missing_or_null() {
+        return Ok(None);
+    }
+    let b = eval(r, env)?;
+    Ok(compare(&a, &b))
+}
+
+#[cfg(not(target_arch = "wasm32"))]
 fn cmp_in_place<'a>(l: &'a Node, r: &'a Node, env: &mut Env<'a>) -> Result<Option<Ordering>, EvalError> {
     match (&l.kind, &r.kind) {
         // Evaluating `r` leaves the slots as they were (quantifiers restore theirs).
