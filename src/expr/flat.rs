@@ -324,13 +324,22 @@ impl Stack {
     }
 
     /// The one tree the nodes made.
-    fn root<E: serde::de::Error>(mut self) -> Result<Node, E> {
+    fn root<E: serde::de::Error>(&mut self) -> Result<Node, E> {
         match (self.0.pop(), self.0.is_empty()) {
             (Some((root, _)), true) => Ok(root),
             _ => Err(refuse("an expression's nodes do not make one tree")),
         }
     }
 }
+
+thread_local! {
+    /// The stack of the last tree rebuilt on this thread, emptied: the next one reuses its room
+    /// (a pack holds a thousand expressions, most of a few nodes).
+    static SPARE: std::cell::Cell<Vec<(Node, u32)>> = const { std::cell::Cell::new(Vec::new()) };
+}
+
+/// Most room a spare stack keeps between trees.
+const SPARE_AT_MOST: usize = 256;
 
 /// Rebuilds the tree as its nodes are read (no list of them in between).
 struct ExprVisitor;
@@ -343,11 +352,19 @@ impl<'de> serde::de::Visitor<'de> for ExprVisitor {
     }
 
     fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut seq: A) -> Result<Expr, A::Error> {
-        let mut st = Stack(Vec::new());
-        while let Some(node) = seq.next_element::<Flat>()? {
-            st.push(node)?;
+        let mut st = Stack(SPARE.take());
+        let mut read = || {
+            while let Some(node) = seq.next_element::<Flat>()? {
+                st.push(node)?;
+            }
+            st.root()
+        };
+        let root = read();
+        st.0.clear();
+        if st.0.capacity() <= SPARE_AT_MOST {
+            SPARE.set(st.0);
         }
-        Ok(Expr { root: st.root()? })
+        Ok(Expr { root: root? })
     }
 }
 

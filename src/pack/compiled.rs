@@ -31,16 +31,17 @@ pub struct CompiledPackError(pub String);
 /// The first bytes of every compiled pack.
 pub const MAGIC: &[u8; 8] = b"QAGIDAPK";
 /// The layout of the body; raised with every change to it (or to what its parts mean).
-/// 2: postcard through serde derives (1 was the hand-written codec).
-pub const FORMAT: u64 = 2;
+/// 2: postcard through serde derives (1 was the hand-written codec); 3: the checksum XXH64 (was
+/// FNV-1a).
+pub const FORMAT: u64 = 3;
 /// The engine a compiled pack must have been written by: the crate version, and a fingerprint of
 /// the sources that define the compiled form (`build.rs`), so that a build from other sources
 /// refuses it even under the same version number.
 const ENGINE: &str = concat!(env!("CARGO_PKG_VERSION"), "+", env!("QAGIDA_COMPILED_FINGERPRINT"));
 
-/// FNV-1a, 64 bits: a checksum against damage in transit, not a signature.
+/// XXH64 (seed 0): a checksum against damage in transit, not a signature.
 pub(crate) fn checksum(bytes: &[u8]) -> u64 {
-    crate::formats::fnv1a(crate::formats::FNV_OFFSET, bytes)
+    xxhash_rust::xxh64::xxh64(bytes, 0)
 }
 
 /// What a compiled pack may leave out. The default keeps everything.
