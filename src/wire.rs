@@ -9,11 +9,31 @@
 
 use std::cell::RefCell;
 use std::fmt::Display;
+use std::sync::Arc;
 
 use serde::Deserialize;
 
 thread_local! {
     static PROBLEM: RefCell<Option<String>> = const { RefCell::new(None) };
+    /// The names read so far in the pack being read ([`with_names`]).
+    static NAMES: RefCell<Option<hashbrown::HashSet<Arc<str>>>> = const { RefCell::new(None) };
+}
+
+/// Runs `f` (the reading of one compiled pack) with a table of the names read in it: a name
+/// that many nodes hold (a field's, in expressions) is kept once and shared ([`name`]).
+pub(crate) fn with_names<R>(f: impl FnOnce() -> R) -> R {
+    let outer = NAMES.replace(Some(hashbrown::HashSet::new()));
+    let out = f();
+    NAMES.set(outer);
+    out
+}
+
+/// `text` as a shared name: the one read before inside [`with_names`], else a new one.
+pub(crate) fn name(text: &str) -> Arc<str> {
+    NAMES.with_borrow_mut(|names| match names {
+        Some(names) => names.get_or_insert_with(text, |t| Arc::from(t)).clone(),
+        None => Arc::from(text),
+    })
 }
 
 /// A deserialisation error saying `what`; the words are kept for [`take_problem`] (the first

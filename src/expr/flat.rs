@@ -25,11 +25,11 @@ pub(crate) const MAX_COMPILED_DEPTH: u32 = MAX_TREE_DEPTH + 2;
 
 /// One node: what it is, without its children (they are the nodes just before it).
 #[derive(Serialize, Deserialize)]
-enum Op {
+enum Op<'a> {
     Const(Const),
     Slot(usize),
     /// base
-    Field(Box<str>),
+    Field(&'a str),
     /// base, index
     Index,
     /// the items
@@ -51,8 +51,8 @@ enum Op {
     Has,
     /// list, body
     Quant { q: Quant, slot: usize, elem: Type },
-    /// the arguments
-    Call { f: Box<str>, args: usize },
+    /// the arguments (a built-in by name, borrowed while it is looked up)
+    Call { f: &'a str, args: usize },
     /// list, value
     Find { path: Box<[Box<str>]>, index_key: Box<str>, key_ty: Type, elem: Type, all: bool, by_name: bool, shared: bool },
     /// expr
@@ -62,20 +62,21 @@ enum Op {
 }
 
 #[derive(Serialize, Deserialize)]
-struct Flat {
-    op: Op,
+struct Flat<'a> {
+    #[serde(borrow)]
+    op: Op<'a>,
     ty: Type,
 }
 
 /// Appends `n`'s nodes in post-order.
-fn flatten(n: &Node, out: &mut Vec<Flat>) {
-    let kids = |ns: &[&Node], out: &mut Vec<Flat>| ns.iter().for_each(|k| flatten(k, out));
+fn flatten<'n>(n: &'n Node, out: &mut Vec<Flat<'n>>) {
+    let kids = |ns: &[&'n Node], out: &mut Vec<Flat<'n>>| ns.iter().for_each(|k| flatten(k, out));
     let op = match &n.kind {
         Kind::Const(c) => Op::Const(c.clone()),
         Kind::Slot(i) => Op::Slot(*i),
         Kind::Field { base, name, .. } => {
             kids(&[base], out);
-            Op::Field(name.clone())
+            Op::Field(name)
         }
         Kind::Index { base, index } => {
             kids(&[base, index], out);
@@ -139,7 +140,7 @@ fn flatten(n: &Node, out: &mut Vec<Flat>) {
         }
         Kind::Call { f, args } => {
             args.iter().for_each(|k| flatten(k, out));
-            Op::Call { f: f.name.into(), args: args.len() }
+            Op::Call { f: f.name, args: args.len() }
         }
         Kind::Find(f) => {
             kids(&[&f.list, &f.value], out);
@@ -227,7 +228,7 @@ impl Stack {
             Op::Slot(i) => (Kind::Slot(check_slot(i)?), 0),
             Op::Field(name) => {
                 let (base, d) = st.one()?;
-                (Kind::Field { base, name, hint: Default::default() }, d)
+                (Kind::Field { base, name: crate::wire::name(name), hint: Default::default() }, d)
             }
             Op::Index => {
                 let (base, index, d) = st.two()?;
@@ -291,7 +292,7 @@ impl Stack {
                 (Kind::Quant { q, list, slot: check_slot(slot)?, elem, body }, d)
             }
             Op::Call { f, args } => {
-                let Some(f) = lookup(&f) else {
+                let Some(f) = lookup(f) else {
                     return Err(refuse(format_args!("no built-in function `{f}` in this engine")));
                 };
                 let (args, d) = st.take(args)?;

@@ -114,7 +114,8 @@ pub(crate) enum Kind {
     Slot(usize),
     Field {
         base: Box<Node>,
-        name: Box<str>,
+        /// Shared by the nodes that name the same field in a compiled pack (`wire::name`).
+        name: std::sync::Arc<str>,
         /// Where the member was last found ([`Object::get_hinted`](crate::document::Object::get_hinted)).
         hint: crate::document::Hint,
     },
