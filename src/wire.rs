@@ -9,31 +9,11 @@
 
 use std::cell::RefCell;
 use std::fmt::Display;
-use std::sync::Arc;
 
 use serde::Deserialize;
 
 thread_local! {
     static PROBLEM: RefCell<Option<String>> = const { RefCell::new(None) };
-    /// The names read so far in the pack being read ([`with_names`]).
-    static NAMES: RefCell<Option<hashbrown::HashSet<Arc<str>>>> = const { RefCell::new(None) };
-}
-
-/// Runs `f` (the reading of one compiled pack) with a table of the names read in it: a name
-/// that many nodes hold (a field's, in expressions) is kept once and shared ([`name`]).
-pub(crate) fn with_names<R>(f: impl FnOnce() -> R) -> R {
-    let outer = NAMES.replace(Some(hashbrown::HashSet::new()));
-    let out = f();
-    NAMES.set(outer);
-    out
-}
-
-/// `text` as a shared name: the one read before inside [`with_names`], else a new one.
-pub(crate) fn name(text: &str) -> Arc<str> {
-    NAMES.with_borrow_mut(|names| match names {
-        Some(names) => names.get_or_insert_with(text, |t| Arc::from(t)).clone(),
-        None => Arc::from(text),
-    })
 }
 
 /// A deserialisation error saying `what`; the words are kept for [`take_problem`] (the first
@@ -66,15 +46,7 @@ pub(crate) fn text<'de, D: serde::Deserializer<'de>>(d: D) -> Result<String, D::
 
 /// `bytes` as a text of its own when they are UTF-8, checked as [`text`] checks them.
 pub(crate) fn owned_text(bytes: &[u8]) -> Option<String> {
-    if (24..64).contains(&bytes.len()) && !bytes.is_ascii() {
-        let mut block = [0u8; 64];
-        if let Some(b) = block.get_mut(..bytes.len()) {
-            b.copy_from_slice(bytes);
-        }
-        simdutf8::basic::from_utf8(&block).ok().and_then(|t| t.get(..bytes.len())).map(str::to_owned)
-    } else {
-        simdutf8::basic::from_utf8(bytes).ok().map(str::to_owned)
-    }
+    simdutf8::basic::from_utf8(bytes).ok().map(str::to_owned)
 }
 
 /// Dates, datetimes, UTC offsets and decimals as numbers (`#[serde(with = "crate::wire::compact")]`,

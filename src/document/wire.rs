@@ -111,7 +111,7 @@ fn number<E: serde::de::Error>(bytes: &[u8]) -> Result<Json<'static>, E> {
     let ok = whole && j.peek().is_ok_and(|p| p.is_num() && j.known_skip(p).is_ok() && j.finish().is_ok());
     match std::str::from_utf8(bytes) {
         Ok(t) if ok => Ok(Json::Number(Number(Cow::Owned(t.to_owned())))),
-        _ => Err(refuse(format_args!("`{}` is not a JSON number", String::from_utf8_lossy(bytes)))),
+        _ => Err(refuse("a JSON number's text that is not a JSON number")),
     }
 }
 

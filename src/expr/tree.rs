@@ -114,8 +114,7 @@ pub(crate) enum Kind {
     Slot(usize),
     Field {
         base: Box<Node>,
-        /// Shared by the nodes that name the same field in a compiled pack (`wire::name`).
-        name: std::sync::Arc<str>,
+        name: Box<str>,
         /// Where the member was last found ([`Object::get_hinted`](crate::document::Object::get_hinted)).
         hint: crate::document::Hint,
     },

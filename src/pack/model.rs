@@ -147,18 +147,8 @@ impl<T> ByLang<T> {
 }
 
 /// A text in every language of the pack.
-#[derive(Clone, Debug, Default, Serialize)]
+#[derive(Clone, Debug, Default, Serialize, Deserialize)]
 pub struct Text(pub(crate) ByLang<String>);
-
-/// Read with its texts checked as `wire::text` checks them.
-impl<'de> Deserialize<'de> for Text {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Text, D::Error> {
-        #[derive(Deserialize)]
-        struct Checked(#[serde(deserialize_with = "crate::wire::text")] String);
-        let texts = Vec::<Option<Checked>>::deserialize(d)?;
-        Ok(Text(ByLang(texts.into_iter().map(|t| t.map(|t| t.0)).collect())))
-    }
-}
 
 impl Text {
     pub fn get(&self, lang: LangId) -> &str {
