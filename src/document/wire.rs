@@ -236,7 +236,7 @@ mod tests {
     #[test]
     fn tokens_that_do_not_make_one_json_value_are_refused() {
         // Variants: Null 0, False 1, True 2, Num 3, Str 4, Arr 5, Obj 6.
-        let deep: Vec<u8> = [vec![129, 1], vec![5, 1].repeat(128), vec![0]].concat();
+        let deep: Vec<u8> = [vec![129, 1], [5, 1].repeat(128), vec![0]].concat();
         for (bytes, why) in [
             (&[0u8][..], "end inside it"),
             (&[1, 5, 2], "end inside it"),
