@@ -36,6 +36,8 @@ use jiter::{Jiter, JiterError, JiterErrorType, JiterResult, JsonErrorType, Peek}
 
 mod object;
 pub use object::{Hint, INDEX_FROM, Object};
+/// The compiled pack form of a value (`pack::compiled`).
+pub(crate) mod wire;
 use object::{hash, position_in, rehash};
 
 /// A JSON value borrowing from the input `'a`.
