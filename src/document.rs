@@ -2,7 +2,10 @@
 //! bytes, read by `jiter`'s iterator with the limits enforced while parsing.
 //!
 //! * **Strings and keys** are `Cow<'a, str>`: borrowed from the input unless they hold escapes
-//!   (then decoded once, into their own allocation).
+//!   (then decoded once by jiter, into their own allocation). jiter finds each one's end and
+//!   checks its escapes (`known_bytes`, `next_key_bytes`); the input was checked as UTF-8 once,
+//!   as a whole, so a string is not checked again, and one `memchr` per escaped string tells
+//!   which strings have escapes.
 //! * **Numbers** keep their text exactly as written ([`Number::as_str`]), so a decimal is decoded
 //!   from its digits (`12.345678901234567890123` stays exact): no `f64` on the way.
 //! * **Objects** keep their members in input order in one vector of pairs; a lookup scans it up
@@ -11,10 +14,13 @@
 //!   where that access last found its member.
 //!   A repeated name keeps the last value at the first one's position and is noted
 //!   ([`DuplicateKey`]), as I-JSON (RFC 7493) says names must be unique.
+//! * **Buffers**: the elements of the arrays and the members of the objects being read wait on
+//!   two stacks of the parser; a container that closes takes its own off into a buffer of
+//!   exactly their number (one allocation each, no growth).
 //! * **Limits** ([`Limits`]): nesting depth and array length are checked at the first container
-//!   or element past them; the tree's heap is charged before each allocation (an array's or an
-//!   object's buffer each time it grows, a decoded string, an object's index), and the parse
-//!   stops at the first one past `max_bytes`. Borrowed strings and numbers cost no heap.
+//!   or element past them; the tree's heap is charged before it is built (each element's or
+//!   member's slot as it is read, a decoded string, an object's index), and the parse stops at
+//!   the first one past `max_bytes`. Borrowed strings and numbers cost no heap.
 //!
 //! The engine, the check language and the values read documents through this model only; a
 //! `serde_json::Value` (the public `Pack::validate`) is seen through it by [`Json::from_serde`],
@@ -23,13 +29,16 @@
 
 use std::borrow::Cow;
 use std::fmt;
+use std::ops::Range;
 
 use hashbrown::HashTable;
-use jiter::{Jiter, JiterError, JiterErrorType, JiterResult, Peek};
+use jiter::{Jiter, JiterError, JiterErrorType, JiterResult, JsonErrorType, Peek};
 
 mod object;
 pub use object::{Hint, INDEX_FROM, Object};
-use object::{hash, rehash};
+/// The compiled pack form of a value (`pack::compiled`).
+pub(crate) mod wire;
+use object::{hash, position_in, rehash};
 
 /// A JSON value borrowing from the input `'a`.
 #[derive(Debug, Clone, PartialEq)]
@@ -113,16 +122,22 @@ impl<'a> Json<'a> {
     }
 
     /// A `serde_json::Value` (with `arbitrary_precision`: numbers keep their text) seen as this
-    /// model, its strings, names and numbers borrowed.
+    /// model, its strings, names and numbers borrowed: a document read, as [`parse`] reads one
+    /// (a new [`generation`]).
     pub fn from_serde(v: &'a serde_json::Value) -> Json<'a> {
+        next_generation();
+        Json::seen(v)
+    }
+
+    fn seen(v: &'a serde_json::Value) -> Json<'a> {
         match v {
             serde_json::Value::Null => Json::Null,
             serde_json::Value::Bool(b) => Json::Bool(*b),
             serde_json::Value::Number(n) => Json::Number(Number(Cow::Borrowed(n.as_str()))),
             serde_json::Value::String(s) => Json::String(Cow::Borrowed(s)),
-            serde_json::Value::Array(a) => Json::Array(a.iter().map(Json::from_serde).collect()),
+            serde_json::Value::Array(a) => Json::Array(a.iter().map(Json::seen).collect()),
             serde_json::Value::Object(o) => {
-                Json::Object(Object::from_pairs(o.iter().map(|(k, v)| (Cow::Borrowed(k.as_str()), Json::from_serde(v))).collect()))
+                Json::Object(Object::from_pairs(o.iter().map(|(k, v)| (Cow::Borrowed(k.as_str()), Json::seen(v))).collect()))
             }
         }
     }
@@ -341,9 +356,25 @@ pub struct Parsed<'a> {
 /// Parses `bytes` as one JSON value (nothing but whitespace after it) within `limits`; repeated
 /// names are listed.
 pub fn parse(bytes: &[u8], limits: Limits) -> Result<Parsed<'_>, ParseError> {
+    next_generation();
     let mut p = Parser::new(bytes, limits, false);
     let value = p.document()?;
     Ok(Parsed { value, duplicate_keys: p.dups, more_duplicates: p.more_dups, charged: limits.max_bytes - p.budget })
+}
+
+thread_local! {
+    static GENERATION: std::cell::Cell<u64> = const { std::cell::Cell::new(0) };
+}
+
+/// A number that changes each time this thread reads a document ([`parse`],
+/// [`Json::from_serde`]): what the layers above remember of one document's values (the dates
+/// `value` decodes) they forget at the next.
+pub fn generation() -> u64 {
+    GENERATION.try_with(std::cell::Cell::get).unwrap_or(u64::MAX)
+}
+
+fn next_generation() {
+    let _ = GENERATION.try_with(|g| g.set(g.get().wrapping_add(1)));
 }
 
 /// Parses `bytes` as one JSON value with no limits but [`RECURSION_LIMIT`], for trusted files (a
@@ -431,11 +462,17 @@ impl Path<'_> {
     }
 }
 
+/// The members [`Parser::pairs`] first makes room for.
+const SCRATCH_PAIRS: usize = 32;
+
 const ROOT: Path<'static> = Path { parent: None, seg: Seg::Root };
 
 type Res<T> = Result<T, ParseError>;
 
+/// The heap an array's element takes, and an object's member (the tests' reckoning).
+#[cfg(test)]
 const VALUE_BYTES: usize = std::mem::size_of::<Json<'static>>();
+#[cfg(test)]
 const PAIR_BYTES: usize = std::mem::size_of::<(Cow<'static, str>, Json<'static>)>();
 
 /// Heap of a `HashTable<u32>` able to hold `capacity` entries: per bucket a position and a
@@ -447,10 +484,20 @@ fn table_bytes(capacity: usize) -> usize {
 
 struct Parser<'a> {
     data: &'a [u8],
-    /// The whole input as text when it is UTF-8 (checked once): strings and keys without
+    /// The whole input as text when it is UTF-8 (checked once): strings and names without
     /// escapes, and numbers, are borrowed from it without checking their bytes again.
     text: Option<&'a str>,
+    /// Where the next `\` at or after the string being read lies (`usize::MAX`: none). Found
+    /// once per escape with `memchr`; a string ending before it has no escape.
+    next_backslash: usize,
+    /// jiter's buffer for decoding escapes, kept from one escaped string to the next.
+    tape: Vec<u8>,
     jiter: Jiter<'a>,
+    /// The members of the objects being read, innermost last; an object's are moved into a
+    /// vector of exactly their number when it closes (one allocation, no growth).
+    pairs: Vec<(Cow<'a, str>, Json<'a>)>,
+    /// The same for the arrays being read.
+    items: Vec<Json<'a>>,
     max_depth: usize,
     max_array_len: usize,
     budget: usize,
@@ -466,7 +513,11 @@ impl<'a> Parser<'a> {
             // 5.8 K instructions of a 1.6 KB prescription with core's `from_utf8` (its Cyrillic
             // leaves core's ASCII fast path), 0.9 K with simdutf8 (callgrind).
             text: simdutf8::basic::from_utf8(data).ok(),
+            next_backslash: find_backslash(data, 0),
+            tape: Vec::new(),
             jiter: Jiter::new(data),
+            pairs: Vec::new(),
+            items: Vec::new(),
             max_depth: limits.max_depth.min(RECURSION_LIMIT),
             max_array_len: limits.max_array_len,
             budget: limits.max_bytes,
@@ -483,37 +534,69 @@ impl<'a> Parser<'a> {
         Ok(v)
     }
 
-    fn charge(&mut self, bytes: usize) -> Res<()> {
-        charge(&mut self.budget, bytes)
-    }
-
     fn at(&self, index: usize, msg: String) -> ParseError {
         let pos = self.jiter.error_position(index);
         ParseError::Syntax(SyntaxError { msg, line: pos.line, column: pos.column })
     }
 
     fn jerr(&self, e: JiterError) -> ParseError {
+        self.jerr_from(e, 0)
+    }
+
+    /// jiter's error `e` of a reader started at `offset` in the input.
+    fn jerr_from(&self, e: JiterError, offset: usize) -> ParseError {
         let msg = match &e.error_type {
             JiterErrorType::JsonError(t) => t.to_string(),
             other => other.to_string(),
         };
-        self.at(e.index, msg)
+        self.at(offset.saturating_add(e.index), msg)
     }
 
-    /// Text jiter returned (a string's or a name's, decoded and checked by it): borrowed from
-    /// the input when it is a slice of it (no escape), else copied, charged first.
-    fn text_of(&mut self, range: Option<std::ops::Range<usize>>, decoded: &str) -> Res<Cow<'a, str>> {
-        if let Some(r) = range {
-            if let Some(s) = self.text.and_then(|t| t.get(r.clone())) {
-                return Ok(Cow::Borrowed(s));
-            }
-            // Input that is not UTF-8 as a whole: this string's bytes are (jiter checked them).
-            if let Some(s) = self.data.get(r).and_then(|b| std::str::from_utf8(b).ok()) {
-                return Ok(Cow::Borrowed(s));
-            }
+    /// The text of a string or a name whose bytes between the quotes are `r` (jiter checked its
+    /// escapes and found its end, without decoding it or checking its UTF-8): borrowed from the
+    /// input when it has no escape, else decoded by jiter, charged first.
+    #[cfg_attr(not(target_arch = "wasm32"), inline)]
+    fn text_at(&mut self, r: Range<usize>) -> Res<Cow<'a, str>> {
+        // Ends before the next `\`: no escape (the `\` before it, if any, was in an earlier
+        // string, and was passed).
+        if r.end <= self.next_backslash
+            && let Some(s) = self.text.and_then(|t| t.get(r.clone()))
+        {
+            return Ok(Cow::Borrowed(s));
         }
-        self.charge(decoded.len())?;
-        Ok(Cow::Owned(decoded.to_owned()))
+        self.text_slow(r)
+    }
+
+    /// [`Parser::text_at`] of a string with escapes, or in input that is not UTF-8.
+    #[cold]
+    #[inline(never)]
+    fn text_slow(&mut self, r: Range<usize>) -> Res<Cow<'a, str>> {
+        if self.next_backslash < r.start {
+            // Not reached in valid JSON (a `\` outside strings is refused before the next one).
+            self.next_backslash = find_backslash(self.data, r.start);
+        }
+        if self.next_backslash >= r.end {
+            // Input that is not UTF-8 as a whole: this string's bytes are checked as jiter's
+            // `known_str` checks them, with its error.
+            let bytes = self.data.get(r.clone()).unwrap_or_default();
+            return match std::str::from_utf8(bytes) {
+                Ok(s) => Ok(Cow::Borrowed(s)),
+                Err(e) => Err(self.at(r.start + e.valid_up_to(), JsonErrorType::InvalidUnicodeCodePoint.to_string())),
+            };
+        }
+        // Escapes: the string (quotes included) decoded by jiter on its own.
+        let from = r.start.saturating_sub(1);
+        let literal = self.data.get(from..r.end.saturating_add(1)).unwrap_or_default();
+        let mut j = Jiter::with_tape(literal, std::mem::take(&mut self.tape));
+        // `peek` and `known_str`, not `next_str`: its error path for a number reaches jiter's float
+        // parser, 20 KB of the WebAssembly module (the literal starts with `"`: always a string).
+        let decoded = match j.peek().and_then(|_| j.known_str()) {
+            Ok(s) => charge(&mut self.budget, s.len()).map(|()| s.to_owned()),
+            Err(e) => Err(self.jerr_from(e, from)),
+        };
+        self.tape = j.into_tape();
+        self.next_backslash = find_backslash(self.data, r.end);
+        decoded.map(Cow::Owned)
     }
 
     /// One value, its first byte peeked.
@@ -532,20 +615,14 @@ impl<'a> Parser<'a> {
                 }
             }
             Peek::String => {
-                let (range, owned) = match self.jiter.known_str() {
-                    Ok(s) => match in_input(self.data, s.as_bytes()) {
-                        Some(r) => (Some(r), None),
-                        None => (None, Some(s.to_owned())),
-                    },
+                // The string's bytes found by jiter (`known_bytes`: escapes checked, not
+                // decoded; no UTF-8 check, which the input's one check makes needless).
+                let start = self.jiter.current_index() + 1;
+                let len = match self.jiter.known_bytes() {
+                    Ok(b) => b.len(),
                     Err(e) => return Err(self.jerr(e)),
                 };
-                match owned {
-                    None => Json::String(self.text_of(range, "")?),
-                    Some(s) => {
-                        self.charge(s.len())?;
-                        Json::String(Cow::Owned(s))
-                    }
-                }
+                Json::String(self.text_at(start..start + len)?)
             }
             // A number: its text as written (jiter checks its syntax, without reading it as a
             // float, which keeps its float parser out of the WebAssembly module).
@@ -577,46 +654,69 @@ impl<'a> Parser<'a> {
 
     fn array(&mut self, depth: usize, path: &Path<'_>) -> Res<Json<'a>> {
         let inner = self.enter(depth)?;
-        let mut items: Vec<Json<'a>> = Vec::new();
+        let mut items = Gather::new(&self.items);
         let mut next = self.jiter.known_array().map_err(|e| self.jerr(e))?;
         while let Some(peek) = next {
-            let here = Path { parent: Some(path), seg: Seg::Index(items.len()) };
+            let n = items.len(&self.items);
+            let here = Path { parent: Some(path), seg: Seg::Index(n) };
             let item = self.value(peek, inner, &here)?;
-            if items.len() == self.max_array_len {
+            if n == self.max_array_len {
                 return Err(ParseError::Limit(LimitHit::ArrayLength));
             }
-            if items.len() == items.capacity() {
-                // Grown here, doubling from 4, so that the charge is the capacity allocated.
-                let more = items.capacity().max(4);
-                self.charge(more.saturating_mul(VALUE_BYTES))?;
-                items.reserve_exact(more);
-            }
-            items.push(item);
+            items.push(&mut self.items, &mut self.budget, item)?;
             next = self.jiter.array_step().map_err(|e| self.jerr(e))?;
         }
-        Ok(Json::Array(items))
+        Ok(Json::Array(items.finish(&mut self.items)))
     }
 
-    /// A member's name as [`name`] took it from jiter.
-    fn key(&mut self, k: Result<Option<Name>, JiterError>) -> Res<Option<Cow<'a, str>>> {
+    /// An object's first name, read by jiter's `known_object` (decoded and UTF-8 checked: jiter
+    /// has no `known_object_bytes`, and its `next_object_bytes` reaches its float parser on an
+    /// error path, 20 KB of the WebAssembly module): borrowed when it lies in the input.
+    fn first_key(&mut self) -> Res<Option<Cow<'a, str>>> {
+        let data = self.data;
+        let first = match self.jiter.known_object() {
+            Ok(None) => return Ok(None),
+            Ok(Some(k)) => match in_input(data, k.as_bytes()) {
+                Some(r) => Ok(r),
+                // Decoded (it has escapes): charged, then copied.
+                None => charge(&mut self.budget, k.len()).map(|()| Err(k.to_owned()))?,
+            },
+            Err(e) => return Err(self.jerr(e)),
+        };
+        match first {
+            Ok(r) => self.text_at(r).map(Some),
+            Err(decoded) => Ok(Some(Cow::Owned(decoded))),
+        }
+    }
+
+    /// A member's name, from where [`key_range`] found it.
+    fn key(&mut self, k: JiterResult<Option<Option<Range<usize>>>>) -> Res<Option<Cow<'a, str>>> {
         match k {
             Ok(None) => Ok(None),
-            Ok(Some(Name::At(r))) => self.text_of(Some(r), "").map(Some),
-            Ok(Some(Name::Decoded(s))) => {
-                self.charge(s.len())?;
-                Ok(Some(Cow::Owned(s)))
-            }
+            Ok(Some(Some(r))) => self.text_at(r).map(Some),
+            // jiter's byte names are slices of the input: not reached.
+            Ok(Some(None)) => Err(self.at(self.jiter.current_index(), "invalid key".into())),
             Err(e) => Err(self.jerr(e)),
         }
     }
 
     fn object(&mut self, depth: usize, path: &Path<'_>) -> Res<Json<'a>> {
         let inner = self.enter(depth)?;
-        let mut obj = Object::default();
-        let first = name(self.data, self.jiter.known_object());
-        let mut key = self.key(first)?;
+        if self.pairs.capacity() == 0 {
+            // Enough for most documents' members at once (the prescription's 22 and 5), so the
+            // stack does not grow by doubling from 4.
+            self.pairs.reserve(SCRATCH_PAIRS);
+        }
+        let mut members = Gather::new(&self.pairs);
+        let mut index: Option<Box<HashTable<u32>>> = None;
+        // A bit per [`name_bit`] of the names read: a name whose bit is clear is new, with no
+        // search of the members (most names; a repeated one always finds its bit set).
+        let mut seen = 0u64;
+        let mut key = self.first_key()?;
         while let Some(k) = key {
-            let existing = obj.position(&k);
+            let bit = name_bit(&k);
+            let existing = if seen & bit == 0 { None } else { position_in(members.slice(&self.pairs), index.as_deref(), &k) };
+            seen |= bit;
             if existing.is_some() {
                 self.duplicate(&k, path)?;
             }
@@ -625,48 +725,17 @@ impl<'a> Parser<'a> {
                 let here = Path { parent: Some(path), seg: Seg::Key(&k) };
                 self.value(peek, inner, &here)?
             };
-            match existing.and_then(|i| obj.pairs.get_mut(i)) {
+            match existing.and_then(|i| members.get_mut(&mut self.pairs, i)) {
                 Some(slot) => slot.1 = value,
-                None => self.insert(&mut obj, k, value)?,
+                None => {
+                    enter_name(&mut self.budget, members.slice(&self.pairs), &mut index, &k)?;
+                    members.push(&mut self.pairs, &mut self.budget, (k, value))?;
+                }
             }
-            let next = name(self.data, self.jiter.next_key());
+            let next = key_range(self.data, self.jiter.next_key_bytes());
             key = self.key(next)?;
         }
-        Ok(Json::Object(obj))
-    }
-
-    /// Appends a new member, growing the pairs (doubling from 4) and the index (from
-    /// [`INDEX_FROM`] members) with their heap charged first.
-    fn insert(&mut self, obj: &mut Object<'a>, k: Cow<'a, str>, v: Json<'a>) -> Res<()> {
-        if obj.pairs.len() == obj.pairs.capacity() {
-            let more = obj.pairs.capacity().max(4);
-            self.charge(more.saturating_mul(PAIR_BYTES))?;
-            obj.pairs.reserve_exact(more);
-        }
-        let n = obj.pairs.len();
-        match &mut obj.index {
-            Some(t) => {
-                if t.len() == t.capacity() {
-                    let cap = t.capacity().saturating_mul(2);
-                    self.charge(table_bytes(cap).saturating_sub(table_bytes(t.capacity())))?;
-                    t.reserve(cap - t.len(), rehash(&obj.pairs));
-                }
-                t.insert_unique(hash(&k), n as u32, rehash(&obj.pairs));
-            }
-            None if n == INDEX_FROM => {
-                let cap = INDEX_FROM * 2;
-                self.charge(table_bytes(cap).saturating_add(std::mem::size_of::<HashTable<u32>>()))?;
-                let mut t = HashTable::with_capacity(cap);
-                for (i, (key, _)) in obj.pairs.iter().enumerate() {
-                    t.insert_unique(hash(key), i as u32, rehash(&obj.pairs));
-                }
-                t.insert_unique(hash(&k), n as u32, rehash(&obj.pairs));
-                obj.index = Some(Box::new(t));
-            }
-            None => {}
-        }
-        obj.pairs.push((k, v));
-        Ok(())
+        Ok(Json::Object(Object { pairs: members.finish(&mut self.pairs), index }))
     }
 
     /// The member `key` of the object at `path` (its name just read) repeats one of its
@@ -691,17 +760,125 @@ impl<'a> Parser<'a> {
     }
 }
 
-/// A member's name jiter returned: where it lies in the input, or decoded (it had escapes).
-enum Name {
-    At(std::ops::Range<usize>),
-    Decoded(String),
+/// Enters a new name `k`, to follow `members`, in their index (made at [`INDEX_FROM`]
+/// members, its heap charged first).
+fn enter_name<'a>(budget: &mut usize, members: &[(Cow<'a, str>, Json<'a>)], index: &mut Option<Box<HashTable<u32>>>, k: &str) -> Res<()> {
+    let n = members.len();
+    match index {
+        Some(t) => {
+            if t.len() == t.capacity() {
+                let cap = t.capacity().saturating_mul(2);
+                charge(budget, table_bytes(cap).saturating_sub(table_bytes(t.capacity())))?;
+                t.reserve(cap - t.len(), rehash(members));
+            }
+            t.insert_unique(hash(k), n as u32, rehash(members));
+        }
+        None if n == INDEX_FROM => {
+            let cap = INDEX_FROM * 2;
+            charge(budget, table_bytes(cap).saturating_add(std::mem::size_of::<HashTable<u32>>()))?;
+            let mut t = HashTable::with_capacity(cap);
+            for (i, (key, _)) in members.iter().enumerate() {
+                t.insert_unique(hash(key), i as u32, rehash(members));
+            }
+            t.insert_unique(hash(k), n as u32, rehash(members));
+            *index = Some(Box::new(t));
+        }
+        None => {}
+    }
+    Ok(())
 }
 
-fn name(data: &[u8], k: JiterResult<Option<&str>>) -> Result<Option<Name>, JiterError> {
-    Ok(k?.map(|k| match in_input(data, k.as_bytes()) {
-        Some(r) => Name::At(r),
-        None => Name::Decoded(k.to_owned()),
-    }))
+/// How many elements or members of one container wait on the parser's stack: past them, the
+/// container's buffer is its own, grown by doubling (its capacity charged), so the stack never
+/// holds more than this many of each open container.
+const ON_STACK: usize = 64;
+
+/// The elements (or members) of a container being read: on the parser's stack from `base`,
+/// each charged its slot as it comes, and moved into a buffer of exactly their number when the
+/// container closes; past [`ON_STACK`] of them, in a buffer of their own (`own`), twice as
+/// large, then doubling, each growth charged before it is made.
+struct Gather<T> {
+    base: usize,
+    own: Vec<T>,
+}
+
+impl<T> Gather<T> {
+    fn new(stack: &[T]) -> Self {
+        Gather { base: stack.len(), own: Vec::new() }
+    }
+
+    fn slice<'s>(&'s self, stack: &'s [T]) -> &'s [T] {
+        if self.own.capacity() == 0 { stack.get(self.base..).unwrap_or_default() } else { &self.own }
+    }
+
+    fn len(&self, stack: &[T]) -> usize {
+        self.slice(stack).len()
+    }
+
+    fn get_mut<'s>(&'s mut self, stack: &'s mut [T], i: usize) -> Option<&'s mut T> {
+        if self.own.capacity() == 0 { stack.get_mut(self.base.checked_add(i)?) } else { self.own.get_mut(i) }
+    }
+
+    fn push(&mut self, stack: &mut Vec<T>, budget: &mut usize, v: T) -> Res<()> {
+        let slot = std::mem::size_of::<T>();
+        if self.own.capacity() == 0 {
+            let n = stack.len().saturating_sub(self.base);
+            if n < ON_STACK {
+                charge(budget, slot)?;
+                stack.push(v);
+                return Ok(());
+            }
+            // Twice as many slots as it has: the other half charged now.
+            charge(budget, n.saturating_mul(slot))?;
+            let mut own = Vec::with_capacity(n.saturating_mul(2));
+            own.extend(stack.drain(self.base..));
+            self.own = own;
+        } else if self.own.len() == self.own.capacity() {
+            let more = self.own.capacity();
+            charge(budget, more.saturating_mul(slot))?;
+            self.own.reserve_exact(more);
+        }
+        self.own.push(v);
+        Ok(())
+    }
+
+    fn finish(self, stack: &mut Vec<T>) -> Vec<T> {
+        // `split_off`: a buffer of exactly their number, filled by one copy.
+        if self.own.capacity() == 0 { stack.split_off(self.base.min(stack.len())) } else { self.own }
+    }
+}
+
+/// Where the bytes jiter returned for a member's name lie in the input.
+fn key_range(data: &[u8], k: JiterResult<Option<&[u8]>>) -> JiterResult<Option<Option<Range<usize>>>> {
+    Ok(k?.map(|k| in_input(data, k)))
+}
+
+/// One of 64 bits, from a name's length and its first and last bytes.
+#[cfg_attr(not(target_arch = "wasm32"), inline)]
+fn name_bit(name: &str) -> u64 {
+    let b = name.as_bytes();
+    let (first, last) = (b.first().copied().unwrap_or(0), b.last().copied().unwrap_or(0));
+    let h = (b.len() as u32).wrapping_mul(0x9e37_79b1) ^ u32::from(first).wrapping_mul(0x85eb_ca6b) ^ u32::from(last).wrapping_mul(0xc2b2_ae35);
+    1 << (h >> 26)
+}
+
+/// Where the first `\` at or after `from` lies (`usize::MAX`: none).
+/// Natively `memchr` (SIMD: a whole document without escapes is searched in about 100
+/// instructions); in the WebAssembly module core's search, which adds no code (memchr's adds
+/// about 0.6 KB gzipped), the same answer (a test compares them).
+#[cfg(not(target_arch = "wasm32"))]
+fn find_backslash(data: &[u8], from: usize) -> usize {
+    data.get(from..).and_then(|d| memchr::memchr(b'\\', d)).map_or(usize::MAX, |i| from + i)
+}
+
+#[cfg(target_arch = "wasm32")]
+fn find_backslash(data: &[u8], from: usize) -> usize {
+    find_backslash_core(data, from)
+}
+
+#[cfg_attr(not(any(test, target_arch = "wasm32")), allow(dead_code))]
+fn find_backslash_core(data: &[u8], from: usize) -> usize {
+    data.get(from..).and_then(|d| d.iter().position(|&b| b == b'\\')).map_or(usize::MAX, |i| from + i)
 }
 
 /// Takes `bytes` from `budget`, before they are allocated; past it, the parse stops.
@@ -715,9 +892,8 @@ fn charge(budget: &mut usize, bytes: usize) -> Res<()> {
     }
 }
 
-/// Where in `data` the slice `s` lies, when jiter returned a slice of the input (not of its own
-/// buffer of decoded escapes).
-fn in_input(data: &[u8], s: &[u8]) -> Option<std::ops::Range<usize>> {
+/// Where in `data` the slice `s` lies, when it is a slice of it.
+fn in_input(data: &[u8], s: &[u8]) -> Option<Range<usize>> {
     let start = (s.as_ptr() as usize).wrapping_sub(data.as_ptr() as usize);
     let end = start.checked_add(s.len())?;
     (end <= data.len()).then_some(start..end)

@@ -180,7 +180,65 @@ fn strings_and_keys_without_escapes_are_borrowed_from_the_input_and_escaped_ones
     assert_eq!(p.value.get("key").and_then(Json::as_str), Some("plain"));
     assert_eq!(p.value.get("é").and_then(Json::as_str), Some("😀\n"));
     // Only the decoded texts were charged.
-    assert_eq!(p.charged, 4 * PAIR_BYTES + "Асан".len() + "key".len() + "é".len() + "😀\n".len());
+    assert_eq!(p.charged, 3 * PAIR_BYTES + "Асан".len() + "key".len() + "é".len() + "😀\n".len());
+}
+
+/// Strings are read as byte ranges and borrowed unless a `\` lies inside them: the search for
+/// the next `\` moves past each escaped string, so those before, between and after are borrowed.
+#[test]
+fn strings_around_escaped_ones_are_borrowed_and_each_escaped_one_decoded() {
+    let text = r#"{"a":"x","b\"":"y\\z","c":["é","\n","",  "\u00e9\t", "w"],"d":"v","e\u0041":"\"","f":"\\"}"#;
+    let p = parse(text.as_bytes(), Limits::NONE).unwrap();
+    let mut seen = Vec::new();
+    fn walk(v: &Json, seen: &mut Vec<(String, bool)>) {
+        match v {
+            Json::String(s) => seen.push((s.to_string(), matches!(s, Cow::Borrowed(_)))),
+            Json::Array(a) => a.iter().for_each(|v| walk(v, seen)),
+            Json::Object(o) => {
+                for (k, v) in &o.pairs {
+                    seen.push((k.to_string(), matches!(k, Cow::Borrowed(_))));
+                    walk(v, seen);
+                }
+            }
+            _ => {}
+        }
+    }
+    walk(&p.value, &mut seen);
+    let want: Vec<(String, bool)> = [
+        ("a", true), ("x", true), ("b\"", false), ("y\\z", false), ("c", true), ("é", true), ("\n", false), ("", true),
+        ("é\t", false), ("w", true), ("d", true), ("v", true), ("eA", false), ("\"", false), ("f", true), ("\\", false),
+    ]
+    .iter()
+    .map(|(s, b)| (s.to_string(), *b))
+    .collect();
+    assert_eq!(seen, want);
+    assert_eq!(p.value, Json::from_serde(&serde_json::from_str::<serde_json::Value>(text).unwrap()));
+}
+
+/// Input that is not UTF-8 as a whole: each string's bytes are checked as it is read, and the
+/// error is jiter's own, where jiter's decoding puts it (with escapes or without).
+#[test]
+fn a_string_that_is_not_utf8_is_refused_where_jiter_refuses_it() {
+    for text in [&b"[\"ok\", \"ab\xffc\"]"[..], b"[\"ok\",\n \"\\n\\u00e9\xc3\"]", b"{\"k\": 1, \"\xe2\x82\": 2}", b"[\"\\\\\", \"\xed\xa0\x80\"]"] {
+        let mut j = jiter::Jiter::new(text);
+        let theirs = j.next_value().expect_err("not UTF-8");
+        let want = (theirs.error_type.to_string(), j.error_position(theirs.index));
+        match parse(text, Limits::NONE) {
+            Err(ParseError::Syntax(e)) => assert_eq!((e.msg, e.line, e.column), (want.0, want.1.line, want.1.column), "{text:?}"),
+            other => panic!("{text:?}: {other:?}"),
+        }
+    }
+}
+
+/// The WebAssembly module's search for the next `\` (core's) finds what memchr finds.
+#[test]
+fn the_backslash_search_of_either_build_finds_the_same() {
+    let texts: [&[u8]; 5] = [b"", b"abc", br#""a\nb" "\\" x\"#, &[b'\\'; 40], &[b'a'; 100]];
+    for text in texts {
+        for from in 0..=text.len() + 1 {
+            assert_eq!(find_backslash_core(text, from), find_backslash(text, from), "{text:?} {from}");
+        }
+    }
 }
 
 #[test]
@@ -345,11 +403,32 @@ fn the_parse_stops_at_the_first_value_past_its_memory_budget() {
             assert_eq!(at(charged - 1).err(), Some(ParseError::Limit(LimitHit::Memory)), "{text}");
         }
     }
-    // Borrowed strings and numbers cost nothing; an array its slots.
+    // Borrowed strings and numbers cost nothing; an array its slots, exactly.
     assert_eq!(parse(br#""abc""#, Limits::NONE).map(|p| p.charged).ok(), Some(0));
-    assert_eq!(parse(b"[1,2]", Limits::NONE).map(|p| p.charged).ok(), Some(4 * VALUE_BYTES));
+    assert_eq!(parse(b"[1,2]", Limits::NONE).map(|p| p.charged).ok(), Some(2 * VALUE_BYTES));
     assert!(matches!(parse(br#"["a\n", oops"#, Limits { max_bytes: 1000, ..Limits::NONE }), Err(ParseError::Syntax(_))));
     assert!(matches!(parse(br#"["a\n", oops"#, Limits { max_bytes: 1, ..Limits::NONE }), Err(ParseError::Limit(LimitHit::Memory))));
+}
+
+/// Up to [`ON_STACK`] elements or members wait on the parser's stack and get a buffer of exactly
+/// their number; past them, a container has its own buffer, doubling from twice that: the same
+/// values either way (nested containers in between, a repeated name before and after the
+/// switch), each buffer charged what it allocates.
+#[test]
+fn containers_on_either_side_of_the_stacks_share_read_the_same_and_are_charged_their_buffers() {
+    for n in [1, ON_STACK - 1, ON_STACK, ON_STACK + 1, ON_STACK + 2, 2 * ON_STACK, 2 * ON_STACK + 1, 300] {
+        let array = format!("[{}]", (0..n).map(|i| if i % 7 == 3 { format!(r#"{{"k":[{i}]}}"#) } else { i.to_string() }).collect::<Vec<_>>().join(","));
+        let object = format!("{{{}}}", (0..n).map(|i| format!(r#""k{i}":[{i},{{"a":{i}}}]"#)).collect::<Vec<_>>().join(","));
+        let repeated = format!(r#"{{"k0":0,{},"k0":1,"k{}":2}}"#, (1..n).map(|i| format!(r#""k{i}":{i}"#)).collect::<Vec<_>>().join(","), n - 1);
+        for text in [&array, &object, &repeated] {
+            same_all_limits(text.as_bytes());
+        }
+        // Exactly `n` slots on the stack's side; past it 2 × ON_STACK, doubling (ON_STACK is a
+        // power of two, so the next one up).
+        let cap = if n <= ON_STACK { n } else { n.next_power_of_two() };
+        let flat = format!("[{}]", vec!["0"; n].join(","));
+        assert_eq!(parse(flat.as_bytes(), Limits::NONE).map(|p| p.charged).ok(), Some(cap * VALUE_BYTES), "{n}");
+    }
 }
 
 #[test]

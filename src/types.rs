@@ -204,25 +204,6 @@ impl Serialize for RecordFields<'_> {
     }
 }
 
-/// [`TypeOut`] as read.
-#[derive(Deserialize)]
-enum TypeIn {
-    Bool,
-    Number,
-    Integer,
-    String,
-    Date,
-    DateTime,
-    Duration,
-    Null,
-    List(Box<Type>),
-    Def(String, Vec<(String, Type)>),
-    Ref(usize),
-    Document,
-    Calendar,
-    Any,
-}
-
 impl Serialize for Type {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         match self {
@@ -267,45 +248,76 @@ pub(crate) fn serialize_record<S: Serializer>(r: &Arc<RecordType>, s: S) -> Resu
     out
 }
 
-impl<'de> Deserialize<'de> for Type {
-    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Type, D::Error> {
-        let depth = with_records(|t| {
-            t.depth += 1;
-            t.depth
-        });
-        if depth > MAX_TYPE_DEPTH {
-            with_records(|t| t.depth -= 1);
-            return Err(refuse(format_args!("types nested deeper than {MAX_TYPE_DEPTH}")));
-        }
-        let read = TypeIn::deserialize(d);
-        with_records(|t| t.depth -= 1);
-        Ok(match read? {
-            TypeIn::Bool => Type::Bool,
-            TypeIn::Number => Type::Number,
-            TypeIn::Integer => Type::Integer,
-            TypeIn::String => Type::String,
-            TypeIn::Date => Type::Date,
-            TypeIn::DateTime => Type::DateTime,
-            TypeIn::Duration => Type::Duration,
-            TypeIn::Null => Type::Null,
-            TypeIn::List(t) => Type::List(t),
-            TypeIn::Def(name, fields) => {
+/// A type as [`TypeOut`] wrote it, read without a thread-local look-up for the common types:
+/// only a list or a record (the nested ones, bounded by [`MAX_TYPE_DEPTH`]) and a record by
+/// number reach the table of records.
+struct TypeVisitor;
+
+impl<'de> serde::de::Visitor<'de> for TypeVisitor {
+    type Value = Type;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a type")
+    }
+
+    fn visit_enum<A: serde::de::EnumAccess<'de>>(self, data: A) -> Result<Type, A::Error> {
+        use serde::de::VariantAccess;
+        let (variant, v): (u32, _) = data.variant()?;
+        // `TypeOut`'s variants, in order.
+        let leaf = match variant {
+            0 => Type::Bool,
+            1 => Type::Number,
+            2 => Type::Integer,
+            3 => Type::String,
+            4 => Type::Date,
+            5 => Type::DateTime,
+            6 => Type::Duration,
+            7 => Type::Null,
+            8 => return nested(|| v.newtype_variant::<Type>()).map(|t| Type::List(Box::new(t))),
+            9 => {
+                let (name, fields) = nested(|| v.newtype_variant::<(String, Vec<(String, Type)>)>())?;
                 let rec = Arc::new(RecordType { name, fields: fields.into_iter().collect() });
                 with_records(|t| {
                     if t.active {
                         t.read.push(rec.clone());
                     }
                 });
-                Type::Record(rec)
+                return Ok(Type::Record(rec));
             }
-            TypeIn::Ref(i) => match with_records(|t| t.read.get(i).cloned()) {
-                Some(rec) => Type::Record(rec),
-                None => return Err(refuse(format_args!("record type #{i} is not defined before"))),
-            },
-            TypeIn::Document => Type::Document,
-            TypeIn::Calendar => Type::Calendar,
-            TypeIn::Any => Type::Any,
-        })
+            10 => {
+                let i = v.newtype_variant::<usize>()?;
+                return match with_records(|t| t.read.get(i).cloned()) {
+                    Some(rec) => Ok(Type::Record(rec)),
+                    None => Err(refuse(format_args!("record type #{i} is not defined before"))),
+                };
+            }
+            11 => Type::Document,
+            12 => Type::Calendar,
+            13 => Type::Any,
+            n => return Err(refuse(format_args!("no type #{n} in this engine"))),
+        };
+        v.unit_variant()?;
+        Ok(leaf)
+    }
+}
+
+/// Reads a type nested in the one being read, within [`MAX_TYPE_DEPTH`].
+fn nested<T, E: serde::de::Error>(read: impl FnOnce() -> Result<T, E>) -> Result<T, E> {
+    let depth = with_records(|t| {
+        t.depth += 1;
+        t.depth
+    });
+    let out = if depth > MAX_TYPE_DEPTH { Err(refuse(format_args!("types nested deeper than {MAX_TYPE_DEPTH}"))) } else { read() };
+    with_records(|t| t.depth -= 1);
+    out
+}
+
+impl<'de> Deserialize<'de> for Type {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Type, D::Error> {
+        const VARIANTS: &[&str] = &[
+            "Bool", "Number", "Integer", "String", "Date", "DateTime", "Duration", "Null", "List", "Def", "Ref", "Document", "Calendar", "Any",
+        ];
+        d.deserialize_enum("TypeOut", VARIANTS, TypeVisitor)
     }
 }
 

@@ -10,6 +10,8 @@
 use std::cell::RefCell;
 use std::fmt::Display;
 
+use serde::Deserialize;
+
 thread_local! {
     static PROBLEM: RefCell<Option<String>> = const { RefCell::new(None) };
 }
@@ -30,6 +32,21 @@ pub(crate) fn refuse<E: serde::de::Error>(what: impl Display) -> E {
 /// The words of the first [`refuse`] since the last call, if any.
 pub(crate) fn take_problem() -> Option<String> {
     PROBLEM.with(|p| p.borrow_mut().take())
+}
+
+/// A text read as its bytes (postcard writes a text and bytes alike), checked with simdutf8 as the
+/// document parser checks its input (`#[serde(deserialize_with = "crate::wire::text")]`):
+/// postcard's own `&str` checks with core's `from_utf8`, which reads Cyrillic one character at
+/// a time (the messages of a pack are most of its texts). simdutf8 leaves a text shorter than its
+/// 64-byte block to core's check: such a text that is not ASCII is checked in a block of its own,
+/// padded with zero bytes (ASCII, so the padding changes nothing but where the text ends).
+pub(crate) fn text<'de, D: serde::Deserializer<'de>>(d: D) -> Result<String, D::Error> {
+    owned_text(<&[u8]>::deserialize(d)?).ok_or_else(|| refuse("a text that is not UTF-8"))
+}
+
+/// `bytes` as a text of its own when they are UTF-8, checked as [`text`] checks them.
+pub(crate) fn owned_text(bytes: &[u8]) -> Option<String> {
+    simdutf8::basic::from_utf8(bytes).ok().map(str::to_owned)
 }
 
 /// Dates, datetimes, UTC offsets and decimals as numbers (`#[serde(with = "crate::wire::compact")]`,

@@ -205,3 +205,71 @@ fn a_pack_compiled_without_sources_shares_the_same_lets() {
     assert_eq!(min_steps(&bare, &doc), min_steps(&p, &doc));
     assert!(min_steps(&bare, &doc) < min_steps(&pack(&rules(false)), &doc));
 }
+
+/// A rule of one check over `/lines` with the lets and assert given.
+fn one_check(lets: &str, assert: &str) -> Pack {
+    pack(&format!(
+        "[[rule]]\nid = \"QTY-02\"\napplies_to = \"order\"\nseverity = \"error\"\nclause = {c}\nmessage = {m}\n\
+         [[rule.check]]\nfor_each = \"/lines\"\nassert = \"{assert}\"\npath = \"/qty\"\nactual = \"item.qty\"\n[rule.check.let]\n{lets}",
+        c = text("clause"),
+        m = text("message {actual}"),
+    ))
+}
+
+#[test]
+fn a_let_that_the_assert_passes_over_is_never_evaluated() {
+    // `dups` is quadratic; `||` decides on the quantity first, so it is read only for a line
+    // over 5, and costs what a constant in its place costs.
+    let dups = "dups = \"count(doc.lines, l, l.code == item.code)\"";
+    let lazy = one_check(dups, "item.qty <= 5 || dups == 1");
+    let constant = one_check(dups, "item.qty <= 5 || 1 == 1");
+    let doc = clean(300);
+    assert_eq!(min_steps(&lazy, &doc), min_steps(&constant, &doc));
+    // Read where it decides: the line over 5 with a repeated code fails, the unique one passes.
+    let doc = order(vec![json!({"code": "A", "qty": 9}), json!({"code": "A", "qty": 1}), json!({"code": "B", "qty": 8})]);
+    let paths: Vec<String> = result(&lazy, &doc, 100).findings.into_iter().map(|f| f.path).collect();
+    assert_eq!(paths, ["/lines/0/qty"]);
+}
+
+#[test]
+fn a_quantifier_variable_keeps_its_slot_from_a_later_let_not_evaluated_yet() {
+    // The variable `m` of `many`'s inner quantifier takes the slot of `word`, the let after
+    // `many` (`l` takes `many`'s own); `word` is deferred when `many` runs, and `m` must still
+    // read the lines.
+    let p = one_check("many = \"any(doc.lines, l, any(doc.lines, m, m.qty > 5 && l.qty > 0))\"\nword = \"'x' + item.code\"", "!many && word != ''");
+    let doc = order(vec![json!({"code": "A", "qty": 1}), json!({"code": "B", "qty": 2})]);
+    assert!(result(&p, &doc, 100).findings.is_empty());
+    let doc = order(vec![json!({"code": "A", "qty": 1}), json!({"code": "B", "qty": 9})]);
+    let r = result(&p, &doc, 100);
+    let got: Vec<(&str, &str)> = r.findings.iter().map(|f| (f.path.as_str(), f.message.as_str())).collect();
+    assert_eq!(got, [("/lines/0/qty", "message 1"), ("/lines/1/qty", "message 9")]);
+}
+
+#[test]
+fn checks_of_the_document_share_their_leading_lets_too() {
+    // Two checks of the order itself begin with `pairs` (quadratic): evaluated once when they
+    // share it, the same findings either way.
+    let rule = |shared: bool| {
+        let check = |n: usize, assert: &str| {
+            let own = if shared { 0 } else { n };
+            format!("\n[[rule.check]]\nassert = \"{assert}\"\npath = \"/lines\"\nactual = \"pairs\"\n[rule.check.let]\nown = \"{own}\"\npairs = \"count(doc.lines, l, count(doc.lines, m, m.code == l.code) > 1)\"\n")
+        };
+        pack(&format!(
+            "[[rule]]\nid = \"DUP-01\"\napplies_to = \"order\"\nseverity = \"error\"\nclause = {c}\nmessage = {m}\n{}{}",
+            check(1, "pairs == 0"),
+            check(2, "pairs < 3"),
+            c = text("clause"),
+            m = text("message {actual}"),
+        ))
+    };
+    let (shared, unshared) = (rule(true), rule(false));
+    let doc = clean(100);
+    assert!(min_steps(&shared, &doc) * 3 < min_steps(&unshared, &doc) * 2);
+    for doc in [clean(5), order(vec![json!({"code": "A"}), json!({"code": "A"}), json!({"code": "A"}), json!({"code": "B"})])] {
+        let (a, b) = (result(&shared, &doc, 100), result(&unshared, &doc, 100));
+        assert_eq!(serde_json::to_value(&a).unwrap(), serde_json::to_value(&b).unwrap());
+    }
+    let r = result(&shared, &order(vec![json!({"code": "A"}), json!({"code": "A"}), json!({"code": "A"})]), 100);
+    let got: Vec<(&str, &str)> = r.findings.iter().map(|f| (f.path.as_str(), f.message.as_str())).collect();
+    assert_eq!(got, [("/lines", "message 3"), ("/lines", "message 3")]);
+}

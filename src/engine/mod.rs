@@ -135,8 +135,9 @@ pub struct Finding {
 }
 
 /// The findings of one validation as they are made, within [`Options::max_findings`] and
-/// [`Options::max_result_bytes`], their text within [`Options::max_text_chars`].
-pub(crate) struct Out {
+/// [`Options::max_result_bytes`], their text within [`Options::max_text_chars`]. Rule IDs are
+/// borrowed from the pack (`'p`).
+pub(crate) struct Out<'p> {
     list: Vec<Finding>,
     cap: usize,
     /// The cap of every text a finding carries.
@@ -155,17 +156,36 @@ pub(crate) struct Out {
     over_bytes: bool,
     /// `(rule ID, base)` where a rule has made a finding: its "not checked" infos there would
     /// add nothing.
-    reported: HashSet<(String, String)>,
+    reported: HashSet<(&'p str, String)>,
     /// The "not checked" infos in `list`: index, rule ID, base, and the absent data named.
-    not_checked: Vec<(usize, String, String, Vec<String>)>,
+    not_checked: Vec<(usize, &'p str, String, Vec<String>)>,
     /// `(rule ID, base)` of bundle members on which a cross-document check of the rule decided.
-    settled: HashSet<(String, String)>,
+    settled: HashSet<(&'p str, String)>,
 }
 
-impl Out {
+/// A `(rule ID, base)` key looked up without building its strings (native builds; the
+/// WebAssembly module keeps the smaller code of looking up the pair itself).
+#[cfg(not(target_arch = "wasm32"))]
+#[derive(Hash)]
+struct At<'k>(&'k str, &'k str);
+
+#[cfg(target_arch = "wasm32")]
+#[allow(non_snake_case)]
+fn At<'k>(rule: &'k str, base: &str) -> (&'k str, String) {
+    (rule, base.to_string())
+}
+
+#[cfg(not(target_arch = "wasm32"))]
+impl hashbrown::Equivalent<(&str, String)> for At<'_> {
+    fn equivalent(&self, key: &(&str, String)) -> bool {
+        self.0 == key.0 && self.1 == key.1
+    }
+}
+
+impl<'p> Out<'p> {
     /// Findings of at most `text` characters each, up to `cap` of them and `max_bytes` of
     /// result, of which `reserved` are taken by the rest of the result.
-    fn new(cap: usize, text: TextCap, max_bytes: usize, reserved: usize) -> Out {
+    fn new(cap: usize, text: TextCap, max_bytes: usize, reserved: usize) -> Out<'p> {
         Out {
             list: Vec::new(),
             cap,
@@ -216,27 +236,31 @@ impl Out {
     }
 
     /// A rule's finding on what it ran on at `base` (the document, item or element pointer).
-    pub(crate) fn push_at(&mut self, f: Finding, rule_id: &str, base: String) {
-        self.reported.insert((rule_id.to_string(), base));
+    pub(crate) fn push_at(&mut self, f: Finding, rule_id: &'p str, base: String) {
+        if !self.reported.contains(&At(rule_id, &base)) {
+            self.reported.insert((rule_id, base));
+        }
         self.push(f);
     }
 
-    pub(crate) fn reported(&self, rule_id: &str, base: &str) -> bool {
-        self.reported.contains(&(rule_id.to_string(), base.to_string()))
+    pub(crate) fn reported(&self, rule_id: &'p str, base: &str) -> bool {
+        self.reported.contains(&At(rule_id, base))
     }
 
     /// A rule's "not checked" info, naming the `absent` data it needed.
-    pub(crate) fn push_not_checked(&mut self, f: Finding, rule_id: &str, base: String, absent: Vec<String>) {
+    pub(crate) fn push_not_checked(&mut self, f: Finding, rule_id: &'p str, base: String, absent: Vec<String>) {
         let at = self.list.len();
-        self.reported.insert((rule_id.to_string(), base.clone()));
+        self.reported.insert((rule_id, base.clone()));
         if self.push(f) {
-            self.not_checked.push((at, rule_id.to_string(), base, absent));
+            self.not_checked.push((at, rule_id, base, absent));
         }
     }
 
     /// A cross-document check of the rule decided on the bundle member at `base`.
-    pub(crate) fn settle(&mut self, rule_id: &str, base: String) {
-        self.settled.insert((rule_id.to_string(), base));
+    pub(crate) fn settle(&mut self, rule_id: &'p str, base: &str) {
+        if !self.settled.contains(&At(rule_id, base)) {
+            self.settled.insert((rule_id, base.to_string()));
+        }
     }
 
     /// The findings, without the "not checked" infos that say nothing new: those whose absent
@@ -283,7 +307,7 @@ impl Out {
                 .not_checked
                 .iter()
                 .filter(|(_, rule, base, absent)| {
-                    (!absent.is_empty() && absent.iter().all(|a| covered(a))) || settled.contains(&(rule.clone(), base.clone()))
+                    (!absent.is_empty() && absent.iter().all(|a| covered(a))) || settled.contains(&At(rule, base))
                 })
                 .map(|(i, ..)| *i)
                 .collect()
@@ -390,7 +414,7 @@ impl Pack {
         opts: &Options,
         lang: LangId,
         env: &mut Env<'a>,
-        out: &mut Out,
+        out: &mut Out<'a>,
     ) -> Result<(), EvalError> {
         let mut with_members = false;
         for (field, list) in shape::member_lists(doc, doc_type) {

@@ -2,8 +2,6 @@
 //! `then_each` elements; what a check could not check (`info`); arithmetic that overflowed; and
 //! a document no rule applied to (`NOT-IN-FORCE`).
 
-use std::fmt::Write as _;
-
 use chrono::NaiveDate;
 use crate::document::Json;
 
@@ -35,12 +33,12 @@ impl Pack {
         with_members: bool,
         lang: LangId,
         env: &mut Env<'a>,
-        out: &mut Out,
+        out: &mut Out<'a>,
     ) -> Result<(), EvalError> {
         let data = self.data_json(as_of);
         let mut applied = false;
         // One for every rule of the document (what it holds is reset for each check).
-        let mut lets = LetState::default();
+        let mut lets = LetState;
         let at = self.rules_by_doc.binary_search_by(|(t, _)| t.as_str().cmp(&doc_type.name)).ok();
         let indices = at.and_then(|i| self.rules_by_doc.get(i)).map_or(&[][..], |(_, r)| r.as_slice());
         for (rule, &i) in indices.iter().filter_map(|i| Some((self.rules.get(*i)?, i))) {
@@ -128,7 +126,7 @@ struct Unknown {
     message: Option<String>,
 }
 
-fn eval_rule<'a>(run: &RuleRun<'a, '_>, env: &mut Env<'a>, out: &mut Out, lets: &mut LetState) -> Result<(), EvalError> {
+fn eval_rule<'a>(run: &RuleRun<'a, '_>, env: &mut Env<'a>, out: &mut Out<'a>, lets: &mut LetState) -> Result<(), EvalError> {
     run.reset(env);
     env.reclaim();
     let mut unknown: Vec<Unknown> = Vec::new();
@@ -137,8 +135,7 @@ fn eval_rule<'a>(run: &RuleRun<'a, '_>, env: &mut Env<'a>, out: &mut Out, lets: 
         Outcome::Holds => {}
         Outcome::Fails => return Ok(()),
         Outcome::Unknown => {
-            let ptrs = crate::pack::reads_of(run.rule.when.iter(), None, None);
-            let absent = absent_reads(&ptrs, doc_base, run.doc, None, None);
+            let absent = absent_reads(&run.rule.plan().when_reads, doc_base, run.doc, None, None);
             let message = run.rule.not_checked.as_ref().map(|t| render(t, run.lang, &|s, o| match s {
                 Seg::Actual => o.push_str(&absent.join(", ")),
                 Seg::Path => o.push_str(run.prefix),
@@ -170,9 +167,9 @@ fn eval_rule<'a>(run: &RuleRun<'a, '_>, env: &mut Env<'a>, out: &mut Out, lets: 
         }
         k += 1;
         let Some(plan) = plan else { continue };
-        let mut one = |item: Option<&'a Json<'a>>, elem: Option<&'a Json<'a>>, base: Base<'_>, env: &mut Env<'a>, out: &mut Out| {
+        let mut one = |item: Option<&'a Json<'a>>, elem: Option<&'a Json<'a>>, base: Base<'_>, env: &mut Env<'a>, out: &mut Out<'a>| {
             start_unit(env, check, item, elem);
-            lets.reset(check.lets.len(), 0);
+            lets.defer(check, 0, env);
             let text = out.text;
             eval_check(run, check, plan, item, elem, base, env, text, lets, &mut Sink::Out(out), &mut unknown)
         };
@@ -216,7 +213,7 @@ fn eval_rule<'a>(run: &RuleRun<'a, '_>, env: &mut Env<'a>, out: &mut Out, lets: 
 /// not run, unless the rule reported something there already. It names the absent data it
 /// needed, or says that what it read did not give a value (a value that does not convert, a
 /// document it refers to that is not there).
-fn report_unknown(run: &RuleRun<'_, '_>, unknown: Vec<Unknown>, out: &mut Out) {
+fn report_unknown<'a>(run: &RuleRun<'a, '_>, unknown: Vec<Unknown>, out: &mut Out<'a>) {
     // By place, in the order first met (a rule over 100,000 lines has as many places).
     let mut merged: indexmap::IndexMap<String, Unknown> = indexmap::IndexMap::new();
     for u in unknown {
@@ -276,14 +273,48 @@ struct Base<'s> {
 }
 
 impl Base<'_> {
+    /// The pointer followed by `tail`: one allocation of the right size, indices written by
+    /// hand (through `fmt`, joining took 400 instructions a pointer; a bundle joins hundreds).
     fn join(self, tail: &str) -> String {
-        let mut s = String::from(self.prefix);
-        for (ptr, i) in [self.item, self.elem].into_iter().flatten() {
-            let _ = write!(s, "{ptr}/{i}");
+        let parts = [self.item, self.elem];
+        let len = parts.iter().flatten().fold(self.prefix.len() + tail.len(), |n, (p, _)| n + p.len() + 21);
+        let mut s = String::with_capacity(len);
+        s.push_str(self.prefix);
+        for (ptr, i) in parts.into_iter().flatten() {
+            s.push_str(ptr);
+            s.push('/');
+            #[cfg(not(target_arch = "wasm32"))]
+            push_index(&mut s, i);
+            // The WebAssembly module keeps the smaller code.
+            #[cfg(target_arch = "wasm32")]
+            {
+                use std::fmt::Write as _;
+                let _ = write!(s, "{i}");
+            }
         }
         s.push_str(tail);
         s
     }
+}
+
+/// Appends `n` in decimal.
+#[cfg(not(target_arch = "wasm32"))]
+fn push_index(s: &mut String, mut n: usize) {
+    let mut buf = [0u8; 20];
+    let mut at = buf.len();
+    loop {
+        at -= 1;
+        if let Some(d) = buf.get_mut(at) {
+            // A digit: `n % 10 < 10`.
+            *d = b'0' + (n % 10) as u8;
+        }
+        n /= 10;
+        if n == 0 || at == 0 {
+            break;
+        }
+    }
+    // ASCII digits only.
+    s.push_str(std::str::from_utf8(buf.get(at..).unwrap_or_default()).unwrap_or_default());
 }
 
 /// `doc.pointer(ptr)` (RFC 6901, as serde_json reads it: no `+` or leading zero in an index),
@@ -313,14 +344,15 @@ fn absent_reads(reads: &[(Root, Pointer)], base: Base<'_>, doc: &Json<'_>, item:
         };
         let Some(mut cur) = scope else { continue };
         let Some(tokens) = ptr.tokens() else { continue };
-        let mut tail = String::new();
+        // The pointer's text is its tokens escaped, each after a `/` (escaped, a token has no
+        // `/`): the absent prefix is the text up to the next `/` after the token.
+        let mut ends = ptr.text.match_indices('/').map(|(i, _)| i).skip(1).chain(std::iter::once(ptr.text.len()));
         for t in tokens {
-            tail.push('/');
-            crate::document::push_pointer_token(&mut tail, t);
+            let end = ends.next().unwrap_or(ptr.text.len());
             match step(cur, t) {
                 Some(v) if !v.is_null() => cur = v,
                 _ => {
-                    let full = at.join(&tail);
+                    let full = at.join(ptr.text.get(..end).unwrap_or(&ptr.text));
                     if !out.contains(&full) {
                         out.push(full);
                     }
@@ -377,83 +409,64 @@ enum Event {
 
 /// Where a check's findings go: straight into the result, or kept to be written in order later
 /// (a group of checks).
-enum Sink<'o> {
-    Out(&'o mut Out),
+enum Sink<'o, 'a> {
+    Out(&'o mut Out<'a>),
     Events(&'o mut Vec<Event>),
 }
 
-impl Sink<'_> {
-    fn finding(&mut self, run: &RuleRun<'_, '_>, f: Finding, base: String) {
+impl<'a> Sink<'_, 'a> {
+    fn finding(&mut self, run: &RuleRun<'a, '_>, f: Finding, base: String) {
         match self {
             Sink::Out(out) => out.push_at(f, &run.rule.id, base),
             Sink::Events(ev) => ev.push(Event::Finding(f, base)),
         }
     }
 
-    fn settle(&mut self, run: &RuleRun<'_, '_>, base: String) {
+    fn settle(&mut self, run: &RuleRun<'a, '_>, base: Base<'_>) {
         match self {
-            Sink::Out(out) => out.settle(&run.rule.id, base),
-            Sink::Events(ev) => ev.push(Event::Settle(base)),
+            Sink::Out(out) => out.settle(&run.rule.id, &base.join("")),
+            Sink::Events(ev) => ev.push(Event::Settle(base.join(""))),
         }
     }
 }
 
 /// Writes `events` into `out`; [`Flow::Stop`] when the result was full at a new item.
-fn replay(run: &RuleRun<'_, '_>, events: impl Iterator<Item = Event>, out: &mut Out) -> Flow {
+fn replay<'a>(run: &RuleRun<'a, '_>, events: impl Iterator<Item = Event>, out: &mut Out<'a>) -> Flow {
     for e in events {
         match e {
             Event::Unit if out.full() => return Flow::Stop,
             Event::Unit => {}
             Event::Finding(f, base) => out.push_at(f, &run.rule.id, base),
-            Event::Settle(base) => out.settle(&run.rule.id, base),
+            Event::Settle(base) => out.settle(&run.rule.id, &base),
         }
     }
     Flow::Go
 }
 
-const BOUND: u8 = 1;
-const OVERFLOWED: u8 = 2;
-
-/// Which lets of the check running are bound (evaluated into their slots) and whether each
-/// overflowed; the first `shared` are a group's, kept from check to check on one item.
-#[derive(Default)]
-struct LetState {
-    /// By let: [`BOUND`], and [`OVERFLOWED`] when evaluating it overflowed.
-    flags: Vec<u8>,
-    shared: usize,
-    /// The memory budget the shared lets bound so far took (charged again to each next check of
-    /// the group on the item: their values stay alive in their slots).
-    shared_bytes: u64,
-}
+/// The lets of the check running: deferred into their slots as the check starts, each evaluated
+/// when an expression first reads it ([`crate::expr::Lazy`]), or when a finding's message or the
+/// reason the check could not run needs it ([`LetState::need`]).
+struct LetState;
 
 impl LetState {
-    /// A check with `n` lets, of which the first `keep` stay bound.
-    fn reset(&mut self, n: usize, keep: usize) {
-        self.flags.truncate(keep);
-        self.flags.resize(n, 0);
+    /// Defers the lets of `check` from the `from`-th on (those before it are a group's shared
+    /// lets, kept from the check before).
+    fn defer<'a>(&mut self, check: &'a Check, from: usize, env: &mut Env<'a>) {
+        for (_, slot, e) in check.lets.iter().skip(from) {
+            env.lazy.defer(*slot, e, &mut env.slots);
+        }
     }
 
-    /// Binds the lets `which` (ascending) not bound yet. A let bound before counts its overflow
+    /// Evaluates the lets `which` not evaluated yet. A let evaluated before counts its overflow
     /// again, as evaluating it again would.
     fn need<'a>(&mut self, check: &'a Check, which: impl IntoIterator<Item = usize>, env: &mut Env<'a>) -> Result<(), EvalError> {
         for i in which {
-            let flags = self.flags.get(i).copied().unwrap_or(BOUND);
-            if flags & BOUND != 0 {
-                env.overflowed |= flags & OVERFLOWED != 0;
-                continue;
+            let Some((_, slot, _)) = check.lets.get(i) else { continue };
+            if env.lazy.is_pending(*slot) {
+                crate::expr::force(env, *slot)?;
+            } else {
+                env.overflowed |= env.lazy.overflowed(*slot);
             }
-            let Some((_, slot, e)) = check.lets.get(i) else { continue };
-            let was = std::mem::replace(&mut env.overflowed, false);
-            let before = env.bytes_used;
-            let v = e.eval(env)?;
-            if i < self.shared {
-                self.shared_bytes = self.shared_bytes.saturating_add(env.bytes_used.saturating_sub(before));
-            }
-            if let Some(f) = self.flags.get_mut(i) {
-                *f = if env.overflowed { BOUND | OVERFLOWED } else { BOUND };
-            }
-            env.overflowed |= was;
-            set_slot(env, *slot, v);
         }
         Ok(())
     }
@@ -479,6 +492,16 @@ fn start_unit<'a>(env: &mut Env<'a>, check: &Check, item: Option<&'a Json<'a>>, 
     }
 }
 
+/// The next check of a group on one unit: the shared lets stay bound (or deferred), with the
+/// bytes they hold; the previous check's own lets are dropped.
+fn next_in_group(env: &mut Env<'_>, g: Group) {
+    env.slots.truncate(g.keep);
+    env.lazy.truncate(g.keep);
+    env.lazy.bytes = env.lazy.shared_bytes;
+    env.bytes_used = 0;
+    env.overflowed = false;
+}
+
 /// A new item or element in every check's events (one mark for several with nothing between).
 fn mark(events: &mut [Vec<Event>]) {
     for e in events {
@@ -498,12 +521,25 @@ fn eval_group<'a>(
     plans: &[CheckPlan],
     g: Group,
     env: &mut Env<'a>,
-    out: &mut Out,
+    out: &mut Out<'a>,
     unknown: &mut Vec<Unknown>,
     lets: &mut LetState,
 ) -> Result<Flow, EvalError> {
     let Some(first) = checks.first() else { return Ok(Flow::Go) };
-    let Some(ptr) = &first.for_each else { return Ok(Flow::Go) };
+    let Some(ptr) = &first.for_each else {
+        // Checks of the document itself: one unit, the checks one after another.
+        let base = Base { prefix: run.prefix, item: None, elem: None };
+        start_unit(env, first, None, None);
+        env.lazy.shared_below = g.keep;
+        for (k, (check, plan)) in checks.iter().zip(plans).enumerate() {
+            if k > 0 {
+                next_in_group(env, g);
+            }
+            lets.defer(check, if k == 0 { 0 } else { g.shared }, env);
+            eval_check(run, check, plan, None, None, base, env, out.text, lets, &mut Sink::Out(out), unknown)?;
+        }
+        return Ok(Flow::Go);
+    };
     let Some(Json::Array(items)) = pointer(run.doc, ptr) else { return Ok(Flow::Go) };
     let mut events: Vec<Vec<Event>> = checks.iter().map(|_| Vec::new()).collect();
     let mut unknowns: Vec<Vec<Unknown>> = checks.iter().map(|_| Vec::new()).collect();
@@ -512,27 +548,23 @@ fn eval_group<'a>(
     // full before it (past `max_findings` one more is kept; each finding written or refused).
     let room = (out.cap + 1).saturating_sub(out.list.len());
     // Whether to go on: once the first check alone fills the result, the rest is never written.
-    let mut unit = |item: &'a Json<'a>, elem: Option<&'a Json<'a>>, base: Base<'_>, env: &mut Env<'a>, events: &mut Vec<Vec<Event>>| -> Result<bool, EvalError> {
+    let mut unit = |item: Option<&'a Json<'a>>, elem: Option<&'a Json<'a>>, base: Base<'_>, env: &mut Env<'a>, events: &mut Vec<Vec<Event>>| -> Result<bool, EvalError> {
         if found.first().is_some_and(|n| *n >= room) {
             return Ok(false);
         }
         if elem.is_some() {
             mark(events);
         }
-        lets.shared = g.shared;
-        lets.shared_bytes = 0;
-        start_unit(env, first, Some(item), elem);
-        lets.reset(0, 0);
+        start_unit(env, first, item, elem);
+        env.lazy.shared_below = g.keep;
         for (k, (check, plan)) in checks.iter().zip(plans).enumerate() {
             if k > 0 {
-                env.slots.truncate(g.keep);
-                env.bytes_used = lets.shared_bytes;
-                env.overflowed = false;
+                next_in_group(env, g);
             }
-            lets.reset(check.lets.len(), g.shared);
+            lets.defer(check, if k == 0 { 0 } else { g.shared }, env);
             let (Some(ev), Some(un)) = (events.get_mut(k), unknowns.get_mut(k)) else { continue };
             let from = ev.len();
-            eval_check(run, check, plan, Some(item), elem, base, env, out.text, lets, &mut Sink::Events(ev), un)?;
+            eval_check(run, check, plan, item, elem, base, env, out.text, lets, &mut Sink::Events(ev), un)?;
             if ev.len() > from {
                 let mut before: usize = found.get(..=k).map_or(0, |f| f.iter().sum());
                 let new = ev.split_off(from);
@@ -550,7 +582,6 @@ fn eval_group<'a>(
                 }
             }
         }
-        lets.shared = 0;
         Ok(true)
     };
     'items: for (i, item) in items.iter().enumerate() {
@@ -562,19 +593,18 @@ fn eval_group<'a>(
         }
         let base = Base { prefix: run.prefix, item: Some((&ptr.text, i)), elem: None };
         let Some(inner) = &first.then_each else {
-            if !unit(item, None, base, env, &mut events)? {
+            if !unit(Some(item), None, base, env, &mut events)? {
                 break;
             }
             continue;
         };
         let Some(Json::Array(elems)) = pointer(item, inner) else { continue };
         for (j, elem) in elems.iter().enumerate() {
-            if !unit(item, Some(elem), Base { elem: Some((&inner.text, j)), ..base }, env, &mut events)? {
+            if !unit(Some(item), Some(elem), Base { elem: Some((&inner.text, j)), ..base }, env, &mut events)? {
                 break 'items;
             }
         }
     }
-    lets.shared = 0;
     for (ev, un) in events.into_iter().zip(unknowns) {
         if replay(run, ev.into_iter(), out) == Flow::Stop {
             return Ok(Flow::Stop);
@@ -597,14 +627,14 @@ fn eval_check<'a>(
     env: &mut Env<'a>,
     text: TextCap,
     lets: &mut LetState,
-    sink: &mut Sink<'_>,
+    sink: &mut Sink<'_, 'a>,
     unknown: &mut Vec<Unknown>,
 ) -> Result<(), EvalError> {
     let severity = check.severity.unwrap_or(run.rule.severity);
     let scope_doc = elem.or(item).unwrap_or(run.doc);
     // The check could not run: every let is bound first, as the message may name any of them
     // and an overflow in any of them decides what is said.
-    let not_run = |env: &mut Env<'a>, lets: &mut LetState, sink: &mut Sink<'_>, unknown: &mut Vec<Unknown>| -> Result<(), EvalError> {
+    let not_run = |env: &mut Env<'a>, lets: &mut LetState, sink: &mut Sink<'_, 'a>, unknown: &mut Vec<Unknown>| -> Result<(), EvalError> {
         lets.need(check, 0..check.lets.len(), env)?;
         if env.overflowed {
             // Arithmetic overflowed: the values are out of range, and a check is never passed
@@ -613,7 +643,7 @@ fn eval_check<'a>(
             let actual = check.actual.as_ref().and_then(|a| a.eval(env).ok()).and_then(|v| text.value(&v));
             sink.finding(run, overflow_finding(run, severity, path, actual), base.join(""));
         } else {
-            let absent = absent_reads(&check.reads(), base, run.doc, item, elem);
+            let absent = absent_reads(&plan.reads, base, run.doc, item, elem);
             let path = base.join(&check.path);
             let template = check.not_checked.as_ref().or(run.rule.not_checked.as_ref());
             let message = template.map(|t| render_check(t, check, run.lang, env, text, &path, Some(&absent.join(", ")), None));
@@ -621,9 +651,6 @@ fn eval_check<'a>(
         }
         Ok(())
     };
-    if !plan.when.is_empty() {
-        lets.need(check, plan.when.iter().copied(), env)?;
-    }
     match outcome(check.when.as_ref(), env)? {
         Outcome::Holds => {}
         Outcome::Fails => return Ok(()),
@@ -631,16 +658,13 @@ fn eval_check<'a>(
     }
     // A check over the members of a bundle that decided on a member stands for the member's
     // own checks of the rule: what they could not check alone is checked here.
-    let settle = |sink: &mut Sink<'_>| {
+    let settle = |sink: &mut Sink<'_, 'a>| {
         if check.of_type.is_some() {
-            sink.settle(run, base.join(""));
+            sink.settle(run, base);
         }
     };
     match &check.kind {
         CheckKind::Assert(e) => {
-            if !plan.assert.is_empty() {
-                lets.need(check, plan.assert.iter().copied(), env)?;
-            }
             match e.eval(env)? {
                 Val::Bool(true) => settle(sink),
                 Val::Bool(false) => {

@@ -44,22 +44,23 @@ impl Pack {
             return None;
         };
         let known = || self.doc_types.keys().cloned().collect::<Vec<_>>().join(" | ");
-        let path = format!("{prefix}/document_type");
+        // Written only for a finding.
+        let path = || format!("{prefix}/document_type");
         match obj.get("document_type") {
             None | Some(Json::Null) => {
-                out.push(self.engine_finding(DOCTYPE_RULE, SysMsg::MissingDocumentType, lang, path, None, Some(known())));
+                out.push(self.engine_finding(DOCTYPE_RULE, SysMsg::MissingDocumentType, lang, path(), None, Some(known())));
                 None
             }
             Some(Json::String(s)) => match self.doc_types.get(&**s) {
                 Some(dt) => Some(dt),
                 None => {
-                    out.push(self.engine_finding(DOCTYPE_RULE, SysMsg::UnknownDocumentType, lang, path, Some(truncate(s, 64)), Some(known())));
+                    out.push(self.engine_finding(DOCTYPE_RULE, SysMsg::UnknownDocumentType, lang, path(), Some(truncate(s, 64)), Some(known())));
                     None
                 }
             },
             Some(other) => {
                 let shown = truncate(&other.to_string(), 64);
-                out.push(self.engine_finding(DOCTYPE_RULE, SysMsg::UnknownDocumentType, lang, path, Some(shown), Some(known())));
+                out.push(self.engine_finding(DOCTYPE_RULE, SysMsg::UnknownDocumentType, lang, path(), Some(shown), Some(known())));
                 None
             }
         }
@@ -236,9 +237,18 @@ fn check_fields(obj: &Object<'_>, r: &RecordType, at: &At, report: &mut dyn FnMu
     // the one found before it.
     let mut next = 0;
     for (name, fty) in &r.fields {
-        if let Some(fv) = obj.get_next(name, &mut next) {
+        if let Some(fv) = obj.get_next(name, &mut next)
+            && !plainly_fits(fv, fty)
+        {
             check_types(fv, fty, &At::Field(at, name), report);
         }
     }
+}
+
+/// Whether `v` fits `ty` by its JSON kind alone (most fields: a string, a flag, `null`), so that
+/// [`check_types`] has nothing to do there.
+#[cfg_attr(not(target_arch = "wasm32"), inline)]
+fn plainly_fits(v: &Json<'_>, ty: &Type) -> bool {
+    matches!((ty, v), (_, Json::Null) | (Type::Document | Type::Any, _) | (Type::String, Json::String(_)) | (Type::Bool, Json::Bool(_)))
 }
 

@@ -73,6 +73,9 @@ impl TextCap {
     pub(crate) fn value(self, v: &Val<'_>) -> Option<String> {
         match v {
             Val::Missing => None,
+            // At most as many characters as bytes: within the cap, copied as it is (native).
+            #[cfg(not(target_arch = "wasm32"))]
+            Val::Str(s) if s.len() <= self.max_chars => Some(s.to_string()),
             Val::Str(s) => {
                 let mut out = String::new();
                 let mut w = Capped::new(&mut out, self.max_chars);
@@ -87,7 +90,8 @@ impl TextCap {
                 Some(out)
             }
             v => {
-                let mut out = String::new();
+                // Room for a short list or number without growing.
+                let mut out = String::with_capacity(32);
                 self.write(&mut out, v);
                 Some(out)
             }
@@ -123,6 +127,19 @@ impl<'s> Capped<'s> {
 }
 
 impl fmt::Write for Capped<'_> {
+    /// One character (a JSON value's brackets, commas and quotes) without encoding it first
+    /// (native builds).
+    #[cfg(not(target_arch = "wasm32"))]
+    fn write_char(&mut self, c: char) -> fmt::Result {
+        if self.left == 0 {
+            self.cut = true;
+            return Err(fmt::Error);
+        }
+        self.left -= 1;
+        self.out.push(c);
+        Ok(())
+    }
+
     fn write_str(&mut self, s: &str) -> fmt::Result {
         // No more bytes than characters left: it fits, counted by `chars().count()` (fast)
         // rather than walked character by character.

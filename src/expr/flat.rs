@@ -23,13 +23,14 @@ pub(crate) const MAX_SLOT: usize = 1 << 16;
 /// level the type checker may add (a leaf counts 1).
 pub(crate) const MAX_COMPILED_DEPTH: u32 = MAX_TREE_DEPTH + 2;
 
-/// One node: what it is, without its children (they are the nodes just before it).
-#[derive(Serialize, Deserialize)]
-enum Op {
+/// One node: what it is, without its children (they are the nodes just before it). Read back by
+/// [`OpSeed`], which follows this order of variants and of their fields.
+#[derive(Serialize)]
+enum Op<'a> {
     Const(Const),
     Slot(usize),
     /// base
-    Field(Box<str>),
+    Field(&'a str),
     /// base, index
     Index,
     /// the items
@@ -51,8 +52,8 @@ enum Op {
     Has,
     /// list, body
     Quant { q: Quant, slot: usize, elem: Type },
-    /// the arguments
-    Call { f: Box<str>, args: usize },
+    /// the arguments (a built-in by name, borrowed while it is looked up)
+    Call { f: &'a str, args: usize },
     /// list, value
     Find { path: Box<[Box<str>]>, index_key: Box<str>, key_ty: Type, elem: Type, all: bool, by_name: bool, shared: bool },
     /// expr
@@ -61,21 +62,21 @@ enum Op {
     Window { op: WinOp, slot: usize, elem: Type, per: usize, args: usize, context: Vec<usize> },
 }
 
-#[derive(Serialize, Deserialize)]
-struct Flat {
-    op: Op,
+#[derive(Serialize)]
+struct Flat<'a> {
+    op: Op<'a>,
     ty: Type,
 }
 
 /// Appends `n`'s nodes in post-order.
-fn flatten(n: &Node, out: &mut Vec<Flat>) {
-    let kids = |ns: &[&Node], out: &mut Vec<Flat>| ns.iter().for_each(|k| flatten(k, out));
+fn flatten<'n>(n: &'n Node, out: &mut Vec<Flat<'n>>) {
+    let kids = |ns: &[&'n Node], out: &mut Vec<Flat<'n>>| ns.iter().for_each(|k| flatten(k, out));
     let op = match &n.kind {
         Kind::Const(c) => Op::Const(c.clone()),
         Kind::Slot(i) => Op::Slot(*i),
         Kind::Field { base, name, .. } => {
             kids(&[base], out);
-            Op::Field(name.clone())
+            Op::Field(name)
         }
         Kind::Index { base, index } => {
             kids(&[base, index], out);
@@ -139,7 +140,7 @@ fn flatten(n: &Node, out: &mut Vec<Flat>) {
         }
         Kind::Call { f, args } => {
             args.iter().for_each(|k| flatten(k, out));
-            Op::Call { f: f.name.into(), args: args.len() }
+            Op::Call { f: f.name, args: args.len() }
         }
         Kind::Find(f) => {
             kids(&[&f.list, &f.value], out);
@@ -210,111 +211,33 @@ impl Stack {
 }
 
 #[cfg(test)]
-fn rebuild<E: serde::de::Error>(nodes: Vec<Flat>) -> Result<Node, E> {
-    let mut st = Stack(Vec::new());
-    for node in nodes {
-        st.push(node)?;
-    }
-    st.root()
+fn rebuild(nodes: Vec<Flat>) -> Result<Node, postcard::Error> {
+    postcard::from_bytes::<Expr>(&postcard::to_allocvec(&nodes)?).map(|e| e.root)
 }
 
-impl Stack {
-    /// Adds a node read, taking its children from the stack.
-    fn push<E: serde::de::Error>(&mut self, Flat { op, ty }: Flat) -> Result<(), E> {
-        let st = self;
-        let (kind, depth) = match op {
-            Op::Const(c) => (Kind::Const(c), 0),
-            Op::Slot(i) => (Kind::Slot(check_slot(i)?), 0),
-            Op::Field(name) => {
-                let (base, d) = st.one()?;
-                (Kind::Field { base, name, hint: Default::default() }, d)
-            }
-            Op::Index => {
-                let (base, index, d) = st.two()?;
-                (Kind::Index { base, index }, d)
-            }
-            Op::List(n) => {
-                let (items, d) = st.take(n)?;
-                (Kind::List(items), d)
-            }
-            Op::Not => {
-                let (a, d) = st.one()?;
-                (Kind::Not(a), d)
-            }
-            Op::Neg => {
-                let (a, d) = st.one()?;
-                (Kind::Neg(a), d)
-            }
-            Op::Arith(op) => {
-                let (a, b, d) = st.two()?;
-                (Kind::Arith(op, a, b), d)
-            }
-            Op::Cmp(op) => {
-                let (a, b, d) = st.two()?;
-                (Kind::Cmp(op, a, b), d)
-            }
-            Op::IsNull(negate) => {
-                let (expr, d) = st.one()?;
-                (Kind::IsNull { expr, negate }, d)
-            }
-            Op::In(elem) => {
-                let (needle, list, d) = st.two()?;
-                (Kind::In { needle, list, elem }, d)
-            }
-            Op::InConsts(items) => {
-                let (needle, d) = st.one()?;
-                (Kind::InConsts { needle, items }, d)
-            }
-            Op::And => {
-                let (a, b, d) = st.two()?;
-                (Kind::And(a, b), d)
-            }
-            Op::Or => {
-                let (a, b, d) = st.two()?;
-                (Kind::Or(a, b), d)
-            }
-            Op::Coalesce => {
-                let (a, b, d) = st.two()?;
-                (Kind::Coalesce(a, b), d)
-            }
-            Op::Cond => {
-                let (c, dc) = st.one()?;
-                let (a, b, d) = st.two()?;
-                (Kind::Cond(a, b, c), d.max(dc))
-            }
-            Op::Has => {
-                let (a, d) = st.one()?;
-                (Kind::Has(a), d)
-            }
-            Op::Quant { q, slot, elem } => {
-                let (list, body, d) = st.two()?;
-                (Kind::Quant { q, list, slot: check_slot(slot)?, elem, body }, d)
-            }
-            Op::Call { f, args } => {
-                let Some(f) = lookup(&f) else {
-                    return Err(refuse(format_args!("no built-in function `{f}` in this engine")));
-                };
-                let (args, d) = st.take(args)?;
-                (Kind::Call { f, args }, d)
-            }
-            Op::Find { path, index_key, key_ty, elem, all, by_name, shared } => {
-                let (list, value, d) = st.two()?;
-                (Kind::Find(Box::new(Find { list: *list, path, index_key, key_ty, value: *value, elem, all, by_name, shared })), d)
-            }
-            Op::AsType(name) => {
-                let (expr, d) = st.one()?;
-                (Kind::AsType { expr, name }, d)
-            }
-            Op::Window { op, slot, elem, per, args, context } => {
-                let (args, da) = st.take(args)?;
-                let (per, dp) = st.take(per)?;
-                let (list, dl) = st.one()?;
-                for s in &context {
-                    check_slot::<E>(*s)?;
-                }
-                (Kind::Window(Box::new(Window::new(op, *list, check_slot(slot)?, elem, per, args, context))), da.max(dp).max(dl))
-            }
-        };
+/// Reads one node, its op then its type ([`Flat`]), and adds it to the stack with its children.
+struct NodeSeed<'s>(&'s mut Stack);
+
+impl<'de> serde::de::DeserializeSeed<'de> for NodeSeed<'_> {
+    type Value = ();
+
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
+        d.deserialize_tuple(2, self)
+    }
+}
+
+impl<'de> serde::de::Visitor<'de> for NodeSeed<'_> {
+    type Value = ();
+
+    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("an expression node")
+    }
+
+    fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
+        let st = self.0;
+        let lacks = || refuse("an expression node lacks its type");
+        let (kind, depth) = seq.next_element_seed(OpSeed(st))?.ok_or_else(lacks)?;
+        let ty = seq.next_element::<Type>()?.ok_or_else(lacks)?;
         let depth = depth + 1;
         if depth > MAX_COMPILED_DEPTH {
             return Err(refuse(format_args!("an expression tree deeper than {MAX_COMPILED_DEPTH}")));
@@ -322,15 +245,149 @@ impl Stack {
         st.0.push((Node { kind, ty }, depth));
         Ok(())
     }
+}
 
+/// Reads an [`Op`], taking its children from the stack: the node's kind and its depth below it.
+struct OpSeed<'s>(&'s mut Stack);
+
+impl<'de> serde::de::DeserializeSeed<'de> for OpSeed<'_> {
+    type Value = (Kind, u32);
+
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<(Kind, u32), D::Error> {
+        const OPS: &[&str] = &[
+            "Const", "Slot", "Field", "Index", "List", "Not", "Neg", "Arith", "Cmp", "IsNull", "In", "InConsts", "And", "Or", "Coalesce",
+            "Cond", "Has", "Quant", "Call", "Find", "AsType", "Window",
+        ];
+        d.deserialize_enum("Op", OPS, self)
+    }
+}
+
+impl<'de> serde::de::Visitor<'de> for OpSeed<'_> {
+    type Value = (Kind, u32);
+
+    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("an expression node's op")
+    }
+
+    /// A struct variant's fields are read as a tuple of them: postcard writes both alike.
+    fn visit_enum<A: serde::de::EnumAccess<'de>>(self, data: A) -> Result<(Kind, u32), A::Error> {
+        use serde::de::VariantAccess;
+        let st = self.0;
+        let (op, v): (u32, _) = data.variant()?;
+        Ok(match op {
+            0 => (Kind::Const(v.newtype_variant()?), 0),
+            1 => (Kind::Slot(check_slot(v.newtype_variant()?)?), 0),
+            2 => {
+                let name: &str = v.newtype_variant()?;
+                let (base, d) = st.one()?;
+                (Kind::Field { base, name: name.into(), hint: Default::default() }, d)
+            }
+            3 => {
+                v.unit_variant()?;
+                let (base, index, d) = st.two()?;
+                (Kind::Index { base, index }, d)
+            }
+            4 => {
+                let (items, d) = st.take(v.newtype_variant()?)?;
+                (Kind::List(items), d)
+            }
+            5 | 6 | 16 => {
+                v.unit_variant()?;
+                let (a, d) = st.one()?;
+                (if op == 5 { Kind::Not(a) } else if op == 6 { Kind::Neg(a) } else { Kind::Has(a) }, d)
+            }
+            7 => {
+                let arith = v.newtype_variant()?;
+                let (a, b, d) = st.two()?;
+                (Kind::Arith(arith, a, b), d)
+            }
+            8 => {
+                let cmp = v.newtype_variant()?;
+                let (a, b, d) = st.two()?;
+                (Kind::Cmp(cmp, a, b), d)
+            }
+            9 => {
+                let negate = v.newtype_variant()?;
+                let (expr, d) = st.one()?;
+                (Kind::IsNull { expr, negate }, d)
+            }
+            10 => {
+                let elem = v.newtype_variant()?;
+                let (needle, list, d) = st.two()?;
+                (Kind::In { needle, list, elem }, d)
+            }
+            11 => {
+                let items = v.newtype_variant()?;
+                let (needle, d) = st.one()?;
+                (Kind::InConsts { needle, items }, d)
+            }
+            12..=14 => {
+                v.unit_variant()?;
+                let (a, b, d) = st.two()?;
+                (if op == 12 { Kind::And(a, b) } else if op == 13 { Kind::Or(a, b) } else { Kind::Coalesce(a, b) }, d)
+            }
+            15 => {
+                v.unit_variant()?;
+                let (c, dc) = st.one()?;
+                let (a, b, d) = st.two()?;
+                (Kind::Cond(a, b, c), d.max(dc))
+            }
+            17 => {
+                let (q, slot, elem): (_, usize, _) = v.newtype_variant()?;
+                let (list, body, d) = st.two()?;
+                (Kind::Quant { q, list, slot: check_slot(slot)?, elem, body }, d)
+            }
+            18 => {
+                let (f, args): (&str, usize) = v.newtype_variant()?;
+                let Some(f) = lookup(f) else {
+                    return Err(refuse(format_args!("no built-in function `{f}` in this engine")));
+                };
+                let (args, d) = st.take(args)?;
+                (Kind::Call { f, args }, d)
+            }
+            19 => {
+                let (path, index_key, key_ty, elem, all, by_name, shared) = v.newtype_variant()?;
+                let (list, value, d) = st.two()?;
+                (Kind::Find(Box::new(Find { list: *list, path, index_key, key_ty, value: *value, elem, all, by_name, shared })), d)
+            }
+            20 => {
+                let name = v.newtype_variant()?;
+                let (expr, d) = st.one()?;
+                (Kind::AsType { expr, name }, d)
+            }
+            21 => {
+                let (op, slot, elem, per, args, context): (_, usize, _, usize, usize, Vec<usize>) = v.newtype_variant()?;
+                let (args, da) = st.take(args)?;
+                let (per, dp) = st.take(per)?;
+                let (list, dl) = st.one()?;
+                for s in &context {
+                    check_slot::<A::Error>(*s)?;
+                }
+                (Kind::Window(Box::new(Window::new(op, *list, check_slot(slot)?, elem, per, args, context))), da.max(dp).max(dl))
+            }
+            n => return Err(refuse(format_args!("no expression node #{n} in this engine"))),
+        })
+    }
+}
+
+impl Stack {
     /// The one tree the nodes made.
-    fn root<E: serde::de::Error>(mut self) -> Result<Node, E> {
+    fn root<E: serde::de::Error>(&mut self) -> Result<Node, E> {
         match (self.0.pop(), self.0.is_empty()) {
             (Some((root, _)), true) => Ok(root),
             _ => Err(refuse("an expression's nodes do not make one tree")),
         }
     }
 }
+
+thread_local! {
+    /// The stack of the last tree rebuilt on this thread, emptied: the next one reuses its room
+    /// (a pack holds a thousand expressions, most of a few nodes).
+    static SPARE: std::cell::Cell<Vec<(Node, u32)>> = const { std::cell::Cell::new(Vec::new()) };
+}
+
+/// Most room a spare stack keeps between trees.
+const SPARE_AT_MOST: usize = 256;
 
 /// Rebuilds the tree as its nodes are read (no list of them in between).
 struct ExprVisitor;
@@ -343,11 +400,17 @@ impl<'de> serde::de::Visitor<'de> for ExprVisitor {
     }
 
     fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut seq: A) -> Result<Expr, A::Error> {
-        let mut st = Stack(Vec::new());
-        while let Some(node) = seq.next_element::<Flat>()? {
-            st.push(node)?;
+        let mut st = Stack(SPARE.take());
+        let mut read = || {
+            while seq.next_element_seed(NodeSeed(&mut st))?.is_some() {}
+            st.root()
+        };
+        let root = read();
+        st.0.clear();
+        if st.0.capacity() <= SPARE_AT_MOST {
+            SPARE.set(st.0);
         }
-        Ok(Expr { root: st.root()? })
+        Ok(Expr { root: root? })
     }
 }
 
@@ -383,13 +446,13 @@ mod tests {
     fn nodes_that_do_not_make_one_tree_are_refused() {
         let one = Flat { op: Op::Const(Const::Null), ty: Type::Null };
         for nodes in [vec![], vec![Flat { op: Op::Not, ty: Type::Bool }], vec![one, Flat { op: Op::Const(Const::Null), ty: Type::Null }]] {
-            assert!(rebuild::<serde::de::value::Error>(nodes).is_err());
+            assert!(rebuild(nodes).is_err());
         }
         let deep: Vec<Flat> = std::iter::once(Flat { op: Op::Const(Const::Null), ty: Type::Null })
             .chain((0..MAX_COMPILED_DEPTH).map(|_| Flat { op: Op::Not, ty: Type::Bool }))
             .collect();
-        assert!(rebuild::<serde::de::value::Error>(deep).is_err());
-        assert!(rebuild::<serde::de::value::Error>(vec![Flat { op: Op::Slot(MAX_SLOT + 1), ty: Type::Any }]).is_err());
+        assert!(rebuild(deep).is_err());
+        assert!(rebuild(vec![Flat { op: Op::Slot(MAX_SLOT + 1), ty: Type::Any }]).is_err());
     }
 
     /// Windowed lookups nested in each other's per-element expressions, as the fuzzer once wrote

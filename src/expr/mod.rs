@@ -47,7 +47,8 @@ use std::sync::Arc;
 use indexmap::IndexMap;
 
 pub use eval::{IndexCache, SharedIndexes};
-pub(crate) use eval::write_val;
+pub(crate) use eval::{force, write_val};
+pub use eval::Lazy;
 pub use reads::Read;
 pub use window::WindowCache;
 use crate::types::{RecordType, Type};
@@ -228,6 +229,8 @@ pub struct Env<'a> {
     /// the calendar's): the value became missing, and the caller may tell that apart from data
     /// that is absent. Never cleared by evaluation: the caller resets it.
     pub overflowed: bool,
+    /// Lets bound to slots, evaluated when first read.
+    pub lazy: eval::Lazy<'a>,
 }
 
 impl<'a> Env<'a> {
@@ -241,6 +244,7 @@ impl<'a> Env<'a> {
             shared: None,
             windows: WindowCache::default(),
             overflowed: false,
+            lazy: eval::Lazy::default(),
         }
     }
 
@@ -254,6 +258,7 @@ impl<'a> Env<'a> {
     /// budget is whole again, less what indexes keep.
     pub fn reclaim(&mut self) {
         self.bytes_used = 0;
+        self.lazy.reset();
     }
 }
 

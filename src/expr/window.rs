@@ -210,7 +210,7 @@ pub(crate) fn eval_window<'a>(w: &'a Window, env: &mut Env<'a>) -> Result<Val<'a
                 // Kept for the whole evaluation, like a lookup index: its size lowers the
                 // memory budget for good.
                 match env.bytes_limit.checked_sub(bytes as u64) {
-                    Some(left) if env.bytes_used <= left => env.bytes_limit = left,
+                    Some(left) if env.bytes_used.saturating_add(env.lazy.bytes) <= left => env.bytes_limit = left,
                     _ => return Err(EvalError::MemoryExhausted),
                 }
                 env.windows.built.push(b);
@@ -268,7 +268,9 @@ fn build<'a>(
         env.slots.resize(w.slot + 1, Val::Missing);
         None
     };
+    let hidden = env.lazy.hide(w.slot);
     let rows = element_rows(w, items, env);
+    env.lazy.unhide(w.slot, hidden);
     if let (Some(v), Some(s)) = (saved, env.slots.get_mut(w.slot)) {
         *s = v;
     }

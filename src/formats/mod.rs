@@ -15,4 +15,3 @@ mod tests;
 pub use icd10::{icd10_in, icd10_valid};
 pub use iin::{bin_valid, iin_birth_date, iin_valid};
 pub use names::norm_name;
-pub(crate) use names::{FNV_OFFSET, fnv1a};

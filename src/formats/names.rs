@@ -1,6 +1,6 @@
 //! Drug-name normalisation for comparing names written in Kazakh, Russian or Latin: case,
 //! look-alike letters, dashes, invisible characters, runs of spaces; a per-thread cache; the
-//! FNV-1a hash it keys on (also the compiled pack form's checksum).
+//! FNV-1a hash it keys on.
 
 /// Cyrillic letters (after lowercasing) that look like a Latin letter, mapped to it.
 fn lookalike(c: char) -> Option<char> {
@@ -103,10 +103,10 @@ thread_local! {
 }
 
 /// The starting state of FNV-1a (64 bits).
-pub(crate) const FNV_OFFSET: u64 = 0xcbf2_9ce4_8422_2325;
+const FNV_OFFSET: u64 = 0xcbf2_9ce4_8422_2325;
 
 /// FNV-1a (64 bits) of `bytes`, continued from state `h` ([`FNV_OFFSET`] to start).
-pub(crate) fn fnv1a(h: u64, bytes: &[u8]) -> u64 {
+fn fnv1a(h: u64, bytes: &[u8]) -> u64 {
     bytes.iter().fold(h, |h, &b| (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3))
 }
 

@@ -31,16 +31,30 @@ pub struct CompiledPackError(pub String);
 /// The first bytes of every compiled pack.
 pub const MAGIC: &[u8; 8] = b"QAGIDAPK";
 /// The layout of the body; raised with every change to it (or to what its parts mean).
-/// 2: postcard through serde derives (1 was the hand-written codec).
-pub const FORMAT: u64 = 2;
+/// 2: postcard through serde derives (1 was the hand-written codec); 3: JSON values as their
+/// tokens (`document::wire`, was their text), the checksum over 64-bit words (was FNV-1a a byte at
+/// a time).
+pub const FORMAT: u64 = 3;
 /// The engine a compiled pack must have been written by: the crate version, and a fingerprint of
 /// the sources that define the compiled form (`build.rs`), so that a build from other sources
 /// refuses it even under the same version number.
 const ENGINE: &str = concat!(env!("CARGO_PKG_VERSION"), "+", env!("QAGIDA_COMPILED_FINGERPRINT"));
 
-/// FNV-1a, 64 bits: a checksum against damage in transit, not a signature.
+/// A checksum against damage in transit, not a signature: FNV-1a's step (xor, multiply by its
+/// prime) over the body's 64-bit little-endian words, rotated so that every bit reaches every
+/// other, then over the last bytes one by one. FNV-1a a byte at a time took 2.0 M instructions
+/// of the 21 M a read of the default pack took (callgrind); this takes a quarter of a byte's
+/// steps per byte, and 233 fewer bytes of the validator module (gzipped) than `xxhash-rust`'s
+/// XXH64, which the module's size target could not spare.
 pub(crate) fn checksum(bytes: &[u8]) -> u64 {
-    crate::formats::fnv1a(crate::formats::FNV_OFFSET, bytes)
+    const OFFSET: u64 = 0xcbf2_9ce4_8422_2325;
+    const PRIME: u64 = 0x0100_0000_01b3;
+    let mut words = bytes.chunks_exact(8);
+    let h = words.by_ref().fold(OFFSET, |h, w| {
+        let w = u64::from_le_bytes(w.try_into().unwrap_or_default());
+        (h ^ w).wrapping_mul(PRIME).rotate_left(29)
+    });
+    words.remainder().iter().fold(h, |h, &b| (h ^ u64::from(b)).wrapping_mul(PRIME))
 }
 
 /// What a compiled pack may leave out. The default keeps everything.

@@ -615,30 +615,14 @@ fn compiled_langs<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Vec<Lang>, D
     Ok(Vec::<String>::deserialize(d)?.into_iter().map(Lang::compiled).collect())
 }
 
-/// JSON values (params, reference data, fixtures, test cases' values) as their compact text
-/// (`document::Json`'s `Display`, serde_json's compact form), read back exactly by the document
-/// parser (numbers keep their text) into the document model the engine reads.
+/// JSON values (params, reference data, fixtures, test cases' values) in the document model's
+/// compiled form ([`crate::document::wire`]: their tokens, read back into owned values without
+/// parsing JSON text again).
 mod json_text {
     use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
-    use crate::document::{parse_trusted, Json};
-
-    struct Out<'a>(&'a Json<'static>);
-
-    impl Serialize for Out<'_> {
-        fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            s.serialize_str(&self.0.to_string())
-        }
-    }
-
-    struct In(Json<'static>);
-
-    impl<'de> Deserialize<'de> for In {
-        fn deserialize<D: Deserializer<'de>>(d: D) -> Result<In, D::Error> {
-            let text = <&str>::deserialize(d)?;
-            parse_trusted(text.as_bytes()).map(|j| In(j.into_owned())).map_err(|e| crate::wire::refuse(format_args!("bad JSON: {e}")))
-        }
-    }
+    use crate::document::Json;
+    use crate::document::wire::{In, Out};
 
     pub(super) mod one {
         use super::*;

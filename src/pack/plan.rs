@@ -2,35 +2,38 @@
 //! once, on its first validation (not when the pack loads: a pack loads within its time target
 //! and most validations use a few of its rules).
 //!
-//! - Each check's lets are evaluated when something reads them: before `when` only the lets
-//!   `when` reads (directly or through other lets), then those `assert` reads, and the others
-//!   only to write a finding (`actual`, `expected`, the message) or to say why the check could
-//!   not run. Evaluation is pure, so the results are those of evaluating every let first; only
-//!   the step and memory budgets are spent less.
-//! - Consecutive checks that walk the same list and begin with the same lets (same name, slot
-//!   and compiled expression; a let reads only lets before it, so a common prefix is closed
-//!   under what it reads) form a group: the engine runs it item by item, each shared let
-//!   evaluated once per item for all of them.
+//! - Each check's lets are evaluated when something reads them: the evaluator evaluates a let
+//!   when an expression first reads it (`expr::Lazy`), so `when` and `assert` compute only what
+//!   their `&&`, `||`, `?:` and quantifiers reach; the plan lists the lets a finding's message
+//!   names (written without an expression reading them). Evaluation is pure, so the results are
+//!   those of evaluating every let first; only the step and memory budgets are spent less.
+//! - Consecutive checks that walk the same list (or check the document itself) and begin with
+//!   the same lets (same name, slot and compiled expression; a let reads only lets before it,
+//!   so a common prefix is closed under what it reads) form a group: the engine runs it item by
+//!   item (the document once), each shared let evaluated at most once per item for all of them.
 
-use super::{Check, CheckKind, Rule, Seg};
+use super::{Check, Rule, Seg};
 
 /// What the engine needs to run a rule's checks ([`Rule::plan`]).
 #[derive(Debug, Default)]
 pub(crate) struct RulePlan {
     /// By check index.
     pub checks: Vec<CheckPlan>,
+    /// What the rule's `when` reads (named when it cannot be decided).
+    pub when_reads: Vec<(super::Root, super::Pointer)>,
 }
 
-/// The lets (indices into [`Check::lets`], ascending: a let reads only lets before it) each part
-/// of a check needs, each list closed under what its lets read.
+/// What the engine needs to run a check.
 #[derive(Debug, Default)]
 pub(crate) struct CheckPlan {
-    pub when: Vec<usize>,
-    pub assert: Vec<usize>,
-    /// What a finding's `actual`, `expected` and message read.
+    /// What a finding's `actual`, `expected` and message read: lets (indices into
+    /// [`Check::lets`], ascending: a let reads only lets before it), closed under what they read.
     pub render: Vec<usize>,
     /// On the first check of a group: the group.
     pub group: Option<Group>,
+    /// [`Check::reads`], for saying what a check that could not run lacked (every item of a
+    /// bundle's members may need it).
+    pub reads: Vec<(super::Root, super::Pointer)>,
 }
 
 /// Consecutive checks run item by item, their first `shared` lets evaluated once per item.
@@ -65,7 +68,7 @@ fn plan_rule(rule: &Rule) -> RulePlan {
             _ => k += 1,
         }
     }
-    RulePlan { checks }
+    RulePlan { checks, when_reads: super::reads_of(rule.when.iter(), None, None) }
 }
 
 /// The lets each part of `check` reads.
@@ -108,10 +111,6 @@ fn plan_check(rule: &Rule, check: &Check) -> CheckPlan {
         exprs.iter().flatten().for_each(|e| e.slots_into(&mut s));
         s.into_iter().filter_map(|s| let_of_slot(s, n)).collect::<Vec<usize>>()
     };
-    let assert = match &check.kind {
-        CheckKind::Assert(e) => Some(e),
-        CheckKind::Require(_) => None,
-    };
     let template = check.message.as_ref().unwrap_or(&rule.message);
     let named = template.0.0.iter().flatten().flat_map(|t| &t.0).filter_map(|s| match s {
         Seg::Let(name) => check.lets.iter().position(|(n, _, _)| n == name),
@@ -120,20 +119,16 @@ fn plan_check(rule: &Rule, check: &Check) -> CheckPlan {
     let mut render = reads(&[check.actual.as_ref(), check.expected.as_ref()]);
     render.extend(named);
     CheckPlan {
-        when: closure(reads(&[check.when.as_ref()])),
-        assert: closure(reads(&[assert])),
         render: closure(render),
         group: None,
+        reads: check.reads(),
     }
 }
 
-/// How many checks from `k` on walk the same list as check `k` with some lets in common, and
-/// how many leading lets all of them share.
+/// How many checks from `k` on walk the same list as check `k` (or, like it, check the document
+/// itself) with some lets in common, and how many leading lets all of them share.
 fn group_from(checks: &[Check], k: usize) -> (usize, usize) {
     let Some(first) = checks.get(k) else { return (1, 0) };
-    if first.for_each.is_none() {
-        return (1, 0);
-    }
     let mut shared = first.lets.len();
     let mut len = 1;
     let mut prev = first;
@@ -190,6 +185,6 @@ fn group_keep(checks: &[Check], shared: usize) -> Option<usize> {
     let fixed = first.item_slot.into_iter().chain(first.elem_slot).chain(first.lets.iter().take(shared).map(|(_, s, _)| *s));
     let keep = fixed.max()? + 1;
     let own_above = checks.iter().all(|c| c.lets.iter().skip(shared).all(|(_, s, _)| *s >= keep));
-    let shared_above = first.lets.iter().take(shared).all(|(_, s, _)| first.item_slot.is_some_and(|i| *s > i) && first.elem_slot.is_none_or(|e| *s > e));
+    let shared_above = first.lets.iter().take(shared).all(|(_, s, _)| first.item_slot.is_none_or(|i| *s > i) && first.elem_slot.is_none_or(|e| *s > e));
     (own_above && shared_above).then_some(keep)
 }

@@ -3,7 +3,7 @@
 /// One piece of a template.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum Seg {
-    Lit(String),
+    Lit(#[serde(deserialize_with = "crate::wire::text")] String),
     Actual,
     Expected,
     Path,

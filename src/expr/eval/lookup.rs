@@ -259,10 +259,11 @@ fn find<'a>(
             steps_left,
             bytes_used,
             bytes_limit,
+            lazy,
             ..
         } = env;
         hits = index
-            .get_or_build(j, arr, q, steps_left, (*bytes_used, bytes_limit))?
+            .get_or_build(j, arr, q, steps_left, (bytes_used.saturating_add(lazy.bytes), bytes_limit))?
             .map(|ix| ix.hits(q.needle, q.all));
     }
     let hits = match hits {
