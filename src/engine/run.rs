@@ -3,7 +3,8 @@
 //! a document no rule applied to (`NOT-IN-FORCE`).
 
 use chrono::NaiveDate;
-use crate::document::Json;
+use crate::document::{Json, hash_name, rehash_names};
+use hashbrown::HashTable;
 
 use super::text::TextCap;
 use super::{Finding, Out, render};
@@ -212,23 +213,31 @@ fn eval_rule<'a>(run: &RuleRun<'a, '_>, env: &mut Env<'a>, out: &mut Out<'a>) ->
 /// needed, or says that what it read did not give a value (a value that does not convert, a
 /// document it refers to that is not there).
 fn report_unknown<'a>(run: &RuleRun<'a, '_>, unknown: Vec<Unknown>, out: &mut Out<'a>) {
-    // By place, in the order first met (a rule over 100,000 lines has as many places).
-    let mut merged: indexmap::IndexMap<String, Unknown> = indexmap::IndexMap::new();
+    // By place, in the order first met (a rule over 100,000 lines has as many places: found by
+    // a table of their positions, hashed by place).
+    let mut merged: Vec<Unknown> = Vec::new();
+    let mut places: HashTable<u32> = HashTable::new();
     for u in unknown {
-        match merged.get_mut(&u.base) {
-            Some(m) => {
-                for a in u.absent {
-                    if !m.absent.contains(&a) {
-                        m.absent.push(a);
+        let h = hash_name(&u.base);
+        match places.find(h, |&i| merged.get(i as usize).is_some_and(|m| m.base == u.base)).copied() {
+            Some(i) => {
+                if let Some(m) = merged.get_mut(i as usize) {
+                    for a in u.absent {
+                        if !m.absent.contains(&a) {
+                            m.absent.push(a);
+                        }
                     }
                 }
             }
             None => {
-                merged.insert(u.base.clone(), u);
+                let at = u32::try_from(merged.len()).unwrap_or(u32::MAX);
+                let name_at = |i: u32| merged.get(i as usize).map_or("", |m| m.base.as_str());
+                places.insert_unique(h, at, rehash_names(&name_at));
+                merged.push(u);
             }
         }
     }
-    for u in merged.into_values() {
+    for u in merged {
         if out.full() {
             return;
         }
