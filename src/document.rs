@@ -36,7 +36,7 @@ use jiter::{Jiter, JiterError, JiterErrorType, JiterResult, JsonErrorType, Peek}
 
 mod object;
 pub use object::{Hint, INDEX_FROM, Object};
-pub(crate) use object::{hash as hash_name, rehash_names};
+pub(crate) use object::{NameSet, hash as hash_name, rehash_names};
 /// The compiled pack form of a value (`pack::compiled`).
 pub(crate) mod wire;
 use object::{hash, name_in, position_in};

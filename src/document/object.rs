@@ -200,3 +200,32 @@ pub(super) fn name_in<'p>(pairs: &'p [(Cow<'_, str>, Json<'_>)], i: u32) -> &'p 
 pub(crate) fn rehash_names<'p>(name_at: &'p dyn Fn(u32) -> &'p str) -> impl Fn(&u32) -> u64 + 'p {
     move |&i| hash(name_at(i))
 }
+
+/// Texts, each once, in the order first entered, found by hash: a set of borrowed names (the
+/// pointers a finding covers) on the same table type as an object's index, so it adds no hash
+/// table code of its own to the WebAssembly module.
+#[derive(Default)]
+pub(crate) struct NameSet<'a> {
+    names: Vec<&'a str>,
+    table: HashTable<u32>,
+}
+
+impl<'a> NameSet<'a> {
+    /// Enters `name`; whether it was new.
+    pub(crate) fn insert(&mut self, name: &'a str) -> bool {
+        let h = hash(name);
+        if self.table.find(h, |&i| self.names.get(i as usize) == Some(&name)).is_some() {
+            return false;
+        }
+        let names = &self.names;
+        let name_at = |i: u32| names.get(i as usize).copied().unwrap_or("");
+        self.table.insert_unique(h, u32::try_from(names.len()).unwrap_or(u32::MAX), rehash_names(&name_at));
+        self.names.push(name);
+        true
+    }
+
+    pub(crate) fn contains(&self, name: &str) -> bool {
+        self.table.find(hash(name), |&i| self.names.get(i as usize) == Some(&name)).is_some()
+    }
+}
+

@@ -15,7 +15,7 @@ use hashbrown::HashSet;
 
 use chrono::{NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
-use crate::document::Json;
+use crate::document::{Json, NameSet};
 
 pub(crate) use crate::document::{member, type_name};
 use crate::document::{DuplicateKey, LimitHit, Limits, ParseError, Parsed, parse};
@@ -291,9 +291,9 @@ impl<'p> Out<'p> {
         {
             // The paths of the error and warning findings and every pointer above them
             // (`/a/0/b`: also `/a/0`, `/a` and ``): a pointer is covered when it is one of them.
-            // A hash set rather than a sorted list and a range query: no sort instantiation in
-            // the WebAssembly module.
-            let mut flagged: HashSet<&str> = HashSet::new();
+            // A set rather than a sorted list and a range query: no sort instantiation in the
+            // WebAssembly module.
+            let mut flagged = NameSet::default();
             for f in self.list.iter().filter(|f| f.severity != Severity::Info) {
                 let p = f.path.as_str();
                 // Nearest first, up to the first already there: the set holds every pointer above
