@@ -229,3 +229,23 @@ impl<'a> NameSet<'a> {
     }
 }
 
+
+#[cfg(test)]
+mod tests {
+    use super::NameSet;
+
+    #[test]
+    fn a_name_set_holds_each_name_once_through_its_growth() {
+        let texts: Vec<String> = (0..1000).map(|i| format!("/a/{i}")).collect();
+        let mut set = NameSet::default();
+        for t in &texts {
+            assert!(set.insert(t), "{t} is new");
+        }
+        for t in &texts {
+            assert!(!set.insert(t), "{t} is there already");
+            assert!(set.contains(t));
+        }
+        assert!(!set.contains("/a/1000") && !set.contains(""));
+        assert_eq!(set.names.len(), 1000);
+    }
+}
