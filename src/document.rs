@@ -36,9 +36,10 @@ use jiter::{Jiter, JiterError, JiterErrorType, JiterResult, JsonErrorType, Peek}
 
 mod object;
 pub use object::{Hint, INDEX_FROM, Object};
+pub(crate) use object::{NameSet, hash as hash_name, rehash_names};
 /// The compiled pack form of a value (`pack::compiled`).
 pub(crate) mod wire;
-use object::{hash, position_in, rehash};
+use object::{hash, name_in, position_in};
 
 /// A JSON value borrowing from the input `'a`.
 #[derive(Debug, Clone, PartialEq)]
@@ -764,23 +765,25 @@ impl<'a> Parser<'a> {
 /// members, its heap charged first).
 fn enter_name<'a>(budget: &mut usize, members: &[(Cow<'a, str>, Json<'a>)], index: &mut Option<Box<HashTable<u32>>>, k: &str) -> Res<()> {
     let n = members.len();
+    let name_at = |i: u32| name_in(members, i);
+    let rehash = || rehash_names(&name_at);
     match index {
         Some(t) => {
             if t.len() == t.capacity() {
                 let cap = t.capacity().saturating_mul(2);
                 charge(budget, table_bytes(cap).saturating_sub(table_bytes(t.capacity())))?;
-                t.reserve(cap - t.len(), rehash(members));
+                t.reserve(cap - t.len(), rehash());
             }
-            t.insert_unique(hash(k), n as u32, rehash(members));
+            t.insert_unique(hash(k), n as u32, rehash());
         }
         None if n == INDEX_FROM => {
             let cap = INDEX_FROM * 2;
             charge(budget, table_bytes(cap).saturating_add(std::mem::size_of::<HashTable<u32>>()))?;
             let mut t = HashTable::with_capacity(cap);
             for (i, (key, _)) in members.iter().enumerate() {
-                t.insert_unique(hash(key), i as u32, rehash(members));
+                t.insert_unique(hash(key), i as u32, rehash());
             }
-            t.insert_unique(hash(k), n as u32, rehash(members));
+            t.insert_unique(hash(k), n as u32, rehash());
             *index = Some(Box::new(t));
         }
         None => {}

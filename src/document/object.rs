@@ -62,7 +62,7 @@ fn hasher() -> &'static DefaultHashBuilder {
     STATE.get_or_init(DefaultHashBuilder::default)
 }
 
-pub(super) fn hash(key: &str) -> u64 {
+pub(crate) fn hash(key: &str) -> u64 {
     hasher().hash_one(key)
 }
 
@@ -72,8 +72,9 @@ impl<'a> Object<'a> {
     pub(super) fn from_pairs(pairs: Vec<(Cow<'a, str>, Json<'a>)>) -> Object<'a> {
         let index = (pairs.len() > INDEX_FROM).then(|| {
             let mut t = HashTable::with_capacity(pairs.len());
+            let name_at = |i: u32| name_in(&pairs, i);
             for (i, (k, _)) in pairs.iter().enumerate() {
-                t.insert_unique(hash(k), i as u32, rehash(&pairs));
+                t.insert_unique(hash(k), i as u32, rehash_names(&name_at));
             }
             Box::new(t)
         });
@@ -187,8 +188,64 @@ pub(super) fn same_bytes(a: &[u8], b: &[u8]) -> bool {
     }
 }
 
-/// The hash of an index entry (a position in `pairs`) when the table grows: one closure type,
-/// so the table's growth is compiled once.
-pub(super) fn rehash<'p>(pairs: &'p [(Cow<'_, str>, Json<'_>)]) -> impl Fn(&u32) -> u64 + 'p {
-    move |&i| pairs.get(i as usize).map_or(0, |(k, _)| hash(k))
+/// The name of member `i` of `pairs` (empty past the end), for [`rehash_names`].
+pub(super) fn name_in<'p>(pairs: &'p [(Cow<'_, str>, Json<'_>)], i: u32) -> &'p str {
+    pairs.get(i as usize).map_or("", |(k, _)| k)
+}
+
+/// The hash of an entry of a table of positions (`HashTable<u32>`) by name, `name_at` giving the
+/// name at a position, for an object's index ([`name_in`]) and other tables of names alike. Whatever
+/// `name_at` is, the hasher is one closure type, so every such table's growth is compiled
+/// once (it runs only as the table grows: the dynamic call costs nothing that matters).
+pub(crate) fn rehash_names<'p>(name_at: &'p dyn Fn(u32) -> &'p str) -> impl Fn(&u32) -> u64 + 'p {
+    move |&i| hash(name_at(i))
+}
+
+/// Texts, each once, in the order first entered, found by hash: a set of borrowed names (the
+/// pointers a finding covers) on the same table type as an object's index, so it adds no hash
+/// table code of its own to the WebAssembly module.
+#[derive(Default)]
+pub(crate) struct NameSet<'a> {
+    names: Vec<&'a str>,
+    table: HashTable<u32>,
+}
+
+impl<'a> NameSet<'a> {
+    /// Enters `name`; whether it was new.
+    pub(crate) fn insert(&mut self, name: &'a str) -> bool {
+        let h = hash(name);
+        if self.table.find(h, |&i| self.names.get(i as usize) == Some(&name)).is_some() {
+            return false;
+        }
+        let names = &self.names;
+        let name_at = |i: u32| names.get(i as usize).copied().unwrap_or("");
+        self.table.insert_unique(h, u32::try_from(names.len()).unwrap_or(u32::MAX), rehash_names(&name_at));
+        self.names.push(name);
+        true
+    }
+
+    pub(crate) fn contains(&self, name: &str) -> bool {
+        self.table.find(hash(name), |&i| self.names.get(i as usize) == Some(&name)).is_some()
+    }
+}
+
+
+#[cfg(test)]
+mod tests {
+    use super::NameSet;
+
+    #[test]
+    fn a_name_set_holds_each_name_once_through_its_growth() {
+        let texts: Vec<String> = (0..1000).map(|i| format!("/a/{i}")).collect();
+        let mut set = NameSet::default();
+        for t in &texts {
+            assert!(set.insert(t), "{t} is new");
+        }
+        for t in &texts {
+            assert!(!set.insert(t), "{t} is there already");
+            assert!(set.contains(t));
+        }
+        assert!(!set.contains("/a/1000") && !set.contains(""));
+        assert_eq!(set.names.len(), 1000);
+    }
 }

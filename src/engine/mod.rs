@@ -15,7 +15,7 @@ use hashbrown::HashSet;
 
 use chrono::{NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
-use crate::document::Json;
+use crate::document::{Json, NameSet};
 
 pub(crate) use crate::document::{member, type_name};
 use crate::document::{DuplicateKey, LimitHit, Limits, ParseError, Parsed, parse};
@@ -284,11 +284,16 @@ impl<'p> Out<'p> {
         if self.not_checked.is_empty() {
             return self.list;
         }
-        // The paths of the error and warning findings and every pointer above them (`/a/0/b`:
-        // also `/a/0`, `/a` and ``): a pointer is covered when it is one of them. A hash set
-        // rather than a sorted list and a range query: no sort instantiation in the WASM module.
-        let drop: HashSet<usize> = {
-            let mut flagged: HashSet<&str> = HashSet::new();
+        // Which findings go, by their index in `list` (a mark each, rather than a set of indices:
+        // one hash table type fewer in the WebAssembly module).
+        let mut drop = vec![false; self.list.len()];
+        let mut any = false;
+        {
+            // The paths of the error and warning findings and every pointer above them
+            // (`/a/0/b`: also `/a/0`, `/a` and ``): a pointer is covered when it is one of them.
+            // A set rather than a sorted list and a range query: no sort instantiation in the
+            // WebAssembly module.
+            let mut flagged = NameSet::default();
             for f in self.list.iter().filter(|f| f.severity != Severity::Info) {
                 let p = f.path.as_str();
                 // Nearest first, up to the first already there: the set holds every pointer above
@@ -303,19 +308,18 @@ impl<'p> Out<'p> {
             }
             let covered = |ptr: &str| flagged.contains(ptr);
             let settled = &self.settled;
-            self
-                .not_checked
-                .iter()
-                .filter(|(_, rule, base, absent)| {
-                    (!absent.is_empty() && absent.iter().all(|a| covered(a))) || settled.contains(&At(rule, base))
-                })
-                .map(|(i, ..)| *i)
-                .collect()
-        };
-        if drop.is_empty() {
+            for (i, rule, base, absent) in &self.not_checked {
+                let gone = (!absent.is_empty() && absent.iter().all(|a| covered(a))) || settled.contains(&At(rule, base));
+                if gone && let Some(d) = drop.get_mut(*i) {
+                    *d = true;
+                    any = true;
+                }
+            }
+        }
+        if !any {
             return self.list;
         }
-        self.list.into_iter().enumerate().filter(|(i, _)| !drop.contains(i)).map(|(_, f)| f).collect()
+        self.list.into_iter().zip(drop).filter(|(_, d)| !d).map(|(f, _)| f).collect()
     }
 }
 

@@ -3,7 +3,8 @@
 //! a document no rule applied to (`NOT-IN-FORCE`).
 
 use chrono::NaiveDate;
-use crate::document::Json;
+use crate::document::{Json, hash_name, rehash_names};
+use hashbrown::HashTable;
 
 use super::text::TextCap;
 use super::{Finding, Out, render};
@@ -37,8 +38,6 @@ impl Pack {
     ) -> Result<(), EvalError> {
         let data = self.data_json(as_of);
         let mut applied = false;
-        // One for every rule of the document (what it holds is reset for each check).
-        let mut lets = LetState;
         let at = self.rules_by_doc.binary_search_by(|(t, _)| t.as_str().cmp(&doc_type.name)).ok();
         let indices = at.and_then(|i| self.rules_by_doc.get(i)).map_or(&[][..], |(_, r)| r.as_slice());
         for (rule, &i) in indices.iter().filter_map(|i| Some((self.rules.get(*i)?, i))) {
@@ -50,7 +49,7 @@ impl Pack {
             }
             applied = true;
             let run = RuleRun { pack: self, doc_type: &doc_type.name, rule, params: self.params_json(i), doc, data, as_of, lang, prefix };
-            eval_rule(&run, env, out, &mut lets)?;
+            eval_rule(&run, env, out)?;
         }
         if applied || with_members {
             return Ok(());
@@ -126,7 +125,7 @@ struct Unknown {
     message: Option<String>,
 }
 
-fn eval_rule<'a>(run: &RuleRun<'a, '_>, env: &mut Env<'a>, out: &mut Out<'a>, lets: &mut LetState) -> Result<(), EvalError> {
+fn eval_rule<'a>(run: &RuleRun<'a, '_>, env: &mut Env<'a>, out: &mut Out<'a>) -> Result<(), EvalError> {
     run.reset(env);
     env.reclaim();
     let mut unknown: Vec<Unknown> = Vec::new();
@@ -159,7 +158,7 @@ fn eval_rule<'a>(run: &RuleRun<'a, '_>, env: &mut Env<'a>, out: &mut Out<'a>, le
         if let Some(g) = group
             && let (Some(checks), Some(group_plans)) = (run.rule.checks.get(k..k + g.len), plans.get(k..k + g.len))
         {
-            if eval_group(run, checks, group_plans, g, env, out, &mut unknown, lets)? == Flow::Stop {
+            if eval_group(run, checks, group_plans, g, env, out, &mut unknown)? == Flow::Stop {
                 return Ok(());
             }
             k += g.len;
@@ -169,9 +168,9 @@ fn eval_rule<'a>(run: &RuleRun<'a, '_>, env: &mut Env<'a>, out: &mut Out<'a>, le
         let Some(plan) = plan else { continue };
         let mut one = |item: Option<&'a Json<'a>>, elem: Option<&'a Json<'a>>, base: Base<'_>, env: &mut Env<'a>, out: &mut Out<'a>| {
             start_unit(env, check, item, elem);
-            lets.defer(check, 0, env);
+            defer_lets(check, 0, env);
             let text = out.text;
-            eval_check(run, check, plan, item, elem, base, env, text, lets, &mut Sink::Out(out), &mut unknown)
+            eval_check(run, check, plan, item, elem, base, env, text, &mut Sink::Out(out), &mut unknown)
         };
         match &check.for_each {
             None => one(None, None, doc_base, env, out)?,
@@ -214,23 +213,31 @@ fn eval_rule<'a>(run: &RuleRun<'a, '_>, env: &mut Env<'a>, out: &mut Out<'a>, le
 /// needed, or says that what it read did not give a value (a value that does not convert, a
 /// document it refers to that is not there).
 fn report_unknown<'a>(run: &RuleRun<'a, '_>, unknown: Vec<Unknown>, out: &mut Out<'a>) {
-    // By place, in the order first met (a rule over 100,000 lines has as many places).
-    let mut merged: indexmap::IndexMap<String, Unknown> = indexmap::IndexMap::new();
+    // By place, in the order first met (a rule over 100,000 lines has as many places: found by
+    // a table of their positions, hashed by place).
+    let mut merged: Vec<Unknown> = Vec::new();
+    let mut places: HashTable<u32> = HashTable::new();
     for u in unknown {
-        match merged.get_mut(&u.base) {
-            Some(m) => {
-                for a in u.absent {
-                    if !m.absent.contains(&a) {
-                        m.absent.push(a);
+        let h = hash_name(&u.base);
+        match places.find(h, |&i| merged.get(i as usize).is_some_and(|m| m.base == u.base)).copied() {
+            Some(i) => {
+                if let Some(m) = merged.get_mut(i as usize) {
+                    for a in u.absent {
+                        if !m.absent.contains(&a) {
+                            m.absent.push(a);
+                        }
                     }
                 }
             }
             None => {
-                merged.insert(u.base.clone(), u);
+                let at = u32::try_from(merged.len()).unwrap_or(u32::MAX);
+                let name_at = |i: u32| merged.get(i as usize).map_or("", |m| m.base.as_str());
+                places.insert_unique(h, at, rehash_names(&name_at));
+                merged.push(u);
             }
         }
     }
-    for u in merged.into_values() {
+    for u in merged {
         if out.full() {
             return;
         }
@@ -274,7 +281,7 @@ struct Base<'s> {
 
 impl Base<'_> {
     /// The pointer followed by `tail`: one allocation of the right size, indices written by
-    /// hand (through `fmt`, joining took 400 instructions a pointer; a bundle joins hundreds).
+    /// `itoa` (through `fmt`, joining took 400 instructions a pointer; a bundle joins hundreds).
     fn join(self, tail: &str) -> String {
         let parts = [self.item, self.elem];
         let len = parts.iter().flatten().fold(self.prefix.len() + tail.len(), |n, (p, _)| n + p.len() + 21);
@@ -284,7 +291,7 @@ impl Base<'_> {
             s.push_str(ptr);
             s.push('/');
             #[cfg(not(target_arch = "wasm32"))]
-            push_index(&mut s, i);
+            s.push_str(itoa::Buffer::new().format(i));
             // The WebAssembly module keeps the smaller code.
             #[cfg(target_arch = "wasm32")]
             {
@@ -295,26 +302,6 @@ impl Base<'_> {
         s.push_str(tail);
         s
     }
-}
-
-/// Appends `n` in decimal.
-#[cfg(not(target_arch = "wasm32"))]
-fn push_index(s: &mut String, mut n: usize) {
-    let mut buf = [0u8; 20];
-    let mut at = buf.len();
-    loop {
-        at -= 1;
-        if let Some(d) = buf.get_mut(at) {
-            // A digit: `n % 10 < 10`.
-            *d = b'0' + (n % 10) as u8;
-        }
-        n /= 10;
-        if n == 0 || at == 0 {
-            break;
-        }
-    }
-    // ASCII digits only.
-    s.push_str(std::str::from_utf8(buf.get(at..).unwrap_or_default()).unwrap_or_default());
 }
 
 /// `doc.pointer(ptr)` (RFC 6901, as serde_json reads it: no `+` or leading zero in an index),
@@ -443,33 +430,30 @@ fn replay<'a>(run: &RuleRun<'a, '_>, events: impl Iterator<Item = Event>, out: &
     Flow::Go
 }
 
-/// The lets of the check running: deferred into their slots as the check starts, each evaluated
-/// when an expression first reads it ([`crate::expr::Lazy`]), or when a finding's message or the
-/// reason the check could not run needs it ([`LetState::need`]).
-struct LetState;
+// The lets of the check running are deferred into their slots as the check starts
+// (`defer_lets`), each evaluated when an expression first reads it ([`crate::expr::Lazy`]), or
+// when a finding's message or the reason the check could not run needs it (`need_lets`).
 
-impl LetState {
-    /// Defers the lets of `check` from the `from`-th on (those before it are a group's shared
-    /// lets, kept from the check before).
-    fn defer<'a>(&mut self, check: &'a Check, from: usize, env: &mut Env<'a>) {
-        for (_, slot, e) in check.lets.iter().skip(from) {
-            env.lazy.defer(*slot, e, &mut env.slots);
+/// Defers the lets of `check` from the `from`-th on (those before it are a group's shared lets,
+/// kept from the check before).
+fn defer_lets<'a>(check: &'a Check, from: usize, env: &mut Env<'a>) {
+    for (_, slot, e) in check.lets.iter().skip(from) {
+        env.lazy.defer(*slot, e, &mut env.slots);
+    }
+}
+
+/// Evaluates the lets `which` of `check` not evaluated yet. A let evaluated before counts its
+/// overflow again, as evaluating it again would.
+fn need_lets<'a>(check: &'a Check, which: impl IntoIterator<Item = usize>, env: &mut Env<'a>) -> Result<(), EvalError> {
+    for i in which {
+        let Some((_, slot, _)) = check.lets.get(i) else { continue };
+        if env.lazy.is_pending(*slot) {
+            crate::expr::force(env, *slot)?;
+        } else {
+            env.overflowed |= env.lazy.overflowed(*slot);
         }
     }
-
-    /// Evaluates the lets `which` not evaluated yet. A let evaluated before counts its overflow
-    /// again, as evaluating it again would.
-    fn need<'a>(&mut self, check: &'a Check, which: impl IntoIterator<Item = usize>, env: &mut Env<'a>) -> Result<(), EvalError> {
-        for i in which {
-            let Some((_, slot, _)) = check.lets.get(i) else { continue };
-            if env.lazy.is_pending(*slot) {
-                crate::expr::force(env, *slot)?;
-            } else {
-                env.overflowed |= env.lazy.overflowed(*slot);
-            }
-        }
-        Ok(())
-    }
+    Ok(())
 }
 
 /// Starts what a check runs on: drops what the previous check bound (the fixed slots were
@@ -502,6 +486,31 @@ fn next_in_group(env: &mut Env<'_>, g: Group) {
     env.overflowed = false;
 }
 
+/// Runs a group's checks one after another on one unit (the document, an item or an element):
+/// binds it, keeps the shared lets from check to check, defers each check's own, and hands check
+/// `k` to `run_check`.
+fn run_unit<'a>(
+    checks: &'a [Check],
+    plans: &[CheckPlan],
+    g: Group,
+    item: Option<&'a Json<'a>>,
+    elem: Option<&'a Json<'a>>,
+    env: &mut Env<'a>,
+    mut run_check: impl FnMut(usize, &'a Check, &CheckPlan, &mut Env<'a>) -> Result<(), EvalError>,
+) -> Result<(), EvalError> {
+    let Some(first) = checks.first() else { return Ok(()) };
+    start_unit(env, first, item, elem);
+    env.lazy.shared_below = g.keep;
+    for (k, (check, plan)) in checks.iter().zip(plans).enumerate() {
+        if k > 0 {
+            next_in_group(env, g);
+        }
+        defer_lets(check, if k == 0 { 0 } else { g.shared }, env);
+        run_check(k, check, plan, env)?;
+    }
+    Ok(())
+}
+
 /// A new item or element in every check's events (one mark for several with nothing between).
 fn mark(events: &mut [Vec<Event>]) {
     for e in events {
@@ -523,21 +532,13 @@ fn eval_group<'a>(
     env: &mut Env<'a>,
     out: &mut Out<'a>,
     unknown: &mut Vec<Unknown>,
-    lets: &mut LetState,
 ) -> Result<Flow, EvalError> {
     let Some(first) = checks.first() else { return Ok(Flow::Go) };
     let Some(ptr) = &first.for_each else {
-        // Checks of the document itself: one unit, the checks one after another.
+        // Checks of the document itself: one unit, each check's findings written as it runs.
         let base = Base { prefix: run.prefix, item: None, elem: None };
-        start_unit(env, first, None, None);
-        env.lazy.shared_below = g.keep;
-        for (k, (check, plan)) in checks.iter().zip(plans).enumerate() {
-            if k > 0 {
-                next_in_group(env, g);
-            }
-            lets.defer(check, if k == 0 { 0 } else { g.shared }, env);
-            eval_check(run, check, plan, None, None, base, env, out.text, lets, &mut Sink::Out(out), unknown)?;
-        }
+        let text = out.text;
+        run_unit(checks, plans, g, None, None, env, |_, check, plan, env| eval_check(run, check, plan, None, None, base, env, text, &mut Sink::Out(out), unknown))?;
         return Ok(Flow::Go);
     };
     let Some(Json::Array(items)) = pointer(run.doc, ptr) else { return Ok(Flow::Go) };
@@ -555,16 +556,11 @@ fn eval_group<'a>(
         if elem.is_some() {
             mark(events);
         }
-        start_unit(env, first, item, elem);
-        env.lazy.shared_below = g.keep;
-        for (k, (check, plan)) in checks.iter().zip(plans).enumerate() {
-            if k > 0 {
-                next_in_group(env, g);
-            }
-            lets.defer(check, if k == 0 { 0 } else { g.shared }, env);
-            let (Some(ev), Some(un)) = (events.get_mut(k), unknowns.get_mut(k)) else { continue };
+        let text = out.text;
+        run_unit(checks, plans, g, item, elem, env, |k, check, plan, env| {
+            let (Some(ev), Some(un)) = (events.get_mut(k), unknowns.get_mut(k)) else { return Ok(()) };
             let from = ev.len();
-            eval_check(run, check, plan, item, elem, base, env, out.text, lets, &mut Sink::Events(ev), un)?;
+            eval_check(run, check, plan, item, elem, base, env, text, &mut Sink::Events(ev), un)?;
             if ev.len() > from {
                 let mut before: usize = found.get(..=k).map_or(0, |f| f.iter().sum());
                 let new = ev.split_off(from);
@@ -581,7 +577,8 @@ fn eval_group<'a>(
                     ev.push(e);
                 }
             }
-        }
+            Ok(())
+        })?;
         Ok(true)
     };
     'items: for (i, item) in items.iter().enumerate() {
@@ -626,7 +623,6 @@ fn eval_check<'a>(
     base: Base<'_>,
     env: &mut Env<'a>,
     text: TextCap,
-    lets: &mut LetState,
     sink: &mut Sink<'_, 'a>,
     unknown: &mut Vec<Unknown>,
 ) -> Result<(), EvalError> {
@@ -634,8 +630,8 @@ fn eval_check<'a>(
     let scope_doc = elem.or(item).unwrap_or(run.doc);
     // The check could not run: every let is bound first, as the message may name any of them
     // and an overflow in any of them decides what is said.
-    let not_run = |env: &mut Env<'a>, lets: &mut LetState, sink: &mut Sink<'_, 'a>, unknown: &mut Vec<Unknown>| -> Result<(), EvalError> {
-        lets.need(check, 0..check.lets.len(), env)?;
+    let not_run = |env: &mut Env<'a>, sink: &mut Sink<'_, 'a>, unknown: &mut Vec<Unknown>| -> Result<(), EvalError> {
+        need_lets(check, 0..check.lets.len(), env)?;
         if env.overflowed {
             // Arithmetic overflowed: the values are out of range, and a check is never passed
             // by overflowing it.
@@ -654,7 +650,7 @@ fn eval_check<'a>(
     match outcome(check.when.as_ref(), env)? {
         Outcome::Holds => {}
         Outcome::Fails => return Ok(()),
-        Outcome::Unknown => return not_run(env, lets, sink, unknown),
+        Outcome::Unknown => return not_run(env, sink, unknown),
     }
     // A check over the members of a bundle that decided on a member stands for the member's
     // own checks of the rule: what they could not check alone is checked here.
@@ -669,7 +665,7 @@ fn eval_check<'a>(
                 Val::Bool(true) => settle(sink),
                 Val::Bool(false) => {
                     settle(sink);
-                    lets.need(check, plan.render.iter().copied(), env)?;
+                    need_lets(check, plan.render.iter().copied(), env)?;
                     let actual = match &check.actual {
                         Some(a) => text.value(&a.eval(env)?),
                         None => None,
@@ -682,13 +678,13 @@ fn eval_check<'a>(
                     let f = finding(run.rule, check, severity, run.lang, env, text, path, actual, expected);
                     sink.finding(run, f, base.join(""));
                 }
-                _ => not_run(env, lets, sink, unknown)?,
+                _ => not_run(env, sink, unknown)?,
             }
         }
         CheckKind::Require(ptrs) => {
             for p in ptrs {
                 if !present(scope_doc, p) {
-                    lets.need(check, plan.render.iter().copied(), env)?;
+                    need_lets(check, plan.render.iter().copied(), env)?;
                     let path = base.join(&p.text);
                     let f = finding(run.rule, check, severity, run.lang, env, text, path, None, None);
                     sink.finding(run, f, base.join(""));

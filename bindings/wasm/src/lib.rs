@@ -283,7 +283,10 @@ impl Validator {
     pub fn validate_json(&self, text: &str, options: Option<Ts<ValidateOptions>>) -> Result<String, JsValue> {
         let opts = to_options(options)?;
         let result = self.pack.validate_bytes(text.as_bytes(), &opts).map_err(BindingError::from)?;
-        Ok(serde_json::to_string(&result).map_err(|e| BindingError::Convert(e.to_string()))?)
+        // serde_json writes a result into a string without fail (its types serialise only texts,
+        // numbers, lists and maps with text keys); its error's words are not formatted here,
+        // which keeps its error texts and std's I/O error texts out of the module.
+        Ok(serde_json::to_string(&result).map_err(|_| BindingError::Convert("the result could not be written as JSON".into()))?)
     }
 
     /// The pack's rules, in pack order, with title and clause in the given language.
