@@ -52,7 +52,8 @@ pub struct Config {
     /// in the runs of BENCHMARKS.md kept about one executor thread busy, so that it served no
     /// more requests per second on 2 cores.
     pub inline_max_bytes: usize,
-    /// Time to produce a response's head (default 30 s); past it `408`.
+    /// Time to produce a response's head (default 30 s); past it `408`. Not for
+    /// `POST /v1/admin/reload`, which answers when the pack is loaded (or refused).
     pub request_timeout: Duration,
     /// Documents validated at once (default: one per core), on threads off the async executor.
     pub workers: usize,

@@ -52,9 +52,12 @@ pub fn router(state: Arc<AppState>) -> Router {
         .route("/readyz", get(readyz))
         .route("/metrics", get(metrics))
         .route("/openapi.json", get(openapi))
-        .route("/v1/admin/reload", post(reload))
         .fallback(not_found)
         .layer(TimeoutLayer::with_status_code(StatusCode::REQUEST_TIMEOUT, timeout))
+        // Added after the timeout layer, so not under it (a layer wraps the routes before it): a
+        // reload cut off by the request timeout would drop its own outcome, and the pack it
+        // loaded with it, while the loading went on. A reload is bounded by the pack it loads.
+        .route("/v1/admin/reload", post(reload))
         .layer(CatchPanicLayer::custom(|_| error(StatusCode::INTERNAL_SERVER_ERROR, "internal error (please report it)")))
         .layer(middleware::from_fn_with_state(Arc::clone(&state), track))
         .layer(TraceLayer::new_for_http().make_span_with(|req: &Request| {

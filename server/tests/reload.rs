@@ -155,3 +155,21 @@ async fn reload_under_load_fails_no_request() {
     assert!(ok.load(Ordering::SeqCst) > 0);
     assert_eq!(version(s.addr).await, "2026.3.6");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_reload_longer_than_the_request_timeout_still_swaps_the_pack_and_answers() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let pack = tmp.path().join("pack");
+    copy_pack("kz-orphan", &pack, "2026.3.2");
+    let token = tmp.path().join("token");
+    std::fs::write(&token, TOKEN).expect("token");
+    let spec = PackSpec { rules: Some(pack.clone()), ..PackSpec::default() };
+    // Loading a pack takes far longer than a millisecond: under the request timeout, the reload
+    // would answer 408 and drop the pack it loaded.
+    let config = Config { spec, admin_token_file: Some(token), request_timeout: std::time::Duration::from_millis(1), ..Config::default() };
+    let s = start(config).await;
+    copy_pack("kz-orphan", &pack, "2026.4.0");
+    let r = reload(s.addr, Some(TOKEN)).await;
+    assert_eq!(r.status, 200, "{}", r.text());
+    assert_eq!(r.json()["version"], "2026.4.0");
+}
