@@ -44,7 +44,6 @@ mod tests_window;
 
 use std::sync::Arc;
 
-use indexmap::IndexMap;
 
 pub use eval::{IndexCache, SharedIndexes};
 pub(crate) use eval::{force, write_val};
@@ -55,7 +54,7 @@ use crate::types::{RecordType, Type};
 pub use crate::value::Val;
 
 /// The pack's document types by name (for `as_type`).
-pub type Documents = Arc<IndexMap<String, Arc<RecordType>>>;
+pub type Documents = Arc<crate::types::NameMap<Arc<RecordType>>>;
 
 /// Longest accepted expression source, in bytes.
 pub const MAX_SOURCE_LEN: usize = 8 * 1024;
