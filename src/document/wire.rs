@@ -9,7 +9,9 @@
 //! [`RECURSION_LIMIT`] (the parser's), room is reserved for at most [`RESERVE_AT_MOST`] members
 //! of a container whatever it claims (memory grows with the tokens actually read), a number's
 //! text must be a JSON number (jiter checks it, as the parser does), texts must be UTF-8
-//! (checked as `wire::owned_text` checks a text), and the tokens must make exactly one value.
+//! (checked as `wire::owned_text` checks a text), an object's member names must be unique (as
+//! [`Object`] holds them; a repeated one is refused, as the parser refuses one in a document read
+//! with duplicates as errors), and the tokens must make exactly one value.
 
 use std::borrow::Cow;
 
@@ -17,7 +19,10 @@ use serde::de::{SeqAccess, Visitor};
 use serde::ser::SerializeSeq;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
-use super::{Json, Number, Object, RECURSION_LIMIT};
+use hashbrown::HashTable;
+
+use super::object::position_in;
+use super::{Json, Number, Object, RECURSION_LIMIT, cut_key_text, enter_name, name_bit};
 use crate::wire::{owned_text, refuse};
 
 /// Most members a container's claim reserves room for before they are read.
@@ -91,10 +96,32 @@ impl Serialize for Out<'_> {
 pub(crate) struct In(pub(crate) Json<'static>);
 
 /// A container being filled: its members so far, how many are still to come, and for an
-/// object the name of the member whose value comes next.
+/// object the name of the member whose value comes next and what finds its names.
 enum Open {
     Arr(Vec<Json<'static>>, usize),
-    Obj(Vec<(Cow<'static, str>, Json<'static>)>, usize, Option<Cow<'static, str>>),
+    Obj(Vec<(Cow<'static, str>, Json<'static>)>, usize, Option<Cow<'static, str>>, Names),
+}
+
+/// What tells whether an object being read already has a name, as the parser tells it: a bit
+/// per [`name_bit`] of the names so far (a name whose bit is clear is new, with no search), and
+/// past [`super::INDEX_FROM`] members the object's own index (kept as the members come, so that
+/// a search stays cheap whatever the bytes hold, and handed to the object when it is complete).
+#[derive(Default)]
+struct Names {
+    seen: u64,
+    index: Option<Box<HashTable<u32>>>,
+}
+
+/// Refuses `key` when `pairs` has it already.
+fn new_name<E: serde::de::Error>(pairs: &[(Cow<'static, str>, Json<'static>)], names: &mut Names, key: &str) -> Result<(), E> {
+    let bit = name_bit(key);
+    if names.seen & bit != 0 && position_in(pairs, names.index.as_deref(), key).is_some() {
+        let mut shown = key.to_string();
+        cut_key_text(&mut shown);
+        return Err(refuse(format_args!("duplicate key `{shown}` in a JSON object")));
+    }
+    names.seen |= bit;
+    Ok(())
 }
 
 fn text<E: serde::de::Error>(bytes: &[u8]) -> Result<Cow<'static, str>, E> {
@@ -135,11 +162,13 @@ impl<'de> Visitor<'de> for InVisitor {
                 return Err(refuse("a JSON value's tokens end inside it"));
             };
             // An object's member name comes before its value.
-            if let Some(Open::Obj(_, _, key @ None)) = open.last_mut() {
-                match tok {
-                    TokIn::Str(k) => *key = Some(text(k)?),
-                    _ => return Err(refuse("a JSON object's member without a name")),
-                }
+            if let Some(Open::Obj(pairs, _, key @ None, names)) = open.last_mut() {
+                let TokIn::Str(k) = tok else {
+                    return Err(refuse("a JSON object's member without a name"));
+                };
+                let k = text(k)?;
+                new_name(pairs, names, &k)?;
+                *key = Some(k);
                 continue;
             }
             let mut value = match tok {
@@ -154,7 +183,7 @@ impl<'de> Visitor<'de> for InVisitor {
                     }
                     open.push(match tok {
                         TokIn::Arr(_) => Open::Arr(reserve(n), n),
-                        _ => Open::Obj(reserve(n), n, None),
+                        _ => Open::Obj(reserve(n), n, None, Names::default()),
                     });
                     continue;
                 }
@@ -174,8 +203,12 @@ impl<'de> Visitor<'de> for InVisitor {
                         items.push(value);
                         left
                     }
-                    Open::Obj(pairs, left, key) => {
-                        pairs.push((key.take().unwrap_or_default(), value));
+                    Open::Obj(pairs, left, key, names) => {
+                        let key = key.take().unwrap_or_default();
+                        // No budget to charge: the pack's bytes bound what it holds.
+                        let mut unbounded = usize::MAX;
+                        let _ = enter_name(&mut unbounded, pairs, &mut names.index, &key);
+                        pairs.push((key, value));
                         left
                     }
                 };
@@ -186,7 +219,7 @@ impl<'de> Visitor<'de> for InVisitor {
                 }
                 value = match top {
                     Open::Arr(items, _) => Json::Array(items),
-                    Open::Obj(pairs, _, _) => Json::Object(Object::from_pairs(pairs)),
+                    Open::Obj(pairs, _, _, names) => Json::Object(Object { pairs, index: names.index }),
                 };
             }
         }
@@ -255,5 +288,38 @@ mod tests {
         }
         // An array claiming a billion items reserves room for a few.
         assert!(back(&[3, 5, 0x80, 0x94, 0xeb, 0xdc, 0x03, 0]).is_err());
+    }
+
+    /// The tokens of an object whose members are named `names`, each valued `null`.
+    fn object_named(names: &[String]) -> Vec<u8> {
+        let tokens: Vec<TokOut<'_>> = std::iter::once(TokOut::Obj(names.len())).chain(names.iter().flat_map(|n| [TokOut::Str(n), TokOut::Null])).collect();
+        postcard::to_allocvec(&tokens).unwrap()
+    }
+
+    #[test]
+    fn an_object_naming_a_member_twice_is_refused_small_or_indexed() {
+        // Small objects are searched, large ones (past INDEX_FROM members) through their index;
+        // the repeat first, last, and with a name that shares the first's bit but not its text.
+        let many: Vec<String> = (0..3 * super::super::INDEX_FROM).map(|i| format!("k{i}")).collect();
+        for names in [vec!["a", "b", "a"], vec!["a", "a"], vec!["ab", "xb", "ab"]]
+            .into_iter()
+            .map(|n| n.into_iter().map(String::from).collect::<Vec<_>>())
+            .chain([[many.clone(), vec!["k7".into()]].concat(), [vec!["k90".into()], many.clone()].concat()])
+        {
+            let _ = crate::wire::take_problem();
+            assert!(back(&object_named(&names)).is_err(), "{names:?}");
+            let problem = crate::wire::take_problem().unwrap_or_default();
+            assert!(problem.starts_with("duplicate key `") && problem.ends_with("` in a JSON object"), "{names:?}: {problem}");
+        }
+        // The same names, each once, read back as an object found by any of them.
+        let read = back(&object_named(&many)).unwrap();
+        assert!(many.iter().all(|k| read.get(k) == Some(&Json::Null)));
+        let nested = vec![TokOut::Obj(1), TokOut::Str("a"), TokOut::Obj(1), TokOut::Str("a"), TokOut::Null];
+        assert!(back(&postcard::to_allocvec(&nested).unwrap()).is_ok(), "a name may repeat in a nested object");
+        // A huge repeated name is shown cut, as the parser cuts one.
+        let long = "n".repeat(3 * super::super::MAX_DUPLICATE_KEY_TEXT);
+        let _ = crate::wire::take_problem();
+        assert!(back(&object_named(&[long.clone(), long])).is_err());
+        assert!(crate::wire::take_problem().unwrap_or_default().len() < super::super::MAX_DUPLICATE_KEY_TEXT + 64);
     }
 }
