@@ -114,7 +114,9 @@ pub(crate) enum Kind {
     Slot(usize),
     Field {
         base: Box<Node>,
-        name: Box<str>,
+        /// Shared by the accesses of one name that a compiled pack reads back
+        /// ([`super::flat`]); each access of its own as the type checker builds it.
+        name: std::sync::Arc<str>,
         /// Where the member was last found ([`Object::get_hinted`](crate::document::Object::get_hinted)).
         hint: crate::document::Hint,
     },
