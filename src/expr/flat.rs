@@ -6,9 +6,6 @@
 //! rebuilds the tree with a stack, refusing trees deeper than [`MAX_COMPILED_DEPTH`], slots above
 //! [`MAX_SLOT`], unknown built-ins and nodes that lack or leave children.
 
-use std::cell::RefCell;
-use std::sync::Arc;
-
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 use super::builtins::lookup;
@@ -32,7 +29,7 @@ pub(crate) const MAX_COMPILED_DEPTH: u32 = MAX_TREE_DEPTH + 2;
 enum Op<'a> {
     Const(Const),
     Slot(usize),
-    /// base; a name the pack has not used before (numbered after the ones before it: [`name_table`])
+    /// base
     Field(&'a str),
     /// base, index
     Index,
@@ -63,56 +60,6 @@ enum Op<'a> {
     AsType(Box<str>),
     /// list, then `per` nodes, then `args` nodes
     Window { op: WinOp, slot: usize, elem: Type, per: usize, args: usize, context: Vec<usize> },
-    /// base; a name used before, by its number
-    FieldRef(usize),
-}
-
-/// The field names of one compiled pack being written or read ([`name_table`]).
-#[derive(Default)]
-struct Names {
-    /// Inside [`name_table`]: names are numbered (else each is written in full).
-    active: bool,
-    /// Written: each name with its number, sorted by name (no hash map: its code would reach
-    /// the WebAssembly validator, which drops this table after reading).
-    written: Vec<(Box<str>, usize)>,
-    /// Read: each name, by number.
-    read: Vec<Arc<str>>,
-}
-
-thread_local! {
-    static NAMES: RefCell<Names> = RefCell::new(Names::default());
-}
-
-/// Runs `f` (the writing or reading of one compiled pack) with a table of field names of its
-/// own: a field access writes its name in full the first time the pack uses it and by number
-/// afterwards, and the accesses read back share one text per name: the default pack's 2,347
-/// field accesses (validation-only form) take 17.6 KB fewer bytes and a read 1.04 M fewer
-/// instructions (callgrind, 15.56 → 14.52 M), most of them the allocations and frees of the
-/// repeated names.
-pub(crate) fn name_table<R>(f: impl FnOnce() -> R) -> R {
-    let outer = NAMES.with(|n| std::mem::replace(&mut *n.borrow_mut(), Names { active: true, ..Names::default() }));
-    let out = f();
-    NAMES.with(|n| *n.borrow_mut() = outer);
-    out
-}
-
-/// The op of a field access named `name`, as written now ([`name_table`]).
-fn field_op(name: &str) -> Op<'_> {
-    let known = NAMES.with(|n| {
-        let mut n = n.borrow_mut();
-        if !n.active {
-            return None;
-        }
-        let next = n.written.len();
-        match n.written.binary_search_by(|(k, _)| (**k).cmp(name)) {
-            Ok(at) => n.written.get(at).map(|(_, i)| *i),
-            Err(at) => {
-                n.written.insert(at, (name.into(), next));
-                None
-            }
-        }
-    });
-    known.map_or(Op::Field(name), Op::FieldRef)
 }
 
 #[derive(Serialize)]
@@ -129,7 +76,7 @@ fn flatten<'n>(n: &'n Node, out: &mut Vec<Flat<'n>>) {
         Kind::Slot(i) => Op::Slot(*i),
         Kind::Field { base, name, .. } => {
             kids(&[base], out);
-            field_op(name)
+            Op::Field(name)
         }
         Kind::Index { base, index } => {
             kids(&[base, index], out);
@@ -309,7 +256,7 @@ impl<'de> serde::de::DeserializeSeed<'de> for OpSeed<'_> {
     fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<(Kind, u32), D::Error> {
         const OPS: &[&str] = &[
             "Const", "Slot", "Field", "Index", "List", "Not", "Neg", "Arith", "Cmp", "IsNull", "In", "InConsts", "And", "Or", "Coalesce",
-            "Cond", "Has", "Quant", "Call", "Find", "AsType", "Window", "FieldRef",
+            "Cond", "Has", "Quant", "Call", "Find", "AsType", "Window",
         ];
         d.deserialize_enum("Op", OPS, self)
     }
@@ -330,25 +277,10 @@ impl<'de> serde::de::Visitor<'de> for OpSeed<'_> {
         Ok(match op {
             0 => (Kind::Const(v.newtype_variant()?), 0),
             1 => (Kind::Slot(check_slot(v.newtype_variant()?)?), 0),
-            2 | 22 => {
-                let name = if op == 2 {
-                    let name: Arc<str> = Arc::from(v.newtype_variant::<&str>()?);
-                    NAMES.with(|n| {
-                        let mut n = n.borrow_mut();
-                        if n.active {
-                            n.read.push(name.clone());
-                        }
-                    });
-                    name
-                } else {
-                    let i: usize = v.newtype_variant()?;
-                    match NAMES.with(|n| n.borrow().read.get(i).cloned()) {
-                        Some(name) => name,
-                        None => return Err(refuse(format_args!("field name #{i} is not defined before"))),
-                    }
-                };
+            2 => {
+                let name: &str = v.newtype_variant()?;
                 let (base, d) = st.one()?;
-                (Kind::Field { base, name, hint: Default::default() }, d)
+                (Kind::Field { base, name: name.into(), hint: Default::default() }, d)
             }
             3 => {
                 v.unit_variant()?;
@@ -521,29 +453,6 @@ mod tests {
             .collect();
         assert!(rebuild(deep).is_err());
         assert!(rebuild(vec![Flat { op: Op::Slot(MAX_SLOT + 1), ty: Type::Any }]).is_err());
-    }
-
-    #[test]
-    fn a_field_name_is_written_once_per_table_and_shared_read_back_and_a_number_of_none_is_refused() {
-        let mut scope = super::super::Scope::default();
-        scope.bind("doc", Type::Any);
-        let e = super::super::compile("[doc.a, doc.b.a]", &scope).unwrap();
-        let alone = postcard::to_allocvec(&e).unwrap();
-        let (bytes, back) = name_table(|| {
-            let bytes = postcard::to_allocvec(&e).unwrap();
-            (bytes.clone(), name_table(|| postcard::from_bytes::<Expr>(&bytes).unwrap()))
-        });
-        assert_eq!(format!("{back:?}"), format!("{e:?}"));
-        assert!(bytes.len() < alone.len(), "the second `a` by number");
-        let Kind::List(items) = &back.root.kind else { panic!("a list") };
-        let names: Vec<&Arc<str>> = items.iter().filter_map(|n| if let Kind::Field { name, .. } = &n.kind { Some(name) } else { None }).collect();
-        assert!(matches!(names[..], [a, b] if Arc::ptr_eq(a, b) && &**a == "a"));
-        // Outside a table, and a number no name had in it.
-        assert!(postcard::from_bytes::<Expr>(&bytes).is_err());
-        let _ = crate::wire::take_problem();
-        let refd = rebuild(vec![Flat { op: Op::Slot(0), ty: Type::Any }, Flat { op: Op::FieldRef(0), ty: Type::Any }]);
-        assert!(refd.is_err());
-        assert_eq!(crate::wire::take_problem().as_deref(), Some("field name #0 is not defined before"));
     }
 
     /// Windowed lookups nested in each other's per-element expressions, as the fuzzer once wrote

@@ -27,7 +27,7 @@
 mod builtins;
 mod check;
 mod flat;
-pub(crate) use flat::{MAX_SLOT, name_table};
+pub(crate) use flat::MAX_SLOT;
 mod eval;
 
 mod lexer;

@@ -114,9 +114,7 @@ pub(crate) enum Kind {
     Slot(usize),
     Field {
         base: Box<Node>,
-        /// Shared by the accesses of one name that a compiled pack reads back
-        /// ([`super::flat`]); each access of its own as the type checker builds it.
-        name: std::sync::Arc<str>,
+        name: Box<str>,
         /// Where the member was last found ([`Object::get_hinted`](crate::document::Object::get_hinted)).
         hint: crate::document::Hint,
     },

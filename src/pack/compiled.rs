@@ -33,9 +33,8 @@ pub const MAGIC: &[u8; 8] = b"QAGIDAPK";
 /// The layout of the body; raised with every change to it (or to what its parts mean).
 /// 2: postcard through serde derives (1 was the hand-written codec); 3: JSON values as their
 /// tokens (`document::wire`, was their text), the checksum over 64-bit words (was FNV-1a a byte at
-/// a time); 4: a rule's params by number when an earlier rule has the same (`shared_params`), a
-/// field name by number when the pack used it before (`expr::flat::name_table`).
-pub const FORMAT: u64 = 4;
+/// a time).
+pub const FORMAT: u64 = 3;
 /// The engine a compiled pack must have been written by: the crate version, and a fingerprint of
 /// the sources that define the compiled form (`build.rs`), so that a build from other sources
 /// refuses it even under the same version number.
@@ -149,23 +148,17 @@ pub mod fuzzing {
     /// The body [`Pack::to_compiled_with`] writes after the header.
     pub fn body(pack: &Pack, options: CompileOptions) -> Vec<u8> {
         let outer = WRITING.replace(options);
-        let body = tables(|| postcard::to_allocvec(pack));
+        let body = crate::types::record_table(|| postcard::to_allocvec(pack));
         WRITING.set(outer);
         // Writing to memory fails only on a sequence of unknown length, which the pack has not.
         body.unwrap_or_default()
-    }
-
-    /// Runs `f`, the writing or reading of one body, with the tables of what it numbers: record
-    /// types, rules' params, field names.
-    fn tables<R>(f: impl FnOnce() -> R) -> R {
-        crate::types::record_table(|| crate::pack::model::shared_params(|| crate::expr::name_table(f)))
     }
 
     /// Decodes a body as [`Pack::from_compiled`] does after checking the header and checksum.
     pub fn from_body(body: &[u8]) -> Result<Pack, CompiledPackError> {
         let _ = crate::wire::take_problem();
         let mut de = postcard::Deserializer::from_bytes(body);
-        let read = tables(|| Pack::deserialize(&mut de));
+        let read = crate::types::record_table(|| Pack::deserialize(&mut de));
         let problem = crate::wire::take_problem();
         let rest = de.finalize().unwrap_or_default();
         let at = body.len() - rest.len();

@@ -357,10 +357,8 @@ pub struct Rule {
     /// The message of the rule's `info` finding when one of its checks could not run (else
     /// the pack's `not_checked_absent` / `not_checked`).
     pub not_checked: Option<LangTemplates>,
-    /// Shared by the rules that have the same (most have their layer's): a compiled pack
-    /// writes each value once ([`shared_params`]).
-    #[serde(with = "json_text::shared")]
-    pub params: Arc<Json<'static>>,
+    #[serde(with = "json_text::one")]
+    pub params: Json<'static>,
     pub checks: Vec<Check>,
     #[serde(serialize_with = "super::compiled::tests_kept")]
     pub tests: Vec<RuleTest>,
@@ -617,18 +615,6 @@ fn compiled_langs<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Vec<Lang>, D
     Ok(Vec::<String>::deserialize(d)?.into_iter().map(Lang::compiled).collect())
 }
 
-/// Runs `f` (the writing or reading of one compiled pack) with a table of the rules' params of
-/// its own: a rule's params are written in full the first time a value comes, and by number when
-/// a rule has the same value as one before (most rules have their layer's params: 54 copies of
-/// one value in the default pack, 1,700 of its 6,000 JSON tokens); read back, such rules share
-/// one value.
-pub(super) fn shared_params<R>(f: impl FnOnce() -> R) -> R {
-    let outer = json_text::shared::TABLE.take();
-    let out = f();
-    json_text::shared::TABLE.set(outer);
-    out
-}
-
 /// JSON values (params, reference data, fixtures, test cases' values) in the document model's
 /// compiled form ([`crate::document::wire`]: their tokens, read back into owned values without
 /// parsing JSON text again).
@@ -638,57 +624,13 @@ mod json_text {
     use crate::document::Json;
     use crate::document::wire::{In, Out};
 
-    /// A rule's params: in full ([`In`]), or the number of an earlier rule's value in the
-    /// table of [`super::shared_params`].
-    pub(super) mod shared {
-        use std::cell::Cell;
-        use std::sync::Arc;
-
+    pub(super) mod one {
         use super::*;
-
-        thread_local! {
-            /// The distinct values written or read so far, in order.
-            pub(in crate::pack::model) static TABLE: Cell<Vec<Arc<Json<'static>>>> = const { Cell::new(Vec::new()) };
+        pub(crate) fn serialize<S: Serializer>(v: &Json<'static>, s: S) -> Result<S::Ok, S::Error> {
+            Out(v).serialize(s)
         }
-
-        #[derive(Serialize)]
-        enum SharedOut<'a> {
-            Def(Out<'a>),
-            Ref(usize),
-        }
-
-        #[derive(Deserialize)]
-        enum SharedIn {
-            Def(In),
-            Ref(usize),
-        }
-
-        pub(crate) fn serialize<S: Serializer>(v: &Arc<Json<'static>>, s: S) -> Result<S::Ok, S::Error> {
-            let mut table = TABLE.take();
-            let at = table.iter().position(|t| Arc::ptr_eq(t, v) || **t == **v);
-            if at.is_none() {
-                table.push(v.clone());
-            }
-            TABLE.set(table);
-            match at {
-                Some(i) => SharedOut::Ref(i).serialize(s),
-                None => SharedOut::Def(Out(v)).serialize(s),
-            }
-        }
-
-        pub(crate) fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Arc<Json<'static>>, D::Error> {
-            let read = SharedIn::deserialize(d)?;
-            let mut table = TABLE.take();
-            let v = match read {
-                SharedIn::Def(v) => {
-                    let v = Arc::new(v.0);
-                    table.push(v.clone());
-                    Ok(v)
-                }
-                SharedIn::Ref(i) => table.get(i).cloned().ok_or_else(|| crate::wire::refuse(format_args!("params #{i} are not defined before"))),
-            };
-            TABLE.set(table);
-            v
+        pub(crate) fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Json<'static>, D::Error> {
+            Ok(In::deserialize(d)?.0)
         }
     }
 
@@ -725,30 +667,5 @@ mod json_text {
         pub(crate) fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<IndexMap<String, Json<'static>>, D::Error> {
             Ok(Vec::<(String, In)>::deserialize(d)?.into_iter().map(|(k, j)| (k, j.0)).collect())
         }
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    #![allow(clippy::unwrap_used)]
-    use super::*;
-
-    #[test]
-    fn rules_with_the_same_params_share_one_value_read_back_and_a_number_of_none_is_refused() {
-        let pack = crate::Pack::embedded().unwrap();
-        let back = crate::Pack::from_compiled(&pack.to_compiled()).unwrap();
-        let mut distinct: Vec<&Arc<Json<'static>>> = Vec::new();
-        for r in &back.rules {
-            match distinct.iter().find(|d| ****d == *r.params) {
-                Some(d) => assert!(Arc::ptr_eq(d, &r.params), "{}", r.id),
-                None => distinct.push(&r.params),
-            }
-        }
-        assert!(distinct.len() < back.rules.len(), "{} values for {} rules", distinct.len(), back.rules.len());
-        // A rule's params by number, with no value before it: `SharedOut::Ref(0)`.
-        let _ = crate::wire::take_problem();
-        let read = shared_params(|| json_text::shared::deserialize(&mut postcard::Deserializer::from_bytes(&[1, 0])));
-        assert!(read.is_err());
-        assert_eq!(crate::wire::take_problem().as_deref(), Some("params #0 are not defined before"));
     }
 }

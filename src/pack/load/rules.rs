@@ -161,7 +161,7 @@ impl Loader<'_> {
             when_source: r.when.as_ref().map(|w| w.get_ref().clone()),
             message: head.message,
             not_checked: head.not_checked,
-            params: Arc::new(crate::document::Json::owned_from_serde(&head.params)),
+            params: crate::document::Json::owned_from_serde(&head.params),
             checks,
             tests,
             file: file.to_string(),
