@@ -171,7 +171,7 @@ pub(crate) enum Kind {
 }
 
 /// A field access's name. Natively shared by the accesses of one name that a compiled pack
-/// reads back ([`super::flat::shared_names`]: 2,100 allocations and frees fewer for the default
+/// reads back ([`super::flat::shared_names`]: 2,149 allocations and frees fewer for the default
 /// pack); in the WebAssembly validator each access's own, as before, since the sharing's code
 /// would grow the module (the pack's bytes are the same).
 #[cfg(not(target_arch = "wasm32"))]
