@@ -27,7 +27,7 @@
 mod builtins;
 mod check;
 mod flat;
-pub(crate) use flat::MAX_SLOT;
+pub(crate) use flat::{MAX_SLOT, shared_names};
 mod eval;
 
 mod lexer;
