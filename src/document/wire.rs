@@ -105,14 +105,14 @@ enum Open {
 /// search stays cheap whatever the bytes hold).
 fn object<E: serde::de::Error>(pairs: Vec<(Cow<'static, str>, Json<'static>)>) -> Result<Json<'static>, E> {
     let o = Object::from_pairs(pairs);
-    // Natively, below the index, only a name whose bit (`name_bit`, as the parser's) an earlier
+    // Natively, below the index, only a name whose bit (`parser::name_bit`, as the parser's) an earlier
     // name has is looked up: −0.1 M instructions of a read of the default pack. The WebAssembly
     // validator looks every one up: the bits would cost it 114 bytes, gzipped.
     #[cfg(not(target_arch = "wasm32"))]
     let mut may_repeat = {
         let (mut seen, indexed) = (0u64, o.index.is_some());
         move |name: &str| {
-            let bit = super::name_bit(name);
+            let bit = super::parser::name_bit(name);
             let clash = seen & bit != 0;
             seen |= bit;
             clash || indexed
