@@ -16,6 +16,13 @@ use super::Json;
 #[derive(Default)]
 pub struct Hint(AtomicU32);
 
+/// A copy starts where the original last found its member.
+impl Clone for Hint {
+    fn clone(&self) -> Hint {
+        Hint(AtomicU32::new(self.0.load(Ordering::Relaxed)))
+    }
+}
+
 /// A hint is a cache: any two are equal (the nodes holding them compute the same).
 impl PartialEq for Hint {
     fn eq(&self, _: &Hint) -> bool {

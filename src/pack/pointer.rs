@@ -1,6 +1,7 @@
 //! JSON Pointers (RFC 6901) in a pack: a check's pointers with their tokens unescaped once,
 //! array indexes, and the static type a pointer reaches in the document model.
 
+use crate::document::Hint;
 use crate::types::Type;
 
 /// A JSON Pointer (RFC 6901) as written, and its tokens unescaped once when the pack loads.
@@ -9,6 +10,8 @@ pub struct Pointer {
     pub text: String,
     /// `None` when the text is neither empty nor starts with `/` (it then points at nothing).
     tokens: Option<Box<[String]>>,
+    /// By token: where the member was last found ([`crate::document::Object::get_hinted`]).
+    hints: Box<[Hint]>,
 }
 
 /// Written as its text; read back with its tokens unescaped again.
@@ -26,7 +29,13 @@ impl<'de> serde::Deserialize<'de> for Pointer {
 
 impl Pointer {
     pub fn new(text: &str) -> Pointer {
-        Pointer { text: text.to_string(), tokens: pointer_tokens(text).ok().map(Vec::into_boxed_slice) }
+        let tokens = pointer_tokens(text).ok().map(Vec::into_boxed_slice);
+        Pointer { text: text.to_string(), hints: hints(tokens.as_deref()), tokens }
+    }
+
+    /// The tokens, each with the hint of where its member was last found.
+    pub fn hinted_tokens(&self) -> Option<impl Iterator<Item = (&str, &Hint)>> {
+        Some(self.tokens.as_deref()?.iter().map(String::as_str).zip(self.hints.iter()))
     }
 
     /// The unescaped tokens, or `None` for a text that is not a pointer.
@@ -41,8 +50,12 @@ impl Pointer {
             text.push('/');
             crate::document::push_pointer_token(&mut text, t);
         }
-        Pointer { text, tokens: Some(tokens.to_vec().into_boxed_slice()) }
+        Pointer { text, hints: hints(Some(tokens)), tokens: Some(tokens.to_vec().into_boxed_slice()) }
     }
+}
+
+fn hints(tokens: Option<&[String]>) -> Box<[Hint]> {
+    tokens.unwrap_or_default().iter().map(|_| Hint::default()).collect()
 }
 
 /// Splits a JSON Pointer into unescaped tokens. `""` is the root.
