@@ -393,7 +393,7 @@ impl Pack {
         let as_of = opts.as_of.or_else(|| self.own_date(doc, doc_type)).unwrap_or_else(|| self.today());
         self.check_shape(doc, doc_type, "", lang, &mut out);
         let max_eval_bytes = u64::try_from(opts.max_eval_bytes).unwrap_or(u64::MAX);
-        let mut env = Env::new(Vec::with_capacity(16), opts.max_steps).with_memory_budget(max_eval_bytes);
+        let mut env = Env::new(Vec::with_capacity(32), opts.max_steps).with_memory_budget(max_eval_bytes);
         env.shared = Some(&self.cache.data_indexes);
         self.validate_doc(doc_type, doc, as_of, "", opts, lang, &mut env, &mut out).map_err(|e| match e {
             EvalError::BudgetExhausted => InputError::BudgetExhausted(opts.max_steps),
