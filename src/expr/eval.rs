@@ -602,7 +602,7 @@ fn whole(n: &Decimal) -> Option<i128> {
 /// `YYYY-MM-DD` of a date of the years 0 to 9999 (as `NaiveDate`'s `Display` writes it, without
 /// `fmt`); `None` for another year (written with a sign and more digits).
 #[cfg(not(target_arch = "wasm32"))]
-fn date_text(d: chrono::NaiveDate) -> Option<[u8; 10]> {
+pub(crate) fn date_text(d: chrono::NaiveDate) -> Option<[u8; 10]> {
     use chrono::Datelike;
     let y = u32::try_from(d.year()).ok().filter(|y| *y <= 9999)?;
     let digit = |n: u32| b'0' + (n % 10) as u8;

@@ -48,6 +48,8 @@ use indexmap::IndexMap;
 
 pub use eval::{IndexCache, SharedIndexes};
 pub(crate) use eval::{force, write_val};
+#[cfg(not(target_arch = "wasm32"))]
+pub(crate) use eval::date_text;
 pub use eval::Lazy;
 pub use reads::Read;
 pub use window::WindowCache;
