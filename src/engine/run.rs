@@ -99,15 +99,16 @@ impl<'a> RuleRun<'a, '_> {
         const _: () = assert!(
             SLOT_DOC == 0 && SLOT_PARAMS == 1 && SLOT_DATA == 2 && SLOT_AS_OF == 3 && SLOT_CALENDARS == 4 && SLOT_EFFECTIVE_FROM == 5
         );
-        env.slots.clear();
-        env.slots.extend([
-            Val::Json(self.doc),
-            Val::Json(self.params),
-            Val::Json(self.data),
-            Val::Date(self.as_of),
-            Val::Calendars(&self.pack.calendars),
-            Val::Date(self.rule.effective_from),
-        ]);
+        // Pushed one by one: `extend` from an array was not always inlined (+1.1 K instructions
+        // a validation when it was not, callgrind).
+        let slots = &mut env.slots;
+        slots.clear();
+        slots.push(Val::Json(self.doc));
+        slots.push(Val::Json(self.params));
+        slots.push(Val::Json(self.data));
+        slots.push(Val::Date(self.as_of));
+        slots.push(Val::Calendars(&self.pack.calendars));
+        slots.push(Val::Date(self.rule.effective_from));
     }
 }
 
