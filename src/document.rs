@@ -35,7 +35,8 @@ use hashbrown::HashTable;
 use jiter::{Jiter, JiterError, JiterErrorType, JiterResult, JsonErrorType, Peek};
 
 mod object;
-pub use object::{Hint, INDEX_FROM, Object};
+pub use object::{Hint, INDEX_FROM, Object, not_blank};
+pub(crate) use object::same_bytes;
 /// The compiled pack form of a value (`pack::compiled`).
 pub(crate) mod wire;
 use object::{hash, position_in, rehash};

@@ -171,10 +171,17 @@ pub(super) fn position_in(pairs: &[(Cow<'_, str>, Json<'_>)], index: Option<&Has
     }
 }
 
+/// Whether `s` holds more than whitespace: at once when it starts with a visible ASCII
+/// character (no walk through `trim`'s Unicode whitespace test, ≈ 25 instructions a read).
+#[cfg_attr(not(target_arch = "wasm32"), inline)]
+pub fn not_blank(s: &str) -> bool {
+    s.as_bytes().first().is_some_and(u8::is_ascii_graphic) || !s.trim().is_empty()
+}
+
 /// Whether two slices hold the same bytes: names up to 16 bytes compared as two
 /// overlapping words (a call of `memcmp` costs more than the comparison on such short names).
 #[cfg_attr(not(target_arch = "wasm32"), inline)]
-pub(super) fn same_bytes(a: &[u8], b: &[u8]) -> bool {
+pub(crate) fn same_bytes(a: &[u8], b: &[u8]) -> bool {
     fn word8(s: &[u8], tail: bool) -> u64 {
         let w = if tail { s.last_chunk::<8>() } else { s.first_chunk::<8>() };
         w.map_or(0, |w| u64::from_ne_bytes(*w))

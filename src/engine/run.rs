@@ -151,7 +151,7 @@ fn eval_rule<'a>(run: &RuleRun<'a, '_>, env: &mut Env<'a>, out: &mut Out<'a>) ->
     while let Some(check) = run.rule.checks.get(k) {
         let plan = plans.get(k);
         let group = plan.and_then(|p| p.group);
-        if check.doc_type != run.doc_type {
+        if !crate::document::same_bytes(check.doc_type.as_bytes(), run.doc_type.as_bytes()) {
             k += group.map_or(1, |g| g.len);
             continue;
         }
@@ -719,7 +719,7 @@ fn overflow_finding(run: &RuleRun<'_, '_>, severity: Severity, path: String, act
 pub(super) fn present(scope: &Json<'_>, ptr: &Pointer) -> bool {
     match pointer(scope, ptr) {
         None | Some(Json::Null) => false,
-        Some(Json::String(s)) => !s.trim().is_empty(),
+        Some(Json::String(s)) => crate::document::not_blank(s),
         Some(_) => true,
     }
 }

@@ -317,7 +317,7 @@ pub(crate) fn compare(a: &Val<'_>, b: &Val<'_>) -> Option<Ordering> {
 fn present(v: &Val<'_>) -> bool {
     match v {
         Val::Missing | Val::Null => false,
-        Val::Str(s) => !s.trim().is_empty(),
+        Val::Str(s) => crate::document::not_blank(s),
         Val::Json(j) => j.as_array().is_none_or(|a| !a.is_empty()),
         Val::List(l) => !l.is_empty(),
         _ => true,
