@@ -439,6 +439,9 @@ fn replay<'a>(run: &RuleRun<'a, '_>, events: impl Iterator<Item = Event>, out: &
 /// Defers the lets of `check` from the `from`-th on (those before it are a group's shared lets,
 /// kept from the check before).
 fn defer_lets<'a>(check: &'a Check, from: usize, env: &mut Env<'a>) {
+    if let Some(top) = check.lets.iter().skip(from).map(|(_, slot, _)| *slot).max() {
+        env.lazy.make_room(top, &mut env.slots);
+    }
     for (_, slot, e) in check.lets.iter().skip(from) {
         env.lazy.defer(*slot, e, &mut env.slots);
     }
