@@ -36,6 +36,7 @@ use jiter::{Jiter, JiterError, JiterErrorType, JiterResult, JsonErrorType, Peek}
 
 mod object;
 pub use object::{Hint, INDEX_FROM, Object, not_blank};
+#[cfg(not(target_arch = "wasm32"))]
 pub(crate) use object::same_bytes;
 /// The compiled pack form of a value (`pack::compiled`).
 pub(crate) mod wire;

@@ -1,6 +1,7 @@
 //! JSON Pointers (RFC 6901) in a pack: a check's pointers with their tokens unescaped once,
 //! array indexes, and the static type a pointer reaches in the document model.
 
+#[cfg(not(target_arch = "wasm32"))]
 use crate::document::Hint;
 use crate::types::Type;
 
@@ -10,7 +11,9 @@ pub struct Pointer {
     pub text: String,
     /// `None` when the text is neither empty nor starts with `/` (it then points at nothing).
     tokens: Option<Box<[String]>>,
-    /// By token: where the member was last found ([`crate::document::Object::get_hinted`]).
+    /// By token: where the member was last found ([`crate::document::Object::get_hinted`];
+    /// native builds: the WebAssembly module keeps the smaller code).
+    #[cfg(not(target_arch = "wasm32"))]
     hints: Box<[Hint]>,
 }
 
@@ -29,11 +32,20 @@ impl<'de> serde::Deserialize<'de> for Pointer {
 
 impl Pointer {
     pub fn new(text: &str) -> Pointer {
-        let tokens = pointer_tokens(text).ok().map(Vec::into_boxed_slice);
-        Pointer { text: text.to_string(), hints: hints(tokens.as_deref()), tokens }
+        Pointer::of(text.to_string(), pointer_tokens(text).ok().map(Vec::into_boxed_slice))
+    }
+
+    fn of(text: String, tokens: Option<Box<[String]>>) -> Pointer {
+        Pointer {
+            #[cfg(not(target_arch = "wasm32"))]
+            hints: tokens.as_deref().unwrap_or_default().iter().map(|_| Hint::default()).collect(),
+            text,
+            tokens,
+        }
     }
 
     /// The tokens, each with the hint of where its member was last found.
+    #[cfg(not(target_arch = "wasm32"))]
     pub fn hinted_tokens(&self) -> Option<impl Iterator<Item = (&str, &Hint)>> {
         Some(self.tokens.as_deref()?.iter().map(String::as_str).zip(self.hints.iter()))
     }
@@ -50,12 +62,8 @@ impl Pointer {
             text.push('/');
             crate::document::push_pointer_token(&mut text, t);
         }
-        Pointer { text, hints: hints(Some(tokens)), tokens: Some(tokens.to_vec().into_boxed_slice()) }
+        Pointer::of(text, Some(tokens.to_vec().into_boxed_slice()))
     }
-}
-
-fn hints(tokens: Option<&[String]>) -> Box<[Hint]> {
-    tokens.unwrap_or_default().iter().map(|_| Hint::default()).collect()
 }
 
 /// Splits a JSON Pointer into unescaped tokens. `""` is the root.

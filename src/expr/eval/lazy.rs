@@ -25,7 +25,12 @@ pub struct Lazy<'a> {
 
 impl Default for Lazy<'_> {
     fn default() -> Self {
-        Lazy { pending: Vec::with_capacity(32), bytes: 0, shared_bytes: 0, shared_below: 0 }
+        // The WebAssembly module keeps the smaller code (grown as needed).
+        #[cfg(not(target_arch = "wasm32"))]
+        let pending = Vec::with_capacity(32);
+        #[cfg(target_arch = "wasm32")]
+        let pending = Vec::new();
+        Lazy { pending, bytes: 0, shared_bytes: 0, shared_below: 0 }
     }
 }
 
