@@ -664,6 +664,34 @@ mod tests {
         assert!(present(&doc, &Pointer::new("")), "the empty pointer is the document itself");
     }
 
+    /// A pointer's hints (where each member was last found) only speed the walk: documents
+    /// that put the members elsewhere, or lack them, read as they are, and so does a copy.
+    #[test]
+    fn one_pointer_reads_each_document_wherever_it_puts_the_members() {
+        use crate::pack::Pointer;
+        use run::present;
+        let p = Pointer::new("/a/b");
+        let docs = [
+            (serde_json::json!({"a": {"b": 1}}), true),
+            (serde_json::json!({"x": 0, "y": 0, "a": {"z": 0, "b": "v"}}), true),
+            (serde_json::json!({"a": {"b": 1}}), true),
+            (serde_json::json!({"a": {"c": 1}}), false),
+            (serde_json::json!({"b": {"b": 1}, "a": {}}), false),
+            (serde_json::json!({"a": {"b": "\u{a0}\u{2003} "}}), false),
+            (serde_json::json!({"a": {"z": 0, "b": "é"}}), true),
+            (serde_json::json!({"a": [{"b": 1}]}), false),
+        ];
+        for (doc, want) in &docs {
+            let doc = Json::from_serde(doc);
+            assert_eq!(present(&doc, &p), *want, "{doc:?}");
+            assert_eq!(present(&doc, &p.clone()), *want, "{doc:?} (a copy)");
+        }
+        let list = serde_json::json!({"l": [{"b": 0}, {"b": 1}]});
+        let list = Json::from_serde(&list);
+        assert!(present(&list, &Pointer::new("/l/1/b")));
+        assert!(!present(&list, &Pointer::new("/l/2/b")));
+    }
+
     /// A "not checked" info is dropped when an error or warning is at each pointer it names or
     /// inside it (`/a` covers `/a/b`, not `/ab`), and kept otherwise.
     #[test]
