@@ -31,8 +31,10 @@ use std::borrow::Cow;
 use std::fmt;
 
 mod object;
-pub use object::{Hint, INDEX_FROM, Object};
+pub use object::{Hint, INDEX_FROM, Object, not_blank};
 pub(crate) use object::{NameSet, hash as hash_name, rehash_names};
+#[cfg(not(target_arch = "wasm32"))]
+pub(crate) use object::same_bytes;
 mod parser;
 #[cfg(not(test))]
 use parser::Parser;

@@ -47,6 +47,8 @@ use std::sync::Arc;
 
 pub use eval::{IndexCache, SharedIndexes};
 pub(crate) use eval::{force, write_val};
+#[cfg(not(target_arch = "wasm32"))]
+pub(crate) use eval::date_text;
 pub use eval::Lazy;
 pub use reads::Read;
 pub use window::WindowCache;
