@@ -5,6 +5,7 @@
 //! * [`run`]: the rules — checks, what a check could not check, overflow, no rule in force.
 //! * [`text`]: the text of findings, cut to [`Options::max_text_chars`].
 
+mod places;
 mod run;
 mod shape;
 mod text;
@@ -655,7 +656,7 @@ mod tests {
     #[test]
     fn required_pointers_are_unescaped_once_and_blank_strings_are_absent() {
         use crate::pack::Pointer;
-        use run::present;
+        use places::present;
         let doc = serde_json::json!({"a/b": {"~c": "x"}, "list": [{"d": " "}, {"d": 0}], "n": null});
         let doc = Json::from_serde(&doc);
         assert_eq!(Pointer::new("/a~1b/~0c").tokens(), Some(&["a/b".to_string(), "~c".to_string()][..]));
@@ -673,7 +674,7 @@ mod tests {
     #[test]
     fn one_pointer_reads_each_document_wherever_it_puts_the_members() {
         use crate::pack::Pointer;
-        use run::present;
+        use places::present;
         let p = Pointer::new("/a/b");
         let docs = [
             (serde_json::json!({"a": {"b": 1}}), true),
