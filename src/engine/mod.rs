@@ -3,6 +3,8 @@
 //! * [`shape`]: the input's shape before any rule runs — document types, declared field types,
 //!   the documents a bundle holds (at every level), keys repeated in an object.
 //! * [`run`]: the rules — checks, what a check could not check, overflow, no rule in force.
+//! * [`places`]: where a check runs (its pointer), a pack's pointers walked through a document,
+//!   and the data a check needed that the input lacks.
 //! * [`text`]: the text of findings, cut to [`Options::max_text_chars`].
 
 mod places;
