@@ -32,7 +32,7 @@ use std::fmt;
 
 mod object;
 pub use object::{Hint, INDEX_FROM, Object, not_blank};
-pub(crate) use object::{NameSet, hash as hash_name, rehash_names};
+pub(crate) use object::NameSet;
 #[cfg(not(target_arch = "wasm32"))]
 pub(crate) use object::same_bytes;
 mod parser;

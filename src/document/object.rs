@@ -70,7 +70,7 @@ fn hasher() -> &'static DefaultHashBuilder {
     STATE.get_or_init(DefaultHashBuilder::default)
 }
 
-pub(crate) fn hash(key: &str) -> u64 {
+pub(super) fn hash(key: &str) -> u64 {
     hasher().hash_one(key)
 }
 
@@ -217,13 +217,13 @@ pub(super) fn name_in<'p>(pairs: &'p [(Cow<'_, str>, Json<'_>)], i: u32) -> &'p 
 /// name at a position, for an object's index ([`name_in`]) and other tables of names alike. Whatever
 /// `name_at` is, the hasher is one closure type, so every such table's growth is compiled
 /// once (it runs only as the table grows: the dynamic call costs nothing that matters).
-pub(crate) fn rehash_names<'p>(name_at: &'p dyn Fn(u32) -> &'p str) -> impl Fn(&u32) -> u64 + 'p {
+pub(super) fn rehash_names<'p>(name_at: &'p dyn Fn(u32) -> &'p str) -> impl Fn(&u32) -> u64 + 'p {
     move |&i| hash(name_at(i))
 }
 
-/// Texts, each once, in the order first entered, found by hash: a set of borrowed names (the
-/// pointers a finding covers) on the same table type as an object's index, so it adds no hash
-/// table code of its own to the WebAssembly module.
+/// Texts, each once, numbered in the order first entered, found by hash: a set of borrowed names
+/// (the pointers a finding covers, the places a rule could not check) on the same table type as
+/// an object's index, so it adds no hash table code of its own to the WebAssembly module.
 #[derive(Default)]
 pub(crate) struct NameSet<'a> {
     names: Vec<&'a str>,
@@ -233,15 +233,22 @@ pub(crate) struct NameSet<'a> {
 impl<'a> NameSet<'a> {
     /// Enters `name`; whether it was new.
     pub(crate) fn insert(&mut self, name: &'a str) -> bool {
+        self.enter(name).1
+    }
+
+    /// Enters `name`: its number (0 for the first name entered, 1 for the next new one, …), and
+    /// whether it was new.
+    pub(crate) fn enter(&mut self, name: &'a str) -> (usize, bool) {
         let h = hash(name);
-        if self.table.find(h, |&i| self.names.get(i as usize) == Some(&name)).is_some() {
-            return false;
+        if let Some(&i) = self.table.find(h, |&i| self.names.get(i as usize) == Some(&name)) {
+            return (i as usize, false);
         }
         let names = &self.names;
+        let at = names.len();
         let name_at = |i: u32| names.get(i as usize).copied().unwrap_or("");
-        self.table.insert_unique(h, u32::try_from(names.len()).unwrap_or(u32::MAX), rehash_names(&name_at));
+        self.table.insert_unique(h, u32::try_from(at).unwrap_or(u32::MAX), rehash_names(&name_at));
         self.names.push(name);
-        true
+        (at, true)
     }
 
     pub(crate) fn contains(&self, name: &str) -> bool {
@@ -266,6 +273,9 @@ mod tests {
         }
         assert!(!set.contains("/a/1000") && !set.contains(""));
         assert_eq!(set.names.len(), 1000);
+        // Numbered in the order first entered.
+        assert_eq!(set.enter(&texts[7]), (7, false));
+        assert_eq!(set.enter("/b"), (1000, true));
     }
 
     /// The quick answer for a visible ASCII first character is `trim`'s answer, and every other

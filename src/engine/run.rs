@@ -3,8 +3,7 @@
 //! a document no rule applied to (`NOT-IN-FORCE`).
 
 use chrono::NaiveDate;
-use crate::document::{Json, hash_name, rehash_names};
-use hashbrown::HashTable;
+use crate::document::{Json, NameSet};
 
 use super::places::{Base, absent_reads, pointer, present};
 use super::text::TextCap;
@@ -241,28 +240,24 @@ fn eval_rule<'a>(run: &RuleRun<'a, '_>, env: &mut Env<'a>, out: &mut Out<'a>) ->
 /// needed, or says that what it read did not give a value (a value that does not convert, a
 /// document it refers to that is not there).
 fn report_unknown<'a>(run: &RuleRun<'a, '_>, unknown: Vec<Unknown>, out: &mut Out<'a>) {
-    // By place, in the order first met (a rule over 100,000 lines has as many places: found by
-    // a table of their positions, hashed by place).
+    // By place, in the order first met (a rule over 100,000 lines has as many places: each
+    // numbered through a set of them, hashed).
+    let place: Vec<usize> = {
+        let mut places = NameSet::default();
+        unknown.iter().map(|u| places.enter(&u.base).0).collect()
+    };
     let mut merged: Vec<Unknown> = Vec::new();
-    let mut places: HashTable<u32> = HashTable::new();
-    for u in unknown {
-        let h = hash_name(&u.base);
-        match places.find(h, |&i| merged.get(i as usize).is_some_and(|m| m.base == u.base)).copied() {
-            Some(i) => {
-                if let Some(m) = merged.get_mut(i as usize) {
-                    for a in u.absent {
-                        if !m.absent.contains(&a) {
-                            m.absent.push(a);
-                        }
+    for (u, p) in unknown.into_iter().zip(place) {
+        // A place's number is the count of places before it: a new one comes next.
+        match merged.get_mut(p) {
+            Some(m) => {
+                for a in u.absent {
+                    if !m.absent.contains(&a) {
+                        m.absent.push(a);
                     }
                 }
             }
-            None => {
-                let at = u32::try_from(merged.len()).unwrap_or(u32::MAX);
-                let name_at = |i: u32| merged.get(i as usize).map_or("", |m| m.base.as_str());
-                places.insert_unique(h, at, rehash_names(&name_at));
-                merged.push(u);
-            }
+            None => merged.push(u),
         }
     }
     for u in merged {
