@@ -9,6 +9,9 @@
 //! cargo run --release --bin native_loop -- compiled [ITER]       # Pack::from_compiled() only
 //! cargo run --release --bin native_loop -- need N | bundle N     # one generated document
 //! ```
+//!
+//! With `QAGIDA_RULES=MDT-01,RX-02,…` set, the documents are validated with a pack of those
+//! rules only (`subset_pack`), e.g. the 13 rules of the peers benchmark.
 
 use std::time::Instant;
 
@@ -58,7 +61,10 @@ fn main() {
     let filter = args.get(1).cloned().unwrap_or_default();
     // `valid` or `invalid`: only those examples (to count one document's instructions).
     let only = args.get(2).cloned();
-    let pack = Pack::embedded().expect("embedded pack");
+    let pack = match std::env::var("QAGIDA_RULES") {
+        Ok(ids) => qagida_benches::subset_pack(&ids.split(',').map(str::trim).collect::<Vec<_>>()),
+        Err(_) => Pack::embedded().expect("embedded pack"),
+    };
     let opts = Options::default();
     for kind in ["valid", "invalid"] {
         if only.as_deref().is_some_and(|k| k != kind) {
