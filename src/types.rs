@@ -10,6 +10,13 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 use crate::wire::refuse;
 
+/// An ordered map by name (insertion order, as `IndexMap`) hashed with hashbrown's default
+/// hasher (foldhash) rather than std's SipHash: the maps validation looks names up in (a
+/// record's fields, the pack's document types). SipHash's keyed rounds cost about 100
+/// instructions a lookup of a short name; foldhash a few; and std's `RandomState` and SipHash
+/// leave the WebAssembly module with them.
+pub type NameMap<V> = IndexMap<String, V, hashbrown::DefaultHashBuilder>;
+
 /// A static type. Every value may additionally be *missing* at run time; optionality is
 /// not part of the type.
 #[derive(Clone, Debug)]
@@ -51,7 +58,7 @@ impl PartialEq for Type {
 #[derive(Debug)]
 pub struct RecordType {
     pub name: String,
-    pub fields: IndexMap<String, Type>,
+    pub fields: NameMap<Type>,
 }
 
 impl RecordType {
@@ -196,7 +203,7 @@ enum TypeOut<'a> {
 }
 
 /// A record's fields, written as a sequence of (name, type) pairs.
-struct RecordFields<'a>(&'a IndexMap<String, Type>);
+struct RecordFields<'a>(&'a NameMap<Type>);
 
 impl Serialize for RecordFields<'_> {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {

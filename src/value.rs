@@ -15,7 +15,6 @@ use crate::document::Json;
 
 use crate::types::Type;
 
-#[cfg(not(target_arch = "wasm32"))]
 mod memo;
 
 #[derive(Clone, Debug)]
@@ -320,22 +319,15 @@ fn decode_other<'a>(v: &'a Json<'a>, ty: &Type) -> Option<Val<'a>> {
             Val::Num(d)
         }
         Type::String => Val::Str(Cow::Borrowed(v.as_str()?)),
-        // Natively through the memo of this document's dates; the WebAssembly module decodes each
-        // read (the memo's code there would cost more bytes than its instructions are worth).
-        #[cfg(not(target_arch = "wasm32"))]
+        // Through the memo of this document's dates.
         Type::Date => match memo::remembered(v.as_str()?, true, |s| memo::Decoded::Date(parse_date(s))) {
             memo::Decoded::Date(d) => Val::Date(d?),
             memo::Decoded::DateTime(_) => return None,
         },
-        #[cfg(not(target_arch = "wasm32"))]
         Type::DateTime => match memo::remembered(v.as_str()?, false, |s| memo::Decoded::DateTime(parse_datetime(s))) {
             memo::Decoded::DateTime(d) => Val::DateTime(d?),
             memo::Decoded::Date(_) => return None,
         },
-        #[cfg(target_arch = "wasm32")]
-        Type::Date => Val::Date(parse_date(v.as_str()?)?),
-        #[cfg(target_arch = "wasm32")]
-        Type::DateTime => Val::DateTime(parse_datetime(v.as_str()?)?),
         Type::Duration | Type::Null | Type::Calendar => return None,
         Type::List(_) => {
             if !v.is_array() {

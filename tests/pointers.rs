@@ -127,3 +127,19 @@ fn then_each_is_refused_without_for_each_outside_the_item_or_into_a_non_list() {
         assert!(err.contains(want), "{check}\n{err}");
     }
 }
+
+#[test]
+fn what_two_checks_of_a_rule_could_not_check_is_one_info_per_line_naming_all_it_lacked() {
+    // Both checks run over every line, one after the other: line 0 lacks what both read (its
+    // code, the order's `extra`), line 1 what the second reads. One info per line, in line
+    // order, naming everything the line's checks lacked.
+    let pack = Pack::from_files(&pack_with_check(
+        "applies_to = \"order\"\nfor_each = \"/lines\"\nassert = \"item.code != 'X'\"\n[[rule.check]]\napplies_to = \"order\"\nfor_each = \"/lines\"\nassert = \"doc.extra != 'Y'\"",
+    ))
+    .unwrap();
+    let doc = json!({"document_type": "order", "lines": [{}, {"code": "A"}]});
+    let r = pack.validate(&doc, &Options::default()).unwrap();
+    assert!(r.findings.iter().all(|f| f.severity == qagida::Severity::Info), "{:?}", r.findings);
+    let infos: Vec<(&str, Option<&str>)> = r.findings.iter().map(|f| (f.path.as_str(), f.actual.as_deref())).collect();
+    assert_eq!(infos, [("/lines/0/code", Some("/lines/0/code, /extra")), ("/extra", Some("/extra"))], "{:?}", r.findings);
+}

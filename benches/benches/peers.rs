@@ -16,7 +16,7 @@
 use std::collections::BTreeSet;
 use std::hint::black_box;
 
-use criterion::{Criterion, criterion_group, criterion_main};
+use criterion::{Criterion, criterion_group};
 use datalogic_rs::operator::EvalContext;
 use datalogic_rs::{ArenaExt, CustomOperator, DataValue, Engine, Logic};
 use qagida::testing::case_document;
@@ -684,5 +684,51 @@ fn bench(c: &mut Criterion) {
     g.finish();
 }
 
+/// One engine on one document `N` times and nothing else, to count its instructions
+/// (callgrind) rather than time it: `PEERS_LOOP=ENGINE:DOCUMENT:N` with ENGINE `qagida`
+/// (the 13-rule pack), `datalogic` or `regorus` and DOCUMENT a name of `documents()`, e.g.
+/// `valid_dispensing`. Count two values of N and divide the difference.
+fn instruction_loop(spec: &str) {
+    let mut parts = spec.split(':');
+    let (engine, doc, n) = (parts.next().unwrap_or(""), parts.next().unwrap_or(""), parts.next().and_then(|n| n.parse::<usize>().ok()).unwrap_or(1000));
+    let docs = documents();
+    let Some((_, text)) = docs.iter().find(|(name, _)| name == doc) else {
+        panic!("PEERS_LOOP: no document {doc:?}; one of {:?}", docs.iter().map(|(n, _)| n).collect::<Vec<_>>());
+    };
+    match engine {
+        "qagida" => {
+            let subset = subset_pack(&RULES);
+            let opts = Options::default();
+            for _ in 0..n {
+                black_box(subset.validate_bytes(black_box(text.as_bytes()), &opts).expect("validates"));
+            }
+        }
+        "datalogic" => {
+            let dl = jsonlogic_engine();
+            let logic = dl.compile(&jsonlogic().to_string()).expect("JSONLogic compiles");
+            let mut session = dl.session();
+            for _ in 0..n {
+                black_box(session.eval_borrowed(&logic, black_box(text.as_str())).expect("eval"));
+                session.reset();
+            }
+        }
+        "regorus" => {
+            let mut rego = rego_engine();
+            for _ in 0..n {
+                black_box(rego_eval(&mut rego, black_box(text)));
+            }
+        }
+        other => panic!("PEERS_LOOP: no engine {other:?} (qagida, datalogic or regorus)"),
+    }
+}
+
 criterion_group!(benches, bench);
-criterion_main!(benches);
+
+fn main() {
+    if let Ok(spec) = std::env::var("PEERS_LOOP") {
+        instruction_loop(&spec);
+        return;
+    }
+    benches();
+    Criterion::default().configure_from_args().final_summary();
+}

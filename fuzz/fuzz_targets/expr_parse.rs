@@ -5,15 +5,14 @@
 
 use std::sync::{Arc, OnceLock};
 
-use indexmap::IndexMap;
 use libfuzzer_sys::fuzz_target;
 use qagida::document::Json as Doc;
 use qagida::expr::{Env, Scope, Val, compile};
-use qagida::types::{RecordType, Type};
+use qagida::types::{NameMap, RecordType, Type};
 use serde_json::{Value as Json, json};
 
 fn record(name: &str, fields: &[(&str, Type)]) -> Type {
-    let fields: IndexMap<String, Type> = fields.iter().map(|(n, t)| ((*n).to_string(), t.clone())).collect();
+    let fields: NameMap<Type> = fields.iter().map(|(n, t)| ((*n).to_string(), t.clone())).collect();
     Type::Record(Arc::new(RecordType { name: name.into(), fields }))
 }
 

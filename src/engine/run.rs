@@ -3,15 +3,15 @@
 //! a document no rule applied to (`NOT-IN-FORCE`).
 
 use chrono::NaiveDate;
-use crate::document::{Json, hash_name, rehash_names};
-use hashbrown::HashTable;
+use crate::document::{Json, NameSet};
 
+use super::places::{Base, absent_reads, pointer, present};
 use super::text::TextCap;
 use super::{Finding, Out, render};
 use crate::expr::{Env, EvalError, Expr, Val};
 use crate::pack::{
-    Check, CheckKind, CheckPlan, Group, DocType, LangId, LangTemplates, Pack, Pointer, Root, Rule, SLOT_AS_OF, SLOT_CALENDARS, SLOT_DATA, SLOT_DOC, SLOT_EFFECTIVE_FROM,
-    SLOT_PARAMS, Seg, Severity, SysMsg, array_index,
+    Check, CheckKind, CheckPlan, Group, DocType, LangId, LangTemplates, Pack, Pointer, Rule, SLOT_AS_OF, SLOT_CALENDARS, SLOT_DATA, SLOT_DOC, SLOT_EFFECTIVE_FROM,
+    SLOT_PARAMS, Seg, Severity, SysMsg,
 };
 use crate::types::Type;
 
@@ -100,8 +100,22 @@ impl<'a> RuleRun<'a, '_> {
         const _: () = assert!(
             SLOT_DOC == 0 && SLOT_PARAMS == 1 && SLOT_DATA == 2 && SLOT_AS_OF == 3 && SLOT_CALENDARS == 4 && SLOT_EFFECTIVE_FROM == 5
         );
-        env.slots.clear();
-        env.slots.extend([
+        let slots = &mut env.slots;
+        slots.clear();
+        // Pushed one by one natively: `extend` from an array was not always inlined (+1.1 K
+        // instructions a validation when it was not, callgrind); the WebAssembly module keeps
+        // the smaller code.
+        #[cfg(not(target_arch = "wasm32"))]
+        {
+            slots.push(Val::Json(self.doc));
+            slots.push(Val::Json(self.params));
+            slots.push(Val::Json(self.data));
+            slots.push(Val::Date(self.as_of));
+            slots.push(Val::Calendars(&self.pack.calendars));
+            slots.push(Val::Date(self.rule.effective_from));
+        }
+        #[cfg(target_arch = "wasm32")]
+        slots.extend([
             Val::Json(self.doc),
             Val::Json(self.params),
             Val::Json(self.data),
@@ -110,6 +124,19 @@ impl<'a> RuleRun<'a, '_> {
             Val::Date(self.rule.effective_from),
         ]);
     }
+}
+
+/// Whether a check's document type is the document's: natively by `same_bytes` (no `memcmp`
+/// call); the WebAssembly module keeps the smaller code.
+#[cfg(not(target_arch = "wasm32"))]
+fn same_type(a: &str, b: &str) -> bool {
+    crate::document::same_bytes(a.as_bytes(), b.as_bytes())
+}
+
+#[cfg(target_arch = "wasm32")]
+#[inline(always)]
+fn same_type(a: &str, b: &str) -> bool {
+    a == b
 }
 
 /// A check whose outcome was unknown: where it ran, and the data it reads that is absent.
@@ -151,7 +178,7 @@ fn eval_rule<'a>(run: &RuleRun<'a, '_>, env: &mut Env<'a>, out: &mut Out<'a>) ->
     while let Some(check) = run.rule.checks.get(k) {
         let plan = plans.get(k);
         let group = plan.and_then(|p| p.group);
-        if check.doc_type != run.doc_type {
+        if !same_type(&check.doc_type, run.doc_type) {
             k += group.map_or(1, |g| g.len);
             continue;
         }
@@ -213,28 +240,24 @@ fn eval_rule<'a>(run: &RuleRun<'a, '_>, env: &mut Env<'a>, out: &mut Out<'a>) ->
 /// needed, or says that what it read did not give a value (a value that does not convert, a
 /// document it refers to that is not there).
 fn report_unknown<'a>(run: &RuleRun<'a, '_>, unknown: Vec<Unknown>, out: &mut Out<'a>) {
-    // By place, in the order first met (a rule over 100,000 lines has as many places: found by
-    // a table of their positions, hashed by place).
+    // By place, in the order first met (a rule over 100,000 lines has as many places: each
+    // numbered through a set of them, hashed).
+    let place: Vec<usize> = {
+        let mut places = NameSet::default();
+        unknown.iter().map(|u| places.enter(&u.base).0).collect()
+    };
     let mut merged: Vec<Unknown> = Vec::new();
-    let mut places: HashTable<u32> = HashTable::new();
-    for u in unknown {
-        let h = hash_name(&u.base);
-        match places.find(h, |&i| merged.get(i as usize).is_some_and(|m| m.base == u.base)).copied() {
-            Some(i) => {
-                if let Some(m) = merged.get_mut(i as usize) {
-                    for a in u.absent {
-                        if !m.absent.contains(&a) {
-                            m.absent.push(a);
-                        }
+    for (u, p) in unknown.into_iter().zip(place) {
+        // A place's number is the count of places before it: a new one comes next.
+        match merged.get_mut(p) {
+            Some(m) => {
+                for a in u.absent {
+                    if !m.absent.contains(&a) {
+                        m.absent.push(a);
                     }
                 }
             }
-            None => {
-                let at = u32::try_from(merged.len()).unwrap_or(u32::MAX);
-                let name_at = |i: u32| merged.get(i as usize).map_or("", |m| m.base.as_str());
-                places.insert_unique(h, at, rehash_names(&name_at));
-                merged.push(u);
-            }
+            None => merged.push(u),
         }
     }
     for u in merged {
@@ -267,88 +290,6 @@ fn report_unknown<'a>(run: &RuleRun<'a, '_>, unknown: Vec<Unknown>, out: &mut Ou
         };
         out.push_not_checked(f, &run.rule.id, u.base, u.absent);
     }
-}
-
-/// The pointer of what a check runs on: the document (`prefix`, empty unless it is a bundle
-/// member), its `for_each` item `i`, or that item's `then_each` element `j`. Joined into a
-/// string only for a finding.
-#[derive(Clone, Copy)]
-struct Base<'s> {
-    prefix: &'s str,
-    item: Option<(&'s str, usize)>,
-    elem: Option<(&'s str, usize)>,
-}
-
-impl Base<'_> {
-    /// The pointer followed by `tail`: one allocation of the right size, indices written by
-    /// `itoa` (through `fmt`, joining took 400 instructions a pointer; a bundle joins hundreds).
-    fn join(self, tail: &str) -> String {
-        let parts = [self.item, self.elem];
-        let len = parts.iter().flatten().fold(self.prefix.len() + tail.len(), |n, (p, _)| n + p.len() + 21);
-        let mut s = String::with_capacity(len);
-        s.push_str(self.prefix);
-        for (ptr, i) in parts.into_iter().flatten() {
-            s.push_str(ptr);
-            s.push('/');
-            #[cfg(not(target_arch = "wasm32"))]
-            s.push_str(itoa::Buffer::new().format(i));
-            // The WebAssembly module keeps the smaller code.
-            #[cfg(target_arch = "wasm32")]
-            {
-                use std::fmt::Write as _;
-                let _ = write!(s, "{i}");
-            }
-        }
-        s.push_str(tail);
-        s
-    }
-}
-
-/// `doc.pointer(ptr)` (RFC 6901, as serde_json reads it: no `+` or leading zero in an index),
-/// over the tokens split when the pack loaded.
-fn pointer<'j>(doc: &'j Json<'j>, ptr: &Pointer) -> Option<&'j Json<'j>> {
-    ptr.tokens()?.iter().try_fold(doc, |cur, t| step(cur, t))
-}
-
-/// One token of a JSON Pointer into a value: an object's member, an array's element.
-fn step<'j>(cur: &'j Json<'j>, token: &str) -> Option<&'j Json<'j>> {
-    match cur {
-        Json::Object(o) => o.get(token),
-        Json::Array(a) => a.get(array_index(token)?),
-        _ => None,
-    }
-}
-
-/// Of the pointers a check reads, those absent in the input (each as its highest absent
-/// prefix: `/eligibility`, not `/eligibility/status`), as full pointers into the input.
-fn absent_reads(reads: &[(Root, Pointer)], base: Base<'_>, doc: &Json<'_>, item: Option<&Json<'_>>, elem: Option<&Json<'_>>) -> Vec<String> {
-    let mut out: Vec<String> = Vec::new();
-    for (root, ptr) in reads {
-        let (scope, at) = match root {
-            Root::Doc => (Some(doc), Base { prefix: base.prefix, item: None, elem: None }),
-            Root::Item => (item, Base { elem: None, ..base }),
-            Root::Elem => (elem, base),
-        };
-        let Some(mut cur) = scope else { continue };
-        let Some(tokens) = ptr.tokens() else { continue };
-        // The pointer's text is its tokens escaped, each after a `/` (escaped, a token has no
-        // `/`): the absent prefix is the text up to the next `/` after the token.
-        let mut ends = ptr.text.match_indices('/').map(|(i, _)| i).skip(1).chain(std::iter::once(ptr.text.len()));
-        for t in tokens {
-            let end = ends.next().unwrap_or(ptr.text.len());
-            match step(cur, t) {
-                Some(v) if !v.is_null() => cur = v,
-                _ => {
-                    let full = at.join(ptr.text.get(..end).unwrap_or(&ptr.text));
-                    if !out.contains(&full) {
-                        out.push(full);
-                    }
-                    break;
-                }
-            }
-        }
-    }
-    out
 }
 
 /// A precondition's outcome: absent or `true` holds; `false` fails; missing is unknown.
@@ -437,6 +378,9 @@ fn replay<'a>(run: &RuleRun<'a, '_>, events: impl Iterator<Item = Event>, out: &
 /// Defers the lets of `check` from the `from`-th on (those before it are a group's shared lets,
 /// kept from the check before).
 fn defer_lets<'a>(check: &'a Check, from: usize, env: &mut Env<'a>) {
+    if let Some(top) = check.lets.iter().skip(from).map(|(_, slot, _)| *slot).max() {
+        env.lazy.make_room(top, &mut env.slots);
+    }
     for (_, slot, e) in check.lets.iter().skip(from) {
         env.lazy.defer(*slot, e, &mut env.slots);
     }
@@ -713,14 +657,6 @@ fn overflow_finding(run: &RuleRun<'_, '_>, severity: Severity, path: String, act
     }
 }
 
-/// Present, non-null, and not a blank string.
-pub(super) fn present(scope: &Json<'_>, ptr: &Pointer) -> bool {
-    match pointer(scope, ptr) {
-        None | Some(Json::Null) => false,
-        Some(Json::String(s)) => !s.trim().is_empty(),
-        Some(_) => true,
-    }
-}
 
 #[allow(clippy::too_many_arguments)]
 fn finding(

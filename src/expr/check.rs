@@ -33,7 +33,7 @@ use super::window::WinOp;
 use super::{ExprError, Scope};
 use crate::types::Type;
 use crate::value::Val;
-pub(crate) use super::tree::{ArithOp, CmpOp, Const, Find, Kind, Node, Quant};
+pub(crate) use super::tree::{ArithOp, CmpOp, Const, FieldName, Find, Kind, Node, Quant};
 
 mod lookup;
 use lookup::arity;

@@ -9,7 +9,7 @@
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 use super::builtins::lookup;
-use super::check::{ArithOp, CmpOp, Const, Find, Kind, Node, Quant};
+use super::check::{ArithOp, CmpOp, Const, FieldName, Find, Kind, Node, Quant};
 use super::window::{WinOp, Window};
 use super::{Expr, MAX_TREE_DEPTH};
 use crate::types::Type;
@@ -183,8 +183,69 @@ pub(crate) fn check_slot<E: serde::de::Error>(slot: usize) -> Result<usize, E> {
     Ok(slot)
 }
 
-/// The tree being rebuilt: the nodes read so far that no node has taken yet, each with its depth.
-struct Stack(Vec<(Node, u32)>);
+/// The tree being rebuilt: the nodes read so far that no node has taken yet, each with its
+/// depth; and inside [`shared_names`] the field names read so far (kept here rather than in a
+/// table of their own, so that a field access reaches them without a thread-local).
+#[derive(Default)]
+struct Stack(Vec<(Node, u32)>, Names);
+
+/// The field names of the pack being read, each once ([`shared_names`]).
+#[cfg(not(target_arch = "wasm32"))]
+type Names = Option<hashbrown::HashSet<FieldName>>;
+#[cfg(target_arch = "wasm32")]
+type Names = ();
+#[cfg(not(target_arch = "wasm32"))]
+const NO_NAMES: Names = None;
+#[cfg(target_arch = "wasm32")]
+const NO_NAMES: Names = ();
+
+/// The name of a field access read now: natively the text the pack's earlier accesses of the
+/// name have, inside [`shared_names`].
+#[cfg(not(target_arch = "wasm32"))]
+fn field_name(names: &mut Names, name: &str) -> FieldName {
+    match names {
+        Some(names) => match names.get(name) {
+            Some(n) => n.clone(),
+            None => {
+                let n = FieldName::from(name);
+                names.insert(n.clone());
+                n
+            }
+        },
+        None => name.into(),
+    }
+}
+
+#[cfg(target_arch = "wasm32")]
+fn field_name(_: &mut Names, name: &str) -> FieldName {
+    name.into()
+}
+
+/// Runs `f`, the reading of one compiled pack, with a table of the field names it reads, so
+/// that natively the accesses of one name share one text ([`FieldName`]): the default pack's
+/// 2,347 field accesses use 198 names, and a read of it takes about 0.4 M fewer instructions
+/// (callgrind: 2,149 allocations and frees fewer, less the hash set's look-ups). The pack's
+/// bytes are the same. Writing a name by number after its first use (and sharing it in the
+/// WebAssembly validator too) took 1.04 M instructions and 17.6 KB off the default pack, but
+/// 584 bytes more of the validator module (gzipped), which its size target could not take.
+pub(crate) fn shared_names<R>(f: impl FnOnce() -> R) -> R {
+    #[cfg(not(target_arch = "wasm32"))]
+    let f = || {
+        let names = |names: Names| {
+            SPARE.with(|spare| {
+                let mut st = spare.take();
+                let outer = std::mem::replace(&mut st.1, names);
+                spare.set(st);
+                outer
+            })
+        };
+        let outer = names(Some(hashbrown::HashSet::new()));
+        let out = f();
+        names(outer);
+        out
+    };
+    f()
+}
 
 impl Stack {
     /// The last `n` nodes, in order, and the deepest of them.
@@ -278,9 +339,9 @@ impl<'de> serde::de::Visitor<'de> for OpSeed<'_> {
             0 => (Kind::Const(v.newtype_variant()?), 0),
             1 => (Kind::Slot(check_slot(v.newtype_variant()?)?), 0),
             2 => {
-                let name: &str = v.newtype_variant()?;
+                let name = field_name(&mut st.1, v.newtype_variant()?);
                 let (base, d) = st.one()?;
-                (Kind::Field { base, name: name.into(), hint: Default::default() }, d)
+                (Kind::Field { base, name, hint: Default::default() }, d)
             }
             3 => {
                 v.unit_variant()?;
@@ -382,8 +443,9 @@ impl Stack {
 
 thread_local! {
     /// The stack of the last tree rebuilt on this thread, emptied: the next one reuses its room
-    /// (a pack holds a thousand expressions, most of a few nodes).
-    static SPARE: std::cell::Cell<Vec<(Node, u32)>> = const { std::cell::Cell::new(Vec::new()) };
+    /// (a pack holds a thousand expressions, most of a few nodes); with the names of the pack
+    /// being read ([`shared_names`]).
+    static SPARE: std::cell::Cell<Stack> = const { std::cell::Cell::new(Stack(Vec::new(), NO_NAMES)) };
 }
 
 /// Most room a spare stack keeps between trees.
@@ -400,16 +462,17 @@ impl<'de> serde::de::Visitor<'de> for ExprVisitor {
     }
 
     fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut seq: A) -> Result<Expr, A::Error> {
-        let mut st = Stack(SPARE.take());
+        let mut st = SPARE.take();
         let mut read = || {
             while seq.next_element_seed(NodeSeed(&mut st))?.is_some() {}
             st.root()
         };
         let root = read();
         st.0.clear();
-        if st.0.capacity() <= SPARE_AT_MOST {
-            SPARE.set(st.0);
+        if st.0.capacity() > SPARE_AT_MOST {
+            st.0 = Vec::new();
         }
+        SPARE.set(st);
         Ok(Expr { root: root? })
     }
 }
@@ -453,6 +516,24 @@ mod tests {
             .collect();
         assert!(rebuild(deep).is_err());
         assert!(rebuild(vec![Flat { op: Op::Slot(MAX_SLOT + 1), ty: Type::Any }]).is_err());
+    }
+
+    #[test]
+    fn the_accesses_of_one_field_name_read_back_in_a_pack_share_one_text() {
+        let mut scope = super::super::Scope::default();
+        scope.bind("doc", Type::Any);
+        let e = super::super::compile("[doc.a, doc.b.a]", &scope).unwrap();
+        let bytes = postcard::to_allocvec(&e).unwrap();
+        let names = |e: &Expr| -> Vec<FieldName> {
+            let Kind::List(items) = &e.root.kind else { panic!("a list") };
+            items.iter().filter_map(|n| if let Kind::Field { name, .. } = &n.kind { Some(name.clone()) } else { None }).collect()
+        };
+        let shared = shared_names(|| postcard::from_bytes::<Expr>(&bytes).unwrap());
+        assert_eq!(shared, e);
+        assert!(matches!(&names(&shared)[..], [a, b] if std::sync::Arc::ptr_eq(a, b) && &**a == "a"));
+        // Outside a pack's read, each access has its own.
+        let alone = postcard::from_bytes::<Expr>(&bytes).unwrap();
+        assert!(matches!(&names(&alone)[..], [a, b] if !std::sync::Arc::ptr_eq(a, b)));
     }
 
     /// Windowed lookups nested in each other's per-element expressions, as the fuzzer once wrote

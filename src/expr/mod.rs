@@ -27,7 +27,7 @@
 mod builtins;
 mod check;
 mod flat;
-pub(crate) use flat::MAX_SLOT;
+pub(crate) use flat::{MAX_SLOT, shared_names};
 mod eval;
 
 mod lexer;
@@ -44,10 +44,11 @@ mod tests_window;
 
 use std::sync::Arc;
 
-use indexmap::IndexMap;
 
 pub use eval::{IndexCache, SharedIndexes};
 pub(crate) use eval::{force, write_val};
+#[cfg(not(target_arch = "wasm32"))]
+pub(crate) use eval::date_text;
 pub use eval::Lazy;
 pub use reads::Read;
 pub use window::WindowCache;
@@ -55,7 +56,7 @@ use crate::types::{RecordType, Type};
 pub use crate::value::Val;
 
 /// The pack's document types by name (for `as_type`).
-pub type Documents = Arc<IndexMap<String, Arc<RecordType>>>;
+pub type Documents = Arc<crate::types::NameMap<Arc<RecordType>>>;
 
 /// Longest accepted expression source, in bytes.
 pub const MAX_SOURCE_LEN: usize = 8 * 1024;

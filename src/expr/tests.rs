@@ -8,14 +8,13 @@
 use std::borrow::Cow;
 use std::sync::Arc;
 
-use indexmap::IndexMap;
 use serde_json::{Value as Json, json};
 
 use super::*;
 use crate::types::RecordType;
 
 fn record(name: &str, fields: &[(&str, Type)]) -> Type {
-    let fields: IndexMap<String, Type> = fields
+    let fields: crate::types::NameMap<Type> = fields
         .iter()
         .map(|(n, t)| ((*n).to_owned(), t.clone()))
         .collect();

@@ -9,7 +9,6 @@
 
 use std::sync::Arc;
 
-use indexmap::IndexMap;
 use serde_json::{Value as Json, json};
 
 use super::*;
@@ -71,7 +70,7 @@ fn documents() -> Documents {
         "referral",
         &[("document_type", Type::String), ("id", Type::String)],
     );
-    let mut m = IndexMap::new();
+    let mut m = crate::types::NameMap::default();
     m.insert("prescription".to_owned(), prescription);
     m.insert("referral".to_owned(), referral);
     Arc::new(m)

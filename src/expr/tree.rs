@@ -114,7 +114,7 @@ pub(crate) enum Kind {
     Slot(usize),
     Field {
         base: Box<Node>,
-        name: Box<str>,
+        name: FieldName,
         /// Where the member was last found ([`Object::get_hinted`](crate::document::Object::get_hinted)).
         hint: crate::document::Hint,
     },
@@ -169,6 +169,15 @@ pub(crate) enum Kind {
     /// ([`super::window`]).
     Window(Box<super::window::Window>),
 }
+
+/// A field access's name. Natively shared by the accesses of one name that a compiled pack
+/// reads back ([`super::flat::shared_names`]: 2,149 allocations and frees fewer for the default
+/// pack); in the WebAssembly validator each access's own, as before, since the sharing's code
+/// would grow the module (the pack's bytes are the same).
+#[cfg(not(target_arch = "wasm32"))]
+pub(crate) type FieldName = std::sync::Arc<str>;
+#[cfg(target_arch = "wasm32")]
+pub(crate) type FieldName = Box<str>;
 
 /// The operands of `find` / `find_all`.
 #[derive(Debug, PartialEq)]

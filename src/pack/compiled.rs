@@ -158,7 +158,7 @@ pub mod fuzzing {
     pub fn from_body(body: &[u8]) -> Result<Pack, CompiledPackError> {
         let _ = crate::wire::take_problem();
         let mut de = postcard::Deserializer::from_bytes(body);
-        let read = crate::types::record_table(|| Pack::deserialize(&mut de));
+        let read = crate::types::record_table(|| crate::expr::shared_names(|| Pack::deserialize(&mut de)));
         let problem = crate::wire::take_problem();
         let rest = de.finalize().unwrap_or_default();
         let at = body.len() - rest.len();

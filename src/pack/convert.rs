@@ -4,7 +4,6 @@ use std::str::FromStr;
 use std::sync::Arc;
 
 use chrono::NaiveDate;
-use indexmap::IndexMap;
 use serde_json::Value as Json;
 use toml_datetime::Datetime;
 
@@ -63,7 +62,7 @@ pub fn infer_type(v: &Value, name: &str) -> Type {
 }
 
 pub fn infer_record(t: &Table, name: &str) -> RecordType {
-    let fields: IndexMap<String, Type> = t
+    let fields: crate::types::NameMap<Type> = t
         .iter()
         .map(|(k, v)| (k.clone(), infer_type(v, &format!("{name}.{k}"))))
         .collect();

@@ -502,7 +502,7 @@ pub struct Pack {
     pub default_language: LangId,
     #[serde(with = "crate::wire::compact")]
     pub timezone: FixedOffset,
-    pub doc_types: IndexMap<String, DocType>,
+    pub doc_types: crate::types::NameMap<DocType>,
     pub rules: Vec<Rule>,
     /// Rule indices by document type, sorted by type name (not written: [`index_rules`]).
     #[serde(skip)]

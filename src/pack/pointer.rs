@@ -1,6 +1,8 @@
 //! JSON Pointers (RFC 6901) in a pack: a check's pointers with their tokens unescaped once,
 //! array indexes, and the static type a pointer reaches in the document model.
 
+#[cfg(not(target_arch = "wasm32"))]
+use crate::document::Hint;
 use crate::types::Type;
 
 /// A JSON Pointer (RFC 6901) as written, and its tokens unescaped once when the pack loads.
@@ -9,6 +11,10 @@ pub struct Pointer {
     pub text: String,
     /// `None` when the text is neither empty nor starts with `/` (it then points at nothing).
     tokens: Option<Box<[String]>>,
+    /// By token: where the member was last found ([`crate::document::Object::get_hinted`];
+    /// native builds: the WebAssembly module keeps the smaller code).
+    #[cfg(not(target_arch = "wasm32"))]
+    hints: Box<[Hint]>,
 }
 
 /// Written as its text; read back with its tokens unescaped again.
@@ -26,7 +32,22 @@ impl<'de> serde::Deserialize<'de> for Pointer {
 
 impl Pointer {
     pub fn new(text: &str) -> Pointer {
-        Pointer { text: text.to_string(), tokens: pointer_tokens(text).ok().map(Vec::into_boxed_slice) }
+        Pointer::of(text.to_string(), pointer_tokens(text).ok().map(Vec::into_boxed_slice))
+    }
+
+    fn of(text: String, tokens: Option<Box<[String]>>) -> Pointer {
+        Pointer {
+            #[cfg(not(target_arch = "wasm32"))]
+            hints: tokens.as_deref().unwrap_or_default().iter().map(|_| Hint::default()).collect(),
+            text,
+            tokens,
+        }
+    }
+
+    /// The tokens, each with the hint of where its member was last found.
+    #[cfg(not(target_arch = "wasm32"))]
+    pub fn hinted_tokens(&self) -> Option<impl Iterator<Item = (&str, &Hint)>> {
+        Some(self.tokens.as_deref()?.iter().map(String::as_str).zip(self.hints.iter()))
     }
 
     /// The unescaped tokens, or `None` for a text that is not a pointer.
@@ -41,7 +62,7 @@ impl Pointer {
             text.push('/');
             crate::document::push_pointer_token(&mut text, t);
         }
-        Pointer { text, tokens: Some(tokens.to_vec().into_boxed_slice()) }
+        Pointer::of(text, Some(tokens.to_vec().into_boxed_slice()))
     }
 }
 

@@ -10,12 +10,11 @@ use crate::expr::Env;
 /// step and memory budgets are spent less). A let's value, once computed, is charged to the
 /// memory budget while it stays bound (in [`Lazy::bytes`], which a quantifier giving back what
 /// its body built leaves alone).
-#[derive(Default)]
 pub struct Lazy<'a> {
-    /// By slot: the let not evaluated yet.
-    pending: Vec<Option<&'a crate::expr::Expr>>,
-    /// By slot: whether evaluating the let overflowed ([`Env::overflowed`]).
-    overflowed: Vec<bool>,
+    /// By slot: the let not evaluated yet, and whether evaluating it overflowed
+    /// ([`Env::overflowed`]). One vector, its room reserved once per validation (two, grown a
+    /// slot at a time, cost ≈ 1 K instructions a validation, callgrind).
+    pending: Vec<(Option<&'a crate::expr::Expr>, bool)>,
     /// Bytes of the bound lets' values.
     pub bytes: u64,
     /// Of them, those of the lets in slots below `shared_below` (a group's shared lets, kept
@@ -24,11 +23,21 @@ pub struct Lazy<'a> {
     pub shared_below: usize,
 }
 
+impl Default for Lazy<'_> {
+    fn default() -> Self {
+        // The WebAssembly module keeps the smaller code (grown as needed).
+        #[cfg(not(target_arch = "wasm32"))]
+        let pending = Vec::with_capacity(32);
+        #[cfg(target_arch = "wasm32")]
+        let pending = Vec::new();
+        Lazy { pending, bytes: 0, shared_bytes: 0, shared_below: 0 }
+    }
+}
+
 impl<'a> Lazy<'a> {
     /// No let deferred or bound.
     pub fn reset(&mut self) {
         self.pending.clear();
-        self.overflowed.clear();
         self.bytes = 0;
         self.shared_bytes = 0;
         self.shared_below = 0;
@@ -37,18 +46,26 @@ impl<'a> Lazy<'a> {
     /// Forgets the lets of the slots from `slot` on (their values were dropped).
     pub fn truncate(&mut self, slot: usize) {
         self.pending.truncate(slot);
-        self.overflowed.truncate(slot);
+    }
+
+    /// Makes room for slots up to `top` (what deferring lets up to it needs), in one step rather
+    /// than a slot at a time (a check of thirty lets grew both vectors thirty times).
+    pub fn make_room(&mut self, top: usize, slots: &mut Vec<Val<'a>>) {
+        if self.pending.len() <= top {
+            self.pending.resize(top + 1, (None, false));
+        }
+        if slots.len() <= top {
+            slots.resize(top + 1, Val::Missing);
+        }
     }
 
     /// Binds `e` to `slot`, to be evaluated when first read (the slot holds missing until then).
     pub fn defer(&mut self, slot: usize, e: &'a crate::expr::Expr, slots: &mut Vec<Val<'a>>) {
         if self.pending.len() <= slot {
-            self.pending.resize(slot + 1, None);
-            self.overflowed.resize(slot + 1, false);
+            self.pending.resize(slot + 1, (None, false));
         }
-        if let (Some(p), Some(o)) = (self.pending.get_mut(slot), self.overflowed.get_mut(slot)) {
-            *p = Some(e);
-            *o = false;
+        if let Some(p) = self.pending.get_mut(slot) {
+            *p = (Some(e), false);
         }
         if slots.len() <= slot {
             slots.resize(slot + 1, Val::Missing);
@@ -58,23 +75,23 @@ impl<'a> Lazy<'a> {
     /// Whether the let of `slot` is still to be evaluated.
     #[inline]
     pub fn is_pending(&self, slot: usize) -> bool {
-        matches!(self.pending.get(slot), Some(Some(_)))
+        matches!(self.pending.get(slot), Some((Some(_), _)))
     }
 
     /// Whether evaluating the let of `slot` overflowed.
     pub fn overflowed(&self, slot: usize) -> bool {
-        self.overflowed.get(slot).copied().unwrap_or(false)
+        self.pending.get(slot).is_some_and(|p| p.1)
     }
 
     /// Hides a let deferred to `slot` while a quantifier's variable uses the slot (a variable of
     /// an earlier let's own quantifier may take the slot of a later let).
     pub(crate) fn hide(&mut self, slot: usize) -> Option<&'a crate::expr::Expr> {
-        self.pending.get_mut(slot).and_then(Option::take)
+        self.pending.get_mut(slot).and_then(|p| p.0.take())
     }
 
     pub(crate) fn unhide(&mut self, slot: usize, e: Option<&'a crate::expr::Expr>) {
         if let (Some(e), Some(p)) = (e, self.pending.get_mut(slot)) {
-            *p = Some(e);
+            p.0 = Some(e);
         }
     }
 }
@@ -90,7 +107,7 @@ pub(crate) fn ready(env: &mut Env<'_>, slot: usize) -> Result<(), EvalError> {
 
 #[inline(never)]
 pub(crate) fn force<'a>(env: &mut Env<'a>, slot: usize) -> Result<(), EvalError> {
-    let Some(e) = env.lazy.pending.get_mut(slot).and_then(Option::take) else {
+    let Some(e) = env.lazy.pending.get_mut(slot).and_then(|p| p.0.take()) else {
         return Ok(());
     };
     let was = std::mem::replace(&mut env.overflowed, false);
@@ -103,8 +120,8 @@ pub(crate) fn force<'a>(env: &mut Env<'a>, slot: usize) -> Result<(), EvalError>
     if slot < env.lazy.shared_below {
         env.lazy.shared_bytes = env.lazy.shared_bytes.saturating_add(used);
     }
-    if let Some(o) = env.lazy.overflowed.get_mut(slot) {
-        *o = env.overflowed;
+    if let Some(p) = env.lazy.pending.get_mut(slot) {
+        p.1 = env.overflowed;
     }
     env.overflowed |= was;
     if env.slots.len() <= slot {

@@ -13,8 +13,8 @@ use super::*;
 
 impl Loader<'_> {
     /// The document types, and every record type by name.
-    pub(super) fn load_types(&mut self, files: &[String]) -> (IndexMap<String, DocType>, HashMap<String, Type>) {
-        let mut out = IndexMap::new();
+    pub(super) fn load_types(&mut self, files: &[String]) -> (crate::types::NameMap<DocType>, HashMap<String, Type>) {
+        let mut out = crate::types::NameMap::default();
         // type name -> fields (name -> (file, type text)), merged over the files in order.
         type Fields = IndexMap<String, (String, Spanned<String>)>;
         let mut types: IndexMap<String, (String, Spanned<String>, Fields)> = IndexMap::new();
@@ -111,7 +111,7 @@ impl Loader<'_> {
         fields: &IndexMap<String, (String, Spanned<String>)>,
         built: &HashMap<String, Type>,
     ) -> RecordType {
-        let mut out = IndexMap::new();
+        let mut out = crate::types::NameMap::default();
         for (fname, (file, ty)) in fields {
             match parse_type(ty.get_ref(), &|n| built.get(n).cloned()) {
                 Ok(t) => {

@@ -322,7 +322,7 @@ impl<'f> Loader<'f> {
 
         // Calendars.
         let mut calendars: Vec<Arc<crate::calendar::Calendar>> = Vec::new();
-        let mut cal_fields = IndexMap::new();
+        let mut cal_fields = crate::types::NameMap::default();
         for (prefix, m) in &layers {
             let file = format!("{prefix}pack.toml");
             for (name, path) in &m.calendars {

@@ -53,7 +53,7 @@ impl Loader<'_> {
         // Params: the pack's (converted once per layer), overridden by the rule's; a rule's
         // new names come after the pack's, as in a merged table.
         let own: IndexMap<&String, ParamInfo> = r.params.iter().map(|(k, v)| (k, ParamInfo::new(k, v))).collect();
-        let mut fields = IndexMap::with_capacity(ctx.pack_params.len() + own.len());
+        let mut fields = crate::types::NameMap::with_capacity_and_hasher(ctx.pack_params.len() + own.len(), Default::default());
         let mut obj = serde_json::Map::new();
         let mut param_names: Vec<(String, String)> = Vec::with_capacity(fields.capacity());
         let pack_params = ctx.pack_params.iter().map(|(k, p)| (k, own.get(k).unwrap_or(p)));
@@ -194,7 +194,7 @@ impl Loader<'_> {
         doc_ty: &Type,
         base: &Scope,
         rule_names: &dyn Fn(&str) -> Option<Seg>,
-        doc_types: &IndexMap<String, DocType>,
+        doc_types: &crate::types::NameMap<DocType>,
     ) -> Option<Check> {
         let mut scope = base.clone();
         let mut source: Vec<(String, String)> = Vec::new();
@@ -377,7 +377,7 @@ fn rule_scope(dt: &DocType, params_type: &Type, ctx: &RuleCtx<'_>) -> Scope {
 }
 
 pub(super) struct RuleCtx<'a> {
-    pub(super) doc_types: &'a IndexMap<String, DocType>,
+    pub(super) doc_types: &'a crate::types::NameMap<DocType>,
     pub(super) data_type: &'a Type,
     pub(super) calendars_type: &'a Type,
     pub(super) documents: &'a expr::Documents,
