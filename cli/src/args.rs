@@ -123,9 +123,9 @@ pub(crate) enum Command {
         #[arg(long, value_name = "BYTES", default_value_t = 16 << 20)]
         max_body_bytes: usize,
         /// A document of /v1/validate of at most BYTES is validated on the async executor's
-        /// thread (tens of microseconds) instead of a blocking thread: less CPU per request,
-        /// see BENCHMARKS.md. 0: every document on a blocking thread.
-        #[arg(long, value_name = "BYTES", default_value_t = 0)]
+        /// thread (tens of microseconds) instead of a blocking thread: less CPU per request
+        /// and more requests/s, see BENCHMARKS.md. 0: every document on a blocking thread.
+        #[arg(long, value_name = "BYTES", default_value_t = 4 << 10)]
         inline_max_bytes: usize,
         /// Seconds to produce a response's head; past it 408.
         #[arg(long, value_name = "SECS", default_value_t = 30)]

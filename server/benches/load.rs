@@ -154,6 +154,34 @@ async fn drive(addr: std::net::SocketAddr, doc: Bytes, conns: usize, secs: f64) 
     Cell { rps: all.len() as f64 / elapsed, p50_ms: pct(0.50), p99_ms: pct(0.99), errors, server_cpu, client_cpu }
 }
 
+/// The ceiling of HTTP on this machine: a bare hyper HTTP/1.1 server on a runtime built as the
+/// service's, whose handler reads the body and answers a fixed `{"valid":true}` (no routing,
+/// no layers, no validation). No service that validates can serve more requests per second.
+fn serve_empty(rt: &tokio::runtime::Runtime) -> (std::net::SocketAddr, tokio::sync::oneshot::Sender<()>) {
+    rt.block_on(async {
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
+        let addr = listener.local_addr().expect("addr");
+        let (tx, mut rx) = tokio::sync::oneshot::channel::<()>();
+        tokio::spawn(async move {
+            loop {
+                let stream = tokio::select! {
+                    accepted = listener.accept() => match accepted { Ok((s, _)) => s, Err(_) => continue },
+                    _ = &mut rx => return,
+                };
+                let _ = stream.set_nodelay(true);
+                tokio::spawn(async move {
+                    let service = hyper::service::service_fn(|req: hyper::Request<hyper::body::Incoming>| async move {
+                        let _ = req.into_body().collect().await;
+                        Ok::<_, std::convert::Infallible>(hyper::Response::new(Full::new(Bytes::from_static(b"{\"valid\":true}"))))
+                    });
+                    let _ = hyper::server::conn::http1::Builder::new().serve_connection(TokioIo::new(stream), service).await;
+                });
+            }
+        });
+        (addr, tx)
+    })
+}
+
 fn main() {
     let secs: f64 = std::env::var("QAGIDA_LOAD_SECS").ok().and_then(|s| s.parse().ok()).unwrap_or(5.0);
     let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
@@ -167,9 +195,9 @@ fn main() {
         "| document | validated on | connections | requests/s | p50 ms | p99 ms | errors | server CPU (cores) | client CPU (cores) | library docs/s ({cores} threads; cores) | service / library | per server core / per library core |"
     );
     println!("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
-    // Every document on a blocking thread (the default), then `--inline-max-bytes 8192`: a
-    // document this small on the executor's thread.
-    for (mode, inline_max_bytes) in [("blocking pool", Config::default().inline_max_bytes), ("executor thread", 8 << 10)] {
+    // Every document on a blocking thread (`--inline-max-bytes 0`), then the default
+    // (`--inline-max-bytes 4096`): a document this small on the executor's thread.
+    for (mode, inline_max_bytes) in [("blocking pool (--inline-max-bytes 0)", 0), ("executor thread (default)", Config::default().inline_max_bytes)] {
         let config = Config { workers: cores, inline_max_bytes, ..Config::default() };
         let deployed = qagida::deploy::load_spec(&config.spec).expect("the embedded pack");
         // As `qagida serve` builds it (one async thread per core), its threads named for the CPU
@@ -217,6 +245,32 @@ fn main() {
         let _ = stop_tx.send(());
         server_rt.shutdown_timeout(Duration::from_secs(5));
     }
+    // The ceiling: the valid prescription's body to an empty handler, against the library's
+    // documents/s of the same document.
+    let (name, doc) = &docs[0];
+    let (lib, lib_cpu) = library_rate(&pack, doc, cores, secs);
+    let server_rt = tokio::runtime::Builder::new_multi_thread().thread_name("srv").enable_all().build().expect("runtime");
+    let (addr, stop_tx) = serve_empty(&server_rt);
+    let body = Bytes::from(doc.clone());
+    client_rt.block_on(drive(addr, body.clone(), 4, 0.5));
+    for conns in [1, 16, 64] {
+        let c = client_rt.block_on(drive(addr, body.clone(), conns, secs));
+        println!(
+            "| {name} | no validation: bare hyper, empty handler (the ceiling) | {conns} | {:.0} | {:.2} | {:.2} | {} | {:.2} | {:.2} | {:.0} ({:.2}) | {:.2} | {:.2} |",
+            c.rps,
+            c.p50_ms,
+            c.p99_ms,
+            c.errors,
+            c.server_cpu,
+            c.client_cpu,
+            lib,
+            lib_cpu,
+            c.rps / lib,
+            (c.rps / c.server_cpu) / (lib / lib_cpu)
+        );
+    }
+    let _ = stop_tx.send(());
+    server_rt.shutdown_timeout(Duration::from_secs(5));
     println!();
     println!("load average after: {}", load_average());
 }

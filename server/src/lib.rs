@@ -46,11 +46,13 @@ pub struct Config {
     /// library's input limit).
     pub max_body_bytes: usize,
     /// A document of `/v1/validate` of at most this many bytes is validated on the executor's
-    /// thread (a prescription, 1.7 KB, takes 15–25 µs: less than a task should run between
-    /// awaits), a larger one on a blocking thread. Default 0: every document on a blocking
-    /// thread. 8 KiB spares two thread hand-offs per request (a third less CPU per request) but
-    /// in the runs of BENCHMARKS.md kept about one executor thread busy, so that it served no
-    /// more requests per second on 2 cores.
+    /// thread, a larger one on a blocking thread. Default 4 KiB: a single document that size
+    /// validates in tens of microseconds (a prescription, 1.7 KB, in 15–25 µs), within the
+    /// 10–100 µs that tokio's documentation allows a task between awaits, and spares two thread
+    /// hand-offs per request: at rest on 2 cores it served 1.4–2.1× the requests per second of
+    /// the blocking pool, at lower latency (BENCHMARKS.md, Service). Bundles and larger
+    /// documents, hundreds of microseconds and more, go to the blocking pool. 0: every document
+    /// on a blocking thread.
     pub inline_max_bytes: usize,
     /// Time to produce a response's head (default 30 s); past it `408`. Not for
     /// `POST /v1/admin/reload`, which answers when the pack is loaded (or refused).
@@ -86,7 +88,7 @@ impl Default for Config {
             admin_token_file: None,
             decision_log: None,
             max_body_bytes: qagida::Options::default().max_input_bytes,
-            inline_max_bytes: 0,
+            inline_max_bytes: 4 << 10,
             request_timeout: Duration::from_secs(30),
             workers: cores,
             max_in_flight: 256,

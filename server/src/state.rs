@@ -60,7 +60,7 @@ pub struct AppState {
     draining: AtomicBool,
     /// Requests validating or waiting for a worker: past it `503`.
     pub admitted: Arc<Semaphore>,
-    /// Validations running at once, on blocking threads.
+    /// Validations running at once (on the executor's threads or blocking ones).
     pub workers: Arc<Semaphore>,
     pub max_body_bytes: usize,
     /// Documents of at most this many bytes are validated on the executor's thread.
