@@ -37,10 +37,12 @@
 #![cfg_attr(not(test), deny(clippy::unwrap_used, clippy::expect_used, clippy::panic))]
 
 pub mod calendar;
+pub mod deploy;
 mod wire;
 pub mod document;
 pub mod engine;
 pub mod error;
+pub mod explain;
 pub mod expr;
 pub mod formats;
 pub mod pack;

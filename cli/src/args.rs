@@ -89,6 +89,70 @@ pub(crate) enum Command {
         #[arg(long, value_name = "TAG", value_parser = lang_tag)]
         lang: Option<Lang>,
     },
+    /// Serve validation over HTTP (`POST /v1/validate`, `/v1/batch`, metrics, health, reload):
+    /// see the README's "Service" section. Stops on SIGTERM/SIGINT after draining.
+    Serve {
+        /// Address to listen on (loopback unless told otherwise).
+        #[arg(long, default_value = "127.0.0.1:8080")]
+        addr: std::net::SocketAddr,
+        /// Rule pack directory, stack file or compiled pack (default: the embedded pack);
+        /// read again on every reload.
+        #[arg(long)]
+        rules: Option<PathBuf>,
+        /// A deployment's overrides file.
+        #[arg(long, value_name = "FILE")]
+        overrides: Option<PathBuf>,
+        /// Trusted public key, as for `validate` (every load and reload is verified). Repeatable.
+        #[arg(long, value_name = "[ID,…=]FILE", requires = "rules")]
+        pubkey: Vec<String>,
+        /// With --pubkey: least signed version, as for `validate`. Repeatable.
+        #[arg(long, value_name = "[ID=]VERSION", requires = "pubkey")]
+        min_version: Vec<String>,
+        /// Directory searched for the packs `extends` names. Repeatable.
+        #[arg(long, value_name = "DIR", requires = "rules")]
+        pack_path: Vec<PathBuf>,
+        /// File whose first line is the bearer token of `POST /v1/admin/reload` (at least 16
+        /// characters); without it that endpoint is disabled (SIGHUP still reloads).
+        #[arg(long, value_name = "FILE")]
+        admin_token_file: Option<PathBuf>,
+        /// Write one NDJSON record per decision to FILE (appended) or `-` (standard output).
+        /// Records hold no patient data (no IIN, no name; see the README).
+        #[arg(long, value_name = "FILE|-")]
+        decision_log: Option<PathBuf>,
+        /// Largest body of /v1/validate and line of /v1/batch, in bytes.
+        #[arg(long, value_name = "BYTES", default_value_t = 16 << 20)]
+        max_body_bytes: usize,
+        /// A document of /v1/validate of at most BYTES is validated on the async executor's
+        /// thread (tens of microseconds) instead of a blocking thread: less CPU per request
+        /// and more requests/s, see BENCHMARKS.md. 0: every document on a blocking thread.
+        #[arg(long, value_name = "BYTES", default_value_t = 4 << 10)]
+        inline_max_bytes: usize,
+        /// Seconds to produce a response's head; past it 408.
+        #[arg(long, value_name = "SECS", default_value_t = 30)]
+        request_timeout: u64,
+        /// Documents validated at once (default: one per core).
+        #[arg(long, value_name = "N", default_value_t = 0, hide_default_value = true)]
+        workers: usize,
+        /// Requests validating or waiting for a worker; past it 503.
+        #[arg(long, value_name = "N", default_value_t = 256)]
+        max_in_flight: usize,
+        /// Seconds given to requests in flight on SIGTERM/SIGINT before exiting.
+        #[arg(long, value_name = "SECS", default_value_t = 30)]
+        grace: u64,
+        /// Log lines as JSON objects.
+        #[arg(long)]
+        log_json: bool,
+        /// The least severe log lines written: error, warn, info, debug or trace.
+        #[arg(long, value_name = "LEVEL", default_value = "info", value_parser = ["error", "warn", "info", "debug", "trace"])]
+        log_level: String,
+        /// Seconds a client has to send a request's head (from its first byte, or the end of
+        /// the previous response on a kept-alive connection); past it the connection is closed.
+        #[arg(long, value_name = "SECS", default_value_t = 30)]
+        header_timeout: u64,
+        /// Connections open at once; past it no more are accepted until one closes.
+        #[arg(long, value_name = "N", default_value_t = 1024)]
+        max_connections: usize,
+    },
     /// Sign, verify and compile rule packs (signing: Ed25519, see docs/SIGNING.md).
     #[command(subcommand)]
     Pack(PackCommand),

@@ -11,63 +11,52 @@ pub(crate) fn explain(pack: &Pack, id: &str, lang: Option<&str>) -> u8 {
     report(0, |out| explain_rule(out, pack, r, lang))
 }
 
-/// What `explain` shows of rule `r`; every text of the pack escaped for the terminal.
+/// What `explain` shows of rule `r` (`qagida::explain`, which the service answers as JSON);
+/// every text of the pack escaped for the terminal.
 pub(crate) fn explain_rule(out: &mut dyn Write, pack: &Pack, r: &qagida::pack::Rule, lang: LangId) -> io::Result<()> {
-    writeln!(out, "{} — {}", clean(&r.id), clean(r.title.get(lang)))?;
-    writeln!(out, "  clause:     {}", clean(r.clause.get(lang)))?;
-    writeln!(out, "  applies to: {}", clean(&r.applies_to.join(", ")))?;
-    writeln!(out, "  severity:   {}", r.severity.as_str())?;
-    match r.effective_to {
-        Some(to) => writeln!(out, "  in force:   {} … {} (exclusive)", r.effective_from, to)?,
-        None => writeln!(out, "  in force:   from {}", r.effective_from)?,
+    let e = qagida::explain::explain(pack, r, lang);
+    writeln!(out, "{} — {}", clean(&e.id), clean(&e.title))?;
+    writeln!(out, "  clause:     {}", clean(&e.clause))?;
+    writeln!(out, "  applies to: {}", clean(&e.applies_to.join(", ")))?;
+    writeln!(out, "  severity:   {}", e.severity)?;
+    match e.effective_to {
+        Some(to) => writeln!(out, "  in force:   {} … {} (exclusive)", e.effective_from, to)?,
+        None => writeln!(out, "  in force:   from {}", e.effective_from)?,
     }
-    writeln!(out, "  defined in: {}:{}", clean(&r.file), r.line)?;
-    if let Some(w) = &r.when_source {
+    writeln!(out, "  defined in: {}:{}", clean(&e.file), e.line)?;
+    if let Some(w) = &e.when {
         writeln!(out, "  when:       {}", clean(w))?;
     }
-    if let Some(p) = r.params.as_object().filter(|p| !p.is_empty()) {
+    if let Some(p) = e.params.as_object().filter(|p| !p.is_empty()) {
         writeln!(out, "  params:")?;
         for (k, v) in p.iter() {
             writeln!(out, "    {} = {}", clean(k), clean(&v.to_string()))?;
         }
     }
-    for (i, c) in r.checks.iter().enumerate() {
+    for (i, c) in e.checks.iter().enumerate() {
         writeln!(out, "  check {}:", i + 1)?;
         if let Some(sev) = c.severity {
-            writeln!(out, "    severity  {}", sev.as_str())?;
+            writeln!(out, "    severity  {sev}")?;
         }
         for (k, v) in &c.source {
             writeln!(out, "    {:<9} {}", clean(k), clean(v))?;
         }
-        if let Some(t) = c.not_checked.as_ref().and_then(|t| t.get(lang)) {
-            writeln!(out, "    not checked: {}", clean(&template_text(t)))?;
+        if let Some(t) = &c.not_checked {
+            writeln!(out, "    not checked: {}", clean(t))?;
         }
-        // Where a finding points (a check on the document itself points at its `path`, or at
-        // nothing more); the item's and the element's indices stand as N and M.
-        let each = |p: Option<&qagida::pack::Pointer>, n: &str| p.map(|f| format!("{}/{n}", f.text)).unwrap_or_default();
-        let base = format!("{}{}", each(c.for_each.as_ref(), "N"), each(c.then_each.as_ref(), "M"));
-        match &c.kind {
-            qagida::pack::CheckKind::Require(ptrs) => {
-                for p in ptrs {
-                    writeln!(out, "    path      {}", clean(&format!("{base}{}", p.text)))?;
-                }
-            }
-            qagida::pack::CheckKind::Assert(_) if !base.is_empty() || !c.path.is_empty() => {
-                writeln!(out, "    path      {}", clean(&format!("{base}{}", c.path)))?;
-            }
-            qagida::pack::CheckKind::Assert(_) => {}
+        for p in &c.paths {
+            writeln!(out, "    path      {}", clean(p))?;
         }
     }
     writeln!(out, "  message:")?;
-    for (l, t) in r.message.0.iter() {
-        writeln!(out, "    {}: {}", pack.language_tag(l).map_or("", Lang::code), clean(&template_text(t)))?;
+    for (l, t) in &e.message {
+        writeln!(out, "    {}: {}", l, clean(t))?;
     }
-    if let Some(nc) = &r.not_checked {
+    if !e.not_checked.is_empty() {
         writeln!(out, "  not checked:")?;
-        for (l, t) in nc.0.iter() {
-            writeln!(out, "    {}: {}", pack.language_tag(l).map_or("", Lang::code), clean(&template_text(t)))?;
+        for (l, t) in &e.not_checked {
+            writeln!(out, "    {}: {}", l, clean(t))?;
         }
     }
-    let count = |e: Expect| r.tests.iter().filter(|t| t.expect == e).count();
-    writeln!(out, "  tests:      {} pass, {} fail, {} info", count(Expect::Pass), count(Expect::Fail), count(Expect::Info))
+    writeln!(out, "  tests:      {} pass, {} fail, {} info", e.tests.pass, e.tests.fail, e.tests.info)
 }

@@ -39,18 +39,3 @@ pub(crate) fn lint(pack: &Pack) -> u8 {
         )
     })
 }
-
-/// A message template as written: its placeholders as `{name}`.
-pub(crate) fn template_text(t: &qagida::pack::Template) -> String {
-    t.render(&|s, out| match s {
-        qagida::pack::Seg::Lit(x) => out.push_str(x),
-        qagida::pack::Seg::Actual => out.push_str("{actual}"),
-        qagida::pack::Seg::Expected => out.push_str("{expected}"),
-        qagida::pack::Seg::Path => out.push_str("{path}"),
-        qagida::pack::Seg::Let(n) => {
-            out.push('{');
-            out.push_str(n);
-            out.push('}');
-        }
-    })
-}

@@ -31,7 +31,7 @@ use clap::{Parser, Subcommand, ValueEnum};
 use qagida::pack::{Expect, LangId};
 use qagida::testing::run_pack_tests;
 use qagida::signing;
-use qagida::{Finding, Lang, Options, Pack, PackError, ValidationResult, VerifiedLoadError};
+use qagida::{Finding, Lang, Options, Pack, PackError, ValidationResult};
 
 mod args;
 mod load;
@@ -67,27 +67,29 @@ fn language_ok(pack: &Pack, lang: Option<&Lang>) -> bool {
     }
 }
 
+/// `qagida serve`: loads the pack (as `validate` does; a refusal exits 2), then serves until
+/// SIGTERM/SIGINT (exit 0 once drained).
+fn serve(spec: qagida::deploy::PackSpec, config: impl FnOnce(qagida_server::Config) -> qagida_server::Config) -> u8 {
+    let deployed = match load_spec(&spec) {
+        Ok(d) => d,
+        Err(code) => return code,
+    };
+    let config = config(qagida_server::Config { spec, ..qagida_server::Config::default() });
+    match qagida_server::run(config, deployed) {
+        Ok(()) => 0,
+        Err(e) => {
+            eprintln!("error: {e}");
+            2
+        }
+    }
+}
+
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let code = match cli.command {
         Command::Validate { rules, overrides, as_of, lang, format, ndjson, jobs, pubkey, min_version, pack_path, files } => {
-            let loaded = match (rules.as_deref(), pubkey.is_empty()) {
-                (Some(file), false) if is_stack(file) => {
-                    eprintln!("error: {} is a stack of layers: with --pubkey give the signed pack directory of the layer to load (its `extends` chain is verified with it)", file.display());
-                    return ExitCode::from(2);
-                }
-                (Some(file), false) if file.is_file() => {
-                    eprintln!("error: {} is a compiled pack, which carries no signature: give the signed pack directory with --pubkey", file.display());
-                    return ExitCode::from(2);
-                }
-                (Some(dir), false) => match load_verified(dir, &pubkey, &min_version, &pack_path) {
-                    Ok(p) => Ok(p),
-                    Err(code) => return ExitCode::from(code),
-                },
-                (Some(dir), true) if !pack_path.is_empty() && dir.is_dir() => Pack::load_dir_in(dir, &pack_path),
-                (dir, _) => load(dir),
-            };
-            match loaded.and_then(|p| with_overrides(p, overrides.as_deref())) {
+            let spec = qagida::deploy::PackSpec { rules, overrides, pubkeys: pubkey, min_versions: min_version, pack_path };
+            match load_spec(&spec).map(|d| d.pack) {
                 Ok(pack) => {
                     if !language_ok(&pack, lang.as_ref()) {
                         return ExitCode::from(2);
@@ -99,7 +101,7 @@ fn main() -> ExitCode {
                         validate_files(&pack, &opts, format, &files)
                     }
                 }
-                Err(e) => pack_failed(&e),
+                Err(code) => code,
             }
         }
         Command::Test { dir, verbose } => match load(dir.as_deref()) {
@@ -115,6 +117,26 @@ fn main() -> ExitCode {
             Ok(pack) => explain(&pack, &rule_id, lang.as_ref().map(Lang::code)),
             Err(e) => pack_failed(&e),
         },
+        Command::Serve { addr, rules, overrides, pubkey, min_version, pack_path, admin_token_file, decision_log, max_body_bytes, inline_max_bytes, request_timeout, workers, max_in_flight, grace, log_json, log_level, header_timeout, max_connections } => {
+            let spec = qagida::deploy::PackSpec { rules, overrides, pubkeys: pubkey, min_versions: min_version, pack_path };
+            serve(spec, |c| qagida_server::Config {
+                addr,
+                admin_token_file,
+                decision_log,
+                max_body_bytes,
+                inline_max_bytes,
+                request_timeout: std::time::Duration::from_secs(request_timeout),
+                workers: if workers == 0 { c.workers } else { workers },
+                max_in_flight,
+                grace: std::time::Duration::from_secs(grace),
+                log_json,
+                // One of the five names clap admits: each parses.
+                log_level: log_level.parse().unwrap_or(c.log_level),
+                header_timeout: std::time::Duration::from_secs(header_timeout),
+                max_connections,
+                ..c
+            })
+        }
         Command::Pack(cmd) => pack_command(cmd),
     };
     ExitCode::from(code)

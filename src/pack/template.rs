@@ -54,6 +54,22 @@ impl Template {
         Ok(Template(segs))
     }
 
+    /// The template as written: its placeholders as `{name}` (what `qagida explain` and the
+    /// service's `GET /v1/rules/{id}` show).
+    pub fn as_written(&self) -> String {
+        self.render(&|s, out| match s {
+            Seg::Lit(x) => out.push_str(x),
+            Seg::Actual => out.push_str("{actual}"),
+            Seg::Expected => out.push_str("{expected}"),
+            Seg::Path => out.push_str("{path}"),
+            Seg::Let(n) => {
+                out.push('{');
+                out.push_str(n);
+                out.push('}');
+            }
+        })
+    }
+
     /// Renders the template; `value` writes the actual, expected, path and let values.
     pub fn render(&self, value: &dyn Fn(&Seg, &mut String)) -> String {
         let lits: usize = self.0.iter().map(|s| if let Seg::Lit(t) = s { t.len() } else { 16 }).sum();
