@@ -15,19 +15,48 @@ pub(crate) fn as_of_date(s: &str) -> Result<NaiveDate, String> {
     s.parse::<NaiveDate>().map_err(|_| "not a valid YYYY-MM-DD date".to_string())
 }
 
+/// The pack a command validates with, as a deployment names it: `validate` reads it once,
+/// `serve` at start and again on every reload.
+#[derive(clap::Args)]
+pub(crate) struct PackArgs {
+    /// Rule pack directory, a stack file listing layers (`rules/default.toml`), or a
+    /// compiled pack file (`qagida pack compile`). Default: the pack embedded at build time
+    /// (the national pack and every regional layer). A layer (`extends = "…"`) loads the
+    /// pack it extends from beside it.
+    #[arg(long)]
+    rules: Option<PathBuf>,
+    /// A deployment's overrides file: severities changed, rules silenced by ID.
+    #[arg(long, value_name = "FILE")]
+    overrides: Option<PathBuf>,
+    /// Trusted public key (a `.pub` file from `qagida pack keygen`): the pack given with
+    /// --rules, and every pack it extends, must be signed by a trusted key, else nothing is
+    /// validated (exit 2). `ID,…=FILE` binds the key to the pack ids it may sign
+    /// (`kz-orphan=national.pub`); a bare FILE is trusted for any pack id. Repeatable.
+    #[arg(long, value_name = "[ID,…=]FILE", requires = "rules")]
+    pubkey: Vec<String>,
+    /// With --pubkey: refuse a pack whose signed version is below VERSION (rollback to an
+    /// older signed edition); `ID=VERSION` sets it for the layer ID (e.g. the base a regional
+    /// pack extends). Versions compare as versions: 2026.3.10 > 2026.3.9. Repeatable.
+    #[arg(long, value_name = "[ID=]VERSION", requires = "pubkey")]
+    min_version: Vec<String>,
+    /// A directory holding pack directories, searched (after the directories beside the
+    /// pack) for the pack ids that `extends` names. Repeatable.
+    #[arg(long, value_name = "DIR", requires = "rules")]
+    pack_path: Vec<PathBuf>,
+}
+
+impl PackArgs {
+    pub(crate) fn spec(self) -> qagida::deploy::PackSpec {
+        qagida::deploy::PackSpec { rules: self.rules, overrides: self.overrides, pubkeys: self.pubkey, min_versions: self.min_version, pack_path: self.pack_path }
+    }
+}
+
 #[derive(Subcommand)]
 pub(crate) enum Command {
     /// Validate documents (JSON files, `-` for stdin, or NDJSON with --ndjson).
     Validate {
-        /// Rule pack directory, a stack file listing layers (`rules/default.toml`), or a
-        /// compiled pack file (`qagida pack compile`). Default: the pack embedded at build time
-        /// (the national pack and every regional layer). A layer (`extends = "…"`) loads the
-        /// pack it extends from beside it.
-        #[arg(long)]
-        rules: Option<PathBuf>,
-        /// A deployment's overrides file: severities changed, rules silenced by ID.
-        #[arg(long, value_name = "FILE")]
-        overrides: Option<PathBuf>,
+        #[command(flatten)]
+        pack: PackArgs,
         /// Validate as of this date (default: each document's own date).
         #[arg(long, value_name = "YYYY-MM-DD", value_parser = as_of_date)]
         as_of: Option<NaiveDate>,
@@ -44,21 +73,6 @@ pub(crate) enum Command {
         /// Worker threads for --ndjson (default: one per CPU core; at most 4 per core and 256).
         #[arg(long, value_name = "N", default_value_t = 0, hide_default_value = true)]
         jobs: usize,
-        /// Trusted public key (a `.pub` file from `qagida pack keygen`): the pack given with
-        /// --rules, and every pack it extends, must be signed by a trusted key, else nothing is
-        /// validated (exit 2). `ID,…=FILE` binds the key to the pack ids it may sign
-        /// (`kz-orphan=national.pub`); a bare FILE is trusted for any pack id. Repeatable.
-        #[arg(long, value_name = "[ID,…=]FILE", requires = "rules")]
-        pubkey: Vec<String>,
-        /// With --pubkey: refuse a pack whose signed version is below VERSION (rollback to an
-        /// older signed edition); `ID=VERSION` sets it for the layer ID (e.g. the base a regional
-        /// pack extends). Versions compare as versions: 2026.3.10 > 2026.3.9. Repeatable.
-        #[arg(long, value_name = "[ID=]VERSION", requires = "pubkey")]
-        min_version: Vec<String>,
-        /// A directory holding pack directories, searched (after the directories beside the
-        /// pack) for the pack ids that `extends` names. Repeatable.
-        #[arg(long, value_name = "DIR", requires = "rules")]
-        pack_path: Vec<PathBuf>,
         /// Files to validate; `-` reads standard input.
         #[arg(required = true)]
         files: Vec<String>,
@@ -95,22 +109,8 @@ pub(crate) enum Command {
         /// Address to listen on (loopback unless told otherwise).
         #[arg(long, default_value = "127.0.0.1:8080")]
         addr: std::net::SocketAddr,
-        /// Rule pack directory, stack file or compiled pack (default: the embedded pack);
-        /// read again on every reload.
-        #[arg(long)]
-        rules: Option<PathBuf>,
-        /// A deployment's overrides file.
-        #[arg(long, value_name = "FILE")]
-        overrides: Option<PathBuf>,
-        /// Trusted public key, as for `validate` (every load and reload is verified). Repeatable.
-        #[arg(long, value_name = "[ID,…=]FILE", requires = "rules")]
-        pubkey: Vec<String>,
-        /// With --pubkey: least signed version, as for `validate`. Repeatable.
-        #[arg(long, value_name = "[ID=]VERSION", requires = "pubkey")]
-        min_version: Vec<String>,
-        /// Directory searched for the packs `extends` names. Repeatable.
-        #[arg(long, value_name = "DIR", requires = "rules")]
-        pack_path: Vec<PathBuf>,
+        #[command(flatten)]
+        pack: PackArgs,
         /// File whose first line is the bearer token of `POST /v1/admin/reload` (at least 16
         /// characters); without it that endpoint is disabled (SIGHUP still reloads).
         #[arg(long, value_name = "FILE")]

@@ -87,8 +87,8 @@ fn serve(spec: qagida::deploy::PackSpec, config: impl FnOnce(qagida_server::Conf
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let code = match cli.command {
-        Command::Validate { rules, overrides, as_of, lang, format, ndjson, jobs, pubkey, min_version, pack_path, files } => {
-            let spec = qagida::deploy::PackSpec { rules, overrides, pubkeys: pubkey, min_versions: min_version, pack_path };
+        Command::Validate { pack, as_of, lang, format, ndjson, jobs, files } => {
+            let spec = pack.spec();
             match load_spec(&spec).map(|d| d.pack) {
                 Ok(pack) => {
                     if !language_ok(&pack, lang.as_ref()) {
@@ -117,8 +117,8 @@ fn main() -> ExitCode {
             Ok(pack) => explain(&pack, &rule_id, lang.as_ref().map(Lang::code)),
             Err(e) => pack_failed(&e),
         },
-        Command::Serve { addr, rules, overrides, pubkey, min_version, pack_path, admin_token_file, decision_log, max_body_bytes, inline_max_bytes, request_timeout, workers, max_in_flight, grace, log_json, log_level, header_timeout, max_connections } => {
-            let spec = qagida::deploy::PackSpec { rules, overrides, pubkeys: pubkey, min_versions: min_version, pack_path };
+        Command::Serve { addr, pack, admin_token_file, decision_log, max_body_bytes, inline_max_bytes, request_timeout, workers, max_in_flight, grace, log_json, log_level, header_timeout, max_connections } => {
+            let spec = pack.spec();
             serve(spec, |c| qagida_server::Config {
                 addr,
                 admin_token_file,

@@ -100,6 +100,23 @@ struct Cell {
     client_cpu: f64,
 }
 
+impl Cell {
+    /// The cell as a row of BENCHMARKS.md's table, beside the library's documents/s and cores.
+    fn print_row(&self, document: &str, mode: &str, conns: usize, (lib, lib_cpu): (f64, f64)) {
+        println!(
+            "| {document} | {mode} | {conns} | {:.0} | {:.2} | {:.2} | {} | {:.2} | {:.2} | {lib:.0} ({lib_cpu:.2}) | {:.2} | {:.2} |",
+            self.rps,
+            self.p50_ms,
+            self.p99_ms,
+            self.errors,
+            self.server_cpu,
+            self.client_cpu,
+            self.rps / lib,
+            (self.rps / self.server_cpu) / (lib / lib_cpu)
+        );
+    }
+}
+
 async fn drive(addr: std::net::SocketAddr, doc: Bytes, conns: usize, secs: f64) -> Cell {
     let stop = Arc::new(AtomicBool::new(false));
     let (srv0, cli0) = (thread_cpu_seconds("srv"), thread_cpu_seconds("cli"));
@@ -226,19 +243,7 @@ fn main() {
             client_rt.block_on(drive(addr, body.clone(), 4, 0.5));
             for conns in [1, 16, 64] {
                 let c = client_rt.block_on(drive(addr, body.clone(), conns, secs));
-                println!(
-                    "| {name} | {mode} | {conns} | {:.0} | {:.2} | {:.2} | {} | {:.2} | {:.2} | {:.0} ({:.2}) | {:.2} | {:.2} |",
-                    c.rps,
-                    c.p50_ms,
-                    c.p99_ms,
-                    c.errors,
-                    c.server_cpu,
-                    c.client_cpu,
-                    lib,
-                    lib_cpu,
-                    c.rps / lib,
-                    (c.rps / c.server_cpu) / (lib / lib_cpu)
-                );
+                c.print_row(name, mode, conns, (lib, lib_cpu));
                 assert_eq!(c.errors, 0, "{name}, {mode}, {conns} connections: requests failed");
             }
         }
@@ -255,19 +260,7 @@ fn main() {
     client_rt.block_on(drive(addr, body.clone(), 4, 0.5));
     for conns in [1, 16, 64] {
         let c = client_rt.block_on(drive(addr, body.clone(), conns, secs));
-        println!(
-            "| {name} | no validation: bare hyper, empty handler (the ceiling) | {conns} | {:.0} | {:.2} | {:.2} | {} | {:.2} | {:.2} | {:.0} ({:.2}) | {:.2} | {:.2} |",
-            c.rps,
-            c.p50_ms,
-            c.p99_ms,
-            c.errors,
-            c.server_cpu,
-            c.client_cpu,
-            lib,
-            lib_cpu,
-            c.rps / lib,
-            (c.rps / c.server_cpu) / (lib / lib_cpu)
-        );
+        c.print_row(name, "no validation: bare hyper, empty handler (the ceiling)", conns, (lib, lib_cpu));
     }
     let _ = stop_tx.send(());
     server_rt.shutdown_timeout(Duration::from_secs(5));

@@ -1,14 +1,16 @@
 //! The OpenAPI 3.1 document (utoipa), generated from the handlers' annotations, and the
 //! shapes of the service's own JSON bodies.
 //!
-//! `ValidationResult`, `Finding`, `PackUsed` and `PackRef` here are *schemas* of the library's
-//! result (README, "The result"), not another result: responses are the library's
-//! `ValidationResult` serialised. A test (`tests/openapi.rs`) holds these schemas to real
-//! results: every key a result has is in its schema, every required key in the result.
+//! The result's schemas (`ValidationResult`, `Finding`, `PackUsed`, `PackRef`, `Severity`) are
+//! derived from the library's own types (its `openapi` feature), the ones a response is
+//! serialised from. A test (`tests/openapi.rs`) holds every schema to real bodies: every key a
+//! body has is in its schema, every required key in the body.
 
 use serde::Serialize;
 use utoipa::openapi::security::{Http, HttpAuthScheme, SecurityScheme};
 use utoipa::{Modify, OpenApi, ToSchema};
+
+use qagida::{Finding, PackRef, PackUsed, Severity, ValidationResult};
 
 use crate::state::Serving;
 
@@ -27,7 +29,7 @@ use crate::state::Serving;
         crate::routes::openapi,
         crate::routes::reload,
     ),
-    components(schemas(ValidationResult, Finding, PackUsed, PackRefSchema, Severity, ErrorBody, BatchLine, PackInfo, RuleSummary, RuleExplained, CheckExplained, TestCounts)),
+    components(schemas(ValidationResult, Finding, PackUsed, PackRef, Severity, ErrorBody, BatchLine, PackInfo, RuleSummary, RuleExplained, CheckExplained, TestCounts)),
     modifiers(&Bearer)
 )]
 struct Doc;
@@ -50,63 +52,6 @@ pub fn document() -> utoipa::openapi::OpenApi {
 #[derive(Serialize, ToSchema)]
 pub struct ErrorBody {
     pub error: String,
-}
-
-/// The result of validating one document (README, "The result").
-#[allow(dead_code)]
-#[derive(ToSchema)]
-pub struct ValidationResult {
-    /// No finding of severity `error`.
-    pub valid: bool,
-    pub rule_pack: PackUsed,
-    /// The validation date, `YYYY-MM-DD`.
-    #[schema(format = Date)]
-    pub as_of: String,
-    /// In a deterministic order.
-    pub findings: Vec<Finding>,
-    /// Present (true) when validation stopped at a limit; the last finding is `LIMIT`.
-    pub truncated: Option<bool>,
-}
-
-/// The pack used, and the layers it is made of.
-#[allow(dead_code)]
-#[derive(ToSchema)]
-pub struct PackUsed {
-    pub id: String,
-    pub version: String,
-    /// Base first; present when the pack is layered.
-    pub layers: Option<Vec<PackRefSchema>>,
-}
-
-#[derive(Serialize, ToSchema)]
-#[schema(as = PackRef)]
-pub struct PackRefSchema {
-    pub id: String,
-    pub version: String,
-}
-
-#[allow(dead_code)]
-#[derive(ToSchema)]
-#[schema(rename_all = "lowercase")]
-pub enum Severity {
-    Error,
-    Warning,
-    Info,
-}
-
-/// One finding: which rule, where, why.
-#[allow(dead_code)]
-#[derive(ToSchema)]
-pub struct Finding {
-    pub rule_id: String,
-    pub severity: Severity,
-    /// JSON Pointer into the document.
-    pub path: String,
-    pub message: String,
-    /// The clause of the act (empty for the engine's own findings).
-    pub clause: String,
-    pub actual: Option<String>,
-    pub expected: Option<String>,
 }
 
 /// One output line of `/v1/batch`: the input line's number, then its result's fields, or the
@@ -133,7 +78,7 @@ pub struct PackInfo {
     pub version: String,
     pub title: String,
     /// Base first; empty for a pack of one layer.
-    pub layers: Vec<PackRefSchema>,
+    pub layers: Vec<PackRef>,
     /// BCP 47 tags of its languages, the default first.
     pub languages: Vec<String>,
     pub rules: usize,
@@ -157,7 +102,7 @@ impl PackInfo {
             id: p.id.clone(),
             version: p.version.clone(),
             title: p.title.get(p.default_language).to_string(),
-            layers: p.layers.iter().map(|l| PackRefSchema { id: l.id.clone(), version: l.version.clone() }).collect(),
+            layers: p.layers.clone(),
             languages,
             rules: p.rules.len(),
             key_id: s.key_id.clone(),

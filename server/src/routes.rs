@@ -154,7 +154,7 @@ pub fn busy() -> Response {
 #[utoipa::path(post, path = "/v1/validate", tag = "validation", params(ValidateQuery),
     request_body(content = Object, content_type = "application/json", description = "One document (a bundle is a document)"),
     responses(
-        (status = 200, description = "The result, whatever the verdict", body = crate::openapi::ValidationResult,
+        (status = 200, description = "The result, whatever the verdict", body = qagida::ValidationResult,
             headers(("x-decision-id" = String, description = "The decision log's id of this decision"))),
         (status = 400, description = "Not JSON, over an input limit, or a bad query", body = ErrorBody),
         (status = 408, description = "No response within the request timeout"),
@@ -285,7 +285,7 @@ pub struct Ready {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub reason: Option<String>,
     /// The pack serving.
-    pub pack: crate::openapi::PackRefSchema,
+    pub pack: qagida::PackRef,
     /// The last reload that failed (the old pack still serving), until one succeeds.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub last_reload_error: Option<String>,
@@ -299,7 +299,7 @@ pub struct Ready {
 pub async fn readyz(State(st): State<Arc<AppState>>) -> Response {
     let s = st.serving();
     let last_reload_error = st.last_reload_error.lock().ok().and_then(|e| e.clone());
-    let pack = crate::openapi::PackRefSchema { id: s.pack.id.clone(), version: s.pack.version.clone() };
+    let pack = qagida::PackRef { id: s.pack.id.clone(), version: s.pack.version.clone() };
     if st.is_draining() {
         let body = Ready { ready: false, reason: Some("shutting down".into()), pack, last_reload_error };
         return (StatusCode::SERVICE_UNAVAILABLE, axum::Json(body)).into_response();

@@ -13,7 +13,6 @@ use std::collections::BTreeSet;
 use std::time::Duration;
 
 use common::*;
-use qagida::deploy::PackSpec;
 use qagida_server::Config;
 use serde_json::Value;
 
@@ -122,11 +121,7 @@ async fn stalled_request(addr: std::net::SocketAddr) -> u16 {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn openapi_documents_every_route_and_status_and_every_body_holds_to_its_schema() {
     let tmp = tempfile::tempdir().expect("tempdir");
-    let pack = tmp.path().join("pack");
-    copy_pack("kz-orphan", &pack, "2026.3.2");
-    let token = tmp.path().join("token");
-    std::fs::write(&token, TOKEN).expect("token");
-    let spec = PackSpec { rules: Some(pack.clone()), ..PackSpec::default() };
+    let (pack, token, spec) = reloadable(tmp.path(), TOKEN);
     let config = Config {
         spec,
         admin_token_file: Some(token),

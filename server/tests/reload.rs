@@ -118,11 +118,7 @@ async fn reload_over_http_is_disabled_without_a_token_file() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn reload_under_load_fails_no_request() {
     let tmp = tempfile::tempdir().expect("tempdir");
-    let pack = tmp.path().join("pack");
-    copy_pack("kz-orphan", &pack, "2026.3.2");
-    let token = tmp.path().join("token");
-    std::fs::write(&token, TOKEN).expect("token");
-    let spec = PackSpec { rules: Some(pack.clone()), ..PackSpec::default() };
+    let (pack, token, spec) = reloadable(tmp.path(), TOKEN);
     let s = start(Config { spec, admin_token_file: Some(token), workers: 2, ..Config::default() }).await;
     let stop = Arc::new(std::sync::atomic::AtomicBool::new(false));
     let (ok, failed) = (Arc::new(AtomicUsize::new(0)), Arc::new(AtomicUsize::new(0)));
@@ -159,11 +155,7 @@ async fn reload_under_load_fails_no_request() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_reload_longer_than_the_request_timeout_still_swaps_the_pack_and_answers() {
     let tmp = tempfile::tempdir().expect("tempdir");
-    let pack = tmp.path().join("pack");
-    copy_pack("kz-orphan", &pack, "2026.3.2");
-    let token = tmp.path().join("token");
-    std::fs::write(&token, TOKEN).expect("token");
-    let spec = PackSpec { rules: Some(pack.clone()), ..PackSpec::default() };
+    let (pack, token, spec) = reloadable(tmp.path(), TOKEN);
     // Loading a pack takes far longer than a millisecond: under the request timeout, the reload
     // would answer 408 and drop the pack it loaded.
     let config = Config { spec, admin_token_file: Some(token), request_timeout: std::time::Duration::from_millis(1), ..Config::default() };

@@ -8,6 +8,7 @@
 //! * [`text`]: the text of findings, cut to [`Options::max_text_chars`].
 
 mod places;
+mod result;
 mod run;
 mod shape;
 mod text;
@@ -30,6 +31,7 @@ use crate::value::decode;
 use text::TextCap;
 
 pub use crate::pack::PackRef;
+pub use result::{Finding, PackUsed, ValidationResult};
 pub use run::NOT_IN_FORCE_RULE;
 pub use shape::{BUNDLE_RULE, DOCTYPE_RULE, INPUT_RULE, TYPE_RULE};
 
@@ -96,56 +98,6 @@ impl Default for Options {
             max_parse_bytes: 256 * 1024 * 1024,
         }
     }
-}
-
-/// The `rule_pack` of a result: the pack used, and the layers it is made of.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct PackUsed {
-    pub id: String,
-    pub version: String,
-    /// Base first; present when the pack is layered (e.g. national + regional).
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub layers: Vec<PackRef>,
-}
-
-/// The result of validating one document (DOCUMENTS.md, "The result").
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct ValidationResult {
-    /// No finding of severity `error`.
-    pub valid: bool,
-    pub rule_pack: PackUsed,
-    #[cfg_attr(not(target_arch = "wasm32"), serde(serialize_with = "iso_date"))]
-    pub as_of: NaiveDate,
-    pub findings: Vec<Finding>,
-    /// Validation stopped at [`Options::max_findings`] or [`Options::max_result_bytes`]; the
-    /// last finding is a `LIMIT` one.
-    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
-    pub truncated: bool,
-}
-
-/// A date as chrono writes it (`YYYY-MM-DD`), without `fmt` for the years 0 to 9999 (through
-/// chrono's `Serialize`, ≈ 1.9 K instructions a result, callgrind).
-#[cfg(not(target_arch = "wasm32"))]
-fn iso_date<S: serde::Serializer>(d: &NaiveDate, s: S) -> Result<S::Ok, S::Error> {
-    match crate::expr::date_text(*d) {
-        Some(text) => s.serialize_str(std::str::from_utf8(&text).unwrap_or_default()),
-        None => d.serialize(s),
-    }
-}
-
-/// One finding: which rule, where, why.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Finding {
-    pub rule_id: String,
-    pub severity: Severity,
-    /// JSON Pointer into the input document.
-    pub path: String,
-    pub message: String,
-    pub clause: String,
-    #[serde(skip_serializing_if = "Option::is_none", default)]
-    pub actual: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none", default)]
-    pub expected: Option<String>,
 }
 
 /// The findings of one validation as they are made, within [`Options::max_findings`] and

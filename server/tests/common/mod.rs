@@ -95,6 +95,17 @@ pub fn library_result(doc: &[u8], lang: Option<&str>) -> serde_json::Value {
     serde_json::to_value(&r).expect("json")
 }
 
+/// A copy of the kz-orphan pack at version 2026.3.2 in `dir/pack`, and an admin token file
+/// `dir/token` holding `token`: the pack to start a service on and reload.
+pub fn reloadable(dir: &Path, token: &str) -> (PathBuf, PathBuf, qagida::deploy::PackSpec) {
+    let pack = dir.join("pack");
+    copy_pack("kz-orphan", &pack, "2026.3.2");
+    let token_file = dir.join("token");
+    std::fs::write(&token_file, token).expect("token");
+    let spec = qagida::deploy::PackSpec { rules: Some(pack.clone()), ..qagida::deploy::PackSpec::default() };
+    (pack, token_file, spec)
+}
+
 /// Copies the pack directory `rules/NAME` to `to`, with its version set to `version`.
 pub fn copy_pack(name: &str, to: &Path, version: &str) {
     copy_dir(&root().join("rules").join(name), to);
