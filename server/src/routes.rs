@@ -21,7 +21,7 @@ use tower_http::timeout::TimeoutLayer;
 use tower_http::trace::TraceLayer;
 
 use crate::AppState;
-use crate::openapi::{ErrorBody, PackInfo, RuleSummary};
+use crate::openapi::{ErrorBody, PackInfo};
 
 /// Every route: method and path, as the router and the OpenAPI document have them.
 pub const ROUTES: &[(&str, &str)] = &[
@@ -241,18 +241,18 @@ pub struct LangQuery {
 
 /// The pack's rules.
 #[utoipa::path(get, path = "/v1/rules", tag = "pack", params(LangQuery),
-    responses((status = 200, description = "Every rule of the pack, in pack order", body = Vec<RuleSummary>)))]
+    responses((status = 200, description = "Every rule of the pack, in pack order", body = Vec<qagida::explain::RuleSummary>)))]
 pub async fn rules(State(st): State<Arc<AppState>>, Query(q): Query<LangQuery>) -> Response {
     let s = st.serving();
     let lang = s.pack.language(q.lang.as_deref());
-    let list: Vec<RuleSummary> = s.pack.rules.iter().map(|r| RuleSummary::of(r, lang)).collect();
+    let list: Vec<qagida::explain::RuleSummary> = s.pack.rules.iter().map(|r| qagida::explain::summary(r, lang)).collect();
     axum::Json(list).into_response()
 }
 
 /// One rule explained (what `qagida explain` shows).
 #[utoipa::path(get, path = "/v1/rules/{id}", tag = "pack", params(("id" = String, Path, description = "The rule's ID, as findings name it (RX-01)"), LangQuery),
     responses(
-        (status = 200, description = "The rule", body = crate::openapi::RuleExplained),
+        (status = 200, description = "The rule", body = qagida::explain::RuleExplained),
         (status = 404, description = "No such rule in the pack", body = ErrorBody),
     ))]
 pub async fn rule(State(st): State<Arc<AppState>>, Path(id): Path<String>, Query(q): Query<LangQuery>) -> Response {
