@@ -12,8 +12,7 @@ use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
-use chrono::NaiveDate;
-use qagida::{Lang, Options};
+use qagida::Options;
 use serde::{Deserialize, Serialize};
 use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::request_id::{PropagateRequestIdLayer, SetRequestIdLayer};
@@ -118,22 +117,8 @@ pub struct ValidateQuery {
 impl ValidateQuery {
     /// The validation's options, or why the query is unusable (a `400`).
     pub fn options(&self, pack: &qagida::Pack, max_input_bytes: usize) -> Result<Options, String> {
-        let as_of = match self.as_of.as_deref() {
-            Some(d) => Some(d.parse::<NaiveDate>().map_err(|_| format!("as_of `{d}`: not a valid YYYY-MM-DD date"))?),
-            None => None,
-        };
-        if let Some(l) = self.lang.as_deref() {
-            let tag = Lang::new(l).map_err(|e| format!("lang `{l}`: {e}"))?;
-            if tag.lookup(&pack.languages).is_none() {
-                let have: Vec<&str> = pack.languages.iter().map(Lang::code).collect();
-                return Err(format!("the pack has no language `{l}` (it has {})", have.join(", ")));
-            }
-        }
-        match self.mode.as_deref() {
-            None | Some("full") => {}
-            Some(m) => return Err(format!("mode `{m}`: unknown (the only mode is `full`)")),
-        }
-        Ok(Options { as_of, lang: self.lang.clone(), max_input_bytes, ..Options::default() })
+        let opts = pack.options_from_text(self.lang.as_deref(), self.as_of.as_deref(), self.mode.as_deref())?;
+        Ok(Options { max_input_bytes, ..opts })
     }
 }
 
