@@ -17,6 +17,7 @@ import argparse
 import os
 import pathlib
 import platform
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -75,7 +76,7 @@ def main():
     if not args.no_spark:
         from pyspark.sql import SparkSession
 
-        import qagida.spark
+        from qagida import spark as qspark
 
         os.environ.setdefault("PYSPARK_PYTHON", sys.executable)
         spark = SparkSession.builder.master(f"local[{cores}]").config("spark.ui.enabled", "false").getOrCreate()
@@ -84,7 +85,7 @@ def main():
 
         def job(path):
             df = spark.read.text(str(path)).withColumnRenamed("value", "doc")
-            qagida.spark.validate(df).write.format("noop").mode("overwrite").save()
+            qspark.validate(df).write.format("noop").mode("overwrite").save()
 
         job(small)  # warm: JVM, Python workers, the pack read on the executors
         t = time.perf_counter()
@@ -97,8 +98,11 @@ def main():
     print("|---|---:|---:|---:|---:|")
     for what, secs in rows:
         print(f"| {what} | {secs:.2f} | {args.docs / secs:,.0f} | {size / secs / 1e6:.1f} | {cli_s / secs:.2f} |")
-    batch.unlink()
 
 
 if __name__ == "__main__":
-    main()
+    try:
+        main()
+    finally:
+        for d in pathlib.Path(tempfile.gettempdir()).glob("qagida-bench-*"):
+            shutil.rmtree(d, ignore_errors=True)
