@@ -2,6 +2,7 @@
 """Writes an NDJSON batch of mixed documents for the CLI throughput benchmark.
 
     python3 benches/gen-ndjson.py /tmp/batch-1g.ndjson 1024      # size in MiB
+    python3 benches/gen-ndjson.py /tmp/batch-1m.ndjson --lines 1000000
 
 Lines cycle through every valid and invalid example (seven document types), each made
 unique (its `id` gets a serial), plus one broken line in every 1,000 (not JSON) so the
@@ -12,15 +13,17 @@ import pathlib
 import sys
 
 root = pathlib.Path(__file__).resolve().parent.parent
-out, mib = sys.argv[1], float(sys.argv[2]) if len(sys.argv) > 2 else 1024
+out = sys.argv[1]
+max_lines = int(sys.argv[3]) if len(sys.argv) > 3 and sys.argv[2] == "--lines" else None
+mib = float("inf") if max_lines else float(sys.argv[2]) if len(sys.argv) > 2 else 1024
 templates = []
 for kind in ("valid", "invalid"):
     for p in sorted((root / "examples" / kind).glob("*.json")):
         templates.append(json.loads(p.read_text(encoding="utf-8")))
-target = int(mib * 1024 * 1024)
+target = mib * 1024 * 1024
 written = lines = 0
 with open(out, "wb", buffering=1 << 20) as f:
-    while written < target:
+    while written < target and (max_lines is None or lines < max_lines):
         lines += 1
         if lines % 1000 == 0:
             b = b'{"document_type": "prescription", "id": broken\n'

@@ -1,20 +1,50 @@
 //! A rule as its pack states it: what `qagida explain RULE` prints and what the service's
-//! `GET /v1/rules/{id}` answers (as JSON), gathered once here for both.
+//! `GET /v1/rules/{id}` and Python's `Pack.explain` answer, gathered once here for all; and a
+//! rule in a list (`GET /v1/rules`, `Pack.rules()`). With the `openapi` feature, their OpenAPI
+//! schemas derive from these types.
 
 use chrono::NaiveDate;
 use serde::Serialize;
 use serde_json::Value as Json;
 
-use crate::pack::{CheckKind, Expect, Lang, LangId, LangTemplates, Pack, Pointer, Rule};
+use crate::pack::{CheckKind, Expect, Lang, LangId, LangTemplates, Pack, Pointer, Rule, Severity};
+
+/// A rule in a list: its ID, title in the language asked for, severity, document types and the
+/// dates it is in force.
+#[derive(Clone, Debug, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct RuleSummary {
+    pub id: String,
+    pub title: String,
+    pub severity: Severity,
+    pub applies_to: Vec<String>,
+    pub effective_from: NaiveDate,
+    /// Exclusive; absent: still in force.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub effective_to: Option<NaiveDate>,
+}
+
+/// Rule `r` in a list, its title in `lang`.
+pub fn summary(r: &Rule, lang: LangId) -> RuleSummary {
+    RuleSummary {
+        id: r.id.clone(),
+        title: r.title.get(lang).to_string(),
+        severity: r.severity,
+        applies_to: r.applies_to.clone(),
+        effective_from: r.effective_from,
+        effective_to: r.effective_to,
+    }
+}
 
 /// One rule explained, its texts in the language asked for (its messages in every language).
 #[derive(Clone, Debug, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct RuleExplained {
     pub id: String,
     pub title: String,
     pub clause: String,
     pub applies_to: Vec<String>,
-    pub severity: &'static str,
+    pub severity: Severity,
     pub effective_from: NaiveDate,
     /// Exclusive; absent: still in force.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -25,11 +55,15 @@ pub struct RuleExplained {
     /// Its `when`, as written.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub when: Option<String>,
+    /// Its parameters.
+    #[cfg_attr(feature = "openapi", schema(value_type = Object))]
     pub params: Json,
     pub checks: Vec<CheckExplained>,
-    /// Its message in each language of the pack: BCP 47 tag, template as written.
+    /// Its message in each language of the pack: `[BCP 47 tag, template as written]`.
+    #[cfg_attr(feature = "openapi", schema(value_type = Vec<Vec<String>>))]
     pub message: Vec<(String, String)>,
-    /// Its "not checked" text in each language (when it has one).
+    /// Its "not checked" text in each language (when it has one), as `message`.
+    #[cfg_attr(feature = "openapi", schema(value_type = Vec<Vec<String>>))]
     pub not_checked: Vec<(String, String)>,
     /// Its own test cases, by expectation.
     pub tests: TestCounts,
@@ -37,10 +71,13 @@ pub struct RuleExplained {
 
 /// One check of a rule.
 #[derive(Clone, Debug, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct CheckExplained {
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub severity: Option<&'static str>,
-    /// Its keys as written in the pack (`assert`, `require`, `when`, `let …`), in order.
+    pub severity: Option<Severity>,
+    /// Its keys as written in the pack (`assert`, `require`, `when`, `let …`), in order:
+    /// `[key, text]`.
+    #[cfg_attr(feature = "openapi", schema(value_type = Vec<Vec<String>>))]
     pub source: Vec<(String, String)>,
     /// Its own "not checked" text, in the language asked for.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -49,7 +86,9 @@ pub struct CheckExplained {
     pub paths: Vec<String>,
 }
 
+/// The rule's own test cases by expectation.
 #[derive(Clone, Copy, Debug, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct TestCounts {
     pub pass: usize,
     pub fail: usize,
@@ -67,7 +106,7 @@ pub fn explain(pack: &Pack, r: &Rule, lang: LangId) -> RuleExplained {
         title: r.title.get(lang).to_string(),
         clause: r.clause.get(lang).to_string(),
         applies_to: r.applies_to.clone(),
-        severity: r.severity.as_str(),
+        severity: r.severity,
         effective_from: r.effective_from,
         effective_to: r.effective_to,
         file: r.file.clone(),
@@ -87,7 +126,7 @@ pub fn explain(pack: &Pack, r: &Rule, lang: LangId) -> RuleExplained {
                     CheckKind::Assert(_) => Vec::new(),
                 };
                 CheckExplained {
-                    severity: c.severity.map(|s| s.as_str()),
+                    severity: c.severity,
                     source: c.source.clone(),
                     not_checked: c.not_checked.as_ref().and_then(|t| t.get(lang)).map(|t| t.as_written()),
                     paths,

@@ -18,7 +18,7 @@ pub(crate) fn explain_rule(out: &mut dyn Write, pack: &Pack, r: &qagida::pack::R
     writeln!(out, "{} — {}", clean(&e.id), clean(&e.title))?;
     writeln!(out, "  clause:     {}", clean(&e.clause))?;
     writeln!(out, "  applies to: {}", clean(&e.applies_to.join(", ")))?;
-    writeln!(out, "  severity:   {}", e.severity)?;
+    writeln!(out, "  severity:   {}", e.severity.as_str())?;
     match e.effective_to {
         Some(to) => writeln!(out, "  in force:   {} … {} (exclusive)", e.effective_from, to)?,
         None => writeln!(out, "  in force:   from {}", e.effective_from)?,
@@ -36,7 +36,7 @@ pub(crate) fn explain_rule(out: &mut dyn Write, pack: &Pack, r: &qagida::pack::R
     for (i, c) in e.checks.iter().enumerate() {
         writeln!(out, "  check {}:", i + 1)?;
         if let Some(sev) = c.severity {
-            writeln!(out, "    severity  {sev}")?;
+            writeln!(out, "    severity  {}", sev.as_str())?;
         }
         for (k, v) in &c.source {
             writeln!(out, "    {:<9} {}", clean(k), clean(v))?;

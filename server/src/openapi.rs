@@ -1,15 +1,16 @@
 //! The OpenAPI 3.1 document (utoipa), generated from the handlers' annotations, and the
 //! shapes of the service's own JSON bodies.
 //!
-//! The result's schemas (`ValidationResult`, `Finding`, `PackUsed`, `PackRef`, `Severity`) are
-//! derived from the library's own types (its `openapi` feature), the ones a response is
-//! serialised from. A test (`tests/openapi.rs`) holds every schema to real bodies: every key a
+//! The schemas of the result (`ValidationResult`, `Finding`, `PackUsed`, `PackRef`,
+//! `Severity`) and of the rules (`RuleSummary`, `RuleExplained`) derive from the library's own
+//! types (its `openapi` feature), the ones a response is serialised from. A test (`tests/openapi.rs`) holds every schema to real bodies: every key a
 //! body has is in its schema, every required key in the body.
 
 use serde::Serialize;
 use utoipa::openapi::security::{Http, HttpAuthScheme, SecurityScheme};
 use utoipa::{Modify, OpenApi, ToSchema};
 
+use qagida::explain::{CheckExplained, RuleExplained, RuleSummary, TestCounts};
 use qagida::{Finding, PackRef, PackUsed, Severity, ValidationResult};
 
 use crate::state::Serving;
@@ -111,84 +112,3 @@ impl PackInfo {
     }
 }
 
-/// A rule, as `GET /v1/rules` lists it.
-#[derive(Serialize, ToSchema)]
-pub struct RuleSummary {
-    pub id: String,
-    pub title: String,
-    #[schema(value_type = Severity)]
-    pub severity: String,
-    pub applies_to: Vec<String>,
-    #[schema(format = Date)]
-    pub effective_from: String,
-    /// Exclusive; absent: still in force.
-    #[schema(format = Date)]
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub effective_to: Option<String>,
-}
-
-impl RuleSummary {
-    pub fn of(r: &qagida::Rule, lang: qagida::pack::LangId) -> RuleSummary {
-        RuleSummary {
-            id: r.id.clone(),
-            title: r.title.get(lang).to_string(),
-            severity: r.severity.as_str().to_string(),
-            applies_to: r.applies_to.clone(),
-            effective_from: r.effective_from.to_string(),
-            effective_to: r.effective_to.map(|d| d.to_string()),
-        }
-    }
-}
-
-/// One rule explained: what `qagida explain` shows, as JSON (the schema of the library's
-/// `qagida::explain::RuleExplained`).
-#[allow(dead_code)]
-#[derive(ToSchema)]
-pub struct RuleExplained {
-    pub id: String,
-    pub title: String,
-    pub clause: String,
-    pub applies_to: Vec<String>,
-    pub severity: Severity,
-    #[schema(format = Date)]
-    pub effective_from: String,
-    /// Exclusive; absent: still in force.
-    #[schema(format = Date)]
-    pub effective_to: Option<String>,
-    /// The pack file and line that define it.
-    pub file: String,
-    pub line: u64,
-    /// Its `when`, as written.
-    pub when: Option<String>,
-    /// Its parameters.
-    #[schema(value_type = Object)]
-    pub params: serde_json::Value,
-    pub checks: Vec<CheckExplained>,
-    /// Its message in each language of the pack: `[BCP 47 tag, template as written]`.
-    pub message: Vec<Vec<String>>,
-    /// Its "not checked" text in each language, as `message`.
-    pub not_checked: Vec<Vec<String>>,
-    pub tests: TestCounts,
-}
-
-/// A check of a rule.
-#[allow(dead_code)]
-#[derive(ToSchema)]
-pub struct CheckExplained {
-    pub severity: Option<Severity>,
-    /// Its keys as written in the pack, in order: `[key, text]`.
-    pub source: Vec<Vec<String>>,
-    /// Its own "not checked" text.
-    pub not_checked: Option<String>,
-    /// Where its findings point: the item's and the element's indices stand as N and M.
-    pub paths: Vec<String>,
-}
-
-/// The rule's own test cases by expectation.
-#[allow(dead_code)]
-#[derive(ToSchema)]
-pub struct TestCounts {
-    pub pass: u64,
-    pub fail: u64,
-    pub info: u64,
-}

@@ -12,8 +12,7 @@ use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
-use chrono::NaiveDate;
-use qagida::{Lang, Options};
+use qagida::Options;
 use serde::{Deserialize, Serialize};
 use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::request_id::{PropagateRequestIdLayer, SetRequestIdLayer};
@@ -21,7 +20,7 @@ use tower_http::timeout::TimeoutLayer;
 use tower_http::trace::TraceLayer;
 
 use crate::AppState;
-use crate::openapi::{ErrorBody, PackInfo, RuleSummary};
+use crate::openapi::{ErrorBody, PackInfo};
 
 /// Every route: method and path, as the router and the OpenAPI document have them.
 pub const ROUTES: &[(&str, &str)] = &[
@@ -118,22 +117,8 @@ pub struct ValidateQuery {
 impl ValidateQuery {
     /// The validation's options, or why the query is unusable (a `400`).
     pub fn options(&self, pack: &qagida::Pack, max_input_bytes: usize) -> Result<Options, String> {
-        let as_of = match self.as_of.as_deref() {
-            Some(d) => Some(d.parse::<NaiveDate>().map_err(|_| format!("as_of `{d}`: not a valid YYYY-MM-DD date"))?),
-            None => None,
-        };
-        if let Some(l) = self.lang.as_deref() {
-            let tag = Lang::new(l).map_err(|e| format!("lang `{l}`: {e}"))?;
-            if tag.lookup(&pack.languages).is_none() {
-                let have: Vec<&str> = pack.languages.iter().map(Lang::code).collect();
-                return Err(format!("the pack has no language `{l}` (it has {})", have.join(", ")));
-            }
-        }
-        match self.mode.as_deref() {
-            None | Some("full") => {}
-            Some(m) => return Err(format!("mode `{m}`: unknown (the only mode is `full`)")),
-        }
-        Ok(Options { as_of, lang: self.lang.clone(), max_input_bytes, ..Options::default() })
+        let opts = pack.options_from_text(self.lang.as_deref(), self.as_of.as_deref(), self.mode.as_deref())?;
+        Ok(Options { max_input_bytes, ..opts })
     }
 }
 
@@ -241,18 +226,18 @@ pub struct LangQuery {
 
 /// The pack's rules.
 #[utoipa::path(get, path = "/v1/rules", tag = "pack", params(LangQuery),
-    responses((status = 200, description = "Every rule of the pack, in pack order", body = Vec<RuleSummary>)))]
+    responses((status = 200, description = "Every rule of the pack, in pack order", body = Vec<qagida::explain::RuleSummary>)))]
 pub async fn rules(State(st): State<Arc<AppState>>, Query(q): Query<LangQuery>) -> Response {
     let s = st.serving();
     let lang = s.pack.language(q.lang.as_deref());
-    let list: Vec<RuleSummary> = s.pack.rules.iter().map(|r| RuleSummary::of(r, lang)).collect();
+    let list: Vec<qagida::explain::RuleSummary> = s.pack.rules.iter().map(|r| qagida::explain::summary(r, lang)).collect();
     axum::Json(list).into_response()
 }
 
 /// One rule explained (what `qagida explain` shows).
 #[utoipa::path(get, path = "/v1/rules/{id}", tag = "pack", params(("id" = String, Path, description = "The rule's ID, as findings name it (RX-01)"), LangQuery),
     responses(
-        (status = 200, description = "The rule", body = crate::openapi::RuleExplained),
+        (status = 200, description = "The rule", body = qagida::explain::RuleExplained),
         (status = 404, description = "No such rule in the pack", body = ErrorBody),
     ))]
 pub async fn rule(State(st): State<Arc<AppState>>, Path(id): Path<String>, Query(q): Query<LangQuery>) -> Response {

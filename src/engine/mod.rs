@@ -8,6 +8,7 @@
 //! * [`text`]: the text of findings, cut to [`Options::max_text_chars`].
 
 mod places;
+mod request;
 mod result;
 mod run;
 mod shape;

@@ -59,14 +59,20 @@ impl Pack {
         let text = String::from_utf8(bytes).map_err(|_| fail("cannot read: the file is not UTF-8 text".into()))?;
         let names = stack_layers(&text).map_err(fail)?;
         let dir = file.parent().unwrap_or(Path::new("."));
-        let mut chain: Vec<(String, std::path::PathBuf, Files)> = Vec::with_capacity(names.len());
-        for name in names {
-            let d = dir.join(&name);
-            let files = read_dir_files(&d)?;
-            chain.push((name, d, files));
+        Pack::load_layer_dirs(&names.iter().map(|name| dir.join(name)).collect::<Vec<_>>())
+    }
+
+    /// Loads the layers in these pack directories, base first, as a stack file lists them
+    /// ([`Pack::load_stack`]): each named by its directory's name, each layer's `extends`
+    /// naming a layer below it.
+    pub fn load_layer_dirs(dirs: &[std::path::PathBuf]) -> Result<Pack, PackError> {
+        let mut chain: Vec<(String, &Path, Files)> = Vec::with_capacity(dirs.len());
+        for d in dirs {
+            let name = d.file_name().map_or_else(|| d.display().to_string(), |n| n.to_string_lossy().into_owned());
+            chain.push((name, d.as_path(), read_dir_files(d)?));
         }
         let layers: Vec<(&str, &Files)> = chain.iter().map(|(n, _, f)| (n.as_str(), f)).collect();
-        let located: Vec<(&str, &Path)> = chain.iter().map(|(n, d, _)| (n.as_str(), d.as_path())).collect();
+        let located: Vec<(&str, &Path)> = chain.iter().map(|(n, d, _)| (n.as_str(), *d)).collect();
         Pack::stack_of(&layers).map_err(|e| in_dirs(e, &located))
     }
 
