@@ -39,18 +39,20 @@ fn row_texts(array: &dyn Array) -> Result<Vec<Option<&[u8]>>, String> {
         DataType::Binary => array.as_binary::<i32>().iter().collect(),
         DataType::LargeBinary => array.as_binary::<i64>().iter().collect(),
         DataType::BinaryView => array.as_binary_view().iter().collect(),
-        other => return Err(format!("the document column holds {other}: it must hold strings or binary (JSON text)")),
+        other => return text_type(other).map(|()| Vec::new()),
     })
 }
 
 /// One row's outcome: a result, or why there is none.
 type Row = Result<ValidationResult, String>;
 
-fn validate_batch(pack: &Pack, batch: &RecordBatch, column: &str, opts: &Options) -> Result<RecordBatch, String> {
+fn validate_batch(pack: &Pack, batch: &RecordBatch, column: &str, opts: &Options) -> Result<Vec<RecordBatch>, String> {
     let Some(array) = batch.column_by_name(column) else {
-        let names: Vec<&str> = batch.schema_ref().fields().iter().map(|f| f.name().as_str()).collect();
-        return Err(format!("no column `{column}` (the table has {})", names.join(", ")));
+        return Err(missing_column(column, batch.schema_ref().fields().iter().map(|f| f.name().as_str())));
     };
+    // Data through `__arrow_c_stream__` arrives unchecked: check the column's buffers, offsets
+    // and UTF-8 before reading it (a faulty producer gets an error, not an out-of-bounds read).
+    array.to_data().validate_full().map_err(|e| format!("the document column is not valid Arrow data: {e}"))?;
     let texts = row_texts(array.as_ref())?;
     let rows: Vec<Row> = texts
         .par_iter()
@@ -59,7 +61,36 @@ fn validate_batch(pack: &Pack, batch: &RecordBatch, column: &str, opts: &Options
             None => Err("no document: the row is null".to_string()),
         })
         .collect();
-    results_batch(&rows)
+    results_batches(&rows)
+}
+
+/// Most text bytes one output batch holds in its columns: far below the 2 GiB that a string
+/// column's 32-bit offsets can address (one row's result is at most `max_result_bytes`).
+const MAX_BATCH_TEXT_BYTES: usize = 1 << 30;
+
+/// The text bytes of one row's output.
+fn row_text_bytes(row: &Row) -> usize {
+    match row {
+        Ok(r) => r.findings.iter().map(|f| f.rule_id.len() + f.path.len() + f.message.len() + f.clause.len() + f.actual.as_ref().map_or(0, String::len) + f.expected.as_ref().map_or(0, String::len) + 8).sum(),
+        Err(e) => e.len(),
+    }
+}
+
+/// The output batches of `rows`, in order: a new batch whenever one would pass
+/// [`MAX_BATCH_TEXT_BYTES`].
+fn results_batches(rows: &[Row]) -> Result<Vec<RecordBatch>, String> {
+    let mut out = Vec::new();
+    let (mut start, mut bytes) = (0, 0);
+    for (i, row) in rows.iter().enumerate() {
+        let b = row_text_bytes(row);
+        if i > start && bytes + b > MAX_BATCH_TEXT_BYTES {
+            out.push(results_batch(&rows[start..i])?);
+            (start, bytes) = (i, 0);
+        }
+        bytes += b;
+    }
+    out.push(results_batch(&rows[start..])?);
+    Ok(out)
 }
 
 /// The three output columns of `rows`.
@@ -97,7 +128,26 @@ fn results_batch(rows: &[Row]) -> Result<RecordBatch, String> {
 
 /// Every batch of `reader` validated, as a stream of result batches (one per input batch).
 pub fn validate_stream(pack: &Pack, reader: RecordBatchStreamReader, column: &str, opts: &Options) -> Result<Box<dyn RecordBatchReader + Send>, String> {
+    // The column and its type are checked on the schema, so that a table of no batches (no
+    // rows) is held to them too.
+    let schema = reader.schema();
+    match schema.field_with_name(column) {
+        Err(_) => return Err(missing_column(column, schema.fields().iter().map(|f| f.name().as_str()))),
+        Ok(f) => text_type(f.data_type())?,
+    }
     validate_batches(pack, reader, column, opts)
+}
+
+fn missing_column<'a>(column: &str, names: impl Iterator<Item = &'a str>) -> String {
+    format!("no column `{column}` (the table has {})", names.collect::<Vec<_>>().join(", "))
+}
+
+/// Whether a column of this type holds document texts.
+fn text_type(t: &DataType) -> Result<(), String> {
+    match t {
+        DataType::Utf8 | DataType::LargeUtf8 | DataType::Utf8View | DataType::Binary | DataType::LargeBinary | DataType::BinaryView => Ok(()),
+        other => Err(format!("the document column holds {other}: it must hold strings or binary (JSON text)")),
+    }
 }
 
 /// Every batch validated, as a stream of result batches (one per input batch).
@@ -110,7 +160,7 @@ pub fn validate_batches<E: std::fmt::Display>(
     let mut out = Vec::new();
     for batch in batches {
         let batch = batch.map_err(|e| format!("cannot read the table: {e}"))?;
-        out.push(validate_batch(pack, &batch, column, opts)?);
+        out.extend(validate_batch(pack, &batch, column, opts)?);
     }
     Ok(Box::new(RecordBatchIterator::new(out.into_iter().map(Ok), output_schema())))
 }

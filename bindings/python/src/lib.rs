@@ -99,6 +99,8 @@ fn date_text(as_of: Option<&Bound<'_, PyAny>>) -> PyResult<Option<String>> {
     match as_of {
         None => Ok(None),
         Some(v) if v.is_instance_of::<PyString>() => Ok(Some(v.extract()?)),
+        // A datetime.datetime is a date too: its date part.
+        Some(v) if v.hasattr("hour")? && v.hasattr("date")? => Ok(Some(v.call_method0("date")?.call_method0("isoformat")?.extract()?)),
         Some(v) if v.hasattr("isoformat")? => Ok(Some(v.call_method0("isoformat")?.extract()?)),
         Some(_) => Err(PyTypeError::new_err("as_of: a YYYY-MM-DD string or a datetime.date")),
     }
@@ -115,12 +117,31 @@ impl Pack {
     }
 }
 
-/// The rayon pool of `jobs` threads (the global pool, one thread per core, when `None`).
+/// Most threads one call may use (as the CLI's `--jobs`).
+const MAX_JOBS: usize = 256;
+
+/// This process's pool of one thread per core, made again in a forked child (rayon's global
+/// pool would wait forever there on threads the fork did not copy).
+fn process_pool() -> PyResult<Arc<rayon::ThreadPool>> {
+    static POOL: std::sync::Mutex<Option<(u32, Arc<rayon::ThreadPool>)>> = std::sync::Mutex::new(None);
+    let pid = std::process::id();
+    let mut slot = POOL.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+    if let Some((owner, pool)) = slot.as_ref()
+        && *owner == pid
+    {
+        return Ok(Arc::clone(pool));
+    }
+    let pool = Arc::new(rayon::ThreadPoolBuilder::new().build().map_err(|e| PyValueError::new_err(format!("threads: {e}")))?);
+    *slot = Some((pid, Arc::clone(&pool)));
+    Ok(pool)
+}
+
+/// `work` on `jobs` threads (every core when `None` or 0; at most [`MAX_JOBS`]).
 fn on_pool<T: Send>(jobs: Option<usize>, work: impl FnOnce() -> T + Send) -> PyResult<T> {
     match jobs {
-        None | Some(0) => Ok(work()),
+        None | Some(0) => Ok(process_pool()?.install(work)),
         Some(n) => {
-            let pool = rayon::ThreadPoolBuilder::new().num_threads(n).build().map_err(|e| PyValueError::new_err(format!("jobs: {e}")))?;
+            let pool = rayon::ThreadPoolBuilder::new().num_threads(n.min(MAX_JOBS)).build().map_err(|e| PyValueError::new_err(format!("jobs: {e}")))?;
             Ok(pool.install(work))
         }
     }
@@ -260,10 +281,23 @@ impl Pack {
         jobs: Option<usize>,
     ) -> PyResult<Vec<Bound<'py, PyAny>>> {
         let opts = self.options(lang, as_of, mode)?;
-        let inputs: Vec<Vec<u8>> = docs.try_iter()?.map(|d| document_bytes(py, &d?)).collect::<PyResult<_>>()?;
+        if docs.is_instance_of::<PyString>() || docs.is_instance_of::<PyBytes>() || docs.is_instance_of::<PyByteArray>() {
+            return Err(PyTypeError::new_err("validate_many: a sequence of documents, not one document (use validate)"));
+        }
+        // A document that cannot be turned into JSON text gets its error in its place.
+        let inputs: Vec<Result<Vec<u8>, String>> =
+            docs.try_iter()?.map(|d| d.and_then(|d| document_bytes(py, &d)).map_err(|e| e.to_string())).collect();
         let pack = &self.pack;
         let results: Vec<Result<ValidationResult, String>> = py.detach(|| {
-            on_pool(jobs, || inputs.par_iter().map(|b| pack.validate_bytes(b, &opts).map_err(|e| e.to_string())).collect())
+            on_pool(jobs, || {
+                inputs
+                    .par_iter()
+                    .map(|b| match b {
+                        Ok(b) => pack.validate_bytes(b, &opts).map_err(|e| e.to_string()),
+                        Err(e) => Err(e.clone()),
+                    })
+                    .collect()
+            })
         })?;
         results
             .iter()

@@ -62,6 +62,10 @@ def test_a_wrong_column_or_type_is_a_clear_error(pack):
         pack.validate_arrow(["{}"])
 
 
-def test_an_empty_table_gives_an_empty_result(pack):
+def test_an_empty_table_gives_an_empty_result_and_is_held_to_its_column(pack):
     out = pack.validate_arrow(table_of([]))
     assert out.num_rows == 0 and out.column_names == ["valid", "error", "findings"]
+    with pytest.raises(ValueError, match="no column `body`"):
+        pack.validate_arrow(table_of([]), "body")
+    with pytest.raises(ValueError, match="must hold strings or binary"):
+        pack.validate_arrow(pa.table({"doc": pa.array([], type=pa.int64())}))

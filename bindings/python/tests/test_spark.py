@@ -61,3 +61,6 @@ def test_spark_takes_a_pack_and_options_and_refuses_a_missing_column(spark):
     assert {k: row[k] for k in ("valid", "error", "findings")} == expected_row(pack.validate(EXAMPLES[0].read_text(), lang="en", as_of="2026-06-01"))
     with pytest.raises(ValueError, match="no column `body`"):
         qagida.spark.validate(df, "body")
+    # Options are checked on the driver, before any task runs.
+    with pytest.raises(ValueError, match="no language `xx`"):
+        qagida.spark.validate(df, lang="xx")

@@ -131,3 +131,35 @@ def test_a_pack_that_does_not_load_raises_pack_error_with_its_diagnostics(tmp_pa
         qagida.Pack.from_compiled(b"garbage")
     with pytest.raises(qagida.PackError):
         qagida.Pack.load(tmp_path / "absent")
+
+
+def test_explained_rules_keep_numbers_as_numbers(pack):
+    for r in pack.rules():
+        assert "$serde_json" not in json.dumps(pack.explain(r["id"]), ensure_ascii=False), r["id"]
+    params = [p for r in pack.rules() for p in pack.explain(r["id"])["params"].values()]
+    assert any(isinstance(p, (int, float)) and not isinstance(p, bool) for p in params)
+
+
+def test_two_layers_of_one_directory_name_are_refused(tmp_path):
+    import shutil
+
+    shutil.copytree(ROOT / "rules/kz-orphan", tmp_path / "a/kz-orphan")
+    shutil.copytree(ROOT / "rules/kz-orphan", tmp_path / "b/kz-orphan")
+    with pytest.raises(qagida.PackError, match="two layers named `kz-orphan`"):
+        qagida.Pack.load_layers(tmp_path / "a/kz-orphan", tmp_path / "b/kz-orphan")
+
+
+def test_validate_many_refuses_one_document_and_reports_an_unconvertible_one_in_place(pack):
+    with pytest.raises(TypeError, match="not one document"):
+        pack.validate_many("{}")
+    with pytest.raises(TypeError, match="not one document"):
+        pack.validate_many(b"{}")
+    got = pack.validate_many(["{}", object(), "\ud800"], jobs=10**6)
+    assert "valid" in got[0]
+    assert "neither str, bytes nor a JSON-serialisable value" in got[1]["error"]
+    assert got[2]["error"]
+
+
+def test_a_datetime_as_of_means_its_date(pack):
+    doc = (ROOT / "examples/valid/prescription.json").read_text()
+    assert pack.validate(doc, as_of=datetime.datetime(2026, 6, 1, 15, 30))["as_of"] == "2026-06-01"

@@ -69,6 +69,11 @@ impl Pack {
         let mut chain: Vec<(String, &Path, Files)> = Vec::with_capacity(dirs.len());
         for d in dirs {
             let name = d.file_name().map_or_else(|| d.display().to_string(), |n| n.to_string_lossy().into_owned());
+            // Layers are named by their directories: two of one name would share one prefix.
+            if chain.iter().any(|(n, _, _)| *n == name) {
+                let message = format!("two layers named `{name}`: each layer's directory must have its own name");
+                return Err(PackError { diagnostics: vec![Diagnostic { file: d.display().to_string(), line: 0, col: 0, message }] });
+            }
             chain.push((name, d.as_path(), read_dir_files(d)?));
         }
         let layers: Vec<(&str, &Files)> = chain.iter().map(|(n, _, f)| (n.as_str(), f)).collect();

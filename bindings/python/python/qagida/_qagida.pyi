@@ -2,7 +2,10 @@
 
 import datetime
 import os
-from typing import Any, Dict, Iterable, List, Optional, Sequence, Union
+from typing import TYPE_CHECKING, Any, Dict, Iterable, List, Optional, Sequence, Union
+
+if TYPE_CHECKING:
+    import pyarrow
 
 __version__: str
 
@@ -19,7 +22,10 @@ class InputError(Exception):
     """A document that cannot be validated: not JSON, or over an input limit."""
 
 class Pack:
-    """A loaded, compiled rule pack. Immutable; safe to share between threads."""
+    """A loaded, compiled rule pack. Immutable; safe to share between threads. Made by its
+    static methods (``Pack.default()``, ``Pack.load(…)``, …), not by ``Pack()``."""
+
+    def __init__(self) -> None: ...  # raises TypeError: use a static method
 
     @property
     def id(self) -> str: ...
@@ -66,7 +72,7 @@ class Pack:
         as_of: Optional[_Date] = None,
         mode: Optional[str] = None,
         jobs: Optional[int] = None,
-    ) -> Any: ...
+    ) -> "pyarrow.Table": ...
     def rules(self, *, lang: Optional[str] = None) -> List[Dict[str, Any]]: ...
     def explain(self, rule_id: str, *, lang: Optional[str] = None) -> Dict[str, Any]: ...
     def run_tests(self) -> List[Dict[str, Any]]: ...

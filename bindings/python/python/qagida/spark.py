@@ -5,7 +5,7 @@
     checked.filter("valid = false").select("findings").show()
 
 The pack travels to the executors as its compiled bytes (no rule files on the workers); each
-executor process reads it once. Every partition goes through ``mapInArrow``: its Arrow batches
+Python worker process reads it once. Every partition goes through ``mapInArrow``: its Arrow batches
 reach ``Pack.validate_arrow`` without a Python object per row.
 """
 
@@ -58,7 +58,10 @@ def validate(df, column="doc", *, pack=None, lang=None, as_of=None):
     clash = added.intersection(df.columns)
     if clash:
         raise ValueError(f"the DataFrame already has column(s) {', '.join(sorted(clash))}")
-    compiled = (pack if pack is not None else Pack.default()).to_compiled(validation_only=True)
+    pack = pack if pack is not None else Pack.default()
+    # Options checked here, on the driver (a bad one raises ValueError now, not in every task).
+    pack.validate("{}", lang=lang, as_of=as_of)
+    compiled = pack.to_compiled(validation_only=True)
     schema = StructType(df.schema.fields + result_schema())
 
     def run(batches):
