@@ -214,9 +214,8 @@ const pkg = {
   version: config.version,
   description: config.description,
   license: config.license,
-  repository: config.repository,
   keywords: config.keywords,
-  files: [...config.targets.map((t) => `${t}/`), 'README.md'],
+  files: [...config.targets.map((t) => `${t}/`), 'README.md', 'LICENSE'],
   main: `./nodejs/${outName}.js`,
   module: `./bundler/${outName}.js`,
   types: `./bundler/${outName}.d.ts`,
@@ -243,6 +242,8 @@ const pkg = {
 };
 writeFileSync(join(pkgDir, 'package.json'), JSON.stringify(pkg, null, 2) + '\n');
 if (existsSync(join(root, 'docs', 'WASM.md'))) copyFileSync(join(root, 'docs', 'WASM.md'), join(pkgDir, 'README.md'));
+// The license the manifests declare (Apache-2.0), shipped in the package.
+copyFileSync(join(root, 'LICENSE'), join(pkgDir, 'LICENSE'));
 
 // --- sizes and budget ---------------------------------------------------------------------------
 // Each module has a ceiling that fails the build: the validator module's
