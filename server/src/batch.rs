@@ -16,7 +16,7 @@ use qagida::Options;
 use serde::Serialize;
 
 use crate::AppState;
-use crate::routes::{DECISION_ID, ValidateQuery, busy, content_type_is, error};
+use crate::routes::{DECISION_ID, ValidateQuery, admit};
 
 /// Lines read ahead of the one being written, per worker.
 pub const LINES_AHEAD: usize = 4;
@@ -48,19 +48,11 @@ fn error_line(n: u64, e: &str) -> Vec<u8> {
         (status = 503, description = "Too many requests in flight", body = crate::openapi::ErrorBody),
     ))]
 pub async fn batch(State(st): State<Arc<AppState>>, headers: HeaderMap, q: Result<Query<ValidateQuery>, axum::extract::rejection::QueryRejection>, body: Body) -> Response {
-    if !content_type_is(&headers, &["application/x-ndjson", "application/ndjson", "application/jsonl"]) {
-        return error(StatusCode::UNSUPPORTED_MEDIA_TYPE, "the body must be NDJSON, one document per line (Content-Type: application/x-ndjson)");
-    }
-    let q = match q {
-        Ok(Query(q)) => q,
-        Err(e) => return error(StatusCode::BAD_REQUEST, e.body_text()),
+    let ndjson = ["application/x-ndjson", "application/ndjson", "application/jsonl"];
+    let (serving, opts, admitted) = match admit(&st, &headers, q, &ndjson, "the body must be NDJSON, one document per line (Content-Type: application/x-ndjson)") {
+        Ok((serving, opts, admitted)) => (serving, Arc::new(opts), admitted),
+        Err(r) => return r,
     };
-    let serving = st.serving();
-    let opts = match q.options(&serving.pack, st.max_body_bytes) {
-        Ok(o) => Arc::new(o),
-        Err(e) => return error(StatusCode::BAD_REQUEST, e),
-    };
-    let Ok(admitted) = Arc::clone(&st.admitted).try_acquire_owned() else { return busy() };
     let batch_id = st.ids.next();
     let ahead = st.workers.available_permits().max(1) * LINES_AHEAD;
     let (tx, rx) = tokio::sync::mpsc::channel::<tokio::task::JoinHandle<Vec<u8>>>(ahead);

@@ -148,20 +148,10 @@ pub fn busy() -> Response {
         (status = 503, description = "Too many requests in flight", body = ErrorBody),
     ))]
 pub async fn validate(State(st): State<Arc<AppState>>, headers: HeaderMap, q: Result<Query<ValidateQuery>, QueryRejection>, body: Body) -> Response {
-    if !content_type_is(&headers, &["application/json"]) {
-        return error(StatusCode::UNSUPPORTED_MEDIA_TYPE, "the body must be one JSON document (Content-Type: application/json)");
-    }
-    let q = match q {
-        Ok(Query(q)) => q,
-        Err(e) => return error(StatusCode::BAD_REQUEST, e.body_text()),
+    let (serving, opts, admitted) = match admit(&st, &headers, q, &["application/json"], "the body must be one JSON document (Content-Type: application/json)") {
+        Ok(a) => a,
+        Err(r) => return r,
     };
-    let serving = st.serving();
-    let opts = match q.options(&serving.pack, st.max_body_bytes) {
-        Ok(o) => o,
-        Err(e) => return error(StatusCode::BAD_REQUEST, e),
-    };
-    // Admitted before its body is read: a request turned away holds no body in memory.
-    let Ok(admitted) = Arc::clone(&st.admitted).try_acquire_owned() else { return busy() };
     let body = match read_body(body, st.max_body_bytes).await {
         Ok(b) => b,
         Err(r) => return r,
@@ -198,6 +188,26 @@ pub async fn validate(State(st): State<Arc<AppState>>, headers: HeaderMap, q: Re
         resp.headers_mut().insert(DECISION_ID, v);
     }
     resp
+}
+
+/// What `/v1/validate` and `/v1/batch` do before reading a body: the content type (one of
+/// `types`, else `415` saying `wrong_type`), the query's options on the pack serving (`400`),
+/// and admission (`503` past `--max-in-flight`): a request turned away holds no body in memory.
+pub fn admit(
+    st: &AppState,
+    headers: &HeaderMap,
+    q: Result<Query<ValidateQuery>, QueryRejection>,
+    types: &[&str],
+    wrong_type: &str,
+) -> Result<(Arc<crate::state::Serving>, Options, tokio::sync::OwnedSemaphorePermit), Response> {
+    if !content_type_is(headers, types) {
+        return Err(error(StatusCode::UNSUPPORTED_MEDIA_TYPE, wrong_type));
+    }
+    let q = q.map_err(|e| error(StatusCode::BAD_REQUEST, e.body_text()))?.0;
+    let serving = st.serving();
+    let opts = q.options(&serving.pack, st.max_body_bytes).map_err(|e| error(StatusCode::BAD_REQUEST, e))?;
+    let admitted = Arc::clone(&st.admitted).try_acquire_owned().map_err(|_| busy())?;
+    Ok((serving, opts, admitted))
 }
 
 /// The whole body, within `limit` bytes (`413` past it, before more is read).
