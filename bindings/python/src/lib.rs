@@ -34,33 +34,25 @@ struct Pack {
     key_id: Option<String>,
 }
 
-fn pack_error(py: Python<'_>, e: &qagida::PackError) -> PyErr {
-    let err = PackError::new_err(e.to_string());
-    let list: Vec<Bound<'_, PyDict>> = e
-        .diagnostics
-        .iter()
-        .map(|d| {
-            let item = PyDict::new(py);
-            let _ = item.set_item("file", &d.file);
-            let _ = item.set_item("line", d.line);
-            let _ = item.set_item("col", d.col);
-            let _ = item.set_item("message", &d.message);
-            item
-        })
-        .collect();
-    let _ = err.value(py).setattr("diagnostics", list);
+/// `qagida.PackError(message)` with its `diagnostics` (file, line, col, message), as serde
+/// writes the library's `Diagnostic`s.
+fn pack_error_with(py: Python<'_>, message: String, diagnostics: &[qagida::Diagnostic]) -> PyErr {
+    let err = PackError::new_err(message);
+    if let Ok(list) = pythonize(py, diagnostics) {
+        let _ = err.value(py).setattr("diagnostics", list);
+    }
     err
+}
+
+fn pack_error(py: Python<'_>, e: &qagida::PackError) -> PyErr {
+    pack_error_with(py, e.to_string(), &e.diagnostics)
 }
 
 fn deploy_error(py: Python<'_>, e: DeployError) -> PyErr {
     match e {
         DeployError::Pack(p) => pack_error(py, &p),
         DeployError::Usage(m) => PyValueError::new_err(m),
-        refused @ DeployError::Refused(_) => {
-            let err = PackError::new_err(refused.to_string());
-            let _ = err.value(py).setattr("diagnostics", Vec::<Bound<'_, PyDict>>::new());
-            err
-        }
+        refused @ DeployError::Refused(_) => pack_error_with(py, refused.to_string(), &[]),
     }
 }
 
@@ -182,14 +174,7 @@ impl Pack {
     /// made by this same version.
     #[staticmethod]
     fn from_compiled(py: Python<'_>, data: &[u8]) -> PyResult<Pack> {
-        match py.detach(|| qagida::Pack::from_compiled(data)) {
-            Ok(p) => Ok(Pack::new(p, None)),
-            Err(e) => {
-                let err = PackError::new_err(e.to_string());
-                let _ = err.value(py).setattr("diagnostics", Vec::<Bound<'_, PyDict>>::new());
-                Err(err)
-            }
-        }
+        py.detach(|| qagida::Pack::from_compiled(data)).map(|p| Pack::new(p, None)).map_err(|e| pack_error_with(py, e.to_string(), &[]))
     }
 
     /// A signed pack directory, every layer verified under the trusted keys (`.pub` files,
