@@ -21,12 +21,22 @@ fn finding_fields() -> Fields {
     FINDING_FIELDS.iter().map(|(name, nullable)| Field::new(*name, DataType::Utf8, *nullable)).collect()
 }
 
+/// The list item of the `findings` column: one finding.
+fn finding_item() -> Arc<Field> {
+    Arc::new(Field::new("item", DataType::Struct(finding_fields()), true))
+}
+
+/// A finding's texts in the order of [`FINDING_FIELDS`].
+fn finding_texts(f: &qagida::Finding) -> [Option<&str>; 7] {
+    [Some(&f.rule_id), Some(f.severity.as_str()), Some(&f.path), Some(&f.message), Some(&f.clause), f.actual.as_deref(), f.expected.as_deref()]
+}
+
 /// The schema of the output: `valid`, `error`, `findings`.
 pub fn output_schema() -> SchemaRef {
     Arc::new(Schema::new(vec![
         Field::new("valid", DataType::Boolean, true),
         Field::new("error", DataType::Utf8, true),
-        Field::new("findings", DataType::List(Arc::new(Field::new("item", DataType::Struct(finding_fields()), true))), true),
+        Field::new("findings", DataType::List(finding_item()), true),
     ]))
 }
 
@@ -71,7 +81,7 @@ const MAX_BATCH_TEXT_BYTES: usize = 1 << 30;
 /// The text bytes of one row's output.
 fn row_text_bytes(row: &Row) -> usize {
     match row {
-        Ok(r) => r.findings.iter().map(|f| f.rule_id.len() + f.path.len() + f.message.len() + f.clause.len() + f.actual.as_ref().map_or(0, String::len) + f.expected.as_ref().map_or(0, String::len) + 8).sum(),
+        Ok(r) => r.findings.iter().flat_map(finding_texts).map(|t| t.map_or(0, str::len)).sum(),
         Err(e) => e.len(),
     }
 }
@@ -98,7 +108,7 @@ fn results_batch(rows: &[Row]) -> Result<RecordBatch, String> {
     let mut valid = BooleanBuilder::with_capacity(rows.len());
     let mut error = StringBuilder::new();
     let struct_builder = StructBuilder::from_fields(finding_fields(), 0);
-    let mut findings = ListBuilder::new(struct_builder).with_field(Arc::new(Field::new("item", DataType::Struct(finding_fields()), true)));
+    let mut findings = ListBuilder::new(struct_builder).with_field(finding_item());
     for row in rows {
         match row {
             Ok(r) => {
@@ -106,8 +116,7 @@ fn results_batch(rows: &[Row]) -> Result<RecordBatch, String> {
                 error.append_null();
                 let items = findings.values();
                 for f in &r.findings {
-                    let texts = [Some(f.rule_id.as_str()), Some(f.severity.as_str()), Some(f.path.as_str()), Some(f.message.as_str()), Some(f.clause.as_str()), f.actual.as_deref(), f.expected.as_deref()];
-                    for (i, t) in texts.into_iter().enumerate() {
+                    for (i, t) in finding_texts(f).into_iter().enumerate() {
                         let Some(b) = items.field_builder::<StringBuilder>(i) else { return Err("internal: a finding field's builder".into()) };
                         b.append_option(t);
                     }
