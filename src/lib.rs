@@ -43,6 +43,7 @@ pub mod document;
 pub mod engine;
 pub mod error;
 pub mod explain;
+pub mod schema;
 pub mod expr;
 pub mod formats;
 pub mod pack;

@@ -25,7 +25,7 @@ const LAYERS: &[(&str, &[&str])] = &[
     ("the pack: the model, loading, compiling, the compiled form", &["pack"]),
     ("validating a document against a pack", &["engine"]),
     ("a pack's own test cases; signatures", &["testing", "signing"]),
-    ("a deployment's pack as an operator names it; a rule explained (shared by the CLI and the service)", &["deploy", "explain"]),
+    ("a deployment's pack as an operator names it; a rule explained (shared by the CLI and the service)", &["deploy", "explain", "schema"]),
 ];
 
 fn src_dir() -> PathBuf {

@@ -192,6 +192,20 @@ pub(crate) enum PackCommand {
         #[arg(long)]
         validation_only: bool,
     },
+    /// Print the JSON Schema (draft 2020-12) of the pack's documents: every document type and
+    /// record type, each field's JSON form, the model's labels in every language and its
+    /// enumerations. The npm package ships it and generates the documents' TypeScript types from it.
+    Schema {
+        /// Pack directory, stack file or compiled pack (default: the embedded pack).
+        dir: Option<PathBuf>,
+        /// Language of the `description`s, a BCP 47 tag (default: the pack's own); the labels
+        /// are given in every language of the pack besides.
+        #[arg(long, value_name = "TAG", value_parser = lang_tag)]
+        lang: Option<Lang>,
+        /// Where to write it (default: standard output).
+        #[arg(long, short, value_name = "FILE")]
+        out: Option<PathBuf>,
+    },
     /// Verify a pack directory's signature (and those of the packs it extends): exit 0 when
     /// the pack is exactly what a trusted key signed, 1 when it is not.
     Verify {

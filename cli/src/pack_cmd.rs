@@ -50,6 +50,7 @@ pub(crate) fn pack_command(cmd: PackCommand) -> u8 {
             }
         }
         PackCommand::Compile { dir, out, validation_only } => compile(&dir, out.as_deref(), validation_only),
+        PackCommand::Schema { dir, lang, out } => schema(dir.as_deref(), lang.as_ref(), out.as_deref()),
         PackCommand::Verify { dir, pubkey, min_version, pack_path } => {
             let trust = match read_trust(&pubkey, &min_version) {
                 Ok(t) => t,
@@ -81,6 +82,35 @@ pub(crate) fn pack_command(cmd: PackCommand) -> u8 {
                 }
             }
         }
+    }
+}
+
+/// `pack schema`: the JSON Schema of the pack's documents, to standard output or a file.
+pub(crate) fn schema(dir: Option<&Path>, lang: Option<&Lang>, out: Option<&Path>) -> u8 {
+    let pack = match load(dir) {
+        Ok(p) => p,
+        Err(e) => return pack_failed(&e),
+    };
+    if !language_ok(&pack, lang) {
+        return 2;
+    }
+    let doc = qagida::schema::document_schema(&pack, lang.map(Lang::code));
+    let text = match serde_json::to_string_pretty(&doc) {
+        Ok(t) => t + "\n",
+        Err(e) => {
+            eprintln!("error: the schema could not be written: {e}");
+            return 2;
+        }
+    };
+    match out {
+        None => report(0, |o| o.write_all(text.as_bytes())),
+        Some(path) => match std::fs::write(path, text) {
+            Ok(()) => 0,
+            Err(e) => {
+                eprintln!("error: {}: {e}", path.display());
+                2
+            }
+        },
     }
 }
 

@@ -586,7 +586,7 @@ fn eval_check<'a>(
             let absent = absent_reads(&plan.reads, base, run.doc, item, elem);
             let path = base.join(&check.path);
             let template = check.not_checked.as_ref().or(run.rule.not_checked.as_ref());
-            let message = template.map(|t| render_check(t, check, run.lang, env, text, &path, Some(&absent.join(", ")), None));
+            let message = template.map(|t| render_check(t, check, run, env, text, &path, Some(&absent.join(", ")), None));
             unknown.push(Unknown { base: base.join(""), absent, path, message });
         }
         Ok(())
@@ -619,7 +619,7 @@ fn eval_check<'a>(
                         None => None,
                     };
                     let path = base.join(&check.path);
-                    let f = finding(run.rule, check, severity, run.lang, env, text, path, actual, expected);
+                    let f = finding(run, check, severity, env, text, path, actual, expected);
                     sink.finding(run, f, base.join(""));
                 }
                 _ => not_run(env, sink, unknown)?,
@@ -630,7 +630,7 @@ fn eval_check<'a>(
                 if !present(scope_doc, p) {
                     need_lets(check, plan.render.iter().copied(), env)?;
                     let path = base.join(&p.text);
-                    let f = finding(run.rule, check, severity, run.lang, env, text, path, None, None);
+                    let f = finding(run, check, severity, env, text, path, None, None);
                     sink.finding(run, f, base.join(""));
                 }
             }
@@ -660,24 +660,24 @@ fn overflow_finding(run: &RuleRun<'_, '_>, severity: Severity, path: String, act
 
 #[allow(clippy::too_many_arguments)]
 fn finding(
-    rule: &Rule,
+    run: &RuleRun<'_, '_>,
     check: &Check,
     severity: Severity,
-    lang: LangId,
     env: &Env<'_>,
     cap: TextCap,
     path: String,
     actual: Option<String>,
     expected: Option<String>,
 ) -> Finding {
+    let rule = run.rule;
     let template = check.message.as_ref().unwrap_or(&rule.message);
-    let message = render_check(template, check, lang, env, cap, &path, actual.as_deref(), expected.as_deref());
+    let message = render_check(template, check, run, env, cap, &path, actual.as_deref(), expected.as_deref());
     Finding {
         rule_id: rule.id.clone(),
         severity,
         path,
         message,
-        clause: rule.clause.get(lang).to_string(),
+        clause: rule.clause.get(run.lang).to_string(),
         actual,
         expected,
     }
@@ -689,17 +689,18 @@ fn finding(
 fn render_check(
     t: &LangTemplates,
     check: &Check,
-    lang: LangId,
+    run: &RuleRun<'_, '_>,
     env: &Env<'_>,
     cap: TextCap,
     path: &str,
     actual: Option<&str>,
     expected: Option<&str>,
 ) -> String {
-    render(t, lang, &|s, out| match s {
+    render(t, run.lang, &|s, out| match s {
         Seg::Actual => out.push_str(actual.unwrap_or("—")),
         Seg::Expected => out.push_str(expected.unwrap_or("—")),
         Seg::Path => out.push_str(path),
+        Seg::Field => out.push_str(run.pack.field_label(run.doc_type, path.strip_prefix(run.prefix).unwrap_or(path), run.lang).unwrap_or(path)),
         Seg::Let(name) => {
             let value = check.lets.iter().find(|(n, _, _)| n == name).and_then(|(_, slot, _)| env.slots.get(*slot));
             if let Some(v) = value.filter(|v| !matches!(v, Val::Missing)) {

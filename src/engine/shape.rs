@@ -24,10 +24,17 @@ pub const INPUT_RULE: &str = "INPUT";
 impl Pack {
     /// An engine finding: its severity as the deployment set it, the message in `lang`.
     pub(super) fn engine_finding(&self, rule: &str, msg: SysMsg, lang: LangId, path: String, actual: Option<String>, expected: Option<String>) -> Finding {
+        self.field_finding(rule, msg, lang, path, None, actual, expected)
+    }
+
+    /// An engine finding on a field: `{field}` in its message says `label` (else the pointer).
+    #[allow(clippy::too_many_arguments)]
+    fn field_finding(&self, rule: &str, msg: SysMsg, lang: LangId, path: String, label: Option<&str>, actual: Option<String>, expected: Option<String>) -> Finding {
         let message = render(self.messages.get(msg), lang, &|s, out| match s {
             Seg::Actual => out.push_str(actual.as_deref().unwrap_or("—")),
             Seg::Expected => out.push_str(expected.as_deref().unwrap_or("—")),
             Seg::Path => out.push_str(&path),
+            Seg::Field => out.push_str(label.unwrap_or(&path)),
             _ => {}
         });
         let severity = crate::pack::engine_rule(rule).and_then(|i| self.engine_severity.get(i)).copied().unwrap_or(Severity::Error);
@@ -83,14 +90,17 @@ impl Pack {
     /// same way, at every level.
     pub(super) fn check_shape(&self, doc: &Json<'_>, dt: &DocType, prefix: &str, lang: LangId, out: &mut Out) {
         if let Some(obj) = doc.as_object() {
-            let mut report = |path: &str, problem: Problem| {
+            let mut report = |path: &str, field: Field<'_>, problem: Problem| {
+                let label = field.and_then(|(of, name)| self.labels.field_text(of, name, lang));
                 out.push(match problem {
-                    Problem::Kind { expected, actual } => {
-                        self.engine_finding(TYPE_RULE, SysMsg::TypeMismatch, lang, path.into(), Some(actual.into()), Some(expected))
+                    Problem::Kind { expected, actual, ty } => {
+                        let plain = plain_type_message(ty).filter(|m| !self.messages.get(*m).0.is_empty());
+                        let msg = plain.unwrap_or(SysMsg::TypeMismatch);
+                        self.field_finding(TYPE_RULE, msg, lang, path.into(), label, Some(actual.into()), Some(expected))
                     }
                     Problem::Number(e, text) => {
                         let msg = if e == NumberError::OutOfRange { SysMsg::NumberOutOfRange } else { SysMsg::NumberTooManyDigits };
-                        self.engine_finding(TYPE_RULE, msg, lang, path.into(), Some(truncate(&text, 64)), Some(e.as_str().into()))
+                        self.field_finding(TYPE_RULE, msg, lang, path.into(), label, Some(truncate(&text, 64)), Some(e.as_str().into()))
                     }
                 });
             };
@@ -153,10 +163,29 @@ pub(super) fn member_lists<'a>(doc: &'a Json<'a>, dt: &'a DocType) -> impl Itera
     })
 }
 
+/// The field a value is in, as `(record or document type, field name)` (an item of a list: the
+/// list's field), for its label; `None` at a document's root.
+type Field<'a> = Option<(&'a str, &'a str)>;
+
+/// The plain-words TYPE message for a value that should have been of type `ty`.
+fn plain_type_message(ty: &Type) -> Option<SysMsg> {
+    Some(match ty {
+        Type::Integer => SysMsg::TypeExpectedInteger,
+        Type::Number => SysMsg::TypeExpectedNumber,
+        Type::String => SysMsg::TypeExpectedString,
+        Type::Bool => SysMsg::TypeExpectedBool,
+        Type::Date => SysMsg::TypeExpectedDate,
+        Type::DateTime => SysMsg::TypeExpectedDatetime,
+        Type::Record(_) => SysMsg::TypeExpectedObject,
+        Type::List(_) => SysMsg::TypeExpectedList,
+        _ => return None,
+    })
+}
+
 /// Why a value does not fit its declared type.
-enum Problem {
-    /// The JSON kind (`actual`) is not the `expected` type's.
-    Kind { expected: String, actual: &'static str },
+enum Problem<'t> {
+    /// The JSON kind (`actual`) is not the `expected` type's (`ty`).
+    Kind { expected: String, actual: &'static str, ty: &'t Type },
     /// A number (as written) that no exact decimal holds.
     Number(NumberError, String),
 }
@@ -190,7 +219,7 @@ impl At<'_> {
 
 /// Reports every declared field whose input value does not fit its type, with its pointer.
 /// Documents held in a `list<document>` are left to [`Pack::check_shape`].
-fn check_types(v: &Json<'_>, ty: &Type, at: &At, report: &mut dyn FnMut(&str, Problem)) {
+fn check_types(v: &Json<'_>, ty: &Type, at: &At, field: Field<'_>, report: &mut dyn FnMut(&str, Field<'_>, Problem<'_>)) {
     let path = || {
         let mut p = String::new();
         at.write(&mut p);
@@ -203,15 +232,15 @@ fn check_types(v: &Json<'_>, ty: &Type, at: &At, report: &mut dyn FnMut(&str, Pr
         Type::Document | Type::Any => {}
         Type::Record(r) => match v.as_object() {
             Some(obj) => check_fields(obj, r, at, report),
-            None => report(&path(), Problem::Kind { expected: "object".into(), actual: json_kind(v) }),
+            None => report(&path(), field, Problem::Kind { expected: "object".into(), actual: json_kind(v), ty }),
         },
         Type::List(elem) => {
             let Some(items) = v.as_array() else {
-                report(&path(), Problem::Kind { expected: ty.to_string(), actual: json_kind(v) });
+                report(&path(), field, Problem::Kind { expected: ty.to_string(), actual: json_kind(v), ty });
                 return;
             };
             for (i, item) in items.iter().enumerate() {
-                check_types(item, elem, &At::Item(at, i), report);
+                check_types(item, elem, &At::Item(at, i), field, report);
             }
         }
         leaf => {
@@ -224,15 +253,15 @@ fn check_types(v: &Json<'_>, ty: &Type, at: &At, report: &mut dyn FnMut(&str, Pr
                         };
                         Problem::Number(e, text)
                     }
-                    _ => Problem::Kind { expected: leaf.to_string(), actual: json_kind(v) },
+                    _ => Problem::Kind { expected: leaf.to_string(), actual: json_kind(v), ty: leaf },
                 };
-                report(&path(), problem);
+                report(&path(), field, problem);
             }
         }
     }
 }
 
-fn check_fields(obj: &Object<'_>, r: &RecordType, at: &At, report: &mut dyn FnMut(&str, Problem)) {
+fn check_fields(obj: &Object<'_>, r: &RecordType, at: &At, report: &mut dyn FnMut(&str, Field<'_>, Problem<'_>)) {
     // Documents mostly list the fields in the order declared: each is looked for first after
     // the one found before it.
     let mut next = 0;
@@ -240,7 +269,7 @@ fn check_fields(obj: &Object<'_>, r: &RecordType, at: &At, report: &mut dyn FnMu
         if let Some(fv) = obj.get_next(name, &mut next)
             && !plainly_fits(fv, fty)
         {
-            check_types(fv, fty, &At::Field(at, name), report);
+            check_types(fv, fty, &At::Field(at, name), Some((&r.name, name)), report);
         }
     }
 }

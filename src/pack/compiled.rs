@@ -33,8 +33,9 @@ pub const MAGIC: &[u8; 8] = b"QAGIDAPK";
 /// The layout of the body; raised with every change to it (or to what its parts mean).
 /// 2: postcard through serde derives (1 was the hand-written codec); 3: JSON values as their
 /// tokens (`document::wire`, was their text), the checksum over 64-bit words (was FNV-1a a byte at
-/// a time).
-pub const FORMAT: u64 = 3;
+/// a time); 4: the document model's labels (`Pack::labels`), `{field}` in messages, the plain TYPE
+/// messages.
+pub const FORMAT: u64 = 4;
 /// The engine a compiled pack must have been written by: the crate version, and a fingerprint of
 /// the sources that define the compiled form (`build.rs`), so that a build from other sources
 /// refuses it even under the same version number.

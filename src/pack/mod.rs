@@ -5,13 +5,14 @@
 //! `model` is what a pack holds; `load` reads a pack's files into it (`load/sources` where the
 //! files come from, `doc_types`, `data`, `rules` the parts); `compiled` writes and reads the
 //! binary form; `dir` reads directories within caps; `raw` (serde derive with spans) and `convert` read the TOML;
-//! `template` the messages; `pointer` the JSON Pointers.
+//! `template` the messages; `labels` the document model's labels; `pointer` the JSON Pointers.
 
 pub mod compiled;
 #[cfg(test)]
 mod compiled_tests;
 mod convert;
 mod dir;
+mod labels;
 mod load;
 mod model;
 mod plan;
@@ -30,6 +31,7 @@ pub(crate) use dir::{in_dirs, layer_chain, layer_names, manifest_str, rel_path};
 pub use raw::{Error as TomlError, Table as TomlTable, Value as TomlValue, calendar_from_toml};
 pub use template::{Seg, Template};
 
+pub use labels::{Enumeration, FieldLabel, Labels};
 pub use load::{parse_offset, stack_layers};
 pub use model::*;
 pub(crate) use plan::{CheckPlan, Group};

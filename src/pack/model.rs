@@ -416,10 +416,27 @@ pub enum SysMsg {
     FindingsLimit,
     /// `LIMIT`: findings over `max_result_bytes` (`{limit}`: the bytes).
     BytesLimit,
+    /// `TYPE`, in plain words naming the field's label (`{field}`): a whole number was expected.
+    /// This and the seven below are optional: without one, `type_mismatch` is said.
+    TypeExpectedInteger,
+    /// `TYPE`: a number (decimal) was expected.
+    TypeExpectedNumber,
+    /// `TYPE`: text was expected.
+    TypeExpectedString,
+    /// `TYPE`: true or false was expected.
+    TypeExpectedBool,
+    /// `TYPE`: a date was expected.
+    TypeExpectedDate,
+    /// `TYPE`: a date-time with its offset was expected.
+    TypeExpectedDatetime,
+    /// `TYPE`: a group of fields (an object) was expected.
+    TypeExpectedObject,
+    /// `TYPE`: a list was expected.
+    TypeExpectedList,
 }
 
 impl SysMsg {
-    pub const ALL: [SysMsg; 16] = [
+    pub const ALL: [SysMsg; 24] = [
         SysMsg::TypeMismatch,
         SysMsg::NumberOutOfRange,
         SysMsg::NumberTooManyDigits,
@@ -436,6 +453,14 @@ impl SysMsg {
         SysMsg::ShapeClause,
         SysMsg::FindingsLimit,
         SysMsg::BytesLimit,
+        SysMsg::TypeExpectedInteger,
+        SysMsg::TypeExpectedNumber,
+        SysMsg::TypeExpectedString,
+        SysMsg::TypeExpectedBool,
+        SysMsg::TypeExpectedDate,
+        SysMsg::TypeExpectedDatetime,
+        SysMsg::TypeExpectedObject,
+        SysMsg::TypeExpectedList,
     ];
 
     /// The key of the message in a manifest's `[messages]`.
@@ -457,7 +482,32 @@ impl SysMsg {
             SysMsg::ShapeClause => "shape_clause",
             SysMsg::FindingsLimit => "findings_limit",
             SysMsg::BytesLimit => "bytes_limit",
+            SysMsg::TypeExpectedInteger => "type_expected_integer",
+            SysMsg::TypeExpectedNumber => "type_expected_number",
+            SysMsg::TypeExpectedString => "type_expected_string",
+            SysMsg::TypeExpectedBool => "type_expected_bool",
+            SysMsg::TypeExpectedDate => "type_expected_date",
+            SysMsg::TypeExpectedDatetime => "type_expected_datetime",
+            SysMsg::TypeExpectedObject => "type_expected_object",
+            SysMsg::TypeExpectedList => "type_expected_list",
         }
+    }
+
+    /// Whether a pack may leave the message out: the clause of shape findings, and the plain
+    /// TYPE messages (`type_mismatch` is said without them).
+    pub fn optional(self) -> bool {
+        matches!(
+            self,
+            SysMsg::ShapeClause
+                | SysMsg::TypeExpectedInteger
+                | SysMsg::TypeExpectedNumber
+                | SysMsg::TypeExpectedString
+                | SysMsg::TypeExpectedBool
+                | SysMsg::TypeExpectedDate
+                | SysMsg::TypeExpectedDatetime
+                | SysMsg::TypeExpectedObject
+                | SysMsg::TypeExpectedList
+        )
     }
 }
 
@@ -504,6 +554,8 @@ pub struct Pack {
     #[serde(with = "crate::wire::compact")]
     pub timezone: FixedOffset,
     pub doc_types: crate::types::NameMap<DocType>,
+    /// The document model's labels (document types, fields, enumerated values), per language.
+    pub labels: super::Labels,
     pub rules: Vec<Rule>,
     /// Rule indices by document type, sorted by type name (not written: [`index_rules`]).
     #[serde(skip)]

@@ -118,6 +118,25 @@ pub struct TypesFile {
     pub types: IndexMap<Spanned<String>, IndexMap<String, Spanned<String>>>,
     #[serde(default)]
     pub documents: IndexMap<Spanned<String>, RawDocType>,
+    /// Field labels: `[labels.T]` (a record or document type) → field → its text per language.
+    #[serde(default)]
+    pub labels: IndexMap<Spanned<String>, IndexMap<Spanned<String>, RawText>>,
+    /// Enumerations: the values string fields take, each with its label.
+    #[serde(default)]
+    pub enums: IndexMap<Spanned<String>, RawEnum>,
+}
+
+/// `[enums.NAME]`: the fields (`"T.FIELD"`) that take the values, whether others are lawful too
+/// (`open`), and each value's label.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawEnum {
+    #[serde(default)]
+    pub fields: Vec<Spanned<String>>,
+    #[serde(default)]
+    pub open: bool,
+    #[serde(default)]
+    pub values: IndexMap<Spanned<String>, RawText>,
 }
 
 #[derive(Deserialize)]
@@ -130,6 +149,8 @@ pub struct RawDocType {
     /// For a document that holds documents (`list<document>`): the field that identifies each
     /// of them; two members with the same value are a finding.
     pub member_id: Option<Spanned<String>>,
+    /// The document type's own label (a form's type picker).
+    pub label: Option<RawText>,
     #[serde(default)]
     pub fields: IndexMap<String, Spanned<String>>,
 }

@@ -522,8 +522,8 @@ const EXPECTED: &str = r#"1:1: missing field `id`
 1:8: invalid type: string "x", expected a sequence
 1:9: unknown field `$__toml_private_datetime`, expected one of `id`, `applies_to`, `severity`, `title`, `clause`, `effective_from`, `effective_to`, `when`, `message`, `not_checked`, `params`, `check`, `test`
 2:5: invalid type: integer `3`, expected a string
-3:1: unknown field `field`, expected one of `as_of`, `member_id`, `fields`
-3:1: unknown field `field`, expected one of `as_of`, `member_id`, `fields`
+3:1: unknown field `field`, expected one of `as_of`, `member_id`, `label`, `fields`
+3:1: unknown field `field`, expected one of `as_of`, `member_id`, `label`, `fields`
 1:9: invalid type: string "$__toml_private_datetime", expected a spanned value
 ok
 1:7: invalid type: map, expected a sequence

@@ -9,6 +9,9 @@ pub enum Seg {
     Path,
     /// A let binding of the check, by name.
     Let(String),
+    /// The label of the field the finding points at, in the message's language (the pointer
+    /// when the document model has no label for it).
+    Field,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
@@ -62,6 +65,7 @@ impl Template {
             Seg::Actual => out.push_str("{actual}"),
             Seg::Expected => out.push_str("{expected}"),
             Seg::Path => out.push_str("{path}"),
+            Seg::Field => out.push_str("{field}"),
             Seg::Let(n) => {
                 out.push('{');
                 out.push_str(n);

@@ -13,7 +13,7 @@ use super::*;
 
 impl Loader<'_> {
     /// The document types, and every record type by name.
-    pub(super) fn load_types(&mut self, files: &[String]) -> (crate::types::NameMap<DocType>, HashMap<String, Type>) {
+    pub(super) fn load_types(&mut self, files: &[String]) -> (crate::types::NameMap<DocType>, HashMap<String, Type>, Labels) {
         let mut out = crate::types::NameMap::default();
         // type name -> fields (name -> (file, type text)), merged over the files in order.
         type Fields = IndexMap<String, (String, Spanned<String>)>;
@@ -21,6 +21,7 @@ impl Loader<'_> {
         // document type -> (file, as_of fields, member_id, fields)
         type DocDecl = (String, Vec<Spanned<String>>, Option<Spanned<String>>, Fields);
         let mut docs: IndexMap<String, DocDecl> = IndexMap::new();
+        let mut raw_labels = RawLabels::default();
         for file in files {
             let Some(tf) = self.parse(file, raw::TypesFile::read) else { continue };
             for (name, fields) in tf.types {
@@ -29,7 +30,10 @@ impl Loader<'_> {
                     entry.2.insert(k, (file.clone(), v));
                 }
             }
-            for (name, dt) in tf.documents {
+            for (name, mut dt) in tf.documents {
+                if let Some(label) = dt.label.take() {
+                    raw_labels.documents.push((file.clone(), name.clone(), label));
+                }
                 let entry = docs.entry(name.get_ref().clone()).or_insert_with(|| (file.clone(), Vec::new(), None, IndexMap::new()));
                 if !dt.as_of.is_empty() {
                     entry.0 = file.clone();
@@ -42,6 +46,14 @@ impl Loader<'_> {
                 for (k, v) in dt.fields {
                     entry.3.insert(k, (file.clone(), v));
                 }
+            }
+            for (of, fields) in tf.labels {
+                for (field, label) in fields {
+                    raw_labels.fields.push((file.clone(), of.clone(), field, label));
+                }
+            }
+            for (name, e) in tf.enums {
+                raw_labels.enums.push((file.clone(), name, e));
             }
         }
         let declared: HashSet<String> = types.keys().cloned().collect();
@@ -102,7 +114,83 @@ impl Loader<'_> {
             let as_of = dates;
             out.insert(name.clone(), DocType { name, record: rec, as_of, member_id });
         }
-        (out, built)
+        let labels = self.build_labels(raw_labels, &out, &built);
+        (out, built, labels)
+    }
+
+    /// The labels of the model, each naming a declared document type or field; a later file's
+    /// label of the same thing replaces an earlier one's.
+    fn build_labels(&mut self, raw: RawLabels, docs: &crate::types::NameMap<DocType>, records: &HashMap<String, Type>) -> Labels {
+        // The fields of a record or document type, by its name.
+        let fields_of = |name: &str| -> Option<Arc<RecordType>> {
+            match (docs.get(name), records.get(name)) {
+                (Some(d), _) => Some(d.record.clone()),
+                (None, Some(Type::Record(r))) => Some(r.clone()),
+                _ => None,
+            }
+        };
+        let mut out = Labels::default();
+        for (file, name, text) in &raw.documents {
+            let label = self.text(file, text, &format!("documents.{}.label", name.get_ref()));
+            out.documents.retain(|(n, _)| n != name.get_ref());
+            out.documents.push((name.get_ref().clone(), label));
+        }
+        out.documents.sort_by(|a, b| a.0.cmp(&b.0));
+        for (file, of, field, text) in &raw.fields {
+            let (of_name, field_name) = (of.get_ref(), field.get_ref());
+            if docs.contains_key(of_name.as_str()) && records.contains_key(of_name.as_str()) {
+                self.err_at(file, of, format!("labels.{of_name}: `{of_name}` is both a record type and a document type"));
+                continue;
+            }
+            let Some(rec) = fields_of(of_name) else {
+                self.err_at(file, of, format!("labels.{of_name}: no record or document type `{of_name}`"));
+                continue;
+            };
+            if rec.field(field_name).is_none() {
+                self.err_at(file, field, format!("labels.{of_name}.{field_name}: `{of_name}` has no field `{field_name}`"));
+                continue;
+            }
+            let label = self.text(file, text, &format!("labels.{of_name}.{field_name}"));
+            out.fields.retain(|l| !(l.of == *of_name && l.field == *field_name));
+            out.fields.push(FieldLabel { of: of_name.clone(), field: field_name.clone(), label });
+        }
+        out.fields.sort_by(|a, b| (&a.of, &a.field).cmp(&(&b.of, &b.field)));
+        for (file, name, e) in &raw.enums {
+            let name = name.get_ref();
+            let mut fields = Vec::new();
+            for f in &e.fields {
+                let Some((of, field)) = f.get_ref().split_once('.') else {
+                    self.err_at(file, f, format!("enums.{name}.fields: `{}` is not TYPE.FIELD", f.get_ref()));
+                    continue;
+                };
+                let ty = fields_of(of).and_then(|r| r.field(field).cloned());
+                match ty {
+                    Some(Type::String) => fields.push((of.to_string(), field.to_string())),
+                    Some(Type::List(e)) if matches!(*e, Type::String) => fields.push((of.to_string(), field.to_string())),
+                    Some(t) => self.err_at(file, f, format!("enums.{name}.fields: `{of}.{field}` is {t}, not a string or list<string>")),
+                    None => self.err_at(file, f, format!("enums.{name}.fields: no field `{field}` in a record or document type `{of}`")),
+                }
+            }
+            let mut values: Vec<(String, Text)> = Vec::new();
+            for (value, text) in &e.values {
+                values.push((value.get_ref().clone(), self.text(file, text, &format!("enums.{name}.values.{}", value.get_ref()))));
+            }
+            if values.is_empty() {
+                self.err(file, None, format!("enums.{name} lists no values"));
+            }
+            out.enums.retain(|x| x.name != *name);
+            out.enums.push(Enumeration { name: name.clone(), fields, open: e.open, values });
+        }
+        for (i, e) in out.enums.iter().enumerate() {
+            for (of, field) in &e.fields {
+                if let Some(other) = out.enums.iter().skip(i + 1).find(|x| x.fields.iter().any(|(t, f)| t == of && f == field)) {
+                    let msg = format!("enums: `{of}.{field}` is in both `{}` and `{}`", e.name, other.name);
+                    let file = raw.enums.first().map(|(f, _, _)| f.clone()).unwrap_or_default();
+                    self.err(&file, None, msg);
+                }
+            }
+        }
+        out
     }
 
     fn build_record(
@@ -125,6 +213,14 @@ impl Loader<'_> {
         }
         RecordType { name: name.to_string(), fields: out }
     }
+}
+
+/// The labels of the types files as written, each with its file.
+#[derive(Default)]
+struct RawLabels {
+    documents: Vec<(String, Spanned<String>, raw::RawText)>,
+    fields: Vec<(String, Spanned<String>, Spanned<String>, raw::RawText)>,
+    enums: Vec<(String, Spanned<String>, raw::RawEnum)>,
 }
 
 fn base_type_name(t: &str) -> &str {

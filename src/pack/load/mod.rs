@@ -315,7 +315,7 @@ impl<'f> Loader<'f> {
                 None => {}
             }
         }
-        let (doc_types, record_types) = self.load_types(&type_files);
+        let (doc_types, record_types, labels) = self.load_types(&type_files);
         // What `as_type(x, 'NAME')` may narrow to.
         let documents: expr::Documents =
             Arc::new(doc_types.iter().map(|(n, d)| (n.clone(), d.record.clone())).collect());
@@ -441,6 +441,7 @@ impl<'f> Loader<'f> {
             "actual" => Some(Seg::Actual),
             "expected" => Some(Seg::Expected),
             "path" => Some(Seg::Path),
+            "field" => Some(Seg::Field),
             "limit" => Some(Seg::Let("limit".into())),
             _ => None,
         };
@@ -463,7 +464,7 @@ impl<'f> Loader<'f> {
             }
         }
         for x in SysMsg::ALL {
-            if messages.get(x).0.is_empty() && x != SysMsg::ShapeClause {
+            if messages.get(x).0.is_empty() && !x.optional() {
                 self.err(mf, None, format!("[messages] lacks `{}`", x.key()));
             }
         }
@@ -572,6 +573,7 @@ impl<'f> Loader<'f> {
             default_language,
             timezone,
             doc_types,
+            labels,
             rules,
             rules_by_doc,
             data_epochs,

@@ -80,6 +80,7 @@ impl Loader<'_> {
                 "actual" => Some(Seg::Actual),
                 "expected" => Some(Seg::Expected),
                 "path" => Some(Seg::Path),
+                "field" => Some(Seg::Field),
                 _ => param_names.iter().find(|(k, _)| k == n).map(|(_, v)| Seg::Lit(v.clone())),
             }
         };
@@ -240,7 +241,7 @@ impl Loader<'_> {
         let mut lets = Vec::new();
         for (name, src) in &c.lets {
             source.push((format!("let.{name}"), src.get_ref().clone()));
-            if matches!(name.as_str(), "doc" | "item" | "elem" | "params" | "data" | "as_of" | "calendars" | "effective_from" | "actual" | "expected" | "path") {
+            if matches!(name.as_str(), "doc" | "item" | "elem" | "params" | "data" | "as_of" | "calendars" | "effective_from" | "actual" | "expected" | "path" | "field") {
                 self.err_at(file, src, format!("`{name}` is reserved and cannot be a let name"));
                 continue;
             }
