@@ -48,12 +48,12 @@ test('PascalCase names', () => {
 });
 
 test('one interface per document and record type, the QagidaDocument union, DocumentType', () => {
-  for (const name of ['Prescription', 'MdtConclusion', 'Bundle', 'Quantity']) assert.match(dts, new RegExp(`^export interface ${name} \\{`, 'm'));
+  for (const name of ['Prescription', 'MdtConclusion', 'Bundle', 'Quantity', 'Organization']) assert.match(dts, new RegExp(`^export interface ${name} \\{`, 'm'));
   assert.match(dts, /^export type QagidaDocument = Prescription \| MdtConclusion \| Bundle;$/m);
   assert.match(dts, /^export type DocumentType = "prescription" \| "mdt_conclusion" \| "bundle";$/m);
   // No copy of a record per field label, no alias per label, no index signature.
   assert.doesNotMatch(dts, /Quantity1|\[k: string\]/);
-  assert.equal(dts.match(/^export (interface|type) /gm).length, 6, dts);
+  assert.equal(dts.match(/^export (interface|type) /gm).length, 7, dts);
 });
 
 test('labels in every language become doc comments', () => {
@@ -64,8 +64,8 @@ test('labels in every language become doc comments', () => {
 test('the declarations compile and type the fields', () => {
   const ok = `
 const rx: D.Prescription = { document_type: 'prescription', id: 'RX-1', electronic: true, course_days: 30,
-  single_dose: { amount: '2400.50', unit: 'U' }, route: 'oral', form: 'a form of its own' };
-const mdt: D.MdtConclusion = { document_type: 'mdt_conclusion', date: '2026-04-01', doses: [{ amount: 1 }] };
+  single_dose: { amount: '2400.50', unit: 'U' }, organization: { care_level: 'specialized' }, route: 'oral', form: 'a form of its own' };
+const mdt: D.MdtConclusion = { document_type: 'mdt_conclusion', date: '2026-04-01', doses: [{ amount: 1 }], tags: ['urgent'] };
 const bundle: D.QagidaDocument = { document_type: 'bundle', documents: [rx, mdt] };
 const t: D.DocumentType = 'mdt_conclusion';
 function kind(d: D.QagidaDocument): string { return d.document_type === 'prescription' ? d.route ?? '' : d.document_type; }
@@ -81,6 +81,8 @@ test('wrong types, values outside a closed enumeration and unknown fields do not
     "const a: D.Prescription = { document_type: 'mdt_conclusion' };": /not assignable/,
     "const a: D.Prescription = { id: 'RX-1' };": /'document_type' is missing/,
     "const a: D.DocumentType = 'dispensing';": /not assignable to type 'DocumentType'/,
+    "const a: D.Prescription = { document_type: 'prescription', organization: { care_level: 'tertiary' } };": /"tertiary"' is not assignable to type '"primary" \| "specialized"/,
+    "const a: D.MdtConclusion = { document_type: 'mdt_conclusion', tags: ['later'] };": /"later"' is not assignable/,
     "const a: D.MdtConclusion = { document_type: 'mdt_conclusion', doses: [{ amount: true }] };": /not assignable/,
   };
   const results = typeErrors(Object.keys(bad).map((code) => `${code}\nexport { a };`));
