@@ -20,7 +20,8 @@
 //             output cached by the hash of its input: wasm-pack's would rerun it every time)
 // then, beside the modules (pkg-config.json `js`):
 //   - the Standard Schema wrapper, bindings/wasm/js/standard-schema.js: web/ and bundler/ as
-//     is, nodejs/standard-schema.cjs (CommonJS, by esbuild), pkg/standard-schema.d.ts;
+//     is, nodejs/standard-schema.cjs (CommonJS, by esbuild; .mjs re-exports it), and
+//     pkg/standard-schema.d.ts;
 //   - the documents' JSON Schema, `qagida pack schema rules/default.toml` → pkg/documents.schema.json,
 //     and its TypeScript, pkg/documents.d.ts (scripts/document-types.mjs, json-schema-to-typescript);
 //   - each target's entry, re-exporting the validator module and standardSchema (and the document
@@ -247,6 +248,8 @@ for (const target of targets) {
   if (target === 'nodejs') {
     const cjs = transformSync(wrapperSource, { format: 'cjs', platform: 'node', banner: `${GENERATED} CommonJS of ${js.standard_schema} (esbuild).` }).code;
     writeFileSync(join(dir, 'standard-schema.cjs'), cjs);
+    // For Node's import of @qagida/validator/standard-schema: the same CommonJS module instance.
+    writeFileSync(join(dir, 'standard-schema.mjs'), `${GENERATED}\nimport standard from './standard-schema.cjs';\nexport const { ${wrapperExports.join(', ')} } = standard;\n`);
     // The names the CommonJS module exports, listed so that Node's ES modules see each one.
     const moduleExports = Object.keys(createRequire(import.meta.url)(join(dir, `${outName}.js`)));
     const names = [...moduleExports, ...wrapperExports];
@@ -293,7 +296,11 @@ const pkg = {
   // the compiler module.
   exports: {
     '.': { node: entry('nodejs'), default: entry('bundler') },
-    './standard-schema': { types: './standard-schema.d.ts', require: './nodejs/standard-schema.cjs', default: './bundler/standard-schema.js' },
+    './standard-schema': {
+      types: './standard-schema.d.ts',
+      node: { import: './nodejs/standard-schema.mjs', require: './nodejs/standard-schema.cjs' },
+      default: './bundler/standard-schema.js',
+    },
     [`./${js.documents_schema}`]: `./${js.documents_schema}`,
     [`./${compiler.dir}`]: { node: centry('nodejs'), default: centry('bundler') },
     [`./${tester.dir}`]: { node: tentry('nodejs'), default: tentry('bundler') },

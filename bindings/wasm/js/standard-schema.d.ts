@@ -1,8 +1,10 @@
 // Types of standard-schema.js, shipped as pkg/standard-schema.d.ts by scripts/build-wasm.mjs (the
 // relative imports below are those of the package: ./documents.js is the document types generated
-// from the default pack's JSON Schema, ./bundler/qagida_wasm.js the validator module's types).
+// from the default pack's JSON Schema, ./nodejs/qagida_wasm.js the validator module's types, the
+// same in every target; pkg/'s root and nodejs/ are CommonJS scopes, and TypeScript refuses a
+// CommonJS file's import of an ES module's types without a resolution-mode attribute).
 import type { QagidaDocument } from './documents.js';
-import type { Finding, ValidationResult } from './bundler/qagida_wasm.js';
+import type { Finding, ValidationResult } from './nodejs/qagida_wasm.js';
 
 // ---------------------------------------------------------------------------------------------
 // StandardSchemaV1, copied from the Standard Schema specification, v1 (@standard-schema/spec
