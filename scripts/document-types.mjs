@@ -4,13 +4,15 @@
 // hand-made schema.
 //
 // The schema's `$defs` are the pack's document types (`"x-qagida-kind": "document"`, with a
-// required `document_type` const) and record types (`"record"`), each titled with its name and
-// described by its label (`x-qagida-labels`: the label in every language). Before compiling, a
-// copy of the schema is adapted for TypeScript:
+// required `document_type` const) and record types (`"record"`), each titled with its name; the
+// `description`s of the types and fields are their labels in one language (the build asks for
+// English: `qagida pack schema --lang en`; the labels in every language, `x-qagida-labels`, stay
+// in documents.schema.json for forms). Before compiling, a copy of the schema is adapted for
+// TypeScript:
 //   - each `$defs` entry is titled with its name in PascalCase (`mdt_conclusion` → `MdtConclusion`),
 //     the root `QagidaDocument` (the union of the document types, from its `oneOf`);
-//   - descriptions (doc comments) carry the labels in every language; a property's `title`, if
-//     any, goes (json-schema-to-typescript would make a type alias of each);
+//   - descriptions become doc comments; a property's `title`, if any, goes (json-schema-to-typescript
+//     would make a type alias of each);
 //   - a document type's `document_type` is required (the engine reads it first: without it a
 //     document is a DOCTYPE finding), so `QagidaDocument` is a union discriminated by it; every
 //     other field stays optional, as in the schema (the rules decide what is required).
@@ -27,13 +29,6 @@ export const pascalCase = (name) =>
     .map((w) => w[0].toUpperCase() + w.slice(1))
     .join('');
 
-const labelsText = (labels) =>
-  labels && typeof labels === 'object'
-    ? Object.entries(labels)
-        .map(([lang, text]) => `${lang}: ${text}`)
-        .join('; ')
-    : undefined;
-
 /**
  * @param {object} schema the JSON Schema of `qagida pack schema`
  * @returns {Promise<string>} the text of documents.d.ts
@@ -47,10 +42,9 @@ export async function documentTypes(schema) {
     const typeName = pascalCase(name);
     if (names.has(typeName)) throw new Error(`types ${names.get(typeName)} and ${name} are both ${typeName} in TypeScript`);
     names.set(typeName, name);
-    def.description = labelsText(def['x-qagida-labels']) ?? def.description;
     def.title = typeName;
     for (const [field, prop] of Object.entries(def.properties ?? {})) {
-      const text = labelsText(prop['x-qagida-labels']) ?? prop.description ?? prop.title;
+      const text = prop.description ?? prop.title;
       delete prop.title;
       if (text) prop.description = text;
       // A record field with a label: the `$ref` goes inside an `allOf`, as a `$ref` with sibling

@@ -56,9 +56,10 @@ test('one interface per document and record type, the QagidaDocument union, Docu
   assert.equal(dts.match(/^export (interface|type) /gm).length, 7, dts);
 });
 
-test('labels in every language become doc comments', () => {
-  assert.match(dts, /kk: Рецепт; ru: Рецепт; en: Prescription\n \*\/\nexport interface Prescription/);
-  assert.match(dts, /kk: Бір реттік доза; ru: Разовая доза; en: Single dose\n {3}\*\/\n {2}single_dose\?: Quantity;/);
+test('descriptions (the labels, in the language asked for) become doc comments', () => {
+  assert.match(dts, /\/\*\*\n \* Prescription\n \*\/\nexport interface Prescription \{/);
+  assert.match(dts, /\/\*\*\n {3}\* Single dose\n {3}\*\/\n {2}single_dose\?: Quantity;/);
+  assert.match(dts, /\/\*\*\n {3}\* Route\n {3}\*\/\n {2}route\?: "oral" \| "intravenous";/);
 });
 
 test('the declarations compile and type the fields', () => {
