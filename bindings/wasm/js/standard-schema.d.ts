@@ -4,7 +4,7 @@
 // same in every target; pkg/'s root and nodejs/ are CommonJS scopes, and TypeScript refuses a
 // CommonJS file's import of an ES module's types without a resolution-mode attribute).
 import type { QagidaDocument } from './documents.js';
-import type { Finding, ValidationResult } from './nodejs/qagida_wasm.js';
+import type { Finding, Lang, Mode, ValidationResult } from './nodejs/qagida_wasm.js';
 
 // ---------------------------------------------------------------------------------------------
 // StandardSchemaV1, copied from the Standard Schema specification, v1 (@standard-schema/spec
@@ -151,9 +151,9 @@ export interface QagidaIssue extends StandardSchemaV1.Issue {
 /** The options of `standardSchema`. */
 export interface StandardSchemaOptions {
   /** The language of the messages (a BCP 47 tag); the pack's default language when unset. */
-  lang?: string | undefined;
+  lang?: Lang | undefined;
   /** `"submit"` (the default): the complete document; `"draft"`: a form being filled in, absent fields not reported. */
-  mode?: "submit" | "draft" | undefined;
+  mode?: Mode | undefined;
   /** The date the rules apply as of (`YYYY-MM-DD`); the document's own date when unset. */
   asOf?: string | undefined;
   /** Called with each validation's whole result: its warnings and infos, which issues leave out. */
