@@ -29,10 +29,11 @@
 // then pkg/package.json, pkg/README.md                      (from pkg-config.json, docs/WASM.md)
 //
 // and prints each .wasm's size raw and gzipped (zlib level 9), and that of standard-schema.js and
-// documents.d.ts together, failing when one is over its budget (pkg-config.json `budget`). Everything is built with the stable toolchain.
+// documents.d.ts together, failing when one is over its budget (pkg-config.json `budget`).
+// Everything is built with the stable toolchain.
 // Needs: cargo with the wasm32-unknown-unknown target, wasm-pack, wasm-bindgen-cli of the exact
 // version of the wasm-bindgen crate in bindings/wasm/Cargo.lock (.ci/wasm.sh installs both at
-// pinned versions), `npm ci` (for node_modules/.bin/wasm-opt).
+// pinned versions), `npm ci` (for node_modules/.bin/wasm-opt, esbuild, json-schema-to-typescript).
 //
 // Usage: node scripts/build-wasm.mjs [--targets=web,nodejs] [--no-opt] [-- CARGO_ARGS…]
 //        CARGO_ARGS go to the validator module's cargo build.
