@@ -9,7 +9,8 @@
 //      installed package's "exports": the document types, standardSchema, Validator;
 //   5. a bundler: esbuild (the repo's) bundles an entry importing '@qagida/validator/web' and
 //      standardSchema, the .wasm and the .qpack through its `file` loader; the page, served from
-//      a temp dir, runs in headless Chromium (playwright-core, /usr/bin/chromium) and validates.
+//      a temp dir, runs in headless Chromium (playwright-core, /usr/bin/chromium) and validates;
+//   6. no bundler: a page imports the installed web/ directory's index.js, served as it is.
 //
 //   node tests-wasm/package.mjs      (after `node scripts/build-wasm.mjs`)
 //
@@ -154,13 +155,12 @@ ${body}`);
   });
 
   // ------------------------------------------------------------ a bundler and a browser
-  await test('esbuild bundles @qagida/validator/web (.wasm and .qpack by the file loader); the page validates in Chromium', async () => {
-    writeFileSync(join(project, 'entry.js'), `import init, { Validator, standardSchema } from '@qagida/validator/web';
-import wasmUrl from '@qagida/validator/web/qagida_wasm_bg.wasm';
-import packUrl from '@qagida/validator/web/packs/default.qpack';
+  // One page script, two ways in: `load` gives it init's argument and the pack's URL.
+  const pageScript = (imports, load) => `${imports}
 try {
-  await init({ module_or_path: new URL(wasmUrl, import.meta.url) });
-  const validator = Validator.fromCompiled(new Uint8Array(await (await fetch(new URL(packUrl, import.meta.url))).arrayBuffer()));
+  ${load}
+  await init({ module_or_path: wasmUrl });
+  const validator = Validator.fromCompiled(new Uint8Array(await (await fetch(packUrl)).arrayBuffer()));
   const doc = validator.fixtures().prescription;
   const results = [];
   const schema = standardSchema(validator, { lang: 'kk', onResult: (r) => results.push(r.valid) });
@@ -170,24 +170,27 @@ try {
 } catch (e) {
   window.__result = { error: String(e.stack ?? e) };
 }
-`);
-    const out = join(tmp, 'site');
-    sh(bin('esbuild'), ['entry.js', '--bundle', '--format=esm', '--platform=browser', `--outdir=${out}`, '--loader:.wasm=file', '--loader:.qpack=file', '--log-level=warning'], project);
-    writeFileSync(join(out, 'index.html'), '<!doctype html><meta charset="utf-8"><title>qagida</title><link rel="icon" href="data:,"><script type="module" src="./entry.js"></script>\n');
-    const types = { '.html': 'text/html', '.js': 'text/javascript', '.wasm': 'application/wasm' };
-    server = http.createServer((req, res) => {
-      const p = normalize(decodeURIComponent(new URL(req.url, 'http://x').pathname)).replace(/^\/+/, '') || 'index.html';
-      try {
-        const body = readFileSync(join(out, p));
-        res.writeHead(200, { 'content-type': types[extname(p)] ?? 'application/octet-stream' });
-        res.end(body);
-      } catch {
-        res.writeHead(404);
-        res.end();
-      }
-    });
-    await new Promise((r) => server.listen(0, '127.0.0.1', r));
-    browser = await chromium.launch({
+`;
+  const site = join(tmp, 'site');
+  const webDir = join(project, 'node_modules', '@qagida', 'validator', 'web');
+  const types = { '.html': 'text/html', '.js': 'text/javascript', '.wasm': 'application/wasm' };
+  // The site at /, the installed package's web/ directory as it is at /qagida/.
+  server = http.createServer((req, res) => {
+    const p = normalize(decodeURIComponent(new URL(req.url, 'http://x').pathname)).replace(/^\/+/, '') || 'index.html';
+    const file = p.startsWith('qagida/') ? join(webDir, p.slice('qagida/'.length)) : join(site, p);
+    try {
+      const body = readFileSync(file);
+      res.writeHead(200, { 'content-type': types[extname(p)] ?? 'application/octet-stream' });
+      res.end(body);
+    } catch {
+      res.writeHead(404);
+      res.end();
+    }
+  });
+  /** Opens `page` of the site in Chromium and checks what its script found. */
+  async function checkPage(pageName) {
+    if (!server.listening) await new Promise((r) => server.listen(0, '127.0.0.1', r));
+    browser ??= await chromium.launch({
       executablePath: CHROMIUM,
       args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
     });
@@ -196,15 +199,34 @@ try {
     page.on('pageerror', (e) => problems.push(`pageerror: ${e.message}`));
     page.on('console', (m) => m.type() === 'error' && problems.push(`console: ${m.text()}`));
     page.on('response', (r) => r.status() >= 400 && problems.push(`HTTP ${r.status()}: ${r.url()}`));
-    await page.goto(`http://127.0.0.1:${server.address().port}/`);
+    await page.goto(`http://127.0.0.1:${server.address().port}/${pageName}`);
     await page.waitForFunction(() => window.__result, null, { timeout: 15000 });
     const r = await page.evaluate(() => window.__result);
+    await page.close();
     assert(!r.error, r.error);
     assert(r.ok === true, `the valid fixture: ${JSON.stringify(r)}`);
     const type = r.bad?.find((i) => i.ruleId === 'TYPE');
     assert(type && JSON.stringify(type.path) === '["course_days"]' && /[әғқңөұүһі]/i.test(type.message), `the invalid one (kk): ${JSON.stringify(r.bad)}`);
     assert(JSON.stringify(r.results) === '[true,false]', `onResult: ${JSON.stringify(r.results)}`);
     assert(problems.length === 0, problems.join('\n'));
+  }
+  const html = (script) => `<!doctype html><meta charset="utf-8"><title>qagida</title><link rel="icon" href="data:,">${script}\n`;
+
+  await test('esbuild bundles @qagida/validator/web (.wasm and .qpack by the file loader); the page validates in Chromium', async () => {
+    writeFileSync(join(project, 'entry.js'), pageScript(`import init, { Validator, standardSchema } from '@qagida/validator/web';
+import wasmFile from '@qagida/validator/web/qagida_wasm_bg.wasm';
+import packFile from '@qagida/validator/web/packs/default.qpack';`, `const wasmUrl = new URL(wasmFile, import.meta.url);
+  const packUrl = new URL(packFile, import.meta.url);`));
+    sh(bin('esbuild'), ['entry.js', '--bundle', '--format=esm', '--platform=browser', `--outdir=${site}`, '--loader:.wasm=file', '--loader:.qpack=file', '--log-level=warning'], project);
+    writeFileSync(join(site, 'index.html'), html('<script type="module" src="./entry.js"></script>'));
+    await checkPage('');
+  });
+
+  await test('no bundler: the installed web/ directory served as it is, its index.js imported by the page', async () => {
+    writeFileSync(join(site, 'plain.js'), pageScript("import init, { Validator, standardSchema } from '/qagida/index.js';", `const wasmUrl = undefined; // init() fetches qagida_wasm_bg.wasm beside the module
+  const packUrl = '/qagida/packs/default.qpack';`));
+    writeFileSync(join(site, 'plain.html'), html('<script type="module" src="./plain.js"></script>'));
+    await checkPage('plain.html');
   });
 } finally {
   await browser?.close();
