@@ -6,6 +6,7 @@ import init, { Validator, standardSchema, type MdtConclusion, type Prescription 
 import type { DocumentType, QagidaDocument, QagidaIssue, QagidaStandardSchema, StandardSchemaV1 } from '@qagida/validator';
 import { standardSchema as fromSubpath } from '@qagida/validator/standard-schema';
 import { standardSchemaResolver } from '@hookform/resolvers/standard-schema';
+import { useForm } from 'react-hook-form';
 
 await init();
 const pack = await fetch(new URL('./packs/default.qpack', import.meta.url));
@@ -73,3 +74,8 @@ console.log(result.valid, describe(mdt), generic, wrongType, wrongValue, warning
 
 // react-hook-form: the resolver takes the Standard Schema as it is.
 export const resolver = standardSchemaResolver(standardSchema<Prescription>(validator, { lang: 'ru' }));
+
+// The docs' snippet: a form of prescriptions.
+export function usePrescriptionForm() {
+  return useForm<Prescription>({ resolver: standardSchemaResolver(standardSchema(validator, { lang: 'ru' })) });
+}
