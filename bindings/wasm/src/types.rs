@@ -79,10 +79,20 @@ pub struct ValidateOptions {
     /// result's `skipped` says for what); what is present and wrong is reported as usual.
     /// (Read as text and matched by `to_options`: serde-wasm-bindgen's reading of an enum cost
     /// the module 1,230 bytes gzipped, 2026-12-07.)
-    #[tsify(optional, type = "\"submit\" | \"draft\"")]
+    #[tsify(optional, type = "Mode")]
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub mode: Option<String>,
 }
+
+/// How much of a verdict a validation gives ([`ValidateOptions::mode`]), as TypeScript sees it.
+#[wasm_bindgen::prelude::wasm_bindgen(typescript_custom_section)]
+const TS_MODE: &'static str = r#"
+/**
+ * How much of a verdict a validation gives: `"submit"` (the default), the whole verdict;
+ * `"draft"`, a form being filled (absent fields not reported, checks that read absent data wait).
+ */
+export type Mode = "submit" | "draft";
+"#;
 
 /// Severity of a finding; `valid` is false when any finding is an `error`.
 #[derive(Tsify, Serialize, Deserialize, Clone, Copy, Debug, PartialEq, Eq)]
