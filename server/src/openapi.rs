@@ -11,7 +11,7 @@ use utoipa::openapi::security::{Http, HttpAuthScheme, SecurityScheme};
 use utoipa::{Modify, OpenApi, ToSchema};
 
 use qagida::explain::{CheckExplained, RuleExplained, RuleSummary, TestCounts};
-use qagida::{Finding, PackRef, PackUsed, Severity, ValidationResult};
+use qagida::{Finding, Mode, PackRef, PackUsed, Severity, Skipped, ValidationResult};
 
 use crate::state::Serving;
 
@@ -30,7 +30,7 @@ use crate::state::Serving;
         crate::routes::openapi,
         crate::routes::reload,
     ),
-    components(schemas(ValidationResult, Finding, PackUsed, PackRef, Severity, ErrorBody, BatchLine, PackInfo, RuleSummary, RuleExplained, CheckExplained, TestCounts)),
+    components(schemas(ValidationResult, Finding, Skipped, Mode, PackUsed, PackRef, Severity, ErrorBody, BatchLine, PackInfo, RuleSummary, RuleExplained, CheckExplained, TestCounts)),
     modifiers(&Bearer)
 )]
 struct Doc;

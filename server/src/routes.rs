@@ -112,6 +112,8 @@ pub struct ValidateQuery {
     pub as_of: Option<String>,
     /// `submit` (the default): the whole verdict; `draft`: a document still being filled (absent
     /// fields not reported, checks that read absent data listed in the result's `skipped`).
+    /// Read as text by the library (`Pack::options_from_text`), which names a bad one.
+    #[param(value_type = Option<qagida::Mode>)]
     pub mode: Option<String>,
 }
 
