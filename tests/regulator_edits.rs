@@ -172,3 +172,27 @@ fn adding_a_regional_layer_to_the_stack_applies_its_decision_to_that_regions_pre
     doc["funding"]["region"] = serde_json::json!("karaganda");
     assert!(severities(&pack, &doc).is_empty());
 }
+
+#[test]
+fn relabelling_a_field_in_types_toml_changes_messages_and_the_schema_without_rebuild() {
+    let tmp = copy_pack();
+    let types = tmp.path().join("types.toml");
+    let text = fs::read_to_string(&types).unwrap();
+    // The MDT conclusion's `doses_per_day` label, in English.
+    let start = text.find("[labels.mdt_conclusion]").expect("the MDT conclusion's labels");
+    let line_at = start + text[start..].find("\ndoses_per_day = ").expect("its doses_per_day label") + 1;
+    let line_end = line_at + text[line_at..].find('\n').unwrap();
+    let line = &text[line_at..line_end];
+    let en = line.find("en = \"").expect("an en label") + 6;
+    let en_end = en + line[en..].find('"').unwrap();
+    let edited = format!("{}{}Intakes a day{}", &text[..line_at], &line[..en], &text[line_at + en_end..]);
+    fs::write(&types, edited).unwrap();
+    let pack = Pack::load_dir(tmp.path()).unwrap();
+    let mut doc = fixture("mdt_conclusion");
+    doc["doses_per_day"] = Value::from(2.5);
+    let r = pack.validate(&doc, &Options { lang: Some("en".into()), ..Options::default() }).unwrap();
+    let f = r.findings.iter().find(|f| f.rule_id == "TYPE" && f.path == "/doses_per_day").expect("a TYPE finding");
+    assert!(f.message.starts_with("Intakes a day "), "{}", f.message);
+    let schema = qagida::schema::document_schema(&pack, Some("en"));
+    assert_eq!(schema["$defs"]["mdt_conclusion"]["properties"]["doses_per_day"]["description"], "Intakes a day");
+}
