@@ -6,7 +6,9 @@
 #   1. the wasm-bindgen tests under Node of the three crates, bindings/wasm, bindings/wasm-compiler, bindings/wasm-tester
 #      (cargo's "test result:" lines),
 #   2. the parity test: WASM modules vs native CLI on every example and the pack's own tests,
-#   3. the end-to-end test of the demo form in headless Chromium.
+#   3. the end-to-end tests of the two demo pages in headless Chromium (www/: a form for every
+#      document type; www/react/: React + react-hook-form), after scripts/build-demo.mjs has
+#      built what they need besides the package (www/dist/: the document model, the React bundle).
 # Idempotent: a second run installs nothing and rebuilds only what changed.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -65,5 +67,9 @@ echo "== wasm: wasm-bindgen tests under Node (validator, compiler and tester mod
 echo "== wasm: parity with the native CLI"
 node tests-wasm/parity.mjs
 
-echo "== wasm: demo form end to end (headless Chromium)"
-node tests-wasm/e2e.mjs --screenshot="${QAGIDA_SCREENSHOT:-/tmp/qagida-demo.png}"
+echo "== wasm: the demo pages (www/dist/: document model, React bundle)"
+node scripts/build-demo.mjs
+
+echo "== wasm: demo pages end to end (headless Chromium; screenshots in ${QAGIDA_SHOTS:-/tmp/qagida-shots})"
+node tests-wasm/e2e.mjs
+node tests-wasm/e2e-react.mjs
