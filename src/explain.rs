@@ -22,6 +22,9 @@ pub struct RuleSummary {
     /// Exclusive; absent: still in force.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub effective_to: Option<NaiveDate>,
+    /// The data it reads, as JSON Pointers into the document (`*`: every item of a list):
+    /// [`Rule::reads`].
+    pub reads: Vec<String>,
 }
 
 /// Rule `r` in a list, its title in `lang`.
@@ -33,6 +36,7 @@ pub fn summary(r: &Rule, lang: LangId) -> RuleSummary {
         applies_to: r.applies_to.clone(),
         effective_from: r.effective_from,
         effective_to: r.effective_to,
+        reads: r.reads(),
     }
 }
 

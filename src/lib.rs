@@ -54,7 +54,7 @@ pub mod value;
 #[cfg(test)]
 mod test_rng;
 
-pub use engine::{Finding, Options, PackRef, PackUsed, ValidationResult};
+pub use engine::{Finding, Mode, Options, PackRef, PackUsed, Skipped, ValidationResult};
 pub use error::{Diagnostic, InputError, PackError};
 pub use pack::compiled::{CompileOptions, CompiledPackError};
 pub use pack::{Files, Lang, Pack, Rule, Severity};

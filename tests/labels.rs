@@ -167,3 +167,9 @@ fn labels_survive_the_compiled_form() {
     let doc = json!({"document_type": "order", "date": "2026-01-01", "per_day": 9});
     assert_eq!(findings(&back, doc.clone(), "ru"), findings(&p, doc, "ru"));
 }
+#[test]
+fn the_shipped_pack_labels_every_field_and_document_type() {
+    let p = Pack::load_dir(std::path::Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/rules/kz-orphan"))).expect("loads");
+    let missing = qagida::schema::unlabelled(&p);
+    assert!(missing.is_empty(), "fields without labels: {missing:?}");
+}

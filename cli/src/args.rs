@@ -64,6 +64,11 @@ pub(crate) enum Command {
         /// national pack; `kk-KZ` finds `kk`). Default: the pack's own, `ru` for the national pack.
         #[arg(long, value_name = "TAG", value_parser = lang_tag)]
         lang: Option<Lang>,
+        /// `submit`: the whole verdict. `draft`, for a document still being filled: absent
+        /// fields are not reported and checks that read absent data wait (listed in the result's
+        /// `skipped`); what is present and wrong is reported as in `submit`.
+        #[arg(long, value_enum, default_value_t = ModeArg::Submit)]
+        mode: ModeArg,
         /// Output format.
         #[arg(long, value_enum, default_value_t = Format::Json)]
         format: Format,
@@ -225,6 +230,22 @@ pub(crate) enum PackCommand {
         #[arg(long, value_name = "DIR")]
         pack_path: Vec<PathBuf>,
     },
+}
+
+/// `--mode`: [`qagida::Mode`].
+#[derive(Copy, Clone, ValueEnum, PartialEq, Eq)]
+pub(crate) enum ModeArg {
+    Submit,
+    Draft,
+}
+
+impl From<ModeArg> for qagida::Mode {
+    fn from(m: ModeArg) -> qagida::Mode {
+        match m {
+            ModeArg::Submit => qagida::Mode::Submit,
+            ModeArg::Draft => qagida::Mode::Draft,
+        }
+    }
 }
 
 #[derive(Copy, Clone, ValueEnum, PartialEq, Eq)]

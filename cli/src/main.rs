@@ -87,14 +87,14 @@ fn serve(spec: qagida::deploy::PackSpec, config: impl FnOnce(qagida_server::Conf
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let code = match cli.command {
-        Command::Validate { pack, as_of, lang, format, ndjson, jobs, files } => {
+        Command::Validate { pack, as_of, lang, mode, format, ndjson, jobs, files } => {
             let spec = pack.spec();
             match load_spec(&spec).map(|d| d.pack) {
                 Ok(pack) => {
                     if !language_ok(&pack, lang.as_ref()) {
                         return ExitCode::from(2);
                     }
-                    let opts = Options { as_of, lang: lang.map(|l| l.code().to_string()), ..Options::default() };
+                    let opts = Options { as_of, lang: lang.map(|l| l.code().to_string()), mode: mode.into(), ..Options::default() };
                     if ndjson {
                         validate_ndjson(&pack, &opts, format, &files, jobs)
                     } else {

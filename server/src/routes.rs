@@ -110,7 +110,8 @@ pub struct ValidateQuery {
     pub lang: Option<String>,
     /// Validate as of this date, `YYYY-MM-DD` (default: each document's own date).
     pub as_of: Option<String>,
-    /// `full` (the default and only mode): the whole result.
+    /// `submit` (the default): the whole verdict; `draft`: a document still being filled (absent
+    /// fields not reported, checks that read absent data listed in the result's `skipped`).
     pub mode: Option<String>,
 }
 

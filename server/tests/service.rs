@@ -26,6 +26,14 @@ async fn validate_answers_the_library_result_whatever_the_verdict() {
     let r = post_json(s.addr, "/v1/validate?as_of=2026-05-01&lang=kk", doc.clone()).await;
     assert_eq!(r.status, 200);
     assert_eq!(r.json()["as_of"], "2026-05-01");
+    // `mode=draft`: the library's draft result (absent data not reported, what waits listed).
+    let half = br#"{"document_type": "mdt_conclusion", "date": "2026-04-02", "doses_per_day": 50}"#.to_vec();
+    let r = post_json(s.addr, "/v1/validate?mode=draft", half.clone()).await;
+    assert_eq!(r.status, 200, "{}", r.text());
+    let opts = qagida::Options { mode: qagida::Mode::Draft, ..Default::default() };
+    let want = qagida::Pack::embedded().expect("pack").validate_bytes(&half, &opts).expect("a document");
+    assert_eq!(r.json(), serde_json::to_value(&want).expect("json"));
+    assert!(r.json()["skipped"].as_array().is_some_and(|s| !s.is_empty()));
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -32,7 +32,7 @@ use crate::value::decode;
 use text::TextCap;
 
 pub use crate::pack::PackRef;
-pub use result::{Finding, PackUsed, ValidationResult};
+pub use result::{Finding, PackUsed, Skipped, ValidationResult};
 pub use run::NOT_IN_FORCE_RULE;
 pub use shape::{BUNDLE_RULE, DOCTYPE_RULE, INPUT_RULE, TYPE_RULE};
 
@@ -80,6 +80,23 @@ pub struct Options {
     /// it parsing stops with [`InputError::ParsedTooLarge`]. Not checked by [`Pack::validate`],
     /// whose value is already built.
     pub max_parse_bytes: usize,
+    /// `submit` (the default): the whole verdict. `draft`, for a form being filled: an absent
+    /// field (or null, or blank text) is not reported, and a check that reads absent data is not
+    /// run (the result's `skipped` lists it and what it waits for); what is present and wrong
+    /// is reported as in `submit`.
+    pub mode: Mode,
+}
+
+/// How much of a verdict a validation gives: [`Options::mode`].
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "lowercase")]
+pub enum Mode {
+    /// The whole verdict: every absent required field is a finding.
+    #[default]
+    Submit,
+    /// A form being filled: absent data is not reported, checks that need it wait.
+    Draft,
 }
 
 impl Default for Options {
@@ -97,6 +114,7 @@ impl Default for Options {
             max_result_bytes: 8 * 1024 * 1024,
             max_eval_bytes: 64 * 1024 * 1024,
             max_parse_bytes: 256 * 1024 * 1024,
+            mode: Mode::Submit,
         }
     }
 }
@@ -128,6 +146,10 @@ pub(crate) struct Out<'p> {
     not_checked: Vec<(usize, &'p str, String, Vec<String>)>,
     /// `(rule ID, base)` of bundle members on which a cross-document check of the rule decided.
     settled: HashSet<(&'p str, String)>,
+    /// A draft validation ([`Mode::Draft`]): absent data is not reported; `skipped` lists the
+    /// checks that wait for it.
+    pub(crate) draft: bool,
+    skipped: Vec<Skipped>,
 }
 
 /// A `(rule ID, base)` key looked up without building its strings (native builds; the
@@ -165,6 +187,16 @@ impl<'p> Out<'p> {
             reported: HashSet::new(),
             not_checked: Vec::new(),
             settled: HashSet::new(),
+            draft: false,
+            skipped: Vec::new(),
+        }
+    }
+
+    /// A draft validation's rule at `path` waits for the `absent` data (at most `max_findings`
+    /// places are listed).
+    pub(crate) fn skip(&mut self, rule_id: &str, path: String, waits_for: Vec<String>) {
+        if self.skipped.len() < self.cap {
+            self.skipped.push(Skipped { rule_id: rule_id.to_string(), path, waits_for });
         }
     }
 
@@ -236,7 +268,8 @@ impl<'p> Out<'p> {
     /// cross-document check decided (with the bundle's data, it was checked). And at which cap,
     /// if any, validation stopped (decided before any info is dropped: a cut result stays cut
     /// however many findings remain).
-    fn finish(self) -> (Vec<Finding>, Option<Stop>) {
+    fn finish(mut self) -> (Vec<Finding>, Option<Stop>, Option<Vec<Skipped>>) {
+        let skipped = self.draft.then(|| std::mem::take(&mut self.skipped));
         let stopped = if self.over_bytes {
             Some(Stop::Bytes(self.max_bytes))
         } else if self.list.len() > self.cap {
@@ -244,7 +277,7 @@ impl<'p> Out<'p> {
         } else {
             None
         };
-        (self.kept(), stopped)
+        (self.kept(), stopped, skipped)
     }
 
     fn kept(self) -> Vec<Finding> {
@@ -351,6 +384,7 @@ impl Pack {
         let cap = opts.max_findings;
         let lang = self.language(opts.lang.as_deref());
         let mut out = Out::new(cap, TextCap::new(opts.max_text_chars), opts.max_result_bytes, self.result_frame(opts, lang));
+        out.draft = opts.mode == Mode::Draft;
         self.duplicate_key_findings(dups, more, lang, &mut out);
         let Some(doc_type) = self.document_type(doc, "", lang, &mut out) else {
             let as_of = opts.as_of.unwrap_or_else(|| self.today());
@@ -425,7 +459,7 @@ impl Pack {
     /// The result; past `cap` findings, the first `cap` and one `LIMIT` finding; past the
     /// result's bytes, the findings that fit and one `LIMIT` finding.
     fn result(&self, as_of: NaiveDate, out: Out, cap: usize, lang: LangId) -> ValidationResult {
-        let (mut findings, stopped) = out.finish();
+        let (mut findings, stopped, skipped) = out.finish();
         let stopped = stopped.or_else(|| (findings.len() > cap).then_some(Stop::Findings(cap)));
         let truncated = stopped.is_some();
         if let Some(stop) = stopped {
@@ -438,6 +472,7 @@ impl Pack {
             as_of,
             findings,
             truncated,
+            skipped,
         }
     }
 
@@ -470,6 +505,7 @@ impl Pack {
             as_of: NaiveDate::MIN,
             findings: Vec::new(),
             truncated: true,
+            skipped: None,
         };
         json_len(&frame) + limits.iter().map(json_len).max().unwrap_or(0) + 1
     }

@@ -4,12 +4,12 @@
 
 use chrono::NaiveDate;
 
-use super::Options;
+use super::{Mode, Options};
 use crate::pack::{Lang, Pack};
 
 impl Pack {
     /// [`Options`] from text: `lang` a BCP 47 tag this pack has a language for (`kk-KZ` finds
-    /// `kk`), `as_of` a `YYYY-MM-DD` date, `mode` `full` (the only mode); the rest of
+    /// `kk`), `as_of` a `YYYY-MM-DD` date, `mode` `submit` (the default) or `draft`; the rest of
     /// [`Options::default`]. On a bad value, why, in words that name it.
     pub fn options_from_text(&self, lang: Option<&str>, as_of: Option<&str>, mode: Option<&str>) -> Result<Options, String> {
         let as_of = match as_of {
@@ -23,10 +23,11 @@ impl Pack {
                 return Err(format!("the pack has no language `{l}` (it has {})", have.join(", ")));
             }
         }
-        match mode {
-            None | Some("full") => {}
-            Some(m) => return Err(format!("mode `{m}`: unknown (the only mode is `full`)")),
-        }
-        Ok(Options { as_of, lang: lang.map(str::to_string), ..Options::default() })
+        let mode = match mode {
+            None | Some("submit") => Mode::Submit,
+            Some("draft") => Mode::Draft,
+            Some(m) => return Err(format!("mode `{m}`: unknown (`submit` or `draft`)")),
+        };
+        Ok(Options { as_of, lang: lang.map(str::to_string), mode, ..Options::default() })
     }
 }

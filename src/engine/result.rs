@@ -32,6 +32,23 @@ pub struct ValidationResult {
     /// last finding is a `LIMIT` one.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub truncated: bool,
+    /// Only in a draft result ([`Options::mode`](crate::Options) `draft`; a submit result has
+    /// none): where checks were not run because data they read is absent, and what they wait
+    /// for. (A submit validation says the same with "not checked" infos, or with findings for
+    /// absent required data.)
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub skipped: Option<Vec<Skipped>>,
+}
+
+/// A rule's checks at one place not run in a draft validation: data they read is absent.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Skipped {
+    pub rule_id: String,
+    /// The JSON Pointer of what the checks run on (the document, or an item of a list).
+    pub path: String,
+    /// The absent data, as JSON Pointers into the input: the rule runs there once they are filled.
+    pub waits_for: Vec<String>,
 }
 
 /// A date as chrono writes it (`YYYY-MM-DD`), without `fmt` for the years 0 to 9999 (through

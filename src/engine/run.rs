@@ -48,7 +48,7 @@ impl Pack {
                 continue;
             }
             applied = true;
-            let run = RuleRun { pack: self, doc_type: &doc_type.name, rule, params: self.params_json(i), doc, data, as_of, lang, prefix };
+            let run = RuleRun { pack: self, doc_type: &doc_type.name, rule, params: self.params_json(i), doc, data, as_of, lang, prefix, draft: out.draft };
             eval_rule(&run, env, out)?;
         }
         if applied || with_members {
@@ -91,6 +91,9 @@ struct RuleRun<'a, 'p> {
     data: &'a Json<'a>,
     as_of: NaiveDate,
     lang: LangId,
+    /// A draft validation: checks that read absent data wait, absent required data is not
+    /// reported ([`crate::Mode::Draft`]).
+    draft: bool,
 }
 
 impl<'a> RuleRun<'a, '_> {
@@ -263,6 +266,10 @@ fn report_unknown<'a>(run: &RuleRun<'a, '_>, unknown: Vec<Unknown>, out: &mut Ou
     for u in merged {
         if out.full() {
             return;
+        }
+        if run.draft && !u.absent.is_empty() {
+            out.skip(&run.rule.id, u.base, u.absent);
+            continue;
         }
         if out.reported(&run.rule.id, &u.base) {
             continue;
@@ -572,6 +579,14 @@ fn eval_check<'a>(
 ) -> Result<(), EvalError> {
     let severity = check.severity.unwrap_or(run.rule.severity);
     let scope_doc = elem.or(item).unwrap_or(run.doc);
+    if run.draft {
+        // A draft: a check that reads absent data waits for it, unrun.
+        let absent = absent_reads(&plan.reads, base, run.doc, item, elem);
+        if !absent.is_empty() {
+            unknown.push(Unknown { base: base.join(""), absent, path: base.join(&check.path), message: None });
+            return Ok(());
+        }
+    }
     // The check could not run: every let is bound first, as the message may name any of them
     // and an overflow in any of them decides what is said.
     let not_run = |env: &mut Env<'a>, sink: &mut Sink<'_, 'a>, unknown: &mut Vec<Unknown>| -> Result<(), EvalError> {
@@ -627,7 +642,8 @@ fn eval_check<'a>(
         }
         CheckKind::Require(ptrs) => {
             for p in ptrs {
-                if !present(scope_doc, p) {
+                // A draft does not report what is not filled in yet.
+                if !run.draft && !present(scope_doc, p) {
                     need_lets(check, plan.render.iter().copied(), env)?;
                     let path = base.join(&p.text);
                     let f = finding(run, check, severity, env, text, path, None, None);
@@ -700,7 +716,7 @@ fn render_check(
         Seg::Actual => out.push_str(actual.unwrap_or("—")),
         Seg::Expected => out.push_str(expected.unwrap_or("—")),
         Seg::Path => out.push_str(path),
-        Seg::Field => out.push_str(run.pack.field_label(run.doc_type, path.strip_prefix(run.prefix).unwrap_or(path), run.lang).unwrap_or(path)),
+        Seg::Field => out.push_str(run.pack.field_label(run.doc_type, path.strip_prefix(run.prefix).unwrap_or(path), run.lang).as_deref().unwrap_or(path)),
         Seg::Let(name) => {
             let value = check.lets.iter().find(|(n, _, _)| n == name).and_then(|(_, slot, _)| env.slots.get(*slot));
             if let Some(v) = value.filter(|v| !matches!(v, Val::Missing)) {

@@ -90,8 +90,9 @@ impl Pack {
     /// same way, at every level.
     pub(super) fn check_shape(&self, doc: &Json<'_>, dt: &DocType, prefix: &str, lang: LangId, out: &mut Out) {
         if let Some(obj) = doc.as_object() {
-            let mut report = |path: &str, field: Field<'_>, problem: Problem| {
-                let label = field.and_then(|(of, name)| self.labels.field_text(of, name, lang));
+            let mut report = |path: &str, problem: Problem| {
+                let label = self.field_label(&dt.name, path.strip_prefix(prefix).unwrap_or(path), lang);
+                let label = label.as_deref();
                 out.push(match problem {
                     Problem::Kind { expected, actual, ty } => {
                         let plain = plain_type_message(ty).filter(|m| !self.messages.get(*m).0.is_empty());
@@ -111,7 +112,8 @@ impl Pack {
             let Some(items) = list.and_then(Json::as_array).filter(|a| !a.is_empty()) else {
                 // An absent or empty list: nothing to validate. (A list of another JSON kind has
                 // its TYPE finding.)
-                if list.is_none_or(|l| l.is_null() || l.as_array().is_some()) {
+                // A draft does not report what is not filled in yet.
+                if list.is_none_or(|l| l.is_null() || l.as_array().is_some()) && !out.draft {
                     out.push(self.engine_finding(BUNDLE_RULE, SysMsg::BundleEmpty, lang, list_path, None, None));
                 }
                 continue;
@@ -162,10 +164,6 @@ pub(super) fn member_lists<'a>(doc: &'a Json<'a>, dt: &'a DocType) -> impl Itera
         _ => None,
     })
 }
-
-/// The field a value is in, as `(record or document type, field name)` (an item of a list: the
-/// list's field), for its label; `None` at a document's root.
-type Field<'a> = Option<(&'a str, &'a str)>;
 
 /// The plain-words TYPE message for a value that should have been of type `ty`.
 fn plain_type_message(ty: &Type) -> Option<SysMsg> {
@@ -219,7 +217,7 @@ impl At<'_> {
 
 /// Reports every declared field whose input value does not fit its type, with its pointer.
 /// Documents held in a `list<document>` are left to [`Pack::check_shape`].
-fn check_types(v: &Json<'_>, ty: &Type, at: &At, field: Field<'_>, report: &mut dyn FnMut(&str, Field<'_>, Problem<'_>)) {
+fn check_types(v: &Json<'_>, ty: &Type, at: &At, report: &mut dyn FnMut(&str, Problem<'_>)) {
     let path = || {
         let mut p = String::new();
         at.write(&mut p);
@@ -232,15 +230,15 @@ fn check_types(v: &Json<'_>, ty: &Type, at: &At, field: Field<'_>, report: &mut 
         Type::Document | Type::Any => {}
         Type::Record(r) => match v.as_object() {
             Some(obj) => check_fields(obj, r, at, report),
-            None => report(&path(), field, Problem::Kind { expected: "object".into(), actual: json_kind(v), ty }),
+            None => report(&path(), Problem::Kind { expected: "object".into(), actual: json_kind(v), ty }),
         },
         Type::List(elem) => {
             let Some(items) = v.as_array() else {
-                report(&path(), field, Problem::Kind { expected: ty.to_string(), actual: json_kind(v), ty });
+                report(&path(), Problem::Kind { expected: ty.to_string(), actual: json_kind(v), ty });
                 return;
             };
             for (i, item) in items.iter().enumerate() {
-                check_types(item, elem, &At::Item(at, i), field, report);
+                check_types(item, elem, &At::Item(at, i), report);
             }
         }
         leaf => {
@@ -255,13 +253,13 @@ fn check_types(v: &Json<'_>, ty: &Type, at: &At, field: Field<'_>, report: &mut 
                     }
                     _ => Problem::Kind { expected: leaf.to_string(), actual: json_kind(v), ty: leaf },
                 };
-                report(&path(), field, problem);
+                report(&path(), problem);
             }
         }
     }
 }
 
-fn check_fields(obj: &Object<'_>, r: &RecordType, at: &At, report: &mut dyn FnMut(&str, Field<'_>, Problem<'_>)) {
+fn check_fields(obj: &Object<'_>, r: &RecordType, at: &At, report: &mut dyn FnMut(&str, Problem<'_>)) {
     // Documents mostly list the fields in the order declared: each is looked for first after
     // the one found before it.
     let mut next = 0;
@@ -269,7 +267,7 @@ fn check_fields(obj: &Object<'_>, r: &RecordType, at: &At, report: &mut dyn FnMu
         if let Some(fv) = obj.get_next(name, &mut next)
             && !plainly_fits(fv, fty)
         {
-            check_types(fv, fty, &At::Field(at, name), Some((&r.name, name)), report);
+            check_types(fv, fty, &At::Field(at, name), report);
         }
     }
 }

@@ -62,23 +62,31 @@ impl Labels {
 
 impl super::Pack {
     /// The label, in `lang`, of the field a JSON Pointer into a document of type `doc_type`
-    /// names (for a list's item: the list's label), when the model gives one.
-    pub fn field_label(&self, doc_type: &str, pointer: &str, lang: LangId) -> Option<&str> {
+    /// names (an item of a list: the list's label), when the model gives one; a field of a
+    /// record that is itself a field is named with it ("Single dose — Amount"), as a form shows
+    /// it under its group.
+    pub fn field_label(&self, doc_type: &str, pointer: &str, lang: LangId) -> Option<String> {
         use crate::types::Type;
         let mut ty = Type::Record(self.doc_types.get(doc_type)?.record.clone());
-        let mut named: Option<(String, String)> = None;
+        // The last two fields the pointer names, as (record or document type, field).
+        let mut named: [Option<(String, String)>; 2] = [None, None];
         for token in super::pointer_tokens(pointer).ok()? {
             ty = match ty {
                 Type::Record(r) => {
                     let next = r.field(&token)?.clone();
-                    named = Some((r.name.clone(), token));
+                    named = [named[1].take(), Some((r.name.clone(), token))];
                     next
                 }
                 Type::List(e) => (*e).clone(),
                 _ => break,
             };
         }
-        let (of, field) = named?;
-        self.labels.field_text(&of, &field, lang)
+        let [parent, own] = named;
+        let (of, field) = own?;
+        let own = self.labels.field_text(&of, &field, lang)?;
+        match parent.and_then(|(of, field)| self.labels.field_text(&of, &field, lang)) {
+            Some(p) => Some(format!("{p} — {own}")),
+            None => Some(own.to_string()),
+        }
     }
 }

@@ -264,6 +264,43 @@ impl Check {
     }
 }
 
+impl Rule {
+    /// The data the rule reads, as JSON Pointers into the document it applies to, without
+    /// duplicates, in the order its `when` and checks read them: what its expressions read and
+    /// what its `require`s name; an item of a list as `*` (`/lines/*/drug/inn`). A form
+    /// re-validates a rule only when one of them changes, and can say "checked when … is filled".
+    pub fn reads(&self) -> Vec<String> {
+        let mut out: Vec<String> = Vec::new();
+        let mut add = |p: String| {
+            if !out.contains(&p) {
+                out.push(p);
+            }
+        };
+        for (_, p) in reads_of(self.when.iter(), None, None) {
+            add(p.text);
+        }
+        for c in &self.checks {
+            let item = c.for_each.as_ref().map(|f| format!("{}/*", f.text)).unwrap_or_default();
+            let elem = c.then_each.as_ref().map(|t| format!("{item}{}/*", t.text)).unwrap_or_default();
+            let at = |root: Root| match root {
+                Root::Doc => "",
+                Root::Item => item.as_str(),
+                Root::Elem => elem.as_str(),
+            };
+            for (root, p) in c.reads() {
+                add(format!("{}{}", at(root), p.text));
+            }
+            if let CheckKind::Require(ptrs) = &c.kind {
+                let base = if c.then_each.is_some() { &elem } else { &item };
+                for p in ptrs {
+                    add(format!("{base}{}", p.text));
+                }
+            }
+        }
+        out
+    }
+}
+
 /// What expressions read from the document (slot `doc`), an item (`item_slot`) or an element
 /// (`elem_slot`), as pointers relative to them, without duplicates (see [`Check::reads`]).
 pub fn reads_of<'e>(exprs: impl Iterator<Item = &'e Expr>, item_slot: Option<usize>, elem_slot: Option<usize>) -> Vec<(Root, Pointer)> {

@@ -110,7 +110,7 @@ def test_bad_input_raises_with_the_reason(pack, doc, kind, match):
 
 @pytest.mark.parametrize(
     "kwargs,match",
-    [({"lang": "xx"}, "no language `xx`"), ({"as_of": "2026-13-01"}, "not a valid YYYY-MM-DD date"), ({"mode": "draft"}, "mode `draft`: unknown"), ({"as_of": 5}, "as_of")],
+    [({"lang": "xx"}, "no language `xx`"), ({"as_of": "2026-13-01"}, "not a valid YYYY-MM-DD date"), ({"mode": "final"}, "mode `final`: unknown"), ({"as_of": 5}, "as_of")],
 )
 def test_bad_options_raise_value_or_type_errors(pack, kwargs, match):
     with pytest.raises((ValueError, TypeError), match=match):
@@ -163,3 +163,21 @@ def test_validate_many_refuses_one_document_and_reports_an_unconvertible_one_in_
 def test_a_datetime_as_of_means_its_date(pack):
     doc = (ROOT / "examples/valid/prescription.json").read_text()
     assert pack.validate(doc, as_of=datetime.datetime(2026, 6, 1, 15, 30))["as_of"] == "2026-06-01"
+
+
+def test_draft_mode_reports_what_is_present_and_wrong_and_lists_what_waits_as_the_cli(pack, tmp_path):
+    doc = {"document_type": "mdt_conclusion", "date": "2026-04-02", "doses_per_day": 50}
+    path = tmp_path / "half.json"
+    path.write_text(json.dumps(doc))
+    draft = pack.validate(doc, mode="draft")
+    assert draft == cli_result(path, "--mode", "draft")
+    assert [(f["rule_id"], f["path"]) for f in draft["findings"]] == [("MDT-03", "/doses_per_day")]
+    assert any("/single_dose" in s["waits_for"] for s in draft["skipped"])
+    submit = pack.validate(doc, mode="submit")
+    assert "skipped" not in submit and submit == pack.validate(doc)
+    assert any(f["rule_id"] == "MDT-01" for f in submit["findings"])
+
+
+def test_rules_say_what_they_read(pack):
+    mdt03 = next(r for r in pack.rules() if r["id"] == "MDT-03")
+    assert "/doses_per_day" in mdt03["reads"]

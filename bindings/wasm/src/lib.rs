@@ -44,7 +44,7 @@ use tsify::Ts;
 use wasm_bindgen::prelude::*;
 
 pub use types::{
-    Finding, Lang, PackRef, PackUsed, RuleInfo, Severity, ValidateOptions, ValidationResult,
+    Finding, Lang, Mode, PackRef, PackUsed, RuleInfo, Severity, Skipped, ValidateOptions, ValidationResult,
 };
 
 /// Every way a binding call can fail. Turned into a JS `Error` whose `name` is the variant's
@@ -109,7 +109,7 @@ fn json_to_js<'v>(members: impl Iterator<Item = (&'v String, &'v qagida::documen
 }
 
 /// The properties of [`ValidateOptions`] as JS sees them.
-pub const OPTION_KEYS: [&str; 12] = [
+pub const OPTION_KEYS: [&str; 13] = [
     "asOf",
     "lang",
     "maxInputBytes",
@@ -122,6 +122,7 @@ pub const OPTION_KEYS: [&str; 12] = [
     "maxResultBytes",
     "maxEvalBytes",
     "maxParseBytes",
+    "mode",
 ];
 
 /// The options object's properties, each by serde-wasm-bindgen, in `ValidateOptions`'s order
@@ -142,6 +143,7 @@ pub fn read_options(js: &JsValue) -> Result<ValidateOptions, String> {
         max_result_bytes: p(js, "maxResultBytes")?,
         max_eval_bytes: p(js, "maxEvalBytes")?,
         max_parse_bytes: p(js, "maxParseBytes")?,
+        mode: p(js, "mode")?,
     })
 }
 
@@ -162,6 +164,9 @@ fn to_options(opts: Option<Ts<ValidateOptions>>) -> Result<Options, BindingError
     }
     let o = read_options(&js).map_err(BindingError::Options)?;
     out.lang = o.lang.map(|l| l.0);
+    if let Some(m) = o.mode {
+        out.mode = m.into();
+    }
     let set = |field: &mut usize, v: Option<usize>| {
         if let Some(n) = v {
             *field = n;

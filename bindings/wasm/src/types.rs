@@ -74,6 +74,29 @@ pub struct ValidateOptions {
     #[tsify(optional)]
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub max_parse_bytes: Option<usize>,
+    /// `"submit"` (the default): the whole verdict. `"draft"`, for a form being filled: an
+    /// absent (null, blank) field is not reported, a check that reads absent data waits (the
+    /// result's `skipped` says for what); what is present and wrong is reported as usual.
+    #[tsify(optional)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub mode: Option<Mode>,
+}
+
+/// How much of a verdict a validation gives: see [`ValidateOptions::mode`].
+#[derive(Tsify, Serialize, Deserialize, Clone, Copy, Debug, PartialEq, Eq)]
+#[serde(rename_all = "lowercase")]
+pub enum Mode {
+    Submit,
+    Draft,
+}
+
+impl From<Mode> for qagida::Mode {
+    fn from(m: Mode) -> qagida::Mode {
+        match m {
+            Mode::Submit => qagida::Mode::Submit,
+            Mode::Draft => qagida::Mode::Draft,
+        }
+    }
 }
 
 /// Severity of a finding; `valid` is false when any finding is an `error`.
@@ -129,6 +152,21 @@ pub struct ValidationResult {
     #[tsify(optional)]
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub truncated: bool,
+    /// Only in a draft result (`mode: "draft"`): each rule and place whose checks wait for
+    /// absent data, and the data (JSON Pointers) they wait for.
+    #[tsify(optional)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub skipped: Option<Vec<Skipped>>,
+}
+
+/// A rule's checks at one place, not run in a draft: data they read is absent.
+#[derive(Tsify, Serialize, Deserialize, Clone, Debug, PartialEq, Eq)]
+pub struct Skipped {
+    pub rule_id: String,
+    /// JSON Pointer of what the checks run on (the document, or an item of a list).
+    pub path: String,
+    /// The absent data, as JSON Pointers into the input: the rule runs once they are filled.
+    pub waits_for: Vec<String>,
 }
 
 /// One finding: which rule, where, why.
@@ -166,6 +204,9 @@ impl From<&qagida::ValidationResult> for ValidationResult {
             as_of: r.as_of.to_string(),
             findings: r.findings.iter().map(Finding::from).collect(),
             truncated: r.truncated,
+            skipped: r.skipped.as_ref().map(|s| {
+                s.iter().map(|x| Skipped { rule_id: x.rule_id.clone(), path: x.path.clone(), waits_for: x.waits_for.clone() }).collect()
+            }),
         }
     }
 }
@@ -208,6 +249,10 @@ pub struct RuleInfo {
     /// Where the rule is defined: file in the pack and line.
     pub file: String,
     pub line: usize,
+    /// The data it reads, as JSON Pointers into the document (`*`: every item of a list): a
+    /// form re-validates the rule when one of them changes, and can say "checked when … is
+    /// filled".
+    pub reads: Vec<String>,
 }
 
 impl RuleInfo {
@@ -222,6 +267,7 @@ impl RuleInfo {
             effective_to: r.effective_to.map(|d| d.to_string()),
             file: r.file.clone(),
             line: r.line,
+            reads: r.reads(),
         }
     }
 }

@@ -210,6 +210,7 @@ fn every_option_key_is_read_into_its_field() {
         let value: JsValue = match *key {
             "asOf" => "2026-04-02".into(),
             "lang" => "ru".into(),
+            "mode" => "draft".into(),
             _ => (i as u32 + 1).into(),
         };
         js_sys::Reflect::set(&o, &(*key).into(), &value).unwrap();
@@ -220,7 +221,8 @@ fn every_option_key_is_read_into_its_field() {
     assert_eq!(keys, qagida_wasm::OPTION_KEYS);
     assert_eq!(json["asOf"], "2026-04-02");
     assert_eq!(json["lang"], "ru");
-    for (i, key) in qagida_wasm::OPTION_KEYS.iter().enumerate().skip(2) {
+    assert_eq!(json["mode"], "draft");
+    for (i, key) in qagida_wasm::OPTION_KEYS.iter().enumerate().skip(2).filter(|(_, k)| **k != "mode") {
         assert_eq!(json[*key], i + 1, "{key}");
     }
 }
@@ -537,4 +539,36 @@ fn the_result_declaration_serialises_as_the_core_result() {
         }
     }
     assert!(checked > 40, "{checked}");
+}
+
+/// `mode: "draft"`: a half-filled MDT conclusion gets no finding for what is not filled yet,
+/// a present wrong value is reported as in submit, and the result lists what waits; submit
+/// reports the absent required items.
+#[wasm_bindgen_test]
+fn draft_mode_reports_only_what_is_present_and_wrong() {
+    let v = default_validator();
+    let doc = serde_json::json!({"document_type": "mdt_conclusion", "date": "2026-04-02", "doses_per_day": 50});
+    let draft = validate(&v, &doc, Some(ValidateOptions { mode: Some(qagida_wasm::Mode::Draft), ..Default::default() }));
+    let ids: Vec<(&str, &str)> = draft.findings.iter().map(|f| (f.rule_id.as_str(), f.path.as_str())).collect();
+    assert_eq!(ids, [("MDT-03", "/doses_per_day")], "{:?}", draft.findings);
+    let skipped = draft.skipped.expect("a draft result lists what waits");
+    assert!(skipped.iter().any(|s| s.waits_for.iter().any(|w| w == "/single_dose")), "{skipped:?}");
+    let submit = validate(&v, &doc, None);
+    assert!(submit.skipped.is_none());
+    assert!(submit.findings.iter().any(|f| f.rule_id == "MDT-01" && f.path == "/drug/inn"), "{:?}", submit.findings);
+    let bad = js_sys::Object::new();
+    js_sys::Reflect::set(&bad, &"mode".into(), &"final".into()).unwrap();
+    let js = js_sys::JSON::parse(&doc.to_string()).unwrap();
+    let err = error_text(&v.validate(js, Some(Ts::new_unchecked(bad.into()))).expect_err("an unknown mode is refused"));
+    assert!(err.starts_with("OptionsError: invalid options: mode:"), "{err}");
+}
+
+/// `rules()[i].reads`: the JSON Pointers a rule reads, list items as `*`.
+#[wasm_bindgen_test]
+fn rules_say_what_they_read() {
+    let v = default_validator();
+    let rules: Vec<RuleInfo> = rust_of(&v.rules(None).unwrap());
+    let mdt03 = rules.iter().find(|r| r.id == "MDT-03").expect("MDT-03");
+    assert!(mdt03.reads.contains(&"/doses_per_day".to_string()), "{:?}", mdt03.reads);
+    assert!(rules.iter().any(|r| r.reads.iter().any(|p| p.contains("/*/"))), "some rule reads list items");
 }

@@ -2,7 +2,7 @@
 
 import datetime
 import os
-from typing import TYPE_CHECKING, Any, Dict, Iterable, List, Optional, Sequence, Union
+from typing import TYPE_CHECKING, Any, Dict, Iterable, List, Literal, Optional, Sequence, Union
 
 if TYPE_CHECKING:
     import pyarrow
@@ -53,14 +53,14 @@ class Pack:
         overrides: Optional[_Path] = None,
     ) -> "Pack": ...
     def to_compiled(self, *, validation_only: bool = False) -> bytes: ...
-    def validate(self, doc: _Doc, *, lang: Optional[str] = None, as_of: Optional[_Date] = None, mode: Optional[str] = None) -> Dict[str, Any]: ...
+    def validate(self, doc: _Doc, *, lang: Optional[str] = None, as_of: Optional[_Date] = None, mode: Optional[Literal["submit", "draft"]] = None) -> Dict[str, Any]: ...
     def validate_many(
         self,
         docs: Iterable[_Doc],
         *,
         lang: Optional[str] = None,
         as_of: Optional[_Date] = None,
-        mode: Optional[str] = None,
+        mode: Optional[Literal["submit", "draft"]] = None,
         jobs: Optional[int] = None,
     ) -> List[Dict[str, Any]]: ...
     def validate_arrow(
@@ -70,7 +70,7 @@ class Pack:
         *,
         lang: Optional[str] = None,
         as_of: Optional[_Date] = None,
-        mode: Optional[str] = None,
+        mode: Optional[Literal["submit", "draft"]] = None,
         jobs: Optional[int] = None,
     ) -> "pyarrow.Table": ...
     def rules(self, *, lang: Optional[str] = None) -> List[Dict[str, Any]]: ...

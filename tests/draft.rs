@@ -1,0 +1,169 @@
+//! Draft mode (issue 16): for a form being filled, an absent field is not reported, a check
+//! that reads absent data waits (listed in `skipped`), and what is present and wrong is
+//! reported as in submit mode, which stays the default and unchanged.
+
+mod common;
+
+use common::{fixture_pack, text};
+use qagida::{Mode, Options, Pack, ValidationResult};
+use serde_json::{Value, json};
+
+const TYPES: &str = r#"
+[types.line]
+qty = "number"
+max = "number"
+[documents.order]
+as_of = "date"
+[documents.order.fields]
+date = "date"
+id = "string"
+per_day = "integer"
+days = "integer"
+lines = "list<line>"
+[documents.box]
+member_id = "id"
+[documents.box.fields]
+id = "string"
+documents = "list<document>"
+"#;
+
+fn rules() -> String {
+    let t = text("t");
+    let c = text("c");
+    format!(
+        r#"
+[[rule]]
+id = "REQ-01"
+applies_to = "order"
+severity = "error"
+title = {t}
+clause = {c}
+message = {{ kk = "жоқ {{field}}", ru = "нет {{field}}", en = "missing {{field}}" }}
+[[rule.check]]
+require = ["/id", "/per_day"]
+
+[[rule]]
+id = "SUM-01"
+applies_to = "order"
+severity = "error"
+title = {t}
+clause = {c}
+message = {t}
+[[rule.check]]
+assert = "doc.per_day * doc.days <= 100"
+path = "/per_day"
+
+[[rule]]
+id = "LIN-01"
+applies_to = "order"
+severity = "error"
+title = {t}
+clause = {c}
+message = {t}
+[[rule.check]]
+for_each = "/lines"
+assert = "item.qty <= item.max"
+path = "/qty"
+"#
+    )
+}
+
+fn pack() -> Pack {
+    Pack::from_files(&fixture_pack("draft", "", TYPES, &rules())).expect("loads")
+}
+
+fn run(p: &Pack, doc: &Value, mode: Mode) -> ValidationResult {
+    p.validate(doc, &Options { mode, lang: Some("en".into()), ..Options::default() }).expect("validates")
+}
+
+fn ids(r: &ValidationResult) -> Vec<(String, String)> {
+    r.findings.iter().map(|f| (f.rule_id.clone(), f.path.clone())).collect()
+}
+
+#[test]
+fn an_empty_form_is_valid_in_draft_and_every_rule_waits_for_its_data() {
+    let p = pack();
+    let doc = json!({"document_type": "order", "date": "2026-01-01"});
+    let draft = run(&p, &doc, Mode::Draft);
+    assert!(draft.valid && draft.findings.is_empty(), "{:?}", draft.findings);
+    let skipped = draft.skipped.expect("a draft result lists what waits");
+    assert_eq!(skipped.len(), 1, "{skipped:?}");
+    assert_eq!((skipped[0].rule_id.as_str(), skipped[0].path.as_str()), ("SUM-01", ""));
+    assert_eq!(skipped[0].waits_for, ["/per_day", "/days"]);
+    // Submit: the required items are findings, and SUM's absent data an info.
+    let submit = run(&p, &doc, Mode::Submit);
+    assert!(submit.skipped.is_none());
+    assert_eq!(ids(&submit), [("REQ-01".into(), "/id".into()), ("REQ-01".into(), "/per_day".into()), ("SUM-01".into(), "/per_day".into())]);
+    assert!(!submit.valid);
+}
+
+#[test]
+fn in_draft_what_is_present_and_wrong_is_reported_as_in_submit() {
+    let p = pack();
+    let doc = json!({"document_type": "order", "date": "2026-01-01", "id": "", "per_day": 30, "days": 10,
+        "lines": [{"qty": 5, "max": 3}, {"qty": 1}]});
+    let draft = run(&p, &doc, Mode::Draft);
+    // A blank id is not filled in yet; the product and the first line are checked; the second
+    // line waits for its max.
+    assert_eq!(ids(&draft), [("SUM-01".into(), "/per_day".into()), ("LIN-01".into(), "/lines/0/qty".into())]);
+    let skipped = draft.skipped.expect("listed");
+    assert_eq!(skipped.len(), 1);
+    assert_eq!((skipped[0].rule_id.as_str(), skipped[0].path.as_str()), ("LIN-01", "/lines/1"));
+    assert_eq!(skipped[0].waits_for, ["/lines/1/max"]);
+    // A wrong type is reported in draft too.
+    let typed = run(&p, &json!({"document_type": "order", "date": "2026-01-01", "per_day": "three"}), Mode::Draft);
+    assert_eq!(ids(&typed), [("TYPE".into(), "/per_day".into())]);
+}
+
+#[test]
+fn submit_is_the_default_and_its_result_has_no_skipped_list() {
+    let p = pack();
+    let doc = json!({"document_type": "order", "date": "2026-01-01", "per_day": 3});
+    let default = p.validate(&doc, &Options { lang: Some("en".into()), ..Options::default() }).expect("validates");
+    assert_eq!(default, run(&p, &doc, Mode::Submit));
+    let text = serde_json::to_string(&default).expect("json");
+    assert!(!text.contains("skipped"), "{text}");
+}
+
+#[test]
+fn an_absent_bundle_list_is_not_reported_in_draft() {
+    let p = pack();
+    let doc = json!({"document_type": "box", "id": "b"});
+    assert!(run(&p, &doc, Mode::Draft).findings.is_empty());
+    assert_eq!(ids(&run(&p, &doc, Mode::Submit)), [("BUNDLE".into(), "/documents".into())]);
+}
+
+#[test]
+fn rules_say_what_they_read_with_list_items_as_a_star() {
+    let p = pack();
+    let reads = |id: &str| p.rules.iter().find(|r| r.id == id).expect("rule").reads();
+    assert_eq!(reads("REQ-01"), ["/id", "/per_day"]);
+    assert_eq!(reads("SUM-01"), ["/per_day", "/days"]);
+    assert_eq!(reads("LIN-01"), ["/lines/*/qty", "/lines/*/max"]);
+}
+
+#[test]
+fn modes_are_read_from_text_as_the_service_and_python_give_them() {
+    let p = pack();
+    assert_eq!(p.options_from_text(None, None, Some("draft")).expect("draft").mode, Mode::Draft);
+    assert_eq!(p.options_from_text(None, None, Some("submit")).expect("submit").mode, Mode::Submit);
+    assert_eq!(p.options_from_text(None, None, None).expect("default").mode, Mode::Submit);
+    let err = p.options_from_text(None, None, Some("full")).expect_err("unknown");
+    assert!(err.contains("mode `full`: unknown"), "{err}");
+}
+
+#[test]
+fn a_half_filled_mdt_conclusion_of_the_national_pack_in_draft() {
+    let p = Pack::embedded().expect("the default pack");
+    let doc = json!({"document_type": "mdt_conclusion", "date": "2026-04-02", "doses_per_day": 50, "route": "oral"});
+    let draft = run(&p, &doc, Mode::Draft);
+    assert_eq!(ids(&draft), [("MDT-03".into(), "/doses_per_day".into())], "{:?}", draft.findings);
+    let submit = run(&p, &doc, Mode::Submit);
+    assert!(submit.findings.iter().any(|f| f.rule_id == "MDT-01" && f.path == "/drug/inn"));
+    // Every lawful fixture is valid in draft as in submit.
+    for (name, fixture) in &p.fixtures {
+        let v: Value = serde_json::from_str(&fixture.to_string()).expect("json");
+        let d = run(&p, &v, Mode::Draft);
+        assert!(d.valid, "{name}: {:?}", d.findings);
+    }
+}
