@@ -329,6 +329,7 @@ try {
   });
 
   await test('a 45-day dispensing breaks DSP-01; an edited pack (two-month cap) loaded by URL accepts it', async () => {
+    await setMode('submit'); // the new rule below requires a field: not reported in a draft
     await tab('dispensing');
     await input('dispensing', '/supply_days').fill('45');
     await flagged('dispensing', '/supply_days');

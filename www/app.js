@@ -188,7 +188,7 @@ function noteFor(f) {
     f.clause ? el('span', { class: 'clause', text: f.clause }) : null);
 }
 
-function renderResult(form, result, ms) {
+function renderResult(form, result, ms, mode) {
   form.result = result;
   for (const place of form.places.values()) {
     place.wrap.classList.remove('sev-error', 'sev-warning', 'sev-info', 'waits');
@@ -221,9 +221,9 @@ function renderResult(form, result, ms) {
   form.verdict.textContent = `${result.valid ? t('valid') : t('invalid')} — ${t('counts', n('error'), n('warning'), n('info'))}`;
   form.verdict.dataset.valid = String(result.valid);
   form.root.dataset.valid = String(result.valid);
-  form.root.dataset.mode = result.mode ?? 'submit';
+  form.root.dataset.mode = mode;
   form.root.dataset.findings = result.findings.map((f) => `${f.rule_id}@${f.path}`).join(' ');
-  form.timing.textContent = `${t(result.mode === 'draft' ? 'draftChecked' : 'submitChecked')} · ${t('timing', ms.toFixed(2), result.as_of)}`;
+  form.timing.textContent = `${t(mode === 'draft' ? 'draftChecked' : 'submitChecked')} · ${t('timing', ms.toFixed(2), result.as_of)}`;
   const tab = document.getElementById(`tab-${form.type}`);
   tab.dataset.valid = String(result.valid);
   tab.textContent = `${state.model.typeLabel(form.type, state.lang)} ${result.valid ? '✓' : `✗ ${n('error')}`}`;
@@ -232,30 +232,30 @@ function renderResult(form, result, ms) {
 /**
  * A draft's `skipped` checks, as quiet notes: "will be checked when … is filled in", naming the
  * fields each waits for by their labels. One note per place, under the field the check is about;
- * a check about no field of the form (or the whole document) goes to the list under the summary.
+ * a check about no field of the form (or the whole document) is one note per rule in the list
+ * under the summary.
  */
 function renderSkipped(form, skipped) {
-  const byPlace = new Map(); // place or null -> {rules: Set, names: Set}
+  const spell = (p) => (p ? state.model.pointerLabel(form.type, p, state.lang, form.doc, { each: t('each') }) : t('wholeDocument'));
+  const atPlace = new Map(); // place -> {rules: Set, names: Set}
+  const loose = [];
   for (const s of skipped) {
     const waits = (s.waits_for ?? []).filter((p) => p !== s.path);
     if (!waits.length) continue;
-    const place = form.places.get(s.path) ?? null;
-    const key = place ?? `${s.path}`;
-    if (!byPlace.has(key)) byPlace.set(key, { place, path: s.path, rules: new Set(), names: new Set() });
-    const entry = byPlace.get(key);
-    entry.rules.add(s.rule_id);
-    for (const p of waits) entry.names.add(state.model.pointerLabel(form.type, p, state.lang, form.doc, { each: t('each') }));
-  }
-  const loose = [];
-  for (const e of byPlace.values()) {
-    const li = el('li', { class: 'note waiting-note', dataset: { rules: [...e.rules].join(' ') } }, t('waits', [...e.names].join(', ')));
-    if (e.place) {
-      e.place.wrap.classList.add('waits');
-      e.place.notes.append(li);
-    } else {
-      li.prepend(el('span', { class: 'where', text: e.path ? state.model.pointerLabel(form.type, e.path, state.lang, form.doc, { each: t('each') }) : t('wholeDocument') }), ' ');
-      loose.push(li);
+    const place = form.places.get(s.path);
+    if (!place) {
+      loose.push(el('li', { class: 'note waiting-note', dataset: { rules: s.rule_id } },
+        el('span', { class: 'where', text: spell(s.path) }), el('code', { class: 'rule', text: s.rule_id }), ' ', t('waits', waits.map(spell).join(', '))));
+      continue;
     }
+    if (!atPlace.has(place)) atPlace.set(place, { rules: new Set(), names: new Set() });
+    const entry = atPlace.get(place);
+    entry.rules.add(s.rule_id);
+    for (const p of waits) entry.names.add(spell(p));
+  }
+  for (const [place, e] of atPlace) {
+    place.wrap.classList.add('waits');
+    place.notes.append(el('li', { class: 'note waiting-note', dataset: { rules: [...e.rules].join(' ') } }, t('waits', [...e.names].join(', '))));
   }
   form.waiting.replaceChildren(...loose);
   form.waitingBox.hidden = loose.length === 0;
@@ -282,7 +282,7 @@ function validateNow(form, mode = state.mode) {
     form.root.dataset.valid = 'error';
     return null;
   }
-  renderResult(form, result, performance.now() - t0);
+  renderResult(form, result, performance.now() - t0, mode);
   document.body.dataset.validations = String(Number(document.body.dataset.validations ?? 0) + 1);
   return result;
 }

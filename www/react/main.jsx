@@ -344,17 +344,28 @@ function MdtFields() {
 
 const FIELDS = { prescription: PrescriptionFields, mdt_conclusion: MdtFields };
 
-function DocumentForm({ type, validator, fixture, lang, liveMode, onSubmitted }) {
+/**
+ * A form and its starting values: Reset (the fixture) and Empty form start it again from new
+ * values (a new react-hook-form instance: reset() with fewer fields would leave the others).
+ */
+function DocumentFormHost(props) {
+  const [start, setStart] = useState({ values: props.fixture, generation: 0 });
+  const restart = (values) => setStart((s) => ({ values, generation: s.generation + 1 }));
+  return <DocumentForm key={start.generation} {...props} defaults={start.values} restart={restart} />;
+}
+
+function DocumentForm({ type, validator, fixture, defaults, restart, lang, liveMode, onSubmitted }) {
   const [result, setResult] = useState(null);
   const [sent, setSent] = useState(null); // {ok, errors?, document?} of the last submit
   // One Standard Schema per mode, remade when the language changes. The resolver reads them
   // through a ref, so react-hook-form always calls the current one; `next` is the mode of the
   // next validation: the live mode, or 'submit' while the Submit button's validation runs.
   const schemas = useMemo(() => {
-    const onResult = (r) => setResult({ ...r, document: current.current });
+    // The result, with the mode it was checked in and the document it was about.
+    const onResult = (mode) => (r) => setResult({ ...r, mode, document: current.current });
     return {
-      draft: standardSchema(validator, { lang, mode: 'draft', onResult }),
-      submit: standardSchema(validator, { lang, mode: 'submit', onResult }),
+      draft: standardSchema(validator, { lang, mode: 'draft', onResult: onResult('draft') }),
+      submit: standardSchema(validator, { lang, mode: 'submit', onResult: onResult('submit') }),
     };
   }, [validator, lang]);
   const schemasRef = useRef(schemas);
@@ -366,8 +377,8 @@ function DocumentForm({ type, validator, fixture, lang, liveMode, onSubmitted })
     current.current = values;
     return standardSchemaResolver(schemasRef.current[next.current])(values, context, options);
   }, []);
-  const form = useForm({ defaultValues: fixture, resolver, mode: 'onChange', reValidateMode: 'onChange' });
-  const { control, register, handleSubmit, reset, trigger, watch, formState } = form;
+  const form = useForm({ defaultValues: defaults, resolver, mode: 'onChange', reValidateMode: 'onChange' });
+  const { control, register, handleSubmit, trigger, watch, formState } = form;
   // What the last Submit said is stale once the form changes.
   useEffect(() => {
     const sub = watch(() => setSent(null));
@@ -399,13 +410,15 @@ function DocumentForm({ type, validator, fixture, lang, liveMode, onSubmitted })
     // From the first submit on, the form is checked in full as you type (as the plain page does).
     onSubmitted();
   };
-  const restart = (values) => {
-    setSent(null);
-    reset(values);
-    trigger();
-  };
   const Fields = FIELDS[type];
   const elsewhere = (result?.findings ?? []).filter((f) => !onForm.has(f.path));
+  // A draft's checks about no field of the form (most are about the whole document), each with
+  // the fields it waits for, by label.
+  const spell = (p) => (p ? model.pointerLabel(type, p, lang, result?.document, { each: ui(lang, 'each') }) : ui(lang, 'wholeDocument'));
+  const waiting = (result?.skipped ?? [])
+    .filter((s) => !onForm.has(s.path))
+    .map((s) => ({ ...s, names: (s.waits_for ?? []).filter((p) => p !== s.path).map(spell) }))
+    .filter((s) => s.names.length);
   const n = (s) => (result?.findings ?? []).filter((f) => f.severity === s).length;
   return (
     <FormContext.Provider value={{ type, lang, register, control, errors: formState.errors, result }}>
@@ -444,6 +457,18 @@ function DocumentForm({ type, validator, fixture, lang, liveMode, onSubmitted })
               </li>
             ))}
           </ul>
+          {waiting.length > 0 && (
+            <details className="waiting">
+              <summary>{ui(lang, 'waitingTitle', waiting.length)}</summary>
+              <ul className="waiting-list">
+                {waiting.map((s, i) => (
+                  <li key={i} className="note waiting-note" data-rules={s.rule_id}>
+                    <span className="where">{spell(s.path)}</span><code className="rule">{s.rule_id}</code> {ui(lang, 'waits', s.names.join(', '))}
+                  </li>
+                ))}
+              </ul>
+            </details>
+          )}
         </div>
         <div className="fields">
           <Fields />
@@ -517,7 +542,7 @@ function App({ validator, fixtures }) {
       {/* One form at a time; each keeps its own state while the other is shown. */}
       {FORMS.map((t) => (
         <div key={t} hidden={t !== active}>
-          <DocumentForm type={t} validator={validator} fixture={fixtures[t]} lang={lang} liveMode={liveMode} onSubmitted={() => setLiveMode('submit')} />
+          <DocumentFormHost type={t} validator={validator} fixture={fixtures[t]} lang={lang} liveMode={liveMode} onSubmitted={() => setLiveMode('submit')} />
         </div>
       ))}
       <footer>
