@@ -218,7 +218,7 @@ function renderResult(form, result, ms, mode) {
   );
   renderSkipped(form, result.skipped ?? []);
   const n = (s) => result.findings.filter((f) => f.severity === s).length;
-  form.verdict.textContent = `${result.valid ? t('valid') : t('invalid')} — ${t('counts', n('error'), n('warning'), n('info'))}`;
+  form.verdict.textContent = `${result.valid ? t(mode === 'draft' ? 'draftOk' : 'valid') : t('invalid')} — ${t('counts', n('error'), n('warning'), n('info'))}`;
   form.verdict.dataset.valid = String(result.valid);
   form.root.dataset.valid = String(result.valid);
   form.root.dataset.mode = mode;

@@ -449,6 +449,8 @@ function field(ctx, s, ptr, value, label, small = false) {
       });
       other.addEventListener('input', () => write(other.value === '' ? undefined : other.value));
       if (open) extra = other;
+      // Long labels ("Primary health care") get the whole row.
+      if (values.some((v) => (labels[v]?.[ctx.lang] ?? '').length > 28)) wrap.classList.add('wide');
       break;
     }
     case 'bool': {

@@ -8,6 +8,7 @@ export const UI = {
   },
   language: { en: 'Language', ru: 'Язык', kk: 'Тіл' },
   valid: { en: 'Valid', ru: 'Соответствует', kk: 'Сәйкес' },
+  draftOk: { en: 'No errors so far', ru: 'Пока ошибок нет', kk: 'Әзірге қате жоқ' },
   invalid: { en: 'Not valid', ru: 'Не соответствует', kk: 'Сәйкес емес' },
   counts: {
     en: (e, w, i) => `${e} error(s), ${w} warning(s), ${i} info`,

@@ -117,8 +117,10 @@ function Choice({ name }) {
   const node = model.nodeAt(type, toPointer(name));
   const labels = node?.['x-qagida-enum-labels'] ?? {};
   const values = node?.enum ?? node?.examples ?? Object.keys(labels);
+  // Long labels ("Primary health care") get the whole row.
+  const wide = values.some((v) => (labels[v]?.[lang] ?? '').length > 28);
   return (
-    <Field name={name}>
+    <Field name={name} wide={wide}>
       {({ id, invalid, describedBy }) => (
         <select id={id} aria-invalid={invalid || undefined} aria-describedby={describedBy} data-path={toPointer(name)} {...register(name, { setValueAs: blank })}>
           <option value="">—</option>
@@ -429,7 +431,7 @@ function DocumentForm({ type, validator, fixture, defaults, restart, lang, liveM
           <div className="status">
             {result && (
               <p className="verdict" role="status" data-valid={String(result.valid)}>
-                {`${result.valid ? ui(lang, 'valid') : ui(lang, 'invalid')} — ${ui(lang, 'counts', n('error'), n('warning'), n('info'))}`}
+                {`${result.valid ? ui(lang, result.mode === 'draft' ? 'draftOk' : 'valid') : ui(lang, 'invalid')} — ${ui(lang, 'counts', n('error'), n('warning'), n('info'))}`}
               </p>
             )}
             <p className="timing">{result && ui(lang, result.mode === 'draft' ? 'draftChecked' : 'submitChecked')}</p>
