@@ -22,19 +22,19 @@ export const UI = {
   },
   reactLink: { en: 'The same with React and react-hook-form', ru: 'То же на React и react-hook-form', kk: 'Дәл осы React және react-hook-form арқылы' },
   modeLabel: { en: 'Checking', ru: 'Проверка', kk: 'Тексеру' },
-  draft: { en: 'Draft', ru: 'Черновик', kk: 'Жоба' },
+  draft: { en: 'Draft', ru: 'Черновик', kk: 'Қаралама' },
   submit: { en: 'Submit', ru: 'Отправка', kk: 'Жіберу' },
   draftHelp: {
     en: 'Draft: what is not filled in yet is not an error; a value that is there is checked as you type.',
     ru: 'Черновик: незаполненные поля не считаются ошибкой; введённые значения проверяются сразу.',
-    kk: 'Жоба: толтырылмаған өрістер қате саналмайды; енгізілген мәндер бірден тексеріледі.',
+    kk: 'Қаралама: толтырылмаған өрістер қате саналмайды; енгізілген мәндер бірден тексеріледі.',
   },
   submitHelp: {
     en: 'Submit: the document is checked in full, as when it is sent — missing fields are errors.',
     ru: 'Отправка: документ проверяется полностью, как при отправке, — незаполненные обязательные поля считаются ошибкой.',
     kk: 'Жіберу: құжат жіберу кезіндегідей толық тексеріледі — толтырылмаған міндетті өрістер қате болып саналады.',
   },
-  draftChecked: { en: 'checked as a draft', ru: 'проверено как черновик', kk: 'жоба ретінде тексерілді' },
+  draftChecked: { en: 'checked as a draft', ru: 'проверено как черновик', kk: 'қаралама ретінде тексерілді' },
   submitChecked: { en: 'checked in full', ru: 'проверено полностью', kk: 'толық тексерілді' },
   submitButton: { en: 'Submit', ru: 'Отправить', kk: 'Жіберу' },
   submitOk: {
