@@ -70,6 +70,9 @@ node tests-wasm/parity.mjs
 echo "== wasm: the demo pages (www/dist/: document model, React bundle)"
 node scripts/build-demo.mjs
 
+echo "== wasm: the demo pages' dates (Node)"
+node --test tests-wasm/dates.mjs
+
 echo "== wasm: demo pages end to end (headless Chromium; screenshots in ${QAGIDA_SHOTS:-/tmp/qagida-shots})"
 node tests-wasm/e2e.mjs
 node tests-wasm/e2e-react.mjs
