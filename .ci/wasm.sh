@@ -6,7 +6,10 @@
 #   1. the wasm-bindgen tests under Node of the three crates, bindings/wasm, bindings/wasm-compiler, bindings/wasm-tester
 #      (cargo's "test result:" lines),
 #   2. the parity test: WASM modules vs native CLI on every example and the pack's own tests,
-#   3. the end-to-end tests of the two demo pages in headless Chromium (www/: a form for every
+#   3. the forms layer: standardSchema (Standard Schema v1) on the built package, the document
+#      types (generator unit test, then `tsc` on an example form), and the package as a vendor
+#      installs it (npm pack, npm install, Node ESM and CommonJS, TypeScript, esbuild + Chromium),
+#   4. the end-to-end tests of the two demo pages in headless Chromium (www/: a form for every
 #      document type; www/react/: React + react-hook-form), after scripts/build-demo.mjs has
 #      built what they need besides the package (www/dist/: the document model, the React bundle).
 # Idempotent: a second run installs nothing and rebuilds only what changed.
@@ -66,6 +69,18 @@ echo "== wasm: wasm-bindgen tests under Node (validator, compiler and tester mod
 
 echo "== wasm: parity with the native CLI"
 node tests-wasm/parity.mjs
+
+echo "== wasm: Standard Schema and document types"
+node --test tests-wasm/standard-schema.mjs tests-wasm/document-types.test.mjs
+# The type test resolves '@qagida/validator' through pkg/package.json's "exports", as a vendor's
+# project does, by a link in its own (uncommitted) node_modules.
+mkdir -p tests-wasm/types/node_modules/@qagida
+ln -sfn ../../../../pkg tests-wasm/types/node_modules/@qagida/validator
+tsc -p tests-wasm/types
+echo "tsc -p tests-wasm/types: ok"
+
+echo "== wasm: the package as a vendor installs it (npm pack, Node ESM/CJS, TypeScript, esbuild + Chromium)"
+node tests-wasm/package.mjs
 
 echo "== wasm: the demo pages (www/dist/: document model, React bundle)"
 node scripts/build-demo.mjs

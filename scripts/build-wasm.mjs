@@ -18,22 +18,34 @@
 //                             wasm-bindgen CLI on PATH; no-install: wasm-pack downloads nothing)
 //   wasm-opt (pkg-config.json `wasm_opt`, npm binaryen@132, not Debian's 108; our own step, its
 //             output cached by the hash of its input: wasm-pack's would rerun it every time)
+// then, beside the modules (pkg-config.json `js`):
+//   - the Standard Schema wrapper, bindings/wasm/js/standard-schema.js: web/ and bundler/ as
+//     is, nodejs/standard-schema.cjs (CommonJS, by esbuild; .mjs re-exports it), and
+//     pkg/standard-schema.d.ts;
+//   - the documents' JSON Schema, `qagida pack schema rules/default.toml` → pkg/documents.schema.json,
+//     and its TypeScript, pkg/documents.d.ts (scripts/document-types.mjs, json-schema-to-typescript);
+//   - each target's entry, re-exporting the validator module and standardSchema (and the document
+//     types in its .d.ts): web/index.js, bundler/index.js, nodejs/index.cjs and nodejs/index.mjs;
 // then pkg/package.json, pkg/README.md                      (from pkg-config.json, docs/WASM.md)
 //
-// and prints each .wasm's size raw and gzipped (zlib level 9), failing when one is over its
-// budget (pkg-config.json `budget`). Everything is built with the stable toolchain.
+// and prints each .wasm's size raw and gzipped (zlib level 9), and that of standard-schema.js and
+// documents.d.ts together, failing when one is over its budget (pkg-config.json `budget`).
+// Everything is built with the stable toolchain.
 // Needs: cargo with the wasm32-unknown-unknown target, wasm-pack, wasm-bindgen-cli of the exact
 // version of the wasm-bindgen crate in bindings/wasm/Cargo.lock (.ci/wasm.sh installs both at
-// pinned versions), `npm ci` (for node_modules/.bin/wasm-opt).
+// pinned versions), `npm ci` (for node_modules/.bin/wasm-opt, esbuild, json-schema-to-typescript).
 //
 // Usage: node scripts/build-wasm.mjs [--targets=web,nodejs] [--no-opt] [-- CARGO_ARGS…]
 //        CARGO_ARGS go to the validator module's cargo build.
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { copyFileSync, existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { dirname, join, relative } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { gzipSync } from 'node:zlib';
+import { transformSync } from 'esbuild';
+import { documentTypes } from './document-types.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const config = JSON.parse(readFileSync(join(root, 'pkg-config.json'), 'utf8'));
@@ -154,6 +166,24 @@ run('cargo', ['run', '--locked', '-q', '-p', 'qagida-cli', '--', 'pack', 'compil
 const packBytes = readFileSync(packTmp);
 rmSync(packTmp);
 
+// --- the documents' JSON Schema and TypeScript types ---------------------------------------------
+// The JSON Schema of the default pack's document types (`qagida pack schema`), shipped as
+// documents.schema.json, and the TypeScript declarations made from it (documents.d.ts), which
+// every entry's .d.ts re-exports. Its `description`s, the doc comments of the types, are the
+// labels in English (comments in code are; and one language keeps documents.d.ts within its
+// budget: in all three it was 8,527 bytes gzipped); `x-qagida-labels` has every language.
+const js = config.js;
+const schemaText = run('cargo', ['run', '--locked', '-q', '-p', 'qagida-cli', '--', 'pack', 'schema', '--lang', js.documents_lang, join(root, packFile.source)], { cwd: root, capture: true });
+let documentsSchema;
+try {
+  documentsSchema = JSON.parse(schemaText);
+} catch (e) {
+  fail(`qagida pack schema printed no JSON: ${e.message}`);
+}
+writeFileSync(join(pkgDir, js.documents_schema), `${JSON.stringify(documentsSchema, null, 2)}\n`);
+const documentsDts = await documentTypes(documentsSchema);
+writeFileSync(join(pkgDir, js.documents_types), documentsDts);
+
 // --- wasm-bindgen + wasm-opt per target and module -----------------------------------------------
 const optCache = new Map(); // sha256 of the wasm-bindgen output -> optimised bytes
 const cacheRoot = join(root, 'node_modules', '.cache', 'qagida-wasm-opt');
@@ -201,8 +231,52 @@ for (const target of targets) {
   writeFileSync(join(pkgDir, target, 'package.json'), JSON.stringify({ type: target === 'nodejs' ? 'commonjs' : 'module' }, null, 2) + '\n');
 }
 
+// --- the Standard Schema wrapper and each target's entry ---------------------------------------
+// standard-schema.js (hand-written, no dependency) goes beside each target's module: pkg/web/
+// served alone must hold everything a page imports. Node's is CommonJS (esbuild's transform), as
+// the nodejs target's module is; its ES module importers get it through nodejs/index.mjs.
+const wrapperSource = readFileSync(join(root, js.standard_schema), 'utf8');
+const wrapperExports = Object.keys(await import(pathToFileURL(join(root, js.standard_schema)).href));
+const wrapperDts = readFileSync(join(root, js.standard_schema.replace(/\.js$/, '.d.ts')), 'utf8');
+writeFileSync(join(pkgDir, 'standard-schema.d.ts'), wrapperDts);
+const GENERATED = `// Generated by scripts/build-wasm.mjs (${config.name}@${config.version}).`;
+const stem = js.documents_types.replace(/\.d\.ts$/, '');
+// The .d.ts of an entry: the module's declarations, standardSchema's, the document types. The
+// shared ones are at pkg/'s root, a CommonJS scope (no "type" in pkg/package.json), which both
+// the ES module and the CommonJS entries may import.
+const entryDts = (module, withDefault) =>
+  `${GENERATED}\n${withDefault ? `export { default } from './${module}.js';\n` : ''}export * from './${module}.js';\nexport * from '../standard-schema.js';\nexport * from '../${stem}.js';\n`;
+for (const target of targets) {
+  const dir = join(pkgDir, target);
+  if (target === 'nodejs') {
+    const cjs = transformSync(wrapperSource, { format: 'cjs', platform: 'node', banner: `${GENERATED} CommonJS of ${js.standard_schema} (esbuild).` }).code;
+    writeFileSync(join(dir, 'standard-schema.cjs'), cjs);
+    // For Node's import of @qagida/validator/standard-schema: the same CommonJS module instance.
+    writeFileSync(join(dir, 'standard-schema.mjs'), `${GENERATED}\nimport standard from './standard-schema.cjs';\nexport const { ${wrapperExports.join(', ')} } = standard;\n`);
+    // The names the CommonJS module exports, listed so that Node's ES modules see each one.
+    const moduleExports = Object.keys(createRequire(import.meta.url)(join(dir, `${outName}.js`)));
+    const names = [...moduleExports, ...wrapperExports];
+    writeFileSync(join(dir, 'index.cjs'), `${GENERATED} The package's root for Node's require().\n'use strict';\nconst wasm = require('./${outName}.js');\nconst standard = require('./standard-schema.cjs');\n${
+      moduleExports.map((n) => `exports.${n} = wasm.${n};`).join('\n')}\n${wrapperExports.map((n) => `exports.${n} = standard.${n};`).join('\n')}\n`);
+    writeFileSync(join(dir, 'index.mjs'), `${GENERATED} The package's root for Node's import: the CommonJS entry's exports, one module instance.\nimport root from './index.cjs';\nexport const { ${names.join(', ')} } = root;\nexport default root;\n`);
+    writeFileSync(join(dir, 'index.d.cts'), entryDts(outName, false));
+    writeFileSync(join(dir, 'index.d.mts'), `${GENERATED}\nexport * from './index.cjs';\nimport * as root from './index.cjs';\nexport default root;\n`);
+  } else {
+    writeFileSync(join(dir, 'standard-schema.js'), wrapperSource);
+    // The web target's module has a default export, its init(); the bundler target's has none.
+    const withDefault = target === 'web';
+    writeFileSync(join(dir, 'index.js'), `${GENERATED}\n${withDefault ? `export { default } from './${outName}.js';\n` : ''}export * from './${outName}.js';\nexport { ${wrapperExports.join(', ')} } from './standard-schema.js';\n`);
+    writeFileSync(join(dir, 'index.d.ts'), entryDts(outName, withDefault));
+  }
+}
+
 // --- package.json -------------------------------------------------------------------------------
-const entry = (t) => ({ types: `./${t}/${outName}.d.ts`, default: `./${t}/${outName}.js` });
+// The validator module with standardSchema: each target's entry (index.*).
+const nodeEntry = {
+  import: { types: './nodejs/index.d.mts', default: './nodejs/index.mjs' },
+  require: { types: './nodejs/index.d.cts', default: './nodejs/index.cjs' },
+};
+const entry = (t) => (t === 'nodejs' ? nodeEntry : { types: `./${t}/index.d.ts`, default: `./${t}/index.js` });
 const compiler = config.compiler;
 const cdir = (t) => `./${t}/${compiler.dir}`;
 const centry = (t) => ({ types: `${cdir(t)}/${compiler.out_name}.d.ts`, default: `${cdir(t)}/${compiler.out_name}.js` });
@@ -215,15 +289,22 @@ const pkg = {
   description: config.description,
   license: config.license,
   keywords: config.keywords,
-  files: [...config.targets.map((t) => `${t}/`), 'README.md', 'LICENSE'],
-  main: `./nodejs/${outName}.js`,
-  module: `./bundler/${outName}.js`,
-  types: `./bundler/${outName}.d.ts`,
+  files: [...config.targets.map((t) => `${t}/`), 'standard-schema.d.ts', js.documents_schema, js.documents_types, 'README.md', 'LICENSE'],
+  main: './nodejs/index.cjs',
+  module: './bundler/index.js',
+  types: './bundler/index.d.ts',
   sideEffects: [`./bundler/${outName}.js`, './bundler/snippets/*', `${cdir('bundler')}/${compiler.out_name}.js`, `${cdir('bundler')}/snippets/*`,
     `${tdir('bundler')}/${tester.out_name}.js`, `${tdir('bundler')}/snippets/*`],
-  // `.`, `./web`, … the validator module; `./compiler`, `./web/compiler`, … the compiler module.
+  // `.`, `./web`, … the validator module and standardSchema; `./compiler`, `./web/compiler`, …
+  // the compiler module.
   exports: {
     '.': { node: entry('nodejs'), default: entry('bundler') },
+    './standard-schema': {
+      types: './standard-schema.d.ts',
+      node: { import: './nodejs/standard-schema.mjs', require: './nodejs/standard-schema.cjs' },
+      default: './bundler/standard-schema.js',
+    },
+    [`./${js.documents_schema}`]: `./${js.documents_schema}`,
     [`./${compiler.dir}`]: { node: centry('nodejs'), default: centry('bundler') },
     [`./${tester.dir}`]: { node: tentry('nodejs'), default: tentry('bundler') },
     ...Object.fromEntries(config.targets.map((t) => [`./${t}`, entry(t)])),
@@ -266,5 +347,16 @@ for (const m of modules) {
   }
 }
 console.log(`  each     ${packFile.path.padEnd(30)} pack     : ${packBytes.length} bytes (${kb(packBytes.length)}) raw, ${gzipSync(packBytes, { level: 9 }).length} bytes (${kb(gzipSync(packBytes, { level: 9 }).length)}) gzipped -9 (${packFile.source}, validation only)`);
+// What issue 16 adds for forms, gzipped each: the Standard Schema wrapper and the document types.
+{
+  const files = { 'standard-schema.js': wrapperSource, [js.documents_types]: documentsDts };
+  const gz = Object.fromEntries(Object.entries(files).map(([f, text]) => [f, gzipSync(Buffer.from(text), { level: 9 }).length]));
+  const total = Object.values(gz).reduce((a, b) => a + b, 0);
+  const limit = budget.forms_gzip_bytes;
+  if (typeof limit !== 'number') fail('pkg-config.json has no budget.forms_gzip_bytes');
+  const ok = total <= limit;
+  if (!ok) over.push(`standard-schema.js + ${js.documents_types} (${total} bytes gzipped) is over budget.forms_gzip_bytes ${limit}`);
+  console.log(`  each     ${`standard-schema.js + ${js.documents_types}`.padEnd(30)} forms    : ${Object.entries(gz).map(([f, n]) => `${f} ${n}`).join(' + ')} = ${total} bytes gzipped -9 — ${ok ? 'ok' : 'OVER'} (limit ${limit}, ${kb(limit)}; ${ok ? `${limit - total} bytes to spare` : `${total - limit} bytes over`})`);
+}
 if (!optimise) console.log('  (wasm-opt skipped: --no-opt)');
 if (over.length) fail(`over the size limit (pkg-config.json budget):\n  ${over.join('\n  ')}`);

@@ -36,7 +36,7 @@ pub fn summary(r: &Rule, lang: LangId) -> RuleSummary {
         applies_to: r.applies_to.clone(),
         effective_from: r.effective_from,
         effective_to: r.effective_to,
-        reads: r.reads(),
+        reads: r.reads().to_vec(),
     }
 }
 

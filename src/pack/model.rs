@@ -269,7 +269,12 @@ impl Rule {
     /// duplicates, in the order its `when` and checks read them: what its expressions read and
     /// what its `require`s name; an item of a list as `*` (`/lines/*/drug/inn`). A form
     /// re-validates a rule only when one of them changes, and can say "checked when … is filled".
-    pub fn reads(&self) -> Vec<String> {
+    pub fn reads(&self) -> &[String] {
+        &self.reads
+    }
+
+    /// What [`Rule::reads`] holds, from the rule's `when` and checks.
+    pub(crate) fn find_reads(&self) -> Vec<String> {
         let mut out: Vec<String> = Vec::new();
         let mut add = |p: String| {
             if !out.contains(&p) {
@@ -403,6 +408,10 @@ pub struct Rule {
     /// File (inside the pack) and line where the rule is defined.
     pub file: String,
     pub line: usize,
+    /// The data the rule reads ([`Rule::reads`]), found when the pack loads and written in the
+    /// compiled form (so the WebAssembly module answers `rules()[i].reads` without the code
+    /// that finds them: 730 bytes gzipped, 2026-12-07).
+    pub reads: Vec<String>,
     /// How the engine runs the checks ([`Rule::plan`]): derived, never written.
     #[serde(skip)]
     pub(crate) plan: std::sync::OnceLock<super::plan::RulePlan>,

@@ -44,7 +44,7 @@ use tsify::Ts;
 use wasm_bindgen::prelude::*;
 
 pub use types::{
-    Finding, Lang, Mode, PackRef, PackUsed, RuleInfo, Severity, Skipped, ValidateOptions, ValidationResult,
+    Finding, Lang, PackRef, PackUsed, RuleInfo, Severity, Skipped, ValidateOptions, ValidationResult,
 };
 
 /// Every way a binding call can fail. Turned into a JS `Error` whose `name` is the variant's
@@ -164,9 +164,11 @@ fn to_options(opts: Option<Ts<ValidateOptions>>) -> Result<Options, BindingError
     }
     let o = read_options(&js).map_err(BindingError::Options)?;
     out.lang = o.lang.map(|l| l.0);
-    if let Some(m) = o.mode {
-        out.mode = m.into();
-    }
+    out.mode = match o.mode.as_deref() {
+        None | Some("submit") => qagida::Mode::Submit,
+        Some("draft") => qagida::Mode::Draft,
+        Some(m) => return Err(BindingError::Options(format!("mode: `{m}` is not \"submit\" or \"draft\""))),
+    };
     let set = |field: &mut usize, v: Option<usize>| {
         if let Some(n) = v {
             *field = n;
@@ -275,9 +277,13 @@ impl Validator {
             .as_string()
             .ok_or_else(|| BindingError::Document("JSON.stringify returned undefined".into()))?;
         let result = self.pack.validate_bytes(text.as_bytes(), &opts).map_err(BindingError::from)?;
-        // The core's serialisation, which the mirror ValidationResult (the declaration) matches
-        // byte for byte (tests/node.rs), as validateJson and the CLI print it.
-        Ok(Ts::new_unchecked(to_js(&result)?))
+        // The core's serialisation (the mirror ValidationResult, the declaration, matches it byte
+        // for byte: tests/node.rs), as validateJson and the CLI print it, read by `JSON.parse`:
+        // one serialiser of results in the module instead of two (serde-wasm-bindgen's of the
+        // result types cost 3,0xx bytes gzipped, 2026-12-07), and one string crossing into JS.
+        let json = serde_json::to_string(&result).map_err(|_| BindingError::Convert("the result could not be written as JSON".into()))?;
+        let value = js_sys::JSON::parse(&json).map_err(|e| BindingError::Convert(js_message(&e)))?;
+        Ok(Ts::new_unchecked(value))
     }
 
     /// Validates one document given as JSON text (numbers keep their exact decimal text);

@@ -150,7 +150,7 @@ impl Loader<'_> {
             // indexing the whole file again for every rule).
             .map(|s| 1 + memchr::memchr_iter(b'\n', s.as_bytes().get(..r.id.span().start).unwrap_or(s.as_bytes())).count())
             .unwrap_or(0);
-        Some(Rule {
+        let mut rule = Rule {
             id: head.id,
             applies_to: doc_types.iter().map(|d| d.name.clone()).collect(),
             severity: head.severity,
@@ -167,8 +167,11 @@ impl Loader<'_> {
             tests,
             file: file.to_string(),
             line,
+            reads: Vec::new(),
             plan: Default::default(),
-        })
+        };
+        rule.reads = rule.find_reads();
+        Some(rule)
     }
 
     /// The element type of the list `ptr` points at inside `ty` (`any` inside `any`); an error
