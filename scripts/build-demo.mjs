@@ -15,10 +15,8 @@
 // `@qagida/validator/standard-schema`: esbuild resolves them in pkg/ through its package.json
 // exports (www/dist/node_modules/@qagida/validator links to pkg/).
 //
-// Usage: node scripts/build-demo.mjs [--schema=FILE] [--standard-schema=FILE] [--no-minify]
-//   --schema=FILE            take the document model from FILE instead
-//   --standard-schema=FILE   take `@qagida/validator/standard-schema` from FILE, for a package
-//                            built before it had that export
+// Usage: node scripts/build-demo.mjs [--schema=FILE] [--no-minify]
+//   --schema=FILE   take the document model from FILE instead (another pack's)
 // Needs `node scripts/build-wasm.mjs` first (pkg/web) and `npm ci` (esbuild, React, …).
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
@@ -78,18 +76,7 @@ mkdirSync(join(modules, '@qagida'), { recursive: true });
 symlinkSync(relative(join(modules, '@qagida'), pkg), join(modules, '@qagida', 'validator'), 'dir');
 
 const exportsMap = JSON.parse(readFileSync(join(pkg, 'package.json'), 'utf8')).exports ?? {};
-const plugins = [];
-if (arg('standard-schema')) {
-  const file = resolve(arg('standard-schema'));
-  plugins.push({
-    name: 'standard-schema-from-file',
-    setup(b) {
-      b.onResolve({ filter: /^@qagida\/validator\/standard-schema$/ }, () => ({ path: file }));
-    },
-  });
-} else if (!exportsMap['./standard-schema']) {
-  fail('pkg/package.json has no "./standard-schema" export: rebuild the package, or pass --standard-schema=FILE');
-}
+if (!exportsMap['./standard-schema']) fail('pkg/package.json has no "./standard-schema" export: rebuild the package (node scripts/build-wasm.mjs)');
 
 const out = join(dist, 'react');
 rmSync(out, { recursive: true, force: true });
@@ -109,7 +96,6 @@ const result = await build({
   loader: { '.wasm': 'file', '.qpack': 'file' },
   assetNames: '[name]-[hash]',
   define: { 'process.env.NODE_ENV': '"production"' },
-  plugins,
   metafile: true,
   logLevel: 'warning',
 });
