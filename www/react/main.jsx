@@ -97,11 +97,17 @@ function Text({ name, wide }) {
   );
 }
 
+/** The label of the field at `name` in the page's language, from the pack's model. */
+function useLabel() {
+  const { type, lang } = useContext(FormContext);
+  return (name) => model.label(model.nodeAt(type, toPointer(name)), lang, name);
+}
+
 /** A whole number or a decimal, kept as typed (integerValue / decimalValue of ../forms.js). */
-function NumberText({ name, decimal }) {
+function NumberText({ name, decimal, label }) {
   const { register } = useContext(FormContext);
   return (
-    <Field name={name}>
+    <Field name={name} label={label}>
       {({ id, invalid, describedBy }) => (
         <input id={id} type="text" inputMode={decimal ? 'decimal' : 'numeric'} autoComplete="off" aria-invalid={invalid || undefined}
           aria-describedby={describedBy} data-path={toPointer(name)}
@@ -275,6 +281,7 @@ function Drug() {
 
 function PrescriptionFields() {
   const { lang } = useContext(FormContext);
+  const label = useLabel();
   return (
     <>
       <Section title={model.typeLabel('prescription', lang)}>
@@ -297,7 +304,7 @@ function PrescriptionFields() {
       <Nosology />
       <Drug />
       <Section title={ui(lang, 'dosing')}>
-        <NumberText name="single_dose.amount" decimal />
+        <NumberText name="single_dose.amount" decimal label={label('single_dose')} />
         <Choice name="single_dose.unit" />
         <NumberText name="doses_per_day" />
         <NumberText name="course_days" />
@@ -322,6 +329,7 @@ function PrescriptionFields() {
 
 function MdtFields() {
   const { lang } = useContext(FormContext);
+  const label = useLabel();
   return (
     <>
       <Section title={model.typeLabel('mdt_conclusion', lang)}>
@@ -333,7 +341,7 @@ function MdtFields() {
       <Nosology />
       <Drug />
       <Section title={ui(lang, 'dosing')}>
-        <NumberText name="single_dose.amount" decimal />
+        <NumberText name="single_dose.amount" decimal label={label('single_dose')} />
         <Choice name="single_dose.unit" />
         <NumberText name="doses_per_day" />
         <NumberText name="course_days_per_month" />
