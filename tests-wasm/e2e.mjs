@@ -307,8 +307,16 @@ try {
     const member = (await docOf('bundle')).documents.findIndex((d) => d.document_type === 'mdt_conclusion');
     assert(member >= 0, 'no MDT conclusion in the bundle fixture');
     assert((await page.locator(`${form('bundle')} [data-path="/documents/${member}/document_type"]`).inputValue()) === 'mdt_conclusion', 'member type not shown');
+    // Eight members: each member's form is folded until opened.
+    const body = page.locator(`${form('bundle')} .member[data-path="/documents/${member}"] > details.member-body`);
+    assert(!(await body.evaluate((d) => d.open)), 'a member of a long bundle starts unfolded');
+    await body.locator('> summary').click();
     await input('bundle', `/documents/${member}/single_dose/amount`).fill('0');
     await flagged('bundle', `/documents/${member}/single_dose/amount`);
+    // Folded again, it opens by itself while a finding is in it.
+    await body.locator('> summary').click();
+    await input('bundle', '/id').fill('BUNDLE-1');
+    await waitFor(([s]) => document.querySelector(s)?.open === true, [`${form('bundle')} .member[data-path="/documents/${member}"] > details.member-body`]);
     await input('bundle', `/documents/${member}/single_dose/amount`).fill('1600');
     await valid('bundle', true);
   });

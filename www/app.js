@@ -53,7 +53,7 @@ function makeForm(type) {
   const docView = el('pre', { class: 'doc-json' });
   const rules = el('tbody');
   const form = {
-    type, doc: { document_type: type }, typed: new Map(), places: new Map(), host, verdict, timing, banner, other, waiting,
+    type, doc: { document_type: type }, typed: new Map(), expanded: new Map(), places: new Map(), host, verdict, timing, banner, other, waiting,
     waitingBox, docView, rules, timer: 0, result: null,
   };
   form.root = el(
@@ -82,6 +82,7 @@ function renderBody(form) {
     lang: state.lang,
     ui: t,
     typed: form.typed,
+    expanded: form.expanded,
     onEdit: () => {
       form.banner.hidden = true;
       schedule(form);
@@ -102,6 +103,7 @@ function prefill(form) {
   form.doc = structuredClone(state.fixtures[form.type] ?? { document_type: form.type });
   form.doc.document_type = form.type;
   form.typed.clear();
+  form.expanded.clear();
   form.banner.hidden = true;
   renderBody(form);
 }
@@ -110,6 +112,7 @@ function prefill(form) {
 function clear(form) {
   form.doc = { document_type: form.type };
   form.typed.clear();
+  form.expanded.clear();
   form.banner.hidden = true;
   renderBody(form);
 }
@@ -205,6 +208,8 @@ function renderResult(form, result, ms, mode) {
     place.wrap.classList.add(`sev-${f.severity}`);
     if (f.severity === 'error') place.input?.setAttribute('aria-invalid', 'true');
     place.notes.append(noteFor(f));
+    // A folded bundle member with a finding in it opens.
+    for (let d = place.wrap.closest('details.member-body'); d; d = d.parentElement?.closest('details.member-body')) d.open = true;
   }
   form.other.replaceChildren(
     ...(other.length

@@ -253,6 +253,8 @@ const OTHER = '\u0000other';
  * @param {(key: string) => string} o.ui   interface texts (add, remove, yes, no, other, …)
  * @param {Map<string, object>} o.typed    what was typed into each field, kept across renders
  *                                         (a date as typed, "2,5"), by JSON Pointer
+ * @param {Map<string, boolean>} [o.expanded]  which bundle members' forms the user opened or
+ *                                         closed, by JSON Pointer, kept across renders
  * @param {() => void} o.onEdit       a value changed (validate)
  * @param {() => void} o.onStructure  an item was added or removed (render again, validate)
  * @returns {{body: Element, places: Map<string, {wrap: Element, notes: Element, input?: Element}>}}
@@ -344,6 +346,7 @@ function listGroup(ctx, s, ptr, value, label) {
       onclick: () => {
         const arr = getAt(ctx.doc, ptr);
         arr.splice(i, 1);
+        for (const key of [...(ctx.expanded?.keys() ?? [])]) if (key.startsWith(`${ptr}/`)) ctx.expanded.delete(key);
         if (arr.length === 0) deleteAt(ctx.doc, ptr);
         for (const key of [...ctx.typed.keys()]) if (key.startsWith(`${ptr}/`)) ctx.typed.delete(key);
         ctx.onStructure(ptr);
@@ -361,6 +364,7 @@ function listGroup(ctx, s, ptr, value, label) {
     }
   });
   const add = (initial) => {
+    ctx.expanded?.set(child(ptr, items.length), true);
     const arr = getAt(ctx.doc, ptr);
     if (Array.isArray(arr)) arr.push(initial);
     else setAt(ctx.doc, ptr, [initial]);
@@ -397,7 +401,17 @@ function memberCard(ctx, ptr, value, label, remove) {
   card.append(el('div', { class: 'item-head' }, el('span', { class: 'item-title', text: label }), pick, remove), notes);
   // A place for findings on the member's document_type (DOCTYPE).
   ctx.places.set(child(ptr, 'document_type'), { wrap: card, notes, input: pick });
-  if (type && ctx.model.defs[type]) card.append(el('div', { class: 'fields nested' }, documentBody(ctx, type, ptr, value)));
+  if (type && ctx.model.defs[type]) {
+    // A bundle of many members is long: each member's form folds (open when it is one of two or
+    // fewer, when the user opened it, or when a finding lands in it).
+    const many = (getAt(ctx.doc, ptr.replace(/\/[^/]*$/, ''))?.length ?? 0) > 2;
+    const open = ctx.expanded?.get(ptr) ?? !many;
+    const body = el('details', { class: 'member-body', open },
+      el('summary', { text: [ctx.model.typeLabel(type, ctx.lang), value?.id].filter((x) => typeof x === 'string' && x).join(' · ') }),
+      el('div', { class: 'fields nested' }, documentBody(ctx, type, ptr, value)));
+    body.addEventListener('toggle', () => ctx.expanded?.set(ptr, body.open));
+    card.append(body);
+  }
   return card;
 }
 
