@@ -12,36 +12,35 @@ use super::{LangId, Text};
 pub struct Labels {
     /// Document types' labels, sorted by type name.
     pub documents: Vec<(String, Text)>,
-    /// Field labels, sorted by (type, field): the type is a record type or a document type.
-    pub fields: Vec<FieldLabel>,
+    /// Field labels by `TYPE.FIELD` (a record type or a document type, and its field), sorted
+    /// by (type, field). (Pairs of one type with the documents' labels: one deserialiser less in
+    /// the WebAssembly module.)
+    pub fields: Vec<(String, Text)>,
     /// Enumerations, in the order the types files declare them.
     pub enums: Vec<Enumeration>,
-}
-
-#[derive(Debug, Serialize, Deserialize)]
-pub struct FieldLabel {
-    /// The record or document type that declares the field.
-    pub of: String,
-    pub field: String,
-    pub label: Text,
 }
 
 /// The values string fields take, each with its label.
 #[derive(Debug, Serialize, Deserialize)]
 pub struct Enumeration {
     pub name: String,
-    /// The fields that take these values, as `(type, field)`.
-    pub fields: Vec<(String, String)>,
+    /// The fields that take these values, as `TYPE.FIELD`.
+    pub fields: Vec<String>,
     /// Other values are lawful too: the contract lists these with "…". (The engine checks no
     /// field against its enumeration either way: rules do, where the acts say so.)
     pub open: bool,
     pub values: Vec<(String, Text)>,
 }
 
+/// `TYPE.FIELD` as `(TYPE, FIELD)`.
+pub(crate) fn split(key: &str) -> (&str, &str) {
+    key.split_once('.').unwrap_or((key, ""))
+}
+
 impl Labels {
     /// The label of `field` of the record or document type `of`.
     pub fn field(&self, of: &str, field: &str) -> Option<&Text> {
-        self.fields.binary_search_by(|l| (l.of.as_str(), l.field.as_str()).cmp(&(of, field))).ok().and_then(|i| self.fields.get(i)).map(|l| &l.label)
+        self.fields.binary_search_by(|(k, _)| split(k).cmp(&(of, field))).ok().and_then(|i| self.fields.get(i)).map(|(_, t)| t)
     }
 
     /// The label of a document type.
@@ -51,7 +50,7 @@ impl Labels {
 
     /// The enumeration `field` of `of` takes, if any.
     pub fn enumeration(&self, of: &str, field: &str) -> Option<&Enumeration> {
-        self.enums.iter().find(|e| e.fields.iter().any(|(t, f)| t == of && f == field))
+        self.enums.iter().find(|e| e.fields.iter().any(|k| split(k) == (of, field)))
     }
 
     /// The label of `field` of `of` in `lang`, when the model gives one.
@@ -66,27 +65,36 @@ impl super::Pack {
     /// record that is itself a field is named with it ("Single dose — Amount"), as a form shows
     /// it under its group.
     pub fn field_label(&self, doc_type: &str, pointer: &str, lang: LangId) -> Option<String> {
-        use crate::types::Type;
-        let mut ty = Type::Record(self.doc_types.get(doc_type)?.record.clone());
-        // The last two fields the pointer names, as (record or document type, field).
-        let mut named: [Option<(String, String)>; 2] = [None, None];
-        for token in super::pointer_tokens(pointer).ok()? {
-            ty = match ty {
-                Type::Record(r) => {
-                    let next = r.field(&token)?.clone();
-                    named = [named[1].take(), Some((r.name.clone(), token))];
-                    next
+        use crate::types::{RecordType, Type};
+        // Where the walk is: in a record (its fields next), or at a value of a type.
+        enum At<'t> {
+            Record(&'t RecordType),
+            Value(&'t Type),
+        }
+        let mut at = At::Record(&self.doc_types.get(doc_type)?.record);
+        // The last two fields the pointer names, as (record or document type, field). A token
+        // is compared unescaped: the model's field names hold no `/` or `~`.
+        let mut named: [Option<(&str, &str)>; 2] = [None, None];
+        for token in pointer.split('/').skip(1) {
+            let ty = match at {
+                At::Record(r) => {
+                    named = [named[1], Some((r.name.as_str(), token))];
+                    r.field(token)?
                 }
-                Type::List(e) => (*e).clone(),
-                _ => break,
+                // An index into a list: what it holds.
+                At::Value(Type::List(e)) => &**e,
+                At::Value(_) => break,
+            };
+            at = match ty {
+                Type::Record(r) => At::Record(r),
+                other => At::Value(other),
             };
         }
-        let [parent, own] = named;
-        let (of, field) = own?;
-        let own = self.labels.field_text(&of, &field, lang)?;
-        match parent.and_then(|(of, field)| self.labels.field_text(&of, &field, lang)) {
-            Some(p) => Some(format!("{p} — {own}")),
-            None => Some(own.to_string()),
-        }
+        let text = |(of, field): (&str, &str)| self.labels.field_text(of, field, lang);
+        let own = text(named[1]?)?;
+        Some(match named[0].and_then(text) {
+            Some(group) => [group, " — ", own].concat(),
+            None => own.to_string(),
+        })
     }
 }

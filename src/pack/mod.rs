@@ -31,7 +31,7 @@ pub(crate) use dir::{in_dirs, layer_chain, layer_names, manifest_str, rel_path};
 pub use raw::{Error as TomlError, Table as TomlTable, Value as TomlValue, calendar_from_toml};
 pub use template::{Seg, Template};
 
-pub use labels::{Enumeration, FieldLabel, Labels};
+pub use labels::{Enumeration, Labels};
 pub use load::{parse_offset, stack_layers};
 pub use model::*;
 pub(crate) use plan::{CheckPlan, Group};

@@ -320,8 +320,9 @@ impl Validator {
     fn lang(&self, lang: Option<Ts<Lang>>) -> Result<qagida::pack::LangId, BindingError> {
         match lang {
             Some(l) if !(l.js_value().is_undefined() || l.js_value().is_null()) => {
-                let l: Lang = read::from_js(l.js_value()).map_err(|e| BindingError::Options(format!("lang: {e}")))?;
-                Ok(self.pack.language(Some(&l.0)))
+                use read::FromJs;
+                let l = Option::<Lang>::from_js(&l.js_value()).map_err(|e| BindingError::Options(format!("lang: {e}")))?;
+                Ok(self.pack.language(l.as_ref().map(|l| l.0.as_str())))
             }
             _ => Ok(self.pack.default_language),
         }

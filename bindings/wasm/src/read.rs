@@ -1,33 +1,88 @@
-//! JS values into Rust and back, with serde-wasm-bindgen: options and message languages are
-//! deserialised from the JS values ([`from_js`]); results are serialised into plain JS objects
-//! and arrays ([`to_js`], `Serializer::json_compatible()`: no `Map`s, numbers as JS numbers).
+//! JS values into Rust and back: options and message languages are read by hand ([`FromJs`],
+//! its note says why); the lists the API answers (rules, layers) are serialised into plain JS
+//! objects and arrays by serde-wasm-bindgen ([`to_js`], `Serializer::json_compatible()`: no
+//! `Map`s, numbers as JS numbers); a validation result is the core's JSON through `JSON.parse`.
 //! Compiled pack bytes are copied out of their `Uint8Array`/`ArrayBuffer` with `js_sys`
 //! ([`bytes`]: serde-wasm-bindgen would take only those two, not a `DataView` or another view).
 //!
-//! Deserialisation errors are serde's words, with the offending property in front when it is
-//! one of an object's ([`property`]): `maxDepth: invalid type: floating point `1.5`, expected usize`.
+//! A bad option is named with what was expected and what was given:
+//! `maxDepth: expected a whole number from 0 to 4294967295, got 1.5`.
 
 use js_sys::{ArrayBuffer, Object, Reflect, Uint8Array};
 use serde::Serialize;
-use serde::de::DeserializeOwned;
 use wasm_bindgen::{JsCast, JsValue};
 
 use crate::js::{js_message, kind};
 
-/// A JS value as a `T`, by serde-wasm-bindgen. `null` and `undefined` are `None` for an
-/// `Option`; a number must be a safe integer for an integer type (a BigInt also does).
-pub(crate) fn from_js<T: DeserializeOwned>(v: JsValue) -> Result<T, String> {
-    // The message of the JS Error serde-wasm-bindgen made (its `Display` prefixes `Error: `).
-    T::deserialize(serde_wasm_bindgen::Deserializer::from(v)).map_err(|e| js_message(&JsValue::from(e)))
+/// A JS value read by hand, with `js_sys`: the options and message languages. Not by
+/// serde-wasm-bindgen: its deserialiser, and through serde's error texts ("invalid type:
+/// floating point `1.5`") core's formatting of `f64`, cost the validator module 12,355 bytes
+/// gzipped (2026-12-07, 6 % of its 200 KiB budget), for a flat object of strings and counts.
+pub(crate) trait FromJs: Sized {
+    fn from_js(v: &JsValue) -> Result<Self, String>;
 }
 
-/// Property `key` of the object `obj` as a `T` ([`from_js`]; a missing property is
-/// `undefined`, so `None` for an `Option`), the error prefixed with the key. The options are one
-/// flat object, so the key is the whole path: read property by property, they need no
-/// serde_path_to_error (2,404 bytes gzipped of the validator module, 2026-12-06).
-pub(crate) fn property<T: DeserializeOwned>(obj: &JsValue, key: &str) -> Result<T, String> {
+impl FromJs for Option<String> {
+    fn from_js(v: &JsValue) -> Result<Self, String> {
+        if v.is_undefined() || v.is_null() {
+            return Ok(None);
+        }
+        v.as_string().map(Some).ok_or_else(|| format!("expected a string, got {}", kind(v)))
+    }
+}
+
+impl FromJs for Option<crate::types::Lang> {
+    fn from_js(v: &JsValue) -> Result<Self, String> {
+        Ok(Option::<String>::from_js(v)?.map(crate::types::Lang))
+    }
+}
+
+/// A count: a non-negative whole JS number up to 2^53 - 1 (a safe integer; `-0` is 0), or a
+/// BigInt, within `max`.
+fn count(v: &JsValue, max: u64) -> Result<Option<u64>, String> {
+    if v.is_undefined() || v.is_null() {
+        return Ok(None);
+    }
+    let expected = || format!("expected a whole number from 0 to {max}");
+    if let Some(n) = v.as_f64() {
+        const SAFE: f64 = 9_007_199_254_740_991.0;
+        // `as` is exact here: a whole number within 0..=2^53 - 1.
+        #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
+        if n.trunc() == n && (0.0..=SAFE).contains(&n) && (n as u64) <= max {
+            return Ok(Some(n as u64));
+        }
+        let text = js_sys::Number::from(v.clone()).to_string_with_radix(10).map(String::from).unwrap_or_default();
+        return Err(format!("{}, got {text}", expected()));
+    }
+    if v.is_bigint() {
+        let text = String::from(v.unchecked_ref::<js_sys::BigInt>().to_string(10).unwrap_or_else(|_| "?".into()));
+        return match text.parse::<u64>() {
+            Ok(n) if n <= max => Ok(Some(n)),
+            _ => Err(format!("{}, got the BigInt {text}", expected())),
+        };
+    }
+    Err(format!("{}, got {}", expected(), kind(v)))
+}
+
+impl FromJs for Option<u64> {
+    fn from_js(v: &JsValue) -> Result<Self, String> {
+        count(v, u64::MAX)
+    }
+}
+
+impl FromJs for Option<usize> {
+    fn from_js(v: &JsValue) -> Result<Self, String> {
+        // wasm32's usize is 32 bits.
+        let max = u64::try_from(usize::MAX).unwrap_or(u64::MAX);
+        Ok(count(v, max)?.and_then(|n| usize::try_from(n).ok()))
+    }
+}
+
+/// Property `key` of the object `obj` ([`FromJs`]; a missing property is `undefined`, so
+/// `None`), the error prefixed with the key.
+pub(crate) fn property<T: FromJs>(obj: &JsValue, key: &str) -> Result<T, String> {
     let v = Reflect::get(obj, &JsValue::from_str(key)).map_err(|e| format!("{key}: {}", js_message(&e)))?;
-    from_js(v).map_err(|e| format!("{key}: {e}"))
+    T::from_js(&v).map_err(|e| format!("{key}: {e}"))
 }
 
 /// A Rust value as a plain JS value: objects (not `Map`s) with the fields in order, `None`

@@ -151,10 +151,11 @@ impl Loader<'_> {
                 continue;
             }
             let label = self.text(file, text, &format!("labels.{of_name}.{field_name}"));
-            out.fields.retain(|l| !(l.of == *of_name && l.field == *field_name));
-            out.fields.push(FieldLabel { of: of_name.clone(), field: field_name.clone(), label });
+            let key = format!("{of_name}.{field_name}");
+            out.fields.retain(|(k, _)| *k != key);
+            out.fields.push((key, label));
         }
-        out.fields.sort_by(|a, b| (&a.of, &a.field).cmp(&(&b.of, &b.field)));
+        out.fields.sort_by(|a, b| crate::pack::labels::split(&a.0).cmp(&crate::pack::labels::split(&b.0)));
         for (file, name, e) in &raw.enums {
             let name = name.get_ref();
             let mut fields = Vec::new();
@@ -165,8 +166,8 @@ impl Loader<'_> {
                 };
                 let ty = fields_of(of).and_then(|r| r.field(field).cloned());
                 match ty {
-                    Some(Type::String) => fields.push((of.to_string(), field.to_string())),
-                    Some(Type::List(e)) if matches!(*e, Type::String) => fields.push((of.to_string(), field.to_string())),
+                    Some(Type::String) => fields.push(format!("{of}.{field}")),
+                    Some(Type::List(e)) if matches!(*e, Type::String) => fields.push(format!("{of}.{field}")),
                     Some(t) => self.err_at(file, f, format!("enums.{name}.fields: `{of}.{field}` is {t}, not a string or list<string>")),
                     None => self.err_at(file, f, format!("enums.{name}.fields: no field `{field}` in a record or document type `{of}`")),
                 }
@@ -182,9 +183,9 @@ impl Loader<'_> {
             out.enums.push(Enumeration { name: name.clone(), fields, open: e.open, values });
         }
         for (i, e) in out.enums.iter().enumerate() {
-            for (of, field) in &e.fields {
-                if let Some(other) = out.enums.iter().skip(i + 1).find(|x| x.fields.iter().any(|(t, f)| t == of && f == field)) {
-                    let msg = format!("enums: `{of}.{field}` is in both `{}` and `{}`", e.name, other.name);
+            for key in &e.fields {
+                if let Some(other) = out.enums.iter().skip(i + 1).find(|x| x.fields.contains(key)) {
+                    let msg = format!("enums: `{key}` is in both `{}` and `{}`", e.name, other.name);
                     let file = raw.enums.first().map(|(f, _, _)| f.clone()).unwrap_or_default();
                     self.err(&file, None, msg);
                 }
