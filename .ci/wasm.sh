@@ -9,7 +9,9 @@
 #   3. the forms layer: standardSchema (Standard Schema v1) on the built package, the document
 #      types (generator unit test, then `tsc` on an example form), and the package as a vendor
 #      installs it (npm pack, npm install, Node ESM and CommonJS, TypeScript, esbuild + Chromium),
-#   4. the end-to-end test of the demo form in headless Chromium.
+#   4. the end-to-end tests of the two demo pages in headless Chromium (www/: a form for every
+#      document type; www/react/: React + react-hook-form), after scripts/build-demo.mjs has
+#      built what they need besides the package (www/dist/: the document model, the React bundle).
 # Idempotent: a second run installs nothing and rebuilds only what changed.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -80,5 +82,12 @@ echo "tsc -p tests-wasm/types: ok"
 echo "== wasm: the package as a vendor installs it (npm pack, Node ESM/CJS, TypeScript, esbuild + Chromium)"
 node tests-wasm/package.mjs
 
-echo "== wasm: demo form end to end (headless Chromium)"
-node tests-wasm/e2e.mjs --screenshot="${QAGIDA_SCREENSHOT:-/tmp/qagida-demo.png}"
+echo "== wasm: the demo pages (www/dist/: document model, React bundle)"
+node scripts/build-demo.mjs
+
+echo "== wasm: the demo pages' dates (Node)"
+node --test tests-wasm/dates.mjs
+
+echo "== wasm: demo pages end to end (headless Chromium; screenshots in ${QAGIDA_SHOTS:-/tmp/qagida-shots})"
+node tests-wasm/e2e.mjs
+node tests-wasm/e2e-react.mjs

@@ -1,7 +1,10 @@
 #!/usr/bin/env node
 // A tiny static server for the demo (node:http, no dependencies):
 //
-//   /                    www/ (the demo form)
+//   /                    www/ (the demo: a form for every document type of the pack)
+//   /react/              www/react/ (the React + react-hook-form page), whose bundle and the
+//                        document model both pages read are in www/dist/, written by
+//                        scripts/build-demo.mjs
 //   /pkg/…               pkg/web/ (the web-target package built by scripts/build-wasm.mjs; the
 //                        default pack the page loads is /pkg/packs/default.qpack)
 //   /packs/NAME/…        a rule pack directory; /packs/NAME/index.json lists its .toml/.json
@@ -45,6 +48,7 @@ const TYPES = {
   '.ts': 'text/plain; charset=utf-8',
   '.svg': 'image/svg+xml',
   '.png': 'image/png',
+  '.map': 'application/json; charset=utf-8',
 };
 
 /** Lists a pack's .toml and .json files, relative to its directory, with `/` separators. */
@@ -115,7 +119,14 @@ export function createServer(opts = {}) {
     if (!file) return send(403, 'forbidden\n');
     try {
       const s = await stat(file);
-      if (s.isDirectory()) file = join(file, 'index.html');
+      if (s.isDirectory()) {
+        // A page's directory: its index.html, at a URL ending in `/` so that its relative links work.
+        if (!path.endsWith('/')) {
+          res.writeHead(301, { ...headers, location: `${new URL(req.url, 'http://localhost').pathname}/` });
+          return res.end();
+        }
+        file = join(file, 'index.html');
+      }
       const body = await readFile(file);
       send(200, body, TYPES[extname(file)] ?? 'application/octet-stream');
     } catch {

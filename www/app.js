@@ -1,234 +1,166 @@
 // qagida web-form demo: plain ES modules, no bundler, no framework.
 //
 // What a vendor copies: load the module once (`await init()`), make a Validator, build the
-// document from the form on every (debounced) edit, call `validate(doc, {lang})`, and put each
-// finding next to the input whose `data-path` equals the finding's JSON Pointer `path`.
+// document from the form, call `validate(doc, {lang, mode})` on every (debounced) edit, and put
+// each finding next to the input whose `data-path` equals the finding's JSON Pointer `path`.
+//
+// Every document type of the pack has a form, generated from the pack's document model (the JSON
+// Schema of `qagida pack schema`, www/dist/documents.schema.json, written by
+// scripts/build-demo.mjs; forms.js renders it), prefilled with the pack's fixture of that type.
+// While typing the form is a draft (`mode: 'draft'`: what is not filled in yet is not an error,
+// and the checks waiting for it are listed in the result's `skipped`); the Submit button checks
+// it in full (`mode: 'submit'`), and from then on it is checked in full as you type.
 //
 // The rules are data beside the engine: the default pack is the file pkg/packs/default.qpack
 // (compiled ahead of time), loaded with Validator.fromCompiled. The pack panel compiles an edited
 // pack with the compiler module (pkg/compiler/), fetched only the first time a pack is loaded: the
 // validator module alone carries no pack, TOML parser or loader.
 import init, { Validator, engineVersion } from './pkg/qagida_wasm.js';
-import { FORMS } from './forms.js';
+import { DocumentModel, el, renderDocument } from './forms.js';
 import { LANG_NAMES, UI } from './i18n.js';
 
 const DEBOUNCE_MS = 150;
 const LANGS = ['kk', 'ru', 'en'];
+const SCHEMA_URL = './dist/documents.schema.json';
 
 const state = {
   lang: 'ru',
+  mode: 'draft', // 'draft' while typing, 'submit' once the Submit button was pressed (or chosen)
+  model: null, // the DocumentModel of the default pack's schema
   defaultPack: null, // the Validator of the default pack (pkg/packs/default.qpack)
   validator: null, // the Validator in use (the default pack, or an edited pack)
   packSource: null, // null = the default pack, else where the pack was loaded from
-  fixtures: {},
-  forms: [], // one entry per FORMS item: { spec, root, fields: Map(path -> {input, wrap, notes, spec}), ... }
-  active: 'mdt_conclusion',
+  fixtures: {}, // document type -> a valid document of that type, from the pack
+  forms: [], // one per document type, see makeForm
+  active: null,
 };
-
-// ---------------------------------------------------------------------------------- DOM helpers
-
-function el(tag, props = {}, ...children) {
-  const e = document.createElement(tag);
-  for (const [k, v] of Object.entries(props)) {
-    if (v == null || v === false) continue;
-    if (k === 'class') e.className = v;
-    else if (k === 'text') e.textContent = v;
-    else if (k === 'dataset') Object.assign(e.dataset, v);
-    else if (k.startsWith('on')) e.addEventListener(k.slice(2), v);
-    else e.setAttribute(k, v === true ? '' : String(v));
-  }
-  e.append(...children.flat().filter((c) => c != null));
-  return e;
-}
 
 const t = (key, ...args) => {
   const v = UI[key]?.[state.lang] ?? UI[key]?.en ?? key;
   return typeof v === 'function' ? v(...args) : v;
 };
-const label = (l) => l[state.lang] ?? l.en;
 
-// ------------------------------------------------------------------------------- JSON Pointers
+// ---------------------------------------------------------------------------------- the forms
 
-const tokens = (ptr) => ptr.split('/').slice(1).map((s) => s.replace(/~1/g, '/').replace(/~0/g, '~'));
-
-function getAt(doc, ptr) {
-  let cur = doc;
-  for (const k of tokens(ptr)) {
-    if (cur == null || typeof cur !== 'object') return undefined;
-    cur = cur[k];
-  }
-  return cur;
+function makeForm(type) {
+  const verdict = el('p', { class: 'verdict', role: 'status' });
+  const timing = el('p', { class: 'timing' });
+  const banner = el('p', { class: 'submit-result', role: 'status', hidden: true });
+  const other = el('ul', { class: 'other-list' });
+  const waiting = el('ul', { class: 'waiting-list' });
+  const waitingBox = el('details', { class: 'waiting' }, el('summary', { class: 'waiting-title' }), waiting);
+  const host = el('form', { class: 'form-host', novalidate: true, onsubmit: (e) => e.preventDefault() });
+  const docView = el('pre', { class: 'doc-json' });
+  const rules = el('tbody');
+  const form = {
+    type, doc: { document_type: type }, typed: new Map(), expanded: new Map(), places: new Map(), host, verdict, timing, banner, other, waiting,
+    waitingBox, docView, rules, timer: 0, result: null,
+  };
+  form.root = el(
+    'section',
+    { class: 'doc-form', id: `form-${type}`, role: 'tabpanel', 'aria-labelledby': `tab-${type}`, dataset: { doctype: type } },
+    el('div', { class: 'doc-head' },
+      el('h2', { class: 'form-title' }),
+      el('div', { class: 'status' }, verdict, timing),
+      el('div', { class: 'actions' },
+        el('button', { type: 'button', class: 'submit primary', onclick: () => submit(form) }),
+        el('button', { type: 'button', class: 'reset', onclick: () => { prefill(form); validateNow(form); } }),
+        el('button', { type: 'button', class: 'clear', onclick: () => { clear(form); validateNow(form); } }))),
+    banner,
+    el('div', { class: 'other' }, el('h3', { class: 'other-title' }), other, waitingBox),
+    host,
+    el('details', { class: 'rules' }, el('summary', { class: 'rules-title' }), el('table', {}, rules)),
+    el('details', { class: 'doc' }, el('summary', { class: 'doc-title' }), docView),
+  );
+  return form;
 }
 
-function setAt(doc, ptr, value) {
-  const ks = tokens(ptr);
-  let cur = doc;
-  for (const k of ks.slice(0, -1)) {
-    if (cur[k] == null || typeof cur[k] !== 'object') cur[k] = {};
-    cur = cur[k];
-  }
-  cur[ks.at(-1)] = value;
-}
-
-/** Removes the field, then any object on its path that became empty. */
-function deleteAt(doc, ptr) {
-  const ks = tokens(ptr);
-  const chain = [doc];
-  for (const k of ks.slice(0, -1)) {
-    const next = chain.at(-1)?.[k];
-    if (next == null || typeof next !== 'object') return;
-    chain.push(next);
-  }
-  delete chain.at(-1)[ks.at(-1)];
-  for (let i = chain.length - 1; i > 0; i--) {
-    if (Object.keys(chain[i]).length > 0) break;
-    delete chain[i - 1][ks[i - 1]];
-  }
-}
-
-// ------------------------------------------------------------------------ form value <-> JSON
-
-const DELETE = Symbol('delete');
-
-/** The JSON value of an input: numbers stay exact (a decimal that JS would round stays text). */
-function readField(spec, input) {
-  const raw = input.value;
-  const v = raw.trim();
-  switch (spec.kind) {
-    case 'bool':
-      return v === '' ? DELETE : v === 'true';
-    case 'int':
-      return v === '' ? DELETE : /^-?\d+$/.test(v) ? Number(v) : raw;
-    case 'decimal':
-      if (v === '') return DELETE;
-      if (/^-?\d+(\.\d+)?$/.test(v)) return String(Number(v)) === v ? Number(v) : v;
-      return raw;
-    default:
-      return raw === '' ? DELETE : raw;
-  }
-}
-
-function writeField(spec, input, value) {
-  if (value === undefined || value === null) input.value = '';
-  else if (spec.kind === 'bool') input.value = value === true ? 'true' : value === false ? 'false' : String(value);
-  else input.value = typeof value === 'object' ? JSON.stringify(value) : String(value);
-  if (input.tagName === 'SELECT' && input.value !== String(value ?? '')) {
-    // A value the options don't list (an edited fixture, a vendor code): keep it selectable.
-    input.append(el('option', { value: String(value), text: String(value) }));
-    input.value = String(value);
-  }
-}
-
-function buildDocument(form) {
-  const doc = structuredClone(form.base);
-  for (const [path, field] of form.fields) {
-    const v = readField(field.spec, field.input);
-    if (v === DELETE) deleteAt(doc, path);
-    else setAt(doc, path, v);
-  }
-  return doc;
-}
-
-// ---------------------------------------------------------------------------------- rendering
-
-function renderForms() {
-  const main = document.getElementById('forms');
-  const tabs = document.getElementById('tabs');
-  main.replaceChildren();
-  tabs.replaceChildren();
-  state.forms = FORMS.map((spec) => {
-    const fields = new Map();
-    const sections = spec.sections.map((sec) =>
-      el(
-        'fieldset',
-        {},
-        el('legend', { dataset: { label: JSON.stringify(sec.title) } }),
-        sec.fields.map((fs) => {
-          const id = `${spec.type}${fs.path.replace(/\//g, '__')}`;
-          const input =
-            fs.kind === 'select' || fs.kind === 'bool'
-              ? el('select', { id, dataset: { path: fs.path, kind: fs.kind } }, el('option', { value: '', text: '—' }),
-                  (fs.kind === 'bool' ? ['true', 'false'] : fs.options).map((o) => el('option', { value: o, text: o })))
-              : el('input', {
-                  id,
-                  type: fs.kind === 'date' ? 'date' : 'text',
-                  inputmode: fs.kind === 'int' ? 'numeric' : fs.kind === 'decimal' ? 'decimal' : null,
-                  placeholder: fs.kind === 'datetime' ? '2026-04-06T10:15:00+05:00' : null,
-                  spellcheck: 'false',
-                  autocomplete: 'off',
-                  dataset: { path: fs.path, kind: fs.kind },
-                });
-          const notes = el('ul', { class: 'notes', id: `${id}--notes`, 'aria-live': 'polite' });
-          input.setAttribute('aria-describedby', notes.id);
-          const lab = el('label', { for: id, dataset: { label: JSON.stringify(fs.label) } });
-          const wrap = el('div', { class: `field${fs.wide ? ' wide' : ''}`, dataset: { fieldPath: fs.path } }, lab,
-            el('code', { class: 'ptr', text: fs.path }), input, notes);
-          fields.set(fs.path, { spec: fs, input, wrap, notes, lab });
-          return wrap;
-        }),
-      ),
-    );
-    const verdict = el('p', { class: 'verdict', role: 'status' });
-    const timing = el('p', { class: 'timing' });
-    const other = el('ul', { class: 'other-list' });
-    const docView = el('pre', { class: 'doc-json' });
-    const rules = el('tbody');
-    const root = el(
-      'section',
-      { class: 'doc-form', id: `form-${spec.type}`, role: 'tabpanel', dataset: { doctype: spec.type } },
-      el('div', { class: 'doc-head' }, el('h2', { class: 'form-title' }), el('div', { class: 'status' }, verdict, timing),
-        el('button', { type: 'button', class: 'reset', onclick: () => { prefill(form); validateNow(form); } })),
-      el('div', { class: 'other' }, el('h3', { class: 'other-title' }), other),
-      el('form', { class: 'fields', novalidate: true, onsubmit: (e) => e.preventDefault() }, sections),
-      el('details', { class: 'rules' }, el('summary', { class: 'rules-title' }),
-        el('table', {}, rules)),
-      el('details', { class: 'doc' }, el('summary', { class: 'doc-title' }), docView),
-    );
-    const form = { spec, root, fields, verdict, timing, other, docView, rules, base: {}, timer: 0, result: null };
-    root.addEventListener('input', () => schedule(form));
-    root.addEventListener('change', () => schedule(form));
-    main.append(root);
-    tabs.append(
-      el('button', {
-        type: 'button', role: 'tab', class: 'tab', id: `tab-${spec.type}`, dataset: { tab: spec.type },
-        onclick: () => activate(spec.type),
-      }),
-    );
-    return form;
+function renderBody(form) {
+  const { body, places } = renderDocument({
+    model: state.model,
+    doc: form.doc,
+    lang: state.lang,
+    ui: t,
+    typed: form.typed,
+    expanded: form.expanded,
+    onEdit: () => {
+      form.banner.hidden = true;
+      schedule(form);
+    },
+    onStructure: (ptr) => {
+      renderBody(form);
+      validateNow(form);
+      // Keep the keyboard where the user was: the first input of what was added or changed.
+      const at = [...form.places.entries()].find(([p, pl]) => (p === ptr || p.startsWith(`${ptr}/`)) && pl.input);
+      at?.[1].input.focus();
+    },
   });
+  form.host.replaceChildren(body);
+  form.places = places;
 }
 
 function prefill(form) {
-  form.base = structuredClone(state.fixtures[form.spec.type] ?? { document_type: form.spec.type });
-  form.base.document_type = form.spec.type;
-  for (const [path, field] of form.fields) writeField(field.spec, field.input, getAt(form.base, path));
+  form.doc = structuredClone(state.fixtures[form.type] ?? { document_type: form.type });
+  form.doc.document_type = form.type;
+  form.typed.clear();
+  form.expanded.clear();
+  form.banner.hidden = true;
+  renderBody(form);
+}
+
+/** An empty document of the form's type: what a clinician starts from. */
+function clear(form) {
+  form.doc = { document_type: form.type };
+  form.typed.clear();
+  form.expanded.clear();
+  form.banner.hidden = true;
+  renderBody(form);
+}
+
+function submit(form) {
+  state.mode = 'submit';
+  renderMode();
+  const result = validateNow(form);
+  if (!result) return;
+  const errors = result.findings.filter((f) => f.severity === 'error').length;
+  form.banner.hidden = false;
+  form.banner.dataset.state = result.valid ? 'ok' : 'blocked';
+  form.banner.textContent = result.valid ? t('submitOk') : t('submitBlocked', errors);
+  if (!result.valid) form.root.querySelector('[aria-invalid="true"]')?.focus();
 }
 
 function activate(type) {
   state.active = type;
   for (const f of state.forms) {
-    const on = f.spec.type === type;
+    const on = f.type === type;
     f.root.hidden = !on;
-    const tab = document.getElementById(`tab-${f.spec.type}`);
-    tab.setAttribute('aria-selected', String(on));
+    document.getElementById(`tab-${f.type}`).setAttribute('aria-selected', String(on));
   }
   if (location.hash.slice(1) !== type) history.replaceState(null, '', `#${type}`);
 }
 
+function renderMode() {
+  document.body.dataset.mode = state.mode;
+  for (const b of document.querySelectorAll('#modes button')) b.setAttribute('aria-pressed', String(b.dataset.mode === state.mode));
+  document.getElementById('mode-help').textContent = t(state.mode === 'draft' ? 'draftHelp' : 'submitHelp');
+}
+
 function relabel() {
   document.documentElement.lang = state.lang;
+  document.title = t('title');
   for (const e of document.querySelectorAll('[data-ui]')) e.textContent = t(e.dataset.ui);
-  for (const e of document.querySelectorAll('[data-label]')) e.textContent = label(JSON.parse(e.dataset.label));
   for (const b of document.querySelectorAll('#langs button')) b.setAttribute('aria-pressed', String(b.dataset.lang === state.lang));
+  for (const b of document.querySelectorAll('#modes button')) b.textContent = t(b.dataset.mode);
+  renderMode();
   for (const f of state.forms) {
-    f.root.querySelector('.form-title').textContent = `${label(f.spec.title)} · ${f.spec.clause}`;
+    f.root.querySelector('.form-title').textContent = state.model.typeLabel(f.type, state.lang);
+    f.root.querySelector('.submit').textContent = t('submitButton');
     f.root.querySelector('.reset').textContent = t('reset');
+    f.root.querySelector('.clear').textContent = t('clear');
     f.root.querySelector('.other-title').textContent = t('other');
     f.root.querySelector('.doc-title').textContent = t('document');
-    for (const field of f.fields.values()) {
-      if (field.spec.kind !== 'bool') continue;
-      for (const o of field.input.options) if (o.value) o.textContent = o.value === 'true' ? t('yes') : t('no');
-    }
+    f.banner.hidden = true;
+    renderBody(f);
   }
   renderRules();
   renderPackStatus();
@@ -242,11 +174,11 @@ function renderRules() {
     all = [];
   }
   for (const f of state.forms) {
-    const mine = all.filter((r) => r.applies_to.includes(f.spec.type));
+    const mine = all.filter((r) => r.applies_to.includes(f.type));
     f.root.querySelector('.rules-title').textContent = `${t('rules')} (${mine.length})`;
     f.rules.replaceChildren(
       ...mine.map((r) =>
-        el('tr', { dataset: { rule: r.id } }, el('td', {}, el('code', { text: r.id })), el('td', { class: `sev sev-${r.severity}`, text: r.severity }),
+        el('tr', { dataset: { rule: r.id } }, el('td', {}, el('code', { text: r.id })), el('td', { class: `sev sev-${r.severity}`, text: t(r.severity) }),
           el('td', { text: r.title }), el('td', { class: 'clause', text: r.clause })),
       ),
     );
@@ -259,44 +191,80 @@ function noteFor(f) {
     f.clause ? el('span', { class: 'clause', text: f.clause }) : null);
 }
 
-function renderResult(form, result, ms) {
+function renderResult(form, result, ms, mode) {
   form.result = result;
-  for (const field of form.fields.values()) {
-    field.wrap.classList.remove('sev-error', 'sev-warning', 'sev-info');
-    field.input.removeAttribute('aria-invalid');
-    field.input.classList.remove('flagged');
-    field.notes.replaceChildren();
+  for (const place of form.places.values()) {
+    place.wrap.classList.remove('sev-error', 'sev-warning', 'sev-info', 'waits');
+    place.input?.removeAttribute('aria-invalid');
+    place.notes.replaceChildren();
   }
   const other = [];
   for (const f of result.findings) {
-    const field = form.fields.get(f.path);
-    if (!field) {
+    const place = form.places.get(f.path);
+    if (!place) {
       other.push(f);
       continue;
     }
-    field.wrap.classList.add(`sev-${f.severity}`);
-    field.input.classList.add('flagged');
-    if (f.severity === 'error') field.input.setAttribute('aria-invalid', 'true');
-    field.notes.append(noteFor(f));
+    place.wrap.classList.add(`sev-${f.severity}`);
+    if (f.severity === 'error') place.input?.setAttribute('aria-invalid', 'true');
+    place.notes.append(noteFor(f));
+    // A folded bundle member with a finding in it opens.
+    for (let d = place.wrap.closest('details.member-body'); d; d = d.parentElement?.closest('details.member-body')) d.open = true;
   }
   form.other.replaceChildren(
     ...(other.length
       ? other.map((f) => {
           const li = noteFor(f);
-          li.prepend(el('code', { class: 'ptr', text: f.path || '/' }), ' ');
+          li.prepend(el('span', { class: 'where', text: f.path ? state.model.pointerLabel(form.type, f.path, state.lang, form.doc, { each: t('each') }) : t('wholeDocument') }),
+            el('code', { class: 'ptr', text: f.path || '/' }), ' ');
           return li;
         })
       : [el('li', { class: 'none', text: t('none') })]),
   );
+  renderSkipped(form, result.skipped ?? []);
   const n = (s) => result.findings.filter((f) => f.severity === s).length;
-  form.verdict.textContent = `${result.valid ? t('valid') : t('invalid')} — ${t('counts', n('error'), n('warning'), n('info'))}`;
+  form.verdict.textContent = `${result.valid ? t(mode === 'draft' ? 'draftOk' : 'valid') : t('invalid')} — ${t('counts', n('error'), n('warning'), n('info'))}`;
   form.verdict.dataset.valid = String(result.valid);
   form.root.dataset.valid = String(result.valid);
+  form.root.dataset.mode = mode;
   form.root.dataset.findings = result.findings.map((f) => `${f.rule_id}@${f.path}`).join(' ');
-  form.timing.textContent = t('timing', ms.toFixed(2), result.as_of);
-  const tab = document.getElementById(`tab-${form.spec.type}`);
+  form.timing.textContent = `${t(mode === 'draft' ? 'draftChecked' : 'submitChecked')} · ${t('timing', ms.toFixed(2), result.as_of)}`;
+  const tab = document.getElementById(`tab-${form.type}`);
   tab.dataset.valid = String(result.valid);
-  tab.textContent = `${label(form.spec.title)} ${result.valid ? '✓' : `✗ ${n('error')}`}`;
+  tab.textContent = `${state.model.typeLabel(form.type, state.lang)} ${result.valid ? '✓' : `✗ ${n('error')}`}`;
+}
+
+/**
+ * A draft's `skipped` checks, as quiet notes: "will be checked when … is filled in", naming the
+ * fields each waits for by their labels. One note per place, under the field the check is about;
+ * a check about no field of the form (or the whole document) is one note per rule in the list
+ * under the summary.
+ */
+function renderSkipped(form, skipped) {
+  const spell = (p) => (p ? state.model.pointerLabel(form.type, p, state.lang, form.doc, { each: t('each') }) : t('wholeDocument'));
+  const atPlace = new Map(); // place -> {rules: Set, names: Set}
+  const loose = [];
+  for (const s of skipped) {
+    const waits = (s.waits_for ?? []).filter((p) => p !== s.path);
+    if (!waits.length) continue;
+    const place = form.places.get(s.path);
+    if (!place) {
+      loose.push(el('li', { class: 'note waiting-note', dataset: { rules: s.rule_id } },
+        el('span', { class: 'where', text: spell(s.path) }), el('code', { class: 'rule', text: s.rule_id }), ' ', t('waits', waits.map(spell).join(', '))));
+      continue;
+    }
+    if (!atPlace.has(place)) atPlace.set(place, { rules: new Set(), names: new Set() });
+    const entry = atPlace.get(place);
+    entry.rules.add(s.rule_id);
+    for (const p of waits) entry.names.add(spell(p));
+  }
+  for (const [place, e] of atPlace) {
+    place.wrap.classList.add('waits');
+    place.notes.append(el('li', { class: 'note waiting-note', dataset: { rules: [...e.rules].join(' ') } }, t('waits', [...e.names].join(', '))));
+  }
+  form.waiting.replaceChildren(...loose);
+  form.waitingBox.hidden = loose.length === 0;
+  form.waitingBox.querySelector('summary').textContent = t('waitingTitle', loose.length);
 }
 
 function schedule(form) {
@@ -304,25 +272,27 @@ function schedule(form) {
   form.timer = setTimeout(() => validateNow(form), DEBOUNCE_MS);
 }
 
-function validateNow(form) {
+function validateNow(form, mode = state.mode) {
   clearTimeout(form.timer);
-  const doc = buildDocument(form);
-  form.docView.textContent = JSON.stringify(doc, null, 2);
+  form.docView.textContent = JSON.stringify(form.doc, null, 2);
   const t0 = performance.now();
   let result;
   try {
-    result = state.validator.validate(doc, { lang: state.lang });
+    result = state.validator.validate(form.doc, { lang: state.lang, mode });
   } catch (e) {
-    // Only unusable input throws (too large, too deep); a form can't produce that, but show it.
+    // Only unusable input throws (too large, too deep) or an option the module does not know;
+    // a form can't produce the first, but show it.
     form.verdict.textContent = `${e.name}: ${e.message}`;
     form.verdict.dataset.valid = 'false';
-    return;
+    form.root.dataset.valid = 'error';
+    return null;
   }
-  renderResult(form, result, performance.now() - t0);
+  renderResult(form, result, performance.now() - t0, mode);
   document.body.dataset.validations = String(Number(document.body.dataset.validations ?? 0) + 1);
+  return result;
 }
 
-const validateAll = () => state.forms.forEach(validateNow);
+const validateAll = () => state.forms.forEach((f) => validateNow(f));
 
 // ---------------------------------------------------------------------------------- rule packs
 
@@ -457,12 +427,17 @@ function wirePackPanel() {
 
 async function main() {
   await init(); // fetches and compiles pkg/qagida_wasm_bg.wasm (CSP: 'wasm-unsafe-eval')
-  // The rules: the default pack in compiled form, a file of the npm package beside the module.
-  const pack = await fetch('./pkg/packs/default.qpack');
+  // The rules: the default pack in compiled form, a file of the npm package beside the module;
+  // the forms: the default pack's document model.
+  const [pack, schema] = await Promise.all([fetch('./pkg/packs/default.qpack'), fetch(SCHEMA_URL)]);
   if (!pack.ok) throw new Error(`pkg/packs/default.qpack: HTTP ${pack.status}`);
+  if (!schema.ok) throw new Error(`${SCHEMA_URL}: HTTP ${schema.status} (run node scripts/build-demo.mjs)`);
+  state.model = new DocumentModel(await schema.json());
   state.defaultPack = Validator.fromCompiled(new Uint8Array(await pack.arrayBuffer()));
   state.validator = state.defaultPack;
-  state.fixtures = state.defaultPack.fixtures();
+  for (const fx of Object.values(state.defaultPack.fixtures())) {
+    if (fx && typeof fx.document_type === 'string' && !state.fixtures[fx.document_type]) state.fixtures[fx.document_type] = fx;
+  }
   const wanted = new URLSearchParams(location.search).get('lang');
   state.lang = LANGS.includes(wanted) ? wanted : state.defaultPack.defaultLanguage;
 
@@ -478,13 +453,36 @@ async function main() {
       }),
     ),
   );
-  renderForms();
-  state.forms.forEach(prefill);
+  document.getElementById('modes').append(
+    ...['draft', 'submit'].map((m) =>
+      el('button', {
+        type: 'button', dataset: { mode: m },
+        onclick: () => {
+          state.mode = m;
+          renderMode();
+          validateAll();
+        },
+      }),
+    ),
+  );
+  const main = document.getElementById('forms');
+  const tabs = document.getElementById('tabs');
+  state.forms = state.model.documentTypes.map(makeForm);
+  main.replaceChildren(...state.forms.map((f) => f.root));
+  tabs.replaceChildren(
+    ...state.forms.map((f) =>
+      el('button', { type: 'button', role: 'tab', class: 'tab', id: `tab-${f.type}`, dataset: { tab: f.type }, 'aria-controls': `form-${f.type}`, onclick: () => activate(f.type) }),
+    ),
+  );
+  for (const f of state.forms) {
+    f.doc = structuredClone(state.fixtures[f.type] ?? { document_type: f.type });
+    f.doc.document_type = f.type;
+  }
   wirePackPanel();
-  relabel();
+  relabel(); // renders every form's fields
   validateAll();
   const fromHash = location.hash.slice(1);
-  activate(state.forms.some((f) => f.spec.type === fromHash) ? fromHash : state.forms[0].spec.type);
+  activate(state.forms.some((f) => f.type === fromHash) ? fromHash : state.forms[0].type);
   document.body.dataset.ready = 'true';
 }
 
