@@ -1,6 +1,7 @@
-// What the browser tests share (tests-wasm/e2e.mjs, tests-wasm/e2e-react.mjs): headless
-// Chromium (Debian's /usr/bin/chromium driven by playwright-core; no browser download), a tiny
-// test harness, and a page that records its errors, console errors and CSP violations.
+// What the browser tests share (tests-wasm/e2e.mjs, tests-wasm/e2e-react.mjs,
+// tests-wasm/package.mjs): headless Chromium (Debian's /usr/bin/chromium driven by
+// playwright-core; no browser download), a tiny test harness, a page that records its errors,
+// console errors and CSP violations, and the run of a demo page's tests around it.
 import { existsSync, mkdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -33,7 +34,7 @@ export async function test(name, fn) {
     console.log(`ok    ${name} (${Date.now() - t0} ms)`);
   } catch (e) {
     failed++;
-    console.log(`FAIL  ${name}\n        ${String(e.stack ?? e).split('\n').slice(0, 4).join('\n        ')}`);
+    console.log(`FAIL  ${name}\n        ${String(e.stack ?? e).split('\n').slice(0, 6).join('\n        ')}`);
   }
 }
 export const summary = () => {
@@ -44,6 +45,7 @@ export const assert = (cond, msg) => {
   if (!cond) throw new Error(msg);
 };
 
+/** Headless Chromium; the page's language, not the browser's (en-US), decides how dates look. */
 export async function launch() {
   return chromium.launch({
     executablePath: CHROMIUM,
@@ -66,4 +68,70 @@ export async function watchedPage(browser, opts = {}) {
     document.addEventListener('securitypolicyviolation', (e) => console.error(`CSP violation: ${e.violatedDirective} ${e.blockedURI}`));
   });
   return { page, problems, requests };
+}
+
+/** Serves `server` on a free port of 127.0.0.1; its base URL. */
+export async function listen(server) {
+  await new Promise((r) => server.listen(0, '127.0.0.1', r));
+  return `http://127.0.0.1:${server.address().port}/`;
+}
+
+/** What the tests of a demo page (www/, www/react/) do on it, whichever the page. */
+export function pageHelpers(page) {
+  const waitFor = (fn, arg, timeout = 5000) => page.waitForFunction(fn, arg, { timeout });
+  const setLang = async (l) => {
+    await page.click(`#langs [data-lang="${l}"]`);
+    await waitFor((l) => document.documentElement.lang === l, l);
+  };
+  return {
+    waitFor,
+    /** Waits until the page has started (body[data-ready]); fails with its fatal error if not. */
+    started: async () => {
+      await waitFor(() => document.body.dataset.ready, null, 20000);
+      const ready = await page.evaluate(() => [document.body.dataset.ready, document.querySelector('.fatal')?.textContent]);
+      assert(ready[0] === 'true', `the page did not start: ${ready[1]}`);
+    },
+    setLang,
+    tab: (type) => page.click(`[data-tab="${type}"]`),
+    /**
+     * The test that takes a full-page screenshot of the prescription's tab in each language,
+     * SHOTS/<prefix>-<lang>.png, with something flagged to be seen: `flag()` before each, `unflag()` after all.
+     */
+    screenshotTest: (prefix, langs, flag, unflag) =>
+      test(`screenshots of the page in ${langs.slice(0, -1).join(', ')} and ${langs.at(-1)}`, async () => {
+        await page.click('[data-tab="prescription"]');
+        for (const l of langs) {
+          await setLang(l);
+          await flag();
+          const file = join(SHOTS, `${prefix}-${l}.png`);
+          await page.screenshot({ path: file, fullPage: true });
+          console.log(`        screenshot: ${file}`);
+        }
+        await unflag();
+      }),
+  };
+}
+
+/**
+ * Runs the tests of a demo page: serves `server`, opens a watched page in Chromium, calls
+ * `tests` with it (its page, problems, requests, the base URL and pageHelpers), then checks that
+ * the page had no errors; prints the summary, closes all, runs `cleanup` and exits 1 on any failure.
+ */
+export async function runPageTests(server, tests, cleanup = () => {}) {
+  const base = await listen(server);
+  const browser = await launch();
+  let failures;
+  try {
+    const watched = await watchedPage(browser);
+    await tests({ ...watched, ...pageHelpers(watched.page), base });
+    await test('no page errors, console errors or CSP violations', async () => {
+      assert(watched.problems.length === 0, watched.problems.join('\n'));
+    });
+  } finally {
+    failures = summary();
+    await browser.close();
+    server.close();
+    cleanup();
+  }
+  process.exit(failures ? 1 : 0);
 }

@@ -13,40 +13,26 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { CSP, createServer } from '../scripts/serve.mjs';
-import { CYRILLIC, KAZAKH_LETTERS, SHOTS, assert, launch, needBuilt, repo, summary, test, watchedPage } from './browser.mjs';
+import { CYRILLIC, KAZAKH_LETTERS, assert, needBuilt, repo, runPageTests, test } from './browser.mjs';
 
 needBuilt(['pkg/web/qagida_wasm_bg.wasm', 'www/dist/documents.schema.json', 'www/dist/react/main.js']);
 const schema = JSON.parse(readFileSync(join(repo, 'www', 'dist', 'documents.schema.json'), 'utf8'));
 const LANGS = ['kk', 'ru', 'en'];
 
-const server = createServer();
-await new Promise((r) => server.listen(0, '127.0.0.1', r));
-const base = `http://127.0.0.1:${server.address().port}/`;
-const browser = await launch();
-let failures;
-try {
-  const { page, problems, requests } = await watchedPage(browser);
+await runPageTests(createServer(), async ({ page, requests, base, waitFor, started, setLang, tab, screenshotTest }) => {
   const form = (type) => `#rhf-${type}`;
   const input = (type, name) => page.locator(`${form(type)} [data-path="/${name.split('.').join('/')}"]`);
   const field = (type, name) => page.locator(`${form(type)} .field[data-field-path="/${name.split('.').join('/')}"]`);
   const errorUnder = (type, name) => field(type, name).locator('.error-message');
-  const waitFor = (fn, arg, timeout = 5000) => page.waitForFunction(fn, arg, { timeout });
   const hasError = (type, name) =>
     waitFor(([s]) => !!document.querySelector(s), [`${form(type)} .field[data-field-path="/${name.split('.').join('/')}"] .error-message`]);
   const noError = (type, name) =>
     waitFor(([s]) => !document.querySelector(s), [`${form(type)} .field[data-field-path="/${name.split('.').join('/')}"] .error-message`]);
-  const setLang = async (l) => {
-    await page.click(`#langs [data-lang="${l}"]`);
-    await waitFor((l) => document.documentElement.lang === l, l);
-  };
-  const tab = (type) => page.click(`[data-tab="${type}"]`);
 
   await test('the page loads under the strict CSP and both forms start valid', async () => {
     const response = await page.goto(`${base}react/?lang=ru`);
     assert(response.headers()['content-security-policy'] === CSP, 'no CSP');
-    await waitFor(() => document.body.dataset.ready, null, 20000);
-    const ready = await page.evaluate(() => [document.body.dataset.ready, document.querySelector('.fatal')?.textContent]);
-    assert(ready[0] === 'true', `the page did not start: ${ready[1]}`);
+    await started();
     for (const type of ['prescription', 'mdt_conclusion']) {
       await waitFor(([s]) => document.querySelector(s)?.dataset.valid === 'true', [form(type)]);
       assert((await page.locator(`${form(type)} .error-message`).count()) === 0, `${type}: errors on the fixture`);
@@ -121,26 +107,8 @@ try {
     await noError('prescription', 'issued_at');
   });
 
-  await test('screenshots of the page in kk, ru and en', async () => {
-    await tab('prescription');
-    for (const l of LANGS) {
-      await setLang(l);
-      await input('prescription', 'course_days').fill('0'); // something flagged, to be seen
-      await hasError('prescription', 'course_days');
-      const file = join(SHOTS, `react-${l}.png`);
-      await page.screenshot({ path: file, fullPage: true });
-      console.log(`        screenshot: ${file}`);
-    }
-    await input('prescription', 'course_days').fill('90');
-    await noError('prescription', 'course_days');
-  });
-
-  await test('no page errors, console errors or CSP violations', async () => {
-    assert(problems.length === 0, problems.join('\n'));
-  });
-} finally {
-  failures = summary();
-  await browser.close();
-  server.close();
-}
-process.exit(failures ? 1 : 0);
+  const courseDays = (days) => input('prescription', 'course_days').fill(days);
+  await screenshotTest('react', LANGS,
+    async () => { await courseDays('0'); await hasError('prescription', 'course_days'); },
+    async () => { await courseDays('90'); await noError('prescription', 'course_days'); });
+});

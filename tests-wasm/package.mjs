@@ -9,7 +9,7 @@
 //      installed package's "exports": the document types, standardSchema, Validator;
 //   5. a bundler: esbuild (the repo's) bundles an entry importing '@qagida/validator/web' and
 //      standardSchema, the .wasm and the .qpack through its `file` loader; the page, served from
-//      a temp dir, runs in headless Chromium (playwright-core, /usr/bin/chromium) and validates;
+//      a temp dir, runs in headless Chromium (tests-wasm/browser.mjs) and validates;
 //   6. no bundler: a page imports the installed web/ directory's index.js, served as it is.
 //
 //   node tests-wasm/package.mjs      (after `node scripts/build-wasm.mjs`)
@@ -19,36 +19,18 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
 import { tmpdir } from 'node:os';
-import { dirname, extname, join, normalize } from 'node:path';
+import { extname, join, normalize } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { chromium } from 'playwright-core';
+import { KAZAKH_LETTERS, assert, launch, listen, repo, summary, test } from './browser.mjs';
 
-const repo = join(dirname(fileURLToPath(import.meta.url)), '..');
 const pkgDir = join(repo, 'pkg');
 const bin = (name) => join(repo, 'node_modules', '.bin', name);
-const CHROMIUM = process.env.CHROMIUM ?? '/usr/bin/chromium';
 if (!existsSync(join(pkgDir, 'package.json'))) {
   console.error('pkg/ is missing: run `node scripts/build-wasm.mjs` first');
   process.exit(1);
 }
 const manifest = JSON.parse(readFileSync(join(pkgDir, 'package.json'), 'utf8'));
 
-let passed = 0;
-let failed = 0;
-async function test(name, fn) {
-  const t0 = Date.now();
-  try {
-    await fn();
-    passed++;
-    console.log(`ok    ${name} (${Date.now() - t0} ms)`);
-  } catch (e) {
-    failed++;
-    console.log(`FAIL  ${name}\n        ${String(e.stack ?? e).split('\n').slice(0, 6).join('\n        ')}`);
-  }
-}
-const assert = (cond, msg) => {
-  if (!cond) throw new Error(msg);
-};
 function sh(cmd, args, cwd, input) {
   const r = spawnSync(cmd, args, { cwd, encoding: 'utf8', input, maxBuffer: 1 << 26 });
   if (r.error) throw r.error;
@@ -60,6 +42,8 @@ const tmp = mkdtempSync(join(tmpdir(), 'qagida-package-'));
 const project = join(tmp, 'project');
 let server;
 let browser;
+let base;
+let failures;
 try {
   // ------------------------------------------------------------ the tarball, installed
   await test('npm pack ./pkg, npm install of the tarball in a fresh project', () => {
@@ -189,24 +173,21 @@ try {
   });
   /** Opens `page` of the site in Chromium and checks what its script found. */
   async function checkPage(pageName) {
-    if (!server.listening) await new Promise((r) => server.listen(0, '127.0.0.1', r));
-    browser ??= await chromium.launch({
-      executablePath: CHROMIUM,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-    });
+    base ??= await listen(server);
+    browser ??= await launch();
     const page = await browser.newPage();
     const problems = [];
     page.on('pageerror', (e) => problems.push(`pageerror: ${e.message}`));
     page.on('console', (m) => m.type() === 'error' && problems.push(`console: ${m.text()}`));
     page.on('response', (r) => r.status() >= 400 && problems.push(`HTTP ${r.status()}: ${r.url()}`));
-    await page.goto(`http://127.0.0.1:${server.address().port}/${pageName}`);
+    await page.goto(`${base}${pageName}`);
     await page.waitForFunction(() => window.__result, null, { timeout: 15000 });
     const r = await page.evaluate(() => window.__result);
     await page.close();
     assert(!r.error, r.error);
     assert(r.ok === true, `the valid fixture: ${JSON.stringify(r)}`);
     const type = r.bad?.find((i) => i.ruleId === 'TYPE');
-    assert(type && JSON.stringify(type.path) === '["course_days"]' && /[әғқңөұүһі]/i.test(type.message), `the invalid one (kk): ${JSON.stringify(r.bad)}`);
+    assert(type && JSON.stringify(type.path) === '["course_days"]' && KAZAKH_LETTERS.test(type.message), `the invalid one (kk): ${JSON.stringify(r.bad)}`);
     assert(JSON.stringify(r.results) === '[true,false]', `onResult: ${JSON.stringify(r.results)}`);
     assert(problems.length === 0, problems.join('\n'));
   }
@@ -229,9 +210,9 @@ import packFile from '@qagida/validator/web/packs/default.qpack';`, `const wasmU
     await checkPage('plain.html');
   });
 } finally {
+  failures = summary();
   await browser?.close();
   server?.close();
   rmSync(tmp, { recursive: true, force: true });
 }
-console.log(`${passed} passed, ${failed} failed`);
-process.exit(failed ? 1 : 0);
+process.exit(failures ? 1 : 0);
