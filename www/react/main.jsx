@@ -40,13 +40,30 @@ const toPointer = (name) => `/${name.split('.').join('/')}`;
 const toName = (pointer) => pointer.slice(1).split('/').join('.');
 const blank = (v) => (v === '' ? undefined : v);
 const errorAt = (errors, name) => name.split('.').reduce((e, k) => e?.[k], errors);
+/** The label of the field (or record) at `name` of a document of `type`, from the pack's model. */
+const labelOf = (type, name, lang) => model.label(model.nodeAt(type, toPointer(name)), lang, name);
+/** Where a JSON Pointer of a document of `type` is, in words, from the pack's model. */
+const pointerLabel = (type, pointer, lang, document) => model.pointerLabel(type, pointer, lang, document, { each: ui(lang, 'each') });
 
 /** What every field of one form needs: its document type, the page's language, the form. */
 const FormContext = createContext(null);
 
 // ------------------------------------------------------------------------------------ fields
 
-/** A field's frame: its label from the pack's model, the control, and what the rules say of it. */
+/** What a note says: the rule's ID (if known), its message and the clause of the regulation. */
+function NoteText({ rule, message, clause }) {
+  return (
+    <>
+      {rule && <code className="rule">{rule}</code>} <span className="msg">{message}</span>
+      {clause && <span className="clause">{clause}</span>}
+    </>
+  );
+}
+
+/**
+ * A field's frame: its label from the pack's model, the control, and what the rules say of it.
+ * `children` renders the control from the attributes it must carry (id, aria-*, data-path).
+ */
 function Field({ name, label, wide, children }) {
   const { type, lang, errors, result } = useContext(FormContext);
   const id = useId();
@@ -59,24 +76,23 @@ function Field({ name, label, wide, children }) {
   const waits = new Set();
   for (const s of result?.skipped ?? []) {
     if (s.path !== pointer) continue;
-    for (const p of s.waits_for ?? []) if (p !== pointer) waits.add(model.pointerLabel(type, p, lang, result?.document, { each: ui(lang, 'each') }));
+    for (const p of s.waits_for ?? []) if (p !== pointer) waits.add(pointerLabel(type, p, lang, result?.document));
   }
   const sev = error ? 'sev-error' : findings[0] ? `sev-${findings[0].severity}` : '';
+  const attrs = { id, 'aria-invalid': error ? true : undefined, 'aria-describedby': `${id}-notes`, 'data-path': pointer };
   return (
     <div className={`field ${sev}${wide ? ' wide' : ''}`} data-field-path={pointer}>
-      <label htmlFor={id}>{label ?? model.label(model.nodeAt(type, pointer), lang, name)}</label>
-      <div className="control">{children({ id, invalid: Boolean(error), describedBy: `${id}-notes` })}</div>
+      <label htmlFor={id}>{label ?? labelOf(type, name, lang)}</label>
+      <div className="control">{children(attrs)}</div>
       <ul className="notes" id={`${id}-notes`} aria-live="polite">
         {error && (
           <li className="note sev-error error-message" data-rule={source?.rule_id}>
-            {source && <code className="rule">{source.rule_id}</code>} <span className="msg">{error.message}</span>
-            {source?.clause && <span className="clause">{source.clause}</span>}
+            <NoteText rule={source?.rule_id} message={error.message} clause={source?.clause} />
           </li>
         )}
         {findings.map((f, i) => (
           <li key={i} className={`note sev-${f.severity}`} data-rule={f.rule_id}>
-            <code className="rule">{f.rule_id}</code> <span className="msg">{f.message}</span>
-            {f.clause && <span className="clause">{f.clause}</span>}
+            <NoteText rule={f.rule_id} message={f.message} clause={f.clause} />
           </li>
         ))}
         {waits.size > 0 && <li className="note waiting-note">{ui(lang, 'waits', [...waits].join(', '))}</li>}
@@ -89,18 +105,9 @@ function Text({ name, wide }) {
   const { register } = useContext(FormContext);
   return (
     <Field name={name} wide={wide}>
-      {({ id, invalid, describedBy }) => (
-        <input id={id} type="text" autoComplete="off" spellCheck="false" aria-invalid={invalid || undefined} aria-describedby={describedBy}
-          data-path={toPointer(name)} {...register(name, { setValueAs: blank })} />
-      )}
+      {(attrs) => <input {...attrs} type="text" autoComplete="off" spellCheck="false" {...register(name, { setValueAs: blank })} />}
     </Field>
   );
-}
-
-/** The label of the field at `name` in the page's language, from the pack's model. */
-function useLabel() {
-  const { type, lang } = useContext(FormContext);
-  return (name) => model.label(model.nodeAt(type, toPointer(name)), lang, name);
 }
 
 /** A whole number or a decimal, kept as typed (integerValue / decimalValue of ../forms.js). */
@@ -108,9 +115,8 @@ function NumberText({ name, decimal, label }) {
   const { register } = useContext(FormContext);
   return (
     <Field name={name} label={label}>
-      {({ id, invalid, describedBy }) => (
-        <input id={id} type="text" inputMode={decimal ? 'decimal' : 'numeric'} autoComplete="off" aria-invalid={invalid || undefined}
-          aria-describedby={describedBy} data-path={toPointer(name)}
+      {(attrs) => (
+        <input {...attrs} type="text" inputMode={decimal ? 'decimal' : 'numeric'} autoComplete="off"
           {...register(name, { setValueAs: (v) => (typeof v === 'number' ? v : decimal ? decimalValue(v ?? '') : integerValue(v ?? '')) })} />
       )}
     </Field>
@@ -127,8 +133,8 @@ function Choice({ name }) {
   const wide = values.some((v) => (labels[v]?.[lang] ?? '').length > 28);
   return (
     <Field name={name} wide={wide}>
-      {({ id, invalid, describedBy }) => (
-        <select id={id} aria-invalid={invalid || undefined} aria-describedby={describedBy} data-path={toPointer(name)} {...register(name, { setValueAs: blank })}>
+      {(attrs) => (
+        <select {...attrs} {...register(name, { setValueAs: blank })}>
           <option value="">—</option>
           {values.map((v) => (
             <option key={v} value={v}>{labels[v]?.[lang] ?? labels[v]?.en ?? v}</option>
@@ -143,9 +149,9 @@ function YesNo({ name }) {
   const { lang, control } = useContext(FormContext);
   return (
     <Field name={name}>
-      {({ id, invalid, describedBy }) => (
+      {(attrs) => (
         <Controller name={name} control={control} render={({ field }) => (
-          <select id={id} ref={field.ref} aria-invalid={invalid || undefined} aria-describedby={describedBy} data-path={toPointer(name)}
+          <select {...attrs} ref={field.ref}
             value={field.value === true ? 'true' : field.value === false ? 'false' : ''} onBlur={field.onBlur}
             onChange={(e) => field.onChange(e.target.value === '' ? undefined : e.target.value === 'true')}>
             <option value="">—</option>
@@ -181,19 +187,25 @@ function useTyped(value, toText, toValue, onChange) {
   return [texts, change];
 }
 
-function DateText({ field, id, invalid, describedBy, lang, name }) {
+/** The date typed as DD.MM.YYYY: the field's own input (`attrs` of Field). */
+function DateInput({ field, attrs, lang, text, onText }) {
+  return (
+    <input {...attrs} ref={field.ref} type="text" inputMode="numeric" className="date" autoComplete="off" placeholder={DATE_PATTERN[lang]}
+      value={text} onChange={(e) => onText(e.target.value)} onBlur={field.onBlur} />
+  );
+}
+
+function DateText({ field, attrs, lang }) {
   const [[text], change] = useTyped(field.value, (v) => [formatDate(v) ?? (v == null ? '' : String(v))], dateValue, field.onChange);
   return (
     <>
-      <input id={id} ref={field.ref} type="text" inputMode="numeric" className="date" autoComplete="off" placeholder={DATE_PATTERN[lang]}
-        aria-invalid={invalid || undefined} aria-describedby={describedBy} data-path={toPointer(name)} value={text}
-        onChange={(e) => change(0, e.target.value)} onBlur={field.onBlur} />
+      <DateInput field={field} attrs={attrs} lang={lang} text={text} onText={(t) => change(0, t)} />
       <span className="spelled" aria-hidden="true">{spellDate(field.value, lang)}</span>
     </>
   );
 }
 
-function DateTimeText({ field, id, invalid, describedBy, lang, name }) {
+function DateTimeText({ field, attrs, lang }) {
   const toTexts = (v) => {
     const s = splitDateTime(v);
     return s ? [s.date, s.time] : [v == null ? '' : String(v), ''];
@@ -202,9 +214,7 @@ function DateTimeText({ field, id, invalid, describedBy, lang, name }) {
   const split = splitDateTime(field.value);
   return (
     <>
-      <input id={id} ref={field.ref} type="text" inputMode="numeric" className="date" autoComplete="off" placeholder={DATE_PATTERN[lang]}
-        aria-invalid={invalid || undefined} aria-describedby={describedBy} data-path={toPointer(name)} value={date}
-        onChange={(e) => change(0, e.target.value)} onBlur={field.onBlur} />
+      <DateInput field={field} attrs={attrs} lang={lang} text={date} onText={(t) => change(0, t)} />
       <input type="text" inputMode="numeric" className="time" autoComplete="off" placeholder={TIME_PATTERN[lang]} aria-label={ui(lang, 'time')}
         data-path-part="time" value={time} onChange={(e) => change(1, e.target.value)} onBlur={field.onBlur} />
       <span className="zone">{ZONE_NAME[lang]}</span>
@@ -218,7 +228,7 @@ function DateField({ name, time }) {
   const Input = time ? DateTimeText : DateText;
   return (
     <Field name={name} wide={time}>
-      {(p) => <Controller name={name} control={control} render={({ field }) => <Input field={field} lang={lang} name={name} {...p} />} />}
+      {(attrs) => <Controller name={name} control={control} render={({ field }) => <Input field={field} attrs={attrs} lang={lang} />} />}
     </Field>
   );
 }
@@ -228,7 +238,7 @@ function Section({ name, title, children }) {
   const { type, lang } = useContext(FormContext);
   return (
     <fieldset className="record" data-path={name ? toPointer(name) : undefined}>
-      <legend>{title ?? model.label(model.nodeAt(type, toPointer(name)), lang, name)}</legend>
+      <legend>{title ?? labelOf(type, name, lang)}</legend>
       <div className="grid">{children}</div>
     </fieldset>
   );
@@ -245,46 +255,58 @@ function Organization({ name }) {
   );
 }
 
-function Patient() {
+/** Whom the document is about and what for: the patient, the diagnosis, the drug. */
+function PatientAndDrug() {
   return (
-    <Section name="patient">
-      <Text name="patient.iin" />
-      <DateField name="patient.birth_date" />
-      <Text name="patient.full_name" wide />
+    <>
+      <Section name="patient">
+        <Text name="patient.iin" />
+        <DateField name="patient.birth_date" />
+        <Text name="patient.full_name" wide />
+      </Section>
+      <Section name="nosology">
+        <Text name="nosology.icd10" />
+        <Text name="nosology.name" wide />
+      </Section>
+      <Section name="drug">
+        <Text name="drug.inn" />
+        <Text name="drug.trade_name" />
+        <Text name="drug.dosage_form" wide />
+        <Text name="drug.strength" />
+        <YesNo name="drug.is_infusion" />
+        <YesNo name="drug.controlled_substance" />
+      </Section>
+    </>
+  );
+}
+
+/** The dose and the route; `children`, how often and how long, between them; `after`, what follows. */
+function Dosing({ children, after }) {
+  const { type, lang } = useContext(FormContext);
+  return (
+    <Section title={ui(lang, 'dosing')}>
+      <NumberText name="single_dose.amount" decimal label={labelOf(type, 'single_dose', lang)} />
+      <Choice name="single_dose.unit" />
+      <NumberText name="doses_per_day" />
+      {children}
+      <Choice name="route" />
+      {after}
     </Section>
   );
 }
 
-function Nosology() {
-  return (
-    <Section name="nosology">
-      <Text name="nosology.icd10" />
-      <Text name="nosology.name" wide />
-    </Section>
-  );
-}
-
-function Drug() {
-  return (
-    <Section name="drug">
-      <Text name="drug.inn" />
-      <Text name="drug.trade_name" />
-      <Text name="drug.dosage_form" wide />
-      <Text name="drug.strength" />
-      <YesNo name="drug.is_infusion" />
-      <YesNo name="drug.controlled_substance" />
-    </Section>
-  );
+/** The section of the document's own fields, titled with the document type's label. */
+function Head({ children }) {
+  const { type, lang } = useContext(FormContext);
+  return <Section title={model.typeLabel(type, lang)}>{children}</Section>;
 }
 
 // ------------------------------------------------------------------------------------- forms
 
 function PrescriptionFields() {
-  const { lang } = useContext(FormContext);
-  const label = useLabel();
   return (
     <>
-      <Section title={model.typeLabel('prescription', lang)}>
+      <Head>
         <Text name="id" />
         <Text name="form" />
         <DateField name="issued_at" time />
@@ -293,24 +315,17 @@ function PrescriptionFields() {
         <Text name="mdt_conclusion_id" />
         <Text name="mis_record_id" />
         <Text name="dlo_record_id" />
-      </Section>
+      </Head>
       <Section name="prescriber">
         <Text name="prescriber.iin" />
         <Choice name="prescriber.role" />
         <YesNo name="prescriber.rural_without_doctor" />
       </Section>
       <Organization name="prescriber.organization" />
-      <Patient />
-      <Nosology />
-      <Drug />
-      <Section title={ui(lang, 'dosing')}>
-        <NumberText name="single_dose.amount" decimal label={label('single_dose')} />
-        <Choice name="single_dose.unit" />
-        <NumberText name="doses_per_day" />
+      <PatientAndDrug />
+      <Dosing after={<Choice name="trade_name_reason" />}>
         <NumberText name="course_days" />
-        <Choice name="route" />
-        <Choice name="trade_name_reason" />
-      </Section>
+      </Dosing>
       <Section name="funding">
         <Choice name="funding.source" />
         <Choice name="funding.region" />
@@ -328,26 +343,18 @@ function PrescriptionFields() {
 }
 
 function MdtFields() {
-  const { lang } = useContext(FormContext);
-  const label = useLabel();
   return (
     <>
-      <Section title={model.typeLabel('mdt_conclusion', lang)}>
+      <Head>
         <Text name="id" />
         <DateField name="date" />
-      </Section>
+      </Head>
       <Organization name="medical_organization" />
-      <Patient />
-      <Nosology />
-      <Drug />
-      <Section title={ui(lang, 'dosing')}>
-        <NumberText name="single_dose.amount" decimal label={label('single_dose')} />
-        <Choice name="single_dose.unit" />
-        <NumberText name="doses_per_day" />
+      <PatientAndDrug />
+      <Dosing>
         <NumberText name="course_days_per_month" />
         <NumberText name="courses_per_year" />
-        <Choice name="route" />
-      </Section>
+      </Dosing>
     </>
   );
 }
@@ -424,7 +431,7 @@ function DocumentForm({ type, validator, fixture, defaults, restart, lang, liveM
   const elsewhere = (result?.findings ?? []).filter((f) => !onForm.has(f.path));
   // A draft's checks about no field of the form (most are about the whole document), each with
   // the fields it waits for, by label.
-  const spell = (p) => (p ? model.pointerLabel(type, p, lang, result?.document, { each: ui(lang, 'each') }) : ui(lang, 'wholeDocument'));
+  const spell = (p) => (p ? pointerLabel(type, p, lang, result?.document) : ui(lang, 'wholeDocument'));
   const waiting = (result?.skipped ?? [])
     .filter((s) => !onForm.has(s.path))
     .map((s) => ({ ...s, names: (s.waits_for ?? []).filter((p) => p !== s.path).map(spell) }))
@@ -461,9 +468,8 @@ function DocumentForm({ type, validator, fixture, defaults, restart, lang, liveM
             {elsewhere.length === 0 && <li className="none">{ui(lang, 'none')}</li>}
             {elsewhere.map((f, i) => (
               <li key={i} className={`note sev-${f.severity}`} data-rule={f.rule_id}>
-                <span className="where">{f.path ? model.pointerLabel(type, f.path, lang, result.document, { each: ui(lang, 'each') }) : ui(lang, 'wholeDocument')}</span>
-                <code className="ptr">{f.path || '/'}</code> <code className="rule">{f.rule_id}</code> <span className="msg">{f.message}</span>
-                {f.clause && <span className="clause">{f.clause}</span>}
+                <span className="where">{spell(f.path)}</span>
+                <code className="ptr">{f.path || '/'}</code> <NoteText rule={f.rule_id} message={f.message} clause={f.clause} />
               </li>
             ))}
           </ul>
