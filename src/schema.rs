@@ -79,21 +79,33 @@ pub fn document_schema(pack: &Pack, lang: Option<&str>) -> Value {
     })
 }
 
-/// The schema of a field of type `ty` (record types by reference).
+/// The schema of a field of type `ty` (record types by reference). `null` is taken wherever a
+/// value is: the engine reads a `null` field as absent, never as a wrong type.
 fn field_schema(ty: &Type, record_key: &dyn Fn(&str) -> String) -> Value {
     match ty {
-        Type::Bool => json!({ "type": "boolean" }),
-        Type::Integer => json!({ "type": "integer" }),
+        Type::Bool => json!({ "type": ["boolean", "null"] }),
+        Type::Integer => json!({ "type": ["integer", "null"] }),
         // Decimals: a JSON number or a string of its decimal text (DOCUMENTS.md).
-        Type::Number => json!({ "type": ["number", "string"], "format": "decimal", "tsType": "number | string" }),
-        Type::String => json!({ "type": "string" }),
-        Type::Date => json!({ "type": "string", "format": "date" }),
-        Type::DateTime => json!({ "type": "string", "format": "date-time" }),
-        Type::Duration => json!({ "type": "string", "format": "duration" }),
-        Type::List(e) => json!({ "type": "array", "items": field_schema(e, record_key) }),
+        Type::Number => json!({ "type": ["number", "string", "null"], "format": "decimal", "tsType": "number | string | null" }),
+        Type::String => json!({ "type": ["string", "null"] }),
+        Type::Date => json!({ "type": ["string", "null"], "format": "date" }),
+        Type::DateTime => json!({ "type": ["string", "null"], "format": "date-time" }),
+        Type::List(e) => json!({ "type": ["array", "null"], "items": item_schema(e, record_key) }),
+        Type::Record(r) => json!({ "anyOf": [{ "$ref": format!("#/$defs/{}", record_key(&r.name)) }, { "type": "null" }] }),
+        Type::Document => json!({ "anyOf": [{ "$ref": "#" }, { "type": "null" }] }),
+        // Not a type of a document's field (expressions only): no value fits it.
+        Type::Duration | Type::Calendar => json!({ "type": "null" }),
+        Type::Null | Type::Any => json!({}),
+    }
+}
+
+/// The schema of a list's item: its type's, without `null` for a record or a document (a
+/// list's items are read as they are).
+fn item_schema(ty: &Type, record_key: &dyn Fn(&str) -> String) -> Value {
+    match ty {
         Type::Record(r) => json!({ "$ref": format!("#/$defs/{}", record_key(&r.name)) }),
         Type::Document => json!({ "$ref": "#" }),
-        Type::Null | Type::Calendar | Type::Any => json!({}),
+        other => field_schema(other, record_key),
     }
 }
 
@@ -101,14 +113,16 @@ fn field_schema(ty: &Type, record_key: &dyn Fn(&str) -> String) -> Value {
 /// takes any string) when open; every value's labels.
 fn enumerate(m: &mut Map<String, Value>, e: &crate::pack::Enumeration, all: &dyn Fn(&Text) -> Value) {
     let values: Vec<Value> = e.values.iter().map(|(v, _)| Value::from(v.clone())).collect();
-    let is_list = m.get("type").and_then(Value::as_str) == Some("array");
+    let is_list = m.contains_key("items");
     let target = if is_list { m.get_mut("items").and_then(Value::as_object_mut) } else { Some(&mut *m) };
     if let Some(t) = target {
         if e.open {
             let literals: Vec<String> = e.values.iter().map(|(v, _)| Value::from(v.clone()).to_string()).collect();
             t.insert("examples".into(), Value::Array(values));
-            t.insert("tsType".into(), Value::from(format!("{} | (string & {{}})", literals.join(" | "))));
+            t.insert("tsType".into(), Value::from(format!("{} | (string & {{}}) | null", literals.join(" | "))));
         } else {
+            let mut values = values;
+            values.push(Value::Null);
             t.insert("enum".into(), Value::Array(values));
         }
     }

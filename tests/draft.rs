@@ -148,8 +148,9 @@ fn modes_are_read_from_text_as_the_service_and_python_give_them() {
     assert_eq!(p.options_from_text(None, None, Some("draft")).expect("draft").mode, Mode::Draft);
     assert_eq!(p.options_from_text(None, None, Some("submit")).expect("submit").mode, Mode::Submit);
     assert_eq!(p.options_from_text(None, None, None).expect("default").mode, Mode::Submit);
-    let err = p.options_from_text(None, None, Some("full")).expect_err("unknown");
-    assert!(err.contains("mode `full`: unknown"), "{err}");
+    assert_eq!(p.options_from_text(None, None, Some("full")).expect("the former name").mode, Mode::Submit);
+    let err = p.options_from_text(None, None, Some("final")).expect_err("unknown");
+    assert!(err.contains("mode `final`: unknown"), "{err}");
 }
 
 #[test]
@@ -166,4 +167,128 @@ fn a_half_filled_mdt_conclusion_of_the_national_pack_in_draft() {
         let d = run(&p, &v, Mode::Draft);
         assert!(d.valid, "{name}: {:?}", d.findings);
     }
+}
+
+/// A second pack: checks that test presence (`has`), a let read only by the message, a blank
+/// date.
+fn presence_pack() -> Pack {
+    let types = r#"
+[types.line]
+qty = "number"
+[documents.note]
+as_of = "date"
+[documents.note.fields]
+date = "date"
+due = "date"
+reason = "string"
+name = "string"
+days = "integer"
+lines = "list<line>"
+"#;
+    let t = text("t");
+    let c = text("c");
+    let rules = format!(
+        r#"
+[[rule]]
+id = "HAS-01"
+applies_to = "note"
+severity = "error"
+title = {t}
+clause = {c}
+message = {t}
+[[rule.check]]
+assert = "has(doc.reason) || has(doc.name)"
+path = "/reason"
+
+[[rule]]
+id = "MSG-01"
+applies_to = "note"
+severity = "error"
+title = {t}
+clause = {c}
+message = {{ kk = "{{who}}", ru = "{{who}}", en = "too long for {{who}}" }}
+[[rule.check]]
+let = {{ who = "doc.name" }}
+assert = "doc.days <= 10"
+path = "/days"
+
+[[rule]]
+id = "DUE-01"
+applies_to = "note"
+severity = "error"
+title = {t}
+clause = {c}
+message = {t}
+[[rule.check]]
+assert = "doc.due >= doc.date"
+path = "/due"
+
+[[rule]]
+id = "QTY-01"
+applies_to = "note"
+severity = "error"
+title = {t}
+clause = {c}
+message = {t}
+[[rule.check]]
+for_each = "/lines"
+assert = "item.qty > 0"
+path = "/qty"
+"#
+    );
+    Pack::from_files(&fixture_pack("presence", "", types, &rules)).expect("loads")
+}
+
+#[test]
+fn a_check_that_asks_whether_data_is_there_waits_in_draft() {
+    let p = presence_pack();
+    let doc = json!({"document_type": "note", "date": "2026-01-01"});
+    let draft = run(&p, &doc, Mode::Draft);
+    assert!(draft.findings.is_empty(), "{:?}", draft.findings);
+    let has = draft.skipped.expect("listed").into_iter().find(|s| s.rule_id == "HAS-01").expect("HAS-01 waits");
+    assert_eq!(has.waits_for, ["/reason", "/name"]);
+    assert!(ids(&run(&p, &doc, Mode::Submit)).contains(&("HAS-01".into(), "/reason".into())));
+    // Once one is filled, the check is decided on data, as in submit.
+    let filled = json!({"document_type": "note", "date": "2026-01-01", "reason": "r", "name": "n"});
+    assert!(!ids(&run(&p, &filled, Mode::Draft)).iter().any(|(r, _)| r == "HAS-01"));
+}
+
+#[test]
+fn a_let_read_only_by_the_message_does_not_hide_a_wrong_present_value_in_draft() {
+    let p = presence_pack();
+    let doc = json!({"document_type": "note", "date": "2026-01-01", "days": 50});
+    let draft = run(&p, &doc, Mode::Draft);
+    assert!(ids(&draft).contains(&("MSG-01".into(), "/days".into())), "{:?}", draft.findings);
+    assert_eq!(ids(&draft), ids(&run(&p, &doc, Mode::Submit)).into_iter().filter(|(r, _)| r == "MSG-01").collect::<Vec<_>>());
+}
+
+#[test]
+fn blank_text_is_not_filled_in_yet_in_draft() {
+    let p = presence_pack();
+    let doc = json!({"document_type": "note", "date": "2026-01-01", "due": "", "reason": "  "});
+    let draft = run(&p, &doc, Mode::Draft);
+    // No TYPE finding for the blank date, no DUE-01 info, no HAS-01 error at the blank reason.
+    assert!(draft.findings.is_empty(), "{:?}", draft.findings);
+    let skipped = draft.skipped.expect("listed");
+    assert!(skipped.iter().any(|s| s.rule_id == "DUE-01" && s.waits_for == ["/due"]), "{skipped:?}");
+    // Submit reports the blank date as not a date.
+    assert!(ids(&run(&p, &doc, Mode::Submit)).contains(&("TYPE".into(), "/due".into())));
+}
+
+#[test]
+fn the_skipped_list_keeps_to_the_findings_cap_and_says_where_it_was_cut() {
+    let p = presence_pack();
+    let lines: Vec<Value> = (0..50).map(|_| json!({})).collect();
+    let doc = json!({"document_type": "note", "date": "2026-01-01", "reason": "r", "lines": lines});
+    let opts = Options { mode: Mode::Draft, max_findings: 10, ..Options::default() };
+    let r = p.validate(&doc, &opts).expect("validates");
+    let skipped = r.skipped.expect("listed");
+    assert_eq!(skipped.len(), 11, "ten places and the LIMIT entry");
+    assert_eq!(skipped.last().map(|s| s.rule_id.as_str()), Some("LIMIT"));
+    // And within the result's bytes: a small budget lists fewer, and the result fits it.
+    let opts = Options { mode: Mode::Draft, max_result_bytes: 2_000, ..Options::default() };
+    let r = p.validate(&doc, &opts).expect("validates");
+    let text = serde_json::to_string(&r).expect("json");
+    assert!(text.len() <= 2_000, "{} bytes", text.len());
+    assert_eq!(r.skipped.expect("listed").last().map(|s| s.rule_id.clone()), Some("LIMIT".to_string()));
 }

@@ -145,17 +145,17 @@ fn the_schema_carries_types_labels_and_enumerations() {
     assert_eq!(order["description"], "Заказ");
     assert_eq!(order["x-qagida-labels"], json!({"kk": "Тапсырыс", "ru": "Заказ", "en": "Order"}));
     assert_eq!(order["properties"]["document_type"], json!({"const": "order"}));
-    assert_eq!(order["properties"]["per_day"]["type"], "integer");
+    assert_eq!(order["properties"]["per_day"]["type"], json!(["integer", "null"]));
     assert_eq!(order["properties"]["per_day"]["description"], "Приёмов в сутки");
     assert_eq!(order["properties"]["date"]["format"], "date");
-    assert_eq!(order["properties"]["dose"], json!({"$ref": "#/$defs/dose"}));
+    assert_eq!(order["properties"]["dose"], json!({"anyOf": [{"$ref": "#/$defs/dose"}, {"type": "null"}]}));
     let tags = &order["properties"]["tags"];
     assert_eq!(tags["items"]["examples"], json!(["urgent"]));
-    assert_eq!(tags["items"]["tsType"], "\"urgent\" | (string & {})");
+    assert_eq!(tags["items"]["tsType"], "\"urgent\" | (string & {}) | null");
     let route = &s["$defs"]["dose"]["properties"]["route"];
-    assert_eq!(route["enum"], json!(["oral", "intravenous"]));
+    assert_eq!(route["enum"], json!(["oral", "intravenous", null]));
     assert_eq!(route["x-qagida-enum-labels"]["intravenous"]["kk"], "Көктамыр ішіне");
-    assert_eq!(s["$defs"]["dose"]["properties"]["amount"]["type"], json!(["number", "string"]));
+    assert_eq!(s["$defs"]["dose"]["properties"]["amount"]["type"], json!(["number", "string", "null"]));
     assert_eq!(qagida::schema::unlabelled(&p), ["order.dose", "order.tags", "dose.route"]);
 }
 

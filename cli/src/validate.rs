@@ -75,11 +75,18 @@ pub(crate) fn validate_files(pack: &Pack, opts: &Options, format: Format, files:
 
 pub(crate) fn write_text(out: &mut impl Write, name: &str, r: &ValidationResult) -> io::Result<()> {
     let count = |s: qagida::Severity| r.findings.iter().filter(|f| f.severity == s).count();
+    // A draft result says so: its verdict is on what is filled in so far.
+    let verdict = match (r.valid, &r.skipped) {
+        (true, None) => "VALID",
+        (false, None) => "INVALID",
+        (true, Some(_)) => "DRAFT, NO ERROR SO FAR",
+        (false, Some(_)) => "DRAFT, INVALID",
+    };
     writeln!(
         out,
         "{}: {} ({} error(s), {} warning(s), {} info) — {} {}, as of {}",
         clean(name),
-        if r.valid { "VALID" } else { "INVALID" },
+        verdict,
         count(qagida::Severity::Error),
         count(qagida::Severity::Warning),
         count(qagida::Severity::Info),
@@ -93,6 +100,14 @@ pub(crate) fn write_text(out: &mut impl Write, name: &str, r: &ValidationResult)
     }
     for f in &r.findings {
         write_finding(out, f)?;
+    }
+    for s in r.skipped.iter().flatten() {
+        let path = if s.path.is_empty() { "/" } else { &s.path };
+        let waits: Vec<_> = s.waits_for.iter().map(|w| clean(w)).collect();
+        match s.waits_for.is_empty() {
+            true => writeln!(out, "  waits   {:<8} {}: the list of checks that wait stops here", clean(&s.rule_id), clean(path))?,
+            false => writeln!(out, "  waits   {:<8} {}: not checked until filled: {}", clean(&s.rule_id), clean(path), waits.join(", "))?,
+        }
     }
     Ok(())
 }

@@ -150,6 +150,9 @@ pub(crate) struct Out<'p> {
     /// checks that wait for it.
     pub(crate) draft: bool,
     skipped: Vec<Skipped>,
+    /// The `skipped` list reached a budget ([`Out::skip`]); the bytes it takes (a bound).
+    skip_cut: bool,
+    skip_bytes: usize,
 }
 
 /// A `(rule ID, base)` key looked up without building its strings (native builds; the
@@ -189,15 +192,30 @@ impl<'p> Out<'p> {
             settled: HashSet::new(),
             draft: false,
             skipped: Vec::new(),
+            skip_cut: false,
+            skip_bytes: 0,
         }
     }
 
-    /// A draft validation's rule at `path` waits for the `absent` data (at most `max_findings`
-    /// places are listed).
+    /// A draft validation's rule at `path` waits for the `absent` data. The list shares the
+    /// result's budgets: at most `max_findings` places, and its bytes (a bound of their JSON)
+    /// count toward `max_result_bytes`; past either it ends with one entry of `rule_id` `LIMIT`.
     pub(crate) fn skip(&mut self, rule_id: &str, path: String, waits_for: Vec<String>) {
-        if self.skipped.len() < self.cap {
-            self.skipped.push(Skipped { rule_id: rule_id.to_string(), path, waits_for });
+        if self.skip_cut {
+            return;
         }
+        // Its JSON at most: the frame, every text escaped at worst (6 bytes a byte), commas.
+        const FRAME: usize = r#"{"rule_id":"","path":"","waits_for":[]},"#.len();
+        let size = waits_for.iter().chain([&path]).fold(FRAME + rule_id.len(), |n, t| n.saturating_add(t.len().saturating_mul(6)).saturating_add(3));
+        // Room kept for `"skipped":[]` and the LIMIT entry.
+        const CLOSING: usize = 80;
+        if self.skipped.len() >= self.cap || self.bytes.saturating_add(size).saturating_add(CLOSING) > self.max_bytes {
+            self.skip_cut = true;
+            return;
+        }
+        self.bytes += size;
+        self.skip_bytes += size;
+        self.skipped.push(Skipped { rule_id: rule_id.to_string(), path, waits_for });
     }
 
     /// Past a cap: validation stops (past `max_findings`, one finding beyond it is kept, to know
@@ -221,7 +239,7 @@ impl<'p> Out<'p> {
                 return true;
             }
             self.exact = true;
-            self.bytes = self.list.iter().fold(self.reserved, |n, f| n.saturating_add(json_len(f)).saturating_add(1));
+            self.bytes = self.list.iter().fold(self.reserved + self.skip_bytes, |n, f| n.saturating_add(json_len(f)).saturating_add(1));
         }
         // Its compact JSON and the comma before it.
         let size = json_len(&f).saturating_add(1);
@@ -269,7 +287,16 @@ impl<'p> Out<'p> {
     /// if any, validation stopped (decided before any info is dropped: a cut result stays cut
     /// however many findings remain).
     fn finish(mut self) -> (Vec<Finding>, Option<Stop>, Option<Vec<Skipped>>) {
-        let skipped = self.draft.then(|| std::mem::take(&mut self.skipped));
+        let skipped = self.draft.then(|| {
+            let mut list = std::mem::take(&mut self.skipped);
+            // A bundle member on which the rule's cross-document check decided was checked with
+            // the bundle's data: nothing of it waits.
+            list.retain(|s| !self.settled.contains(&At(s.rule_id.as_str(), &s.path)));
+            if self.skip_cut {
+                list.push(Skipped { rule_id: LIMIT_RULE.to_string(), path: String::new(), waits_for: Vec::new() });
+            }
+            list
+        });
         let stopped = if self.over_bytes {
             Some(Stop::Bytes(self.max_bytes))
         } else if self.list.len() > self.cap {

@@ -69,8 +69,9 @@ pub(super) fn step<'j>(cur: &'j Json<'j>, token: &str) -> Option<&'j Json<'j>> {
 }
 
 /// Of the pointers a check reads, those absent in the input (each as its highest absent
-/// prefix: `/eligibility`, not `/eligibility/status`), as full pointers into the input.
-pub(super) fn absent_reads(reads: &[(Root, Pointer)], base: Base<'_>, doc: &Json<'_>, item: Option<&Json<'_>>, elem: Option<&Json<'_>>) -> Vec<String> {
+/// prefix: `/eligibility`, not `/eligibility/status`), as full pointers into the input; `blank`:
+/// a blank string counts as absent too (a draft: not filled in yet).
+pub(super) fn absent_reads(reads: &[(Root, Pointer)], base: Base<'_>, doc: &Json<'_>, item: Option<&Json<'_>>, elem: Option<&Json<'_>>, blank: bool) -> Vec<String> {
     let mut out: Vec<String> = Vec::new();
     for (root, ptr) in reads {
         let (scope, at) = match root {
@@ -86,7 +87,7 @@ pub(super) fn absent_reads(reads: &[(Root, Pointer)], base: Base<'_>, doc: &Json
         for t in tokens {
             let end = ends.next().unwrap_or(ptr.text.len());
             match step(cur, t) {
-                Some(v) if !v.is_null() => cur = v,
+                Some(v) if !v.is_null() && !(blank && v.as_str().is_some_and(|s| !crate::document::not_blank(s))) => cur = v,
                 _ => {
                     let full = at.join(ptr.text.get(..end).unwrap_or(&ptr.text));
                     if !out.contains(&full) {
@@ -98,6 +99,17 @@ pub(super) fn absent_reads(reads: &[(Root, Pointer)], base: Base<'_>, doc: &Json
         }
     }
     out
+}
+
+/// Whether the value at `pointer` (as the engine writes pointers: escaped tokens) inside `doc`
+/// is absent, `null` or a blank string: not filled in.
+pub(super) fn unfilled(doc: &Json<'_>, pointer: &str) -> bool {
+    let Ok(tokens) = crate::pack::pointer_tokens(pointer) else { return false };
+    match tokens.iter().try_fold(doc, |cur, t| step(cur, t)) {
+        None | Some(Json::Null) => true,
+        Some(Json::String(s)) => !crate::document::not_blank(s),
+        Some(_) => false,
+    }
 }
 
 /// Present, non-null, and not a blank string.

@@ -9,7 +9,7 @@ use crate::pack::{Lang, Pack};
 
 impl Pack {
     /// [`Options`] from text: `lang` a BCP 47 tag this pack has a language for (`kk-KZ` finds
-    /// `kk`), `as_of` a `YYYY-MM-DD` date, `mode` `submit` (the default) or `draft`; the rest of
+    /// `kk`), `as_of` a `YYYY-MM-DD` date, `mode` `submit` (the default; `full`, its former name, is taken too) or `draft`; the rest of
     /// [`Options::default`]. On a bad value, why, in words that name it.
     pub fn options_from_text(&self, lang: Option<&str>, as_of: Option<&str>, mode: Option<&str>) -> Result<Options, String> {
         let as_of = match as_of {
@@ -24,7 +24,8 @@ impl Pack {
             }
         }
         let mode = match mode {
-            None | Some("submit") => Mode::Submit,
+            // `full`: what the service and Python called the whole verdict before draft mode.
+            None | Some("submit" | "full") => Mode::Submit,
             Some("draft") => Mode::Draft,
             Some(m) => return Err(format!("mode `{m}`: unknown (`submit` or `draft`)")),
         };

@@ -5,7 +5,7 @@
 use chrono::NaiveDate;
 use crate::document::{Json, NameSet};
 
-use super::places::{Base, absent_reads, pointer, present};
+use super::places::{Base, absent_reads, pointer, present, unfilled};
 use super::text::TextCap;
 use super::{Finding, Out, render};
 use crate::expr::{Env, EvalError, Expr, Val};
@@ -97,6 +97,13 @@ struct RuleRun<'a, 'p> {
 }
 
 impl<'a> RuleRun<'a, '_> {
+    /// What `{field}` says of the finding at `path` (a pointer into the input): the label of
+    /// the field it names, else the pointer itself.
+    fn field_text(&self, path: &str) -> String {
+        let label = self.pack.field_label(self.doc_type, path.strip_prefix(self.prefix).unwrap_or(path), self.lang);
+        label.unwrap_or_else(|| path.to_string())
+    }
+
     /// Fills the fixed slots (doc, params, data, as_of, calendars, effective_from) and drops
     /// every other binding.
     fn reset(&self, env: &mut Env<'a>) {
@@ -164,10 +171,11 @@ fn eval_rule<'a>(run: &RuleRun<'a, '_>, env: &mut Env<'a>, out: &mut Out<'a>) ->
         Outcome::Holds => {}
         Outcome::Fails => return Ok(()),
         Outcome::Unknown => {
-            let absent = absent_reads(&run.rule.plan().when_reads, doc_base, run.doc, None, None);
+            let absent = absent_reads(&run.rule.plan().when_reads, doc_base, run.doc, None, None, run.draft);
             let message = run.rule.not_checked.as_ref().map(|t| render(t, run.lang, &|s, o| match s {
                 Seg::Actual => o.push_str(&absent.join(", ")),
                 Seg::Path => o.push_str(run.prefix),
+                Seg::Field => o.push_str(&run.field_text(run.prefix)),
                 Seg::Lit(l) => o.push_str(l),
                 _ => {}
             }));
@@ -282,6 +290,7 @@ fn report_unknown<'a>(run: &RuleRun<'a, '_>, unknown: Vec<Unknown>, out: &mut Ou
             render(run.pack.messages.get(msg), run.lang, &|s, o| match s {
                 Seg::Actual => o.push_str(actual.as_deref().unwrap_or("—")),
                 Seg::Path => o.push_str(&path),
+                Seg::Field => o.push_str(&run.field_text(&path)),
                 Seg::Expected => o.push('—'),
                 _ => {}
             })
@@ -579,14 +588,6 @@ fn eval_check<'a>(
 ) -> Result<(), EvalError> {
     let severity = check.severity.unwrap_or(run.rule.severity);
     let scope_doc = elem.or(item).unwrap_or(run.doc);
-    if run.draft {
-        // A draft: a check that reads absent data waits for it, unrun.
-        let absent = absent_reads(&plan.reads, base, run.doc, item, elem);
-        if !absent.is_empty() {
-            unknown.push(Unknown { base: base.join(""), absent, path: base.join(&check.path), message: None });
-            return Ok(());
-        }
-    }
     // The check could not run: every let is bound first, as the message may name any of them
     // and an overflow in any of them decides what is said.
     let not_run = |env: &mut Env<'a>, sink: &mut Sink<'_, 'a>, unknown: &mut Vec<Unknown>| -> Result<(), EvalError> {
@@ -598,7 +599,7 @@ fn eval_check<'a>(
             let actual = check.actual.as_ref().and_then(|a| a.eval(env).ok()).and_then(|v| text.value(&v));
             sink.finding(run, overflow_finding(run, severity, path, actual), base.join(""));
         } else {
-            let absent = absent_reads(&plan.reads, base, run.doc, item, elem);
+            let absent = absent_reads(&plan.reads, base, run.doc, item, elem, run.draft);
             let path = base.join(&check.path);
             let template = check.not_checked.as_ref().or(run.rule.not_checked.as_ref());
             let message = template.map(|t| render_check(t, check, run, env, text, &path, Some(&absent.join(", ")), None));
@@ -610,6 +611,16 @@ fn eval_check<'a>(
         Outcome::Holds => {}
         Outcome::Fails => return Ok(()),
         Outcome::Unknown => return not_run(env, sink, unknown),
+    }
+    // A draft: a check whose `assert` reads data not filled in yet waits for it, unrun (its
+    // absence, not the data, would decide it).
+    let waiting = |absent: Vec<String>, unknown: &mut Vec<Unknown>| unknown.push(Unknown { base: base.join(""), absent, path: base.join(&check.path), message: None });
+    if run.draft {
+        let absent = absent_reads(&plan.decide, base, run.doc, item, elem, true);
+        if !absent.is_empty() {
+            waiting(absent, unknown);
+            return Ok(());
+        }
     }
     // A check over the members of a bundle that decided on a member stands for the member's
     // own checks of the rule: what they could not check alone is checked here.
@@ -634,6 +645,11 @@ fn eval_check<'a>(
                         None => None,
                     };
                     let path = base.join(&check.path);
+                    // A draft reports nothing at a field not filled in yet: the check waits.
+                    if run.draft && unfilled(run.doc, path.strip_prefix(run.prefix).unwrap_or(&path)) {
+                        waiting(vec![path], unknown);
+                        return Ok(());
+                    }
                     let f = finding(run, check, severity, env, text, path, actual, expected);
                     sink.finding(run, f, base.join(""));
                 }
@@ -659,6 +675,7 @@ fn overflow_finding(run: &RuleRun<'_, '_>, severity: Severity, path: String, act
     let message = render(run.pack.messages.get(SysMsg::Overflow), run.lang, &|s, o| match s {
         Seg::Actual => o.push_str(actual.as_deref().unwrap_or("—")),
         Seg::Path => o.push_str(&path),
+        Seg::Field => o.push_str(&run.field_text(&path)),
         Seg::Expected => o.push('—'),
         _ => {}
     });
@@ -716,7 +733,7 @@ fn render_check(
         Seg::Actual => out.push_str(actual.unwrap_or("—")),
         Seg::Expected => out.push_str(expected.unwrap_or("—")),
         Seg::Path => out.push_str(path),
-        Seg::Field => out.push_str(run.pack.field_label(run.doc_type, path.strip_prefix(run.prefix).unwrap_or(path), run.lang).as_deref().unwrap_or(path)),
+        Seg::Field => out.push_str(&run.field_text(path)),
         Seg::Let(name) => {
             let value = check.lets.iter().find(|(n, _, _)| n == name).and_then(|(_, slot, _)| env.slots.get(*slot));
             if let Some(v) = value.filter(|v| !matches!(v, Val::Missing)) {

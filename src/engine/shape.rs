@@ -90,7 +90,12 @@ impl Pack {
     /// same way, at every level.
     pub(super) fn check_shape(&self, doc: &Json<'_>, dt: &DocType, prefix: &str, lang: LangId, out: &mut Out) {
         if let Some(obj) = doc.as_object() {
+            let draft = out.draft;
             let mut report = |path: &str, problem: Problem| {
+                // A draft: a blank text is not filled in yet, not a value of the wrong type.
+                if draft && super::places::unfilled(doc, path.strip_prefix(prefix).unwrap_or(path)) {
+                    return;
+                }
                 let label = self.field_label(&dt.name, path.strip_prefix(prefix).unwrap_or(path), lang);
                 let label = label.as_deref();
                 out.push(match problem {
@@ -127,6 +132,7 @@ impl Pack {
                 }
                 if let Some(key) = &dt.member_id
                     && let Some(id) = member(m, key).and_then(Json::as_str)
+                    && !(out.draft && !crate::document::not_blank(id))
                 {
                     // Sorted ids: a repeated one is found in log time, so a bundle of 10,000
                     // documents costs no more than sorting them.

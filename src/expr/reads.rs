@@ -20,7 +20,15 @@ pub struct Read {
 impl Expr {
     /// Appends the paths this expression reads (see the module doc), without duplicates.
     pub fn reads_into(&self, out: &mut Vec<Read>) {
-        walk(&self.root, out);
+        walk(&self.root, out, false);
+    }
+
+    /// Appends every path this expression reads, those whose absence it asks about too (the
+    /// operands of `has(…)` and `x == null`, the left side of `??`): what a form must fill in
+    /// before the expression is decided on data rather than on absence (draft validations,
+    /// `Rule::reads`).
+    pub fn all_reads_into(&self, out: &mut Vec<Read>) {
+        walk(&self.root, out, true);
     }
 
     /// Appends every slot the expression reads, without duplicates: the names bound outside it
@@ -104,7 +112,8 @@ fn chain(n: &Node) -> Option<Read> {
     }
 }
 
-fn walk(n: &Node, out: &mut Vec<Read>) {
+fn walk(n: &Node, out: &mut Vec<Read>, all: bool) {
+    let mut walk = |n: &Node, out: &mut Vec<Read>| walk(n, out, all);
     if let Kind::Field { .. } | Kind::Index { .. } = n.kind
         && let Some(r) = chain(n)
     {
@@ -113,9 +122,19 @@ fn walk(n: &Node, out: &mut Vec<Read>) {
     }
     match &n.kind {
         Kind::Const(_) | Kind::Slot(_) => {}
-        // Absence is what these ask about: not a read the outcome depends on.
-        Kind::Has(_) | Kind::IsNull { .. } => {}
-        Kind::Coalesce(_, r) => walk(r, out),
+        // Absence is what these ask about: not a read the outcome depends on (unless all reads
+        // are asked for).
+        Kind::Has(e) | Kind::IsNull { expr: e, .. } => {
+            if all {
+                walk(e, out);
+            }
+        }
+        Kind::Coalesce(l, r) => {
+            if all {
+                walk(l, out);
+            }
+            walk(r, out)
+        }
         Kind::Field { base, .. } | Kind::Not(base) | Kind::Neg(base) => walk(base, out),
         Kind::AsType { expr, .. } => walk(expr, out),
         Kind::Index { base, index } => {

@@ -72,18 +72,25 @@ impl super::Pack {
             Value(&'t Type),
         }
         let mut at = At::Record(&self.doc_types.get(doc_type)?.record);
-        // The last two fields the pointer names, as (record or document type, field). A token
-        // is compared unescaped: the model's field names hold no `/` or `~`.
+        // The last two fields the pointer names, as (record or document type, field).
         let mut named: [Option<(&str, &str)>; 2] = [None, None];
         for token in pointer.split('/').skip(1) {
             let ty = match at {
                 At::Record(r) => {
-                    named = [named[1], Some((r.name.as_str(), token))];
-                    r.field(token)?
+                    // The field's name as the model holds it (a token may be escaped: `~1` is `/`).
+                    let (name, ty) = if token.contains('~') {
+                        r.fields.get_key_value(token.replace("~1", "/").replace("~0", "~").as_str())?
+                    } else {
+                        r.fields.get_key_value(token)?
+                    };
+                    named = [named[1], Some((r.name.as_str(), name.as_str()))];
+                    ty
                 }
                 // An index into a list: what it holds.
                 At::Value(Type::List(e)) => &**e,
-                At::Value(_) => break,
+                // Inside a document of any type, or a value of no declared type: not a field of
+                // this model's walk.
+                At::Value(_) => return None,
             };
             at = match ty {
                 Type::Record(r) => At::Record(r),

@@ -255,12 +255,16 @@ impl Check {
     /// absent ones when the check's outcome is unknown; a form may re-check a rule when one of
     /// them changes.
     pub fn reads(&self) -> Vec<(Root, Pointer)> {
-        let assert = match &self.kind {
+        let exprs = self.when.iter().chain(self.lets.iter().map(|(_, _, e)| e)).chain(self.assert());
+        reads_of(exprs, self.item_slot, self.elem_slot, false)
+    }
+
+    /// The `assert` expression, if the check is one.
+    pub fn assert(&self) -> Option<&Expr> {
+        match &self.kind {
             CheckKind::Assert(e) => Some(e),
             CheckKind::Require(_) => None,
-        };
-        let exprs = self.when.iter().chain(self.lets.iter().map(|(_, _, e)| e)).chain(assert);
-        reads_of(exprs, self.item_slot, self.elem_slot)
+        }
     }
 }
 
@@ -281,7 +285,7 @@ impl Rule {
                 out.push(p);
             }
         };
-        for (_, p) in reads_of(self.when.iter(), None, None) {
+        for (_, p) in reads_of(self.when.iter(), None, None, true) {
             add(p.text);
         }
         for c in &self.checks {
@@ -292,7 +296,8 @@ impl Rule {
                 Root::Item => item.as_str(),
                 Root::Elem => elem.as_str(),
             };
-            for (root, p) in c.reads() {
+            let exprs = c.when.iter().chain(c.lets.iter().map(|(_, _, e)| e)).chain(c.assert());
+            for (root, p) in reads_of(exprs, c.item_slot, c.elem_slot, true) {
                 add(format!("{}{}", at(root), p.text));
             }
             if let CheckKind::Require(ptrs) = &c.kind {
@@ -308,10 +313,15 @@ impl Rule {
 
 /// What expressions read from the document (slot `doc`), an item (`item_slot`) or an element
 /// (`elem_slot`), as pointers relative to them, without duplicates (see [`Check::reads`]).
-pub fn reads_of<'e>(exprs: impl Iterator<Item = &'e Expr>, item_slot: Option<usize>, elem_slot: Option<usize>) -> Vec<(Root, Pointer)> {
+/// `all`: with the reads whose absence an expression asks about ([`Expr::all_reads_into`]).
+pub fn reads_of<'e>(exprs: impl Iterator<Item = &'e Expr>, item_slot: Option<usize>, elem_slot: Option<usize>, all: bool) -> Vec<(Root, Pointer)> {
     let mut raw = Vec::new();
     for e in exprs {
-        e.reads_into(&mut raw);
+        if all {
+            e.all_reads_into(&mut raw);
+        } else {
+            e.reads_into(&mut raw);
+        }
     }
     let mut out: Vec<(Root, Pointer)> = Vec::new();
     for r in raw {

@@ -34,6 +34,10 @@ pub(crate) struct CheckPlan {
     /// [`Check::reads`], for saying what a check that could not run lacked (every item of a
     /// bundle's members may need it).
     pub reads: Vec<(super::Root, super::Pointer)>,
+    /// What the check's `assert` and the lets it needs read, absence-tested reads included: a
+    /// draft validation runs the check (once its `when` holds) only when all of them are
+    /// present. (Not the lets only its message or `actual`/`expected` read.)
+    pub decide: Vec<(super::Root, super::Pointer)>,
 }
 
 /// Consecutive checks run item by item, their first `shared` lets evaluated once per item.
@@ -68,7 +72,7 @@ fn plan_rule(rule: &Rule) -> RulePlan {
             _ => k += 1,
         }
     }
-    RulePlan { checks, when_reads: super::reads_of(rule.when.iter(), None, None) }
+    RulePlan { checks, when_reads: super::reads_of(rule.when.iter(), None, None, false) }
 }
 
 /// The lets each part of `check` reads.
@@ -118,10 +122,13 @@ fn plan_check(rule: &Rule, check: &Check) -> CheckPlan {
     });
     let mut render = reads(&[check.actual.as_ref(), check.expected.as_ref()]);
     render.extend(named);
+    let decided_by = closure(reads(&[check.assert()]));
+    let decide_exprs = decided_by.iter().filter_map(|&i| check.lets.get(i)).map(|(_, _, e)| e).chain(check.assert());
     CheckPlan {
         render: closure(render),
         group: None,
         reads: check.reads(),
+        decide: super::reads_of(decide_exprs, check.item_slot, check.elem_slot, true),
     }
 }
 

@@ -125,7 +125,7 @@ pub const OPTION_KEYS: [&str; 13] = [
     "mode",
 ];
 
-/// The options object's properties, each by serde-wasm-bindgen, in `ValidateOptions`'s order
+/// The options object's properties, each read by hand (`read::FromJs`), in `ValidateOptions`'s order
 /// (its serde names, [`OPTION_KEYS`]: the test `every_option_key_is_read_into_its_field` holds
 /// the three together).
 pub fn read_options(js: &JsValue) -> Result<ValidateOptions, String> {

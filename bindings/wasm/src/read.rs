@@ -43,7 +43,11 @@ fn count(v: &JsValue, max: u64) -> Result<Option<u64>, String> {
     if v.is_undefined() || v.is_null() {
         return Ok(None);
     }
-    let expected = || format!("expected a whole number from 0 to {max}");
+    // Beyond 2^53 - 1 a count is given as a BigInt (a JS number is no longer exact there).
+    let expected = || match max {
+        0..=9_007_199_254_740_991 => format!("expected a whole number from 0 to {max}"),
+        _ => format!("expected a whole number from 0 to {max} (a number up to 9007199254740991, beyond it a BigInt)"),
+    };
     if let Some(n) = v.as_f64() {
         const SAFE: f64 = 9_007_199_254_740_991.0;
         // `as` is exact here: a whole number within 0..=2^53 - 1.

@@ -4,7 +4,8 @@
 //! (The core's types live in a crate that knows nothing of wasm, so they don't derive `Tsify`.)
 //! The one exception is [`ValidationResult`]: `validate()` returns the core's own serialisation
 //! (that of `validateJson()` and of the native CLI), and `tests/node.rs` checks that the mirror
-//! serialises every result to exactly the same JSON text, so its declaration is exact too;
+//! serialises results of every kind (submit and draft) to exactly the same JSON text, so its
+//! declaration is exact too;
 //! `tests-wasm/parity.mjs` checks `validate()` against `validateJson()` and the CLI.
 
 use serde::{Deserialize, Serialize};

@@ -257,7 +257,7 @@ fn option_types_are_checked_field_by_field() {
     assert_eq!(refused("maxDepth", js_sys::Object::new().into()), format!("{max} an object"));
     assert_eq!(refused("maxDepth", js_sys::BigInt::from(-1i64).into()), format!("{max} the BigInt -1"));
     // Past 2^53 - 1 a JS number is no longer a safe integer.
-    let steps = "OptionsError: invalid options: maxSteps: expected a whole number from 0 to 18446744073709551615, got";
+    let steps = "OptionsError: invalid options: maxSteps: expected a whole number from 0 to 18446744073709551615 (a number up to 9007199254740991, beyond it a BigInt), got";
     assert_eq!(refused("maxSteps", 9007199254740992.0.into()), format!("{steps} 9007199254740992"));
     assert_eq!(refused("maxSteps", 1e300.into()), format!("{steps} 1e+300"));
 
@@ -503,7 +503,8 @@ fn bad_compiled_bytes_are_a_compiled_pack_error_never_a_trap() {
 
 /// `validate()` returns the core's serialisation of the result; its declaration is the mirror
 /// `ValidationResult`, which must serialise every result to the very same JSON text (keys, order,
-/// absent fields): valid and invalid documents, engine findings, a truncated result, layers.
+/// absent fields): valid and invalid documents, engine findings, a truncated result, layers,
+/// draft results with their `skipped` list.
 #[wasm_bindgen_test]
 fn the_result_declaration_serialises_as_the_core_result() {
     let national = pack_files();
@@ -523,8 +524,8 @@ fn the_result_declaration_serialises_as_the_core_result() {
     let mut checked = 0;
     for pack in [&single, &layered] {
         for doc in &docs {
-            for max_findings in [None, Some(1)] {
-                let mut opts = qagida::Options::default();
+            for (max_findings, mode) in [(None, qagida::Mode::Submit), (Some(1), qagida::Mode::Submit), (None, qagida::Mode::Draft), (Some(1), qagida::Mode::Draft)] {
+                let mut opts = qagida::Options { mode, ..qagida::Options::default() };
                 if let Some(n) = max_findings {
                     opts.max_findings = n;
                 }

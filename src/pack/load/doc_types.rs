@@ -165,12 +165,30 @@ impl Loader<'_> {
                     continue;
                 };
                 let ty = fields_of(of).and_then(|r| r.field(field).cloned());
+                let key = format!("{of}.{field}");
                 match ty {
-                    Some(Type::String) => fields.push(format!("{of}.{field}")),
-                    Some(Type::List(e)) if matches!(*e, Type::String) => fields.push(format!("{of}.{field}")),
-                    Some(t) => self.err_at(file, f, format!("enums.{name}.fields: `{of}.{field}` is {t}, not a string or list<string>")),
-                    None => self.err_at(file, f, format!("enums.{name}.fields: no field `{field}` in a record or document type `{of}`")),
+                    Some(Type::String) => {}
+                    Some(Type::List(e)) if matches!(*e, Type::String) => {}
+                    Some(t) => {
+                        self.err_at(file, f, format!("enums.{name}.fields: `{key}` is {t}, not a string or list<string>"));
+                        continue;
+                    }
+                    None => {
+                        self.err_at(file, f, format!("enums.{name}.fields: no field `{field}` in a record or document type `{of}`"));
+                        continue;
+                    }
                 }
+                // A field takes one enumeration (a later file may redefine the same one).
+                if let Some(other) = out.enums.iter().find(|x| x.name != *name && x.fields.contains(&key)) {
+                    let msg = format!("enums.{name}.fields: `{key}` is in both `{}` and `{name}`", other.name);
+                    self.err_at(file, f, msg);
+                    continue;
+                }
+                if fields.contains(&key) {
+                    self.err_at(file, f, format!("enums.{name}.fields: `{key}` is listed twice"));
+                    continue;
+                }
+                fields.push(key);
             }
             let mut values: Vec<(String, Text)> = Vec::new();
             for (value, text) in &e.values {
@@ -181,15 +199,6 @@ impl Loader<'_> {
             }
             out.enums.retain(|x| x.name != *name);
             out.enums.push(Enumeration { name: name.clone(), fields, open: e.open, values });
-        }
-        for (i, e) in out.enums.iter().enumerate() {
-            for key in &e.fields {
-                if let Some(other) = out.enums.iter().skip(i + 1).find(|x| x.fields.contains(key)) {
-                    let msg = format!("enums: `{key}` is in both `{}` and `{}`", e.name, other.name);
-                    let file = raw.enums.first().map(|(f, _, _)| f.clone()).unwrap_or_default();
-                    self.err(&file, None, msg);
-                }
-            }
         }
         out
     }
