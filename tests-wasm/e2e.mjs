@@ -134,7 +134,9 @@ await runPageTests(createServer({ packs }), async ({ page, requests, base, waitF
       for (const s of selects) {
         const node = s.path.split('/').slice(1).reduce((n, k) => {
           const p = n?.properties?.[k];
-          return p?.$ref ? schema.$defs[p.$ref.replace('#/$defs/', '')] : p;
+          // A record property takes null too: {"anyOf": [{"$ref": …}, {"type": "null"}]}.
+          const ref = p?.$ref ?? p?.anyOf?.find((b) => b.$ref)?.$ref;
+          return ref ? schema.$defs[ref.replace('#/$defs/', '')] : p;
         }, schema.$defs.mdt_conclusion);
         const labels = node?.['x-qagida-enum-labels'];
         assert(labels, `${s.path}: no labelled enumeration in the model`);

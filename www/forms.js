@@ -25,6 +25,27 @@ import { DATE_PATTERN, TIME_PATTERN, ZONE_NAME, dateTimeValue, dateValue, format
 
 const refName = (ref) => (ref.startsWith('#/$defs/') ? decodeURIComponent(ref.slice(8)) : null);
 
+/**
+ * A property's schema as the form reads it: the schema takes `null` wherever a value is (the
+ * engine reads `null` as absent), as `{"anyOf": [{"$ref": …}, {"type": "null"}]}` for a record
+ * and `null` among an enumeration's values; a form offers the value itself, so `null` is left
+ * out here (an empty control is what stands for it).
+ */
+function withoutNull(s) {
+  if (!s || typeof s !== 'object') return s;
+  let out = s;
+  if (Array.isArray(s.anyOf)) {
+    const some = s.anyOf.filter((b) => b?.type !== 'null');
+    if (some.length === 1) {
+      const { anyOf, ...rest } = s;
+      out = { ...rest, ...some[0] };
+    }
+  }
+  if (Array.isArray(out.enum) && out.enum.includes(null)) out = { ...out, enum: out.enum.filter((v) => v !== null) };
+  if (out.items) out = { ...out, items: withoutNull(out.items) };
+  return out;
+}
+
 /** The document model read from the pack's JSON Schema. */
 export class DocumentModel {
   constructor(schema) {
@@ -32,7 +53,10 @@ export class DocumentModel {
       throw new Error('not a document schema of `qagida pack schema`: no $defs / oneOf');
     }
     this.schema = schema;
-    this.defs = schema.$defs;
+    this.defs = Object.fromEntries(Object.entries(schema.$defs).map(([name, def]) => [
+      name,
+      def?.properties ? { ...def, properties: Object.fromEntries(Object.entries(def.properties).map(([k, p]) => [k, withoutNull(p)])) } : def,
+    ]));
     /** The document types, in the pack's order. */
     this.documentTypes = schema.oneOf.map((r) => refName(r.$ref)).filter((n) => n && this.defs[n]);
   }
