@@ -27,45 +27,22 @@ id = "string"
 documents = "list<document>"
 "#;
 
+/// A rule of error severity on `doc_type`, titled and cited `t`/`c` in every language, with
+/// `message` (TOML) and its checks (the TOML lines after `[[rule.check]]`, one string each).
+fn rule(id: &str, doc_type: &str, message: &str, checks: &[&str]) -> String {
+    let (t, c) = (text("t"), text("c"));
+    let checks: String = checks.iter().map(|k| format!("[[rule.check]]\n{k}\n")).collect();
+    format!("[[rule]]\nid = \"{id}\"\napplies_to = \"{doc_type}\"\nseverity = \"error\"\ntitle = {t}\nclause = {c}\nmessage = {message}\n{checks}\n")
+}
+
 fn rules() -> String {
     let t = text("t");
-    let c = text("c");
-    format!(
-        r#"
-[[rule]]
-id = "REQ-01"
-applies_to = "order"
-severity = "error"
-title = {t}
-clause = {c}
-message = {{ kk = "жоқ {{field}}", ru = "нет {{field}}", en = "missing {{field}}" }}
-[[rule.check]]
-require = ["/id", "/per_day"]
-
-[[rule]]
-id = "SUM-01"
-applies_to = "order"
-severity = "error"
-title = {t}
-clause = {c}
-message = {t}
-[[rule.check]]
-assert = "doc.per_day * doc.days <= 100"
-path = "/per_day"
-
-[[rule]]
-id = "LIN-01"
-applies_to = "order"
-severity = "error"
-title = {t}
-clause = {c}
-message = {t}
-[[rule.check]]
-for_each = "/lines"
-assert = "item.qty <= item.max"
-path = "/qty"
-"#
-    )
+    [
+        rule("REQ-01", "order", r#"{ kk = "жоқ {field}", ru = "нет {field}", en = "missing {field}" }"#, &[r#"require = ["/id", "/per_day"]"#]),
+        rule("SUM-01", "order", &t, &["assert = \"doc.per_day * doc.days <= 100\"\npath = \"/per_day\""]),
+        rule("LIN-01", "order", &t, &["for_each = \"/lines\"\nassert = \"item.qty <= item.max\"\npath = \"/qty\""]),
+    ]
+    .concat()
 }
 
 fn pack() -> Pack {
@@ -186,56 +163,13 @@ days = "integer"
 lines = "list<line>"
 "#;
     let t = text("t");
-    let c = text("c");
-    let rules = format!(
-        r#"
-[[rule]]
-id = "HAS-01"
-applies_to = "note"
-severity = "error"
-title = {t}
-clause = {c}
-message = {t}
-[[rule.check]]
-assert = "has(doc.reason) || has(doc.name)"
-path = "/reason"
-
-[[rule]]
-id = "MSG-01"
-applies_to = "note"
-severity = "error"
-title = {t}
-clause = {c}
-message = {{ kk = "{{who}}", ru = "{{who}}", en = "too long for {{who}}" }}
-[[rule.check]]
-let = {{ who = "doc.name" }}
-assert = "doc.days <= 10"
-path = "/days"
-
-[[rule]]
-id = "DUE-01"
-applies_to = "note"
-severity = "error"
-title = {t}
-clause = {c}
-message = {t}
-[[rule.check]]
-assert = "doc.due >= doc.date"
-path = "/due"
-
-[[rule]]
-id = "QTY-01"
-applies_to = "note"
-severity = "error"
-title = {t}
-clause = {c}
-message = {t}
-[[rule.check]]
-for_each = "/lines"
-assert = "item.qty > 0"
-path = "/qty"
-"#
-    );
+    let rules = [
+        rule("HAS-01", "note", &t, &["assert = \"has(doc.reason) || has(doc.name)\"\npath = \"/reason\""]),
+        rule("MSG-01", "note", r#"{ kk = "{who}", ru = "{who}", en = "too long for {who}" }"#, &["let = { who = \"doc.name\" }\nassert = \"doc.days <= 10\"\npath = \"/days\""]),
+        rule("DUE-01", "note", &t, &["assert = \"doc.due >= doc.date\"\npath = \"/due\""]),
+        rule("QTY-01", "note", &t, &["for_each = \"/lines\"\nassert = \"item.qty > 0\"\npath = \"/qty\""]),
+    ]
+    .concat();
     Pack::from_files(&fixture_pack("presence", "", types, &rules)).expect("loads")
 }
 

@@ -87,7 +87,7 @@ pub(super) fn absent_reads(reads: &[(Root, Pointer)], base: Base<'_>, doc: &Json
         for t in tokens {
             let end = ends.next().unwrap_or(ptr.text.len());
             match step(cur, t) {
-                Some(v) if !v.is_null() && !(blank && v.as_str().is_some_and(|s| !crate::document::not_blank(s))) => cur = v,
+                Some(v) if !(v.is_null() || blank && v.as_str().is_some_and(|s| !crate::document::not_blank(s))) => cur = v,
                 _ => {
                     let full = at.join(ptr.text.get(..end).unwrap_or(&ptr.text));
                     if !out.contains(&full) {

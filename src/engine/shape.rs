@@ -132,7 +132,7 @@ impl Pack {
                 }
                 if let Some(key) = &dt.member_id
                     && let Some(id) = member(m, key).and_then(Json::as_str)
-                    && !(out.draft && !crate::document::not_blank(id))
+                    && (!out.draft || crate::document::not_blank(id))
                 {
                     // Sorted ids: a repeated one is found in log time, so a bundle of 10,000
                     // documents costs no more than sorting them.

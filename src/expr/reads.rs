@@ -113,7 +113,7 @@ fn chain(n: &Node) -> Option<Read> {
 }
 
 fn walk(n: &Node, out: &mut Vec<Read>, all: bool) {
-    let mut walk = |n: &Node, out: &mut Vec<Read>| walk(n, out, all);
+    let walk = |n: &Node, out: &mut Vec<Read>| walk(n, out, all);
     if let Kind::Field { .. } | Kind::Index { .. } = n.kind
         && let Some(r) = chain(n)
     {
