@@ -10,7 +10,7 @@
 
 use serde_json::{Map, Value, json};
 
-use crate::pack::{Labels, Pack, Text};
+use crate::pack::{Pack, Text};
 use crate::types::{RecordType, Type};
 
 /// The JSON Schema of `pack`'s documents; `description`s in `lang` (a language of the pack).
@@ -163,14 +163,10 @@ pub fn unlabelled(pack: &Pack) -> Vec<String> {
     }
     for r in &records {
         for f in r.fields.keys() {
-            if !has_label(&pack.labels, &r.name, f) {
+            if pack.labels.field(&r.name, f).is_none() {
                 out.push(format!("{}.{f}", r.name));
             }
         }
     }
     out
-}
-
-fn has_label(labels: &Labels, of: &str, field: &str) -> bool {
-    labels.field(of, field).is_some()
 }

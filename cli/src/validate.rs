@@ -104,9 +104,10 @@ pub(crate) fn write_text(out: &mut impl Write, name: &str, r: &ValidationResult)
     for s in r.skipped.iter().flatten() {
         let path = if s.path.is_empty() { "/" } else { &s.path };
         let waits: Vec<_> = s.waits_for.iter().map(|w| clean(w)).collect();
-        match s.waits_for.is_empty() {
-            true => writeln!(out, "  waits   {:<8} {}: the list of checks that wait stops here", clean(&s.rule_id), clean(path))?,
-            false => writeln!(out, "  waits   {:<8} {}: not checked until filled: {}", clean(&s.rule_id), clean(path), waits.join(", "))?,
+        if s.waits_for.is_empty() {
+            writeln!(out, "  waits   {:<8} {}: the list of checks that wait stops here", clean(&s.rule_id), clean(path))?;
+        } else {
+            writeln!(out, "  waits   {:<8} {}: not checked until filled: {}", clean(&s.rule_id), clean(path), waits.join(", "))?;
         }
     }
     Ok(())

@@ -87,7 +87,7 @@ pub(super) fn absent_reads(reads: &[(Root, Pointer)], base: Base<'_>, doc: &Json
         for t in tokens {
             let end = ends.next().unwrap_or(ptr.text.len());
             match step(cur, t) {
-                Some(v) if !(v.is_null() || blank && v.as_str().is_some_and(|s| !crate::document::not_blank(s))) => cur = v,
+                Some(v) if if blank { filled(Some(v)) } else { !v.is_null() } => cur = v,
                 _ => {
                     let full = at.join(ptr.text.get(..end).unwrap_or(&ptr.text));
                     if !out.contains(&full) {
@@ -105,16 +105,17 @@ pub(super) fn absent_reads(reads: &[(Root, Pointer)], base: Base<'_>, doc: &Json
 /// is absent, `null` or a blank string: not filled in.
 pub(super) fn unfilled(doc: &Json<'_>, pointer: &str) -> bool {
     let Ok(tokens) = crate::pack::pointer_tokens(pointer) else { return false };
-    match tokens.iter().try_fold(doc, |cur, t| step(cur, t)) {
-        None | Some(Json::Null) => true,
-        Some(Json::String(s)) => !crate::document::not_blank(s),
-        Some(_) => false,
-    }
+    !filled(tokens.iter().try_fold(doc, |cur, t| step(cur, t)))
 }
 
 /// Present, non-null, and not a blank string.
 pub(super) fn present(scope: &Json<'_>, ptr: &Pointer) -> bool {
-    match pointer(scope, ptr) {
+    filled(pointer(scope, ptr))
+}
+
+/// A value that is there, not `null`, and not a blank string.
+fn filled(v: Option<&Json<'_>>) -> bool {
+    match v {
         None | Some(Json::Null) => false,
         Some(Json::String(s)) => crate::document::not_blank(s),
         Some(_) => true,

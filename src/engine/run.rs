@@ -635,6 +635,13 @@ fn eval_check<'a>(
                 Val::Bool(true) => settle(sink),
                 Val::Bool(false) => {
                     settle(sink);
+                    let path = base.join(&check.path);
+                    // A draft reports nothing at a field not filled in yet: the check waits (and
+                    // what only its finding would say is not worked out).
+                    if run.draft && unfilled(run.doc, path.strip_prefix(run.prefix).unwrap_or(&path)) {
+                        waiting(vec![path], unknown);
+                        return Ok(());
+                    }
                     need_lets(check, plan.render.iter().copied(), env)?;
                     let actual = match &check.actual {
                         Some(a) => text.value(&a.eval(env)?),
@@ -644,12 +651,6 @@ fn eval_check<'a>(
                         Some(x) => text.value(&x.eval(env)?),
                         None => None,
                     };
-                    let path = base.join(&check.path);
-                    // A draft reports nothing at a field not filled in yet: the check waits.
-                    if run.draft && unfilled(run.doc, path.strip_prefix(run.prefix).unwrap_or(&path)) {
-                        waiting(vec![path], unknown);
-                        return Ok(());
-                    }
                     let f = finding(run, check, severity, env, text, path, actual, expected);
                     sink.finding(run, f, base.join(""));
                 }

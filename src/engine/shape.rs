@@ -92,11 +92,13 @@ impl Pack {
         if let Some(obj) = doc.as_object() {
             let draft = out.draft;
             let mut report = |path: &str, problem: Problem| {
+                // The field's pointer inside this document.
+                let own = path.strip_prefix(prefix).unwrap_or(path);
                 // A draft: a blank text is not filled in yet, not a value of the wrong type.
-                if draft && super::places::unfilled(doc, path.strip_prefix(prefix).unwrap_or(path)) {
+                if draft && super::places::unfilled(doc, own) {
                     return;
                 }
-                let label = self.field_label(&dt.name, path.strip_prefix(prefix).unwrap_or(path), lang);
+                let label = self.field_label(&dt.name, own, lang);
                 let label = label.as_deref();
                 out.push(match problem {
                     Problem::Kind { expected, actual, ty } => {

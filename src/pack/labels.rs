@@ -78,11 +78,7 @@ impl super::Pack {
             let ty = match at {
                 At::Record(r) => {
                     // The field's name as the model holds it (a token may be escaped: `~1` is `/`).
-                    let (name, ty) = if token.contains('~') {
-                        r.fields.get_key_value(token.replace("~1", "/").replace("~0", "~").as_str())?
-                    } else {
-                        r.fields.get_key_value(token)?
-                    };
+                    let (name, ty) = r.fields.get_key_value(&*super::unescape_token(token))?;
                     named = [named[1], Some((r.name.as_str(), name.as_str()))];
                     ty
                 }

@@ -35,4 +35,4 @@ pub use labels::{Enumeration, Labels};
 pub use load::{parse_offset, stack_layers};
 pub use model::*;
 pub(crate) use plan::{CheckPlan, Group};
-pub use pointer::{Pointer, array_index, pointer_tokens, resolve_pointer};
+pub use pointer::{Pointer, array_index, pointer_tokens, resolve_pointer, unescape_token};

@@ -74,8 +74,13 @@ pub fn pointer_tokens(ptr: &str) -> Result<Vec<String>, String> {
     let Some(rest) = ptr.strip_prefix('/') else {
         return Err(format!("`{ptr}` is not a JSON Pointer (it must start with `/`)"));
     };
-    // Most tokens have no escape: copied as they are (a compiled pack reads a thousand pointers).
-    Ok(rest.split('/').map(|t| if t.contains('~') { t.replace("~1", "/").replace("~0", "~") } else { t.to_owned() }).collect())
+    Ok(rest.split('/').map(|t| unescape_token(t).into_owned()).collect())
+}
+
+/// One reference token unescaped (`~1` is `/`, then `~0` is `~`, RFC 6901 §4). Most tokens
+/// have no escape: borrowed as they are (a compiled pack reads a thousand pointers).
+pub fn unescape_token(t: &str) -> std::borrow::Cow<'_, str> {
+    if t.contains('~') { t.replace("~1", "/").replace("~0", "~").into() } else { t.into() }
 }
 
 /// An array index token of a JSON Pointer (RFC 6901): `0`, or digits without a leading zero —
