@@ -9,6 +9,12 @@
 // Text that is not a date stays in the document exactly as typed, so the validator reports it
 // (a TYPE finding) instead of the form silently dropping it. Used by both demo pages (www/app.js,
 // www/react/main.jsx).
+//
+// Why by hand and not with a date library (date-fns' `parse`, Luxon): the plain demo page is
+// served as ES modules straight from www/ under a strict CSP, with no bundler to bring a package
+// from node_modules; what is written here is only the split of one fixed pattern. Calendar
+// validity is the platform's (`Date.UTC`) and the spelled-out date is `Intl.DateTimeFormat`'s,
+// except Kazakh month names, which Chromium's ICU data lacks.
 
 /** The pattern a date is typed in, per page language. */
 export const DATE_PATTERN = { kk: 'КК.АА.ЖЖЖЖ', ru: 'ДД.ММ.ГГГГ', en: 'DD.MM.YYYY' };
